@@ -1,0 +1,213 @@
+"""Attribute values from requests: well-formedness checks and normalisation.
+
+Owns the rules every operation applies to an AttributeValue (AWS "Supported data types and
+naming rules", API_AttributeValue): exactly one data type, non-empty duplicate-free sets,
+numbers in range (canonicalised, see numbers.py), NULL only true, at most 32 nesting levels.
+Empty S and B values are allowed here; key attributes are checked in keys.py.
+Messages are the ones real DynamoDB returns (dynalite's suite asserts them).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from typing import Any
+
+from headwater.dynamodb.numbers import normalize_number
+from headwater.wire.errors import SerializationException, ValidationException
+
+TYPES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL")
+MAX_DEPTH = 32  # a top-level attribute is level 1
+
+INVALID = "One or more parameter values were invalid: "
+EMPTY = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+SEVERAL = (
+    "Supplied AttributeValue has more than one datatypes set, "
+    "must contain exactly one of the supported datatypes"
+)
+NULL_NOT_TRUE = INVALID + "Null attribute value types must have the value of true"
+TOO_DEEP = (
+    "Nesting Levels have exceeded supported limits: "
+    "Attributes in the item have nested levels beyond supported limit"
+)
+# The double space and "An string/number" are DynamoDB's own wording.
+EMPTY_SET = {
+    "SS": INVALID + "An string set  may not be empty",
+    "NS": INVALID + "An number set  may not be empty",
+    "BS": INVALID + "Binary sets should not be empty",
+}
+NS_DUPLICATES = "Input collection contains duplicates"
+
+_BASE64_CHAR = re.compile(r"[^A-Za-z0-9+/=]|=[^=]")
+
+
+def value_type(av: dict[str, Any]) -> str:
+    """The data type tag of an attribute value ("S", "N", ...); "" if none is set."""
+    for tag in av:
+        if tag in TYPES and av[tag] is not None:
+            return tag
+    return ""
+
+
+def check_item(item: dict[str, Any]) -> dict[str, Any]:
+    """Check every attribute of an item; return it with values normalised."""
+    return {name: check_value(av) for name, av in item.items()}
+
+
+def check_value(av: object, depth: int = 1) -> dict[str, Any]:
+    """Check one attribute value recursively; return it normalised (numbers canonical)."""
+    if depth > MAX_DEPTH:
+        raise ValidationException(TOO_DEEP)
+    if not isinstance(av, dict):
+        raise ValidationException(EMPTY)
+    # JSON nulls count as absent members, as in any AWS JSON request.
+    tags = [tag for tag in av if tag in TYPES and av[tag] is not None]
+    if not tags:
+        raise ValidationException(EMPTY)
+    # DynamoDB reports a bad member before reporting that several are set.
+    checked = {tag: _CHECKS[tag](av[tag], depth) for tag in tags}
+    if len(tags) > 1:
+        raise ValidationException(SEVERAL)
+    return checked
+
+
+def _check_s(value: object, depth: int) -> str:
+    return _string(value, "String")
+
+
+def _check_n(value: object, depth: int) -> str:
+    return normalize_number(_string(value, "String"))
+
+
+def _check_b(value: object, depth: int) -> str:
+    return check_base64(_string(value, "Blob"))
+
+
+def _check_bool(value: object, depth: int) -> bool:
+    if not isinstance(value, bool):
+        raise SerializationException(_conversion_error(value, "an Boolean"))
+    return value
+
+
+def _check_null(value: object, depth: int) -> bool:
+    if not isinstance(value, bool):
+        raise SerializationException(_conversion_error(value, "an Boolean"))
+    if not value:
+        raise ValidationException(NULL_NOT_TRUE)
+    return True
+
+
+def _check_ss(value: object, depth: int) -> list[str]:
+    members = [_string(m, "String") for m in _set(value, "SS")]
+    if len(set(members)) != len(members):
+        raise ValidationException(
+            f"{INVALID}Input collection {_render(members)} contains duplicates."
+        )
+    return members
+
+
+def _check_ns(value: object, depth: int) -> list[str]:
+    members = [normalize_number(_string(m, "String")) for m in _set(value, "NS")]
+    # Canonical forms are equal exactly when the numbers are ("1" and "1.0" clash).
+    if len(set(members)) != len(members):
+        raise ValidationException(NS_DUPLICATES)
+    return members
+
+
+def _check_bs(value: object, depth: int) -> list[str]:
+    members = [check_base64(_string(m, "Blob")) for m in _set(value, "BS")]
+    if len(set(members)) != len(members):
+        # No space before "of": DynamoDB's wording.
+        raise ValidationException(
+            f"{INVALID}Input collection {_render(members)}of type BS contains duplicates."
+        )
+    return members
+
+
+def _check_m(value: object, depth: int) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise SerializationException("Start of list found where not expected")
+    return {name: check_value(child, depth + 1) for name, child in value.items()}
+
+
+def _check_l(value: object, depth: int) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        raise SerializationException("Start of structure or map found where not expected.")
+    return [check_value(child, depth + 1) for child in value]
+
+
+_CHECKS: dict[str, Callable[[Any, int], Any]] = {
+    "S": _check_s,
+    "N": _check_n,
+    "B": _check_b,
+    "SS": _check_ss,
+    "NS": _check_ns,
+    "BS": _check_bs,
+    "M": _check_m,
+    "L": _check_l,
+    "NULL": _check_null,
+    "BOOL": _check_bool,
+}
+
+
+def check_base64(text: str) -> str:
+    """Validate a base64 blob as DynamoDB's JSON layer does (SerializationException)."""
+    prefix = f"'{text}' can not be converted to a Blob: "
+    if len(text) % 4:
+        raise SerializationException(
+            f"{prefix}Base64 encoded length is expected a multiple of 4 bytes "
+            f"but found: {len(text)}"
+        )
+    bad = _BASE64_CHAR.search(text)
+    if bad:
+        raise SerializationException(f"{prefix}Invalid Base64 character: '{bad.group()[0]}'")
+    try:
+        canonical = base64.b64encode(base64.b64decode(text, validate=True)).decode("ascii")
+    except binascii.Error:
+        canonical = ""
+    if canonical != text:
+        # "dectected" is DynamoDB's spelling.
+        raise SerializationException(f"{prefix}Invalid last non-pad Base64 character dectected")
+    return text
+
+
+def _set(value: object, tag: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise SerializationException("Start of structure or map found where not expected.")
+    if not value:
+        raise ValidationException(EMPTY_SET[tag])
+    return value
+
+
+def _string(value: object, shape: str) -> str:
+    if isinstance(value, str):
+        return value
+    article = "a" if shape == "Blob" else "an"
+    raise SerializationException(_conversion_error(value, f"{article} {shape}"))
+
+
+def _conversion_error(value: object, target: str) -> str:
+    """Jackson-style wording AWS uses for a JSON member of the wrong type."""
+    if isinstance(value, list):
+        return "Start of list found where not expected"
+    if isinstance(value, dict):
+        return "Start of structure or map found where not expected."
+    if isinstance(value, str):
+        return f"'{value.upper()}' can not be converted to {target}"
+    return f"class {_java_class(value)} can not be converted to {target}"
+
+
+def _java_class(value: object) -> str:
+    if isinstance(value, bool):
+        return "java.lang.Boolean"
+    if isinstance(value, float) and not value.is_integer():
+        return "java.lang.Double"
+    if isinstance(value, int | float) and -(2**31) <= value < 2**31:
+        return "java.lang.Short" if -(2**15) <= value < 2**15 else "java.lang.Integer"
+    return "java.lang.Long"
+
+
+def _render(members: list[str]) -> str:
+    return "[" + ", ".join(members) + "]"

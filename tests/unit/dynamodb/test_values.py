@@ -1,0 +1,148 @@
+"""Tests for headwater.dynamodb.values: attribute value checks and normalisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from headwater.dynamodb.values import (
+    EMPTY,
+    MAX_DEPTH,
+    SEVERAL,
+    TOO_DEEP,
+    check_item,
+    check_value,
+    value_type,
+)
+from headwater.wire.errors import SerializationException, ValidationException
+
+INVALID = "One or more parameter values were invalid: "
+
+
+def _nested(levels: int) -> dict[str, Any]:
+    """A value whose leaf sits at `levels` (the attribute itself is level 1)."""
+    value: dict[str, Any] = {"S": "leaf"}
+    for _ in range(levels - 1):
+        value = {"M": {"n": value}}
+    return value
+
+
+@pytest.mark.parametrize(
+    "av",
+    [
+        {"S": "a"},
+        {"S": ""},
+        {"B": "YWJj"},
+        {"B": ""},
+        {"BOOL": False},
+        {"NULL": True},
+        {"SS": ["a", "b", ""]},
+        {"BS": ["Yg==", "Yw=="]},
+        {"L": []},
+        {"M": {}},
+        {"L": [{"S": "x"}, {"M": {"k": {"BOOL": True}}}]},
+    ],
+)
+def test_valid_values_pass_unchanged(av: dict[str, Any]) -> None:
+    assert check_value(av) == av
+
+
+def test_numbers_are_canonicalised_everywhere() -> None:
+    av = {"M": {"n": {"N": "1.50"}, "l": {"L": [{"N": "01"}, {"NS": ["1E2", "-0"]}]}}}
+    assert check_value(av) == {
+        "M": {"n": {"N": "1.5"}, "l": {"L": [{"N": "1"}, {"NS": ["100", "0"]}]}}
+    }
+
+
+def test_json_nulls_count_as_absent() -> None:
+    assert check_value({"S": None, "N": "2.0"}) == {"N": "2"}
+
+
+@pytest.mark.parametrize(
+    ("av", "message"),
+    [
+        ({}, EMPTY),
+        ({"S": None}, EMPTY),
+        ({"X": "a"}, EMPTY),
+        ({"L": [{}]}, EMPTY),
+        ({"M": {"a": {}}}, EMPTY),
+        ({"S": "a", "N": "1"}, SEVERAL),
+        ({"S": "a", "N": "b"}, "The parameter cannot be converted to a numeric value: b"),
+        ({"N": ""}, "The parameter cannot be converted to a numeric value"),
+        ({"NULL": False}, INVALID + "Null attribute value types must have the value of true"),
+        ({"SS": []}, INVALID + "An string set  may not be empty"),
+        ({"NS": []}, INVALID + "An number set  may not be empty"),
+        ({"BS": []}, INVALID + "Binary sets should not be empty"),
+        ({"SS": ["a", "a"]}, INVALID + "Input collection [a, a] contains duplicates."),
+        ({"NS": ["1", "1.0"]}, "Input collection contains duplicates"),
+        ({"NS": ["1", "b"]}, "The parameter cannot be converted to a numeric value: b"),
+        ({"NS": ["1", ""]}, "The parameter cannot be converted to a numeric value"),
+        (
+            {"BS": ["Yg==", "Yg=="]},
+            INVALID + "Input collection [Yg==, Yg==]of type BS contains duplicates.",
+        ),
+        (
+            {"N": "1e126"},
+            "Number overflow. Attempting to store a number with magnitude larger "
+            "than supported range",
+        ),
+    ],
+)
+def test_invalid_values(av: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationException) as caught:
+        check_value(av)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("av", "message"),
+    [
+        (
+            {"B": "abc"},
+            "'abc' can not be converted to a Blob: Base64 encoded length is "
+            "expected a multiple of 4 bytes but found: 3",
+        ),
+        ({"B": "ab!c"}, "'ab!c' can not be converted to a Blob: Invalid Base64 character: '!'"),
+        (
+            {"BS": ["Yh=="]},
+            "'Yh==' can not be converted to a Blob: Invalid last non-pad "
+            "Base64 character dectected",
+        ),
+        ({"BOOL": "yes"}, "'YES' can not be converted to an Boolean"),
+        ({"BOOL": 1}, "class java.lang.Short can not be converted to an Boolean"),
+        ({"S": 5}, "class java.lang.Short can not be converted to an String"),
+        ({"L": {}}, "Start of structure or map found where not expected."),
+        ({"M": []}, "Start of list found where not expected"),
+    ],
+)
+def test_wrongly_typed_members_are_serialization_errors(av: dict[str, Any], message: str) -> None:
+    with pytest.raises(SerializationException) as caught:
+        check_value(av)
+    assert caught.value.message == message
+
+
+def test_nesting_limit() -> None:
+    deepest = _nested(MAX_DEPTH)
+    assert check_value(deepest) == deepest
+    with pytest.raises(ValidationException) as caught:
+        check_value(_nested(MAX_DEPTH + 1))
+    assert caught.value.message == TOO_DEEP
+
+
+def test_check_item_checks_every_attribute() -> None:
+    assert check_item({"id": {"S": "a"}, "n": {"N": "0.10"}}) == {
+        "id": {"S": "a"},
+        "n": {"N": "0.1"},
+    }
+    with pytest.raises(ValidationException):
+        check_item({"id": {"S": "a"}, "bad": {"SS": []}})
+
+
+@pytest.mark.parametrize("tag", ["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"])
+def test_value_type(tag: str) -> None:
+    assert value_type({tag: "x"}) == tag
+
+
+def test_value_type_of_empty_value() -> None:
+    assert value_type({}) == ""
