@@ -1,0 +1,266 @@
+"""Parse expression text into ast.py trees, once per (kind, text), with AWS's syntax errors.
+
+Checks that need nothing but the text (syntax, redundant parentheses, unknown or misused
+functions, reserved words, repeated update sections) run here and are cached with the tree;
+checks that need ExpressionAttributeNames/Values run when binding (binding.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from headwater.dynamodb.expressions import ast
+from headwater.wire.errors import ValidationException
+
+CONDITION_FUNCTIONS = {
+    "attribute_exists": 1,
+    "attribute_not_exists": 1,
+    "attribute_type": 2,
+    "begins_with": 2,
+    "contains": 2,
+    "size": 1,
+}
+UPDATE_FUNCTIONS = {"if_not_exists": 2, "list_append": 2}
+
+_START_RULES = {
+    "ConditionExpression": "condition",
+    "FilterExpression": "condition",
+    "KeyConditionExpression": "condition",
+    "UpdateExpression": "update",
+    "ProjectionExpression": "projection",
+}
+
+# Rough tokens of the source text, used only to quote the text near a syntax error.
+_SOURCE_TOKEN = re.compile(r"[A-Za-z0-9_#:]+|<>|<=|>=|\S")
+
+
+def invalid(kind: str, message: str) -> ValidationException:
+    return ValidationException(f"Invalid {kind}: {message}")
+
+
+@functools.cache
+def reserved_words() -> frozenset[str]:
+    text = resources.files(__package__).joinpath("reserved_words.json").read_text("utf-8")
+    return frozenset(json.loads(text))
+
+
+@functools.cache
+def _lark() -> Lark:
+    grammar = resources.files(__package__).joinpath("grammar.lark").read_text("utf-8")
+    return Lark(grammar, parser="lalr", start=["condition", "update", "projection"])
+
+
+@functools.lru_cache(maxsize=4096)
+def parse(kind: str, text: str) -> Any:
+    """Return the unbound tree for `text` parsed as `kind` (e.g. "FilterExpression")."""
+    if text == "":
+        raise invalid(kind, "The expression can not be empty;")
+    start = _START_RULES[kind]
+    try:
+        tree = _lark().parse(text, start=start)
+    except UnexpectedInput as error:
+        raise invalid(kind, _syntax_message(text, error)) from None
+    except LarkError:
+        raise invalid(kind, _syntax_message(text, None)) from None
+    node = _ToAst().transform(tree)
+    _StaticChecks(kind, start).run(node)
+    return node
+
+
+def _syntax_message(text: str, error: UnexpectedInput | None) -> str:
+    if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+        position = len(text)
+    elif isinstance(error, UnexpectedToken):
+        position = error.token.start_pos or 0
+    elif isinstance(error, UnexpectedCharacters):
+        position = error.pos_in_stream
+    else:
+        position = len(text)
+    tokens = [m for m in _SOURCE_TOKEN.finditer(text)]
+    index = next((i for i, m in enumerate(tokens) if m.end() > position), len(tokens))
+    if index == len(tokens):
+        token = "<EOF>"
+        start = tokens[-1].start() if tokens else len(text)
+        return f'Syntax error; token: "{token}", near: "{text[start:]}"'
+    token = tokens[index].group()
+    start = tokens[max(index - 1, 0)].start()
+    end = tokens[min(index + 1, len(tokens) - 1)].end()
+    return f'Syntax error; token: "{token}", near: "{text[start:end]}"'
+
+
+@v_args(inline=True)
+class _ToAst(Transformer[Token, Any]):
+    def name(self, token: Token) -> str:
+        return str(token)
+
+    def name_ref(self, token: Token) -> ast.NameRef:
+        return ast.NameRef(str(token))
+
+    def index(self, token: Token) -> int:
+        return int(token)
+
+    def path(self, *elements: Any) -> ast.Path:
+        return ast.Path(tuple(elements))
+
+    def value(self, token: Token) -> ast.ValueRef:
+        return ast.ValueRef(str(token))
+
+    def call(self, name: Token, *args: Any) -> ast.Call:
+        return ast.Call(str(name), tuple(a for a in args if a is not None))
+
+    def comparator(self, op: Token) -> str:
+        return str(op)
+
+    def compare(self, left: Any, op: str, right: Any) -> ast.Compare:
+        return ast.Compare(op, left, right)
+
+    def between(self, operand: Any, _kw: Token, low: Any, _and: Token, high: Any) -> ast.Between:
+        return ast.Between(operand, low, high)
+
+    def in_(self, operand: Any, _kw: Token, *options: Any) -> ast.In:
+        return ast.In(operand, tuple(options))
+
+    def call_condition(self, call: ast.Call) -> ast.FunctionCondition:
+        return ast.FunctionCondition(call)
+
+    def parens(self, inner: Any) -> ast.Parens:
+        return ast.Parens(inner)
+
+    def and_(self, left: Any, _kw: Token, right: Any) -> ast.And:
+        return ast.And(left, right)
+
+    def or_(self, left: Any, _kw: Token, right: Any) -> ast.Or:
+        return ast.Or(left, right)
+
+    def not_(self, _kw: Token, operand: Any) -> ast.Not:
+        return ast.Not(operand)
+
+    def condition(self, node: Any) -> Any:
+        return node
+
+    def arithmetic(self, left: Any, op: Token, right: Any) -> ast.Arithmetic:
+        return ast.Arithmetic(str(op), left, right)
+
+    def set_action(self, path: ast.Path, _eq: Token, value: Any) -> ast.SetAction:
+        return ast.SetAction(path, value)
+
+    def set_section(self, _kw: Token, *actions: Any) -> tuple[str, list[Any]]:
+        return "SET", list(actions)
+
+    def remove_section(self, _kw: Token, *paths: Any) -> tuple[str, list[Any]]:
+        return "REMOVE", [ast.RemoveAction(p) for p in paths]
+
+    def add_section(self, _kw: Token, *items: Any) -> tuple[str, list[Any]]:
+        pairs = zip(items[::2], items[1::2], strict=True)
+        return "ADD", [ast.AddAction(p, ast.ValueRef(str(v))) for p, v in pairs]
+
+    def delete_section(self, _kw: Token, *items: Any) -> tuple[str, list[Any]]:
+        pairs = zip(items[::2], items[1::2], strict=True)
+        return "DELETE", [ast.DeleteAction(p, ast.ValueRef(str(v))) for p, v in pairs]
+
+    def update(self, *sections: tuple[str, list[Any]]) -> ast.UpdateNode:
+        actions = tuple(a for _, section_actions in sections for a in section_actions)
+        return ast.UpdateNode(actions, tuple(name for name, _ in sections))
+
+    def projection(self, *paths: ast.Path) -> ast.ProjectionNode:
+        return ast.ProjectionNode(tuple(paths))
+
+
+class _StaticChecks:
+    """Text-only checks, reported in AWS's order of precedence."""
+
+    def __init__(self, kind: str, start: str) -> None:
+        self.kind = kind
+        self.functions = UPDATE_FUNCTIONS if start == "update" else CONDITION_FUNCTIONS
+        self.errors: dict[str, str] = {}
+
+    def _note(self, category: str, message: str) -> None:
+        self.errors.setdefault(category, message)
+
+    def run(self, node: Any) -> None:
+        if isinstance(node, ast.UpdateNode):
+            seen: set[str] = set()
+            for section in node.sections:
+                if section in seen:
+                    self._note(
+                        "section",
+                        f'The "{section}" section can only be used once in an update expression;',
+                    )
+                seen.add(section)
+            for action in node.actions:
+                self._visit(action, operand_position=True)
+            order = ("reserved", "function", "section")
+        else:
+            self._visit(node, operand_position=False)
+            order = ("parens", "function", "misused", "reserved")
+        for category in order:
+            if category in self.errors:
+                raise invalid(self.kind, self.errors[category])
+
+    def _visit(self, node: Any, operand_position: bool) -> None:
+        if isinstance(node, ast.Path):
+            for element in node.elements:
+                if isinstance(element, str) and element.upper() in reserved_words():
+                    self._note(
+                        "reserved",
+                        f"Attribute name is a reserved keyword; reserved keyword: {element}",
+                    )
+            return
+        if isinstance(node, ast.Parens) and isinstance(node.inner, ast.Parens):
+            self._note("parens", "The expression has redundant parentheses;")
+        if isinstance(node, ast.Call):
+            if node.name not in self.functions:
+                self._note("function", f"Invalid function name; function: {node.name}")
+            elif operand_position and self.functions is CONDITION_FUNCTIONS:
+                if node.name != "size":
+                    self._misused(node.name)
+            for arg in node.args:
+                self._visit(arg, operand_position=True)
+            return
+        if isinstance(node, ast.FunctionCondition):
+            if node.call.name == "size":
+                self._misused("size")
+            self._visit(node.call, operand_position=False)
+            return
+        for value in _children(node):
+            self._visit(value, operand_position=not _is_condition(value))
+
+    def _misused(self, name: str) -> None:
+        self._note(
+            "misused",
+            f"The function is not allowed to be used this way in an expression; function: {name}",
+        )
+
+
+_CONDITION_TYPES = (
+    ast.Compare,
+    ast.Between,
+    ast.In,
+    ast.FunctionCondition,
+    ast.And,
+    ast.Or,
+    ast.Not,
+    ast.Parens,
+)
+
+
+def _is_condition(node: Any) -> bool:
+    return isinstance(node, _CONDITION_TYPES)
+
+
+def _children(node: Any) -> list[Any]:
+    out: list[Any] = []
+    for field in getattr(node, "__slots__", ()):
+        value = getattr(node, field)
+        if isinstance(value, tuple):
+            out.extend(v for v in value if not isinstance(v, str))
+        elif not isinstance(value, str | bool | int):
+            out.append(value)
+    return out
