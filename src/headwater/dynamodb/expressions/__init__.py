@@ -9,9 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.dynamodb.expressions.conditions import Condition, compile_condition
+from headwater.dynamodb.expressions.key_conditions import KeyCondition, compile_key_condition
+from headwater.dynamodb.expressions.projection import Projection, compile_projection
+from headwater.dynamodb.expressions.updates import Update, compile_update
 from headwater.wire.errors import ValidationException
 
-__all__ = ["Condition", "check_unused", "compile_condition"]
+__all__ = [
+    "Condition",
+    "KeyCondition",
+    "Projection",
+    "Update",
+    "check_unused",
+    "compile_condition",
+    "compile_key_condition",
+    "compile_projection",
+    "compile_update",
+]
 
 
 def check_unused(

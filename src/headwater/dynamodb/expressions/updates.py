@@ -1,0 +1,215 @@
+"""Update expressions: SET, REMOVE, ADD and DELETE, with AWS's checks and apply semantics.
+
+AWS page: "Update expressions". Every right-hand side reads the item as it was before the
+update; SET, ADD and DELETE then apply in order, and REMOVE last, highest list index first, so
+`REMOVE l[1], l[3]` removes the elements that were at 1 and 3.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from headwater.dynamodb.expressions import ast, paths, values
+from headwater.dynamodb.expressions.binding import Binder
+from headwater.dynamodb.expressions.parser import UPDATE_FUNCTIONS, invalid, parse
+from headwater.wire.errors import ValidationException
+
+KIND = "UpdateExpression"
+MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item"
+WRONG_TYPE = "An operand in the update expression has an incorrect data type"
+_TYPE_NAMES = {
+    "S": "STRING",
+    "N": "NUMBER",
+    "B": "BINARY",
+    "NULL": "NULL",
+    "BOOL": "BOOLEAN",
+    "L": "LIST",
+    "M": "MAP",
+}
+
+
+@dataclass(frozen=True)
+class Update:
+    node: ast.UpdateNode
+    used_names: frozenset[str] = field(default_factory=frozenset)
+    used_values: frozenset[str] = field(default_factory=frozenset)
+
+    def apply(self, item: ast.Item) -> tuple[ast.Item, set[str]]:
+        """Return the updated copy of `item` and the top-level attributes the update touched."""
+        return apply(self.node, item)
+
+
+def compile_update(
+    expression: str,
+    names: dict[str, str] | None,
+    values_map: dict[str, ast.AttributeValue] | None,
+) -> Update:
+    binder = Binder(KIND, names, values_map, names_first=True)
+    node: ast.UpdateNode = binder.bind(parse(KIND, expression))
+    check(node)
+    return Update(node, frozenset(binder.used_names), frozenset(binder.used_values))
+
+
+# ---- checks that need bound values
+
+
+def check(node: ast.UpdateNode, kind: str = KIND) -> None:
+    clash = paths.first_clash([_elements(a.path) for a in node.actions])
+    if clash:
+        raise invalid(kind, clash)
+    errors: dict[str, str] = {}
+    for action in node.actions:
+        if isinstance(action, ast.AddAction | ast.DeleteAction):
+            operator = "ADD" if isinstance(action, ast.AddAction) else "DELETE"
+            assert isinstance(action.value, ast.Literal)
+            type_name = _TYPE_NAMES.get(action.value.type())
+            allowed = operator == "ADD" and (
+                action.value.type() == "N" or (action.legacy and action.value.type() == "L")
+            )
+            if type_name and not allowed:
+                errors.setdefault(
+                    "operand",
+                    "Incorrect operand type for operator or function; "
+                    f"operator: {operator}, operand type: {type_name}",
+                )
+        elif isinstance(action, ast.SetAction):
+            _check_operand(action.value, errors)
+    for category in ("operand", "function"):
+        if category in errors:
+            raise invalid(kind, errors[category])
+
+
+def _check_operand(operand: Any, errors: dict[str, str]) -> None:
+    if isinstance(operand, ast.Arithmetic):
+        name, args = operand.op, (operand.left, operand.right)
+    elif isinstance(operand, ast.Call):
+        name, args = operand.name, operand.args
+    else:
+        return
+    for arg in args:
+        _check_operand(arg, errors)
+    expected = UPDATE_FUNCTIONS.get(name, 2)
+    if len(args) != expected:
+        errors.setdefault(
+            "function",
+            "Incorrect number of operands for operator or function; "
+            f"operator or function: {name}, number of operands: {len(args)}",
+        )
+        return
+    if name == "if_not_exists":
+        if not isinstance(args[0], ast.Path):
+            errors.setdefault(
+                "function",
+                f"Operator or function requires a document path; operator or function: {name}",
+            )
+        return
+    wanted = "L" if name == "list_append" else "N"
+    for arg in args:
+        if isinstance(arg, ast.Literal) and arg.type() != wanted:
+            errors.setdefault(
+                "function",
+                "Incorrect operand type for operator or function; "
+                f"operator or function: {name}, operand type: {arg.type()}",
+            )
+            return
+
+
+def _elements(path: ast.Path) -> tuple[str | int, ...]:
+    return path.elements  # type: ignore[return-value]
+
+
+# ---- apply
+
+
+def apply(node: ast.UpdateNode, item: ast.Item) -> tuple[ast.Item, set[str]]:
+    original = item
+    new = copy.deepcopy(item)
+    touched: set[str] = set()
+    removes: list[tuple[str | int, ...]] = []
+    for action in node.actions:
+        elements = _elements(action.path)
+        touched.add(str(elements[0]))
+        if isinstance(action, ast.SetAction):
+            paths.set_value(new, elements, _value(action.value, original))
+        elif isinstance(action, ast.RemoveAction):
+            removes.append(elements)
+        elif isinstance(action, ast.AddAction):
+            _add(new, elements, _value(action.value, original), action.legacy)
+        else:
+            _delete(new, elements, _value(action.value, original))
+    # Paths never overlap, so at the first difference two paths hold the same kind of element.
+    for elements in sorted(removes, reverse=True):
+        paths.remove(new, elements)
+    return new, touched
+
+
+def _value(operand: Any, item: ast.Item) -> ast.AttributeValue:
+    if isinstance(operand, ast.Literal):
+        return operand.value
+    if isinstance(operand, ast.Path):
+        found = paths.get(item, _elements(operand))
+        if found is None:
+            raise ValidationException(MISSING_ATTRIBUTE)
+        return found
+    if isinstance(operand, ast.Call) and operand.name == "if_not_exists":
+        found = paths.get(item, _elements(operand.args[0]))
+        return found if found is not None else _value(operand.args[1], item)
+    if isinstance(operand, ast.Call):  # list_append
+        first, second = (_value(arg, item) for arg in operand.args)
+        if "L" not in first or "L" not in second:
+            raise ValidationException(WRONG_TYPE)
+        return {"L": first["L"] + second["L"]}
+    from headwater.dynamodb.numbers import add_numbers, subtract_numbers
+
+    left, right = _value(operand.left, item), _value(operand.right, item)
+    if "N" not in left or "N" not in right:
+        raise ValidationException(WRONG_TYPE)
+    combine = add_numbers if operand.op == "+" else subtract_numbers
+    return {"N": combine(left["N"], right["N"])}
+
+
+def _add(
+    item: ast.Item, elements: tuple[str | int, ...], value: ast.AttributeValue, legacy: bool
+) -> None:
+    from headwater.dynamodb.numbers import add_numbers
+
+    existing = paths.get(item, elements)
+    if existing is None:
+        paths.set_value(item, elements, copy.deepcopy(value))
+        return
+    kind = values.av_type(value)
+    if values.av_type(existing) != kind:
+        raise ValidationException(WRONG_TYPE)
+    if kind == "N":
+        result = {"N": add_numbers(existing["N"], value["N"])}
+    elif kind in values.SET_TYPES:
+        seen = {values.element_key(kind, e) for e in existing[kind]}
+        merged = list(existing[kind])
+        for element in value[kind]:
+            key = values.element_key(kind, element)
+            if key not in seen:
+                seen.add(key)
+                merged.append(element)
+        result = {kind: merged}
+    elif kind == "L" and legacy:
+        result = {"L": existing["L"] + copy.deepcopy(value["L"])}
+    else:
+        raise ValidationException(WRONG_TYPE)
+    paths.set_value(item, elements, result)
+
+
+def _delete(item: ast.Item, elements: tuple[str | int, ...], value: ast.AttributeValue) -> None:
+    existing = paths.get(item, elements)
+    if existing is None:
+        return
+    kind = values.av_type(value)
+    if values.av_type(existing) != kind:
+        raise ValidationException(WRONG_TYPE)
+    doomed = {values.element_key(kind, e) for e in value[kind]}
+    kept = [e for e in existing[kind] if values.element_key(kind, e) not in doomed]
+    if kept:
+        paths.set_value(item, elements, {kind: kept})
+    else:
+        paths.remove(item, elements)
