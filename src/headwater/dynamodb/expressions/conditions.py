@@ -22,13 +22,13 @@ _VALID_TYPES = "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"
 class Condition:
     """A bound condition; `evaluate(None)` tests a missing item."""
 
-    node: ast.ConditionNode
+    node: ast.ConditionNode | None  # None: no condition at all (an empty Expected)
     kind: str = "ConditionExpression"
     used_names: frozenset[str] = field(default_factory=frozenset)
     used_values: frozenset[str] = field(default_factory=frozenset)
 
     def evaluate(self, item: ast.Item | None) -> bool:
-        return evaluate(self.node, item)
+        return self.node is None or evaluate(self.node, item)
 
 
 def compile_condition(
