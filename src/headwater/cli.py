@@ -1,0 +1,96 @@
+"""The `headwater` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+import click
+
+from headwater import __version__
+from headwater.settings import Settings
+
+
+@click.group()
+@click.version_option(__version__, prog_name="headwater")
+def main() -> None:
+    """Headwater: local DynamoDB, DynamoDB Streams and Lambda stream triggers."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=4566, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free port.")
+@click.option("--data-dir", default=".headwater", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where state is kept.")
+@click.option("--in-memory", is_flag=True, help="Keep all state in memory (tests).")
+@click.option("--durability", type=click.Choice(["normal", "full"]), default="normal",
+              show_default=True, help="SQLite synchronous mode: NORMAL or FULL.")
+@click.option("--log-level", default="warning", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]))
+@click.option("--stream-shards", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Open shards per table stream.")
+@click.option("--shard-rollover", default=4 * 3600.0, show_default=True,
+              type=click.FloatRange(min=1), help="Seconds of clock time before shards roll over.")
+@click.option("--ttl-interval", default=1.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds between TTL sweeps.")
+def serve(
+    host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
+    stream_shards: int, shard_rollover: float, ttl_interval: float,
+) -> None:
+    """Serve every API on one port."""
+    settings = Settings(
+        host=host, port=port, data_dir=None if in_memory else data_dir, durability=durability,
+        log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
+        ttl_interval=ttl_interval,
+    )
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        _run(_serve(settings))
+    except KeyboardInterrupt:
+        pass
+
+
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
+
+
+async def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from headwater.runtime import Runtime
+    from headwater.server import HeadwaterApp
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as error:
+        click.echo(f"headwater: cannot listen on {settings.host}:{settings.port}: {error}", err=True)
+        sys.exit(1)
+    sock.listen(1024)
+    host, port = sock.getsockname()[:2]
+    app = HeadwaterApp(Runtime(settings))
+    config = uvicorn.Config(
+        app, log_level=settings.log_level, access_log=False, http="httptools",
+        loop="uvloop", lifespan="on", timeout_keep_alive=60, server_header=False,
+        date_header=False,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started and not task.done():
+        await asyncio.sleep(0.005)
+    if server.started:
+        click.echo(f"http://{host}:{port}")
+        sys.stdout.flush()
+    await task

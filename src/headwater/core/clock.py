@@ -1,0 +1,52 @@
+"""The clock every component reads: wall time plus an offset that only moves forward.
+
+`POST /_headwater/clock {"advance": s}` moves the offset, so TTL, retention, iterator expiry,
+shard rollover and record age can be exercised in milliseconds (DESIGN.md principle 3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+
+class Clock:
+    def __init__(self, offset: float = 0.0) -> None:
+        self._offset = offset
+        self._waiters: set[asyncio.Event] = set()
+
+    @property
+    def offset(self) -> float:
+        return self._offset
+
+    def now(self) -> float:
+        """Current clock time in epoch seconds."""
+        return time.time() + self._offset
+
+    def now_ms(self) -> int:
+        return int(self.now() * 1000)
+
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError("the clock never moves back")
+        self._offset += seconds
+        for event in self._waiters:
+            event.set()
+        return self.now()
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep `seconds` of clock time; an advance wakes the sleeper early when it passes."""
+        await self.sleep_until(self.now() + seconds)
+
+    async def sleep_until(self, deadline: float) -> None:
+        event = asyncio.Event()
+        self._waiters.add(event)
+        try:
+            while (remaining := deadline - self.now()) > 0:
+                event.clear()
+                try:
+                    await asyncio.wait_for(event.wait(), remaining)
+                except TimeoutError:
+                    pass
+        finally:
+            self._waiters.discard(event)

@@ -1,0 +1,17 @@
+"""What every operation receives besides its request: caller identity, clock and storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from headwater.core.runtime import Runtime
+
+
+@dataclass(slots=True)
+class RequestContext:
+    account: str
+    region: str
+    request_id: str
+    runtime: Runtime

@@ -1,0 +1,68 @@
+"""The database schema as numbered migrations; `PRAGMA user_version` holds the applied count."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: DynamoDB tables and items. Keys are order-preserving encodings (dynamodb/keys.py), so
+    # range conditions and ordering come from the primary-key index.
+    """
+    CREATE TABLE ddb_tables (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description BLOB NOT NULL,
+        UNIQUE (account, region, name)
+    );
+    CREATE TABLE ddb_items (
+        table_id INTEGER NOT NULL,
+        hk BLOB NOT NULL,
+        rk BLOB NOT NULL,
+        item BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (table_id, hk, rk)
+    ) WITHOUT ROWID;
+    """,
+    # 2: DynamoDB Streams: streams, shards with lineage, and the records themselves. Sequence
+    # numbers come from one global counter, so they grow within a shard and children exceed
+    # parents.
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    CREATE TABLE streams (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        arn TEXT NOT NULL UNIQUE,
+        label TEXT NOT NULL,
+        view_type TEXT NOT NULL,
+        key_schema BLOB NOT NULL,
+        shard_count INTEGER NOT NULL,
+        created REAL NOT NULL,
+        disabled_at REAL
+    );
+    CREATE INDEX streams_by_table ON streams (account, region, table_name);
+    CREATE TABLE stream_shards (
+        id INTEGER PRIMARY KEY,
+        stream_id INTEGER NOT NULL REFERENCES streams (id) ON DELETE CASCADE,
+        shard_id TEXT NOT NULL,
+        parent_shard_id TEXT,
+        lane INTEGER NOT NULL,
+        start_seq INTEGER NOT NULL,
+        end_seq INTEGER,
+        created REAL NOT NULL,
+        trimmed_seq INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (stream_id, shard_id)
+    );
+    CREATE TABLE stream_records (
+        shard INTEGER NOT NULL REFERENCES stream_shards (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        created REAL NOT NULL,
+        record BLOB NOT NULL,
+        PRIMARY KEY (shard, seq)
+    ) WITHOUT ROWID;
+    """,
+]

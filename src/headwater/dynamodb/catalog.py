@@ -1,0 +1,78 @@
+"""The table catalog: tables by account, region and name, persisted in `ddb_tables` and cached
+in memory (one process owns the database, so the cache is authoritative)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from headwater.core.storage import Storage
+from headwater.dynamodb.errors import ResourceNotFoundException
+from headwater.dynamodb.table import Table
+
+TableKey = tuple[str, str, str]
+
+
+class TableCatalog:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self._tables: dict[TableKey, Table] = {}
+        rows = storage.conn.execute("SELECT id, account, region, name, description FROM ddb_tables")
+        for table_id, account, region, name, blob in rows:
+            state = orjson.loads(blob)
+            table = Table(table_id, account, region, name, state["description"],
+                          state.get("tags", {}), state.get("ttl", {}))
+            self._tables[(account, region, name)] = table
+
+    def find(self, account: str, region: str, name: str) -> Table | None:
+        return self._tables.get((account, region, name))
+
+    def get(self, account: str, region: str, name: str) -> Table:
+        """The table, or DynamoDB's ResourceNotFoundException for data-plane calls."""
+        table = self._tables.get((account, region, name))
+        if table is None:
+            raise ResourceNotFoundException("Requested resource not found")
+        return table
+
+    def names(self, account: str, region: str) -> list[str]:
+        return sorted(name for (a, r, name) in self._tables if a == account and r == region)
+
+    def all(self) -> list[Table]:
+        return list(self._tables.values())
+
+    def add(self, account: str, region: str, name: str, description: dict[str, Any],
+            tags: dict[str, str]) -> Table:
+        with self.storage.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO ddb_tables (account, region, name, description) VALUES (?, ?, ?, ?)",
+                (account, region, name, _state(description, tags, {})),
+            )
+            table_id = cursor.lastrowid
+        assert table_id is not None
+        table = Table(table_id, account, region, name, description, tags, {})
+        self._tables[(account, region, name)] = table
+        return table
+
+    def save(self, table: Table) -> None:
+        """Persist a changed table; call inside the write's transaction when there is one."""
+        with self.storage.transaction() as conn:
+            conn.execute("UPDATE ddb_tables SET description = ? WHERE id = ?",
+                         (_state(table.description, table.tags, table.ttl), table.id))
+
+    def remove(self, table: Table) -> None:
+        with self.storage.transaction() as conn:
+            conn.execute("DELETE FROM ddb_items WHERE table_id = ?", (table.id,))
+            conn.execute("DELETE FROM ddb_tables WHERE id = ?", (table.id,))
+        self._tables.pop((table.account, table.region, table.name), None)
+
+    def stats(self, table: Table) -> tuple[int, int]:
+        """(ItemCount, TableSizeBytes), exact rather than AWS's six-hourly estimate."""
+        count, size = self.storage.conn.execute(
+            "SELECT count(*), coalesce(sum(size), 0) FROM ddb_items WHERE table_id = ?", (table.id,)
+        ).fetchone()
+        return int(count), int(size)
+
+
+def _state(description: dict[str, Any], tags: dict[str, str], ttl: dict[str, Any]) -> bytes:
+    return orjson.dumps({"description": description, "tags": tags, "ttl": ttl})

@@ -1,0 +1,111 @@
+"""The expression members of a request (ConditionExpression, UpdateExpression,
+ProjectionExpression, FilterExpression, KeyConditionExpression) and their legacy counterparts
+(Expected, AttributeUpdates, AttributesToGet, QueryFilter/ScanFilter, KeyConditions), checked
+together as DynamoDB checks them and compiled once per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from headwater.dynamodb import expressions
+from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.values import check_value
+
+EXPRESSION_MEMBERS = ("ConditionExpression", "UpdateExpression", "ProjectionExpression",
+                      "FilterExpression", "KeyConditionExpression")
+LEGACY_MEMBERS = ("Expected", "AttributeUpdates", "AttributesToGet", "QueryFilter", "ScanFilter",
+                  "KeyConditions", "ConditionalOperator")
+
+
+@dataclass(slots=True)
+class RequestExpressions:
+    condition: Any = None
+    update: Any = None
+    projection: Any = None
+    filter: Any = None
+    key_condition: Any = None
+
+
+def compile_request(request: dict[str, Any]) -> RequestExpressions:
+    """Compile every expression or legacy member the request carries."""
+    used_expressions = [m for m in EXPRESSION_MEMBERS if m in request]
+    used_legacy = [m for m in LEGACY_MEMBERS if m in request]
+    if used_expressions and used_legacy:
+        raise ValidationException(
+            "Can not use both expression and non-expression parameters in the same request: "
+            f"Non-expression parameters: {{{', '.join(used_legacy)}}} "
+            f"Expression parameters: {{{', '.join(used_expressions)}}}"
+        )
+    names = request.get("ExpressionAttributeNames")
+    values = request.get("ExpressionAttributeValues")
+    _check_maps(names, values, bool(used_expressions))
+    if values:
+        values = _checked_values(values)
+    result = RequestExpressions()
+    if used_legacy:
+        _compile_legacy(request, result)
+        return result
+    if "ConditionExpression" in request:
+        result.condition = expressions.compile_condition(
+            request["ConditionExpression"], names, values, "ConditionExpression")
+    if "FilterExpression" in request:
+        result.filter = expressions.compile_condition(
+            request["FilterExpression"], names, values, "FilterExpression")
+    if "UpdateExpression" in request:
+        result.update = expressions.compile_update(request["UpdateExpression"], names, values)
+    if "ProjectionExpression" in request:
+        result.projection = expressions.compile_projection(request["ProjectionExpression"], names)
+    if "KeyConditionExpression" in request:
+        result.key_condition = expressions.compile_key_condition(
+            request["KeyConditionExpression"], names, values)
+    expressions.check_unused(names, values, result.condition, result.filter, result.update,
+                             result.projection, result.key_condition)
+    return result
+
+
+def _check_maps(names: Any, values: Any, has_expressions: bool) -> None:
+    if names is not None and not has_expressions:
+        raise ValidationException(
+            "ExpressionAttributeNames can only be specified when using expressions")
+    if values is not None and not has_expressions:
+        raise ValidationException(
+            "ExpressionAttributeValues can only be specified when using expressions")
+    if names is not None and not names:
+        raise ValidationException("ExpressionAttributeNames must not be empty")
+    if values is not None and not values:
+        raise ValidationException("ExpressionAttributeValues must not be empty")
+
+
+def _checked_values(values: dict[str, Any]) -> dict[str, Any]:
+    checked = {}
+    for name, value in values.items():
+        try:
+            checked[name] = check_value(value)
+        except ValidationException as error:
+            raise ValidationException(
+                f"ExpressionAttributeValues contains invalid value: {error.message} for key {name}"
+            ) from None
+    return checked
+
+
+def _compile_legacy(request: dict[str, Any], result: RequestExpressions) -> None:
+    from headwater.dynamodb.expressions import legacy
+
+    operator = request.get("ConditionalOperator")
+    if "Expected" in request:
+        result.condition = legacy.expected_to_condition(request["Expected"], operator)
+    elif "QueryFilter" in request or "ScanFilter" in request:
+        conditions = request.get("QueryFilter") or request.get("ScanFilter") or {}
+        kind = "QueryFilter" if "QueryFilter" in request else "ScanFilter"
+        result.filter = legacy.conditions_to_condition(conditions, operator, kind)
+    elif operator is not None:
+        raise ValidationException(
+            "ConditionalOperator can only be used when Expected or QueryFilter or ScanFilter is "
+            "present")
+    if "AttributeUpdates" in request:
+        result.update = legacy.attribute_updates_to_update(request["AttributeUpdates"])
+    if "AttributesToGet" in request:
+        result.projection = legacy.attributes_to_get_projection(request["AttributesToGet"])
+    if "KeyConditions" in request:
+        result.key_condition = legacy.key_conditions_to_key_condition(request["KeyConditions"])

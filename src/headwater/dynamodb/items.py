@@ -1,0 +1,92 @@
+"""The item write path every operation shares (PutItem, UpdateItem, DeleteItem, batches,
+transactions, PartiQL, TTL): key checks, size limit, and one write that stores the item and
+appends its stream record in the caller's transaction (DESIGN.md principle 2)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from headwater.dynamodb import item_store
+from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.item_size import MAX_ITEM_SIZE, item_size
+from headwater.dynamodb.keys import check_key_attribute, encode_key_value
+from headwater.dynamodb.table import Table
+from headwater.dynamodb.values import check_value, value_type
+
+if TYPE_CHECKING:
+    from headwater.runtime import Runtime
+
+INVALID = "One or more parameter values were invalid: "
+KEY_MISMATCH = "The provided key element does not match the schema"
+TOO_BIG = "Item size has exceeded the maximum allowed size"
+
+Key = tuple[bytes, bytes]
+
+
+def key_from_item(table: Table, item: dict[str, Any]) -> Key:
+    """The stored key of an item from PutItem: every key attribute present and well typed."""
+    for name, expected, is_hash in _key_parts(table):
+        value = item.get(name)
+        if value is None:
+            raise ValidationException(f"{INVALID}Missing the key {name} in the item")
+        check_key_attribute(name, value, expected, is_hash)
+    return encode_key(table, item)
+
+
+def key_from_request(table: Table, key: dict[str, Any]) -> tuple[dict[str, Any], Key]:
+    """A `Key` parameter checked against the schema; returns the normalised key and its bytes."""
+    if len(key) != len(table.key_names) or any(name not in key for name in table.key_names):
+        raise ValidationException(KEY_MISMATCH)
+    normalised = {name: check_value(value) for name, value in key.items()}
+    for name, expected, is_hash in _key_parts(table):
+        value = normalised[name]
+        if value_type(value) != expected:
+            raise ValidationException(KEY_MISMATCH)
+        check_key_attribute(name, value, expected, is_hash)
+    return normalised, encode_key(table, normalised)
+
+
+def encode_key(table: Table, item: dict[str, Any]) -> Key:
+    hk = encode_key_value(item[table.hash_name])
+    rk = b"" if table.range_name is None else encode_key_value(item[table.range_name])
+    return hk, rk
+
+
+def check_size(item: dict[str, Any], message: str = TOO_BIG) -> int:
+    size = item_size(item)
+    if size > MAX_ITEM_SIZE:
+        raise ValidationException(message)
+    return size
+
+
+def read(runtime: Runtime, table: Table, key: Key) -> dict[str, Any] | None:
+    return item_store.get(runtime.storage.conn, table.id, key[0], key[1])
+
+
+def write(
+    runtime: Runtime, conn: sqlite3.Connection, table: Table, key: Key,
+    old: dict[str, Any] | None, new: dict[str, Any] | None, *, size: int | None = None,
+    ttl_delete: bool = False,
+) -> None:
+    """Store `new` (None deletes) and append the stream record, in the open transaction."""
+    if new is None:
+        if old is None:
+            return
+        item_store.delete(conn, table.id, key[0], key[1])
+    else:
+        item_store.put(conn, table.id, key[0], key[1], new,
+                       item_size(new) if size is None else size)
+    source = new if new is not None else old
+    assert source is not None
+    runtime.streams.record_change(
+        conn, table.account, table.region, table.name, key[0], table.key_of(source), old, new,
+        ttl_delete=ttl_delete,
+    )
+
+
+def _key_parts(table: Table) -> list[tuple[str, str, bool]]:
+    parts = [(table.hash_name, table.hash_type, True)]
+    if table.range_name is not None and table.range_type is not None:
+        parts.append((table.range_name, table.range_type, False))
+    return parts

@@ -1,0 +1,73 @@
+"""CreateTable."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from headwater.core.arns import table_arn
+from headwater.core.context import RequestContext
+from headwater.dynamodb.encryption import sse_description
+from headwater.dynamodb.errors import ResourceInUseException, ValidationException
+from headwater.dynamodb.key_schema import check_definitions, check_key_schema
+from headwater.dynamodb.throughput import check_throughput, throughput_description
+from headwater.streams.lifecycle import check_stream_specification, enable_stream
+
+UNSUPPORTED = ("LocalSecondaryIndexes", "GlobalSecondaryIndexes", "VectorIndexes",
+               "GlobalTableSourceArn", "ResourcePolicy")
+
+
+def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """CreateTable. The table is ACTIVE as soon as the call returns CREATING."""
+    name = request["TableName"]
+    key_schema = request["KeySchema"]
+    definitions = request["AttributeDefinitions"]
+    billing_mode = request.get("BillingMode", "PROVISIONED")
+    for member in UNSUPPORTED:
+        if request.get(member):
+            raise ValidationException(f"Headwater does not support {member} yet")
+    check_throughput(billing_mode, request.get("ProvisionedThroughput"))
+    check_key_schema(key_schema, definitions)
+    check_definitions(definitions, {k["AttributeName"] for k in key_schema})
+    stream_spec = request.get("StreamSpecification")
+    if stream_spec is not None:
+        check_stream_specification(stream_spec, None, name)
+    tables = ctx.runtime.tables
+    if tables.find(ctx.account, ctx.region, name) is not None:
+        raise ResourceInUseException(f"Table already exists: {name}")
+    now = ctx.runtime.clock.now()
+    description: dict[str, Any] = {
+        "AttributeDefinitions": definitions,
+        "TableName": name,
+        "KeySchema": key_schema,
+        "TableStatus": "ACTIVE",
+        "CreationDateTime": now,
+        "ProvisionedThroughput": throughput_description(
+            billing_mode, request.get("ProvisionedThroughput")
+        ),
+        "TableArn": table_arn(ctx.region, ctx.account, name),
+        "TableId": str(uuid.uuid4()),
+        "DeletionProtectionEnabled": bool(request.get("DeletionProtectionEnabled", False)),
+    }
+    if "BillingMode" in request:
+        description["BillingModeSummary"] = _billing_summary(billing_mode, now)
+    if request.get("TableClass"):
+        description["TableClassSummary"] = {"TableClass": request["TableClass"]}
+    sse = request.get("SSESpecification")
+    if sse and sse.get("Enabled"):
+        description["SSEDescription"] = sse_description(ctx.region, ctx.account, sse)
+    tags = {tag["Key"]: tag["Value"] for tag in request.get("Tags", [])}
+    with ctx.runtime.storage.transaction():
+        table = tables.add(ctx.account, ctx.region, name, description, tags)
+        if stream_spec and stream_spec.get("StreamEnabled"):
+            enable_stream(ctx.runtime, table, stream_spec["StreamViewType"])
+    response = dict(table.description, TableStatus="CREATING", ItemCount=0, TableSizeBytes=0)
+    return {"TableDescription": response}
+
+
+def _billing_summary(billing_mode: str, now: float) -> dict[str, Any]:
+    summary: dict[str, Any] = {"BillingMode": billing_mode}
+    if billing_mode == "PAY_PER_REQUEST":
+        summary["LastUpdateToPayPerRequestDateTime"] = now
+    return summary
+

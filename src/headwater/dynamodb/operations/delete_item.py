@@ -1,0 +1,33 @@
+"""DeleteItem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb import item_store, items
+from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.condition_check import check_return_values, enforce
+from headwater.dynamodb.expression_params import compile_request
+from headwater.dynamodb.item_size import item_size
+
+
+def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """DeleteItem; deleting a missing item succeeds and writes no stream record."""
+    runtime = ctx.runtime
+    table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
+    return_values = check_return_values(request, ("NONE", "ALL_OLD"))
+    _, key = items.key_from_request(table, request["Key"])
+    expressions = compile_request(request)
+    with runtime.storage.transaction() as conn:
+        old = item_store.get(conn, table.id, *key)
+        enforce(expressions.condition, old, request)
+        items.write(runtime, conn, table, key, old, None)
+    response: dict[str, Any] = {}
+    if return_values == "ALL_OLD" and old is not None:
+        response["Attributes"] = old
+    size = 0 if old is None else item_size(old)
+    capacity = consumed(table.name, write_units(size), request.get("ReturnConsumedCapacity"))
+    if capacity is not None:
+        response["ConsumedCapacity"] = capacity
+    return response

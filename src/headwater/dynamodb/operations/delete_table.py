@@ -1,0 +1,31 @@
+"""DeleteTable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
+from headwater.dynamodb.operations.describe_table import table_description
+from headwater.streams.lifecycle import disable_stream
+
+
+def delete_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """DeleteTable; the table's stream stays readable for 24 hours, as on AWS."""
+    name = request["TableName"]
+    tables = ctx.runtime.tables
+    table = tables.find(ctx.account, ctx.region, name)
+    if table is None:
+        raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+    if table.description.get("DeletionProtectionEnabled"):
+        raise ValidationException(
+            "Resource cannot be deleted as it is currently protected against deletion. Disable "
+            "deletion protection first."
+        )
+    description = table_description(ctx, table)
+    with ctx.runtime.storage.transaction():
+        if table.stream_view_type is not None:
+            disable_stream(ctx.runtime, table)
+        tables.remove(table)
+    description["TableStatus"] = "DELETING"
+    return {"TableDescription": description}

@@ -1,0 +1,23 @@
+"""DescribeTable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb.errors import ResourceNotFoundException
+from headwater.dynamodb.table import Table
+
+
+def describe_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """DescribeTable, with an exact ItemCount and TableSizeBytes."""
+    name = request["TableName"]
+    table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
+    if table is None:
+        raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+    return {"Table": table_description(ctx, table)}
+
+
+def table_description(ctx: RequestContext, table: Table) -> dict[str, Any]:
+    count, size = ctx.runtime.tables.stats(table)
+    return dict(table.description, ItemCount=count, TableSizeBytes=size)

@@ -1,0 +1,30 @@
+"""GetItem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb import items
+from headwater.dynamodb.capacity import consumed, read_units
+from headwater.dynamodb.expression_params import compile_request
+from headwater.dynamodb.item_size import item_size
+
+
+def get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """GetItem; every read is strongly consistent here, ConsistentRead only changes capacity."""
+    table = ctx.runtime.tables.get(ctx.account, ctx.region, request["TableName"])
+    _, key = items.key_from_request(table, request["Key"])
+    expressions = compile_request(request)
+    item = items.read(ctx.runtime, table, key)
+    response: dict[str, Any] = {}
+    if item is not None:
+        size = item_size(item)
+        response["Item"] = item if expressions.projection is None else expressions.projection.apply(item)
+    else:
+        size = 0
+    units = read_units(size, bool(request.get("ConsistentRead")))
+    capacity = consumed(table.name, units, request.get("ReturnConsumedCapacity"))
+    if capacity is not None:
+        response["ConsumedCapacity"] = capacity
+    return response

@@ -1,0 +1,34 @@
+"""PutItem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb import item_store, items
+from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.condition_check import check_return_values, enforce
+from headwater.dynamodb.expression_params import compile_request
+from headwater.dynamodb.values import check_item
+
+
+def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """PutItem: create or replace an item, optionally under a condition."""
+    runtime = ctx.runtime
+    table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
+    return_values = check_return_values(request, ("NONE", "ALL_OLD"))
+    item = check_item(request["Item"])
+    key = items.key_from_item(table, item)
+    size = items.check_size(item)
+    expressions = compile_request(request)
+    with runtime.storage.transaction() as conn:
+        old = item_store.get(conn, table.id, *key)
+        enforce(expressions.condition, old, request)
+        items.write(runtime, conn, table, key, old, item, size=size)
+    response: dict[str, Any] = {}
+    if return_values == "ALL_OLD" and old is not None:
+        response["Attributes"] = old
+    capacity = consumed(table.name, write_units(size), request.get("ReturnConsumedCapacity"))
+    if capacity is not None:
+        response["ConsumedCapacity"] = capacity
+    return response

@@ -1,0 +1,69 @@
+"""UpdateItem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb import item_store, items
+from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.condition_check import check_return_values, enforce
+from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.expression_params import compile_request
+from headwater.dynamodb.item_size import item_size
+from headwater.dynamodb.table import Table
+
+RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
+TOO_BIG = "Item size to update has exceeded the maximum allowed size"
+
+
+def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """UpdateItem: apply an update expression (or AttributeUpdates) to a new or existing item."""
+    runtime = ctx.runtime
+    table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
+    return_values = check_return_values(request, RETURN_VALUES)
+    key_attributes, key = items.key_from_request(table, request["Key"])
+    expressions = compile_request(request)
+    with runtime.storage.transaction() as conn:
+        old = item_store.get(conn, table.id, *key)
+        enforce(expressions.condition, old, request)
+        start = dict(key_attributes) if old is None else old
+        if expressions.update is None:
+            new, touched = dict(start), set()
+        else:
+            new, touched = expressions.update.apply(start)
+        _check_key_untouched(table, touched, start, new)
+        size = items.check_size(new, TOO_BIG)
+        items.write(runtime, conn, table, key, old, new, size=size)
+    response: dict[str, Any] = {}
+    attributes = _returned(return_values, old, new, touched)
+    if attributes:
+        response["Attributes"] = attributes
+    units = write_units(max(size, 0 if old is None else item_size(old)))
+    capacity = consumed(table.name, units, request.get("ReturnConsumedCapacity"))
+    if capacity is not None:
+        response["ConsumedCapacity"] = capacity
+    return response
+
+
+def _check_key_untouched(table: Table, touched: set[str], old: dict[str, Any],
+                         new: dict[str, Any]) -> None:
+    for name in table.key_names:
+        if name in touched:
+            raise ValidationException(
+                "One or more parameter values were invalid: Cannot update attribute "
+                f"{name}. This attribute is part of the key"
+            )
+
+
+def _returned(mode: str, old: dict[str, Any] | None, new: dict[str, Any],
+              touched: set[str]) -> dict[str, Any] | None:
+    if mode == "ALL_OLD":
+        return old
+    if mode == "ALL_NEW":
+        return new
+    if mode == "UPDATED_OLD":
+        return {k: v for k, v in (old or {}).items() if k in touched}
+    if mode == "UPDATED_NEW":
+        return {k: v for k, v in new.items() if k in touched}
+    return None

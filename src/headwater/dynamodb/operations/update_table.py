@@ -1,0 +1,110 @@
+"""UpdateTable: throughput, billing mode, deletion protection, SSE, table class and streams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb.encryption import sse_description
+from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
+from headwater.dynamodb.operations.describe_table import table_description
+from headwater.dynamodb.table import Table
+from headwater.dynamodb.throughput import check_throughput, throughput_description
+from headwater.streams.lifecycle import update_stream
+
+NOTHING = (
+    "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+    "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required"
+)
+UNSUPPORTED = ("GlobalSecondaryIndexUpdates", "ReplicaUpdates", "AttributeDefinitions",
+               "MultiRegionConsistency", "GlobalTableWitnessUpdates")
+CHANGES = ("ProvisionedThroughput", "BillingMode", "StreamSpecification", "SSESpecification",
+           "DeletionProtectionEnabled", "TableClass", "OnDemandThroughput", "WarmThroughput")
+
+
+def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """UpdateTable. Changes apply at once; the response shows UPDATING as AWS's does."""
+    name = request["TableName"]
+    for member in UNSUPPORTED:
+        if request.get(member):
+            raise ValidationException(f"Headwater does not support {member} yet")
+    if not any(member in request for member in CHANGES):
+        raise ValidationException(NOTHING)
+    table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
+    if table is None:
+        raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+    description = table.description
+    now = ctx.runtime.clock.now()
+    busy = _update_capacity(table, request, now)
+    with ctx.runtime.storage.transaction():
+        if "StreamSpecification" in request:
+            update_stream(ctx.runtime, table, request["StreamSpecification"])
+            busy = True
+        if "DeletionProtectionEnabled" in request:
+            description["DeletionProtectionEnabled"] = request["DeletionProtectionEnabled"]
+        if "TableClass" in request:
+            description["TableClassSummary"] = {"TableClass": request["TableClass"],
+                                                "LastUpdateDateTime": now}
+        sse = request.get("SSESpecification")
+        if sse is not None:
+            _update_sse(ctx, description, sse)
+        ctx.runtime.tables.save(table)
+    response = table_description(ctx, table)
+    if busy:
+        response["TableStatus"] = "UPDATING"
+    return {"TableDescription": response}
+
+
+def _update_capacity(table: Table, request: dict[str, Any], now: float) -> bool:
+    description = table.description
+    current_mode = description.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
+    mode = request.get("BillingMode", current_mode)
+    throughput = request.get("ProvisionedThroughput")
+    if "BillingMode" not in request and throughput is None:
+        return False
+    if mode == "PROVISIONED" and throughput is None and current_mode == "PROVISIONED":
+        return False
+    check_throughput(mode, throughput)
+    old = description["ProvisionedThroughput"]
+    if throughput is not None and mode == current_mode == "PROVISIONED":
+        _check_change(old, throughput)
+    new = throughput_description(mode, throughput)
+    if mode == "PROVISIONED" and throughput is not None:
+        if _units(new) > _units(old):
+            new["LastIncreaseDateTime"] = now
+        if _units(new) < _units(old):
+            new["LastDecreaseDateTime"] = now
+            new["NumberOfDecreasesToday"] = old.get("NumberOfDecreasesToday", 0) + 1
+    description["ProvisionedThroughput"] = new
+    if mode != current_mode or "BillingModeSummary" in description:
+        summary: dict[str, Any] = {"BillingMode": mode}
+        if mode == "PAY_PER_REQUEST":
+            summary["LastUpdateToPayPerRequestDateTime"] = now
+        description["BillingModeSummary"] = summary
+    return True
+
+
+def _check_change(old: dict[str, Any], new: dict[str, Any]) -> None:
+    if (old["ReadCapacityUnits"], old["WriteCapacityUnits"]) == (
+        new["ReadCapacityUnits"], new["WriteCapacityUnits"]
+    ):
+        raise ValidationException(
+            "The provisioned throughput for the table will not change. The requested value equals "
+            "the current value. Current ReadCapacityUnits provisioned for the table: "
+            f"{old['ReadCapacityUnits']}. Requested ReadCapacityUnits: {new['ReadCapacityUnits']}. "
+            "Current WriteCapacityUnits provisioned for the table: "
+            f"{old['WriteCapacityUnits']}. Requested WriteCapacityUnits: "
+            f"{new['WriteCapacityUnits']}. Refer to the Amazon DynamoDB Developer Guide for current "
+            "limits and how to request higher limits."
+        )
+
+
+def _units(throughput: dict[str, Any]) -> int:
+    return int(throughput["ReadCapacityUnits"]) + int(throughput["WriteCapacityUnits"])
+
+
+def _update_sse(ctx: RequestContext, description: dict[str, Any], sse: dict[str, Any]) -> None:
+    if sse.get("Enabled", True):
+        description["SSEDescription"] = sse_description(ctx.region, ctx.account, sse)
+    else:
+        description.pop("SSEDescription", None)

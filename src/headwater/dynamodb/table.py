@@ -1,0 +1,58 @@
+"""A DynamoDB table's definition: key schema, throughput, stream and TTL settings.
+
+The stored description is the static part of DescribeTable's `Table`; item count and size are
+added when the table is described.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Table:
+    id: int
+    account: str
+    region: str
+    name: str
+    description: dict[str, Any]
+    tags: dict[str, str] = field(default_factory=dict)
+    ttl: dict[str, Any] = field(default_factory=dict)
+    hash_name: str = ""
+    hash_type: str = ""
+    range_name: str | None = None
+    range_type: str | None = None
+
+    def __post_init__(self) -> None:
+        types = {d["AttributeName"]: d["AttributeType"] for d in self.description["AttributeDefinitions"]}
+        for element in self.description["KeySchema"]:
+            if element["KeyType"] == "HASH":
+                self.hash_name = element["AttributeName"]
+                self.hash_type = types[self.hash_name]
+            else:
+                self.range_name = element["AttributeName"]
+                self.range_type = types[self.range_name]
+
+    @property
+    def arn(self) -> str:
+        return str(self.description["TableArn"])
+
+    @property
+    def status(self) -> str:
+        return str(self.description["TableStatus"])
+
+    @property
+    def key_names(self) -> tuple[str, ...]:
+        return (self.hash_name,) if self.range_name is None else (self.hash_name, self.range_name)
+
+    @property
+    def stream_view_type(self) -> str | None:
+        """The view type of the table's enabled stream, or None when it has none."""
+        spec = self.description.get("StreamSpecification")
+        if spec and spec.get("StreamEnabled"):
+            return str(spec["StreamViewType"])
+        return None
+
+    def key_of(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {name: item[name] for name in self.key_names}

@@ -1,0 +1,26 @@
+"""The process-wide state every request and background worker shares."""
+
+from __future__ import annotations
+
+from headwater.background import Worker
+from headwater.core.clock import Clock
+from headwater.core.storage import Storage
+from headwater.dynamodb.catalog import TableCatalog
+from headwater.settings import Settings
+from headwater.streams.log import StreamLog
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = Clock()
+        self.storage = Storage(settings.data_dir, settings.durability)
+        self.tables = TableCatalog(self.storage)
+        self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
+
+    def workers(self) -> list[Worker]:
+        """The background workers the server lifespan runs (TTL, retention, rollover, ...)."""
+        return []
+
+    def close(self) -> None:
+        self.storage.close()

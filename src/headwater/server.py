@@ -1,0 +1,141 @@
+"""The ASGI application: routes each request to its protocol handler, serves the local control
+endpoints under /_headwater/, and owns background work through the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+
+from headwater import __version__
+from headwater.background import BackgroundWork
+from headwater.core.context import RequestContext
+from headwater.core.ids import request_id
+from headwater.runtime import Runtime
+from headwater.services import json_services
+from headwater.wire.json_protocol import JsonService
+from headwater.wire.sigv4 import caller
+
+log = logging.getLogger("headwater.server")
+
+Scope = dict[str, Any]
+MAX_BODY = 16 * 1024 * 1024 + 65536
+
+
+class HeadwaterApp:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.json_services: dict[str, JsonService] = json_services()
+        self.background = BackgroundWork(runtime.workers())
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            await self._http(scope, receive, send)
+        except Exception:
+            log.exception("unhandled error serving %s %s", scope.get("method"), scope.get("path"))
+            await _respond(send, 500, b'{"__type":"InternalServerError","message":"Internal error"}')
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.background.start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.background.stop()
+                self.runtime.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
+        headers = _headers(scope)
+        body = await _read_body(receive)
+        method = scope["method"]
+        path = scope["path"]
+        target = headers.get("x-amz-target")
+        if method == "POST" and target:
+            await self._json(target, headers, body, send)
+        elif path.startswith("/_headwater/"):
+            await self._control(method, path, body, send)
+        elif method == "GET" and path == "/":
+            region = caller(headers.get("authorization"))[1]
+            await _respond(send, 200, f"healthy: dynamodb.{region}.amazonaws.com ".encode(),
+                           content_type=b"text/plain")
+        else:
+            await _respond(send, 404, b'{"message":"Not Found"}')
+
+    async def _json(self, target: str, headers: dict[str, str], body: bytes, send: Any) -> None:
+        prefix, _, operation = target.partition(".")
+        service = self.json_services.get(prefix)
+        account, region = caller(headers.get("authorization"))
+        ctx = RequestContext(account, region, request_id(), self.runtime)
+        if service is None:
+            payload = b'{"__type":"com.amazon.coral.service#UnknownOperationException"}'
+            await _respond(send, 400, payload, [(b"x-amzn-requestid", ctx.request_id.encode())])
+            return
+        status, payload = await service.handle(ctx, operation, body)
+        await _respond(send, status, payload, service.headers(ctx, payload), content_type=None)
+
+    async def _control(self, method: str, path: str, body: bytes, send: Any) -> None:
+        if path == "/_headwater/health":
+            await _respond(send, 200, orjson.dumps({"status": "ok", "version": __version__}))
+        elif path == "/_headwater/clock":
+            await self._clock(method, body, send)
+        else:
+            await _respond(send, 404, b'{"message":"Not Found"}')
+
+    async def _clock(self, method: str, body: bytes, send: Any) -> None:
+        clock = self.runtime.clock
+        if method == "POST":
+            try:
+                advance = float(orjson.loads(body or b"{}").get("advance", 0))
+                if advance < 0:
+                    raise ValueError
+            except (ValueError, TypeError, AttributeError, orjson.JSONDecodeError):
+                await _respond(send, 400, b'{"message":"advance must be a number of seconds >= 0"}')
+                return
+            clock.advance(advance)
+        elif method != "GET":
+            await _respond(send, 405, b'{"message":"Method Not Allowed"}')
+            return
+        await _respond(send, 200, orjson.dumps({"now": clock.now(), "offset": clock.offset}))
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+async def _read_body(receive: Any) -> bytes:
+    chunks = []
+    more = True
+    size = 0
+    while more:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            break
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+async def _respond(
+    send: Any,
+    status: int,
+    body: bytes,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    content_type: bytes | None = b"application/json",
+) -> None:
+    out = list(headers or [])
+    if content_type is not None:
+        out.append((b"content-type", content_type))
+    out.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": out})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,19 @@
+"""The services Headwater serves on its one port, by protocol."""
+
+from __future__ import annotations
+
+from headwater.dynamodb.service import OPERATIONS as DYNAMODB
+from headwater.streams.service import OPERATIONS as STREAMS
+from headwater.wire.json_protocol import JsonService
+
+DYNAMODB_ERRORS = "com.amazonaws.dynamodb.v20120810"
+
+
+def json_services() -> dict[str, JsonService]:
+    """JSON-protocol services keyed by their X-Amz-Target prefix."""
+    return {
+        "DynamoDB_20120810": JsonService("dynamodb", "DynamoDB_20120810", DYNAMODB_ERRORS,
+                                         DYNAMODB, crc32=True),
+        "DynamoDBStreams_20120810": JsonService("dynamodbstreams", "DynamoDBStreams_20120810",
+                                                DYNAMODB_ERRORS, STREAMS),
+    }

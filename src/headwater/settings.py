@@ -1,0 +1,19 @@
+"""Server settings, read once from the command line and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 4566
+    data_dir: Path | None = None  # None: in memory
+    durability: str = "normal"
+    log_level: str = "info"
+    stream_shards: int = 4
+    shard_rollover: float = 4 * 3600.0
+    ttl_interval: float = 1.0
+    retention_interval: float = 60.0

@@ -1,0 +1,214 @@
+"""The change log: streams and their shards in memory, the append that runs inside every
+writer's transaction, shard rollover, and the in-process subscription consumers wait on.
+
+The database is the truth; this class keeps an index of it. If a transaction that changed
+shards rolls back, the index is reloaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sqlite3
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from headwater.core.arns import stream_arn
+from headwater.core.clock import Clock
+from headwater.core.storage import Storage
+from headwater.streams import store
+from headwater.streams.model import RETENTION_SECONDS, Shard, Stream, format_sequence
+from headwater.streams.records import build_record, event_name
+
+TableKey = tuple[str, str, str]
+
+
+class StreamLog:
+    def __init__(self, storage: Storage, clock: Clock, rollover_seconds: float) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.rollover_seconds = rollover_seconds
+        self._waiters: dict[int, asyncio.Event] = {}
+        self._stream_events: dict[int, asyncio.Event] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        conn = self.storage.conn
+        self.sequence = store.max_sequence(conn)
+        self.streams: dict[int, Stream] = {s.id: s for s in store.load_streams(conn)}
+        self.by_arn: dict[str, Stream] = {s.arn: s for s in self.streams.values()}
+        self.current: dict[TableKey, Stream] = {}
+        for stream in sorted(self.streams.values(), key=lambda s: s.id):
+            if stream.enabled:
+                self.current[(stream.account, stream.region, stream.table_name)] = stream
+        self.shards: dict[int, list[Shard]] = {sid: [] for sid in self.streams}
+        self.open: dict[tuple[int, int], Shard] = {}
+        for shard in store.load_shards(conn):
+            self.shards.setdefault(shard.stream_id, []).append(shard)
+            if not shard.closed:
+                self.open[(shard.stream_id, shard.lane)] = shard
+
+    # -- streams ---------------------------------------------------------------------------
+
+    def create_stream(self, account: str, region: str, table_name: str, view_type: str,
+                      key_schema: list[dict[str, Any]], shard_count: int) -> Stream:
+        """Mint a new stream (new label and ARN) with `shard_count` open shards."""
+        now = self.clock.now()
+        label = self._label(account, region, table_name, now)
+        stream = Stream(0, account, region, table_name,
+                        stream_arn(region, account, table_name, label), label, view_type,
+                        key_schema, shard_count, now)
+        conn = self.storage.conn
+        self.storage.on_rollback(self.reload)
+        stream.id = store.insert_stream(conn, stream)
+        self.streams[stream.id] = stream
+        self.by_arn[stream.arn] = stream
+        self.shards[stream.id] = []
+        self.current[(account, region, table_name)] = stream
+        for lane in range(shard_count):
+            self._open_shard(conn, stream, lane, None, now)
+        return stream
+
+    def disable(self, stream: Stream) -> None:
+        """Disable a stream: it stays listed and readable for 24 hours, its shards closed."""
+        conn = self.storage.conn
+        self.storage.on_rollback(self.reload)
+        stream.disabled_at = self.clock.now()
+        store.mark_disabled(conn, stream)
+        for lane in range(stream.shard_count):
+            shard = self.open.pop((stream.id, lane), None)
+            if shard is not None:
+                self._close(conn, shard)
+        key = (stream.account, stream.region, stream.table_name)
+        if self.current.get(key) is stream:
+            del self.current[key]
+        self._notify_stream(stream.id)
+
+    def current_stream(self, account: str, region: str, table_name: str) -> Stream | None:
+        return self.current.get((account, region, table_name))
+
+    def _label(self, account: str, region: str, table_name: str, now: float) -> str:
+        taken = {s.label for s in self.streams.values()
+                 if (s.account, s.region, s.table_name) == (account, region, table_name)}
+        millis = int(now * 1000)
+        while (label := _iso_millis(millis)) in taken:
+            millis += 1
+        return label
+
+    # -- shards ----------------------------------------------------------------------------
+
+    def shards_of(self, stream: Stream) -> list[Shard]:
+        self.roll_over_due(stream)
+        return self.shards.get(stream.id, [])
+
+    def roll_over_due(self, stream: Stream) -> None:
+        """Close every open shard older than the rollover period and open its child."""
+        if not stream.enabled:
+            return
+        now = self.clock.now()
+        due = [s for lane in range(stream.shard_count)
+               if (s := self.open.get((stream.id, lane))) is not None
+               and now - s.created >= self.rollover_seconds]
+        if not due:
+            return
+        with self.storage.transaction() as conn:
+            self.storage.on_rollback(self.reload)
+            for shard in due:
+                self._roll_over(conn, stream, shard, now)
+
+    def _roll_over(self, conn: sqlite3.Connection, stream: Stream, shard: Shard, now: float) -> Shard:
+        # A long-idle shard rolls over once, not once per elapsed period.
+        self._close(conn, shard)
+        return self._open_shard(conn, stream, shard.lane, shard.shard_id, now)
+
+    def _open_shard(self, conn: sqlite3.Connection, stream: Stream, lane: int,
+                    parent: str | None, now: float) -> Shard:
+        self.sequence += 1
+        shard_id = f"shardId-{int(now * 1000):020d}-{secrets.token_hex(4)}"
+        shard = Shard(0, stream.id, shard_id, parent, lane, self.sequence, None, now)
+        shard.pk = store.insert_shard(conn, shard)
+        self.shards[stream.id].append(shard)
+        self.open[(stream.id, lane)] = shard
+        self._notify_stream(stream.id)
+        return shard
+
+    def _close(self, conn: sqlite3.Connection, shard: Shard) -> None:
+        last = store.last_seq(conn, shard.pk)
+        shard.end_seq = shard.start_seq if last is None else last
+        store.close_shard(conn, shard)
+        self.open.pop((shard.stream_id, shard.lane), None)
+        self._notify_shard(shard.pk)
+
+    # -- records ---------------------------------------------------------------------------
+
+    def record_change(
+        self, conn: sqlite3.Connection, account: str, region: str, table_name: str,
+        hash_key: bytes, keys: dict[str, Any], old: dict[str, Any] | None,
+        new: dict[str, Any] | None, ttl_delete: bool = False,
+    ) -> dict[str, Any] | None:
+        """Append the record for one item change, inside the caller's transaction.
+
+        Returns the record, or None when the table has no stream or nothing changed.
+        """
+        stream = self.current.get((account, region, table_name))
+        if stream is None:
+            return None
+        name = event_name(old, new)
+        if name is None:
+            return None
+        lane = zlib.crc32(hash_key) % stream.shard_count
+        shard = self.open[(stream.id, lane)]
+        now = self.clock.now()
+        if now - shard.created >= self.rollover_seconds:
+            self.storage.on_rollback(self.reload)
+            shard = self._roll_over(conn, stream, shard, now)
+        self.sequence += 1
+        seq = self.sequence
+        record = build_record(
+            name=name, region=region, view_type=stream.view_type, keys=keys, old=old, new=new,
+            created=now, sequence=format_sequence(seq), ttl_delete=ttl_delete,
+        )
+        store.append_record(conn, shard.pk, seq, now, orjson.dumps(record))
+        self.storage.after_commit(lambda: self._notify_shard(shard.pk))
+        return record
+
+    def trim_horizon(self) -> float:
+        return self.clock.now() - RETENTION_SECONDS
+
+    # -- subscription ----------------------------------------------------------------------
+
+    async def wait_for_records(self, shard: Shard, timeout: float | None = None) -> bool:
+        """Wait until records are appended to `shard` (or it closes); False on timeout."""
+        event = self._waiters.setdefault(shard.pk, asyncio.Event())
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def wait_for_shards(self, stream: Stream, timeout: float | None = None) -> bool:
+        """Wait until the stream's shard set changes (a shard opens or it is disabled)."""
+        event = self._stream_events.setdefault(stream.id, asyncio.Event())
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def _notify_shard(self, shard_pk: int) -> None:
+        event = self._waiters.pop(shard_pk, None)
+        if event is not None:
+            event.set()
+
+    def _notify_stream(self, stream_id: int) -> None:
+        event = self._stream_events.pop(stream_id, None)
+        if event is not None:
+            event.set()
+
+
+def _iso_millis(millis: int) -> str:
+    moment = datetime.fromtimestamp(millis / 1000, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}"

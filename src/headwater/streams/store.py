@@ -1,0 +1,122 @@
+"""SQL for streams, shards and stream records."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import orjson
+
+from headwater.streams.model import Shard, Stream
+
+_STREAM_COLUMNS = (
+    "id, account, region, table_name, arn, label, view_type, key_schema, shard_count, created, "
+    "disabled_at"
+)
+_SHARD_COLUMNS = (
+    "id, stream_id, shard_id, parent_shard_id, lane, start_seq, end_seq, created, trimmed_seq"
+)
+
+
+def _stream(row: tuple[Any, ...]) -> Stream:
+    values = list(row)
+    values[7] = orjson.loads(values[7])
+    return Stream(*values)
+
+
+def load_streams(conn: sqlite3.Connection) -> list[Stream]:
+    return [_stream(row) for row in conn.execute(f"SELECT {_STREAM_COLUMNS} FROM streams")]
+
+
+def load_shards(conn: sqlite3.Connection) -> list[Shard]:
+    rows = conn.execute(f"SELECT {_SHARD_COLUMNS} FROM stream_shards ORDER BY id")
+    return [Shard(*row) for row in rows]
+
+
+def insert_stream(conn: sqlite3.Connection, stream: Stream) -> int:
+    cursor = conn.execute(
+        "INSERT INTO streams (account, region, table_name, arn, label, view_type, key_schema, "
+        "shard_count, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (stream.account, stream.region, stream.table_name, stream.arn, stream.label,
+         stream.view_type, orjson.dumps(stream.key_schema), stream.shard_count, stream.created),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def mark_disabled(conn: sqlite3.Connection, stream: Stream) -> None:
+    conn.execute("UPDATE streams SET disabled_at = ? WHERE id = ?", (stream.disabled_at, stream.id))
+
+
+def insert_shard(conn: sqlite3.Connection, shard: Shard) -> int:
+    cursor = conn.execute(
+        "INSERT INTO stream_shards (stream_id, shard_id, parent_shard_id, lane, start_seq, "
+        "created) VALUES (?, ?, ?, ?, ?, ?)",
+        (shard.stream_id, shard.shard_id, shard.parent_shard_id, shard.lane, shard.start_seq,
+         shard.created),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def close_shard(conn: sqlite3.Connection, shard: Shard) -> None:
+    conn.execute("UPDATE stream_shards SET end_seq = ? WHERE id = ?", (shard.end_seq, shard.pk))
+
+
+def append_record(conn: sqlite3.Connection, shard: int, seq: int, created: float,
+                  record: bytes) -> None:
+    conn.execute("INSERT INTO stream_records (shard, seq, created, record) VALUES (?, ?, ?, ?)",
+                 (shard, seq, created, record))
+
+
+def read_records(conn: sqlite3.Connection, shard: int, start: int, limit: int
+                 ) -> list[tuple[int, float, bytes]]:
+    return conn.execute(
+        "SELECT seq, created, record FROM stream_records WHERE shard = ? AND seq >= ? "
+        "ORDER BY seq LIMIT ?",
+        (shard, start, limit),
+    ).fetchall()
+
+
+def last_seq(conn: sqlite3.Connection, shard: int) -> int | None:
+    row = conn.execute("SELECT max(seq) FROM stream_records WHERE shard = ?", (shard,)).fetchone()
+    return row[0]
+
+
+def last_seq_before(conn: sqlite3.Connection, shard: int, created: float) -> int | None:
+    row = conn.execute(
+        "SELECT max(seq) FROM stream_records WHERE shard = ? AND created < ?", (shard, created)
+    ).fetchone()
+    return row[0]
+
+
+def max_sequence(conn: sqlite3.Connection) -> int:
+    row = conn.execute(
+        "SELECT max(coalesce((SELECT max(seq) FROM stream_records), 0), "
+        "coalesce((SELECT max(max(start_seq, coalesce(end_seq, 0))) FROM stream_shards), 0), "
+        "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sequence'), 0))"
+    ).fetchone()
+    return int(row[0])
+
+
+def save_sequence(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('sequence', ?)", (str(seq),))
+
+
+def trim_shard(conn: sqlite3.Connection, shard: Shard, before: float) -> int:
+    """Delete the shard's records created before `before`; returns the new trimmed_seq."""
+    last = last_seq_before(conn, shard.pk, before)
+    if last is None:
+        return shard.trimmed_seq
+    conn.execute("DELETE FROM stream_records WHERE shard = ? AND seq <= ?", (shard.pk, last))
+    conn.execute("UPDATE stream_shards SET trimmed_seq = ? WHERE id = ?", (last, shard.pk))
+    return int(last)
+
+
+def delete_shard(conn: sqlite3.Connection, shard: Shard) -> None:
+    conn.execute("DELETE FROM stream_records WHERE shard = ?", (shard.pk,))
+    conn.execute("DELETE FROM stream_shards WHERE id = ?", (shard.pk,))
+
+
+def delete_stream(conn: sqlite3.Connection, stream: Stream) -> None:
+    conn.execute("DELETE FROM streams WHERE id = ?", (stream.id,))

@@ -1,0 +1,98 @@
+"""AWS JSON 1.0/1.1 protocol: `X-Amz-Target` dispatch, request decoding and validation,
+response and error encoding.
+
+Check order (as AWS answers): JSON parse (SerializationException), target
+(UnknownOperationException), model validation (ValidationException), then the operation.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from headwater.core.context import RequestContext
+from headwater.wire.errors import (
+    AwsError,
+    InternalServerError,
+    SerializationException,
+    UnknownOperationException,
+)
+from headwater.wire.models import service_model
+from headwater.wire.validate import compile_input
+
+log = logging.getLogger("headwater.wire")
+
+Operation = Callable[[RequestContext, dict[str, Any]], Any]
+
+# Errors raised by AWS's shared front end rather than the service carry these namespaces.
+CORAL_NAMESPACES = {
+    "SerializationException": "com.amazon.coral.service",
+    "UnknownOperationException": "com.amazon.coral.service",
+    "ValidationException": "com.amazon.coral.validate",
+}
+
+
+@dataclass
+class JsonService:
+    model_name: str
+    target_prefix: str
+    error_namespace: str
+    operations: dict[str, Operation]
+    content_type: str = "application/x-amz-json-1.0"
+    crc32: bool = False
+    validators: dict[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        model = service_model(self.model_name)
+        for name in self.operations:
+            self.validators[name] = compile_input(model.operation_model(name).input_shape)
+
+    async def handle(self, ctx: RequestContext, operation_name: str, body: bytes) -> tuple[int, bytes]:
+        try:
+            result = await self._call(ctx, operation_name, body)
+        except AwsError as error:
+            return error.status, self.error_body(error)
+        except Exception:
+            log.exception("unhandled error in %s.%s (request %s)", self.model_name,
+                          operation_name, ctx.request_id)
+            return 500, self.error_body(InternalServerError("Internal server error"))
+        return 200, orjson.dumps(result)
+
+    async def _call(self, ctx: RequestContext, operation_name: str, body: bytes) -> Any:
+        try:
+            request = orjson.loads(body) if body else {}
+        except orjson.JSONDecodeError:
+            raise SerializationException("Start of structure or map found where not expected.")
+        if not isinstance(request, dict):
+            raise SerializationException("Start of structure or map found where not expected.")
+        operation = self.operations.get(operation_name)
+        if operation is None:
+            raise UnknownOperationException("")
+        self.validators[operation_name](request)
+        result = operation(ctx, request)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+    def error_body(self, error: AwsError) -> bytes:
+        namespace = CORAL_NAMESPACES.get(error.code, self.error_namespace)
+        payload: dict[str, Any] = {"__type": f"{namespace}#{error.code}"}
+        if error.message or error.code != "UnknownOperationException":
+            payload["message"] = error.message
+        payload.update(error.members)
+        return orjson.dumps(payload)
+
+    def headers(self, ctx: RequestContext, body: bytes) -> list[tuple[bytes, bytes]]:
+        headers = [
+            (b"content-type", self.content_type.encode()),
+            (b"x-amzn-requestid", ctx.request_id.encode()),
+        ]
+        if self.crc32:
+            headers.append((b"x-amz-crc32", str(zlib.crc32(body)).encode()))
+        return headers
