@@ -18,7 +18,7 @@ ITEM = {
 }
 VALUES = {
     ":one": {"N": "1"},
-    ":big": {"N": "9" * 38 + "E+87"},
+    ":big": {"N": "9E+125"},
     ":s": {"S": "x"},
     ":l": {"L": [{"S": "z"}]},
     ":ss": {"SS": ["b", "c"]},
@@ -78,13 +78,13 @@ def test_remove_several_list_indexes_uses_original_positions() -> None:
 
 
 def test_add_numbers_sets_and_missing_attributes() -> None:
-    new, touched = run("ADD n :one, ss :ss, ns :ns, fresh :ab, counter :one")
+    new, touched = run("ADD n :one, ss :ss, ns :ns, fresh :ab, tally :one")
     assert new["n"] == {"N": "6"}
     assert new["ss"] == {"SS": ["a", "b", "c"]}
     assert new["ns"] == {"NS": ["1", "2", "3"]}
     assert new["fresh"] == {"SS": ["a", "b"]}
-    assert new["counter"] == {"N": "1"}
-    assert touched == {"n", "ss", "ns", "fresh", "counter"}
+    assert new["tally"] == {"N": "1"}
+    assert touched == {"n", "ss", "ns", "fresh", "tally"}
 
 
 def test_delete_elements_and_emptied_set_is_removed() -> None:
