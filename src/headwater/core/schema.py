@@ -65,4 +65,19 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (shard, seq)
     ) WITHOUT ROWID;
     """,
+    # 3: secondary index entries, maintained in each write's transaction. The projected item is
+    # stored with the entry so index queries never touch the base table.
+    """
+    CREATE TABLE ddb_index_items (
+        table_id INTEGER NOT NULL,
+        index_name TEXT NOT NULL,
+        hk BLOB NOT NULL,
+        rk BLOB NOT NULL,
+        table_hk BLOB NOT NULL,
+        table_rk BLOB NOT NULL,
+        item BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (table_id, index_name, hk, rk, table_hk, table_rk)
+    ) WITHOUT ROWID;
+    """,
 ]
