@@ -80,4 +80,64 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (table_id, index_name, hk, rk, table_hk, table_rk)
     ) WITHOUT ROWID;
     """,
+    # 4: Lambda functions ($LATEST config, published versions, aliases), code archives by
+    # sha256, the durable queue of Event invocations, and function logs (CloudWatch Logs subset).
+    """
+    CREATE TABLE lambda_functions (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        config BLOB NOT NULL,
+        tags BLOB NOT NULL,
+        reserved INTEGER,
+        UNIQUE (account, region, name)
+    );
+    CREATE TABLE lambda_versions (
+        function_id INTEGER NOT NULL REFERENCES lambda_functions (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        config BLOB NOT NULL,
+        PRIMARY KEY (function_id, version)
+    ) WITHOUT ROWID;
+    CREATE TABLE lambda_aliases (
+        function_id INTEGER NOT NULL REFERENCES lambda_functions (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        config BLOB NOT NULL,
+        PRIMARY KEY (function_id, name)
+    ) WITHOUT ROWID;
+    CREATE TABLE lambda_code (
+        sha TEXT PRIMARY KEY,
+        zip BLOB NOT NULL
+    );
+    CREATE TABLE lambda_event_queue (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        function TEXT NOT NULL,
+        qualifier TEXT,
+        payload BLOB NOT NULL,
+        request_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before REAL NOT NULL
+    );
+    CREATE TABLE log_streams (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        log_group TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        first_event INTEGER,
+        last_event INTEGER,
+        UNIQUE (account, region, log_group, name)
+    );
+    CREATE TABLE log_events (
+        id INTEGER PRIMARY KEY,
+        stream_id INTEGER NOT NULL REFERENCES log_streams (id) ON DELETE CASCADE,
+        timestamp INTEGER NOT NULL,
+        ingestion INTEGER NOT NULL,
+        message TEXT NOT NULL
+    );
+    CREATE INDEX log_events_by_stream ON log_events (stream_id, timestamp);
+    """,
 ]
