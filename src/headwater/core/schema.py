@@ -140,4 +140,30 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX log_events_by_stream ON log_events (stream_id, timestamp);
     """,
+    # 5: event source mappings (stream triggers): the configuration as the API echoes it, the
+    # state machine, and one durable checkpoint per (mapping, shard): the last processed sequence
+    # number and whether the shard is finished (so its children may start).
+    """
+    CREATE TABLE esm_mappings (
+        uuid TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        function_arn TEXT NOT NULL,
+        source_arn TEXT NOT NULL,
+        config BLOB NOT NULL,
+        state TEXT NOT NULL,
+        last_modified REAL NOT NULL,
+        last_result TEXT NOT NULL,
+        start_after INTEGER NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE INDEX esm_by_source ON esm_mappings (account, region, source_arn);
+    CREATE TABLE esm_checkpoints (
+        uuid TEXT NOT NULL REFERENCES esm_mappings (uuid) ON DELETE CASCADE,
+        shard_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        finished INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (uuid, shard_id)
+    ) WITHOUT ROWID;
+    """,
 ]
