@@ -166,4 +166,51 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (uuid, shard_id)
     ) WITHOUT ROWID;
     """,
+    # 5: SQS queues and messages, SNS topics and subscriptions (queues/, topics/). A message is
+    # visible when visible_at <= now; a receive moves visible_at forward and renews the receipt.
+    """
+    CREATE TABLE sqs_queues (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        attributes BLOB NOT NULL,
+        created REAL NOT NULL,
+        modified REAL NOT NULL,
+        purged REAL,
+        UNIQUE (account, region, name)
+    );
+    CREATE TABLE sqs_messages (
+        id INTEGER PRIMARY KEY,
+        queue_id INTEGER NOT NULL REFERENCES sqs_queues (id) ON DELETE CASCADE,
+        message_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attributes BLOB,
+        system BLOB,
+        sent REAL NOT NULL,
+        visible_at REAL NOT NULL,
+        receive_count INTEGER NOT NULL DEFAULT 0,
+        first_receive REAL,
+        receipt TEXT
+    );
+    CREATE INDEX sqs_messages_visible ON sqs_messages (queue_id, visible_at, id);
+    CREATE TABLE sns_topics (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        arn TEXT NOT NULL UNIQUE,
+        attributes BLOB NOT NULL,
+        UNIQUE (account, region, name)
+    );
+    CREATE TABLE sns_subscriptions (
+        id INTEGER PRIMARY KEY,
+        topic_id INTEGER NOT NULL REFERENCES sns_topics (id) ON DELETE CASCADE,
+        arn TEXT NOT NULL UNIQUE,
+        protocol TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        attributes BLOB NOT NULL
+    );
+    CREATE INDEX sns_subscriptions_by_topic ON sns_subscriptions (topic_id, id);
+    """,
 ]
