@@ -166,7 +166,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (uuid, shard_id)
     ) WITHOUT ROWID;
     """,
-    # 5: SQS queues and messages, SNS topics and subscriptions (queues/, topics/). A message is
+    # 6: SQS queues and messages, SNS topics and subscriptions (queues/, topics/). A message is
     # visible when visible_at <= now; a receive moves visible_at forward and renews the receipt.
     """
     CREATE TABLE sqs_queues (
