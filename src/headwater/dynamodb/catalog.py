@@ -63,8 +63,17 @@ class TableCatalog:
     def remove(self, table: Table) -> None:
         with self.storage.transaction() as conn:
             conn.execute("DELETE FROM ddb_items WHERE table_id = ?", (table.id,))
+            conn.execute("DELETE FROM ddb_index_items WHERE table_id = ?", (table.id,))
             conn.execute("DELETE FROM ddb_tables WHERE id = ?", (table.id,))
         self._tables.pop((table.account, table.region, table.name), None)
+
+    def index_stats(self, table: Table, index: str) -> tuple[int, int]:
+        """(ItemCount, IndexSizeBytes) of one secondary index."""
+        count, size = self.storage.conn.execute(
+            "SELECT count(*), coalesce(sum(size), 0) FROM ddb_index_items "
+            "WHERE table_id = ? AND index_name = ?", (table.id, index),
+        ).fetchone()
+        return int(count), int(size)
 
     def stats(self, table: Table) -> tuple[int, int]:
         """(ItemCount, TableSizeBytes), exact rather than AWS's six-hourly estimate."""

@@ -7,8 +7,9 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from headwater.dynamodb import item_store
+from headwater.dynamodb import index_store, item_store
 from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.indexes import check_index_keys, index_entry
 from headwater.dynamodb.item_size import MAX_ITEM_SIZE, item_size
 from headwater.dynamodb.keys import check_key_attribute, encode_key_value
 from headwater.dynamodb.table import Table
@@ -69,7 +70,12 @@ def write(
     old: dict[str, Any] | None, new: dict[str, Any] | None, *, size: int | None = None,
     ttl_delete: bool = False,
 ) -> None:
-    """Store `new` (None deletes) and append the stream record, in the open transaction."""
+    """Store `new` (None deletes), maintain index entries and append the stream record, all in
+    the open transaction."""
+    if table.indexes:
+        if new is not None:
+            check_index_keys(table.indexes, new)
+        _maintain_indexes(conn, table, key, old, new)
     if new is None:
         if old is None:
             return
@@ -83,6 +89,17 @@ def write(
         conn, table.account, table.region, table.name, key[0], table.key_of(source), old, new,
         ttl_delete=ttl_delete,
     )
+
+
+def _maintain_indexes(conn: sqlite3.Connection, table: Table, key: Key,
+                      old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+    for index in table.indexes:
+        before = None if old is None else index_entry(index, table.key_names, old)
+        after = None if new is None else index_entry(index, table.key_names, new)
+        if before is not None and (after is None or after[:2] != before[:2]):
+            index_store.delete(conn, table.id, index.name, before[0], before[1], key)
+        if after is not None:
+            index_store.put(conn, table.id, index.name, after[0], after[1], key, after[2])
 
 
 def _key_parts(table: Table) -> list[tuple[str, str, bool]]:

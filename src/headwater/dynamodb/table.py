@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from headwater.dynamodb.indexes import Index, indexes_of
+
 
 @dataclass(slots=True)
 class Table:
@@ -23,9 +25,16 @@ class Table:
     hash_type: str = ""
     range_name: str | None = None
     range_type: str | None = None
+    indexes: list[Index] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        types = {d["AttributeName"]: d["AttributeType"] for d in self.description["AttributeDefinitions"]}
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-derive key and index fields after the description changed."""
+        self.indexes = indexes_of(self.description)
+        definitions = self.description["AttributeDefinitions"]
+        types = {d["AttributeName"]: d["AttributeType"] for d in definitions}
         for element in self.description["KeySchema"]:
             if element["KeyType"] == "HASH":
                 self.hash_name = element["AttributeName"]
@@ -53,6 +62,9 @@ class Table:
         if spec and spec.get("StreamEnabled"):
             return str(spec["StreamViewType"])
         return None
+
+    def index(self, name: str) -> Index | None:
+        return next((index for index in self.indexes if index.name == name), None)
 
     def key_of(self, item: dict[str, Any]) -> dict[str, Any]:
         return {name: item[name] for name in self.key_names}

@@ -9,12 +9,17 @@ from headwater.core.arns import table_arn
 from headwater.core.context import RequestContext
 from headwater.dynamodb.encryption import sse_description
 from headwater.dynamodb.errors import ResourceInUseException, ValidationException
+from headwater.dynamodb.index_definitions import (
+    check_indexes,
+    gsi_description,
+    lsi_description,
+    used_attributes,
+)
 from headwater.dynamodb.key_schema import check_definitions, check_key_schema
 from headwater.dynamodb.throughput import check_throughput, throughput_description
 from headwater.streams.lifecycle import check_stream_specification, enable_stream
 
-UNSUPPORTED = ("LocalSecondaryIndexes", "GlobalSecondaryIndexes", "VectorIndexes",
-               "GlobalTableSourceArn", "ResourcePolicy")
+UNSUPPORTED = ("VectorIndexes", "GlobalTableSourceArn", "ResourcePolicy")
 
 
 def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -28,7 +33,8 @@ def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
             raise ValidationException(f"Headwater does not support {member} yet")
     check_throughput(billing_mode, request.get("ProvisionedThroughput"))
     check_key_schema(key_schema, definitions)
-    check_definitions(definitions, {k["AttributeName"] for k in key_schema})
+    check_indexes(request, billing_mode)
+    check_definitions(definitions, used_attributes(request))
     stream_spec = request.get("StreamSpecification")
     if stream_spec is not None:
         check_stream_specification(stream_spec, None, name)
@@ -49,6 +55,15 @@ def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         "TableId": str(uuid.uuid4()),
         "DeletionProtectionEnabled": bool(request.get("DeletionProtectionEnabled", False)),
     }
+    arn = description["TableArn"]
+    if request.get("GlobalSecondaryIndexes"):
+        description["GlobalSecondaryIndexes"] = [
+            gsi_description(arn, index, billing_mode) for index in request["GlobalSecondaryIndexes"]
+        ]
+    if request.get("LocalSecondaryIndexes"):
+        description["LocalSecondaryIndexes"] = [
+            lsi_description(arn, index) for index in request["LocalSecondaryIndexes"]
+        ]
     if "BillingMode" in request:
         description["BillingModeSummary"] = _billing_summary(billing_mode, now)
     if request.get("TableClass"):
@@ -62,6 +77,10 @@ def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         if stream_spec and stream_spec.get("StreamEnabled"):
             enable_stream(ctx.runtime, table, stream_spec["StreamViewType"])
     response = dict(table.description, TableStatus="CREATING", ItemCount=0, TableSizeBytes=0)
+    for member in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if member in response:
+            response[member] = [dict(index, IndexSizeBytes=0, ItemCount=0)
+                                for index in response[member]]
     return {"TableDescription": response}
 
 

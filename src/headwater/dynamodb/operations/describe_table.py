@@ -19,5 +19,14 @@ def describe_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, An
 
 
 def table_description(ctx: RequestContext, table: Table) -> dict[str, Any]:
-    count, size = ctx.runtime.tables.stats(table)
-    return dict(table.description, ItemCount=count, TableSizeBytes=size)
+    tables = ctx.runtime.tables
+    count, size = tables.stats(table)
+    description = dict(table.description, ItemCount=count, TableSizeBytes=size)
+    for member in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if member in description:
+            described = []
+            for index in description[member]:
+                index_count, index_size = tables.index_stats(table, index["IndexName"])
+                described.append(dict(index, IndexSizeBytes=index_size, ItemCount=index_count))
+            description[member] = described
+    return description

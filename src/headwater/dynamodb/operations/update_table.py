@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.dynamodb.encryption import sse_description
 from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
+from headwater.dynamodb.index_updates import apply_index_updates
 from headwater.dynamodb.operations.describe_table import table_description
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.throughput import check_throughput, throughput_description
@@ -16,9 +18,8 @@ NOTHING = (
     "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
     "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required"
 )
-UNSUPPORTED = ("GlobalSecondaryIndexUpdates", "ReplicaUpdates", "AttributeDefinitions",
-               "MultiRegionConsistency", "GlobalTableWitnessUpdates")
-CHANGES = ("ProvisionedThroughput", "BillingMode", "StreamSpecification", "SSESpecification",
+UNSUPPORTED = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTableWitnessUpdates")
+CHANGES = ("GlobalSecondaryIndexUpdates", "ProvisionedThroughput", "BillingMode", "StreamSpecification", "SSESpecification",
            "DeletionProtectionEnabled", "TableClass", "OnDemandThroughput", "WarmThroughput")
 
 
@@ -33,10 +34,42 @@ def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
     if table is None:
         raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+    if request.get("AttributeDefinitions") and not request.get("GlobalSecondaryIndexUpdates"):
+        raise ValidationException(
+            "One or more parameter values were invalid: AttributeDefinitions can only be "
+            "specified when creating a GlobalSecondaryIndex")
+    original = copy.deepcopy(table.description)
+    try:
+        busy, index_status = _apply(ctx, table, request)
+    except BaseException:
+        table.description = original
+        table.refresh()
+        raise
+    response = table_description(ctx, table)
+    if busy:
+        response["TableStatus"] = "UPDATING"
+    for index in response.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in index_status:
+            index["IndexStatus"] = index_status[index["IndexName"]]
+    for name, status in index_status.items():
+        if status == "DELETING":
+            response.setdefault("GlobalSecondaryIndexes", []).append(
+                {"IndexName": name, "IndexStatus": "DELETING"})
+    return {"TableDescription": response}
+
+
+def _apply(ctx: RequestContext, table: Table, request: dict[str, Any]
+           ) -> tuple[bool, dict[str, str]]:
+    """Apply every change in one transaction; the caller restores the description on error."""
     description = table.description
     now = ctx.runtime.clock.now()
-    busy = _update_capacity(table, request, now)
-    with ctx.runtime.storage.transaction():
+    index_status: dict[str, str] = {}
+    with ctx.runtime.storage.transaction() as conn:
+        busy = _update_capacity(table, request, now)
+        if request.get("GlobalSecondaryIndexUpdates"):
+            mode = description.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
+            index_status = apply_index_updates(conn, table, request, mode)
+            busy = True
         if "StreamSpecification" in request:
             update_stream(ctx.runtime, table, request["StreamSpecification"])
             busy = True
@@ -49,10 +82,7 @@ def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         if sse is not None:
             _update_sse(ctx, description, sse)
         ctx.runtime.tables.save(table)
-    response = table_description(ctx, table)
-    if busy:
-        response["TableStatus"] = "UPDATING"
-    return {"TableDescription": response}
+    return busy, index_status
 
 
 def _update_capacity(table: Table, request: dict[str, Any], now: float) -> bool:
