@@ -9,6 +9,8 @@ from headwater.dynamodb.operations.describe_table import describe_table
 from headwater.dynamodb.operations.get_item import get_item
 from headwater.dynamodb.operations.list_tables import list_tables
 from headwater.dynamodb.operations.put_item import put_item
+from headwater.dynamodb.operations.query import query
+from headwater.dynamodb.operations.scan import scan
 from headwater.dynamodb.operations.update_item import update_item
 from headwater.dynamodb.operations.update_table import update_table
 
@@ -20,6 +22,8 @@ OPERATIONS = {
     "GetItem": get_item,
     "ListTables": list_tables,
     "PutItem": put_item,
+    "Query": query,
+    "Scan": scan,
     "UpdateItem": update_item,
     "UpdateTable": update_table,
 }

@@ -1,0 +1,48 @@
+"""Scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb import pagination, query_store
+from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.expression_params import compile_request
+
+
+def scan(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """Scan the table (or one parallel-scan segment) in primary-key order.
+
+    Segments split the partition keys by a stable hash, so together they return every item
+    exactly once, and each segment pages in a stable order.
+    """
+    segment, total = _check_segments(request)
+    count_only = pagination.check_select(request, "Scan")
+    table = ctx.runtime.tables.get(ctx.account, ctx.region, request["TableName"])
+    pagination.check_no_index(table, request)
+    expressions = compile_request(request)
+    start = pagination.start_key(table, request)
+    if start is not None and total is not None and total > 1:
+        if query_store.segment_of(start[0], total) != segment:
+            raise ValidationException(
+                f"{pagination.BAD_START_KEY}Invalid ExclusiveStartKey. Please use "
+                f"ExclusiveStartKey with correct Segment. TotalSegments: {total} "
+                f"Segment: {segment}")
+    rows = query_store.scan(ctx.runtime.storage.conn, table.id, start, segment, total)
+    page = pagination.collect(table, rows, request, expressions, count_only)
+    return pagination.response(table, page, request, count_only)
+
+
+def _check_segments(request: dict[str, Any]) -> tuple[int | None, int | None]:
+    segment, total = request.get("Segment"), request.get("TotalSegments")
+    if segment is not None and total is None:
+        raise ValidationException("The TotalSegments parameter is required but was not present "
+                                  "in the request when Segment parameter is present")
+    if total is not None and segment is None:
+        raise ValidationException("The Segment parameter is required but was not present in "
+                                  "the request when parameter TotalSegments is present")
+    if segment is not None and total is not None and segment >= total:
+        raise ValidationException(
+            "The Segment parameter is zero-based and must be less than parameter "
+            f"TotalSegments: Segment: {segment} is not less than TotalSegments: {total}")
+    return segment, total

@@ -1,0 +1,167 @@
+"""What Query and Scan share: Select and projection rules, ExclusiveStartKey checks, and the
+page loop (Limit, the 1 MB page, filter after the limit, Count/ScannedCount, LastEvaluatedKey,
+read capacity).
+
+AWS "Query" / "Scan" developer guide: Limit and the 1 MB limit bound the items *read*; the
+filter is applied afterwards, so a page may hold fewer items than Limit, even none, while
+LastEvaluatedKey says where to resume. Capacity is the total size read, in 4 KB units.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from headwater.dynamodb import items
+from headwater.dynamodb.capacity import consumed
+from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.expression_params import RequestExpressions
+from headwater.dynamodb.expressions import ast
+from headwater.dynamodb.keys import decode_key_value
+from headwater.dynamodb.query_store import Row
+from headwater.dynamodb.table import Table
+
+PAGE_BYTES = 1024 * 1024
+BAD_START_KEY = "The provided starting key is invalid: "
+
+
+@dataclass(slots=True)
+class Page:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    count: int = 0
+    scanned: int = 0
+    size: int = 0
+    last_key: dict[str, Any] | None = None
+
+
+def check_select(request: dict[str, Any], operation: str) -> bool:
+    """AWS's Select rules; True when only the count is wanted."""
+    select = request.get("Select")
+    has_projection = "ProjectionExpression" in request
+    has_attributes = "AttributesToGet" in request
+    if select is not None and select != "SPECIFIC_ATTRIBUTES":
+        wanted = "only the Count" if select == "COUNT" else select
+        if has_projection:
+            raise ValidationException(
+                f"Cannot specify the ProjectionExpression when choosing to get {wanted}")
+        if has_attributes:
+            raise ValidationException(
+                f"Cannot specify the AttributesToGet when choosing to get {wanted}")
+    if select == "SPECIFIC_ATTRIBUTES" and not (has_projection or has_attributes):
+        message = ("Must specify the AttributesToGet or ProjectionExpression when choosing to "
+                   "get SPECIFIC_ATTRIBUTES")
+        # Recorded against AWS: Query wraps this one in the validation envelope, Scan does not.
+        if operation == "Query":
+            message = f"1 validation error detected: {message}"
+        raise ValidationException(message)
+    if select == "ALL_PROJECTED_ATTRIBUTES" and "IndexName" not in request:
+        raise ValidationException(
+            "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+    if has_attributes:
+        seen: set[str] = set()
+        for name in request["AttributesToGet"]:
+            if name in seen:
+                raise ValidationException(
+                    "One or more parameter values were invalid: Duplicate value in attribute "
+                    f"name: {name}")
+            seen.add(name)
+    return select == "COUNT"
+
+
+def check_no_index(table: Table, request: dict[str, Any]) -> None:
+    # TODO(issue 7): secondary indexes; until then a table has none.
+    if "IndexName" in request:
+        raise ValidationException(
+            f"The table does not have the specified index: {request['IndexName']}")
+
+
+def start_key(table: Table, request: dict[str, Any]) -> tuple[bytes, bytes] | None:
+    """The encoded ExclusiveStartKey, or AWS's error when it is not a key of this table."""
+    key = request.get("ExclusiveStartKey")
+    if key is None:
+        return None
+    try:
+        _, encoded = items.key_from_request(table, key)
+    except ValidationException as error:
+        raise ValidationException(BAD_START_KEY + error.message) from None
+    return encoded
+
+
+def referenced_names(node: Any) -> set[str]:
+    """Top-level attribute names a bound expression tree reads."""
+    found: set[str] = set()
+    _walk(node, found)
+    return found
+
+
+def _walk(node: Any, found: set[str]) -> None:
+    if isinstance(node, ast.Path):
+        found.add(str(node.elements[0]))
+    elif isinstance(node, tuple | list):
+        for child in node:
+            _walk(child, found)
+    elif dataclasses.is_dataclass(node) and not isinstance(node, ast.Literal):
+        for spec in dataclasses.fields(node):
+            _walk(getattr(node, spec.name), found)
+
+
+def collect(table: Table, rows: Iterator[Row], request: dict[str, Any],
+            expressions: RequestExpressions, count_only: bool) -> Page:
+    """Read rows until Limit or 1 MB, keep those passing the filter, project them."""
+    limit = request.get("Limit")
+    condition = expressions.filter
+    projection = expressions.projection
+    page = Page()
+    last: Row | None = None
+    with closing(rows):
+        for row in rows:
+            last = row
+            page.scanned += 1
+            page.size += row[3]
+            if condition is not None or not count_only:
+                item = orjson.loads(row[2])
+                if condition is not None and not condition.evaluate(item):
+                    item = None
+            else:
+                item = {}
+            if item is not None:
+                page.count += 1
+                if not count_only:
+                    page.items.append(item if projection is None else projection.apply(item))
+            if (limit is not None and page.scanned >= limit) or page.size >= PAGE_BYTES:
+                break
+        else:
+            last = None
+    if last is not None:
+        page.last_key = _key_of_row(table, last)
+    return page
+
+
+def response(table: Table, page: Page, request: dict[str, Any], count_only: bool
+             ) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    if not count_only:
+        result["Items"] = page.items
+    result["Count"] = page.count
+    result["ScannedCount"] = page.scanned
+    if page.last_key is not None:
+        result["LastEvaluatedKey"] = page.last_key
+    units = max(1, math.ceil(page.size / 4096))
+    capacity = consumed(table.name, units if request.get("ConsistentRead") else units / 2,
+                        request.get("ReturnConsumedCapacity"))
+    if capacity is not None:
+        result["ConsumedCapacity"] = capacity
+    return result
+
+
+def _key_of_row(table: Table, row: Row) -> dict[str, Any]:
+    key = {table.hash_name: decode_key_value(row[0], table.hash_type)}
+    if table.range_name is not None and table.range_type is not None:
+        key[table.range_name] = decode_key_value(row[1], table.range_type)
+    return key
