@@ -103,12 +103,13 @@ def _scalar(shape: Shape) -> Check:
         prefix = f"Value {_describe(value)} at '{path}' failed to satisfy constraint: Member must"
         if enum is not None and value not in enum:
             errors.append(f"{prefix} satisfy enum value set: [{', '.join(enum)}]")
+        # AWS reports a pattern violation before a length one ('a;' at 'tableName').
+        if pattern is not None and isinstance(value, str) and not pattern.fullmatch(value):
+            errors.append(f"{prefix} satisfy regular expression pattern: {pattern.pattern}")
         if lo is not None and size < lo:
             errors.append(f"{prefix} have {kind} greater than or equal to {lo}")
         if hi is not None and size > hi:
             errors.append(f"{prefix} have {kind} less than or equal to {hi}")
-        if pattern is not None and isinstance(value, str) and not pattern.fullmatch(value):
-            errors.append(f"{prefix} satisfy regular expression pattern: {pattern.pattern}")
 
     return check
 
