@@ -92,6 +92,8 @@ def _checked_values(values: dict[str, Any]) -> dict[str, Any]:
 def _compile_legacy(request: dict[str, Any], result: RequestExpressions) -> None:
     from headwater.dynamodb.expressions import legacy
 
+    request = {name: _normalised_legacy(value) if name in LEGACY_MEMBERS[:6] else value
+               for name, value in request.items()}
     operator = request.get("ConditionalOperator")
     if "Expected" in request:
         result.condition = legacy.expected_to_condition(request["Expected"], operator)
@@ -109,3 +111,18 @@ def _compile_legacy(request: dict[str, Any], result: RequestExpressions) -> None
         result.projection = legacy.attributes_to_get_projection(request["AttributesToGet"])
     if "KeyConditions" in request:
         result.key_condition = legacy.key_conditions_to_key_condition(request["KeyConditions"])
+
+
+def _normalised_legacy(member: Any) -> Any:
+    """A legacy member with every attribute value checked and its numbers canonical."""
+    if not isinstance(member, dict):
+        return member
+    normalised = {}
+    for name, spec in member.items():
+        spec = dict(spec)
+        if spec.get("Value") is not None:
+            spec["Value"] = check_value(spec["Value"])
+        if spec.get("AttributeValueList") is not None:
+            spec["AttributeValueList"] = [check_value(v) for v in spec["AttributeValueList"]]
+        normalised[name] = spec
+    return normalised
