@@ -1,0 +1,111 @@
+"""UpdateTable: throughput, billing mode and deletion protection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+PROVISIONED = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+
+
+@pytest.fixture
+def provisioned(ddb: Any, unique: Callable[[str], str]) -> Any:
+    name = unique("ut")
+    ddb.create_table(TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     ProvisionedThroughput=PROVISIONED)
+    yield name
+    try:
+        ddb.update_table(TableName=name, DeletionProtectionEnabled=False)
+        ddb.delete_table(TableName=name)
+    except ddb.exceptions.ResourceNotFoundException:
+        pass
+
+
+def test_raise_throughput(ddb: Any, provisioned: str) -> None:
+    table = ddb.update_table(TableName=provisioned, ProvisionedThroughput={
+        "ReadCapacityUnits": 5, "WriteCapacityUnits": 2})["TableDescription"]
+    assert table["TableStatus"] == "UPDATING"
+    throughput = table["ProvisionedThroughput"]
+    assert (throughput["ReadCapacityUnits"], throughput["WriteCapacityUnits"]) == (5, 2)
+    assert "LastIncreaseDateTime" in throughput
+    described = ddb.describe_table(TableName=provisioned)["Table"]
+    assert described["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
+    assert described["TableStatus"] == "ACTIVE"
+
+
+def test_lower_throughput_counts_decreases(ddb: Any, provisioned: str) -> None:
+    ddb.update_table(TableName=provisioned, ProvisionedThroughput={
+        "ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+    table = ddb.update_table(TableName=provisioned, ProvisionedThroughput=PROVISIONED)
+    throughput = table["TableDescription"]["ProvisionedThroughput"]
+    assert throughput["NumberOfDecreasesToday"] == 1
+    assert "LastDecreaseDateTime" in throughput
+
+
+def test_same_throughput_is_rejected(ddb: Any, provisioned: str, invalid: Any) -> None:
+    invalid(ddb.update_table,
+            "The provisioned throughput for the table will not change. The requested value "
+            "equals the current value. Current ReadCapacityUnits provisioned for the table: 1. "
+            "Requested ReadCapacityUnits: 1. Current WriteCapacityUnits provisioned for the "
+            "table: 1. Requested WriteCapacityUnits: 1. Refer to the Amazon DynamoDB Developer "
+            "Guide for current limits and how to request higher limits.",
+            TableName=provisioned, ProvisionedThroughput=PROVISIONED)
+
+
+def test_throughput_out_of_bounds(ddb: Any, provisioned: str, invalid: Any) -> None:
+    invalid(ddb.update_table, "Given value 1000000000001 for ReadCapacityUnits is out of bounds",
+            TableName=provisioned, ProvisionedThroughput={
+                "ReadCapacityUnits": 1000000000001, "WriteCapacityUnits": 1})
+
+
+def test_switch_to_on_demand_and_back(ddb: Any, provisioned: str) -> None:
+    table = ddb.update_table(TableName=provisioned, BillingMode="PAY_PER_REQUEST")
+    summary = table["TableDescription"]["BillingModeSummary"]
+    assert summary["BillingMode"] == "PAY_PER_REQUEST"
+    assert "LastUpdateToPayPerRequestDateTime" in summary
+    back = ddb.update_table(TableName=provisioned, BillingMode="PROVISIONED",
+                            ProvisionedThroughput={"ReadCapacityUnits": 3,
+                                                   "WriteCapacityUnits": 4})
+    described = back["TableDescription"]
+    assert described["BillingModeSummary"]["BillingMode"] == "PROVISIONED"
+    assert described["ProvisionedThroughput"]["ReadCapacityUnits"] == 3
+
+
+def test_on_demand_table_rejects_throughput(ddb: Any, table: str, invalid: Any) -> None:
+    invalid(ddb.update_table,
+            "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
+            "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
+            TableName=table, ProvisionedThroughput=PROVISIONED)
+
+
+def test_nothing_to_update(ddb: Any, table: str, invalid: Any) -> None:
+    invalid(ddb.update_table,
+            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+            "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
+            TableName=table)
+
+
+def test_update_missing_table(ddb: Any, expect_error: Any) -> None:
+    expect_error(ddb.update_table, "ResourceNotFoundException",
+                 "Requested resource not found: Table: nothere not found",
+                 TableName="nothere", DeletionProtectionEnabled=True)
+
+
+def test_deletion_protection_blocks_delete_until_disabled(ddb: Any, provisioned: str,
+                                                          invalid: Any) -> None:
+    table = ddb.update_table(TableName=provisioned, DeletionProtectionEnabled=True)
+    assert table["TableDescription"]["DeletionProtectionEnabled"] is True
+    assert ddb.describe_table(TableName=provisioned)["Table"]["DeletionProtectionEnabled"]
+    invalid(ddb.delete_table,
+            "Resource cannot be deleted as it is currently protected against deletion. Disable "
+            "deletion protection first.", TableName=provisioned)
+    ddb.update_table(TableName=provisioned, DeletionProtectionEnabled=False)
+    ddb.delete_table(TableName=provisioned)
+
+
+def test_enable_sse_on_update(ddb: Any, table: str) -> None:
+    described = ddb.update_table(TableName=table, SSESpecification={"Enabled": True})
+    assert described["TableDescription"]["SSEDescription"]["Status"] == "ENABLED"
