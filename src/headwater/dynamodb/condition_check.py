@@ -24,5 +24,7 @@ def check_return_values(request: dict[str, Any], allowed: tuple[str, ...]) -> st
     """The request's ReturnValues, rejected as AWS does when the operation does not offer it."""
     value = request.get("ReturnValues", "NONE")
     if value not in allowed:
-        raise ValidationException("Return values set to invalid value")
+        # AWS's wording for a valid ReturnValue the operation does not offer (PutItem/DeleteItem).
+        raise ValidationException(
+            f"ReturnValues can only be {' or '.join(sorted(allowed))}")
     return str(value)

@@ -15,10 +15,10 @@ from headwater.dynamodb.item_size import item_size
 def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteItem; deleting a missing item succeeds and writes no stream record."""
     runtime = ctx.runtime
-    table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     return_values = check_return_values(request, ("NONE", "ALL_OLD"))
-    _, key = items.key_from_request(table, request["Key"])
     expressions = compile_request(request)
+    table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
+    _, key = items.key_from_request(table, request["Key"])
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key)
         enforce(expressions.condition, old, request)

@@ -15,12 +15,14 @@ from headwater.dynamodb.values import check_item
 def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """PutItem: create or replace an item, optionally under a condition."""
     runtime = ctx.runtime
-    table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
+    # Request checks come before the table lookup, as on AWS (a bad request to a missing
+    # table is a ValidationException, not ResourceNotFoundException).
     return_values = check_return_values(request, ("NONE", "ALL_OLD"))
     item = check_item(request["Item"])
-    key = items.key_from_item(table, item)
     size = items.check_size(item)
     expressions = compile_request(request)
+    table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
+    key = items.key_from_item(table, item)
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key)
         enforce(expressions.condition, old, request)

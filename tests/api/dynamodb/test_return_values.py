@@ -1,0 +1,161 @@
+"""ReturnValues (all five), ReturnValuesOnConditionCheckFailure, ReturnConsumedCapacity and
+ReturnItemCollectionMetrics on the single-item writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+KEY = {"pk": {"S": "k"}}
+OLD = {"pk": {"S": "k"}, "a": {"N": "1"}, "b": {"S": "keep"}}
+
+
+@pytest.fixture
+def stored(ddb: Any, table: str) -> str:
+    ddb.put_item(TableName=table, Item=OLD)
+    return table
+
+
+@pytest.mark.parametrize(("mode", "expected"), [
+    ("NONE", None),
+    ("ALL_OLD", OLD),
+    ("UPDATED_OLD", {"a": {"N": "1"}}),
+    ("ALL_NEW", {"pk": {"S": "k"}, "a": {"N": "2"}, "b": {"S": "keep"}, "c": {"S": "new"}}),
+    ("UPDATED_NEW", {"a": {"N": "2"}, "c": {"S": "new"}}),
+])
+def test_update_item_return_values(ddb: Any, stored: str, mode: str,
+                                   expected: dict[str, Any] | None) -> None:
+    response = ddb.update_item(TableName=stored, Key=KEY, ReturnValues=mode,
+                               UpdateExpression="SET a = a + :one, c = :c",
+                               ExpressionAttributeValues={":one": {"N": "1"}, ":c": {"S": "new"}})
+    assert response.get("Attributes") == expected
+
+
+def test_updated_old_of_new_item_is_empty(ddb: Any, table: str) -> None:
+    response = ddb.update_item(TableName=table, Key=KEY, ReturnValues="UPDATED_OLD",
+                               UpdateExpression="SET a = :v",
+                               ExpressionAttributeValues={":v": {"N": "1"}})
+    assert "Attributes" not in response
+
+
+def test_updated_new_after_remove_omits_removed(ddb: Any, stored: str) -> None:
+    response = ddb.update_item(TableName=stored, Key=KEY, ReturnValues="UPDATED_NEW",
+                               UpdateExpression="REMOVE b")
+    assert "Attributes" not in response
+    response = ddb.update_item(TableName=stored, Key=KEY, ReturnValues="ALL_NEW",
+                               UpdateExpression="REMOVE a")
+    assert response["Attributes"] == {"pk": {"S": "k"}}
+
+
+def test_put_item_all_old(ddb: Any, stored: str) -> None:
+    response = ddb.put_item(TableName=stored, Item=KEY, ReturnValues="ALL_OLD")
+    assert response["Attributes"] == OLD
+    assert "Attributes" not in ddb.put_item(TableName=stored, Item=KEY, ReturnValues="NONE")
+
+
+def test_put_item_all_old_of_new_item_is_absent(ddb: Any, table: str) -> None:
+    assert "Attributes" not in ddb.put_item(TableName=table, Item=KEY, ReturnValues="ALL_OLD")
+
+
+def test_delete_item_all_old(ddb: Any, stored: str) -> None:
+    assert ddb.delete_item(TableName=stored, Key=KEY, ReturnValues="ALL_OLD")["Attributes"] == OLD
+    assert "Attributes" not in ddb.delete_item(TableName=stored, Key=KEY, ReturnValues="ALL_OLD")
+
+
+@pytest.mark.parametrize("mode", ["UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])
+@pytest.mark.parametrize("operation", ["put_item", "delete_item"])
+def test_put_and_delete_only_offer_all_old(ddb: Any, table: str, invalid: Any, mode: str,
+                                           operation: str) -> None:
+    kwargs = {"Item": KEY} if operation == "put_item" else {"Key": KEY}
+    invalid(getattr(ddb, operation), "ReturnValues can only be ALL_OLD or NONE",
+            TableName=table, ReturnValues=mode, **kwargs)
+
+
+def test_return_values_checked_before_table_lookup(ddb: Any, invalid: Any) -> None:
+    invalid(ddb.put_item, "ReturnValues can only be ALL_OLD or NONE", TableName="nothere",
+            Item=KEY, ReturnValues="ALL_NEW")
+
+
+def test_unknown_return_values_lists_aws_enum(raw: Any, table: str) -> None:
+    status, body = raw.op("PutItem", {"TableName": table, "Item": KEY, "ReturnValues": "hi",
+                                      "ReturnConsumedCapacity": "hi",
+                                      "ReturnItemCollectionMetrics": "hi"})
+    assert status == 400
+    assert body["message"].startswith("3 validation errors detected: ")
+    assert ("Value 'hi' at 'returnValues' failed to satisfy constraint: Member must satisfy "
+            "enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]") in body["message"]
+    assert ("Value 'hi' at 'returnConsumedCapacity' failed to satisfy constraint: Member must "
+            "satisfy enum value set: [INDEXES, TOTAL, NONE]") in body["message"]
+    assert ("Value 'hi' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member "
+            "must satisfy enum value set: [SIZE, NONE]") in body["message"]
+
+
+@pytest.mark.parametrize("operation", ["put_item", "update_item", "delete_item"])
+def test_condition_failure_returns_old_item_on_request(ddb: Any, stored: str, expect_error: Any,
+                                                       operation: str) -> None:
+    kwargs: dict[str, Any] = {"Item": OLD} if operation == "put_item" else {"Key": KEY}
+    if operation == "update_item":
+        kwargs["UpdateExpression"] = "REMOVE b"
+    response = expect_error(getattr(ddb, operation), "ConditionalCheckFailedException",
+                            "The conditional request failed", TableName=stored,
+                            ConditionExpression="attribute_not_exists(pk)",
+                            ReturnValuesOnConditionCheckFailure="ALL_OLD", **kwargs)
+    assert response["Item"] == OLD
+
+
+def test_condition_failure_without_request_returns_no_item(ddb: Any, stored: str,
+                                                           expect_error: Any) -> None:
+    response = expect_error(ddb.put_item, "ConditionalCheckFailedException",
+                            "The conditional request failed", TableName=stored, Item=OLD,
+                            ConditionExpression="attribute_not_exists(pk)")
+    assert "Item" not in response
+
+
+def test_condition_failure_on_missing_item_has_no_item(ddb: Any, table: str,
+                                                       expect_error: Any) -> None:
+    response = expect_error(ddb.delete_item, "ConditionalCheckFailedException",
+                            "The conditional request failed", TableName=table, Key=KEY,
+                            ConditionExpression="attribute_exists(pk)",
+                            ReturnValuesOnConditionCheckFailure="ALL_OLD")
+    assert "Item" not in response
+
+
+@pytest.mark.parametrize(("consistent", "units"), [(True, 1.0), (False, 0.5)])
+def test_get_item_consumed_capacity(ddb: Any, stored: str, consistent: bool,
+                                    units: float) -> None:
+    response = ddb.get_item(TableName=stored, Key=KEY, ConsistentRead=consistent,
+                            ReturnConsumedCapacity="TOTAL")
+    assert response["ConsumedCapacity"] == {"TableName": stored, "CapacityUnits": units}
+
+
+def test_get_item_capacity_counts_4kb_units(ddb: Any, table: str) -> None:
+    ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "big": {"S": "x" * 5000}})
+    response = ddb.get_item(TableName=table, Key=KEY, ConsistentRead=True,
+                            ReturnConsumedCapacity="TOTAL")
+    assert response["ConsumedCapacity"]["CapacityUnits"] == 2.0
+
+
+def test_put_item_capacity_counts_1kb_units(ddb: Any, table: str) -> None:
+    response = ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "big": {"S": "x" * 2000}},
+                            ReturnConsumedCapacity="TOTAL")
+    assert response["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 2.0}
+
+
+def test_indexes_capacity_breaks_down_by_table(ddb: Any, table: str) -> None:
+    response = ddb.put_item(TableName=table, Item=KEY, ReturnConsumedCapacity="INDEXES")
+    assert response["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 1.0,
+                                            "Table": {"CapacityUnits": 1.0}}
+
+
+@pytest.mark.parametrize("operation", ["update_item", "delete_item"])
+def test_write_capacity_and_none(ddb: Any, stored: str, operation: str) -> None:
+    response = getattr(ddb, operation)(TableName=stored, Key=KEY, ReturnConsumedCapacity="TOTAL")
+    assert response["ConsumedCapacity"] == {"TableName": stored, "CapacityUnits": 1.0}
+    response = getattr(ddb, operation)(TableName=stored, Key=KEY, ReturnConsumedCapacity="NONE")
+    assert "ConsumedCapacity" not in response
+
+
+def test_item_collection_metrics_accepted(ddb: Any, table: str) -> None:
+    response = ddb.put_item(TableName=table, Item=KEY, ReturnItemCollectionMetrics="SIZE")
+    assert "Attributes" not in response
