@@ -20,7 +20,15 @@ class Runtime:
 
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs (TTL, retention, rollover, ...)."""
-        return []
+        from headwater.dynamodb.ttl import TtlSweeper
+        from headwater.streams.retention import RetentionWorker
+        from headwater.streams.rollover import RolloverWorker
+
+        return [
+            RolloverWorker(self.streams),
+            RetentionWorker(self.streams, self.settings.retention_interval),
+            TtlSweeper(self, self.settings.ttl_interval),
+        ]
 
     def close(self) -> None:
         self.storage.close()

@@ -2,18 +2,30 @@
 
 `POST /_headwater/clock {"advance": s}` moves the offset, so TTL, retention, iterator expiry,
 shard rollover and record age can be exercised in milliseconds (DESIGN.md principle 3).
+Once bound to storage (`persist_with`), the offset survives restarts, so stored times (stream
+records, iterators, TTL) never appear to move backwards.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 
 class Clock:
     def __init__(self, offset: float = 0.0) -> None:
         self._offset = offset
         self._waiters: set[asyncio.Event] = set()
+        self._save: Callable[[float], None] | None = None
+
+    def persist_with(self, load: Callable[[], float | None],
+                     save: Callable[[float], None]) -> None:
+        """Restore the stored offset (never moving back) and save it on every advance."""
+        stored = load()
+        if stored is not None and stored > self._offset:
+            self._offset = stored
+        self._save = save
 
     @property
     def offset(self) -> float:
@@ -30,6 +42,8 @@ class Clock:
         if seconds < 0:
             raise ValueError("the clock never moves back")
         self._offset += seconds
+        if self._save is not None:
+            self._save(self._offset)
         for event in self._waiters:
             event.set()
         return self.now()
@@ -50,3 +64,16 @@ class Clock:
                     pass
         finally:
             self._waiters.discard(event)
+
+    async def sleep_unless(self, seconds: float, stop: asyncio.Event) -> bool:
+        """Sleep `seconds` of clock time unless `stop` is set first; True when stopped."""
+        if stop.is_set():
+            return True
+        sleeper = asyncio.ensure_future(self.sleep(seconds))
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, stopper):
+                task.cancel()
+        return stop.is_set()

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 INVALID = "One or more parameter values were invalid: "
 SHARDS_TAG = "headwater:stream-shards"
+MAX_SHARDS = 64
 
 
 def check_stream_specification(spec: dict[str, Any], table: Table | None, name: str) -> None:
@@ -35,7 +36,16 @@ def check_stream_specification(spec: dict[str, Any], table: Table | None, name: 
 
 
 def enable_stream(runtime: Runtime, table: Table, view_type: str) -> None:
-    """Mint a new stream for the table inside the caller's transaction."""
+    """CreateTable's enable: mint the new table's stream inside the caller's transaction.
+
+    The catalog caches tables in memory, so if this transaction rolls back (an invalid
+    `headwater:stream-shards` tag, say) the just-added table is forgotten as well.
+    """
+    runtime.storage.on_rollback(lambda: runtime.tables.remove(table))
+    _enable(runtime, table, view_type)
+
+
+def _enable(runtime: Runtime, table: Table, view_type: str) -> None:
     stream = runtime.streams.create_stream(
         table.account, table.region, table.name, view_type, table.description["KeySchema"],
         shard_count(runtime, table),
@@ -58,13 +68,24 @@ def disable_stream(runtime: Runtime, table: Table) -> None:
 def update_stream(runtime: Runtime, table: Table, spec: dict[str, Any]) -> None:
     check_stream_specification(spec, table, table.name)
     if spec["StreamEnabled"]:
-        enable_stream(runtime, table, spec["StreamViewType"])
+        _enable(runtime, table, spec["StreamViewType"])
     else:
         disable_stream(runtime, table)
 
 
 def shard_count(runtime: Runtime, table: Table) -> int:
+    """Open shards for the table's stream: its `headwater:stream-shards` tag or the default."""
+    check_shard_tag(table.tags)
     tagged = table.tags.get(SHARDS_TAG)
-    if tagged is not None and tagged.isdigit() and 1 <= int(tagged) <= 64:
-        return int(tagged)
-    return runtime.settings.stream_shards
+    return runtime.settings.stream_shards if tagged is None else int(tagged)
+
+
+def check_shard_tag(tags: dict[str, str]) -> None:
+    tagged = tags.get(SHARDS_TAG)
+    if tagged is None:
+        return
+    if not (tagged.isascii() and tagged.isdigit() and 1 <= int(tagged) <= MAX_SHARDS):
+        raise ValidationException(
+            f"{INVALID}Tag {SHARDS_TAG} must be a whole number of shards from 1 to {MAX_SHARDS}, "
+            f"got '{tagged}'"
+        )

@@ -24,6 +24,8 @@ from headwater.streams.model import RETENTION_SECONDS, Shard, Stream, format_seq
 from headwater.streams.records import build_record, event_name
 
 TableKey = tuple[str, str, str]
+SECRET_KEY = "iterator_secret"
+CLOCK_KEY = "clock_offset"
 
 
 class StreamLog:
@@ -33,7 +35,27 @@ class StreamLog:
         self.rollover_seconds = rollover_seconds
         self._waiters: dict[int, asyncio.Event] = {}
         self._stream_events: dict[int, asyncio.Event] = {}
+        self.secret = self._load_secret()
+        # Stored record times, iterators and TTLs only make sense on a clock that never moves
+        # back, so the virtual clock's offset is kept beside them.
+        clock.persist_with(self._load_offset, self._save_offset)
         self.reload()
+
+    def _load_secret(self) -> bytes:
+        with self.storage.transaction() as conn:
+            secret = store.get_meta(conn, SECRET_KEY)
+            if secret is None or len(secret) < 32:
+                secret = secrets.token_bytes(32)
+                store.put_meta(conn, SECRET_KEY, secret)
+        return secret
+
+    def _load_offset(self) -> float | None:
+        value = store.get_meta(self.storage.conn, CLOCK_KEY)
+        return None if value is None else float(value)
+
+    def _save_offset(self, offset: float) -> None:
+        with self.storage.transaction() as conn:
+            store.put_meta(conn, CLOCK_KEY, repr(offset).encode())
 
     def reload(self) -> None:
         conn = self.storage.conn
@@ -46,8 +68,10 @@ class StreamLog:
                 self.current[(stream.account, stream.region, stream.table_name)] = stream
         self.shards: dict[int, list[Shard]] = {sid: [] for sid in self.streams}
         self.open: dict[tuple[int, int], Shard] = {}
+        self.shard_by_pk: dict[int, Shard] = {}
         for shard in store.load_shards(conn):
             self.shards.setdefault(shard.stream_id, []).append(shard)
+            self.shard_by_pk[shard.pk] = shard
             if not shard.closed:
                 self.open[(shard.stream_id, shard.lane)] = shard
 
@@ -90,6 +114,50 @@ class StreamLog:
     def current_stream(self, account: str, region: str, table_name: str) -> Stream | None:
         return self.current.get((account, region, table_name))
 
+    def find_stream(self, account: str, region: str, arn: str) -> Stream | None:
+        """The caller's stream with this ARN (another account's or region's is not found)."""
+        stream = self.by_arn.get(arn)
+        if stream is None or (stream.account, stream.region) != (account, region):
+            return None
+        return stream
+
+    def streams_of(self, account: str, region: str) -> list[Stream]:
+        return [s for s in self.streams.values() if (s.account, s.region) == (account, region)]
+
+    def remove_stream(self, stream: Stream) -> None:
+        """Forget a disabled stream past retention, with its shards and records."""
+        with self.storage.transaction() as conn:
+            self.storage.on_rollback(self.reload)
+            self._save_sequence(conn)
+            for shard in self.shards.pop(stream.id, []):
+                store.delete_shard(conn, shard)
+                self.shard_by_pk.pop(shard.pk, None)
+            store.delete_stream(conn, stream)
+            self.streams.pop(stream.id, None)
+            self.by_arn.pop(stream.arn, None)
+
+    def remove_shard(self, shard: Shard) -> None:
+        """Forget a closed shard whose data has all passed retention."""
+        with self.storage.transaction() as conn:
+            self.storage.on_rollback(self.reload)
+            self._save_sequence(conn)
+            store.delete_shard(conn, shard)
+            self.shard_by_pk.pop(shard.pk, None)
+            siblings = self.shards.get(shard.stream_id, [])
+            if shard in siblings:
+                siblings.remove(shard)
+
+    def trim_shard(self, shard: Shard, horizon: float) -> None:
+        """Delete the shard's records created before `horizon`."""
+        with self.storage.transaction() as conn:
+            self._save_sequence(conn)
+            trimmed = store.trim_shard(conn, shard, horizon)
+        shard.trimmed_seq = trimmed
+
+    def _save_sequence(self, conn: sqlite3.Connection) -> None:
+        # Deleting records and shards must never let the counter move back after a restart.
+        store.save_sequence(conn, self.sequence)
+
     def _label(self, account: str, region: str, table_name: str, now: float) -> str:
         taken = {s.label for s in self.streams.values()
                  if (s.account, s.region, s.table_name) == (account, region, table_name)}
@@ -103,6 +171,22 @@ class StreamLog:
     def shards_of(self, stream: Stream) -> list[Shard]:
         self.roll_over_due(stream)
         return self.shards.get(stream.id, [])
+
+    def roll_over_all(self) -> float | None:
+        """Roll over every due shard; returns the clock time the next shard falls due."""
+        for stream in list(self.current.values()):
+            self.roll_over_due(stream)
+        created = [shard.created for shard in self.open.values()]
+        return min(created) + self.rollover_seconds if created else None
+
+    def closed_at(self, shard: Shard) -> float | None:
+        """When a closed shard closed: its child's creation, or the stream's disable time."""
+        if not shard.closed:
+            return None
+        for sibling in self.shards.get(shard.stream_id, []):
+            if sibling.parent_shard_id == shard.shard_id:
+                return sibling.created
+        return self.streams[shard.stream_id].disabled_at
 
     def roll_over_due(self, stream: Stream) -> None:
         """Close every open shard older than the rollover period and open its child."""
@@ -119,7 +203,8 @@ class StreamLog:
             for shard in due:
                 self._roll_over(conn, stream, shard, now)
 
-    def _roll_over(self, conn: sqlite3.Connection, stream: Stream, shard: Shard, now: float) -> Shard:
+    def _roll_over(self, conn: sqlite3.Connection, stream: Stream, shard: Shard,
+                   now: float) -> Shard:
         # A long-idle shard rolls over once, not once per elapsed period.
         self._close(conn, shard)
         return self._open_shard(conn, stream, shard.lane, shard.shard_id, now)
@@ -131,6 +216,7 @@ class StreamLog:
         shard = Shard(0, stream.id, shard_id, parent, lane, self.sequence, None, now)
         shard.pk = store.insert_shard(conn, shard)
         self.shards[stream.id].append(shard)
+        self.shard_by_pk[shard.pk] = shard
         self.open[(stream.id, lane)] = shard
         self._notify_stream(stream.id)
         return shard

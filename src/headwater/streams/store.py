@@ -120,3 +120,35 @@ def delete_shard(conn: sqlite3.Connection, shard: Shard) -> None:
 
 def delete_stream(conn: sqlite3.Connection, stream: Stream) -> None:
     conn.execute("DELETE FROM streams WHERE id = ?", (stream.id,))
+
+
+def first_record_from(conn: sqlite3.Connection, shard: int, seq: int
+                      ) -> tuple[int, float] | None:
+    """(seq, created) of the shard's first record at or after `seq`."""
+    row = conn.execute(
+        "SELECT seq, created FROM stream_records WHERE shard = ? AND seq >= ? ORDER BY seq LIMIT 1",
+        (shard, seq),
+    ).fetchone()
+    return None if row is None else (int(row[0]), float(row[1]))
+
+
+def first_seq_since(conn: sqlite3.Connection, shard: int, after: int, since: float) -> int | None:
+    """The first record after `after` created at or after `since` (the untrimmed oldest)."""
+    row = conn.execute(
+        "SELECT seq FROM stream_records WHERE shard = ? AND seq > ? AND created >= ? "
+        "ORDER BY seq LIMIT 1",
+        (shard, after, since),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def get_meta(conn: sqlite3.Connection, key: str) -> bytes | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return None
+    value = row[0]
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
+def put_meta(conn: sqlite3.Connection, key: str, value: bytes) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
