@@ -41,9 +41,13 @@ def _describe(value: Any) -> str:
     return "null" if value is None else f"'{render(value)}'"
 
 
-def _member_path(prefix: str, name: str) -> str:
-    step = name[:1].lower() + name[1:]
+def _member_path(prefix: str, step: str) -> str:
     return f"{prefix}.{step}" if prefix else step
+
+
+def _report(value: Any, path: str, failures: list[str], errors: list[str]) -> None:
+    prefix = f"Value {_describe(value)} at '{path}' failed to satisfy constraint: Member must"
+    errors.extend(f"{prefix} {failure}" for failure in failures)
 
 
 def _serialization(value: Any, expected: str) -> SerializationException:
@@ -100,43 +104,56 @@ def _scalar(shape: Shape) -> Check:
             return
         else:
             return
-        prefix = f"Value {_describe(value)} at '{path}' failed to satisfy constraint: Member must"
+        failures = []
         if enum is not None and value not in enum:
-            errors.append(f"{prefix} satisfy enum value set: [{', '.join(enum)}]")
+            failures.append(f"satisfy enum value set: [{', '.join(enum)}]")
         # AWS reports a pattern violation before a length one ('a;' at 'tableName').
         if pattern is not None and isinstance(value, str) and not pattern.fullmatch(value):
-            errors.append(f"{prefix} satisfy regular expression pattern: {pattern.pattern}")
+            failures.append(f"satisfy regular expression pattern: {pattern.pattern}")
         if lo is not None and size < lo:
-            errors.append(f"{prefix} have {kind} greater than or equal to {lo}")
+            failures.append(f"have {kind} greater than or equal to {lo}")
         if hi is not None and size > hi:
-            errors.append(f"{prefix} have {kind} less than or equal to {hi}")
+            failures.append(f"have {kind} less than or equal to {hi}")
+        if failures:
+            _report(value, path, failures, errors)
 
     return check
 
 
 def _structure(shape: StructureShape, cache: dict[str, Check]) -> Check:
-    members: list[tuple[str, Check, bool]] = []
+    members: list[tuple[str, str, Check, bool]] = []
     required = set(shape.required_members)
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
             raise _serialization(value, "Structure")
-        for name, member_check, is_required in members:
+        for name, step, member_check, is_required in members:
             item = value.get(name)
-            member_path = _member_path(path, name)
             if item is None:
                 if is_required:
                     errors.append(
-                        f"Value null at '{member_path}' failed to satisfy constraint: "
-                        "Member must not be null"
+                        f"Value null at '{_member_path(path, step)}' failed to satisfy "
+                        "constraint: Member must not be null"
                     )
                 continue
-            member_check(item, member_path, errors)
+            member_check(item, _member_path(path, step), errors)
 
     cache[shape.name] = check
     for name, member in shape.members.items():
-        members.append((name, compile_shape(member, cache), name in required))
+        step = name[:1].lower() + name[1:]
+        members.append((name, step, compile_shape(member, cache), name in required))
     return check
+
+
+def _check_count(value: list[Any] | dict[str, Any], path: str, lo: int | None, hi: int | None,
+                 errors: list[str]) -> None:
+    failures = []
+    if lo is not None and len(value) < lo:
+        failures.append(f"have length greater than or equal to {lo}")
+    if hi is not None and len(value) > hi:
+        failures.append(f"have length less than or equal to {hi}")
+    if failures:
+        _report(value, path, failures, errors)
 
 
 def _list(shape: ListShape, cache: dict[str, Check]) -> Check:
@@ -146,11 +163,7 @@ def _list(shape: ListShape, cache: dict[str, Check]) -> Check:
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, list):
             raise _serialization(value, "List")
-        prefix = f"Value {_describe(value)} at '{path}' failed to satisfy constraint: Member must"
-        if lo is not None and len(value) < lo:
-            errors.append(f"{prefix} have length greater than or equal to {lo}")
-        if hi is not None and len(value) > hi:
-            errors.append(f"{prefix} have length less than or equal to {hi}")
+        _check_count(value, path, lo, hi, errors)
         for index, item in enumerate(value, start=1):
             if item is not None:
                 element(item, f"{path}.{index}.member", errors)
@@ -166,11 +179,7 @@ def _map(shape: MapShape, cache: dict[str, Check]) -> Check:
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
             raise _serialization(value, "Map")
-        prefix = f"Value {_describe(value)} at '{path}' failed to satisfy constraint: Member must"
-        if lo is not None and len(value) < lo:
-            errors.append(f"{prefix} have length greater than or equal to {lo}")
-        if hi is not None and len(value) > hi:
-            errors.append(f"{prefix} have length less than or equal to {hi}")
+        _check_count(value, path, lo, hi, errors)
         for name, item in value.items():
             key(name, f"{path}.key", errors)
             if item is not None:
