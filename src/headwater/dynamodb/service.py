@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from headwater.dynamodb.operations.batch_get_item import batch_get_item
+from headwater.dynamodb.operations.batch_write_item import batch_write_item
 from headwater.dynamodb.operations.create_table import create_table
 from headwater.dynamodb.operations.delete_item import delete_item
 from headwater.dynamodb.operations.delete_table import delete_table
+from headwater.dynamodb.operations.describe_endpoints import describe_endpoints
+from headwater.dynamodb.operations.describe_limits import describe_limits
 from headwater.dynamodb.operations.describe_table import describe_table
 from headwater.dynamodb.operations.describe_time_to_live import describe_time_to_live
 from headwater.dynamodb.operations.get_item import get_item
@@ -12,21 +16,37 @@ from headwater.dynamodb.operations.list_tables import list_tables
 from headwater.dynamodb.operations.put_item import put_item
 from headwater.dynamodb.operations.query import query
 from headwater.dynamodb.operations.scan import scan
+from headwater.dynamodb.operations.tags import (
+    list_tags_of_resource,
+    tag_resource,
+    untag_resource,
+)
+from headwater.dynamodb.operations.transact_get_items import transact_get_items
+from headwater.dynamodb.operations.transact_write_items import transact_write_items
 from headwater.dynamodb.operations.update_item import update_item
 from headwater.dynamodb.operations.update_table import update_table
 from headwater.dynamodb.operations.update_time_to_live import update_time_to_live
 
 OPERATIONS = {
+    "BatchGetItem": batch_get_item,
+    "BatchWriteItem": batch_write_item,
     "CreateTable": create_table,
     "DeleteItem": delete_item,
     "DeleteTable": delete_table,
+    "DescribeEndpoints": describe_endpoints,
+    "DescribeLimits": describe_limits,
     "DescribeTable": describe_table,
     "DescribeTimeToLive": describe_time_to_live,
     "GetItem": get_item,
     "ListTables": list_tables,
+    "ListTagsOfResource": list_tags_of_resource,
     "PutItem": put_item,
     "Query": query,
     "Scan": scan,
+    "TagResource": tag_resource,
+    "TransactGetItems": transact_get_items,
+    "TransactWriteItems": transact_write_items,
+    "UntagResource": untag_resource,
     "UpdateItem": update_item,
     "UpdateTable": update_table,
     "UpdateTimeToLive": update_time_to_live,

@@ -1,0 +1,65 @@
+"""BatchWriteItem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb import item_store, items
+from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.item_size import item_size
+from headwater.dynamodb.table import Table
+from headwater.dynamodb.values import check_item
+
+MAX_REQUESTS = 25
+DUPLICATES = "Provided list of item keys contains duplicates"
+# AWS answers a WriteRequest holding neither or both of PutRequest/DeleteRequest with the
+# attribute-value wording (dynalite validations/batchWriteItem.js, recorded against AWS).
+NOT_ONE = ("Supplied AttributeValue has more than one datatypes set, must contain exactly one "
+           "of the supported datatypes")
+
+Write = tuple[Table, items.Key, dict[str, Any] | None, int]
+
+
+def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """BatchWriteItem: up to 25 puts and deletes, applied in one SQLite transaction, each with
+    its stream record. Nothing is ever throttled here, so UnprocessedItems is always empty."""
+    runtime = ctx.runtime
+    requests = request["RequestItems"]
+    if sum(len(writes) for writes in requests.values()) > MAX_REQUESTS:
+        raise ValidationException("Too many items requested for the BatchWriteItem call")
+    planned: list[Write] = []
+    for name, writes in requests.items():
+        table = runtime.tables.get(ctx.account, ctx.region, name)
+        planned.extend(_plan(table, write) for write in writes)
+    seen = set()
+    for table, key, _, _ in planned:
+        if (table.id, key) in seen:
+            raise ValidationException(DUPLICATES)
+        seen.add((table.id, key))
+    units: dict[str, float] = {}
+    with runtime.storage.transaction() as conn:
+        for table, key, new, size in planned:
+            old = item_store.get(conn, table.id, *key)
+            items.write(runtime, conn, table, key, old, new, size=size if new else None)
+            written = size if new is not None else (0 if old is None else item_size(old))
+            units[table.name] = units.get(table.name, 0.0) + write_units(written)
+    response: dict[str, Any] = {"UnprocessedItems": {}}
+    mode = request.get("ReturnConsumedCapacity")
+    capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
+    if capacities:
+        response["ConsumedCapacity"] = capacities
+    return response
+
+
+def _plan(table: Table, write: dict[str, Any]) -> Write:
+    put, delete = write.get("PutRequest"), write.get("DeleteRequest")
+    if (put is None) == (delete is None):
+        raise ValidationException(NOT_ONE)
+    if put is not None:
+        item = check_item(put["Item"])
+        key = items.key_from_item(table, item)
+        return table, key, item, items.check_size(item)
+    _, key = items.key_from_request(table, delete["Key"])
+    return table, key, None, 0
