@@ -1,0 +1,37 @@
+"""TransactGetItems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb import item_store, transactions
+from headwater.dynamodb.capacity import consumed, read_units
+from headwater.dynamodb.item_size import item_size
+
+
+def transact_get_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """TransactGetItems: up to 100 Gets of distinct items read as one snapshot."""
+    actions = [transactions.plan(ctx, entry, ("Get",)) for entry in request["TransactItems"]]
+    transactions.check_distinct(actions)
+    responses = []
+    units: dict[str, float] = {}
+    # Requests run one at a time on the storage thread, so these reads form one snapshot.
+    conn = ctx.runtime.storage.conn
+    for action in actions:
+        item = item_store.get(conn, action.table.id, *action.key)
+        size = 0 if item is None else item_size(item)
+        # Transactional reads cost two strongly consistent units per 4 KB.
+        units[action.table.name] = units.get(action.table.name, 0.0) + 2 * read_units(
+            size, True)
+        if item is None:
+            responses.append({})
+            continue
+        projection = action.expressions.projection
+        responses.append({"Item": item if projection is None else projection.apply(item)})
+    response: dict[str, Any] = {"Responses": responses}
+    mode = request.get("ReturnConsumedCapacity")
+    capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
+    if capacities:
+        response["ConsumedCapacity"] = capacities
+    return response

@@ -1,0 +1,33 @@
+"""TransactWriteItems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb import transactions
+from headwater.dynamodb.capacity import consumed, write_units
+
+
+def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """TransactWriteItems: up to 100 Put/Update/Delete/ConditionCheck actions on distinct
+    items, all or nothing, in one SQLite transaction; ClientRequestToken makes a retry within
+    10 minutes return the first answer without writing again."""
+    earlier = transactions.replayed(ctx, request)
+    if earlier is not None:
+        return earlier
+    transactions.check_size(request)
+    actions = [transactions.plan(ctx, entry) for entry in request["TransactItems"]]
+    transactions.check_distinct(actions)
+    sizes = transactions.execute(ctx.runtime, actions)
+    response: dict[str, Any] = {}
+    units: dict[str, float] = {}
+    for action, size in zip(actions, sizes, strict=True):
+        # Transactional writes cost two units per 1 KB (prepare and commit).
+        units[action.table.name] = units.get(action.table.name, 0.0) + 2 * write_units(size)
+    mode = request.get("ReturnConsumedCapacity")
+    capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
+    if capacities:
+        response["ConsumedCapacity"] = capacities
+    transactions.remember(ctx, request, response)
+    return response

@@ -1,0 +1,48 @@
+"""Table tags: resolving a table ARN and AWS's tag limits (DynamoDB developer guide
+"Tagging restrictions": 50 tags per resource, keys 1-128 and values 0-256 characters, the
+"aws:" prefix reserved). Lengths are checked from the model; the rest here."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from headwater.dynamodb.errors import LimitExceededException, ResourceNotFoundException
+from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.table import Table
+
+if TYPE_CHECKING:
+    from headwater.core.context import RequestContext
+
+MAX_TAGS = 50
+RESERVED_PREFIX = "aws:"
+_TABLE_ARN = re.compile(
+    r"arn:aws[a-z-]*:dynamodb:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"table/(?P<name>[a-zA-Z0-9_.-]{3,255})")
+
+
+def table_for_arn(ctx: RequestContext, arn: str) -> Table:
+    """The table an ARN names in the caller's account and region, or AWS's errors."""
+    match = _TABLE_ARN.fullmatch(arn)
+    if match is None:
+        raise ValidationException(f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
+    table = None
+    if match["account"] == ctx.account and match["region"] == ctx.region:
+        table = ctx.runtime.tables.find(ctx.account, ctx.region, match["name"])
+    if table is None:
+        raise ResourceNotFoundException(f"Requested resource not found: ResourcArn: {arn} not found")
+    return table
+
+
+def check_keys(keys: list[str]) -> None:
+    for key in keys:
+        if key.lower().startswith(RESERVED_PREFIX):
+            raise ValidationException(
+                "One or more parameter values were invalid: Tag keys starting with 'aws:' are "
+                "reserved for system use")
+
+
+def check_count(tags: dict[str, str]) -> None:
+    if len(tags) > MAX_TAGS:
+        raise LimitExceededException(
+            f"The number of tags on the resource exceeds the limit of {MAX_TAGS}")
