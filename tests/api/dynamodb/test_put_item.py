@@ -1,0 +1,114 @@
+"""PutItem: create and replace, key checks, key sizes and the 400 KB item limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+INVALID = "One or more parameter values were invalid: "
+MAX_ITEM = 400 * 1024
+
+
+def get(ddb: Any, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+    return ddb.get_item(TableName=table, Key=key).get("Item")
+
+
+def test_put_creates_then_replaces(ddb: Any, table: str) -> None:
+    ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "x": {"S": "1"}, "y": {"S": "2"}})
+    ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "z": {"S": "3"}})
+    assert get(ddb, table, {"pk": {"S": "a"}}) == {"pk": {"S": "a"}, "z": {"S": "3"}}
+
+
+def test_put_returns_empty_response(ddb: Any, table: str) -> None:
+    response = ddb.put_item(TableName=table, Item={"pk": {"S": "a"}})
+    response.pop("ResponseMetadata")
+    assert response == {}
+
+
+def test_composite_keys_are_distinct_items(ddb: Any, range_table: str) -> None:
+    for sk in ("1", "2", "10"):
+        ddb.put_item(TableName=range_table, Item={"pk": {"S": "a"}, "sk": {"N": sk},
+                                                  "v": {"S": sk}})
+    assert get(ddb, range_table, {"pk": {"S": "a"}, "sk": {"N": "10"}})["v"] == {"S": "10"}
+    assert get(ddb, range_table, {"pk": {"S": "a"}, "sk": {"N": "3"}}) is None
+
+
+@pytest.mark.parametrize("key_type", ["S", "N", "B"])
+def test_every_key_type(ddb: Any, make_table: Callable[..., str], key_type: str) -> None:
+    name = make_table(hash_type=key_type, range_key="sk", range_type=key_type)
+    value = {"S": {"S": "x"}, "N": {"N": "-1.5"}, "B": {"B": b"\x00\xff"}}[key_type]
+    ddb.put_item(TableName=name, Item={"pk": value, "sk": value, "v": {"S": "ok"}})
+    assert get(ddb, name, {"pk": value, "sk": value})["v"] == {"S": "ok"}
+
+
+@pytest.mark.parametrize(("item", "message"), [
+    pytest.param({"x": {"S": "a"}}, INVALID + "Missing the key pk in the item", id="missing-key"),
+    pytest.param({"pk": {"N": "1"}}, INVALID + "Type mismatch for key pk expected: S actual: N",
+                 id="key-type"),
+    pytest.param({"pk": {"SS": ["a"]}}, INVALID + "Type mismatch for key pk expected: S actual: SS",
+                 id="set-key"),
+    pytest.param({"pk": {"S": ""}}, "One or more parameter values are not valid. The "
+                 "AttributeValue for a key attribute cannot contain an empty string value. "
+                 "Key: pk", id="empty-string-key"),
+    pytest.param({"pk": {"S": "a" * 2049}}, INVALID + "Size of hashkey has exceeded the maximum "
+                 "size limit of2048 bytes", id="hash-key-too-big"),
+])
+def test_key_errors(ddb: Any, table: str, invalid: Any, item: dict[str, Any],
+                    message: str) -> None:
+    invalid(ddb.put_item, message, TableName=table, Item=item)
+
+
+def test_hash_key_of_2048_bytes_is_allowed(ddb: Any, table: str) -> None:
+    key = {"pk": {"S": "é" * 1024}}
+    ddb.put_item(TableName=table, Item=key)
+    assert get(ddb, table, key) == key
+
+
+def test_empty_binary_key_is_rejected(ddb: Any, make_table: Callable[..., str],
+                                      invalid: Any) -> None:
+    name = make_table(hash_type="B")
+    invalid(ddb.put_item, "One or more parameter values are not valid. The AttributeValue for a "
+            "key attribute cannot contain an empty binary value. Key: pk",
+            TableName=name, Item={"pk": {"B": b""}})
+
+
+def test_range_key_size_limit(ddb: Any, make_table: Callable[..., str], invalid: Any) -> None:
+    name = make_table(range_key="sk")
+    ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "sk": {"S": "b" * 1024}})
+    invalid(ddb.put_item, INVALID + "Aggregated size of all range keys has exceeded the size "
+            "limit of 1024 bytes", TableName=name, Item={"pk": {"S": "a"}, "sk": {"S": "b" * 1025}})
+
+
+def test_item_of_exactly_400_kb_is_accepted(ddb: Any, table: str) -> None:
+    # pk(2) + "k"(1) + b(1) + value
+    ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "b": {"S": "x" * (MAX_ITEM - 4)}})
+    assert ddb.describe_table(TableName=table)["Table"]["TableSizeBytes"] == MAX_ITEM
+
+
+def test_item_over_400_kb_is_rejected(ddb: Any, table: str, invalid: Any) -> None:
+    invalid(ddb.put_item, "Item size has exceeded the maximum allowed size", TableName=table,
+            Item={"pk": {"S": "k"}, "b": {"S": "x" * (MAX_ITEM - 3)}})
+
+
+def test_item_size_counts_attribute_names(ddb: Any, table: str, invalid: Any) -> None:
+    invalid(ddb.put_item, "Item size has exceeded the maximum allowed size", TableName=table,
+            Item={"pk": {"S": "k"}, "b" * 100: {"S": "x" * (MAX_ITEM - 100)}})
+
+
+def test_put_to_missing_table(ddb: Any, expect_error: Any) -> None:
+    expect_error(ddb.put_item, "ResourceNotFoundException", "Requested resource not found",
+                 TableName="nothere", Item={"pk": {"S": "a"}})
+
+
+def test_invalid_value_reported_before_missing_table(ddb: Any, invalid: Any) -> None:
+    invalid(ddb.put_item, INVALID + "An string set  may not be empty", TableName="nothere",
+            Item={"pk": {"S": "a"}, "s": {"SS": []}})
+
+
+def test_missing_item_member(raw: Any, table: str) -> None:
+    status, body = raw.op("PutItem", {"TableName": table})
+    assert status == 400
+    assert body["message"] == ("1 validation error detected: Value null at 'item' failed to "
+                               "satisfy constraint: Member must not be null")
