@@ -1,0 +1,1 @@
+"""Stream triggers: event source mappings that invoke functions from DynamoDB streams."""

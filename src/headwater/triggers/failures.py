@@ -1,0 +1,80 @@
+"""OnFailure invocation records (aws-facts §4.4) and their delivery to an SQS queue or SNS
+topic. The record holds the range of the discarded batch, never its data; its key order and
+time formats follow the recorded AWS messages."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from headwater.streams.model import format_sequence
+from headwater.triggers.events import Batch
+
+log = logging.getLogger("headwater.triggers")
+
+RETRIES_EXHAUSTED = "RetryAttemptsExhausted"
+RECORD_AGE_EXCEEDED = "RecordAgeExceeded"
+
+
+def _millis(moment: float) -> str:
+    stamp = datetime.fromtimestamp(moment, UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def _seconds(moment: float) -> str:
+    return datetime.fromtimestamp(int(moment), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _arrival(record_blob: bytes, fallback: float) -> float:
+    body = orjson.loads(record_blob).get("dynamodb", {})
+    return float(body.get("ApproximateCreationDateTime", fallback))
+
+
+def invocation_record(
+    *, batch: Batch, stream_arn: str, function_arn: str, condition: str, request_id: str,
+    invoke_count: int, now: float, response: dict[str, Any] | None,
+) -> dict[str, Any]:
+    first, last = batch.records[0], batch.records[-1]
+    record: dict[str, Any] = {
+        "requestContext": {
+            "requestId": request_id,
+            "functionArn": function_arn,
+            "condition": condition,
+            "approximateInvokeCount": invoke_count,
+        },
+    }
+    if response is not None:  # record-age discards carry no responseContext
+        record["responseContext"] = response
+    record["version"] = "1.0"
+    record["timestamp"] = _millis(now)
+    record["DDBStreamBatchInfo"] = {
+        "shardId": batch.shard_id,
+        "startSequenceNumber": format_sequence(first.seq),
+        "endSequenceNumber": format_sequence(last.seq),
+        "approximateArrivalOfFirstRecord": _seconds(_arrival(first.blob, first.created)),
+        "approximateArrivalOfLastRecord": _seconds(_arrival(last.blob, last.created)),
+        "batchSize": len(batch.records),
+        "streamArn": stream_arn,
+    }
+    return record
+
+
+def response_context(status: int, executed_version: str, function_error: str | None
+                     ) -> dict[str, Any]:
+    return {"statusCode": status, "executedVersion": executed_version,
+            "functionError": function_error}
+
+
+def deliver(runtime: Any, account: str, region: str, destination: str, message: str) -> None:
+    """Send `message` to the destination, inside the caller's transaction."""
+    service = destination.split(":")[2] if destination.count(":") >= 5 else ""
+    if service == "sqs":
+        runtime.queues.send_message(account, region, destination, message)
+    elif service == "sns":
+        runtime.topics.publish(account, region, destination, message)
+    else:
+        log.warning("OnFailure destination %s is not an SQS queue or SNS topic; record dropped",
+                    destination)

@@ -1,0 +1,53 @@
+"""How a consumer calls its function: synchronously (RequestResponse) through the function
+layer, so concurrency limits, timeouts and logs apply (aws-facts §4.1). An invoker is any
+async callable with this signature; tests inject their own."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from headwater.wire.errors import AwsError
+
+THROTTLE = "TooManyRequestsException"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one invocation returned: the function ran (maybe failing), or it never ran."""
+
+    status: int = 200
+    payload: bytes = b""
+    function_error: str | None = None
+    executed_version: str = "$LATEST"
+    request_id: str = ""
+    refused: AwsError | None = None  # throttled or not invocable: the function did not run
+
+    @property
+    def throttled(self) -> bool:
+        return self.refused is not None and self.refused.code == THROTTLE
+
+
+Invoker = Callable[[str, str, str, bytes, "str | None"], Awaitable[Outcome]]
+
+
+def function_layer_invoker(runtime: Any) -> Invoker:
+    """An invoker over `runtime.functions.invoke`."""
+
+    async def invoke(account: str, region: str, function_arn: str, payload: bytes,
+                     qualifier: str | None) -> Outcome:
+        try:
+            result = await runtime.functions.invoke(account, region, function_arn, payload,
+                                                    qualifier)
+        except AwsError as error:
+            return Outcome(status=error.status, refused=error)
+        return Outcome(
+            status=int(getattr(result, "status", 200)),
+            payload=bytes(getattr(result, "payload", b"") or b""),
+            function_error=getattr(result, "function_error", None),
+            executed_version=str(getattr(result, "executed_version", "$LATEST")),
+            request_id=str(getattr(result, "request_id", "") or ""),
+        )
+
+    return invoke

@@ -1,0 +1,64 @@
+"""CreateEventSourceMapping for DynamoDB stream sources (aws-facts §3.2-3.4); returns 202 with
+State "Creating". StartingPosition LATEST means records appended after this call returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.core.ids import new_uuid
+from headwater.triggers import checks, functions_ref
+from headwater.triggers.errors import InvalidParameterValueException, ResourceConflictException
+from headwater.triggers.model import CREATING, DEFAULTS, NO_RECORDS, OPTIONAL, Mapping
+
+
+def create_event_source_mapping(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    source_arn = checks.check_source(request)
+    checks.check_starting_position(request, source_arn)
+    checks.check_settings(request)
+    function_arn = functions_ref.resolve(ctx, request["FunctionName"])
+    runtime = ctx.runtime
+    stream = runtime.streams.by_arn.get(source_arn)
+    if stream is None or (stream.account, stream.region) != (ctx.account, ctx.region):
+        raise InvalidParameterValueException(f"Stream not found: {source_arn}")
+    triggers = runtime.triggers
+    _check_unique(triggers.of_account(ctx.account, ctx.region), source_arn, function_arn,
+                  request["FunctionName"])
+    now = round(runtime.clock.now(), 3)
+    config = settings_from(request, dict(DEFAULTS))
+    config["StartingPosition"] = request["StartingPosition"]
+    latest = request["StartingPosition"] == "LATEST"
+    mapping = Mapping(
+        uuid=new_uuid(), account=ctx.account, region=ctx.region, function_arn=function_arn,
+        source_arn=source_arn, config=config, state=CREATING, last_modified=now,
+        last_result=NO_RECORDS, start_after=triggers.source.position_now() if latest else 0,
+        created=now, enabled=bool(request.get("Enabled", True)),
+    )
+    triggers.save(mapping, new=True)
+    return mapping.response()
+
+
+def settings_from(request: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """`config` with the request's settings applied, stored exactly as given."""
+    for name in (*DEFAULTS, *OPTIONAL):
+        if name in request:
+            config[name] = request[name]
+    if "DestinationConfig" in request:
+        config["DestinationConfig"] = {"OnFailure": dict(request["DestinationConfig"].get(
+            "OnFailure") or {})}
+    return config
+
+
+def _check_unique(mappings: list[Mapping], source_arn: str, function_arn: str,
+                  function_name: str, ignore: str | None = None) -> None:
+    for mapping in mappings:
+        if mapping.uuid == ignore:
+            continue
+        if mapping.source_arn == source_arn and mapping.function_arn == function_arn:
+            raise ResourceConflictException(
+                f'The event source arn (" {source_arn} ") and function (" {function_name} ") '
+                "provided mapping already exists. Please update or delete the existing mapping "
+                f"with UUID {mapping.uuid}")
+
+
+check_unique = _check_unique
