@@ -39,15 +39,19 @@ def main() -> None:
               type=click.FloatRange(min=1), help="Seconds of clock time before shards roll over.")
 @click.option("--ttl-interval", default=1.0, show_default=True, type=click.FloatRange(min=0.01),
               help="Seconds between TTL sweeps.")
+@click.option("--trigger-retry-delay", default=0.05, show_default=True,
+              type=click.FloatRange(min=0), help="Seconds before a trigger retries a failed "
+              "batch (doubling up to 16x).")
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
+    trigger_retry_delay: float,
 ) -> None:
     """Serve every API on one port."""
     settings = Settings(
         host=host, port=port, data_dir=None if in_memory else data_dir, durability=durability,
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
-        ttl_interval=ttl_interval,
+        ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay,
     )
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

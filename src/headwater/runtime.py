@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from headwater.background import Worker
+from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
+from headwater.triggers.manager import TriggerManager
 
 
 class Runtime:
@@ -17,6 +19,8 @@ class Runtime:
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
+        self.cloudwatch = MetricStore(self.clock)
+        self.triggers = TriggerManager(self)
 
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs (TTL, retention, rollover, ...)."""
@@ -28,6 +32,7 @@ class Runtime:
             RolloverWorker(self.streams),
             RetentionWorker(self.streams, self.settings.retention_interval),
             TtlSweeper(self, self.settings.ttl_interval),
+            self.triggers,
         ]
 
     def close(self) -> None:

@@ -17,3 +17,4 @@ class Settings:
     shard_rollover: float = 4 * 3600.0
     ttl_interval: float = 1.0
     retention_interval: float = 60.0
+    trigger_retry_delay: float = 0.05
