@@ -25,8 +25,11 @@ run: $(VENV)/.installed
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+# Figures, not a timed test: the SQLite ceiling, then Headwater against moto (and dynalite when
+# node and npm are present; it is installed into bench/.cache on first use).
 bench: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python bench/sqlite_ceiling.py
 	$(BIN)/python bench/dynamodb_items.py
 
 clean:

@@ -1,0 +1,161 @@
+"""PutItem and GetItem throughput and latency: Headwater against moto and dynalite.
+
+    .venv/bin/python bench/dynamodb_items.py            # what `make bench` runs
+    .venv/bin/python bench/dynamodb_items.py --peers headwater-disk,moto --duration 3
+
+For each peer in turn: start it on 127.0.0.1, create a table keyed by `pk`, run PutItem of ~1 KB
+items (unique keys) for a warm-up plus a timed window, then GetItem of random keys that the put
+phase wrote, with the same connections. Clients are closed-loop: `--clients` keep-alive
+connections spread over `--processes` worker processes (bench/loadgen.py). Prints requests/s,
+p50/p99 latency, the CPU the server and the client used (so a client bottleneck would show), and
+the Headwater/moto ratios. Only one peer runs at a time; all share this machine's cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from loadgen import Measurement, get_workload, measure, put_workload  # noqa: E402
+from peers import (  # noqa: E402
+    Peer,
+    cpu_seconds,
+    create_table,
+    dynalite_script,
+    start_dynalite,
+    start_headwater,
+    start_moto,
+    temp_data_dir,
+)
+
+ALL_PEERS = ("headwater-disk", "headwater-mem", "moto", "dynalite")
+HEADLINE = "headwater-disk"
+TARGET_PUTS = 5000
+TARGET_RATIO = 20
+
+
+@dataclass
+class Row:
+    peer: str
+    operation: str
+    m: Measurement
+    server_cpu: float  # server CPU seconds per wall second during the phase
+
+
+def start(name: str, durability: str) -> Peer | None:
+    if name == "headwater-disk":
+        return start_headwater(name, temp_data_dir(), durability)
+    if name == "headwater-mem":
+        return start_headwater(name, None)
+    if name == "moto":
+        try:
+            import moto.server  # noqa: F401
+        except ImportError:
+            print("moto: not installed (pip install 'moto[server]'), skipped", file=sys.stderr)
+            return None
+        return start_moto()
+    if name == "dynalite":
+        script = dynalite_script()
+        if script is None:
+            print("dynalite: node/npm or the dynalite package unavailable, skipped",
+                  file=sys.stderr)
+            return None
+        return start_dynalite(script)
+    raise SystemExit(f"unknown peer {name!r}; choose from {', '.join(ALL_PEERS)}")
+
+
+def bench_peer(peer: Peer, args: argparse.Namespace) -> list[Row]:
+    table = "bench-items"
+    create_table(peer.address, table, stream=args.stream)
+    rows = []
+    common = dict(clients=args.clients, processes=args.processes, warmup=args.warmup,
+                  duration=args.duration)
+    cpu0, wall0 = cpu_seconds(peer.pid()), time.perf_counter()
+    put = measure(peer.address, put_workload(table, args.item_bytes), **common)
+    cpu1, wall1 = cpu_seconds(peer.pid()), time.perf_counter()
+    rows.append(Row(peer.name, "PutItem", put, (cpu1 - cpu0) / (wall1 - wall0)))
+    get = measure(peer.address, get_workload(table, [max(1, n) for n in put.keys_written]),
+                  **common)
+    cpu2, wall2 = cpu_seconds(peer.pid()), time.perf_counter()
+    rows.append(Row(peer.name, "GetItem", get, (cpu2 - cpu1) / (wall2 - wall1)))
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (f"{'peer':<16}{'operation':<10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+              f"{'requests':>10}{'errors':>8}{'reconn':>8}{'srv cpu':>9}{'cli cpu':>9}")
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        m = row.m
+        print(f"{row.peer:<16}{row.operation:<10}{m.requests_per_second:>10,.0f}"
+              f"{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}{m.requests:>10,}{m.errors:>8,}"
+              f"{m.reconnects:>8,}{row.server_cpu:>9.2f}{m.client_cpu:>9.2f}")
+    for row in rows:
+        if row.m.first_error:
+            print(f"  first error from {row.peer} {row.operation}: {row.m.first_error}")
+
+
+def print_ratios(rows: list[Row]) -> None:
+    by = {(r.peer, r.operation): r.m.requests_per_second for r in rows}
+    print()
+    for operation in ("PutItem", "GetItem"):
+        for ours in ("headwater-disk", "headwater-mem"):
+            for peer in ("moto", "dynalite"):
+                if by.get((ours, operation)) and by.get((peer, operation)):
+                    ratio = by[(ours, operation)] / by[(peer, operation)]
+                    print(f"{operation:<8} {ours}/{peer}: {ratio:6.1f}x")
+    puts = by.get((HEADLINE, "PutItem"))
+    moto = by.get(("moto", "PutItem"))
+    if puts is not None:
+        verdict = "met" if puts >= TARGET_PUTS else "NOT met"
+        print(f"\ntarget >= {TARGET_PUTS:,} PutItem/s on disk: {puts:,.0f}/s, {verdict}")
+    if puts is not None and moto:
+        verdict = "met" if puts / moto >= TARGET_RATIO else "NOT met"
+        print(f"target >= {TARGET_RATIO}x moto on PutItem: {puts / moto:.1f}x, {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--peers", default=",".join(ALL_PEERS),
+                        help=f"comma-separated, from {', '.join(ALL_PEERS)}")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--processes", type=int, default=2, help="client worker processes")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per phase")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
+    parser.add_argument("--item-bytes", type=int, default=1024, help="approximate item size")
+    parser.add_argument("--durability", choices=["normal", "full"], default="normal",
+                        help="headwater-disk's --durability")
+    parser.add_argument("--stream", action="store_true",
+                        help="enable a NEW_AND_OLD_IMAGES stream on the table")
+    args = parser.parse_args()
+
+    load = os.getloadavg()
+    print(f"# {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+          f"{args.clients} clients over {args.processes} processes, {args.warmup:g} s warm-up + "
+          f"{args.duration:g} s per phase, ~{args.item_bytes} B items"
+          f"{', stream enabled' if args.stream else ''}", flush=True)
+    rows: list[Row] = []
+    for name in [p.strip() for p in args.peers.split(",") if p.strip()]:
+        peer = start(name, args.durability)
+        if peer is None:
+            continue
+        try:
+            print(f"# {name} on {peer.address[0]}:{peer.address[1]} ...", file=sys.stderr,
+                  flush=True)
+            rows.extend(bench_peer(peer, args))
+        finally:
+            peer.stop()
+    print()
+    print_table(rows)
+    print_ratios(rows)
+
+
+if __name__ == "__main__":
+    main()
