@@ -7,8 +7,10 @@ from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
+from headwater.queues.registry import Queues
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
+from headwater.topics.registry import Topics
 from headwater.triggers.manager import TriggerManager
 
 
@@ -19,6 +21,8 @@ class Runtime:
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
+        self.queues = Queues(self.storage, self.clock)
+        self.topics = Topics(self.storage, self.clock, self.queues)
         self.cloudwatch = MetricStore(self.clock)
         self.triggers = TriggerManager(self)
 

@@ -14,7 +14,9 @@ from headwater.core.context import RequestContext
 from headwater.core.ids import request_id
 from headwater.runtime import Runtime
 from headwater.services import json_services
+from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.wire.json_protocol import JsonService
+from headwater.wire.query_protocol import QueryService
 from headwater.wire.sigv4 import caller
 
 log = logging.getLogger("headwater.server")
@@ -27,6 +29,7 @@ class HeadwaterApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.json_services: dict[str, JsonService] = json_services()
+        self.topics = QueryService("sns", TOPICS)
         self.background = BackgroundWork(runtime.workers())
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -61,6 +64,9 @@ class HeadwaterApp:
         target = headers.get("x-amz-target")
         if method == "POST" and target:
             await self._json(target, headers, body, send)
+        elif method == "POST" and path == "/" and b"Action=" in body:
+            await _respond(send, *await self.topics.handle(self.runtime, headers, body),
+                           content_type=None)
         elif path.startswith("/_headwater/"):
             await self._control(method, path, body, send)
         elif method == "GET" and path == "/":
@@ -74,7 +80,7 @@ class HeadwaterApp:
         prefix, _, operation = target.partition(".")
         service = self.json_services.get(prefix)
         account, region = caller(headers.get("authorization"))
-        ctx = RequestContext(account, region, request_id(), self.runtime)
+        ctx = RequestContext(account, region, request_id(), self.runtime, headers.get("host", ""))
         if service is None:
             payload = b'{"__type":"com.amazon.coral.service#UnknownOperationException"}'
             await _respond(send, 400, payload, [(b"x-amzn-requestid", ctx.request_id.encode())])

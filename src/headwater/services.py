@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from headwater.dynamodb.service import OPERATIONS as DYNAMODB
+from headwater.queues.errors import query_errors as sqs_query_errors
+from headwater.queues.service import OPERATIONS as SQS
 from headwater.streams.service import OPERATIONS as STREAMS
 from headwater.wire.json_protocol import JsonService
 
@@ -16,4 +18,6 @@ def json_services() -> dict[str, JsonService]:
                                          DYNAMODB, crc32=True),
         "DynamoDBStreams_20120810": JsonService("dynamodbstreams", "DynamoDBStreams_20120810",
                                                 DYNAMODB_ERRORS, STREAMS),
+        "AmazonSQS": JsonService("sqs", "AmazonSQS", "com.amazonaws.sqs", SQS,
+                                 query_errors=sqs_query_errors()),
     }

@@ -15,3 +15,4 @@ class RequestContext:
     region: str
     request_id: str
     runtime: Runtime
+    host: str = ""  # the request's Host header, for URLs in responses (SQS queue URLs)

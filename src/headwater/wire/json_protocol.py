@@ -47,6 +47,8 @@ class JsonService:
     content_type: str = "application/x-amz-json-1.0"
     crc32: bool = False
     validators: dict[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
+    # awsQueryCompatible services (SQS): `x-amzn-query-error` values by error code.
+    query_errors: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         model = service_model(self.model_name)
@@ -95,4 +97,8 @@ class JsonService:
         ]
         if self.crc32:
             headers.append((b"x-amz-crc32", str(zlib.crc32(body)).encode()))
+        if self.query_errors and body.startswith(b'{"__type"'):
+            code = orjson.loads(body)["__type"].rpartition("#")[2]
+            if code in self.query_errors:
+                headers.append((b"x-amzn-query-error", self.query_errors[code].encode()))
         return headers

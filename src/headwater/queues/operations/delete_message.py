@@ -1,0 +1,50 @@
+"""DeleteMessage and DeleteMessageBatch, by receipt handle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.queues import store
+from headwater.queues.errors import ReceiptHandleIsInvalid, SqsError
+from headwater.queues.messages import parse_receipt
+from headwater.queues.operations.batches import check_entries, failure
+from headwater.queues.store import Queue
+
+
+def delete_message(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """DeleteMessage. As on AWS, a stale receipt handle (the message was received again since)
+    succeeds without deleting, and an already deleted message is not an error."""
+    queue = ctx.runtime.queues.from_url(ctx.region, request["QueueUrl"])
+    with ctx.runtime.storage.transaction() as conn:
+        _delete(conn, queue, request["ReceiptHandle"])
+    return {}
+
+
+def delete_message_batch(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """DeleteMessageBatch."""
+    queue = ctx.runtime.queues.from_url(ctx.region, request["QueueUrl"])
+    entries = request["Entries"]
+    check_entries(entries)
+    successful: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    with ctx.runtime.storage.transaction() as conn:
+        for entry in entries:
+            try:
+                _delete(conn, queue, entry["ReceiptHandle"])
+            except SqsError as error:
+                failed.append(failure(entry["Id"], error))
+            else:
+                successful.append({"Id": entry["Id"]})
+    return {"Successful": successful, "Failed": failed}
+
+
+def _delete(conn: Any, queue: Queue, handle: str) -> None:
+    queue_id, row_id, token = parse_receipt(handle)
+    if queue_id != queue.id:
+        raise ReceiptHandleIsInvalid(
+            f'The input receipt handle "{handle}" is not a valid receipt handle.'
+        )
+    message = store.get_message(conn, queue.id, row_id)
+    if message is not None and message.receipt == token:
+        store.delete_message(conn, row_id)

@@ -1,0 +1,137 @@
+"""The SQS state the runtime holds (`runtime.queues`): queue lookup, the enqueue path shared by
+SendMessage, SNS delivery and Lambda failure destinations, receives, and long-poll wake-ups.
+
+Messages live in the database; the only in-memory state is the set of waiting long polls, woken
+after the commit of every send to their queue and by clock advances.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import orjson
+
+from headwater.core.clock import Clock
+from headwater.core.ids import new_uuid
+from headwater.core.storage import Storage
+from headwater.queues import messages, store
+from headwater.queues.errors import no_such_queue
+from headwater.queues.names import parse_arn, parse_url
+from headwater.queues.store import Queue
+from headwater.wire.errors import AwsError
+
+
+class Queues:
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self.storage = storage
+        self.clock = clock
+        self._waiters: dict[int, set[asyncio.Event]] = {}
+
+    # -- lookup ------------------------------------------------------------------------------
+
+    def get(self, account: str, region: str, name: str) -> Queue:
+        queue = store.get_queue(self.storage.conn, account, region, name)
+        if queue is None:
+            raise no_such_queue()
+        return queue
+
+    def from_url(self, region: str, url: str) -> Queue:
+        account, name = parse_url(url)
+        return self.get(account, region, name)
+
+    def from_arn(self, arn: str) -> Queue:
+        parsed = parse_arn(arn)
+        if parsed is None:
+            raise no_such_queue()
+        region, account, name = parsed
+        return self.get(account, region, name)
+
+    # -- in-process API ----------------------------------------------------------------------
+
+    def send_message(self, account: str, region: str, queue_arn: str, body: str) -> str:
+        """Send `body` to the queue `queue_arn`; returns the message id. Joins the caller's
+        `storage.transaction()` when there is one. Raises QueueDoesNotExist."""
+        queue = self.from_arn(queue_arn)
+        messages.check_body(body, queue.number("MaximumMessageSize"), None)
+        with self.storage.transaction() as conn:
+            return self.enqueue(conn, queue, body, None, None, account)
+
+    # -- the write paths ---------------------------------------------------------------------
+
+    def enqueue(self, conn: Any, queue: Queue, body: str, attributes: dict[str, Any] | None,
+                delay: int | None, sender: str) -> str:
+        """Insert one checked message inside the current transaction; wake pollers on commit."""
+        now = self.clock.now()
+        if delay is None:
+            delay = queue.number("DelaySeconds")
+        message_id = new_uuid()
+        store.insert_message(conn, queue.id, message_id, body, attributes,
+                             {"SenderId": sender}, now, now + delay)
+        self.storage.after_commit(lambda: self.notify(queue.id))
+        return message_id
+
+    def receive(self, queue: Queue, count: int, visibility: int, system: tuple[str, ...],
+                attribute_names: list[str]) -> list[dict[str, Any]]:
+        """Take up to `count` visible messages, hiding each for `visibility` seconds."""
+        now = self.clock.now()
+        out: list[dict[str, Any]] = []
+        with self.storage.transaction() as conn:
+            store.expire(conn, queue.id, now - queue.number("MessageRetentionPeriod"))
+            dead_letter = self._dead_letter(queue)
+            for message in store.visible(conn, queue.id, now, count * 2 if dead_letter else count):
+                if len(out) == count:
+                    break
+                if dead_letter and message.receive_count >= dead_letter[1]:
+                    store.move_message(conn, message.id, dead_letter[0].id, now)
+                    self.storage.after_commit(lambda q=dead_letter[0].id: self.notify(q))
+                    continue
+                token, handle = messages.new_receipt(queue.id, message)
+                store.mark_received(conn, message, now + visibility, token, now)
+                out.append(messages.received(
+                    message, handle, system, attribute_names, message.receive_count + 1,
+                    message.first_receive or now,
+                ))
+        return out
+
+    def _dead_letter(self, queue: Queue) -> tuple[Queue, int] | None:
+        policy = queue.attributes.get("RedrivePolicy")
+        if not policy:
+            return None
+        try:
+            parsed = orjson.loads(policy)
+            target = self.from_arn(str(parsed["deadLetterTargetArn"]))
+            return target, int(parsed["maxReceiveCount"])
+        except (KeyError, ValueError, TypeError, AwsError):
+            return None
+
+    # -- long polling ------------------------------------------------------------------------
+
+    def notify(self, queue_id: int) -> None:
+        for event in self._waiters.get(queue_id, ()):
+            event.set()
+
+    async def wait(self, queue_id: int, deadline: float) -> None:
+        """Wait until a send to the queue, a delayed or hidden message turning visible, or
+        `deadline` (clock time); clock advances wake the wait early."""
+        wake_at = deadline
+        upcoming = store.next_visible(self.storage.conn, queue_id, self.clock.now())
+        if upcoming is not None:
+            wake_at = min(wake_at, upcoming)
+        event = asyncio.Event()
+        self._waiters.setdefault(queue_id, set()).add(event)
+        sleeper = asyncio.ensure_future(self.clock.sleep_until(wake_at))
+        woken = asyncio.ensure_future(event.wait())
+        try:
+            await asyncio.wait({sleeper, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, woken):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            waiters = self._waiters.get(queue_id)
+            if waiters is not None:
+                waiters.discard(event)
+                if not waiters:
+                    del self._waiters[queue_id]

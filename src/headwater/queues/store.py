@@ -1,0 +1,191 @@
+"""SQL for queues and messages (tables `sqs_queues`, `sqs_messages`, migration 6).
+
+A message is visible when `visible_at <= now`; one never received (`receive_count = 0`) with
+`visible_at > now` is delayed, one received with `visible_at > now` is in flight.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    id: int
+    account: str
+    region: str
+    name: str
+    attributes: dict[str, str]
+    created: float
+    modified: float
+    purged: float | None
+
+    def number(self, name: str) -> int:
+        return int(self.attributes[name])
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    id: int
+    message_id: str
+    body: str
+    attributes: dict[str, Any] | None
+    system: dict[str, Any] | None
+    sent: float
+    visible_at: float
+    receive_count: int
+    first_receive: float | None
+    receipt: str | None
+
+
+QUEUE_COLUMNS = "id, account, region, name, attributes, created, modified, purged"
+MESSAGE_COLUMNS = ("id, message_id, body, attributes, system, sent, visible_at, receive_count, "
+                   "first_receive, receipt")
+
+
+def _queue(row: tuple[Any, ...] | None) -> Queue | None:
+    if row is None:
+        return None
+    return Queue(row[0], row[1], row[2], row[3], orjson.loads(row[4]), row[5], row[6], row[7])
+
+
+def _message(row: tuple[Any, ...]) -> StoredMessage:
+    attributes = orjson.loads(row[3]) if row[3] is not None else None
+    system = orjson.loads(row[4]) if row[4] is not None else None
+    return StoredMessage(row[0], row[1], row[2], attributes, system, *row[5:])
+
+
+def get_queue(conn: sqlite3.Connection, account: str, region: str, name: str) -> Queue | None:
+    row = conn.execute(
+        f"SELECT {QUEUE_COLUMNS} FROM sqs_queues WHERE account = ? AND region = ? AND name = ?",
+        (account, region, name),
+    ).fetchone()
+    return _queue(row)
+
+
+def get_queue_by_id(conn: sqlite3.Connection, queue_id: int) -> Queue | None:
+    row = conn.execute(f"SELECT {QUEUE_COLUMNS} FROM sqs_queues WHERE id = ?",
+                       (queue_id,)).fetchone()
+    return _queue(row)
+
+
+def insert_queue(conn: sqlite3.Connection, account: str, region: str, name: str,
+                 attributes: dict[str, str], now: float) -> Queue:
+    cursor = conn.execute(
+        "INSERT INTO sqs_queues (account, region, name, attributes, created, modified) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (account, region, name, orjson.dumps(attributes), now, now),
+    )
+    assert cursor.lastrowid is not None
+    return Queue(cursor.lastrowid, account, region, name, attributes, now, now, None)
+
+
+def update_attributes(conn: sqlite3.Connection, queue_id: int, attributes: dict[str, str],
+                      now: float) -> None:
+    conn.execute("UPDATE sqs_queues SET attributes = ?, modified = ? WHERE id = ?",
+                 (orjson.dumps(attributes), now, queue_id))
+
+
+def delete_queue(conn: sqlite3.Connection, queue_id: int) -> None:
+    conn.execute("DELETE FROM sqs_messages WHERE queue_id = ?", (queue_id,))
+    conn.execute("DELETE FROM sqs_queues WHERE id = ?", (queue_id,))
+
+
+def list_queue_names(conn: sqlite3.Connection, account: str, region: str, prefix: str,
+                     after: str, limit: int) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqs_queues WHERE account = ? AND region = ? AND name > ? "
+        "AND substr(name, 1, ?) = ? ORDER BY name LIMIT ?",
+        (account, region, after, len(prefix), prefix, limit),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def purge(conn: sqlite3.Connection, queue_id: int, now: float) -> None:
+    conn.execute("DELETE FROM sqs_messages WHERE queue_id = ?", (queue_id,))
+    conn.execute("UPDATE sqs_queues SET purged = ? WHERE id = ?", (now, queue_id))
+
+
+def insert_message(conn: sqlite3.Connection, queue_id: int, message_id: str, body: str,
+                   attributes: dict[str, Any] | None, system: dict[str, Any] | None,
+                   sent: float, visible_at: float) -> int:
+    cursor = conn.execute(
+        "INSERT INTO sqs_messages (queue_id, message_id, body, attributes, system, sent, "
+        "visible_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (queue_id, message_id, body, orjson.dumps(attributes) if attributes else None,
+         orjson.dumps(system) if system else None, sent, visible_at),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def expire(conn: sqlite3.Connection, queue_id: int, sent_before: float) -> None:
+    conn.execute("DELETE FROM sqs_messages WHERE queue_id = ? AND sent < ?",
+                 (queue_id, sent_before))
+
+
+def visible(conn: sqlite3.Connection, queue_id: int, now: float, limit: int
+            ) -> list[StoredMessage]:
+    rows = conn.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? "
+        "ORDER BY visible_at, id LIMIT ?",
+        (queue_id, now, limit),
+    ).fetchall()
+    return [_message(row) for row in rows]
+
+
+def mark_received(conn: sqlite3.Connection, message: StoredMessage, visible_at: float,
+                  receipt: str, now: float) -> None:
+    conn.execute(
+        "UPDATE sqs_messages SET visible_at = ?, receipt = ?, receive_count = receive_count + 1, "
+        "first_receive = coalesce(first_receive, ?) WHERE id = ?",
+        (visible_at, receipt, now, message.id),
+    )
+
+
+def get_message(conn: sqlite3.Connection, queue_id: int, row_id: int) -> StoredMessage | None:
+    row = conn.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM sqs_messages WHERE queue_id = ? AND id = ?",
+        (queue_id, row_id),
+    ).fetchone()
+    return _message(row) if row else None
+
+
+def delete_message(conn: sqlite3.Connection, row_id: int) -> None:
+    conn.execute("DELETE FROM sqs_messages WHERE id = ?", (row_id,))
+
+
+def set_visible_at(conn: sqlite3.Connection, row_id: int, visible_at: float) -> None:
+    conn.execute("UPDATE sqs_messages SET visible_at = ? WHERE id = ?", (visible_at, row_id))
+
+
+def move_message(conn: sqlite3.Connection, row_id: int, queue_id: int, now: float) -> None:
+    """Move a message to a dead-letter queue, visible there at once."""
+    conn.execute(
+        "UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receipt = NULL WHERE id = ?",
+        (queue_id, now, row_id),
+    )
+
+
+def counts(conn: sqlite3.Connection, queue_id: int, now: float) -> tuple[int, int, int]:
+    """(visible, in flight, delayed) message counts."""
+    row = conn.execute(
+        "SELECT coalesce(sum(visible_at <= ?), 0), "
+        "coalesce(sum(visible_at > ? AND receive_count > 0), 0), "
+        "coalesce(sum(visible_at > ? AND receive_count = 0), 0) "
+        "FROM sqs_messages WHERE queue_id = ?",
+        (now, now, now, queue_id),
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def next_visible(conn: sqlite3.Connection, queue_id: int, now: float) -> float | None:
+    row = conn.execute(
+        "SELECT min(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ?",
+        (queue_id, now),
+    ).fetchone()
+    return float(row[0]) if row and row[0] is not None else None

@@ -1,0 +1,1 @@
+"""SNS: topics and SQS subscriptions, enough to be Lambda failure destinations."""

@@ -1,0 +1,26 @@
+"""SNS's errors, with the query-protocol codes and statuses of the botocore model."""
+
+from __future__ import annotations
+
+from headwater.wire.errors import AwsError
+
+
+class NotFound(AwsError):
+    code = "NotFound"
+    status = 404
+
+
+class InvalidParameter(AwsError):
+    code = "InvalidParameter"
+
+
+class ParameterValueInvalid(AwsError):
+    code = "ParameterValueInvalid"
+
+
+def invalid(what: str) -> InvalidParameter:
+    return InvalidParameter(f"Invalid parameter: {what}")
+
+
+def no_such_topic() -> NotFound:
+    return NotFound("Topic does not exist")

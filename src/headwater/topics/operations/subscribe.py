@@ -1,0 +1,69 @@
+"""Subscribe and Unsubscribe. Only the sqs protocol is delivered; subscriptions are confirmed
+at once (SQS subscriptions in the topic owner's account need no confirmation on AWS either)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.core.ids import new_uuid
+from headwater.queues.names import parse_arn
+from headwater.topics import store
+from headwater.topics.errors import NotFound, invalid
+from headwater.topics.names import check_subscription_arn
+
+SUPPORTED = ("sqs",)
+KNOWN = ("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda",
+         "firehose")
+ATTRIBUTES = frozenset({"RawMessageDelivery", "DeliveryPolicy", "RedrivePolicy",
+                        "SubscriptionRoleArn"})
+
+
+def check_subscription_attributes(attributes: dict[str, str]) -> dict[str, str]:
+    for name, value in attributes.items():
+        if name in ("FilterPolicy", "FilterPolicyScope"):
+            raise invalid(f"Attributes Reason: Headwater does not support {name}")
+        if name not in ATTRIBUTES:
+            raise invalid("Attributes Reason: Unknown attribute")
+        if name == "RawMessageDelivery" and value.lower() not in ("true", "false"):
+            raise invalid("Attributes Reason: RawMessageDelivery: Invalid value "
+                          f"[{value}]. Must be true or false.")
+    return {name: value.lower() if name == "RawMessageDelivery" else value
+            for name, value in attributes.items()}
+
+
+def subscribe(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """Subscribe an SQS queue (by ARN) to a topic; the same endpoint again returns the same
+    subscription."""
+    topic = ctx.runtime.topics.get(request["TopicArn"])
+    protocol = request["Protocol"]
+    if protocol not in KNOWN:
+        raise invalid(f"Amazon SNS does not support this protocol string: {protocol}")
+    if protocol not in SUPPORTED:
+        raise invalid(f"Headwater supports only the sqs protocol, not {protocol}")
+    endpoint = request.get("Endpoint") or ""
+    if parse_arn(endpoint) is None:
+        raise invalid("SQS endpoint ARN")
+    attributes = check_subscription_attributes(dict(request.get("Attributes") or {}))
+    with ctx.runtime.storage.transaction() as conn:
+        for existing in store.subscriptions(conn, topic.id):
+            if existing.protocol == protocol and existing.endpoint == endpoint:
+                if any(existing.attributes.get(k, "false" if k == "RawMessageDelivery" else "")
+                       != v for k, v in attributes.items()):
+                    raise invalid("Attributes Reason: Subscription already exists with "
+                                  "different attributes")
+                return {"SubscriptionArn": existing.arn}
+        arn = f"{topic.arn}:{new_uuid()}"
+        store.insert_subscription(conn, topic.id, arn, protocol, endpoint, attributes)
+    return {"SubscriptionArn": arn}
+
+
+def unsubscribe(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """Unsubscribe."""
+    arn = request["SubscriptionArn"]
+    check_subscription_arn(arn)
+    with ctx.runtime.storage.transaction() as conn:
+        if store.get_subscription(conn, arn) is None:
+            raise NotFound("Subscription does not exist")
+        store.delete_subscription(conn, arn)
+    return {}

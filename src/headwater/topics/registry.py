@@ -1,0 +1,76 @@
+"""The SNS state the runtime holds (`runtime.topics`): topic lookup and the publish path shared
+by the Publish operation and Lambda failure destinations. Delivery to subscribed SQS queues
+happens inside the publish's transaction, so a publish and its deliveries commit together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.clock import Clock
+from headwater.core.ids import new_uuid
+from headwater.core.storage import Storage
+from headwater.queues import messages as queue_messages
+from headwater.queues.registry import Queues
+from headwater.topics import envelope, store
+from headwater.topics.errors import no_such_topic
+from headwater.topics.names import parse_topic_arn
+from headwater.topics.store import Subscription, Topic
+from headwater.wire.errors import AwsError
+
+MAX_SQS_ATTRIBUTES = 10
+
+
+class Topics:
+    def __init__(self, storage: Storage, clock: Clock, queues: Queues) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.queues = queues
+
+    def get(self, arn: str, parameter: str = "TopicArn") -> Topic:
+        parse_topic_arn(arn, parameter)
+        topic = store.get_topic(self.storage.conn, arn)
+        if topic is None:
+            raise no_such_topic()
+        return topic
+
+    def publish(self, account: str, region: str, topic_arn: str, message: str) -> str:
+        """Publish `message` to `topic_arn`; returns the message id. Joins the caller's
+        `storage.transaction()` when there is one. Raises NotFound for a missing topic."""
+        topic = self.get(topic_arn)
+        return self.deliver(topic, message, None, None)
+
+    def deliver(self, topic: Topic, message: str | dict[str, str], subject: str | None,
+                attributes: dict[str, Any] | None) -> str:
+        """Deliver to every subscription in one transaction; `message` may be a per-protocol
+        dict (MessageStructure json). Undeliverable subscriptions are skipped, as SNS drops
+        deliveries to queues that are gone."""
+        message_id = new_uuid()
+        now = self.clock.now()
+        with self.storage.transaction() as conn:
+            for subscription in store.subscriptions(conn, topic.id):
+                text = message if isinstance(message, str) else \
+                    message.get(subscription.protocol, message["default"])
+                try:
+                    self._to_queue(conn, topic, subscription, message_id, text, subject,
+                                   attributes, now)
+                except AwsError:
+                    continue
+        return message_id
+
+    def _to_queue(self, conn: Any, topic: Topic, subscription: Subscription, message_id: str,
+                  message: str, subject: str | None, attributes: dict[str, Any] | None,
+                  now: float) -> None:
+        queue = self.queues.from_arn(subscription.endpoint)
+        if subscription.raw:
+            body = message
+            sqs_attributes = attributes if attributes and \
+                len(attributes) <= MAX_SQS_ATTRIBUTES else None
+        else:
+            body = envelope.notification(
+                message_id=message_id, topic_arn=topic.arn, subscription_arn=subscription.arn,
+                region=topic.region, message=message, subject=subject, attributes=attributes,
+                now=now,
+            )
+            sqs_attributes = None
+        queue_messages.check_body(body, queue.number("MaximumMessageSize"), sqs_attributes)
+        self.queues.enqueue(conn, queue, body, sqs_attributes, None, topic.account)

@@ -1,0 +1,193 @@
+"""AWS query protocol (SNS): form-encoded `Action=...` requests decoded into the operation's
+input shape, validated from the botocore model, and XML responses and errors encoded from the
+output shape (`<XResponse><XResult>...</XResult><ResponseMetadata>...`).
+
+Lists arrive as `Name.member.N`, maps as `Name.entry.N.key` / `.value` (or the map's
+locationNames, SNS MessageAttributes use `Name` and `Value`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
+
+from botocore.model import Shape
+
+from headwater.core.context import RequestContext
+from headwater.core.ids import new_uuid
+from headwater.wire.errors import AwsError, InternalServerError
+from headwater.wire.models import service_model
+from headwater.wire.sigv4 import caller
+from headwater.wire.validate import compile_input
+
+log = logging.getLogger("headwater.wire")
+
+Operation = Callable[[RequestContext, dict[str, Any]], Any]
+# Query services name some shared errors differently from JSON services.
+QUERY_CODES = {"ValidationException": "ValidationError", "InternalServerError": "InternalFailure"}
+XML_TYPE = b"text/xml"
+
+
+class InvalidAction(AwsError):
+    code = "InvalidAction"
+
+
+class MalformedQueryString(AwsError):
+    code = "MalformedQueryString"
+
+
+class QueryService:
+    def __init__(self, model_name: str, operations: dict[str, Operation]) -> None:
+        self.model = service_model(model_name)
+        self.namespace = self.model.metadata.get("xmlNamespace", "")
+        self.operations = operations
+        self.validators = {name: compile_input(self.model.operation_model(name).input_shape)
+                           for name in operations}
+
+    async def handle(self, runtime: Any, headers: dict[str, str], body: bytes
+                     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+        """(status, body, headers) for one form-encoded request."""
+        account, region = caller(headers.get("authorization"))
+        ctx = RequestContext(account, region, new_uuid(), runtime, headers.get("host", ""))
+        out_headers = [(b"content-type", XML_TYPE), (b"x-amzn-requestid", ctx.request_id.encode())]
+        try:
+            params = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        except (UnicodeDecodeError, ValueError):
+            malformed = MalformedQueryString("The query string is malformed.")
+            return malformed.status, self.error_body(ctx, malformed), out_headers
+        action = params.get("Action", "")
+        try:
+            payload = await self._call(ctx, action, params)
+        except AwsError as error:
+            return error.status, self.error_body(ctx, error), out_headers
+        except Exception:
+            log.exception("unhandled error in %s.%s (request %s)", self.model.service_name,
+                          action, ctx.request_id)
+            failure = InternalServerError("Internal server error")
+            return failure.status, self.error_body(ctx, failure), out_headers
+        return 200, payload, out_headers
+
+    async def _call(self, ctx: RequestContext, action: str, params: dict[str, str]) -> bytes:
+        operation = self.operations.get(action)
+        if operation is None:
+            raise InvalidAction(f"The action {action} is not valid for this web service.")
+        model = self.model.operation_model(action)
+        request = decode(model.input_shape, "", params) if model.input_shape else {}
+        self.validators[action](request or {})
+        result = operation(ctx, request or {})
+        if inspect.isawaitable(result):
+            result = await result
+        return self.response_body(ctx, action, result)
+
+    def response_body(self, ctx: RequestContext, action: str, result: dict[str, Any]) -> bytes:
+        model = self.model.operation_model(action)
+        inner = ""
+        if model.output_shape is not None:
+            wrapper = model.output_shape.serialization.get("resultWrapper", f"{action}Result")
+            inner = f"<{wrapper}>{encode(model.output_shape, result)}</{wrapper}>"
+        metadata = f"<ResponseMetadata><RequestId>{ctx.request_id}</RequestId></ResponseMetadata>"
+        return (f'<{action}Response xmlns="{self.namespace}">{inner}{metadata}'
+                f"</{action}Response>").encode()
+
+    def error_body(self, ctx: RequestContext, error: AwsError) -> bytes:
+        fault = "Sender" if error.sender_fault else "Receiver"
+        code = QUERY_CODES.get(error.code, error.code)
+        return (f'<ErrorResponse xmlns="{self.namespace}"><Error><Type>{fault}</Type>'
+                f"<Code>{escape(code)}</Code><Message>{escape(error.message)}</Message></Error>"
+                f"<RequestId>{ctx.request_id}</RequestId></ErrorResponse>").encode()
+
+
+def _name(shape: Shape, default: str) -> str:
+    return str(shape.serialization.get("name", default))
+
+
+def decode(shape: Shape, prefix: str, params: dict[str, str]) -> Any:
+    """The value of `shape` found under `prefix` in flat query parameters, or None."""
+    kind = shape.type_name
+    if kind == "structure":
+        out = {}
+        for name, member in shape.members.items():  # type: ignore[attr-defined]
+            key = f"{prefix}.{_name(member, name)}" if prefix else _name(member, name)
+            value = decode(member, key, params)
+            if value is not None:
+                out[name] = value
+        return out if out or not prefix else None
+    if kind == "list":
+        member = shape.member  # type: ignore[attr-defined]
+        base = prefix if shape.serialization.get("flattened") else \
+            f"{prefix}.{_name(member, 'member')}"
+        if prefix in params and params[prefix] == "":
+            return []
+        return _indexed(base, params, lambda key: decode(member, key, params))
+    if kind == "map":
+        key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+        key_name, value_name = _name(key_shape, "key"), _name(value_shape, "value")
+        base = prefix if shape.serialization.get("flattened") else f"{prefix}.entry"
+        entries = _indexed(base, params, lambda key: (
+            decode(key_shape, f"{key}.{key_name}", params),
+            decode(value_shape, f"{key}.{value_name}", params)))
+        return {k: v for k, v in entries if k is not None} if entries is not None else None
+    if prefix not in params:
+        return None
+    return _scalar(kind, params[prefix])
+
+
+def _indexed(base: str, params: dict[str, str], read: Callable[[str], Any]) -> list[Any] | None:
+    starts = f"{base}."
+    if not any(key.startswith(starts) for key in params):
+        return None
+    items, index = [], 1
+    while any(key == f"{base}.{index}" or key.startswith(f"{base}.{index}.") for key in params):
+        items.append(read(f"{base}.{index}"))
+        index += 1
+    return items
+
+
+def _scalar(kind: str, text: str) -> Any:
+    if kind in ("integer", "long"):
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if kind in ("double", "float"):
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if kind == "boolean":
+        return text.lower() == "true" if text.lower() in ("true", "false") else text
+    return text
+
+
+def encode(shape: Shape, value: Any) -> str:
+    """XML for `value` of `shape` (member elements only; the caller wraps it)."""
+    kind = shape.type_name
+    if kind == "structure":
+        parts = []
+        for name, member in shape.members.items():  # type: ignore[attr-defined]
+            if value.get(name) is not None:
+                tag = _name(member, name)
+                parts.append(f"<{tag}>{encode(member, value[name])}</{tag}>")
+        return "".join(parts)
+    if kind == "list":
+        member = shape.member  # type: ignore[attr-defined]
+        tag = _name(member, "member")
+        return "".join(f"<{tag}>{encode(member, item)}</{tag}>" for item in value)
+    if kind == "map":
+        key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+        key_tag, value_tag = _name(key_shape, "key"), _name(value_shape, "value")
+        return "".join(
+            f"<entry><{key_tag}>{escape(str(k))}</{key_tag}>"
+            f"<{value_tag}>{encode(value_shape, v)}</{value_tag}></entry>"
+            for k, v in value.items()
+        )
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "timestamp" and isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return escape(str(value))
