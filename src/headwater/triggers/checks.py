@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from headwater.triggers.errors import InvalidParameterValueException
+from headwater.triggers.filter_patterns import INVALID, compile_pattern
 
 MIN_RECORD_AGE = 60
 MAX_RECORD_AGE = 604800
@@ -64,4 +65,5 @@ def _check_pattern(pattern: str | None) -> None:
     except orjson.JSONDecodeError:
         parsed = None
     if not isinstance(parsed, dict):
-        raise InvalidParameterValueException("Invalid filter pattern definition.")
+        raise InvalidParameterValueException(INVALID)
+    compile_pattern(pattern)  # the full pattern language's own checks, same message

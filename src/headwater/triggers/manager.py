@@ -118,14 +118,14 @@ class TriggerManager:
     async def run(self) -> None:
         while not self._stopping:
             self._wake.clear()
+            for uuid, supervisor in list(self.supervisors.items()):
+                if supervisor.task is not None and supervisor.task.done():
+                    del self.supervisors[uuid]
             for uuid in list(self.mappings):
                 if uuid not in self.supervisors:
                     supervisor = Supervisor(self, uuid)
                     self.supervisors[uuid] = supervisor
                     supervisor.start()
-            for uuid, supervisor in list(self.supervisors.items()):
-                if supervisor.task is not None and supervisor.task.done():
-                    del self.supervisors[uuid]
             await self._wake.wait()
 
     async def stop(self) -> None:
@@ -137,6 +137,7 @@ class TriggerManager:
         tasks = [s.task for s in supervisors if s.task is not None]
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        self.supervisors.clear()
 
 
 class Supervisor:
