@@ -15,3 +15,11 @@ def private() -> Iterator[Private]:
     running = Private("--in-memory", "--shard-rollover", "600", "--ttl-interval", "0.1")
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def steady() -> Iterator[Private]:
+    """A private server whose shards never roll over (for long clock jumps on one shard)."""
+    running = Private("--in-memory", "--shard-rollover", "100000000", "--ttl-interval", "0.1")
+    yield running
+    running.stop()
