@@ -5,6 +5,7 @@ together as DynamoDB checks them and compiled once per request."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,9 @@ EXPRESSION_MEMBERS = ("ConditionExpression", "UpdateExpression", "ProjectionExpr
                       "FilterExpression", "KeyConditionExpression")
 LEGACY_MEMBERS = ("Expected", "AttributeUpdates", "AttributesToGet", "QueryFilter", "ScanFilter",
                   "KeyConditions", "ConditionalOperator")
+# Placeholder syntax: AWS rejects any other key before looking at the expressions.
+_NAME_KEY = re.compile(r"#[A-Za-z0-9_]+")
+_VALUE_KEY = re.compile(r":[A-Za-z0-9_]+")
 
 
 @dataclass(slots=True)
@@ -40,6 +44,7 @@ def compile_request(request: dict[str, Any]) -> RequestExpressions:
     names = request.get("ExpressionAttributeNames")
     values = request.get("ExpressionAttributeValues")
     _check_maps(names, values, bool(used_expressions))
+    _check_attributes_to_get(request.get("AttributesToGet"))
     if values:
         values = _checked_values(values)
     result = RequestExpressions()
@@ -71,10 +76,29 @@ def _check_maps(names: Any, values: Any, has_expressions: bool) -> None:
     if values is not None and not has_expressions:
         raise ValidationException(
             "ExpressionAttributeValues can only be specified when using expressions")
+    # AWS's order: names empty, name keys, values empty, value keys (dynalite test/updateItem.js).
     if names is not None and not names:
         raise ValidationException("ExpressionAttributeNames must not be empty")
+    _check_keys("ExpressionAttributeNames", names, _NAME_KEY)
     if values is not None and not values:
         raise ValidationException("ExpressionAttributeValues must not be empty")
+    _check_keys("ExpressionAttributeValues", values, _VALUE_KEY)
+
+
+def _check_keys(member: str, mapping: Any, pattern: re.Pattern[str]) -> None:
+    for key in mapping or {}:
+        if not pattern.fullmatch(key):
+            raise ValidationException(f'{member} contains invalid key: Syntax error; key: "{key}"')
+
+
+def _check_attributes_to_get(names: list[str] | None) -> None:
+    seen: set[str] = set()
+    for name in names or []:
+        if name in seen:
+            raise ValidationException(
+                f"One or more parameter values were invalid: Duplicate value in attribute name: "
+                f"{name}")
+        seen.add(name)
 
 
 def _checked_values(values: dict[str, Any]) -> dict[str, Any]:
