@@ -7,6 +7,7 @@ from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
+from headwater.functions.registry import Functions
 from headwater.queues.registry import Queues
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
@@ -24,6 +25,7 @@ class Runtime:
         self.queues = Queues(self.storage, self.clock)
         self.topics = Topics(self.storage, self.clock, self.queues)
         self.cloudwatch = MetricStore(self.clock)
+        self.functions = Functions(self.storage, self.clock, settings)
         self.triggers = TriggerManager(self)
 
     def workers(self) -> list[Worker]:
@@ -36,8 +38,10 @@ class Runtime:
             RolloverWorker(self.streams),
             RetentionWorker(self.streams, self.settings.retention_interval),
             TtlSweeper(self, self.settings.ttl_interval),
+            *self.functions.workers(),
             self.triggers,
         ]
 
     def close(self) -> None:
+        self.functions.close()
         self.storage.close()

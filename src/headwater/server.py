@@ -12,6 +12,7 @@ from headwater import __version__
 from headwater.background import BackgroundWork
 from headwater.core.context import RequestContext
 from headwater.core.ids import request_id
+from headwater.functions import http as lambda_http
 from headwater.runtime import Runtime
 from headwater.services import json_services
 from headwater.topics.service import OPERATIONS as TOPICS
@@ -67,6 +68,9 @@ class HeadwaterApp:
         elif method == "POST" and path == "/" and b"Action=" in body:
             await _respond(send, *await self.topics.handle(self.runtime, headers, body),
                            content_type=None)
+        elif lambda_http.is_lambda_path(path):
+            status, out_headers, out = await lambda_http.handle(self.runtime, scope, headers, body)
+            await _respond(send, status, out, out_headers, content_type=None)
         elif path.startswith("/_headwater/"):
             await self._control(method, path, body, send)
         elif method == "GET" and path == "/":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from headwater.dynamodb.service import OPERATIONS as DYNAMODB
+from headwater.logs.service import OPERATIONS as LOGS
 from headwater.queues.errors import query_errors as sqs_query_errors
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.streams.service import OPERATIONS as STREAMS
@@ -20,4 +21,6 @@ def json_services() -> dict[str, JsonService]:
                                                 DYNAMODB_ERRORS, STREAMS),
         "AmazonSQS": JsonService("sqs", "AmazonSQS", "com.amazonaws.sqs", SQS,
                                  query_errors=sqs_query_errors()),
+        "Logs_20140328": JsonService("logs", "Logs_20140328", "com.amazonaws.logs", LOGS,
+                                     content_type="application/x-amz-json-1.1"),
     }

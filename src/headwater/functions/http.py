@@ -1,0 +1,33 @@
+"""Lambda's REST paths on the server's port: `/2015-03-31/`, `/2017-10-31/`, `/2019-09-30/`."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.core.ids import new_uuid
+from headwater.functions.service import OPERATIONS, PRECHECKS
+from headwater.wire.rest_json import RestJsonService
+from headwater.wire.sigv4 import caller
+
+PREFIXES = ("/2015-03-31/", "/2017-10-31/", "/2019-09-30/")
+
+
+@functools.cache
+def lambda_service() -> RestJsonService:
+    """The rest-json service; other packages (event source mappings) may `add()` operations."""
+    return RestJsonService("lambda", OPERATIONS, PRECHECKS)
+
+
+def is_lambda_path(path: str) -> bool:
+    return path.startswith(PREFIXES)
+
+
+async def handle(runtime: Any, scope: dict[str, Any], headers: dict[str, str],
+                 body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    account, region = caller(headers.get("authorization"))
+    runtime.functions.seen_server(scope.get("server"))
+    ctx = RequestContext(account, region, new_uuid(), runtime)
+    query = scope.get("query_string", b"").decode("latin-1")
+    return await lambda_service().handle(ctx, scope["method"], scope["path"], query, headers, body)

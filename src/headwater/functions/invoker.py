@@ -1,0 +1,195 @@
+"""Invoke, the in-process way (also behind the HTTP operation): resolve, throttle, run in a warm
+or new execution environment, map outcomes to AWS's payloads (aws-facts §5.2), and write the
+invocation's START/END/REPORT log. Timeouts use real elapsed time, not the clock."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import math
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import orjson
+
+from headwater.functions.environment import Environment, Invocation
+from headwater.functions.errors import (
+    InvalidParameterValueException,
+    InvalidRequestContentException,
+    RequestTooLargeException,
+)
+from headwater.functions.pool import environment_key
+from headwater.functions.sandbox import build_spec
+
+if TYPE_CHECKING:
+    from headwater.functions.registry import Functions, Resolved
+
+SYNC_LIMIT = 6 * 1024 * 1024
+ASYNC_LIMIT = 1024 * 1024
+INIT_TIMEOUT = 10.0
+TAIL_BYTES = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class InvokeResult:
+    status: int  # 200, 202 (Event) or 204 (DryRun)
+    payload: bytes
+    function_error: str | None  # "Unhandled" when the function failed
+    executed_version: str | None
+    log_tail: str | None  # base64 of the last 4 KB of the log, when Tail was asked
+
+
+async def invoke(functions: Functions, account: str, region: str, function_name: str,
+                 payload: bytes, qualifier: str | None = None, *,
+                 invocation_type: str = "RequestResponse", log_type: str | None = None,
+                 client_context: str | None = None) -> InvokeResult:
+    resolved = functions.resolve(account, region, function_name, qualifier)
+    if invocation_type == "DryRun":
+        return InvokeResult(204, b"", None, None, None)
+    limit = ASYNC_LIMIT if invocation_type == "Event" else SYNC_LIMIT
+    if len(payload) > limit:
+        operation = "InvokeAsync" if invocation_type == "Event" else "InvokeFunction"
+        raise RequestTooLargeException(
+            f"Request must be smaller than {limit} bytes for the {operation} operation")
+    _check_json(payload)
+    if invocation_type == "Event":
+        functions.events.enqueue(resolved, payload)
+        return InvokeResult(202, b"", None, None, None)
+    context = _client_context(client_context)
+    functions.pool.admit(resolved)
+    try:
+        return await _run(functions, resolved, payload, log_type == "Tail", context)
+    finally:
+        functions.pool.release(resolved.record.id)
+
+
+def _check_json(payload: bytes) -> None:
+    if not payload:
+        return
+    try:
+        orjson.loads(payload)
+    except orjson.JSONDecodeError as error:
+        raise InvalidRequestContentException(
+            f"Could not parse request body into json: Could not parse payload into json: {error}")
+
+
+def _client_context(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    try:
+        decoded = base64.b64decode(raw, validate=True)
+        orjson.loads(decoded)
+    except (binascii.Error, ValueError):
+        raise InvalidParameterValueException(
+            "Client context must be a valid Base64-encoded JSON object.")
+    if len(raw) > 3583:
+        raise InvalidParameterValueException("Client context must be smaller than 3583 bytes.")
+    return decoded.decode()
+
+
+async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: bool,
+               client_context: str | None) -> InvokeResult:
+    pool = functions.pool
+    config = resolved.config
+    request_id = str(uuid.uuid4())
+    key = environment_key(resolved)
+    env = pool.take_idle(key)
+    lines: list[str] = []
+    init_ms: float | None = None
+    if env is None:
+        env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex))
+        failure = await _start(env, request_id)
+        pool.register(env)
+        init_ms = env.init_ms
+        lines.extend((await env.output(0.5)).splitlines())
+        if failure is not None or env.init_error is not None or not env.alive:
+            body, error_type = failure or env.init_error or _exit_error(env, request_id)
+            lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
+            pool.forget(env)
+            lines += _end(request_id, 0.0, config, env, init_ms, "error", error_type)
+            return _finish(functions, resolved, env, lines, body, "Unhandled", tail)
+    lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
+    timeout = float(config["Timeout"])
+    # The deadline goes to the worker, which compares it with its own wall clock.
+    deadline_ms = int((time.time() + timeout) * 1000)
+    invocation = Invocation(request_id, payload or b"{}", resolved.invoked_arn, deadline_ms,
+                            client_context)
+    started = time.perf_counter()
+    outcome = await env.run(invocation, timeout)
+    duration = (time.perf_counter() - started) * 1000
+    status = None
+    if outcome is None:
+        env.kill()
+        body = orjson.dumps({"errorMessage": f"RequestId: {request_id} Error: Task timed out "
+                             f"after {timeout:.2f} seconds", "errorType": "Sandbox.Timedout"})
+        error_type: str | None = "Sandbox.Timedout"
+        lines.extend((await env.output()).splitlines())
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(functions.clock.now()))
+        lines.append(f"{stamp}Z {request_id} Task timed out after {timeout:.2f} seconds")
+        status = "timeout"
+        pool.forget(env)
+    else:
+        body, error_type = outcome
+        lines.extend((await env.output()).splitlines())
+        if error_type == "Runtime.ExitError":
+            lines.append(f"RequestId: {request_id} Error: Runtime exited with error: "
+                         f"{env.exit_reason}")
+            lines.append("Runtime.ExitError")
+            status = "error"
+        pool.give_back(env)
+    lines += _end(request_id, duration, config, env, init_ms, status, error_type)
+    return _finish(functions, resolved, env, lines, body,
+                   "Unhandled" if error_type else None, tail)
+
+
+async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:
+    try:
+        await env.start()
+    except OSError as error:
+        message = (f"RequestId: {request_id} Error: fork/exec {env.spec.argv[0]}: "
+                   f"{error.strerror.lower() if error.strerror else error}")
+        return orjson.dumps({"errorType": "Runtime.InvalidEntrypoint",
+                             "errorMessage": message}), "Runtime.InvalidEntrypoint"
+    try:
+        await asyncio.wait_for(asyncio.shield(env.ready), INIT_TIMEOUT)
+    except TimeoutError:
+        env.kill()
+        return orjson.dumps({"errorType": "Sandbox.Timedout", "errorMessage":
+                             f"RequestId: {request_id} Error: Task timed out after "
+                             f"{INIT_TIMEOUT:.2f} seconds"}), "Sandbox.Timedout"
+    return None
+
+
+def _exit_error(env: Environment, request_id: str) -> tuple[bytes, str]:
+    message = f"RequestId: {request_id} Error: Runtime exited with error: {env.exit_reason}"
+    return orjson.dumps({"errorType": "Runtime.ExitError", "errorMessage": message}), \
+        "Runtime.ExitError"
+
+
+def _end(request_id: str, duration: float, config: dict[str, object], env: Environment,
+         init_ms: float | None, status: str | None, error_type: str | None) -> list[str]:
+    report = (f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
+              f"Billed Duration: {max(1, math.ceil(duration))} ms\t"
+              f"Memory Size: {config['MemorySize']} MB\tMax Memory Used: {env.max_memory_mb()} MB")
+    if init_ms is not None:
+        report += f"\tInit Duration: {init_ms:.2f} ms"
+    if status is not None:
+        report += f"\tStatus: {status}"
+        if error_type and status == "error":
+            report += f"\tError Type: {error_type}"
+    return [f"END RequestId: {request_id}", report]
+
+
+def _finish(functions: Functions, resolved: Resolved, env: Environment, lines: list[str],
+            body: bytes, function_error: str | None, tail: bool) -> InvokeResult:
+    record = resolved.record
+    functions.logs.append(record.account, record.region, f"/aws/lambda/{record.name}",
+                          env.spec.log_stream, functions.clock.now_ms(), lines)
+    log_tail = None
+    if tail:
+        text = ("\n".join(lines) + "\n").encode()
+        log_tail = base64.b64encode(text[-TAIL_BYTES:]).decode()
+    return InvokeResult(200, body, function_error, resolved.version, log_tail)

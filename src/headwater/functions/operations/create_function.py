@@ -1,0 +1,90 @@
+"""CreateFunction — POST /2015-03-31/functions, 201 (aws-facts §5.1). The code is unpacked
+before the response, so the function is Active as soon as the Pending answer is sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.functions.code import check_zip, unpack
+from headwater.functions.config import (
+    DEFAULTS,
+    apply_settings,
+    check_environment,
+    check_handler_needed,
+    check_runtime,
+    revision,
+    timestamp,
+)
+from headwater.functions.errors import InvalidParameterValueException, ResourceConflictException
+from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
+from headwater.functions.names import LATEST, function_arn, parse
+from headwater.functions.operations.versions import publish
+from headwater.functions.store import public
+
+
+def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    functions = ctx.runtime.functions
+    if request.get("PackageType", "Zip") != "Zip":
+        raise InvalidParameterValueException("Headwater supports Zip packages only.")
+    check_handler_needed(request.get("Runtime"), request.get("Handler"))
+    check_runtime(request["Runtime"])
+    check_environment(request.get("Environment"))
+    check_timeout(request)
+    ref = parse(ctx.account, ctx.region, request["FunctionName"])
+    if functions.store.get(ref.account, ref.region, ref.name) is not None:
+        raise ResourceConflictException(f"Function already exist: {ref.name}")
+    code = request["Code"]
+    if not code.get("ZipFile"):
+        raise InvalidParameterValueException("Headwater supports Code.ZipFile only.")
+    package = check_zip(code["ZipFile"])
+    functions.store.put_code(package.key, package.zip_bytes)
+    unpack(functions.code_root, package.key, package.zip_bytes)
+    config: dict[str, Any] = {
+        "FunctionName": ref.name,
+        "FunctionArn": function_arn(ref.region, ref.account, ref.name),
+        "Handler": request.get("Handler", ""),
+        **DEFAULTS,
+        "CodeSize": package.size,
+        "CodeSha256": package.sha256,
+        "Version": LATEST,
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{ref.name}"},
+        "State": "Active",
+        "LastUpdateStatus": "Successful",
+        "_CodeKey": package.key,
+        "_LastVersion": 0,
+    }
+    apply_settings(config, request)
+    describe_runtime(config, ref.region)
+    config["LastModified"] = timestamp(ctx.runtime.clock.now())
+    config["RevisionId"] = revision()
+    function_id = functions.store.insert(ref.account, ref.region, ref.name, config,
+                                         dict(request.get("Tags") or {}))
+    response = public(config)
+    if request.get("Publish"):
+        record = functions.store.get(ref.account, ref.region, ref.name)
+        assert record is not None and record.id == function_id
+        response = publish(functions, record, None)
+    response.update(State="Pending", StateReason="The function is being created.",
+                    StateReasonCode="Creating")
+    return response
+
+
+def check_timeout(request: dict[str, Any]) -> None:
+    timeout = request.get("Timeout")
+    if timeout is not None and timeout > 900:
+        raise InvalidParameterValueException(
+            f"1 validation error detected: Value '{timeout}' at 'timeout' failed to satisfy "
+            "constraint: Member must have value less than or equal to 900")
+
+
+def describe_runtime(config: dict[str, Any], region: str) -> None:
+    """Say which interpreter runs the function (RuntimeVersionConfig is the only modelled
+    place for it that does not overwrite the user's Description)."""
+    runtime = config["Runtime"]
+    if runtime in PYTHON_RUNTIMES:
+        where = python_for(runtime).describe(runtime)
+    else:
+        where = f"{runtime} runs the package's bootstrap executable"
+    config["RuntimeVersionConfig"] = {
+        "RuntimeVersionArn": f"arn:aws:lambda:{region}::runtime:headwater:{where}"}

@@ -1,0 +1,68 @@
+"""UpdateFunctionCode and UpdateFunctionConfiguration on $LATEST. The answer shows
+LastUpdateStatus InProgress; the stored state is Successful at once. Warm environments of the
+old $LATEST are retired."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.functions.code import check_zip, unpack
+from headwater.functions.config import (
+    apply_settings,
+    check_environment,
+    check_runtime,
+    revision,
+    timestamp,
+)
+from headwater.functions.errors import InvalidParameterValueException
+from headwater.functions.names import LATEST, parse
+from headwater.functions.operations.create_function import check_timeout, describe_runtime
+from headwater.functions.operations.versions import check_revision, publish
+from headwater.functions.store import public
+
+
+def update_function_code(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    functions = ctx.runtime.functions
+    record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
+    check_revision(request.get("RevisionId"), record.config["RevisionId"])
+    if not request.get("ZipFile"):
+        raise InvalidParameterValueException("Headwater supports ZipFile only.")
+    package = check_zip(request["ZipFile"])
+    if request.get("DryRun"):
+        return public({**record.config, "CodeSha256": package.sha256, "CodeSize": package.size})
+    functions.store.put_code(package.key, package.zip_bytes)
+    unpack(functions.code_root, package.key, package.zip_bytes)
+    config = dict(record.config)
+    config.update(CodeSha256=package.sha256, CodeSize=package.size, _CodeKey=package.key)
+    if "Architectures" in request:
+        config["Architectures"] = request["Architectures"]
+    return _save(ctx, record, config, bool(request.get("Publish")))
+
+
+def update_function_configuration(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    functions = ctx.runtime.functions
+    record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
+    check_revision(request.get("RevisionId"), record.config["RevisionId"])
+    if "Runtime" in request:
+        check_runtime(request["Runtime"])
+    check_environment(request.get("Environment"))
+    check_timeout(request)
+    config = dict(record.config)
+    apply_settings(config, request)
+    describe_runtime(config, record.region)
+    return _save(ctx, record, config, False)
+
+
+def _save(ctx: RequestContext, record: Any, config: dict[str, Any],
+          publish_now: bool) -> dict[str, Any]:
+    functions = ctx.runtime.functions
+    config.update(LastModified=timestamp(ctx.runtime.clock.now()), RevisionId=revision())
+    functions.store.update_config(record.id, config)
+    record.config = config
+    functions.pool.retire(record.id, LATEST)
+    response = publish(functions, record, None) if publish_now else public(config)
+    response.update(LastUpdateStatus="InProgress",
+                    LastUpdateStatusReason="The function is being created.",
+                    LastUpdateStatusReasonCode="Creating")
+    return response

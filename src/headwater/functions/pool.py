@@ -1,0 +1,122 @@
+"""Execution environments by function version: warm reuse, concurrency accounting and throttles
+(aws-facts §5.4), retirement on code or configuration change, and idle reaping on the clock.
+Runs as a background worker (the reaper)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+from headwater.functions.environment import Environment
+from headwater.functions.errors import TooManyRequestsException
+
+if TYPE_CHECKING:
+    from headwater.functions.registry import Functions, Resolved
+
+log = logging.getLogger("headwater.functions")
+
+IDLE_TIMEOUT = 300.0  # clock seconds an environment stays warm without work
+REAP_INTERVAL = 1.0
+ACCOUNT_LIMIT = 1000
+
+
+def environment_key(resolved: Resolved) -> tuple[int, str, str]:
+    return (resolved.record.id, resolved.version, resolved.config["RevisionId"])
+
+
+class EnvironmentPool:
+    def __init__(self, functions: Functions) -> None:
+        self.functions = functions
+        self.idle: dict[Any, list[Environment]] = {}
+        self.environments: set[Environment] = set()
+        self.inflight: dict[int, int] = {}
+        self.total = 0
+        self._stopped: asyncio.Event | None = None
+
+    def admit(self, resolved: Resolved) -> None:
+        """Count one more execution of the function, or raise the throttle."""
+        function_id = resolved.record.id
+        running = self.inflight.get(function_id, 0)
+        reserved = resolved.record.reserved
+        if reserved is not None and running >= reserved:
+            raise TooManyRequestsException(
+                "Rate Exceeded.", Reason="ReservedFunctionConcurrentInvocationLimitExceeded")
+        if self.total >= ACCOUNT_LIMIT:
+            raise TooManyRequestsException(
+                "Rate Exceeded.", Reason="ConcurrentInvocationLimitExceeded")
+        self.inflight[function_id] = running + 1
+        self.total += 1
+
+    def release(self, function_id: int) -> None:
+        self.inflight[function_id] -= 1
+        if not self.inflight[function_id]:
+            del self.inflight[function_id]
+        self.total -= 1
+
+    def take_idle(self, key: Any) -> Environment | None:
+        envs = self.idle.get(key)
+        while envs:
+            env = envs.pop()
+            if env.alive and not env.retired:
+                return env
+            self._discard(env)
+        return None
+
+    def register(self, env: Environment) -> None:
+        self.environments.add(env)
+
+    def give_back(self, env: Environment) -> None:
+        if not env.alive or env.retired or (self._stopped is not None and self._stopped.is_set()):
+            self._discard(env)
+            return
+        env.current = None
+        env.last_used = self.functions.clock.now()
+        self.idle.setdefault(env.key, []).append(env)
+
+    def forget(self, env: Environment) -> None:
+        self._discard(env)
+
+    def retire(self, function_id: int, version: str | None) -> None:
+        """Code or configuration changed (or the function went): no new work for these."""
+        for env in list(self.environments):
+            if env.key[0] == function_id and (version is None or env.key[1] == version):
+                env.retired = True
+        for key in [k for k in self.idle if k[0] == function_id]:
+            for env in self.idle.pop(key):
+                self._discard(env)
+            if version is not None and key[1] != version:
+                pass
+
+    def _discard(self, env: Environment) -> None:
+        self.environments.discard(env)
+        envs = self.idle.get(env.key)
+        if envs and env in envs:
+            envs.remove(env)
+        asyncio.get_running_loop().create_task(env.close())
+
+    async def run(self) -> None:
+        self._stopped = asyncio.Event()
+        clock = self.functions.clock
+        while not self._stopped.is_set():
+            sleeper = asyncio.ensure_future(clock.sleep(REAP_INTERVAL))
+            stopper = asyncio.ensure_future(self._stopped.wait())
+            await asyncio.wait([sleeper, stopper], return_when=asyncio.FIRST_COMPLETED)
+            for task in (sleeper, stopper):
+                task.cancel()
+            now = clock.now()
+            for key, envs in list(self.idle.items()):
+                for env in [e for e in envs if now - e.last_used >= IDLE_TIMEOUT or not e.alive]:
+                    self._discard(env)
+                if not envs:
+                    self.idle.pop(key, None)
+
+    async def stop(self) -> None:
+        if self._stopped is not None:
+            self._stopped.set()
+        envs = list(self.environments)
+        self.environments.clear()
+        self.idle.clear()
+        with contextlib.suppress(Exception):
+            await asyncio.gather(*(env.close() for env in envs), return_exceptions=True)

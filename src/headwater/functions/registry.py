@@ -1,0 +1,124 @@
+"""Lambda's service state: the function store, name resolution, code directories, the
+execution-environment pool, logs and the in-process Invoke API (`Functions.invoke`)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from headwater.core.clock import Clock
+from headwater.core.storage import Storage
+from headwater.functions.code import unpack
+from headwater.functions.errors import ResourceNotFoundException
+from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
+from headwater.functions.store import FunctionRecord, FunctionStore
+from headwater.logs.store import LogStore
+from headwater.settings import Settings
+
+if TYPE_CHECKING:
+    from headwater.background import Worker
+    from headwater.functions.invoker import InvokeResult
+
+
+@dataclass(slots=True)
+class Resolved:
+    record: FunctionRecord
+    ref: FunctionRef
+    version: str  # "$LATEST" or a version number
+    config: dict[str, Any]
+    alias: str | None
+
+    @property
+    def invoked_arn(self) -> str:
+        return function_arn(self.ref.region, self.ref.account, self.ref.name, self.ref.qualifier)
+
+
+def not_found(ref: FunctionRef) -> ResourceNotFoundException:
+    arn = function_arn(ref.region, ref.account, ref.name, ref.qualifier)
+    return ResourceNotFoundException(f"Function not found: {arn}")
+
+
+class Functions:
+    def __init__(self, storage: Storage, clock: Clock, settings: Settings) -> None:
+        from headwater.functions.event_queue import EventQueue
+        from headwater.functions.pool import EnvironmentPool
+
+        self.store = FunctionStore(storage)
+        self.logs = LogStore(storage)
+        self.clock = clock
+        self._temporary = settings.data_dir is None
+        if settings.data_dir is None:
+            self.code_root = Path(tempfile.mkdtemp(prefix="headwater-code-"))
+        else:
+            self.code_root = settings.data_dir / "functions"
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+        self.endpoint = f"http://{host}:{settings.port}"
+        self.pool = EnvironmentPool(self)
+        self.events = EventQueue(self)
+
+    def workers(self) -> list[Worker]:
+        return [self.pool, self.events]
+
+    def seen_server(self, server: tuple[str, int] | None) -> None:
+        """Learn the server's real address (the port may have been 0) from a request."""
+        if server:
+            host = "127.0.0.1" if server[0] in ("0.0.0.0", "::", "") else server[0]
+            self.endpoint = f"http://{host}:{server[1]}"
+
+    def function(self, ref: FunctionRef) -> FunctionRecord:
+        record = self.store.get(ref.account, ref.region, ref.name)
+        if record is None:
+            raise not_found(FunctionRef(ref.account, ref.region, ref.name, None))
+        return record
+
+    def resolve(self, account: str, region: str, function_name: str,
+                qualifier: str | None = None) -> Resolved:
+        ref = parse(account, region, function_name, qualifier)
+        record = self.store.get(ref.account, ref.region, ref.name)
+        if record is None:
+            raise not_found(ref)
+        wanted = ref.qualifier
+        if wanted is None or wanted == LATEST:
+            return Resolved(record, ref, LATEST, record.config, None)
+        if wanted.isdigit():
+            config = self.store.version(record.id, int(wanted))
+            if config is None:
+                raise not_found(ref)
+            return Resolved(record, ref, wanted, config, None)
+        alias = self.store.alias(record.id, wanted)
+        if alias is None:
+            raise not_found(ref)
+        version = alias["FunctionVersion"]
+        config = record.config if version == LATEST else self.store.version(record.id, int(version))
+        if config is None:
+            raise not_found(ref)
+        return Resolved(record, ref, version, config, wanted)
+
+    def code_dir(self, config: dict[str, Any]) -> Path:
+        key = config["_CodeKey"]
+        target = self.code_root / key
+        if target.is_dir():
+            return target
+        zip_bytes = self.store.code(key)
+        if zip_bytes is None:
+            raise ResourceNotFoundException("Function code not found")
+        return unpack(self.code_root, key, zip_bytes)
+
+    async def invoke(self, account: str, region: str, function_name: str, payload: bytes,
+                     qualifier: str | None = None, *, invocation_type: str = "RequestResponse",
+                     log_type: str | None = None,
+                     client_context: str | None = None) -> InvokeResult:
+        """Invoke a function from inside the server; raises the AwsErrors Invoke returns
+        (ResourceNotFoundException, TooManyRequestsException, ...)."""
+        from headwater.functions.invoker import invoke
+
+        return await invoke(self, account, region, function_name, payload, qualifier,
+                            invocation_type=invocation_type, log_type=log_type,
+                            client_context=client_context)
+
+    def close(self) -> None:
+        if self._temporary:
+            shutil.rmtree(self.code_root, ignore_errors=True)

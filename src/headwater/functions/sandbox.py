@@ -1,0 +1,58 @@
+"""What an execution environment sees: the command it runs and Lambda's environment variables,
+including AWS_ENDPOINT_URL back to Headwater and dummy credentials whose access key is the
+function's account (wire/sigv4.py reads it back), so a handler's boto3 calls need no setup."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING
+
+from headwater.functions.environment import BOOTSTRAP, Spec
+from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
+
+if TYPE_CHECKING:
+    from headwater.functions.registry import Functions, Resolved
+
+
+def build_spec(functions: Functions, resolved: Resolved, environment_id: str) -> Spec:
+    config = resolved.config
+    name = config["FunctionName"]
+    runtime = config["Runtime"]
+    task_root = functions.code_dir(config)
+    day = time.strftime("%Y/%m/%d", time.gmtime(functions.clock.now()))
+    log_stream = f"{day}/[{resolved.version}]{environment_id}"
+    python = runtime in PYTHON_RUNTIMES
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "LANG": "en_US.UTF-8",
+        "TZ": ":UTC",
+        "LAMBDA_TASK_ROOT": str(task_root),
+        "LAMBDA_RUNTIME_DIR": str(BOOTSTRAP.parent),
+        "_HANDLER": config.get("Handler", ""),
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{runtime}",
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_VERSION": resolved.version,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config["MemorySize"]),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_REGION": resolved.record.region,
+        "AWS_DEFAULT_REGION": resolved.record.region,
+        "AWS_ACCESS_KEY_ID": resolved.record.account,
+        "AWS_SECRET_ACCESS_KEY": "headwater",
+        "AWS_SESSION_TOKEN": "headwater",
+        "AWS_ENDPOINT_URL": functions.endpoint,
+        # The host's ~/.aws files must not leak into the sandbox.
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+    }
+    if python:
+        # -I keeps this package's directory (whose modules shadow the standard library's
+        # `http` and `code`) off sys.path; -u and -B stand in for the PYTHON* variables -I ignores.
+        argv = [python_for(runtime).path, "-I", "-u", "-B", str(BOOTSTRAP)]
+    else:
+        argv = [str(task_root / "bootstrap")]
+    env.update((config.get("Environment") or {}).get("Variables") or {})
+    return Spec(argv, task_root, env, python, log_stream)
