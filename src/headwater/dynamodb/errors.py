@@ -54,3 +54,7 @@ class TableNotFound(ResourceNotFoundException):
 
     def __init__(self, name: str = "") -> None:
         super().__init__("Requested resource not found")
+
+
+class DuplicateItemException(AwsError):
+    code = "DuplicateItemException"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from headwater.dynamodb.operations.batch_execute_statement import batch_execute_statement
 from headwater.dynamodb.operations.batch_get_item import batch_get_item
 from headwater.dynamodb.operations.batch_write_item import batch_write_item
 from headwater.dynamodb.operations.create_table import create_table
@@ -11,6 +12,8 @@ from headwater.dynamodb.operations.describe_endpoints import describe_endpoints
 from headwater.dynamodb.operations.describe_limits import describe_limits
 from headwater.dynamodb.operations.describe_table import describe_table
 from headwater.dynamodb.operations.describe_time_to_live import describe_time_to_live
+from headwater.dynamodb.operations.execute_statement import execute_statement
+from headwater.dynamodb.operations.execute_transaction import execute_transaction
 from headwater.dynamodb.operations.get_item import get_item
 from headwater.dynamodb.operations.list_tables import list_tables
 from headwater.dynamodb.operations.put_item import put_item
@@ -28,6 +31,7 @@ from headwater.dynamodb.operations.update_table import update_table
 from headwater.dynamodb.operations.update_time_to_live import update_time_to_live
 
 OPERATIONS = {
+    "BatchExecuteStatement": batch_execute_statement,
     "BatchGetItem": batch_get_item,
     "BatchWriteItem": batch_write_item,
     "CreateTable": create_table,
@@ -37,6 +41,8 @@ OPERATIONS = {
     "DescribeLimits": describe_limits,
     "DescribeTable": describe_table,
     "DescribeTimeToLive": describe_time_to_live,
+    "ExecuteStatement": execute_statement,
+    "ExecuteTransaction": execute_transaction,
     "GetItem": get_item,
     "ListTables": list_tables,
     "ListTagsOfResource": list_tags_of_resource,

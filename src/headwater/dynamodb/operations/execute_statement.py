@@ -1,0 +1,52 @@
+"""ExecuteStatement: one PartiQL statement (SELECT, INSERT, UPDATE or DELETE)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb.capacity import consumed, read_units, write_units
+from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.partiql import reads, statement_of, table_of, writes
+from headwater.dynamodb.partiql import statements as st
+
+EXISTS_OUTSIDE = "EXISTS can only be used in ExecuteTransaction write requests."
+
+
+def execute_statement(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """ExecuteStatement; every read is strongly consistent here, ConsistentRead only changes
+    capacity."""
+    runtime = ctx.runtime
+    statement = statement_of(request)
+    if isinstance(statement, st.Exists):
+        raise ValidationException(EXISTS_OUTSIDE)
+    table = table_of(ctx, statement)
+    response: dict[str, Any] = {}
+    if isinstance(statement, st.Select):
+        if statement.index is not None and request.get("ConsistentRead") and _is_global(
+                table.description, statement.index):
+            raise ValidationException(
+                "Strongly consistent read is not supported on Global Secondary Indexes")
+        fingerprint = reads.fingerprint(request["Statement"], request.get("Parameters"))
+        page = reads.select(runtime.storage.conn, table, statement, limit=request.get("Limit"),
+                            token=request.get("NextToken"), fingerprint=fingerprint)
+        response["Items"] = page.items
+        if page.next_token is not None:
+            response["NextToken"] = page.next_token
+        units = read_units(page.read_bytes, bool(request.get("ConsistentRead")))
+    else:
+        write = writes.prepare(table, statement)
+        return_old = request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+        with runtime.storage.transaction() as conn:
+            change = writes.decide(conn, write, return_old)
+            size = writes.apply(runtime, conn, change)
+        response["Items"] = writes.returned(change)
+        units = write_units(size)
+    capacity = consumed(table.name, units, request.get("ReturnConsumedCapacity"))
+    if capacity is not None:
+        response["ConsumedCapacity"] = capacity
+    return response
+
+
+def _is_global(description: dict[str, Any], index: str) -> bool:
+    return any(i["IndexName"] == index for i in description.get("GlobalSecondaryIndexes") or [])

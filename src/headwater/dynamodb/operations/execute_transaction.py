@@ -1,0 +1,91 @@
+"""ExecuteTransaction: up to 100 PartiQL statements, all reads or all writes (EXISTS checks
+count as writes), run in one SQLite transaction; any failure cancels every statement with
+TransactionCanceledException and one reason per statement, in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.core.context import RequestContext
+from headwater.dynamodb.capacity import read_units, write_units
+from headwater.dynamodb.errors import TransactionCanceledException, ValidationException
+from headwater.dynamodb.item_size import item_size
+from headwater.dynamodb.partiql import (
+    add_capacity,
+    capacity_list,
+    check_one_kind,
+    error_entry,
+    idempotency,
+    reads,
+    statement_of,
+    table_of,
+    writes,
+)
+from headwater.dynamodb.partiql import statements as st
+from headwater.wire.errors import AwsError
+
+API = "ExecuteTransaction"
+ONE_ITEM = "Transaction request cannot include multiple operations on one item"
+
+
+def execute_transaction(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """ExecuteTransaction with ClientRequestToken idempotency for 10 minutes."""
+    earlier = idempotency.replayed(ctx, request)
+    if earlier is not None:
+        return earlier
+    entries = request["TransactStatements"]
+    statements = [statement_of(entry) for entry in entries]
+    kind = check_one_kind(statements, API)
+    tables = [table_of(ctx, s) for s in statements]
+    totals: dict[str, float] = {}
+    if kind == st.READ:
+        response = _read(ctx, statements, tables, totals)
+    else:
+        _write(ctx, entries, statements, tables, totals)
+        response = {}
+    capacity = capacity_list(totals, request.get("ReturnConsumedCapacity"))
+    if capacity is not None:
+        response["ConsumedCapacity"] = capacity
+    idempotency.remember(ctx, request, response)
+    return response
+
+
+def _read(ctx: RequestContext, statements: list[st.Statement], tables: list[Any],
+          totals: dict[str, float]) -> dict[str, Any]:
+    conn = ctx.runtime.storage.conn
+    responses = []
+    for statement, table in zip(statements, tables, strict=True):
+        assert isinstance(statement, st.Select)
+        item = reads.get(conn, table, statement)
+        responses.append({} if item is None else {"Item": item})
+        add_capacity(totals, table.name, 2 * read_units(item_size(item or {}), True))
+    return {"Responses": responses}
+
+
+def _write(ctx: RequestContext, entries: list[dict[str, Any]], statements: list[st.Statement],
+           tables: list[Any], totals: dict[str, float]) -> None:
+    runtime = ctx.runtime
+    planned = [writes.prepare(t, s) for s, t in zip(statements, tables, strict=True)]
+    seen: set[tuple[int, Any]] = set()
+    for write in planned:
+        if (write.table.id, write.key) in seen:
+            raise ValidationException(ONE_ITEM)
+        seen.add((write.table.id, write.key))
+    with runtime.storage.transaction() as conn:
+        changes = []
+        reasons: list[dict[str, Any]] = []
+        for entry, write in zip(entries, planned, strict=True):
+            return_old = entry.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+            try:
+                changes.append(writes.decide(conn, write, return_old))
+                reasons.append({"Code": "None"})
+            except AwsError as error:
+                reasons.append(error_entry(error))
+        if len(changes) != len(planned):
+            codes = ", ".join(r["Code"] for r in reasons)
+            raise TransactionCanceledException(
+                "Transaction cancelled, please refer cancellation reasons for specific reasons "
+                f"[{codes}]", CancellationReasons=reasons)
+        for change in changes:
+            size = writes.apply(runtime, conn, change)
+            add_capacity(totals, change.write.table.name, 2 * write_units(size))
