@@ -17,7 +17,7 @@ from headwater.streams.errors import EXPIRED, ExpiredIteratorException, Validati
 ITERATOR_LIFETIME = 15 * 60.0
 _VERSION = "1"
 _PAYLOAD = struct.Struct(">QQQ")  # shard row id, next sequence to read, issue time (ms)
-_MAC_BYTES = 16
+_MAC_BYTES = 18  # 24 + 18 bytes: base64 without padding, so every character carries bits
 INVALID = "Invalid ShardIterator"
 
 
@@ -30,7 +30,7 @@ class Position:
 
 
 def encode(position: Position, secret: bytes) -> str:
-    payload = _PAYLOAD.pack(position.shard, position.next_seq, int(position.issued * 1000))
+    payload = _PAYLOAD.pack(position.shard, position.next_seq, round(position.issued * 1000))
     mac = _mac(secret, position.stream_arn, payload)
     blob = base64.b64encode(payload + mac).decode("ascii")
     return f"{position.stream_arn}|{_VERSION}|{blob}"
@@ -46,7 +46,7 @@ def decode(text: str, secret: bytes) -> Position:
         raw = base64.b64decode(blob, validate=True)
     except (binascii.Error, ValueError):
         raise ValidationException(INVALID) from None
-    if len(raw) != _PAYLOAD.size + _MAC_BYTES:
+    if len(raw) != _PAYLOAD.size + _MAC_BYTES or base64.b64encode(raw).decode() != blob:
         raise ValidationException(INVALID)
     payload, mac = raw[:_PAYLOAD.size], raw[_PAYLOAD.size:]
     if not hmac.compare_digest(mac, _mac(secret, arn, payload)):

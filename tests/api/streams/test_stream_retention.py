@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from streams_support import Private, all_shards, create_stream_table, error_of, read_stream, wait_for
+from streams_support import (
+    Private,
+    all_shards,
+    create_stream_table,
+    error_of,
+    read_stream,
+    wait_for,
+)
 
 pytestmark = pytest.mark.local_only
 

@@ -3,8 +3,6 @@ paging and CHILD_SHARDS filter (§1.3). Uses a private server rolling over every
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from streams_support import (
     Private,
