@@ -16,6 +16,7 @@ from headwater.functions import http as lambda_http
 from headwater.runtime import Runtime
 from headwater.services import json_services
 from headwater.topics.service import OPERATIONS as TOPICS
+from headwater.triggers.service import register as register_mappings
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import QueryService
 from headwater.wire.sigv4 import caller
@@ -31,6 +32,7 @@ class HeadwaterApp:
         self.runtime = runtime
         self.json_services: dict[str, JsonService] = json_services()
         self.topics = QueryService("sns", TOPICS)
+        register_mappings(lambda_http.lambda_service())
         self.background = BackgroundWork(runtime.workers())
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
