@@ -13,6 +13,7 @@ from headwater.triggers.operations.list_event_source_mappings import list_event_
 from headwater.triggers.operations.update_event_source_mapping import (
     update_event_source_mapping,
 )
+from headwater.wire.rest_json import RestJsonService
 
 OPERATIONS = {
     "CreateEventSourceMapping": create_event_source_mapping,
@@ -21,3 +22,11 @@ OPERATIONS = {
     "ListEventSourceMappings": list_event_source_mappings,
     "UpdateEventSourceMapping": update_event_source_mapping,
 }
+
+
+def register(service: RestJsonService) -> None:
+    """Add the mapping operations to Lambda's rest-json service (idempotent)."""
+    known = {route.name for route in service.routes}
+    for name, operation in OPERATIONS.items():
+        if name not in known:
+            service.add(name, operation)

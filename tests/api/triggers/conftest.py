@@ -1,0 +1,96 @@
+"""Fixtures for stream trigger tests: functions from inline handler source, tables with
+streams, and mappings that are deleted afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from triggers_support import RECORDING_HANDLER, ROLE, make_client, settle, zip_source
+
+
+@pytest.fixture(scope="session")
+def lam(endpoint: str) -> Any:
+    return make_client("lambda", endpoint)
+
+
+@pytest.fixture(scope="session")
+def sqs(endpoint: str) -> Any:
+    return make_client("sqs", endpoint)
+
+
+@pytest.fixture(scope="session")
+def sns(endpoint: str) -> Any:
+    return make_client("sns", endpoint)
+
+
+@pytest.fixture
+def make_function(lam: Any, unique: Callable[[str], str]) -> Iterator[Callable[..., str]]:
+    created: list[str] = []
+
+    def make(source: str = RECORDING_HANDLER, env: dict[str, str] | None = None,
+             timeout: int = 10) -> str:
+        name = unique("fn")
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
+                            Handler="handler.handler", Code={"ZipFile": zip_source(source)},
+                            Timeout=timeout, Environment={"Variables": env or {}})
+        created.append(name)
+        return name
+
+    yield make
+    for name in created:
+        try:
+            lam.delete_function(FunctionName=name)
+        except lam.exceptions.ResourceNotFoundException:
+            pass
+
+
+@pytest.fixture
+def recording(make_function: Callable[..., str], tmp_path: Path
+              ) -> Callable[[], tuple[str, Path]]:
+    """A function that appends every event it receives to a file: (name, file)."""
+    counter = iter(range(1000))
+
+    def make() -> tuple[str, Path]:
+        out = tmp_path / f"events-{next(counter)}.jsonl"
+        return make_function(env={"OUT": str(out)}), out
+
+    return make
+
+
+@pytest.fixture
+def stream_table(ddb: Any, make_table: Callable[..., str]) -> Callable[..., tuple[str, str]]:
+    """A table with a NEW_AND_OLD_IMAGES stream: (name, stream ARN)."""
+
+    def make(view: str = "NEW_AND_OLD_IMAGES") -> tuple[str, str]:
+        name = make_table(StreamSpecification={"StreamEnabled": True, "StreamViewType": view})
+        arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+        return name, arn
+
+    return make
+
+
+@pytest.fixture
+def make_mapping(lam: Any) -> Iterator[Callable[..., dict[str, Any]]]:
+    """Create a mapping and wait until it is Enabled (or Disabled when created disabled)."""
+    created: list[str] = []
+
+    def make(wait: bool = True, **request: Any) -> dict[str, Any]:
+        request.setdefault("StartingPosition", "TRIM_HORIZON")
+        mapping = lam.create_event_source_mapping(**request)
+        created.append(mapping["UUID"])
+        if wait:
+            settle(lam, mapping["UUID"])
+        return mapping  # type: ignore[no-any-return]
+
+    yield make
+    for uuid in created:
+        try:
+            lam.delete_event_source_mapping(UUID=uuid)
+        except lam.exceptions.ResourceNotFoundException:
+            pass
+        except lam.exceptions.ResourceInUseException:
+            pass
+
