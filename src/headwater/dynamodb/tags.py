@@ -7,8 +7,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from headwater.dynamodb.errors import LimitExceededException, ResourceNotFoundException
-from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.errors import (
+    LimitExceededException,
+    ResourceNotFoundException,
+    ValidationException,
+)
 from headwater.dynamodb.table import Table
 
 if TYPE_CHECKING:
@@ -30,7 +33,9 @@ def table_for_arn(ctx: RequestContext, arn: str) -> Table:
     if match["account"] == ctx.account and match["region"] == ctx.region:
         table = ctx.runtime.tables.find(ctx.account, ctx.region, match["name"])
     if table is None:
-        raise ResourceNotFoundException(f"Requested resource not found: ResourcArn: {arn} not found")
+        # "ResourcArn" is AWS's own spelling (dynalite test/tagResource.js, recorded).
+        raise ResourceNotFoundException(
+            f"Requested resource not found: ResourcArn: {arn} not found")
     return table
 
 

@@ -3,13 +3,32 @@ and a stream reader."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 import urllib3
 from botocore.exceptions import ClientError
+
+
+def shared_helpers() -> Any:
+    """tests/conftest.py as a module (tests/ is not a package; see tests/api/test_durability.py)."""
+    spec = importlib.util.spec_from_file_location(
+        "headwater_tests_conftest", Path(__file__).resolve().parents[2] / "conftest.py")
+    assert spec is not None and spec.loader is not None
+    if spec.name not in sys.modules:
+        module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return sys.modules[spec.name]
+
+
+@pytest.fixture(scope="session")
+def helpers() -> Any:
+    return shared_helpers()
 
 
 class Raw:
@@ -57,6 +76,11 @@ def invalid() -> Callable[..., dict[str, Any]]:
                                                          **kwargs)
 
 
+@pytest.fixture(scope="session")
+def other_region(endpoint: str) -> Any:
+    return shared_helpers().client("dynamodb", endpoint, region_name="eu-west-1")
+
+
 @pytest.fixture
 def hash_table(make_table: Callable[..., str]) -> str:
     """A table with hash key `pk` (S) only."""
@@ -77,8 +101,13 @@ def sorted_table(ddb: Any, make_table: Callable[..., str]) -> str:
     return name
 
 
-def read_stream(ddb: Any, streams: Any, table: str) -> list[dict[str, Any]]:
-    """Every record of the table's stream, over all shards, from TRIM_HORIZON."""
+@pytest.fixture
+def read_stream(ddb: Any, streams: Any) -> Callable[[str], list[dict[str, Any]]]:
+    """read_stream(table): every record of its stream, over all shards, from TRIM_HORIZON."""
+    return lambda table: _read_stream(ddb, streams, table)
+
+
+def _read_stream(ddb: Any, streams: Any, table: str) -> list[dict[str, Any]]:
     arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
     shards = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
     records: list[dict[str, Any]] = []
