@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 
 import orjson
+from trigger_harness import Harness, Recorder, until
 
 from headwater.triggers import store
 from headwater.triggers.invoking import Outcome
 from headwater.wire.errors import AwsError
-from trigger_harness import Harness, Recorder, until
 
 FAIL = Outcome(function_error="Unhandled", payload=b'{"errorMessage":"boom"}')
 
