@@ -135,3 +135,10 @@ def test_transaction_consumed_capacity(ddb: Any, table: str) -> None:
     response = tx(ddb, f"INSERT INTO \"{table}\" VALUE {{'pk': 'a'}}",
                   f"INSERT INTO \"{table}\" VALUE {{'pk': 'b'}}", ReturnConsumedCapacity="TOTAL")
     assert response["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 4.0}]
+
+
+def test_exists_without_full_key(ddb: Any, table: str) -> None:
+    assert_error(lambda: tx(ddb, f"EXISTS(SELECT * FROM \"{table}\" WHERE v = 1)",
+                            f"INSERT INTO \"{table}\" VALUE {{'pk': 'b'}}"),
+                 "ValidationException",
+                 "EXISTS() must contain a single item read with additional condition")

@@ -227,3 +227,54 @@ def test_select_on_index(ddb: Any, unique: Callable[[str], str]) -> None:
                      "Strongly consistent read is not supported on Global Secondary Indexes")
     finally:
         ddb.delete_table(TableName=table)
+
+
+def test_order_by_sort_key(ddb: Any, people: str) -> None:
+    descending = run(ddb, f"SELECT sk FROM \"{people}\" WHERE pk = 'a' ORDER BY sk DESC")
+    assert descending["Items"] == [{"sk": N(3)}, {"sk": N(2)}, {"sk": N(1)}]
+    ascending = run(ddb, f"SELECT sk FROM \"{people}\" WHERE pk = 'a' ORDER BY pk, sk ASC")
+    assert ascending["Items"] == [{"sk": N(1)}, {"sk": N(2)}, {"sk": N(3)}]
+
+
+def test_order_by_descending_pages(ddb: Any, people: str) -> None:
+    statement = f"SELECT sk FROM \"{people}\" WHERE pk = 'a' ORDER BY sk DESC"
+    first = run(ddb, statement, Limit=2)
+    assert first["Items"] == [{"sk": N(3)}, {"sk": N(2)}]
+    second = run(ddb, statement, Limit=2, NextToken=first["NextToken"])
+    assert second["Items"] == [{"sk": N(1)}]
+
+
+@pytest.mark.parametrize(("statement", "message"), [
+    ("SELECT * FROM \"{t}\" ORDER BY sk",
+     "Must have WHERE clause in the statement when using ORDER BY clause."),
+    ("SELECT * FROM \"{t}\" WHERE sk = 1 ORDER BY sk",
+     "Must have at least one non-optional hash key condition in WHERE clause when using "
+     "ORDER BY clause."),
+    ("SELECT * FROM \"{t}\" WHERE pk = 'a' ORDER BY name",
+     "Variable reference name in ORDER BY clause must be part of the primary key"),
+])
+def test_order_by_errors(ddb: Any, people: str, statement: str, message: str) -> None:
+    assert_error(lambda: run(ddb, statement.format(t=people)), "ValidationException", message)
+
+
+def test_page_ends_after_one_megabyte_read(ddb: Any, table: str) -> None:
+    filler = "x" * 4000
+    for start in range(0, 300, 25):
+        ddb.batch_write_item(RequestItems={table: [
+            {"PutRequest": {"Item": {"pk": S(f"{i:04}"), "f": S(filler)}}}
+            for i in range(start, start + 25)]})
+    first = run(ddb, f'SELECT pk FROM "{table}"')
+    assert 200 < len(first["Items"]) < 300
+    second = run(ddb, f'SELECT pk FROM "{table}"', NextToken=first["NextToken"])
+    assert "NextToken" not in second
+    assert len(first["Items"]) + len(second["Items"]) == 300
+
+
+def test_deeply_nested_statement(ddb: Any, people: str) -> None:
+    condition = "NOT " * 300 + "pk = 'a'"
+    response = assert_error(lambda: run(ddb, f'SELECT * FROM "{people}" WHERE {condition}'),
+                            "ValidationException")
+    assert response["Error"]["Message"].startswith("Statement wasn't well formed")
+    condition = " AND ".join(["name <> 'zz'"] * 150)
+    assert names(run(ddb, f'SELECT * FROM "{people}" WHERE {condition}')) == [
+        "ann", "bob", "carl", "dora", "eve"]

@@ -194,3 +194,18 @@ def test_write_consumed_capacity(ddb: Any, table: str) -> None:
     response = run(ddb, f"INSERT INTO \"{table}\" VALUE {{'pk': 'cap'}}",
                    ReturnConsumedCapacity="TOTAL")
     assert response["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 1.0}
+
+
+def test_set_add_needs_a_set(ddb: Any, item: str) -> None:
+    assert_error(lambda: run(ddb, f"UPDATE \"{item}\" SET ss = set_add(ss, 'b') WHERE pk = 'k'"),
+                 "ValidationException",
+                 "The second argument to SET_ADD must be a value with type SET")
+    assert_error(lambda: run(ddb, f"UPDATE \"{item}\" SET ss = set_delete(ss, l) WHERE pk = 'k'"),
+                 "ValidationException",
+                 "The second argument to SET_DELETE must be a value with type SET")
+
+
+def test_update_of_missing_attribute_in_arithmetic(ddb: Any, item: str) -> None:
+    assert_error(lambda: run(ddb, f"UPDATE \"{item}\" SET n = nope + 1 WHERE pk = 'k'"),
+                 "ValidationException",
+                 "The provided expression refers to an attribute that does not exist in the item")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from headwater.dynamodb.expressions import ast
@@ -29,6 +29,9 @@ ITEM_FORMAT = (
     "Unsupported format in item expression. Please use struct format {...} to express item "
     "values for insert statement."
 )
+# Deep enough for any sensible statement, shallow enough for recursive binding and evaluation.
+MAX_DEPTH = 200
+TOO_DEEP = "Statement is nested too deeply"
 STAR_AND_OTHERS = "Other attributes should not be present in the projection when '*' is used."
 
 # Functions usable as a whole condition, and functions usable as an operand, with arities.
@@ -42,6 +45,11 @@ SET_FUNCTIONS = {"list_append": 2, "if_not_exists": 2, "set_add": 2, "set_delete
 
 def malformed(detail: str) -> ValidationException:
     return ValidationException(MALFORMED + detail)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderBy:
+    terms: tuple[tuple[ast.Path, bool], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +83,10 @@ def parse(text: str) -> st.Parsed:
         raise malformed(_describe(text, error)) from None
     except LarkError:
         raise malformed("Unexpected input") from None
+    except RecursionError:
+        raise malformed(TOO_DEEP) from None
+    if _depth(tree) > MAX_DEPTH:
+        raise malformed(TOO_DEEP)
     builder = _Builder()
     try:
         statement = builder.transform(tree)
@@ -83,6 +95,18 @@ def parse(text: str) -> st.Parsed:
             raise error.orig_exc from None
         raise
     return st.Parsed(statement, builder.parameters)
+
+
+def _depth(tree: Tree[Token]) -> int:
+    """Nesting depth of a parse tree, without recursion (evaluation recurses over it later)."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, Tree):
+            pending.extend((child, depth + 1) for child in node.children)
+    return deepest
 
 
 def _describe(text: str, error: UnexpectedInput) -> str:
@@ -269,10 +293,21 @@ class _Builder(Transformer[Token, Any]):
     def source(self, table: str, index: str | None = None) -> tuple[str, str | None]:
         return table, index
 
+    def ordering(self, path: ast.Path, direction: Token | None = None) -> tuple[ast.Path, bool]:
+        return path, direction is not None and str(direction).upper() == "DESC"
+
+    def order_by(self, _order: Token, _by: Token, *terms: tuple[ast.Path, bool]) -> OrderBy:
+        return OrderBy(terms)
+
     def select(self, _kw: Token, projection: Any, _from: Token, source: Any,
-               where: Any = None) -> st.Select:
+               *rest: Any) -> st.Select:
         table, index = source
-        return st.Select(table, index, projection, where)
+        where = next((p for p in rest if not isinstance(p, OrderBy)), None)
+        order = next((p.terms for p in rest if isinstance(p, OrderBy)), ())
+        if order and where is None:
+            raise ValidationException(
+                "Must have WHERE clause in the statement when using ORDER BY clause.")
+        return st.Select(table, index, projection, where, order)
 
     def insert(self, _kw: Token, _into: Token, table: str, _value: Token, item: Any,
                returning: Any = None) -> st.Insert:

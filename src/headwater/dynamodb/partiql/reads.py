@@ -42,8 +42,9 @@ def select(conn: sqlite3.Connection, table: Table, statement: st.Select, *, limi
     """One page of the SELECT's results."""
     index = _index(table, statement.index)
     keys = binding.key_equalities(table, statement.where)
+    descending = _descending(table, statement, keys)
     start = None if token is None else _decode(token, fingerprint)
-    rows = _rows(conn, table, keys if index is None else {}, start)
+    rows = _rows(conn, table, keys if index is None else {}, start, descending)
     found: list[dict[str, Any]] = []
     read = 0
     count = 0
@@ -92,8 +93,27 @@ def get(conn: sqlite3.Connection, table: Table, statement: st.Select,
     return None
 
 
+def _descending(table: Table, statement: st.Select, keys: dict[str, Any]) -> bool:
+    """ORDER BY: key attributes only, within one partition; True for a descending sort key."""
+    if not statement.order_by:
+        return False
+    if table.hash_name not in keys:
+        raise ValidationException(
+            "Must have at least one non-optional hash key condition in WHERE clause when using "
+            "ORDER BY clause.")
+    descending = False
+    for path, desc in statement.order_by:
+        name = path.elements[0] if len(path.elements) == 1 else str(path)
+        if name not in table.key_names:
+            raise ValidationException(
+                f"Variable reference {name} in ORDER BY clause must be part of the primary key")
+        if name == table.range_name:
+            descending = desc
+    return descending
+
+
 def _rows(conn: sqlite3.Connection, table: Table, keys: dict[str, Any],
-          start: tuple[bytes, bytes] | None) -> Any:
+          start: tuple[bytes, bytes] | None, descending: bool = False) -> Any:
     sql = "SELECT hk, rk, item, size FROM ddb_items WHERE table_id = ?"
     args: list[Any] = [table.id]
     if table.hash_name in keys:
@@ -102,10 +122,11 @@ def _rows(conn: sqlite3.Connection, table: Table, keys: dict[str, Any],
         if table.range_name is not None and table.range_name in keys:
             sql += " AND rk = ?"
             args.append(encode_key_value(keys[table.range_name]))
+    after, order = ("<", "DESC") if descending else (">", "ASC")
     if start is not None:
-        sql += " AND (hk > ? OR (hk = ? AND rk > ?))"
+        sql += f" AND (hk {after} ? OR (hk = ? AND rk {after} ?))"
         args += [start[0], start[0], start[1]]
-    sql += " ORDER BY hk, rk"
+    sql += f" ORDER BY hk {order}, rk {order}"
     return conn.execute(sql, args)
 
 

@@ -26,6 +26,7 @@ class Select:
     index: str | None
     paths: tuple[ast.Path, ...] | None  # None: `*`
     where: ast.ConditionNode | None
+    order_by: tuple[tuple[ast.Path, bool], ...] = ()  # (path, descending) per ORDER BY term
     kind: str = READ
 
 

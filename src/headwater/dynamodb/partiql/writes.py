@@ -67,14 +67,31 @@ def prepare(table: Table, statement: st.Statement) -> Write:
         return Write(statement, table, key, None, item)
     select = statement.select if isinstance(statement, st.Exists) else statement
     where = getattr(select, "where", None)
-    key_values = binding.full_key(table, where)
+    try:
+        key_values = binding.full_key(table, where)
+    except ValidationException:
+        if isinstance(statement, st.Exists):
+            raise ValidationException(
+                "EXISTS() must contain a single item read with additional condition") from None
+        raise
     rest = [term for term in binding.conjuncts(where) if not _is_key_term(term, key_values)]
     condition = None
     for term in rest:
         condition = term if condition is None else ast.And(condition, term)
     if isinstance(statement, st.Update):
+        _check_set_functions(statement.actions)
         updates.check(ast.UpdateNode(statement.actions, ()))
     return Write(statement, table, items.encode_key(table, key_values), condition)
+
+
+def _check_set_functions(actions: tuple[ast.UpdateAction, ...]) -> None:
+    for action in actions:
+        if isinstance(action, ast.AddAction | ast.DeleteAction):
+            value = action.value
+            if not isinstance(value, ast.Literal) or value.type() not in ("SS", "NS", "BS"):
+                operator = "ADD" if isinstance(action, ast.AddAction) else "DELETE"
+                raise ValidationException(
+                    f"The second argument to SET_{operator} must be a value with type SET")
 
 
 def _is_key_term(term: Any, key_values: dict[str, Any]) -> bool:

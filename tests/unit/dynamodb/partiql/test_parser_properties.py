@@ -13,7 +13,7 @@ from headwater.wire.errors import ValidationException
 KEYWORDS = {
     "select", "from", "where", "insert", "into", "value", "update", "set", "remove", "delete",
     "exists", "returning", "all", "modified", "old", "new", "or", "and", "not", "between", "in",
-    "is", "missing", "null", "true", "false",
+    "is", "missing", "null", "true", "false", "order", "by", "asc", "desc",
 }
 
 names = strategies.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(
@@ -62,9 +62,17 @@ conditions = strategies.recursive(
         inner.map(lambda a: f"NOT {a}"),
     ),
     max_leaves=5)
+projections = strategies.one_of(
+    strategies.just("*"), strategies.lists(paths, min_size=1, max_size=3).map(", ".join))
+orderings = strategies.lists(
+    strategies.builds(lambda n, d: n + d, names, strategies.sampled_from(["", " ASC", " DESC"])),
+    min_size=1, max_size=2).map(lambda terms: " ORDER BY " + ", ".join(terms))
 selects = strategies.builds(
-    lambda cols, table, where: f"SELECT {cols} FROM {table}" + (f" WHERE {where}" if where else ""),
-    strategies.just("*"), identifiers, strategies.one_of(strategies.none(), conditions))
+    lambda cols, table, index, where, order: f"SELECT {cols} FROM {table}{index}"
+    + (f" WHERE {where}{order}" if where else ""),
+    projections, identifiers, strategies.one_of(strategies.just(""), quoted.map(lambda q: "." + q)),
+    strategies.one_of(strategies.none(), conditions),
+    strategies.one_of(strategies.just(""), orderings))
 inserts = strategies.builds(
     lambda table, members: f"INSERT INTO {table} VALUE {{" + ", ".join(
         f"{k}: {v}" for k, v in members.items()) + "}",
