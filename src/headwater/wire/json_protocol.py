@@ -37,6 +37,9 @@ CORAL_NAMESPACES = {
     "ValidationException": "com.amazon.coral.validate",
 }
 
+# Front-end errors AWS sends without a message member when there is nothing to say.
+MESSAGELESS = frozenset({"SerializationException", "UnknownOperationException"})
+
 
 @dataclass
 class JsonService:
@@ -70,7 +73,9 @@ class JsonService:
         try:
             request = orjson.loads(body) if body else {}
         except orjson.JSONDecodeError:
-            raise SerializationException("Start of structure or map found where not expected.")
+            # AWS answers a body that is not JSON with a bare __type and no message
+            # (dynalite test/connection.js, recorded against DynamoDB).
+            raise SerializationException("")
         if not isinstance(request, dict):
             raise SerializationException("Start of structure or map found where not expected.")
         operation = self.operations.get(operation_name)
@@ -85,7 +90,7 @@ class JsonService:
     def error_body(self, error: AwsError) -> bytes:
         namespace = CORAL_NAMESPACES.get(error.code, self.error_namespace)
         payload: dict[str, Any] = {"__type": f"{namespace}#{error.code}"}
-        if error.message or error.code != "UnknownOperationException":
+        if error.message or error.code not in MESSAGELESS:
             payload["message"] = error.message
         payload.update(error.members)
         return orjson.dumps(payload)
