@@ -139,7 +139,7 @@ def wanted_attributes(attributes: dict[str, Any] | None, names: list[str]
         return {}
     if "All" in names or ".*" in names:
         return dict(attributes)
-    prefixes = tuple(name[:-2] for name in names if name.endswith(".*"))
+    prefixes = tuple(name[:-1] for name in names if name.endswith(".*"))
     return {name: value for name, value in attributes.items()
             if name in names or (prefixes and name.startswith(prefixes))}
 

@@ -1,0 +1,178 @@
+"""CreateQueue, GetQueueUrl, ListQueues, Get/SetQueueAttributes, DeleteQueue and their errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqs_support import Private, error_of
+
+
+def test_create_queue_returns_url_on_request_host(sqs: Any, hw: Private,
+                                                  unique: Callable[[str], str]) -> None:
+    name = unique("q")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    assert url == f"{hw.url}/000000000000/{name}"
+    assert sqs.get_queue_url(QueueName=name)["QueueUrl"] == url
+    sqs.delete_queue(QueueUrl=url)
+
+
+def test_create_queue_is_idempotent_with_same_attributes(sqs: Any, unique: Callable[[str], str]
+                                                         ) -> None:
+    name = unique("q")
+    first = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "60"})
+    again = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "60"})
+    plain = sqs.create_queue(QueueName=name)
+    assert first["QueueUrl"] == again["QueueUrl"] == plain["QueueUrl"]
+    error = error_of(lambda: sqs.create_queue(QueueName=name,
+                                              Attributes={"VisibilityTimeout": "61"}))
+    assert error["Code"] == "QueueAlreadyExists"
+    assert error["QueryErrorCode"] == "QueueNameExists"
+    assert error["Message"] == ("A queue already exists with the same name and a different "
+                                "value for attribute VisibilityTimeout")
+    with pytest.raises(sqs.exceptions.QueueNameExists):
+        sqs.create_queue(QueueName=name, Attributes={"DelaySeconds": "5"})
+    sqs.delete_queue(QueueUrl=first["QueueUrl"])
+
+
+@pytest.mark.parametrize("name", ["has space", "x" * 81, "dots.not.allowed"])
+def test_create_queue_rejects_bad_names(sqs: Any, name: str) -> None:
+    error = error_of(lambda: sqs.create_queue(QueueName=name))
+    assert error["Code"] == "InvalidParameterValue"
+    assert error["Message"] == ("Can only include alphanumeric characters, hyphens, or "
+                                "underscores. 1 to 80 in length")
+    assert error["Status"] == 400
+
+
+@pytest.mark.parametrize(("attribute", "value"), [
+    ("DelaySeconds", "901"), ("VisibilityTimeout", "-1"), ("MessageRetentionPeriod", "59"),
+    ("MaximumMessageSize", "1023"), ("ReceiveMessageWaitTimeSeconds", "21"),
+    ("VisibilityTimeout", "soon"),
+])
+def test_create_queue_rejects_bad_attribute_values(sqs: Any, unique: Callable[[str], str],
+                                                   attribute: str, value: str) -> None:
+    error = error_of(lambda: sqs.create_queue(QueueName=unique("q"),
+                                              Attributes={attribute: value}))
+    assert error["Code"] == "InvalidAttributeValue"
+    assert error["Message"] == f"Invalid value for the parameter {attribute}."
+
+
+def test_unknown_attribute_name(sqs: Any, make_queue: Callable[..., str]) -> None:
+    url = make_queue()
+    error = error_of(lambda: sqs.set_queue_attributes(QueueUrl=url, Attributes={"Colour": "1"}))
+    assert (error["Code"], error["Message"]) == ("InvalidAttributeName", "Unknown Attribute Colour.")
+    error = error_of(lambda: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Colour"]))
+    assert error["Code"] == "InvalidAttributeName"
+
+
+def test_fifo_queues_are_rejected_clearly(sqs: Any, unique: Callable[[str], str]) -> None:
+    error = error_of(lambda: sqs.create_queue(QueueName=unique("q") + ".fifo",
+                                              Attributes={"FifoQueue": "true"}))
+    assert error["QueryErrorCode"] == "UnsupportedOperation"
+    assert "FIFO" in error["Message"]
+
+
+def test_missing_queue_is_queue_does_not_exist(sqs: Any, hw: Private) -> None:
+    url = f"{hw.url}/000000000000/no-such-queue"
+    for call in (
+        lambda: sqs.get_queue_url(QueueName="no-such-queue"),
+        lambda: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"]),
+        lambda: sqs.send_message(QueueUrl=url, MessageBody="x"),
+        lambda: sqs.receive_message(QueueUrl=url),
+        lambda: sqs.purge_queue(QueueUrl=url),
+        lambda: sqs.delete_queue(QueueUrl=url),
+    ):
+        error = error_of(call)
+        assert error == {
+            "Code": "AWS.SimpleQueueService.NonExistentQueue",
+            "QueryErrorCode": "QueueDoesNotExist",
+            "Type": "Sender",
+            "Message": "The specified queue does not exist.",
+            "Status": 400,
+            "QueryError": "AWS.SimpleQueueService.NonExistentQueue;Sender",
+        }
+    with pytest.raises(sqs.exceptions.QueueDoesNotExist):
+        sqs.get_queue_url(QueueName="no-such-queue")
+
+
+def test_get_queue_attributes_all_and_named(sqs: Any, make_queue: Callable[..., str],
+                                            hw: Private) -> None:
+    url = make_queue(VisibilityTimeout="45")
+    name = url.rsplit("/", 1)[1]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    now = hw.now()
+    assert attributes["QueueArn"] == f"arn:aws:sqs:us-east-1:000000000000:{name}"
+    assert attributes["VisibilityTimeout"] == "45"
+    assert attributes["DelaySeconds"] == "0"
+    assert attributes["MessageRetentionPeriod"] == "345600"
+    assert attributes["MaximumMessageSize"] == "1048576"
+    assert attributes["ReceiveMessageWaitTimeSeconds"] == "0"
+    assert attributes["ApproximateNumberOfMessages"] == "0"
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
+    assert attributes["ApproximateNumberOfMessagesDelayed"] == "0"
+    assert abs(int(attributes["CreatedTimestamp"]) - now) < 5
+    named = sqs.get_queue_attributes(QueueUrl=url,
+                                     AttributeNames=["VisibilityTimeout", "QueueArn"])
+    assert named["Attributes"] == {"VisibilityTimeout": "45",
+                                   "QueueArn": attributes["QueueArn"]}
+    assert "Attributes" not in sqs.get_queue_attributes(QueueUrl=url)
+
+
+def test_set_queue_attributes(sqs: Any, make_queue: Callable[..., str]) -> None:
+    url = make_queue()
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "10",
+                                                       "ReceiveMessageWaitTimeSeconds": "5"})
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["DelaySeconds"] == "10"
+    assert attributes["ReceiveMessageWaitTimeSeconds"] == "5"
+    error = error_of(lambda: sqs.set_queue_attributes(QueueUrl=url,
+                                                      Attributes={"DelaySeconds": "1000"}))
+    assert error["Code"] == "InvalidAttributeValue"
+
+
+def test_list_queues_prefix_and_pages(sqs: Any, make_queue: Callable[..., str],
+                                      unique: Callable[[str], str]) -> None:
+    prefix = unique("lq")
+    urls = sorted(make_queue(prefix) for _ in range(5))
+    listed = sqs.list_queues(QueueNamePrefix=prefix)
+    assert listed["QueueUrls"] == urls
+    assert "NextToken" not in listed
+    first = sqs.list_queues(QueueNamePrefix=prefix, MaxResults=2)
+    assert first["QueueUrls"] == urls[:2]
+    second = sqs.list_queues(QueueNamePrefix=prefix, MaxResults=2, NextToken=first["NextToken"])
+    third = sqs.list_queues(QueueNamePrefix=prefix, MaxResults=2, NextToken=second["NextToken"])
+    assert second["QueueUrls"] + third["QueueUrls"] == urls[2:]
+    assert "NextToken" not in third
+    assert "QueueUrls" not in sqs.list_queues(QueueNamePrefix=unique("none"))
+    error = error_of(lambda: sqs.list_queues(MaxResults=1001))
+    assert error["Code"] == "InvalidParameterValue"
+    assert error["Message"] == ("Value 1001 for parameter MaxResults is invalid. Reason: "
+                                "MaxResults must be an integer between 1 and 1000.")
+
+
+def test_delete_queue_removes_it_and_its_messages(sqs: Any, unique: Callable[[str], str]
+                                                  ) -> None:
+    name = unique("q")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="gone soon")
+    sqs.delete_queue(QueueUrl=url)
+    with pytest.raises(sqs.exceptions.QueueDoesNotExist):
+        sqs.get_queue_url(QueueName=name)
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)
+    sqs.delete_queue(QueueUrl=url)
+
+
+def test_accounts_and_regions_are_separate(hw: Private, unique: Callable[[str], str]) -> None:
+    name = unique("q")
+    mine = hw.client("sqs")
+    other = hw.client("sqs", aws_access_key_id="111122223333")
+    west = hw.client("sqs", region_name="us-west-2")
+    url = mine.create_queue(QueueName=name)["QueueUrl"]
+    for stranger in (other, west):
+        with pytest.raises(stranger.exceptions.QueueDoesNotExist):
+            stranger.get_queue_url(QueueName=name)
+    assert other.get_queue_url(QueueName=name, QueueOwnerAWSAccountId="000000000000")[
+        "QueueUrl"] == url
+    mine.delete_queue(QueueUrl=url)
