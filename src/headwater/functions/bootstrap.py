@@ -153,7 +153,9 @@ def main():
     sys.path[0:0] = [task_root, *extra]
     os.chdir(task_root)
     runtime = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
-    new_style = sys.version_info >= (3, 12)
+    # python3.12+ runtimes put requestId in error payloads; go by the runtime, not the interpreter.
+    minor = os.environ.get("AWS_EXECUTION_ENV", "").rpartition("python3.")[2]
+    new_style = not minor.isdigit() or int(minor) >= 12
     try:
         handler = load_handler(os.environ.get("_HANDLER", ""))
     except InitFailure as failure:
