@@ -12,7 +12,7 @@ from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expressions import ast
 from headwater.dynamodb.keys import check_key_attribute
 from headwater.dynamodb.partiql import statements as st
-from headwater.dynamodb.partiql.parser import ListValue, MapValue
+from headwater.dynamodb.partiql.literals import ListValue, MapValue
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_value, value_type
 

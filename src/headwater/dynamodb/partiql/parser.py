@@ -19,12 +19,17 @@ from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from headwater.dynamodb.expressions import ast
 from headwater.dynamodb.numbers import normalize_number
 from headwater.dynamodb.partiql import statements as st
+from headwater.dynamodb.partiql.literals import (
+    BAG_TYPES,
+    ListValue,
+    MapValue,
+    bag,
+    constant,
+    unquote,
+)
 from headwater.wire.errors import AwsError, ValidationException
 
 MALFORMED = "Statement wasn't well formed, can't be processed: "
-EMPTY_BAG = "Empty bags are not supported"
-BAG_TYPES = "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags"
-BAG_DUPLICATES = "Input collection contains duplicates"
 ITEM_FORMAT = (
     "Unsupported format in item expression. Please use struct format {...} to express item "
     "values for insert statement."
@@ -32,7 +37,6 @@ ITEM_FORMAT = (
 # Deep enough for any sensible statement, shallow enough for recursive binding and evaluation.
 MAX_DEPTH = 200
 TOO_DEEP = "Statement is nested too deeply"
-STAR_AND_OTHERS = "Other attributes should not be present in the projection when '*' is used."
 
 # Functions usable as a whole condition, and functions usable as an operand, with arities.
 CONDITION_FUNCTIONS = {
@@ -50,20 +54,6 @@ def malformed(detail: str) -> ValidationException:
 @dataclass(frozen=True, slots=True)
 class OrderBy:
     terms: tuple[tuple[ast.Path, bool], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MapValue:
-    """A struct literal holding parameters: bound to {"M": ...} once parameters are known."""
-
-    members: tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ListValue:
-    """A list literal holding parameters: bound to {"L": [...]} once parameters are known."""
-
-    items: tuple[Any, ...]
 
 
 @functools.cache
@@ -123,27 +113,6 @@ def _describe(text: str, error: UnexpectedInput) -> str:
     return f"Unexpected token: {word} at position {position + 1}"
 
 
-def _bag(elements: list[ast.AttributeValue]) -> ast.Literal:
-    if not elements:
-        raise ValidationException(EMPTY_BAG)
-    kinds = {next(iter(e)) for e in elements}
-    if len(kinds) != 1 or kinds - {"S", "N"}:
-        raise ValidationException(BAG_TYPES)
-    kind = kinds.pop()
-    members = [e[kind] for e in elements]
-    if len(set(members)) != len(members):
-        raise ValidationException(BAG_DUPLICATES)
-    return ast.Literal({kind + "S": members})
-
-
-def _constant(value: Any) -> ast.AttributeValue | None:
-    return value.value if isinstance(value, ast.Literal) else None
-
-
-def _unquote(text: str, quote: str) -> str:
-    return text[1:-1].replace(quote * 2, quote)
-
-
 @v_args(inline=True)
 class _Builder(Transformer[Token, Any]):
     def __init__(self) -> None:
@@ -152,7 +121,7 @@ class _Builder(Transformer[Token, Any]):
 
     # ---- values
     def string(self, token: Token) -> ast.Literal:
-        return ast.Literal({"S": _unquote(str(token), "'")})
+        return ast.Literal({"S": unquote(str(token), "'")})
 
     def number(self, token: Token) -> ast.Literal:
         return ast.Literal({"N": normalize_number(str(token))})
@@ -172,24 +141,24 @@ class _Builder(Transformer[Token, Any]):
         return ref
 
     def bag(self, _open: Token, *values: Any) -> ast.Literal:
-        elements = [_constant(v) for v in values[:-1] if v is not None]
+        elements = [constant(v) for v in values[:-1] if v is not None]
         if any(e is None for e in elements):
             raise ValidationException(BAG_TYPES)
-        return _bag(elements)  # type: ignore[arg-type]
+        return bag(elements)  # type: ignore[arg-type]
 
     def list(self, *values: Any) -> Any:
         items = tuple(v for v in values if v is not None)
-        constants = [_constant(v) for v in items]
+        constants = [constant(v) for v in items]
         if all(c is not None for c in constants):
             return ast.Literal({"L": constants})
         return ListValue(items)
 
     def member(self, key: Any, value: Any) -> tuple[str, Any]:
-        constant = _constant(key)
-        if constant is None or "S" not in constant:
-            kind = "PARAMETER" if constant is None else next(iter(constant))
+        found = constant(key)
+        if found is None or "S" not in found:
+            kind = "PARAMETER" if found is None else next(iter(found))
             raise ValidationException(f"Tuple keys must be of type String. Actual type: {kind}")
-        return constant["S"], value
+        return found["S"], value
 
     def struct(self, *members: Any) -> Any:
         pairs = tuple(m for m in members if m is not None)
@@ -197,7 +166,7 @@ class _Builder(Transformer[Token, Any]):
         for name in names:
             if names.count(name) > 1:
                 raise ValidationException(f"Duplicate keys in tuple. Key: {name}")
-        constants = {name: _constant(v) for name, v in pairs}
+        constants = {name: constant(v) for name, v in pairs}
         if all(c is not None for c in constants.values()):
             return ast.Literal({"M": constants})
         return MapValue(pairs)
@@ -210,7 +179,7 @@ class _Builder(Transformer[Token, Any]):
         return str(token)
 
     def quoted_name(self, token: Token) -> str:
-        name = _unquote(str(token), '"')
+        name = unquote(str(token), '"')
         if not name:
             raise ValidationException("Path component cannot be an empty string")
         return name

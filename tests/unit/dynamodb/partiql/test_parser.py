@@ -142,6 +142,8 @@ def test_parse_is_cached() -> None:
     ("INSERT INTO t VALUE {'a': <<1, 'x'>>}",
      "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags"),
     ("INSERT INTO t VALUE {'a': <<1, 1>>}", "Input collection contains duplicates"),
+    ("INSERT INTO t VALUE {1: 'a'}", "Tuple keys must be of type String. Actual type: N"),
+    ("INSERT INTO t VALUE {'a': 1, 'a': 2}", "Duplicate keys in tuple. Key: a"),
     ("SELECT * FROM t WHERE a = MISSING", "MISSING must be compared using IS operator"),
     ("SELECT * FROM t WHERE nope(a)", "Unrecognized function: nope"),
     ("UPDATE t SET a = set_add(b, <<1>>) WHERE pk = 'a'",
