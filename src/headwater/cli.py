@@ -60,6 +60,35 @@ def serve(
         pass
 
 
+@main.command()
+@click.argument("function")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new events.")
+@click.option("--since", type=click.FloatRange(min=0), default=None,
+              help="Only events from the last N seconds.")
+@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
+              envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
+@click.option("--region", default="us-east-1", show_default=True, envvar="AWS_REGION")
+def logs(function: str, follow: bool, since: float | None, endpoint: str, region: str) -> None:
+    """Print a function's logs (START/END/REPORT and its output)."""
+    import time
+
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from headwater.logs.tail import logs_client, tail
+
+    since_ms = int((time.time() - since) * 1000) if since is not None else None
+    try:
+        tail(logs_client(endpoint, region), function, follow, since_ms, click.echo)
+    except ClientError as error:
+        click.echo(f"headwater: {error.response['Error']['Message']}", err=True)
+        sys.exit(1)
+    except BotoCoreError as error:
+        click.echo(f"headwater: {error}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        pass
+
+
 def _run(main: Coroutine[Any, Any, None]) -> None:
     try:
         import uvloop

@@ -1,0 +1,55 @@
+"""`headwater logs FUNCTION [--follow]`: print a function's log events from a running server
+through the CloudWatch Logs API (FilterLogEvents), as `aws logs tail` does."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import botocore.session
+from botocore.config import Config
+
+POLL_SECONDS = 1.0
+
+
+def logs_client(endpoint: str, region: str) -> Any:
+    session = botocore.session.get_session()
+    return session.create_client(
+        "logs", region_name=region, endpoint_url=endpoint, aws_access_key_id="000000000000",
+        aws_secret_access_key="headwater", config=Config(retries={"max_attempts": 2}))
+
+
+def group_name(function: str) -> str:
+    """The log group of a function named by name or ARN (a qualifier is ignored)."""
+    if function.startswith("arn:"):
+        function = function.split(":function:", 1)[1]
+    return f"/aws/lambda/{function.split(':', 1)[0]}"
+
+
+def tail(client: Any, function: str, follow: bool, since_ms: int | None,
+         emit: Callable[[str], None], sleep: Callable[[float], None] = time.sleep) -> None:
+    group = group_name(function)
+    seen: set[str] = set()
+    start = since_ms
+    while True:
+        kwargs: dict[str, Any] = {"logGroupName": group}
+        if start is not None:
+            kwargs["startTime"] = start
+        try:
+            pages = client.get_paginator("filter_log_events").paginate(**kwargs)
+            for page in pages:
+                for event in page["events"]:
+                    if event["eventId"] in seen:
+                        continue
+                    seen.add(event["eventId"])
+                    start = max(start or 0, event["timestamp"])
+                    moment = time.gmtime(event["timestamp"] / 1000)
+                    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", moment)
+                    emit(f"{stamp} {event['logStreamName']} {event['message']}")
+        except client.exceptions.ResourceNotFoundException:
+            if not follow:
+                raise
+        if not follow:
+            return
+        sleep(POLL_SECONDS)
