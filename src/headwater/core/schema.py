@@ -213,4 +213,9 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX sns_subscriptions_by_topic ON sns_subscriptions (topic_id, id);
     """,
+    # 7: tags on SQS queues and SNS topics (JSON objects, key -> value).
+    """
+    ALTER TABLE sqs_queues ADD COLUMN tags BLOB NOT NULL DEFAULT '{}';
+    ALTER TABLE sns_topics ADD COLUMN tags BLOB NOT NULL DEFAULT '{}';
+    """,
 ]
