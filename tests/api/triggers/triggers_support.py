@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -95,3 +97,27 @@ def settle(lam: Any, uuid: str) -> dict[str, Any]:
     """Wait until the mapping leaves its transitional state; returns it."""
     return wait_for(lambda: (m := lam.get_event_source_mapping(UUID=uuid))["State"] in  # type: ignore[no-any-return]
                     ("Enabled", "Disabled") and m)
+
+
+class OwnServer:
+    """A Headwater server of a test's own (restart tests), stopped with SIGTERM."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "headwater", "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.process.kill()
+            raise RuntimeError(f"headwater did not start: {self.url!r}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
