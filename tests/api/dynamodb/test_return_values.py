@@ -159,3 +159,33 @@ def test_write_capacity_and_none(ddb: Any, stored: str, operation: str) -> None:
 def test_item_collection_metrics_accepted(ddb: Any, table: str) -> None:
     response = ddb.put_item(TableName=table, Item=KEY, ReturnItemCollectionMetrics="SIZE")
     assert "Attributes" not in response
+
+
+NESTED = {"pk": {"S": "k"},
+          "m": {"M": {"a": {"M": {"b": {"S": "old-b"}, "c": {"N": "1"}}}, "keep": {"S": "mk"}}},
+          "l": {"L": [{"M": {"a": {"S": "old0"}, "b": {"S": "b0"}}},
+                      {"M": {"a": {"S": "old1"}, "b": {"S": "b1"}}}]},
+          "top": {"S": "t"}}
+
+
+@pytest.mark.parametrize(("expression", "mode", "expected"), [
+    ("SET m.a.b = :v", "UPDATED_NEW", {"m": {"M": {"a": {"M": {"b": {"S": "new"}}}}}}),
+    ("SET m.a.b = :v", "UPDATED_OLD", {"m": {"M": {"a": {"M": {"b": {"S": "old-b"}}}}}}),
+    ("SET l[1].a = :v", "UPDATED_NEW", {"l": {"L": [{"M": {"a": {"S": "new"}}}]}}),
+    ("SET l[1].a = :v, l[0].b = :v", "UPDATED_OLD",
+     {"l": {"L": [{"M": {"b": {"S": "b0"}}}, {"M": {"a": {"S": "old1"}}}]}}),
+    ("SET m.a.b = :v, m.keep = :v", "UPDATED_NEW",
+     {"m": {"M": {"a": {"M": {"b": {"S": "new"}}}, "keep": {"S": "new"}}}}),
+    ("REMOVE m.a.c", "UPDATED_OLD", {"m": {"M": {"a": {"M": {"c": {"N": "1"}}}}}}),
+    ("REMOVE m.a.c", "UPDATED_NEW", None),
+    ("SET l[5] = :v", "UPDATED_NEW", None),
+    ("SET top = :v", "UPDATED_OLD", {"top": {"S": "t"}}),
+])
+def test_updated_values_are_path_fragments(ddb: Any, table: str, expression: str, mode: str,
+                                           expected: dict[str, Any] | None) -> None:
+    ddb.put_item(TableName=table, Item=NESTED)
+    kwargs: dict[str, Any] = {"ExpressionAttributeValues": {":v": {"S": "new"}}} \
+        if ":v" in expression else {}
+    response = ddb.update_item(TableName=table, Key=KEY, UpdateExpression=expression,
+                               ReturnValues=mode, **kwargs)
+    assert response.get("Attributes") == expected

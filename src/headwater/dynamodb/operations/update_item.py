@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.core.context import RequestContext
@@ -10,6 +12,7 @@ from headwater.dynamodb.capacity import consumed, write_units
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import compile_request
+from headwater.dynamodb.expressions import ast, paths
 from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.table import Table
 
@@ -36,7 +39,8 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
         size = items.check_size(new, TOO_BIG)
         items.write(runtime, conn, table, key, old, new, size=size)
     response: dict[str, Any] = {}
-    attributes = _returned(return_values, old, new, touched)
+    actions = () if expressions.update is None else expressions.update.node.actions
+    attributes = _returned(return_values, old, new, actions)
     if attributes:
         response["Attributes"] = attributes
     units = write_units(max(size, 0 if old is None else item_size(old)))
@@ -57,13 +61,50 @@ def _check_key_untouched(table: Table, touched: set[str], old: dict[str, Any],
 
 
 def _returned(mode: str, old: dict[str, Any] | None, new: dict[str, Any],
-              touched: set[str]) -> dict[str, Any] | None:
+              actions: Sequence[Any]) -> dict[str, Any] | None:
     if mode == "ALL_OLD":
         return old
     if mode == "ALL_NEW":
         return new
-    if mode == "UPDATED_OLD":
-        return {k: v for k, v in (old or {}).items() if k in touched}
-    if mode == "UPDATED_NEW":
-        return {k: v for k, v in new.items() if k in touched}
-    return None
+    if mode == "NONE" or (mode == "UPDATED_OLD" and old is None):
+        return None
+    # UPDATED_* return only the fragments at the updated document paths, not whole top-level
+    # attributes: SET m.x = :v gives {m: {M: {x: ...}}}; a path with nothing at it (a REMOVE
+    # for UPDATED_NEW, an append past the end of a list) adds nothing.
+    source = old if mode == "UPDATED_OLD" else new
+    tree: dict[str | int, Any] = {}
+    for action in actions:
+        if mode == "UPDATED_NEW" and isinstance(action, ast.RemoveAction):
+            continue
+        elements = action.path.elements
+        value = paths.get(source, elements)
+        if value is not None:
+            _graft(tree, elements, value)
+    return {str(name): _build(node) for name, node in tree.items()} or None
+
+
+@dataclass
+class _Branch:
+    is_list: bool
+    children: dict[str | int, Any] = field(default_factory=dict)
+
+
+def _graft(children: dict[str | int, Any], elements: Sequence[str | int],
+           value: dict[str, Any]) -> None:
+    head, rest = elements[0], elements[1:]
+    if not rest:
+        children[head] = value
+        return
+    branch = children.get(head)
+    if not isinstance(branch, _Branch):
+        branch = children[head] = _Branch(is_list=isinstance(rest[0], int))
+    _graft(branch.children, rest, value)
+
+
+def _build(node: Any) -> dict[str, Any]:
+    if not isinstance(node, _Branch):
+        return dict(node)
+    built = {key: _build(child) for key, child in node.children.items()}
+    if node.is_list:
+        return {"L": [built[index] for index in sorted(built, key=int)]}
+    return {"M": {str(key): value for key, value in built.items()}}
