@@ -189,7 +189,8 @@ def test_syntax_errors(ddb: Any, statement: str) -> None:
 
 def test_too_few_parameters(ddb: Any, people: str) -> None:
     assert_error(lambda: run(ddb, f'SELECT * FROM "{people}" WHERE pk = ? AND sk = ?', S("a")),
-                 "ValidationException", "Number of parameters in request and statement don't match.")
+                 "ValidationException",
+                 "Number of parameters in request and statement don't match.")
 
 
 def test_invalid_parameter_value(ddb: Any, people: str) -> None:

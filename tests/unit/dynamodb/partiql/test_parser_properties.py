@@ -33,7 +33,8 @@ strings = strategies.text(
 numbers = strategies.one_of(
     strategies.integers(-10**12, 10**12).map(str),
     strategies.decimals(min_value=-10**6, max_value=10**6, allow_nan=False, places=3).map(str))
-scalars = strategies.one_of(strings, numbers, strategies.sampled_from(["true", "false", "null", "?"]))
+scalars = strategies.one_of(
+    strings, numbers, strategies.sampled_from(["true", "false", "null", "?"]))
 values = strategies.recursive(
     scalars,
     lambda inner: strategies.one_of(
