@@ -57,3 +57,8 @@ def test_missing_key_member(raw: Any, table: str) -> None:
     assert status == 400
     assert body["message"] == ("1 validation error detected: Value null at 'key' failed to "
                                "satisfy constraint: Member must not be null")
+
+
+def test_projection_errors_come_before_missing_table(ddb: Any, invalid: Any) -> None:
+    invalid(ddb.get_item, "Invalid ProjectionExpression: The expression can not be empty;",
+            TableName="nothere", Key={"pk": {"S": "a"}}, ProjectionExpression="")

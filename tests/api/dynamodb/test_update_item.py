@@ -85,3 +85,8 @@ def test_condition_on_missing_item_sees_no_attributes(ddb: Any, table: str,
                  UpdateExpression="SET v = :v", ConditionExpression="attribute_exists(pk)",
                  ExpressionAttributeValues={":v": {"N": "2"}})
     assert get(ddb, table) is None
+
+
+def test_expression_errors_come_before_missing_table(ddb: Any, invalid: Any) -> None:
+    invalid(ddb.update_item, 'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: '
+            '"= "', TableName="nothere", Key=KEY, UpdateExpression="SET a = ")

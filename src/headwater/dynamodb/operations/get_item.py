@@ -13,9 +13,9 @@ from headwater.dynamodb.item_size import item_size
 
 def get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """GetItem; every read is strongly consistent here, ConsistentRead only changes capacity."""
+    expressions = compile_request(request)  # request checks come before the table lookup
     table = ctx.runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     _, key = items.key_from_request(table, request["Key"])
-    expressions = compile_request(request)
     item = items.read(ctx.runtime, table, key)
     response: dict[str, Any] = {}
     if item is not None:

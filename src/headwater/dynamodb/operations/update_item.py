@@ -23,10 +23,10 @@ TOO_BIG = "Item size to update has exceeded the maximum allowed size"
 def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """UpdateItem: apply an update expression (or AttributeUpdates) to a new or existing item."""
     runtime = ctx.runtime
-    table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     return_values = check_return_values(request, RETURN_VALUES)
+    expressions = compile_request(request)  # request checks come before the table lookup
+    table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key_attributes, key = items.key_from_request(table, request["Key"])
-    expressions = compile_request(request)
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key)
         enforce(expressions.condition, old, request)
