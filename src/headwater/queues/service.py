@@ -17,6 +17,7 @@ from headwater.queues.operations.receive_message import receive_message
 from headwater.queues.operations.send_message import send_message
 from headwater.queues.operations.send_message_batch import send_message_batch
 from headwater.queues.operations.set_queue_attributes import set_queue_attributes
+from headwater.queues.operations.tags import list_queue_tags, tag_queue, untag_queue
 
 OPERATIONS = {
     "ChangeMessageVisibility": change_message_visibility,
@@ -27,10 +28,13 @@ OPERATIONS = {
     "DeleteQueue": delete_queue,
     "GetQueueAttributes": get_queue_attributes,
     "GetQueueUrl": get_queue_url,
+    "ListQueueTags": list_queue_tags,
     "ListQueues": list_queues,
     "PurgeQueue": purge_queue,
     "ReceiveMessage": receive_message,
     "SendMessage": send_message,
     "SendMessageBatch": send_message_batch,
     "SetQueueAttributes": set_queue_attributes,
+    "TagQueue": tag_queue,
+    "UntagQueue": untag_queue,
 }

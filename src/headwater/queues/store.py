@@ -189,3 +189,12 @@ def next_visible(conn: sqlite3.Connection, queue_id: int, now: float) -> float |
         (queue_id, now),
     ).fetchone()
     return float(row[0]) if row and row[0] is not None else None
+
+
+def get_tags(conn: sqlite3.Connection, queue_id: int) -> dict[str, str]:
+    row = conn.execute("SELECT tags FROM sqs_queues WHERE id = ?", (queue_id,)).fetchone()
+    return orjson.loads(row[0]) if row else {}  # type: ignore[no-any-return]
+
+
+def set_tags(conn: sqlite3.Connection, queue_id: int, tags: dict[str, str]) -> None:
+    conn.execute("UPDATE sqs_queues SET tags = ? WHERE id = ?", (orjson.dumps(tags), queue_id))

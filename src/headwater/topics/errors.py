@@ -24,3 +24,12 @@ def invalid(what: str) -> InvalidParameter:
 
 def no_such_topic() -> NotFound:
     return NotFound("Topic does not exist")
+
+
+class ResourceNotFound(AwsError):
+    code = "ResourceNotFound"
+    status = 404
+
+
+class TagLimitExceeded(AwsError):
+    code = "TagLimitExceeded"

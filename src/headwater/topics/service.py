@@ -15,6 +15,11 @@ from headwater.topics.operations.subscription_attributes import (
     get_subscription_attributes,
     set_subscription_attributes,
 )
+from headwater.topics.operations.tags import (
+    list_tags_for_resource,
+    tag_resource,
+    untag_resource,
+)
 from headwater.topics.operations.topic_attributes import (
     get_topic_attributes,
     set_topic_attributes,
@@ -27,10 +32,13 @@ OPERATIONS = {
     "GetTopicAttributes": get_topic_attributes,
     "ListSubscriptions": list_subscriptions,
     "ListSubscriptionsByTopic": list_subscriptions_by_topic,
+    "ListTagsForResource": list_tags_for_resource,
     "ListTopics": list_topics,
     "Publish": publish,
     "SetSubscriptionAttributes": set_subscription_attributes,
     "SetTopicAttributes": set_topic_attributes,
     "Subscribe": subscribe,
+    "TagResource": tag_resource,
     "Unsubscribe": unsubscribe,
+    "UntagResource": untag_resource,
 }

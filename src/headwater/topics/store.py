@@ -126,3 +126,12 @@ def update_subscription_attributes(conn: sqlite3.Connection, arn: str,
 
 def delete_subscription(conn: sqlite3.Connection, arn: str) -> None:
     conn.execute("DELETE FROM sns_subscriptions WHERE arn = ?", (arn,))
+
+
+def get_tags(conn: sqlite3.Connection, topic_id: int) -> dict[str, str]:
+    row = conn.execute("SELECT tags FROM sns_topics WHERE id = ?", (topic_id,)).fetchone()
+    return orjson.loads(row[0]) if row else {}  # type: ignore[no-any-return]
+
+
+def set_tags(conn: sqlite3.Connection, topic_id: int, tags: dict[str, str]) -> None:
+    conn.execute("UPDATE sns_topics SET tags = ? WHERE id = ?", (orjson.dumps(tags), topic_id))

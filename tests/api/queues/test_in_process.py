@@ -70,3 +70,13 @@ def test_publish_delivers_enveloped_inside_the_transaction(runtime: Runtime) -> 
     assert envelope["TopicArn"] == topic
     with pytest.raises(NotFound):
         runtime.topics.publish(ACCOUNT, REGION, topic + "-missing", "x")
+
+
+def test_operation_tables_match_the_models() -> None:
+    from headwater.queues.service import OPERATIONS as SQS
+    from headwater.topics.service import OPERATIONS as SNS
+    from headwater.wire.models import service_model
+
+    for name, operations in (("sqs", SQS), ("sns", SNS)):
+        assert set(operations) <= set(service_model(name).operation_names)
+        assert list(operations) == sorted(operations)

@@ -176,3 +176,18 @@ def test_accounts_and_regions_are_separate(hw: Private, unique: Callable[[str], 
     assert other.get_queue_url(QueueName=name, QueueOwnerAWSAccountId="000000000000")[
         "QueueUrl"] == url
     mine.delete_queue(QueueUrl=url)
+
+
+def test_queue_tags(sqs: Any, unique: Callable[[str], str]) -> None:
+    url = sqs.create_queue(QueueName=unique("q"), tags={"team": "data"})["QueueUrl"]
+    assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "data"}
+    sqs.tag_queue(QueueUrl=url, Tags={"env": "test", "team": "infra"})
+    assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "infra", "env": "test"}
+    sqs.untag_queue(QueueUrl=url, TagKeys=["team", "absent"])
+    assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"env": "test"}
+    sqs.untag_queue(QueueUrl=url, TagKeys=["env"])
+    assert "Tags" not in sqs.list_queue_tags(QueueUrl=url)
+    error = error_of(lambda: sqs.tag_queue(QueueUrl=url,
+                                           Tags={f"k{i}": "v" for i in range(51)}))
+    assert error["Code"] == "InvalidParameterValue"
+    sqs.delete_queue(QueueUrl=url)

@@ -144,3 +144,24 @@ def test_query_protocol_errors_are_xml(sns_hw: Private) -> None:
     assert body.startswith('<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">'
                            "<Error><Type>Sender</Type><Code>InvalidAction</Code>")
     assert "<RequestId>" in body
+
+
+def test_topic_tags(sns: Any, unique: Callable[[str], str]) -> None:
+    name = unique("topic")
+    arn = sns.create_topic(Name=name, Tags=[{"Key": "team", "Value": "data"}])["TopicArn"]
+    assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [
+        {"Key": "team", "Value": "data"}]
+    assert sns.create_topic(Name=name, Tags=[{"Key": "team", "Value": "data"}])[
+        "TopicArn"] == arn
+    error = error_of(lambda: sns.create_topic(Name=name, Tags=[{"Key": "team", "Value": "x"}]))
+    assert error["Message"] == ("Invalid parameter: Tags Reason: Topic already exists with "
+                                "different tags")
+    sns.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "test"}])
+    sns.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [
+        {"Key": "env", "Value": "test"}]
+    error = error_of(lambda: sns.list_tags_for_resource(ResourceArn=arn + "-missing"))
+    assert (error["Code"], error["Status"]) == ("ResourceNotFound", 404)
+    with pytest.raises(sns.exceptions.ResourceNotFoundException):
+        sns.tag_resource(ResourceArn=arn + "-missing", Tags=[{"Key": "a", "Value": "b"}])
+    sns.delete_topic(TopicArn=arn)

@@ -8,13 +8,16 @@ from headwater.core.context import RequestContext
 from headwater.queues import attributes, store
 from headwater.queues.errors import QueueNameExists, UnsupportedOperation
 from headwater.queues.names import check_name, queue_url
+from headwater.queues.operations.tags import check_tags
 
 
 def create_queue(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """CreateQueue. Deviation: FIFO queues are rejected with UnsupportedOperation."""
+    """CreateQueue. Deviations: FIFO queues are rejected with UnsupportedOperation; tags are
+    applied only when the queue is new."""
     name = request["QueueName"]
     check_name(name)
     wanted = attributes.check(request.get("Attributes") or {}, creating=True)
+    tags = check_tags(name, request.get("tags") or {})
     if name.endswith(".fifo"):
         raise UnsupportedOperation("Headwater does not support FIFO queues.")
     runtime = ctx.runtime
@@ -30,5 +33,8 @@ def create_queue(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
                     )
         else:
             merged = {**attributes.DEFAULTS, **wanted}
-            store.insert_queue(conn, ctx.account, ctx.region, name, merged, runtime.clock.now())
+            queue = store.insert_queue(conn, ctx.account, ctx.region, name, merged,
+                                       runtime.clock.now())
+            if tags:
+                store.set_tags(conn, queue.id, tags)
     return {"QueueUrl": queue_url(ctx.host, ctx.account, name)}
