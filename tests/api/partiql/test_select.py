@@ -78,6 +78,14 @@ def test_select_missing_item_gives_no_items(ddb: Any, people: str) -> None:
     ("(age = 25 OR name = 'eve') AND pk = 'c'", ["eve"]),
     ("pk = 'a' AND sk > 1", ["bob", "carl"]),
     ("pk = 'a' AND sk BETWEEN 2 AND 3 AND age = 40", ["bob"]),
+    ("pk = 'a' AND 2 <= sk", ["bob", "carl"]),
+    ("pk = 'a' AND sk < 3 AND sk >= 2", ["bob"]),
+    ("pk = 'a' AND sk > 'text'", []),
+    ("pk IN ['a', 'c']", ["ann", "bob", "carl", "eve"]),
+    ("pk IN ['b', 1]", ["dora"]),
+    ("pk IN [1]", []),
+    ("pk IN ['a', 'b'] AND sk = 1", ["ann", "dora"]),
+    ("sk > 2", ["carl", "eve"]),
 ])
 def test_where_conditions(ddb: Any, people: str, condition: str, expected: list[str]) -> None:
     assert where(ddb, people, condition) == expected
@@ -279,3 +287,24 @@ def test_deeply_nested_statement(ddb: Any, people: str) -> None:
     condition = " AND ".join(["name <> 'zz'"] * 150)
     assert names(run(ddb, f'SELECT * FROM "{people}" WHERE {condition}')) == [
         "ann", "bob", "carl", "dora", "eve"]
+
+
+def test_sort_key_prefix_and_partitions_in_pages(ddb: Any, make_table: Callable[..., str]) -> None:
+    table = make_table(range_key="sk")
+    for pk in ("p", "q"):
+        for sk in ("a1", "b1", "b2", "b3", "c1"):
+            ddb.put_item(TableName=table, Item={"pk": S(pk), "sk": S(sk)})
+    statement = (f"SELECT pk, sk FROM \"{table}\" WHERE pk IN ['p', 'q'] "
+                 "AND begins_with(sk, 'b')")
+    seen: list[tuple[str, str]] = []
+    kwargs: dict[str, Any] = {"Limit": 2}
+    while True:
+        response = run(ddb, statement, **kwargs)
+        seen += [(i["pk"]["S"], i["sk"]["S"]) for i in response["Items"]]
+        if "NextToken" not in response:
+            break
+        kwargs["NextToken"] = response["NextToken"]
+    assert seen == [(pk, sk) for pk in ("p", "q") for sk in ("b1", "b2", "b3")]
+    descending = run(ddb, f"SELECT sk FROM \"{table}\" WHERE pk = 'q' AND sk BETWEEN 'b' AND 'c' "
+                          "ORDER BY sk DESC")
+    assert descending["Items"] == [{"sk": S("b3")}, {"sk": S("b2")}, {"sk": S("b1")}]

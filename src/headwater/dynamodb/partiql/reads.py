@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from headwater.dynamodb.errors import ValidationException
-from headwater.dynamodb.expressions import conditions, paths
+from headwater.dynamodb.expressions import ast, conditions, paths
 from headwater.dynamodb.keys import encode_key_value
 from headwater.dynamodb.partiql import binding
 from headwater.dynamodb.partiql import statements as st
@@ -44,7 +44,8 @@ def select(conn: sqlite3.Connection, table: Table, statement: st.Select, *, limi
     keys = binding.key_equalities(table, statement.where)
     descending = _descending(table, statement, keys)
     start = None if token is None else _decode(token, fingerprint)
-    rows = _rows(conn, table, keys if index is None else {}, start, descending)
+    bounds = ("", []) if index is not None else _key_bounds(table, statement.where, keys)
+    rows = _rows(conn, table, keys if index is None else {}, start, descending, bounds)
     found: list[dict[str, Any]] = []
     read = 0
     count = 0
@@ -113,9 +114,10 @@ def _descending(table: Table, statement: st.Select, keys: dict[str, Any]) -> boo
 
 
 def _rows(conn: sqlite3.Connection, table: Table, keys: dict[str, Any],
-          start: tuple[bytes, bytes] | None, descending: bool = False) -> Any:
-    sql = "SELECT hk, rk, item, size FROM ddb_items WHERE table_id = ?"
-    args: list[Any] = [table.id]
+          start: tuple[bytes, bytes] | None, descending: bool = False,
+          bounds: tuple[str, list[bytes]] = ("", [])) -> Any:
+    sql = "SELECT hk, rk, item, size FROM ddb_items WHERE table_id = ?" + bounds[0]
+    args: list[Any] = [table.id, *bounds[1]]
     if table.hash_name in keys:
         sql += " AND hk = ?"
         args.append(encode_key_value(keys[table.hash_name]))
@@ -128,6 +130,48 @@ def _rows(conn: sqlite3.Connection, table: Table, keys: dict[str, Any],
         args += [start[0], start[0], start[1]]
     sql += f" ORDER BY hk {order}, rk {order}"
     return conn.execute(sql, args)
+
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def _key_bounds(table: Table, where: Any, keys: dict[str, Any]) -> tuple[str, list[bytes]]:
+    """SQL narrowing the rows read to what top-level WHERE terms allow: `pk IN [...]` reads
+    only those partitions, sort key ranges and prefixes bound the encoded sort key. WHERE is
+    still evaluated on every row read, so a bound only has to keep every match."""
+    sql, args = "", []
+    hash_path, range_path = ast.Path((table.hash_name,)), ast.Path((table.range_name,))
+    for term in binding.conjuncts(where):
+        if (isinstance(term, ast.In) and term.operand == hash_path
+                and table.hash_name not in keys
+                and all(isinstance(o, ast.Literal) for o in term.options)):
+            wanted = [encode_key_value(o.value) for o in term.options
+                      if o.type() == table.hash_type]
+            sql += f" AND hk IN ({', '.join('?' * len(wanted))})" if wanted else " AND 0"
+            args += wanted
+        if table.range_name is None or table.range_name in keys:
+            continue
+        for op, value in _sort_key_limits(term, range_path):
+            if value.type() == table.range_type:
+                sql += f" AND rk {op} ?"
+                args.append(encode_key_value(value.value))
+    return sql, args
+
+
+def _sort_key_limits(term: Any, path: ast.Path) -> list[tuple[str, ast.Literal]]:
+    if isinstance(term, ast.Compare) and term.op in _FLIPPED:
+        if term.left == path and isinstance(term.right, ast.Literal):
+            return [(term.op, term.right)]
+        if term.right == path and isinstance(term.left, ast.Literal):
+            return [(_FLIPPED[term.op], term.left)]
+    if (isinstance(term, ast.Between) and term.operand == path
+            and isinstance(term.low, ast.Literal) and isinstance(term.high, ast.Literal)):
+        return [(">=", term.low), ("<=", term.high)]
+    if (isinstance(term, ast.FunctionCondition) and term.call.name == "begins_with"
+            and term.call.args[0] == path and isinstance(term.call.args[1], ast.Literal)
+            and term.call.args[1].type() in ("S", "B")):
+        return [(">=", term.call.args[1])]
+    return []
 
 
 # ---- indexes
