@@ -74,3 +74,20 @@ def test_describe_validates_table_name(ddb: Any, invalid: Any) -> None:
             "1 validation error detected: Value 'a;b' at 'tableName' failed to satisfy "
             "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
             TableName="a;b")
+
+
+def test_table_size_uses_dynamodb_item_size_formula(ddb: Any, table: str) -> None:
+    # pk "a": 2+1; m: 1 + (3 + 1 + (1 + N "123" = 3)); l: 1 + (3 + 2 + BOOL 1 + NULL 1);
+    # big: 3 + 38 significant digits = 20; tiny: 4 + 1 digit = 2
+    ddb.put_item(TableName=table, Item={
+        "pk": {"S": "a"}, "m": {"M": {"x": {"N": "123"}}},
+        "l": {"L": [{"BOOL": True}, {"NULL": True}]},
+        "big": {"N": "1" * 38 + "0" * 88}, "tiny": {"N": "-0.000001"}})
+    assert ddb.describe_table(TableName=table)["Table"]["TableSizeBytes"] == 3 + 9 + 8 + 23 + 6
+
+
+def test_stream_disabled_at_creation_is_not_described(ddb: Any,
+                                                      make_table: Callable[..., str]) -> None:
+    name = make_table(StreamSpecification={"StreamEnabled": False})
+    described = ddb.describe_table(TableName=name)["Table"]
+    assert "StreamSpecification" not in described and "LatestStreamArn" not in described

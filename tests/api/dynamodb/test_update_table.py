@@ -109,3 +109,44 @@ def test_deletion_protection_blocks_delete_until_disabled(ddb: Any, provisioned:
 def test_enable_sse_on_update(ddb: Any, table: str) -> None:
     described = ddb.update_table(TableName=table, SSESpecification={"Enabled": True})
     assert described["TableDescription"]["SSEDescription"]["Status"] == "ENABLED"
+
+
+def test_enable_and_disable_stream(ddb: Any, table: str) -> None:
+    enabled = ddb.update_table(TableName=table, StreamSpecification={
+        "StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})["TableDescription"]
+    assert enabled["StreamSpecification"] == {"StreamEnabled": True,
+                                              "StreamViewType": "KEYS_ONLY"}
+    arn = enabled["LatestStreamArn"]
+    assert arn == ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    ddb.update_table(TableName=table, StreamSpecification={"StreamEnabled": False})
+    described = ddb.describe_table(TableName=table)["Table"]
+    assert "StreamSpecification" not in described
+    assert described["LatestStreamArn"] == arn
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ({"StreamEnabled": True},
+     "One or more parameter values were invalid: If stream is being enabled then "
+     "UpdateViewType is required"),
+    ({"StreamEnabled": False, "StreamViewType": "NEW_IMAGE"},
+     "One or more parameter values were invalid: If stream is being disabled, then "
+     "UpdateViewType must not be specified"),
+    ({"StreamEnabled": False}, "Table has no stream to disable: TableName: {table}"),
+])
+def test_stream_specification_errors(ddb: Any, table: str, invalid: Any, spec: dict[str, Any],
+                                     message: str) -> None:
+    invalid(ddb.update_table, message.format(table=table), TableName=table,
+            StreamSpecification=spec)
+
+
+def test_enabling_an_enabled_stream(ddb: Any, table: str, invalid: Any) -> None:
+    spec = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    ddb.update_table(TableName=table, StreamSpecification=spec)
+    invalid(ddb.update_table, f"Table already has an enabled stream: TableName: {table}",
+            TableName=table, StreamSpecification={**spec, "StreamViewType": "OLD_IMAGE"})
+
+
+def test_table_class_is_described(ddb: Any, table: str) -> None:
+    described = ddb.update_table(TableName=table, TableClass="STANDARD_INFREQUENT_ACCESS")
+    summary = described["TableDescription"]["TableClassSummary"]
+    assert summary["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
