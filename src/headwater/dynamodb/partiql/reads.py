@@ -3,7 +3,9 @@ and page with Limit (items read, not matched, as AWS counts) and NextToken.
 
 With an equality on the hash key only that partition is read (SQLite index on (table, hk, rk));
 without one, the whole table is read in key order, so pages never skip or repeat an item.
-A SELECT on an index ("table"."index") reads base items holding the index's key attributes.
+A SELECT on an index ("table"."index") reads base items holding the index's key attributes,
+projected as the index projects them. Deviation: those come in table key order, not in index
+key order, and a WHERE on the index keys does not narrow what is read.
 """
 
 from __future__ import annotations
@@ -54,13 +56,13 @@ def select(conn: sqlite3.Connection, table: Table, statement: st.Select, *, limi
         if (limit is not None and count >= limit) or read >= PAGE_BYTES:
             return Page(found, _encode(fingerprint, last), read)
         item = orjson.loads(blob)
-        count += 1
-        read += size
-        last = (hk, rk)
         if index is not None:
             item = _index_view(table, index, item)
             if item is None:
-                continue
+                continue  # not in the (sparse) index, so never read from it
+        count += 1
+        read += size
+        last = (hk, rk)
         if statement.where is None or conditions.evaluate(statement.where, item):
             found.append(project(item, statement.paths))
     return Page(found, None, read)
