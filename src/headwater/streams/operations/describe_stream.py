@@ -30,7 +30,9 @@ def describe_stream(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
         shards = [s for s in shards if s.parent_shard_id == parent]
     start = request.get("ExclusiveStartShardId")
     if start is not None:
-        shards = [s for s in shards if s.shard_id > start]
+        # An unknown but well-formed start gives an empty page on AWS, not an error (§1.3).
+        known = any(s.shard_id == start for s in shards)
+        shards = [s for s in shards if known and s.shard_id > start]
     page = shards[:limit]
     description: dict[str, Any] = {
         "StreamArn": stream.arn,

@@ -1,0 +1,48 @@
+"""Record building: event names, images by view type, SizeBytes (aws-facts §1.6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from headwater.streams.records import build_record, event_name, same_item
+
+KEYS = {"Id": {"N": "101"}}
+NEW = {"Id": {"N": "101"}, "Message": {"S": "New item!"}}
+CHANGED = {"Id": {"N": "101"}, "Message": {"S": "This item has changed"}}
+
+
+@pytest.mark.parametrize(("old", "new", "name"), [
+    (None, NEW, "INSERT"), (NEW, CHANGED, "MODIFY"), (CHANGED, None, "REMOVE"),
+    (None, None, None), (NEW, dict(NEW), None),
+])
+def test_event_names(old: dict | None, new: dict | None, name: str | None) -> None:
+    assert event_name(old, new) == name
+
+
+def test_sets_compare_unordered_and_nested() -> None:
+    assert same_item({"s": {"SS": ["a", "b"]}}, {"s": {"SS": ["b", "a"]}})
+    assert same_item({"m": {"M": {"l": {"L": [{"NS": ["1", "2"]}]}}}},
+                     {"m": {"M": {"l": {"L": [{"NS": ["2", "1"]}]}}}})
+    assert not same_item({"l": {"L": [{"S": "a"}, {"S": "b"}]}},
+                         {"l": {"L": [{"S": "b"}, {"S": "a"}]}})
+
+
+@pytest.mark.parametrize(("old", "new", "size"), [(None, NEW, 26), (NEW, CHANGED, 59),
+                                                  (CHANGED, None, 38)])
+def test_published_sizes(old: dict | None, new: dict | None, size: int) -> None:
+    name = event_name(old, new)
+    assert name is not None
+    record = build_record(name=name, region="us-east-1", view_type="NEW_AND_OLD_IMAGES",
+                          keys=KEYS, old=old, new=new, created=1664559083.9,
+                          sequence="100000000000000000001")
+    assert record["dynamodb"]["SizeBytes"] == size
+    assert record["dynamodb"]["ApproximateCreationDateTime"] == 1664559083.0
+    assert "userIdentity" not in record
+
+
+def test_ttl_identity() -> None:
+    record = build_record(name="REMOVE", region="eu-west-1", view_type="KEYS_ONLY", keys=KEYS,
+                          old=NEW, new=None, created=0.0, sequence="100000000000000000001",
+                          ttl_delete=True)
+    assert record["userIdentity"] == {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
+    assert record["dynamodb"]["SizeBytes"] == 5 and "OldImage" not in record["dynamodb"]
