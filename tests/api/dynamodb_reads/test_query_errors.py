@@ -201,3 +201,9 @@ def test_unknown_index(ddb: Any, sorted_table: str, invalid: Callable[..., Any])
     invalid(ddb.query, "The table does not have the specified index: nope",
             TableName=sorted_table, IndexName="nope", KeyConditionExpression="pk = :p",
             ExpressionAttributeValues=P)
+
+
+def test_expression_error_before_missing_table(ddb: Any, invalid: Callable[..., Any]) -> None:
+    invalid(ddb.query, "Invalid KeyConditionExpression: An expression attribute value used in "
+            "expression is not defined; attribute value: :p", TableName="no-such-table",
+            KeyConditionExpression="pk = :p")

@@ -232,3 +232,9 @@ def test_total_segments_above_maximum(raw: Any, sorted_table: str) -> None:
     assert body["message"] == ("1 validation error detected: Value '1000001' at 'totalSegments' "
                                "failed to satisfy constraint: Member must have value less than "
                                "or equal to 1000000")
+
+
+def test_expression_error_before_missing_table(ddb: Any, invalid: Callable[..., Any]) -> None:
+    invalid(ddb.scan, "Invalid FilterExpression: An expression attribute value used in "
+            "expression is not defined; attribute value: :v", TableName="no-such-table",
+            FilterExpression="a = :v")

@@ -5,6 +5,7 @@ value, B by unsigned bytes, ScanIndexForward, and the filter applied after Limit
 from __future__ import annotations
 
 import base64
+import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from headwater.runtime import Runtime
 from headwater.settings import Settings
 
 HASH_KEYS = ("a", "b")
+TABLE_NUMBERS = itertools.count()
 OPERATORS = ("=", "<", "<=", ">", ">=", "BETWEEN", "begins_with")
 
 
@@ -93,7 +95,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
 @given(case=cases())
 def test_query_matches_model(ctx: RequestContext, case: dict[str, Any]) -> None:
     kind = case["kind"]
-    name = f"prop-{id(case)}"
+    name = f"prop-{next(TABLE_NUMBERS)}"
     create_table(ctx, {"TableName": name, "BillingMode": "PAY_PER_REQUEST",
                        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
                                      {"AttributeName": "sk", "KeyType": "RANGE"}],

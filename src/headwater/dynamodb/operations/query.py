@@ -27,9 +27,9 @@ def query(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
         raise ValidationException("Either the KeyConditions or KeyConditionExpression parameter "
                                   "must be specified in the request.")
     count_only = pagination.check_select(request, "Query")
+    expressions = compile_request(request)  # expression errors come before a missing table
     table = ctx.runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     pagination.check_no_index(table, request)
-    expressions = compile_request(request)
     condition = expressions.key_condition.for_schema(table.hash_name, table.range_name)
     hk, bounds = _key_range(table, condition)
     _check_filter(table, expressions.filter, request)

@@ -18,9 +18,9 @@ def scan(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """
     segment, total = _check_segments(request)
     count_only = pagination.check_select(request, "Scan")
+    expressions = compile_request(request)  # expression errors come before a missing table
     table = ctx.runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     pagination.check_no_index(table, request)
-    expressions = compile_request(request)
     start = pagination.start_key(table, request)
     if start is not None and total is not None and total > 1:
         if query_store.segment_of(start[0], total) != segment:
