@@ -23,7 +23,7 @@ INVALID_CHARACTERS = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U0001000
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,256}")
 MAX_ATTRIBUTES = 10
 SYSTEM_ATTRIBUTES = ("SenderId", "SentTimestamp", "ApproximateReceiveCount",
-                     "ApproximateFirstReceiveTimestamp")
+                     "ApproximateFirstReceiveTimestamp", "AWSTraceHeader")
 
 
 def check_body(body: str, max_size: int, attributes: dict[str, Any] | None) -> None:
@@ -155,13 +155,16 @@ def received(message: StoredMessage, receipt: str, system: tuple[str, ...],
         "Body": message.body,
     }
     if system:
+        stored = message.system or {}
         values = {
-            "SenderId": (message.system or {}).get("SenderId", ""),
+            "SenderId": stored.get("SenderId", ""),
+            "AWSTraceHeader": stored.get("AWSTraceHeader"),
             "SentTimestamp": str(int(message.sent * 1000)),
             "ApproximateReceiveCount": str(receive_count),
             "ApproximateFirstReceiveTimestamp": str(int(first_receive * 1000)),
         }
-        out["Attributes"] = {name: values[name] for name in system}
+        out["Attributes"] = {name: values[name] for name in system
+                             if values[name] is not None}
     attributes = wanted_attributes(message.attributes, attribute_names)
     if attributes:
         out["MD5OfMessageAttributes"] = attributes_md5(attributes)

@@ -61,14 +61,17 @@ class Queues:
     # -- the write paths ---------------------------------------------------------------------
 
     def enqueue(self, conn: Any, queue: Queue, body: str, attributes: dict[str, Any] | None,
-                delay: int | None, sender: str) -> str:
+                delay: int | None, sender: str, trace: str | None = None) -> str:
         """Insert one checked message inside the current transaction; wake pollers on commit."""
         now = self.clock.now()
         if delay is None:
             delay = queue.number("DelaySeconds")
         message_id = new_uuid()
-        store.insert_message(conn, queue.id, message_id, body, attributes,
-                             {"SenderId": sender}, now, now + delay)
+        system = {"SenderId": sender}
+        if trace is not None:
+            system["AWSTraceHeader"] = trace
+        store.insert_message(conn, queue.id, message_id, body, attributes, system, now,
+                             now + delay)
         self.storage.after_commit(lambda: self.notify(queue.id))
         return message_id
 

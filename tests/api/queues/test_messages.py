@@ -231,3 +231,18 @@ def test_binary_attribute_base64_on_the_wire_is_decoded_for_md5(
     assert sent["MD5OfMessageAttributes"] == _expected_md5(
         {"data": {"DataType": "Binary", "BinaryValue": raw}})
     assert base64.b64encode(raw)
+
+
+def test_trace_header_system_attribute(sqs: Any, make_queue: Callable[..., str]) -> None:
+    url = make_queue()
+    trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
+    system = {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}}
+    sent = sqs.send_message(QueueUrl=url, MessageBody="traced", MessageSystemAttributes=system)
+    assert sent["MD5OfMessageSystemAttributes"] == _expected_md5(system)
+    [message] = sqs.receive_message(QueueUrl=url, MessageSystemAttributeNames=["All"])[
+        "Messages"]
+    assert message["Attributes"]["AWSTraceHeader"] == trace
+    sqs.send_message(QueueUrl=url, MessageBody="untraced")
+    [message] = sqs.receive_message(QueueUrl=url, MessageSystemAttributeNames=["All"])[
+        "Messages"]
+    assert "AWSTraceHeader" not in message["Attributes"]

@@ -18,9 +18,10 @@ def send_message(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     queues = ctx.runtime.queues
     queue = queues.from_url(ctx.region, request["QueueUrl"])
     body, attributes, delay = check_entry(queue, request)
+    trace = check_system_attributes(request.get("MessageSystemAttributes"))
     with ctx.runtime.storage.transaction() as conn:
-        message_id = queues.enqueue(conn, queue, body, attributes, delay, ctx.account)
-    return result(message_id, body, attributes)
+        message_id = queues.enqueue(conn, queue, body, attributes, delay, ctx.account, trace)
+    return result(message_id, body, attributes, trace)
 
 
 def check_entry(queue: Queue, entry: dict[str, Any]
@@ -44,8 +45,25 @@ def check_entry(queue: Queue, entry: dict[str, Any]
     return body, attributes, delay
 
 
-def result(message_id: str, body: str, attributes: dict[str, Any] | None) -> dict[str, Any]:
+def check_system_attributes(system: dict[str, Any] | None) -> str | None:
+    """The AWSTraceHeader value of MessageSystemAttributes (the only one senders may set)."""
+    if not system:
+        return None
+    value = system.get("AWSTraceHeader") or {}
+    if value.get("DataType") != "String" or not value.get("StringValue"):
+        raise InvalidParameterValue(
+            "Message (system) attribute 'AWSTraceHeader' must contain a non-empty value of "
+            "message attribute type 'String'."
+        )
+    return str(value["StringValue"])
+
+
+def result(message_id: str, body: str, attributes: dict[str, Any] | None,
+           trace: str | None = None) -> dict[str, Any]:
     out = {"MessageId": message_id, "MD5OfMessageBody": body_md5(body)}
     if attributes:
         out["MD5OfMessageAttributes"] = attributes_md5(attributes)
+    if trace is not None:
+        out["MD5OfMessageSystemAttributes"] = attributes_md5(
+            {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}})
     return out

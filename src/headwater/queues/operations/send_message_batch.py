@@ -8,7 +8,7 @@ from headwater.core.context import RequestContext
 from headwater.queues.errors import BatchRequestTooLong, SqsError
 from headwater.queues.messages import message_size
 from headwater.queues.operations.batches import check_entries, failure
-from headwater.queues.operations.send_message import check_entry, result
+from headwater.queues.operations.send_message import check_entry, check_system_attributes, result
 
 
 def send_message_batch(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -30,10 +30,13 @@ def send_message_batch(ctx: RequestContext, request: dict[str, Any]) -> dict[str
         for entry in entries:
             try:
                 body, attributes, delay = check_entry(queue, entry)
+                trace = check_system_attributes(entry.get("MessageSystemAttributes"))
             except SqsError as error:
                 failed.append(failure(entry["Id"], error))
                 continue
-            message_id = queues.enqueue(conn, queue, body, attributes, delay, ctx.account)
-            successful.append({"Id": entry["Id"], **result(message_id, body, attributes)})
+            message_id = queues.enqueue(conn, queue, body, attributes, delay, ctx.account,
+                                        trace)
+            successful.append({"Id": entry["Id"],
+                               **result(message_id, body, attributes, trace)})
     return {"Successful": successful, "Failed": failed}
 
