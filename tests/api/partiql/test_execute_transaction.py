@@ -142,3 +142,10 @@ def test_exists_without_full_key(ddb: Any, table: str) -> None:
                             f"INSERT INTO \"{table}\" VALUE {{'pk': 'b'}}"),
                  "ValidationException",
                  "EXISTS() must contain a single item read with additional condition")
+
+
+def test_returning_is_refused(ddb: Any, table: str) -> None:
+    ddb.put_item(TableName=table, Item={"pk": S("a")})
+    statement = f"UPDATE \"{table}\" SET v = 1 WHERE pk = 'a' RETURNING ALL NEW *"
+    assert_error(lambda: tx(ddb, statement), "ValidationException")
+    assert item(ddb, table, "a") == {"pk": S("a")}

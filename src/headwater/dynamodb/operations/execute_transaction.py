@@ -26,6 +26,7 @@ from headwater.wire.errors import AwsError
 
 API = "ExecuteTransaction"
 ONE_ITEM = "Transaction request cannot include multiple operations on one item"
+RETURNING = "RETURNING is not supported in ExecuteTransaction"  # AWS refuses it; wording unverified
 
 
 def execute_transaction(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +36,8 @@ def execute_transaction(ctx: RequestContext, request: dict[str, Any]) -> dict[st
         return earlier
     entries = request["TransactStatements"]
     statements = [statement_of(entry) for entry in entries]
+    if any(getattr(s, "returning", None) is not None for s in statements):
+        raise ValidationException(RETURNING)
     kind = check_one_kind(statements, API)
     tables = [table_of(ctx, s) for s in statements]
     totals: dict[str, float] = {}
