@@ -40,6 +40,7 @@ class InvokeResult:
     function_error: str | None  # "Unhandled" when the function failed
     executed_version: str | None
     log_tail: str | None  # base64 of the last 4 KB of the log, when Tail was asked
+    request_id: str = ""  # the invocation's id (context.aws_request_id), when it ran
 
 
 async def invoke(functions: Functions, account: str, region: str, function_name: str,
@@ -110,7 +111,7 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
             lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
             pool.forget(env)
             lines += _end(request_id, 0.0, config, env, init_ms, "error", error_type)
-            return _finish(functions, resolved, env, lines, body, "Unhandled", tail)
+            return _finish(functions, resolved, env, lines, body, "Unhandled", tail, request_id)
     lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
     timeout = float(config["Timeout"])
     # The deadline goes to the worker, which compares it with its own wall clock.
@@ -142,7 +143,7 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
         pool.give_back(env)
     lines += _end(request_id, duration, config, env, init_ms, status, error_type)
     return _finish(functions, resolved, env, lines, body,
-                   "Unhandled" if error_type else None, tail)
+                   "Unhandled" if error_type else None, tail, request_id)
 
 
 async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:
@@ -184,7 +185,8 @@ def _end(request_id: str, duration: float, config: dict[str, object], env: Envir
 
 
 def _finish(functions: Functions, resolved: Resolved, env: Environment, lines: list[str],
-            body: bytes, function_error: str | None, tail: bool) -> InvokeResult:
+            body: bytes, function_error: str | None, tail: bool,
+            request_id: str) -> InvokeResult:
     record = resolved.record
     functions.logs.append(record.account, record.region, f"/aws/lambda/{record.name}",
                           env.spec.log_stream, functions.clock.now_ms(), lines)
@@ -192,4 +194,4 @@ def _finish(functions: Functions, resolved: Resolved, env: Environment, lines: l
     if tail:
         text = ("\n".join(lines) + "\n").encode()
         log_tail = base64.b64encode(text[-TAIL_BYTES:]).decode()
-    return InvokeResult(200, body, function_error, resolved.version, log_tail)
+    return InvokeResult(200, body, function_error, resolved.version, log_tail, request_id)

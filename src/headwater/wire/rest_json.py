@@ -28,6 +28,13 @@ Operation = Callable[[RequestContext, dict[str, Any]], Any]
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
+class UnknownOperationException(AwsError):
+    """No operation of the service answers this method and path."""
+
+    code = "UnknownOperationException"
+    status = 404
+
+
 @dataclass
 class _Route:
     name: str
@@ -110,7 +117,7 @@ class RestJsonService:
                      headers: dict[str, str], body: bytes) -> Response:
         matched = self.match(method, path)
         if matched is None:
-            return 404, self._base_headers(ctx), b'{"message":"Not Found"}'
+            return self.error_response(ctx, UnknownOperationException("Unknown operation."))
         route, params = matched
         try:
             request = self._decode(route, params, query, headers, body)

@@ -62,7 +62,5 @@ def _save(ctx: RequestContext, record: Any, config: dict[str, Any],
     record.config = config
     functions.pool.retire(record.id, LATEST)
     response = publish(functions, record, None) if publish_now else public(config)
-    response.update(LastUpdateStatus="InProgress",
-                    LastUpdateStatusReason="The function is being created.",
-                    LastUpdateStatusReasonCode="Creating")
+    response["LastUpdateStatus"] = "InProgress"
     return response
