@@ -218,4 +218,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sqs_queues ADD COLUMN tags BLOB NOT NULL DEFAULT '{}';
     ALTER TABLE sns_topics ADD COLUMN tags BLOB NOT NULL DEFAULT '{}';
     """,
+    # 8: SQS FIFO queues: each message's group, and the 5-minute deduplication window, which
+    # outlives the deletion of the message it remembers.
+    """
+    ALTER TABLE sqs_messages ADD COLUMN group_id TEXT;
+    CREATE INDEX sqs_messages_by_group ON sqs_messages (queue_id, group_id, id);
+    CREATE TABLE sqs_deduplication (
+        queue_id INTEGER NOT NULL REFERENCES sqs_queues (id) ON DELETE CASCADE,
+        scope TEXT NOT NULL,
+        dedup_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        sequence TEXT NOT NULL,
+        expires REAL NOT NULL,
+        PRIMARY KEY (queue_id, scope, dedup_id)
+    ) WITHOUT ROWID;
+    """,
 ]
