@@ -238,3 +238,33 @@ def test_expression_error_before_missing_table(ddb: Any, invalid: Callable[..., 
     invalid(ddb.scan, "Invalid FilterExpression: An expression attribute value used in "
             "expression is not defined; attribute value: :v", TableName="no-such-table",
             FilterExpression="a = :v")
+
+
+def test_consistent_read_capacity(ddb: Any, sorted_table: str) -> None:
+    response = ddb.scan(TableName=sorted_table, ConsistentRead=True,
+                        ReturnConsumedCapacity="INDEXES")
+    assert response["ConsumedCapacity"] == {"TableName": sorted_table, "CapacityUnits": 1.0,
+                                            "Table": {"CapacityUnits": 1.0}}
+
+
+def test_count_with_segments_adds_up(ddb: Any, many: str) -> None:
+    counts = [ddb.scan(TableName=many, Select="COUNT", Segment=s, TotalSegments=5)["Count"]
+              for s in range(5)]
+    assert sum(counts) == 200
+
+
+def test_binary_keys_round_trip_through_last_evaluated_key(
+        ddb: Any, make_table: Callable[..., str]) -> None:
+    table = make_table(hash_type="B")
+    for value in (b"\x00", b"\xff", b"a", b"\x80\x00"):
+        ddb.put_item(TableName=table, Item={"pk": {"B": value}})
+    seen: list[bytes] = []
+    start: dict[str, Any] | None = None
+    while True:
+        extra = {"ExclusiveStartKey": start} if start else {}
+        page = ddb.scan(TableName=table, Limit=1, **extra)
+        seen += [i["pk"]["B"] for i in page["Items"]]
+        start = page.get("LastEvaluatedKey")
+        if start is None:
+            break
+    assert seen == sorted([b"\x00", b"\xff", b"a", b"\x80\x00"])
