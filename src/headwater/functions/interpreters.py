@@ -22,7 +22,7 @@ class Interpreter:
     def describe(self, runtime: str) -> str:
         if self.matches_runtime:
             return f"{runtime} runs on {self.path}"
-        return f"{runtime} not found on PATH; runs on the server's Python {self.path}"
+        return f"no working {runtime} on PATH; runs on the server's Python {self.path}"
 
 
 @functools.cache

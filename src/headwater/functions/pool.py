@@ -83,11 +83,10 @@ class EnvironmentPool:
         for env in list(self.environments):
             if env.key[0] == function_id and (version is None or env.key[1] == version):
                 env.retired = True
-        for key in [k for k in self.idle if k[0] == function_id]:
+        for key in [k for k in self.idle if k[0] == function_id
+                    and (version is None or k[1] == version)]:
             for env in self.idle.pop(key):
                 self._discard(env)
-            if version is not None and key[1] != version:
-                pass
 
     def _discard(self, env: Environment) -> None:
         self.environments.discard(env)

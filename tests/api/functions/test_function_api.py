@@ -162,3 +162,19 @@ def test_delete_is_204_then_404(lambda_: Any, make_function: Factory) -> None:
     with pytest.raises(ClientError) as excinfo:
         lambda_.delete_function(FunctionName=name)
     assert error(excinfo)[:2] == (404, "ResourceNotFoundException")
+
+
+def test_error_wire_shape(endpoint: str) -> None:
+    import orjson
+    import urllib3
+
+    http = urllib3.PoolManager()
+    response = http.request("GET", f"{endpoint}/2015-03-31/functions/no-such-fn")
+    assert response.status == 404
+    assert response.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+    assert orjson.loads(response.data) == {
+        "Type": "User", "Message": "Function not found: "
+        "arn:aws:lambda:us-east-1:000000000000:function:no-such-fn"}
+    response = http.request("GET", f"{endpoint}/2015-03-31/nothing-here")
+    assert response.status == 404
+    assert response.headers["x-amzn-ErrorType"] == "UnknownOperationException"
