@@ -143,7 +143,11 @@ def main() -> None:
           f"{', stream enabled' if args.stream else ''}", flush=True)
     rows: list[Row] = []
     for name in [p.strip() for p in args.peers.split(",") if p.strip()]:
-        peer = start(name, args.durability)
+        try:
+            peer = start(name, args.durability)
+        except (RuntimeError, OSError) as error:
+            print(f"{name}: could not start ({error}), skipped", file=sys.stderr)
+            continue
         if peer is None:
             continue
         try:
