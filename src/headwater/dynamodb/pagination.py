@@ -63,14 +63,6 @@ def check_select(request: dict[str, Any], operation: str) -> bool:
     if select == "ALL_PROJECTED_ATTRIBUTES" and "IndexName" not in request:
         raise ValidationException(
             "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
-    if has_attributes:
-        seen: set[str] = set()
-        for name in request["AttributesToGet"]:
-            if name in seen:
-                raise ValidationException(
-                    "One or more parameter values were invalid: Duplicate value in attribute "
-                    f"name: {name}")
-            seen.add(name)
     return select == "COUNT"
 
 
