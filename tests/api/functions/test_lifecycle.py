@@ -79,3 +79,23 @@ def _alive(pid: int) -> bool:
             return stat.read().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_queued_events_survive_a_restart(tmp_path: Any) -> None:
+    server = Private("--data-dir", str(tmp_path))
+    try:
+        lam = lambda_client(server.url)
+        name = Factory(lam)("def handler(e, c):\n    print('attempt', e['id'])\n")
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+        lam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"id": 3}')
+    finally:
+        server.stop()
+    server = Private("--data-dir", str(tmp_path))
+    try:
+        lam = lambda_client(server.url)
+        logs = client("logs", server.url)
+        assert attempts(logs, name) == 0
+        lam.delete_function_concurrency(FunctionName=name)
+        assert wait_until(lambda: attempts(logs, name) == 1)
+    finally:
+        server.stop()
