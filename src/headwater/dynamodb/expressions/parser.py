@@ -57,12 +57,22 @@ def _lark() -> Lark:
     return Lark(grammar, parser="lalr", start=["condition", "update", "projection"])
 
 
+MAX_OPERATORS = 300
+_OPERATOR = re.compile(r"\b(?:AND|OR|NOT|BETWEEN|IN)\b|<>|<=|>=|[=<>(]", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=4096)
 def parse(kind: str, text: str) -> Any:
     """Return the unbound tree for `text` parsed as `kind` (e.g. "FilterExpression")."""
     if text == "":
         raise invalid(kind, "The expression can not be empty;")
     start = _START_RULES[kind]
+    operators = len(_OPERATOR.findall(text))
+    if operators > MAX_OPERATORS:
+        # DynamoDB allows 300 operators or functions per expression (Service quotas,
+        # "Expression parameters"); the limit also bounds the evaluators' recursion.
+        raise invalid(kind, f"The expression contains too many operators; operator count: "
+                            f"{operators}, maximum allowed: {MAX_OPERATORS}")
     try:
         tree = _lark().parse(text, start=start)
     except UnexpectedInput as error:
