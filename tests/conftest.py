@@ -48,6 +48,8 @@ def start_server(*args: str, env: dict[str, str] | None = None) -> Server:
     line = process.stdout.readline().strip()
     if not line.startswith("http://"):
         process.kill()
+        process.wait()
+        process.stdout.close()
         raise RuntimeError(f"headwater did not start: {line!r}")
     return Server(process, line)
 
