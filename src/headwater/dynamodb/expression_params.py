@@ -13,10 +13,15 @@ from headwater.dynamodb import expressions
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.values import check_value
 
-EXPRESSION_MEMBERS = ("ConditionExpression", "UpdateExpression", "ProjectionExpression",
-                      "FilterExpression", "KeyConditionExpression")
-LEGACY_MEMBERS = ("Expected", "AttributeUpdates", "AttributesToGet", "QueryFilter", "ScanFilter",
-                  "KeyConditions", "ConditionalOperator")
+# In the order AWS lists them in "Can not use both expression and non-expression parameters"
+# (dynalite test/updateItem.js: {AttributeUpdates, Expected} / {UpdateExpression,
+# ConditionExpression}; test/query.js: {AttributesToGet, QueryFilter, ConditionalOperator,
+# KeyConditions} / {ProjectionExpression, FilterExpression, KeyConditionExpression}).
+EXPRESSION_MEMBERS = ("UpdateExpression", "ProjectionExpression", "FilterExpression",
+                      "KeyConditionExpression", "ConditionExpression")
+LEGACY_MEMBERS = ("AttributeUpdates", "AttributesToGet", "Expected", "QueryFilter", "ScanFilter",
+                  "ConditionalOperator", "KeyConditions")
+_LEGACY_CONDITIONS = frozenset(LEGACY_MEMBERS) - {"ConditionalOperator"}
 # Placeholder syntax: AWS rejects any other key before looking at the expressions.
 _NAME_KEY = re.compile(r"#[A-Za-z0-9_]+")
 _VALUE_KEY = re.compile(r":[A-Za-z0-9_]+")
@@ -31,8 +36,13 @@ class RequestExpressions:
     key_condition: Any = None
 
 
-def compile_request(request: dict[str, Any]) -> RequestExpressions:
-    """Compile every expression or legacy member the request carries."""
+def compile_request(request: dict[str, Any],
+                    value_expressions: tuple[str, ...] = ()) -> RequestExpressions:
+    """Compile every expression or legacy member the request carries.
+
+    `value_expressions` names the operation's expressions that can use values, for AWS's
+    "ExpressionAttributeValues can only be specified when using expressions: ... is null".
+    """
     used_expressions = [m for m in EXPRESSION_MEMBERS if m in request]
     used_legacy = [m for m in LEGACY_MEMBERS if m in request]
     if used_expressions and used_legacy:
@@ -43,7 +53,7 @@ def compile_request(request: dict[str, Any]) -> RequestExpressions:
         )
     names = request.get("ExpressionAttributeNames")
     values = request.get("ExpressionAttributeValues")
-    _check_maps(names, values, bool(used_expressions))
+    _check_maps(names, values, bool(used_expressions), value_expressions)
     _check_attributes_to_get(request.get("AttributesToGet"))
     if values:
         values = _checked_values(values)
@@ -69,13 +79,18 @@ def compile_request(request: dict[str, Any]) -> RequestExpressions:
     return result
 
 
-def _check_maps(names: Any, values: Any, has_expressions: bool) -> None:
+def _check_maps(names: Any, values: Any, has_expressions: bool,
+                value_expressions: tuple[str, ...]) -> None:
     if names is not None and not has_expressions:
         raise ValidationException(
             "ExpressionAttributeNames can only be specified when using expressions")
     if values is not None and not has_expressions:
+        suffix = ""
+        if value_expressions:
+            verb = "is" if len(value_expressions) == 1 else "are"
+            suffix = f": {' and '.join(value_expressions)} {verb} null"
         raise ValidationException(
-            "ExpressionAttributeValues can only be specified when using expressions")
+            f"ExpressionAttributeValues can only be specified when using expressions{suffix}")
     # AWS's order: names empty, name keys, values empty, value keys (dynalite test/updateItem.js).
     if names is not None and not names:
         raise ValidationException("ExpressionAttributeNames must not be empty")
@@ -116,7 +131,7 @@ def _checked_values(values: dict[str, Any]) -> dict[str, Any]:
 def _compile_legacy(request: dict[str, Any], result: RequestExpressions) -> None:
     from headwater.dynamodb.expressions import legacy
 
-    request = {name: _normalised_legacy(value) if name in LEGACY_MEMBERS[:6] else value
+    request = {name: _normalised_legacy(value) if name in _LEGACY_CONDITIONS else value
                for name, value in request.items()}
     operator = request.get("ConditionalOperator")
     if "Expected" in request:

@@ -52,7 +52,8 @@ def test_value_used_in_condition_and_update(ddb: Any, table: str) -> None:
     pytest.param(dict(UpdateExpression="SET a = b", ExpressionAttributeNames={}),
                  "ExpressionAttributeNames must not be empty", id="empty-names"),
     pytest.param(dict(ExpressionAttributeValues={":v": {"N": "1"}}),
-                 "ExpressionAttributeValues can only be specified when using expressions",
+                 "ExpressionAttributeValues can only be specified when using expressions: "
+                 "UpdateExpression and ConditionExpression are null",
                  id="values-without-expression"),
     pytest.param(dict(ExpressionAttributeNames={"#a": "a"}),
                  "ExpressionAttributeNames can only be specified when using expressions",
@@ -121,3 +122,27 @@ def test_names_checked_before_values(ddb: Any, table: str, invalid: Any) -> None
     invalid(ddb.update_item, 'ExpressionAttributeNames contains invalid key: Syntax error; '
             'key: "a"', TableName=table, Key=KEY, UpdateExpression="SET a = :b",
             ExpressionAttributeNames={"a": "a"}, ExpressionAttributeValues={"b": {"S": "a"}})
+
+
+@pytest.mark.parametrize(("operation", "kwargs", "suffix"), [
+    ("put_item", {"Item": KEY, "Expected": {"a": {"Exists": False}}},
+     ": ConditionExpression is null"),
+    ("delete_item", {"Key": KEY}, ": ConditionExpression is null"),
+    ("update_item", {"Key": KEY, "AttributeUpdates": {"a": {"Value": {"S": "x"}}}},
+     ": UpdateExpression and ConditionExpression are null"),
+])
+def test_values_without_expressions_name_the_missing_ones(ddb: Any, table: str, invalid: Any,
+                                                          operation: str, kwargs: dict[str, Any],
+                                                          suffix: str) -> None:
+    invalid(getattr(ddb, operation), "ExpressionAttributeValues can only be specified when using "
+            "expressions" + suffix, TableName=table,
+            ExpressionAttributeValues={":v": {"S": "x"}}, **kwargs)
+
+
+def test_mixed_parameters_are_listed_in_aws_order(ddb: Any, table: str, invalid: Any) -> None:
+    invalid(ddb.update_item, "Can not use both expression and non-expression parameters in the "
+            "same request: Non-expression parameters: {AttributeUpdates, Expected} Expression "
+            "parameters: {UpdateExpression, ConditionExpression}", TableName=table, Key=KEY,
+            AttributeUpdates={"a": {"Value": {"S": "x"}}}, Expected={"a": {"Exists": False}},
+            UpdateExpression="SET a = :v", ConditionExpression="attribute_exists(a)",
+            ExpressionAttributeValues={":v": {"S": "x"}})

@@ -16,7 +16,7 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteItem; deleting a missing item succeeds and writes no stream record."""
     runtime = ctx.runtime
     return_values = check_return_values(request, ("NONE", "ALL_OLD"))
-    expressions = compile_request(request)
+    expressions = compile_request(request, ("ConditionExpression",))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     _, key = items.key_from_request(table, request["Key"])
     with runtime.storage.transaction() as conn:

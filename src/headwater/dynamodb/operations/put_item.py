@@ -20,7 +20,7 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     return_values = check_return_values(request, ("NONE", "ALL_OLD"))
     item = check_item(request["Item"])
     size = items.check_size(item)
-    expressions = compile_request(request)
+    expressions = compile_request(request, ("ConditionExpression",))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key = items.key_from_item(table, item)
     with runtime.storage.transaction() as conn:

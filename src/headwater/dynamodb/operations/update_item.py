@@ -24,7 +24,8 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """UpdateItem: apply an update expression (or AttributeUpdates) to a new or existing item."""
     runtime = ctx.runtime
     return_values = check_return_values(request, RETURN_VALUES)
-    expressions = compile_request(request)  # request checks come before the table lookup
+    # Request checks come before the table lookup.
+    expressions = compile_request(request, ("UpdateExpression", "ConditionExpression"))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key_attributes, key = items.key_from_request(table, request["Key"])
     with runtime.storage.transaction() as conn:
