@@ -234,3 +234,21 @@ while True:
     assert result == {"echo": {"a": 1}, "handler": "my.handler"}
     result, _ = call(lambda_, name, {"a": 2})
     assert result["echo"] == {"a": 2}
+
+
+@pytest.mark.parametrize("minor", [9, 10, 12, 13])
+def test_each_python_runtime(lambda_: Any, make_function: Factory, minor: int) -> None:
+    runtime = f"python3.{minor}"
+    name = make_function("import sys\ndef handler(e, c):\n    if e.get('fail'):\n"
+                         "        raise TypeError('bad')\n"
+                         "    return [list(sys.version_info[:2]), c.function_name]\n",
+                         runtime=runtime)
+    where = lambda_.get_function(FunctionName=name)["Configuration"]["RuntimeVersionConfig"][
+        "RuntimeVersionArn"]
+    result, _ = call(lambda_, name)
+    expected = [3, minor] if f"{runtime} runs on" in where else list(sys.version_info[:2])
+    assert result == [expected, name]
+    failed, response = call(lambda_, name, {"fail": True})
+    assert response["FunctionError"] == "Unhandled"
+    assert (failed["errorType"], failed["errorMessage"]) == ("TypeError", "bad")
+    assert ("requestId" in failed) == (minor >= 12)

@@ -30,7 +30,7 @@ async def scenario() -> dict[str, Any]:
     ctx = RequestContext("000000000000", "us-east-1", "rid", runtime)
     out: dict[str, Any] = {}
     try:
-        OPERATIONS["CreateFunction"](ctx, {
+        await OPERATIONS["CreateFunction"](ctx, {
             "FunctionName": "inproc", "Runtime": "python3.11", "Handler": "app.handler",
             "Role": "arn:aws:iam::000000000000:role/r", "Code": {"ZipFile": zip_of(SOURCE)}})
         functions = runtime.functions

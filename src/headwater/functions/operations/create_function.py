@@ -3,6 +3,7 @@ before the response, so the function is Active as soon as the Pending answer is 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from headwater.core.context import RequestContext
@@ -23,7 +24,7 @@ from headwater.functions.operations.versions import publish
 from headwater.functions.store import public
 
 
-def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     functions = ctx.runtime.functions
     if request.get("PackageType", "Zip") != "Zip":
         raise InvalidParameterValueException("Headwater supports Zip packages only.")
@@ -37,9 +38,13 @@ def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
     code = request["Code"]
     if not code.get("ZipFile"):
         raise InvalidParameterValueException("Headwater supports Code.ZipFile only.")
-    package = check_zip(code["ZipFile"])
+    # Hashing, unpacking and finding the interpreter stay off the event loop.
+    package = await asyncio.to_thread(check_zip, code["ZipFile"])
+    await asyncio.to_thread(unpack, functions.code_root, package.key, package.zip_bytes)
+    await asyncio.to_thread(python_for, request["Runtime"])
+    if functions.store.get(ref.account, ref.region, ref.name) is not None:
+        raise ResourceConflictException(f"Function already exist: {ref.name}")
     functions.store.put_code(package.key, package.zip_bytes)
-    unpack(functions.code_root, package.key, package.zip_bytes)
     config: dict[str, Any] = {
         "FunctionName": ref.name,
         "FunctionArn": function_arn(ref.region, ref.account, ref.name),

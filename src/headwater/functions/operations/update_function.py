@@ -4,6 +4,7 @@ old $LATEST are retired."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from headwater.core.context import RequestContext
@@ -16,23 +17,25 @@ from headwater.functions.config import (
     timestamp,
 )
 from headwater.functions.errors import InvalidParameterValueException
+from headwater.functions.interpreters import python_for
 from headwater.functions.names import LATEST, parse
 from headwater.functions.operations.create_function import check_timeout, describe_runtime
 from headwater.functions.operations.versions import check_revision, publish
 from headwater.functions.store import public
 
 
-def update_function_code(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+async def update_function_code(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     functions = ctx.runtime.functions
     record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
     check_revision(request.get("RevisionId"), record.config["RevisionId"])
     if not request.get("ZipFile"):
         raise InvalidParameterValueException("Headwater supports ZipFile only.")
-    package = check_zip(request["ZipFile"])
+    package = await asyncio.to_thread(check_zip, request["ZipFile"])
     if request.get("DryRun"):
         return public({**record.config, "CodeSha256": package.sha256, "CodeSize": package.size})
+    await asyncio.to_thread(unpack, functions.code_root, package.key, package.zip_bytes)
     functions.store.put_code(package.key, package.zip_bytes)
-    unpack(functions.code_root, package.key, package.zip_bytes)
+    record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
     config = dict(record.config)
     config.update(CodeSha256=package.sha256, CodeSize=package.size, _CodeKey=package.key)
     if "Architectures" in request:
@@ -40,7 +43,8 @@ def update_function_code(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     return _save(ctx, record, config, bool(request.get("Publish")))
 
 
-def update_function_configuration(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+async def update_function_configuration(ctx: RequestContext,
+                                        request: dict[str, Any]) -> dict[str, Any]:
     functions = ctx.runtime.functions
     record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
     check_revision(request.get("RevisionId"), record.config["RevisionId"])
@@ -48,6 +52,9 @@ def update_function_configuration(ctx: RequestContext, request: dict[str, Any]) 
         check_runtime(request["Runtime"])
     check_environment(request.get("Environment"))
     check_timeout(request)
+    if "Runtime" in request:
+        await asyncio.to_thread(python_for, request["Runtime"])
+        record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
     config = dict(record.config)
     apply_settings(config, request)
     describe_runtime(config, record.region)
