@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import orjson
 
-from headwater.queues.errors import (
-    InvalidAttributeName,
-    InvalidAttributeValue,
-    UnsupportedOperation,
-)
+from headwater.queues.errors import InvalidAttributeName, InvalidAttributeValue
 
 DEFAULTS = {
     "DelaySeconds": "0",
@@ -27,6 +23,15 @@ RANGES = {
     "VisibilityTimeout": (0, 43200),
     "KmsDataKeyReusePeriodSeconds": (60, 86400),
 }
+FIFO_DEFAULTS = {
+    "FifoQueue": "true",
+    "ContentBasedDeduplication": "false",
+    "DeduplicationScope": "queue",
+    "FifoThroughputLimit": "perQueue",
+}
+FIFO_ONLY = frozenset(FIFO_DEFAULTS)
+ENUMS = {"DeduplicationScope": ("messageGroup", "queue"),
+         "FifoThroughputLimit": ("perQueue", "perMessageGroupId")}
 BOOLEANS = frozenset({"SqsManagedSseEnabled", "FifoQueue", "ContentBasedDeduplication"})
 FREE_FORM = frozenset({"Policy", "RedrivePolicy", "RedriveAllowPolicy", "KmsMasterKeyId",
                        "DeduplicationScope", "FifoThroughputLimit"})
@@ -42,11 +47,21 @@ COMPUTED = (
 KNOWN = SETTABLE | frozenset(COMPUTED)
 
 
-def check(attributes: dict[str, str], creating: bool) -> dict[str, str]:
-    """Validate attributes a caller sets; returns them normalised."""
+def is_fifo(attributes: dict[str, str]) -> bool:
+    return attributes.get("FifoQueue", "false").lower() == "true"
+
+
+def check(attributes: dict[str, str], creating: bool, fifo: bool) -> dict[str, str]:
+    """Validate attributes a caller sets on a standard or FIFO queue; returns them
+    normalised. FifoQueue is set at creation only; the FIFO settings exist on FIFO queues."""
     for name, value in attributes.items():
-        if name not in SETTABLE:
+        if name not in SETTABLE or (name in FIFO_ONLY and not fifo and
+                                    not (creating and name == "FifoQueue")):
             raise InvalidAttributeName(f"Unknown Attribute {name}.")
+        if name == "FifoQueue" and not creating:
+            raise InvalidAttributeValue(f"Invalid value for the parameter {name}.")
+        if name in ENUMS and value not in ENUMS[name]:
+            raise InvalidAttributeValue(f"Invalid value for the parameter {name}.")
         if name in RANGES:
             lo, hi = RANGES[name]
             if not value.lstrip("-").isdigit() or not lo <= int(value) <= hi:
@@ -55,10 +70,6 @@ def check(attributes: dict[str, str], creating: bool) -> dict[str, str]:
             raise InvalidAttributeValue(f"Invalid value for the parameter {name}.")
         elif name in ("Policy", "RedrivePolicy", "RedriveAllowPolicy") and value:
             _check_json(name, value)
-    if attributes.get("FifoQueue", "false").lower() == "true" or (
-        not creating and "FifoQueue" in attributes
-    ):
-        raise UnsupportedOperation("Headwater does not support FIFO queues.")
     return {name: value.lower() if name in BOOLEANS else value
             for name, value in attributes.items()}
 

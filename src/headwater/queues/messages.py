@@ -23,7 +23,8 @@ INVALID_CHARACTERS = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U0001000
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,256}")
 MAX_ATTRIBUTES = 10
 SYSTEM_ATTRIBUTES = ("SenderId", "SentTimestamp", "ApproximateReceiveCount",
-                     "ApproximateFirstReceiveTimestamp", "AWSTraceHeader")
+                     "ApproximateFirstReceiveTimestamp", "AWSTraceHeader", "MessageGroupId",
+                     "MessageDeduplicationId", "SequenceNumber")
 
 
 def check_body(body: str, max_size: int, attributes: dict[str, Any] | None) -> None:
@@ -159,6 +160,9 @@ def received(message: StoredMessage, receipt: str, system: tuple[str, ...],
         values = {
             "SenderId": stored.get("SenderId", ""),
             "AWSTraceHeader": stored.get("AWSTraceHeader"),
+            "MessageGroupId": stored.get("MessageGroupId"),
+            "MessageDeduplicationId": stored.get("MessageDeduplicationId"),
+            "SequenceNumber": stored.get("SequenceNumber"),
             "SentTimestamp": str(int(message.sent * 1000)),
             "ApproximateReceiveCount": str(receive_count),
             "ApproximateFirstReceiveTimestamp": str(int(first_receive * 1000)),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -17,10 +19,18 @@ from headwater.core.clock import Clock
 from headwater.core.ids import new_uuid
 from headwater.core.storage import Storage
 from headwater.queues import messages, store
-from headwater.queues.errors import no_such_queue
+from headwater.queues.errors import MissingParameter, no_such_queue
 from headwater.queues.names import parse_arn, parse_url
 from headwater.queues.store import Queue
 from headwater.wire.errors import AwsError
+
+DEDUPLICATION_WINDOW = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    message_id: str
+    sequence: str | None  # FIFO queues only
 
 
 class Queues:
@@ -28,6 +38,7 @@ class Queues:
         self.storage = storage
         self.clock = clock
         self._waiters: dict[int, set[asyncio.Event]] = {}
+        self._last_sequence = 0
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -54,26 +65,48 @@ class Queues:
         """Send `body` to the queue `queue_arn`; returns the message id. Joins the caller's
         `storage.transaction()` when there is one. Raises QueueDoesNotExist."""
         queue = self.from_arn(queue_arn)
+        if queue.fifo:
+            raise MissingParameter("The request must contain the parameter MessageGroupId.")
         messages.check_body(body, queue.number("MaximumMessageSize"), None)
         with self.storage.transaction() as conn:
-            return self.enqueue(conn, queue, body, None, None, account)
+            return self.enqueue(conn, queue, body, None, None, account).message_id
 
     # -- the write paths ---------------------------------------------------------------------
 
     def enqueue(self, conn: Any, queue: Queue, body: str, attributes: dict[str, Any] | None,
-                delay: int | None, sender: str, trace: str | None = None) -> str:
-        """Insert one checked message inside the current transaction; wake pollers on commit."""
+                delay: int | None, sender: str, *, trace: str | None = None,
+                group: str | None = None, dedup: str | None = None) -> Sent:
+        """Insert one checked message inside the current transaction; wake pollers on commit.
+        On a FIFO queue a duplicate within 5 minutes is accepted and not stored again."""
         now = self.clock.now()
         if delay is None:
             delay = queue.number("DelaySeconds")
         message_id = new_uuid()
-        system = {"SenderId": sender}
+        system: dict[str, Any] = {"SenderId": sender}
         if trace is not None:
             system["AWSTraceHeader"] = trace
+        if group is not None:
+            system["MessageGroupId"] = group
+        sequence = None
+        if queue.fifo:
+            dedup = dedup or hashlib.sha256(body.encode()).hexdigest()
+            scope = group if queue.attributes.get("DeduplicationScope") == "messageGroup" else ""
+            earlier = store.deduplicated(conn, queue.id, scope or "", dedup, now)
+            if earlier is not None:
+                return Sent(*earlier)
+            sequence = self._next_sequence(now)
+            store.remember(conn, queue.id, scope or "", dedup, message_id, sequence,
+                           now + DEDUPLICATION_WINDOW)
+            system.update(MessageDeduplicationId=dedup, SequenceNumber=sequence)
         store.insert_message(conn, queue.id, message_id, body, attributes, system, now,
-                             now + delay)
+                             now + delay, group)
         self.storage.after_commit(lambda: self.notify(queue.id))
-        return message_id
+        return Sent(message_id, sequence)
+
+    def _next_sequence(self, now: float) -> str:
+        """A large, increasing, non-consecutive number, as FIFO SequenceNumbers are."""
+        self._last_sequence = max(self._last_sequence + 1, int(now * 1_000_000) * 1000)
+        return str(self._last_sequence)
 
     def receive(self, queue: Queue, count: int, visibility: int, system: tuple[str, ...],
                 attribute_names: list[str]) -> list[dict[str, Any]]:
@@ -83,7 +116,10 @@ class Queues:
         with self.storage.transaction() as conn:
             store.expire(conn, queue.id, now - queue.number("MessageRetentionPeriod"))
             dead_letter = self._dead_letter(queue)
-            for message in store.visible(conn, queue.id, now, count * 2 if dead_letter else count):
+            limit = count * 2 if dead_letter else count
+            candidates = (store.fifo_visible(conn, queue.id, now, limit) if queue.fifo
+                          else store.visible(conn, queue.id, now, limit))
+            for message in candidates:
                 if len(out) == count:
                     break
                 if dead_letter and message.receive_count >= dead_letter[1]:

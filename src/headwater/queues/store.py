@@ -27,6 +27,10 @@ class Queue:
     def number(self, name: str) -> int:
         return int(self.attributes[name])
 
+    @property
+    def fifo(self) -> bool:
+        return self.attributes.get("FifoQueue") == "true"
+
 
 @dataclass(frozen=True, slots=True)
 class StoredMessage:
@@ -112,12 +116,12 @@ def purge(conn: sqlite3.Connection, queue_id: int, now: float) -> None:
 
 def insert_message(conn: sqlite3.Connection, queue_id: int, message_id: str, body: str,
                    attributes: dict[str, Any] | None, system: dict[str, Any] | None,
-                   sent: float, visible_at: float) -> int:
+                   sent: float, visible_at: float, group: str | None = None) -> int:
     cursor = conn.execute(
         "INSERT INTO sqs_messages (queue_id, message_id, body, attributes, system, sent, "
-        "visible_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "visible_at, group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (queue_id, message_id, body, orjson.dumps(attributes) if attributes else None,
-         orjson.dumps(system) if system else None, sent, visible_at),
+         orjson.dumps(system) if system else None, sent, visible_at, group),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -198,3 +202,52 @@ def get_tags(conn: sqlite3.Connection, queue_id: int) -> dict[str, str]:
 
 def set_tags(conn: sqlite3.Connection, queue_id: int, tags: dict[str, str]) -> None:
     conn.execute("UPDATE sqs_queues SET tags = ? WHERE id = ?", (orjson.dumps(tags), queue_id))
+
+
+# How far into a FIFO queue a receive looks for groups that are not blocked.
+FIFO_SCAN = 10000
+
+
+def fifo_visible(conn: sqlite3.Connection, queue_id: int, now: float, limit: int
+                 ) -> list[StoredMessage]:
+    """Visible FIFO messages in send order, skipping every group that has a message in flight
+    or delayed ahead of them, so a group is consumed strictly in order."""
+    blocked: set[str] = set()
+    chosen: list[int] = []
+    rows = conn.execute(
+        "SELECT id, group_id, visible_at FROM sqs_messages WHERE queue_id = ? ORDER BY id "
+        "LIMIT ?", (queue_id, FIFO_SCAN),
+    )
+    for row_id, group, visible_at in rows:
+        if group in blocked:
+            continue
+        if visible_at > now:
+            blocked.add(group)
+            continue
+        chosen.append(row_id)
+        if len(chosen) == limit:
+            break
+    messages = [get_message(conn, queue_id, row_id) for row_id in chosen]
+    return [message for message in messages if message is not None]
+
+
+def deduplicated(conn: sqlite3.Connection, queue_id: int, scope: str, dedup_id: str,
+                 now: float) -> tuple[str, str] | None:
+    """(message id, sequence number) of a message sent with this deduplication id within the
+    window, or None."""
+    conn.execute("DELETE FROM sqs_deduplication WHERE queue_id = ? AND expires <= ?",
+                 (queue_id, now))
+    row = conn.execute(
+        "SELECT message_id, sequence FROM sqs_deduplication WHERE queue_id = ? AND scope = ? "
+        "AND dedup_id = ?", (queue_id, scope, dedup_id),
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def remember(conn: sqlite3.Connection, queue_id: int, scope: str, dedup_id: str,
+             message_id: str, sequence: str, expires: float) -> None:
+    conn.execute(
+        "INSERT INTO sqs_deduplication (queue_id, scope, dedup_id, message_id, sequence, "
+        "expires) VALUES (?, ?, ?, ?, ?, ?)",
+        (queue_id, scope, dedup_id, message_id, sequence, expires),
+    )

@@ -80,3 +80,13 @@ def test_operation_tables_match_the_models() -> None:
     for name, operations in (("sqs", SQS), ("sns", SNS)):
         assert set(operations) <= set(service_model(name).operation_names)
         assert list(operations) == sorted(operations)
+
+
+def test_send_message_to_a_fifo_queue_is_refused(runtime: Runtime) -> None:
+    from headwater.queues.errors import MissingParameter
+
+    ctx = RequestContext(ACCOUNT, REGION, "r", runtime, "localhost:4566")
+    create_queue(ctx, {"QueueName": "ordered.fifo", "Attributes": {"FifoQueue": "true"}})
+    with pytest.raises(MissingParameter):
+        runtime.queues.send_message(ACCOUNT, REGION, QUEUE_ARN.replace("failures",
+                                                                       "ordered.fifo"), "x")

@@ -66,13 +66,6 @@ def test_unknown_attribute_name(sqs: Any, make_queue: Callable[..., str]) -> Non
     assert error["Code"] == "InvalidAttributeName"
 
 
-def test_fifo_queues_are_rejected_clearly(sqs: Any, unique: Callable[[str], str]) -> None:
-    error = error_of(lambda: sqs.create_queue(QueueName=unique("q") + ".fifo",
-                                              Attributes={"FifoQueue": "true"}))
-    assert error["QueryErrorCode"] == "UnsupportedOperation"
-    assert "FIFO" in error["Message"]
-
-
 def test_missing_queue_is_queue_does_not_exist(sqs: Any, hw: Private) -> None:
     url = f"{hw.url}/000000000000/no-such-queue"
     for call in (

@@ -165,3 +165,16 @@ def test_topic_tags(sns: Any, unique: Callable[[str], str]) -> None:
     with pytest.raises(sns.exceptions.ResourceNotFoundException):
         sns.tag_resource(ResourceArn=arn + "-missing", Tags=[{"Key": "a", "Value": "b"}])
     sns.delete_topic(TopicArn=arn)
+
+
+def test_fifo_queues_cannot_subscribe_to_standard_topics(sns: Any, sns_sqs: Any,
+                                                         make_topic: Callable[[], str],
+                                                         unique: Callable[[str], str]) -> None:
+    topic = make_topic()
+    name = unique("q") + ".fifo"
+    url = sns_sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"})["QueueUrl"]
+    error = error_of(lambda: sns.subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:us-east-1:000000000000:{name}"))
+    assert error["Message"] == ("Invalid parameter: Invalid parameter: Endpoint Reason: FIFO "
+                                "SQS Queues can not be subscribed to standard SNS topics")
+    sns_sqs.delete_queue(QueueUrl=url)

@@ -6,25 +6,32 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.queues import attributes, store
-from headwater.queues.errors import QueueNameExists, UnsupportedOperation
+from headwater.queues.errors import InvalidParameterValue, QueueNameExists
 from headwater.queues.names import check_name, queue_url
 from headwater.queues.operations.tags import check_tags
 
 
 def create_queue(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """CreateQueue. Deviations: FIFO queues are rejected with UnsupportedOperation; tags are
-    applied only when the queue is new."""
+    """CreateQueue, standard or FIFO. Deviation: tags apply only when the queue is new."""
     name = request["QueueName"]
+    given = request.get("Attributes") or {}
+    fifo = attributes.is_fifo(given)
     check_name(name)
-    wanted = attributes.check(request.get("Attributes") or {}, creating=True)
+    if fifo != name.endswith(".fifo"):
+        raise InvalidParameterValue(
+            "The name of a FIFO queue can only include alphanumeric characters, hyphens, or "
+            "underscores, must end with .fifo suffix and be 1 to 80 in length."
+        )
+    wanted = attributes.check(given, creating=True, fifo=fifo)
+    if not fifo:
+        wanted.pop("FifoQueue", None)
     tags = check_tags(name, request.get("tags") or {})
-    if name.endswith(".fifo"):
-        raise UnsupportedOperation("Headwater does not support FIFO queues.")
+    defaults = {**attributes.DEFAULTS, **(attributes.FIFO_DEFAULTS if fifo else {})}
     runtime = ctx.runtime
     with runtime.storage.transaction() as conn:
         existing = store.get_queue(conn, ctx.account, ctx.region, name)
         if existing is not None:
-            current = {**attributes.DEFAULTS, **existing.attributes}
+            current = {**defaults, **existing.attributes}
             for key, value in wanted.items():
                 if current.get(key) != value:
                     raise QueueNameExists(
@@ -32,9 +39,8 @@ def create_queue(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
                         f"attribute {key}"
                     )
         else:
-            merged = {**attributes.DEFAULTS, **wanted}
-            queue = store.insert_queue(conn, ctx.account, ctx.region, name, merged,
-                                       runtime.clock.now())
+            queue = store.insert_queue(conn, ctx.account, ctx.region, name,
+                                       {**defaults, **wanted}, runtime.clock.now())
             if tags:
                 store.set_tags(conn, queue.id, tags)
     return {"QueueUrl": queue_url(ctx.host, ctx.account, name)}

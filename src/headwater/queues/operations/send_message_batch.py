@@ -8,7 +8,7 @@ from headwater.core.context import RequestContext
 from headwater.queues.errors import BatchRequestTooLong, SqsError
 from headwater.queues.messages import message_size
 from headwater.queues.operations.batches import check_entries, failure
-from headwater.queues.operations.send_message import check_entry, check_system_attributes, result
+from headwater.queues.operations.send_message import check_entry, result
 
 
 def send_message_batch(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -29,14 +29,13 @@ def send_message_batch(ctx: RequestContext, request: dict[str, Any]) -> dict[str
     with ctx.runtime.storage.transaction() as conn:
         for entry in entries:
             try:
-                body, attributes, delay = check_entry(queue, entry)
-                trace = check_system_attributes(entry.get("MessageSystemAttributes"))
+                checked = check_entry(queue, entry)
             except SqsError as error:
                 failed.append(failure(entry["Id"], error))
                 continue
-            message_id = queues.enqueue(conn, queue, body, attributes, delay, ctx.account,
-                                        trace)
-            successful.append({"Id": entry["Id"],
-                               **result(message_id, body, attributes, trace)})
+            sent = queues.enqueue(conn, queue, checked.body, checked.attributes, checked.delay,
+                                  ctx.account, trace=checked.trace, group=checked.group,
+                                  dedup=checked.dedup)
+            successful.append({"Id": entry["Id"], **result(sent, checked)})
     return {"Successful": successful, "Failed": failed}
 

@@ -12,7 +12,8 @@ def set_queue_attributes(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     """SetQueueAttributes; an empty value removes Policy, RedrivePolicy and the like."""
     runtime = ctx.runtime
     queue = runtime.queues.from_url(ctx.region, request["QueueUrl"])
-    changes = attributes.check(request.get("Attributes") or {}, creating=False)
+    changes = attributes.check(request.get("Attributes") or {}, creating=False,
+                               fifo=queue.fifo)
     merged = dict(queue.attributes)
     for name, value in changes.items():
         if value == "" and name in attributes.FREE_FORM:

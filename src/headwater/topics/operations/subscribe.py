@@ -44,6 +44,9 @@ def subscribe(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     endpoint = request.get("Endpoint") or ""
     if parse_arn(endpoint) is None:
         raise invalid("SQS endpoint ARN")
+    if endpoint.endswith(".fifo"):
+        raise invalid("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be "
+                      "subscribed to standard SNS topics")
     attributes = check_subscription_attributes(dict(request.get("Attributes") or {}))
     with ctx.runtime.storage.transaction() as conn:
         for existing in store.subscriptions(conn, topic.id):
