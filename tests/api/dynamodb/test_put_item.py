@@ -112,3 +112,22 @@ def test_missing_item_member(raw: Any, table: str) -> None:
     assert status == 400
     assert body["message"] == ("1 validation error detected: Value null at 'item' failed to "
                                "satisfy constraint: Member must not be null")
+
+
+@pytest.mark.parametrize(("number", "size"), [
+    ("1" * 38 + "0" * 88, 20),
+    ("1" + "0" * 125, 2),
+    ("11" + "0" * 124, 2),
+    ("11111" + "0" * 121, 4),
+    ("111111" + "0" * 120, 4),
+    ("1111111" + "0" * 119, 5),
+    ("-0.00000000000000000000000000000000000000000000000000000000000000000000001", 2),
+])
+def test_item_limit_counts_number_sizes(ddb: Any, table: str, invalid: Any, number: str,
+                                        size: int) -> None:
+    # pk(2) + "k"(1) + b(1) + c(1) + number bytes + padding == the limit exactly
+    padding = MAX_ITEM - 5 - size
+    ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "b": {"S": "x" * padding},
+                                        "c": {"N": number}})
+    invalid(ddb.put_item, "Item size has exceeded the maximum allowed size", TableName=table,
+            Item={"pk": {"S": "k"}, "b": {"S": "x" * (padding + 1)}, "c": {"N": number}})
