@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from headwater.core.clock import Clock
 from headwater.core.ids import new_uuid
 from headwater.core.storage import Storage
 from headwater.queues import messages as queue_messages
 from headwater.queues.registry import Queues
-from headwater.topics import envelope, store
+from headwater.topics import envelope, filter_policy, store
 from headwater.topics.errors import no_such_topic
 from headwater.topics.names import parse_topic_arn
 from headwater.topics.store import Subscription, Topic
@@ -50,12 +52,23 @@ class Topics:
             for subscription in store.subscriptions(conn, topic.id):
                 text = message if isinstance(message, str) else \
                     message.get(subscription.protocol, message["default"])
+                if not self._wanted(subscription, text, attributes):
+                    continue
                 try:
                     self._to_queue(conn, topic, subscription, message_id, text, subject,
                                    attributes, now)
                 except AwsError:
                     continue
         return message_id
+
+    @staticmethod
+    def _wanted(subscription: Subscription, message: str,
+                attributes: dict[str, Any] | None) -> bool:
+        policy = subscription.attributes.get("FilterPolicy")
+        if not policy:
+            return True
+        scope = subscription.attributes.get("FilterPolicyScope", "MessageAttributes")
+        return filter_policy.matches(orjson.loads(policy), scope, message, attributes)
 
     def _to_queue(self, conn: Any, topic: Topic, subscription: Subscription, message_id: str,
                   message: str, subject: str | None, attributes: dict[str, Any] | None,

@@ -8,7 +8,7 @@ from typing import Any
 from headwater.core.context import RequestContext
 from headwater.core.ids import new_uuid
 from headwater.queues.names import parse_arn
-from headwater.topics import store
+from headwater.topics import filter_policy, store
 from headwater.topics.errors import NotFound, invalid
 from headwater.topics.names import check_subscription_arn
 
@@ -16,13 +16,17 @@ SUPPORTED = ("sqs",)
 KNOWN = ("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda",
          "firehose")
 ATTRIBUTES = frozenset({"RawMessageDelivery", "DeliveryPolicy", "RedrivePolicy",
-                        "SubscriptionRoleArn"})
+                        "SubscriptionRoleArn", "FilterPolicy", "FilterPolicyScope"})
+SCOPES = ("MessageAttributes", "MessageBody")
 
 
 def check_subscription_attributes(attributes: dict[str, str]) -> dict[str, str]:
     for name, value in attributes.items():
-        if name in ("FilterPolicy", "FilterPolicyScope"):
-            raise invalid(f"Attributes Reason: Headwater does not support {name}")
+        if name == "FilterPolicy" and value:
+            filter_policy.parse(value)
+        if name == "FilterPolicyScope" and value not in SCOPES:
+            raise invalid("Attributes Reason: FilterPolicyScope: Invalid value "
+                          f"[{value}]. Please use either MessageBody or MessageAttributes")
         if name not in ATTRIBUTES:
             raise invalid("Attributes Reason: Unknown attribute")
         if name == "RawMessageDelivery" and value.lower() not in ("true", "false"):

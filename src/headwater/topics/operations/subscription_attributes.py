@@ -25,7 +25,10 @@ def get_subscription_attributes(ctx: RequestContext, request: dict[str, Any]
     """GetSubscriptionAttributes."""
     subscription = _load(ctx, request["SubscriptionArn"])
     owner = parse_topic_arn(subscription.topic_arn)[1]
+    scope = {"FilterPolicyScope": "MessageAttributes"} \
+        if subscription.attributes.get("FilterPolicy") else {}
     return {"Attributes": {
+        **scope,
         "Owner": owner,
         "RawMessageDelivery": "false",
         "TopicArn": subscription.topic_arn,
