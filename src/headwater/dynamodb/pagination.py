@@ -23,9 +23,11 @@ from headwater.dynamodb.capacity import consumed
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import RequestExpressions
 from headwater.dynamodb.expressions import ast
-from headwater.dynamodb.keys import decode_key_value
+from headwater.dynamodb.key_space import KeySpace
+from headwater.dynamodb.keys import decode_key_value, encode_key_value
 from headwater.dynamodb.query_store import Row
 from headwater.dynamodb.table import Table
+from headwater.dynamodb.values import check_value, value_type
 
 PAGE_BYTES = 1024 * 1024
 BAD_START_KEY = "The provided starting key is invalid: "
@@ -66,23 +68,36 @@ def check_select(request: dict[str, Any], operation: str) -> bool:
     return select == "COUNT"
 
 
-def check_no_index(table: Table, request: dict[str, Any]) -> None:
-    # TODO(issue 7): secondary indexes; until then a table has none.
-    if "IndexName" in request:
-        raise ValidationException(
-            f"The table does not have the specified index: {request['IndexName']}")
-
-
-def start_key(table: Table, request: dict[str, Any]) -> tuple[bytes, bytes] | None:
-    """The encoded ExclusiveStartKey, or AWS's error when it is not a key of this table."""
+def start_key(space: KeySpace, request: dict[str, Any]) -> tuple[bytes, ...] | None:
+    """The encoded ExclusiveStartKey position, or AWS's error when it is not a key of the table
+    (and, for an index, of the index)."""
     key = request.get("ExclusiveStartKey")
     if key is None:
         return None
     try:
-        _, encoded = items.key_from_request(table, key)
+        if space.index is None:
+            _, encoded = items.key_from_request(space.table, key)
+            return encoded
+        return _index_position(space, key)
     except ValidationException as error:
         raise ValidationException(BAD_START_KEY + error.message) from None
-    return encoded
+
+
+def _index_position(space: KeySpace, key: dict[str, Any]) -> tuple[bytes, ...]:
+    names = space.position_names
+    if set(key) != {name for name, _ in names}:
+        raise ValidationException(items.KEY_MISMATCH)
+    position = []
+    for name, expected in names:
+        value = check_value(key[name])
+        if value_type(value) != expected:
+            raise ValidationException(items.KEY_MISMATCH)
+        position.append(encode_key_value(value))
+    if space.range_name is None:
+        position.insert(1, b"")
+    if space.table.range_name is None:
+        position.append(b"")
+    return tuple(position)
 
 
 def referenced_names(node: Any) -> set[str]:
@@ -103,7 +118,7 @@ def _walk(node: Any, found: set[str]) -> None:
             _walk(getattr(node, spec.name), found)
 
 
-def collect(table: Table, rows: Iterator[Row], request: dict[str, Any],
+def collect(space: KeySpace, rows: Iterator[Row], request: dict[str, Any],
             expressions: RequestExpressions, count_only: bool) -> Page:
     """Read rows until Limit or 1 MB, keep those passing the filter, project them."""
     limit = request.get("Limit")
@@ -131,7 +146,7 @@ def collect(table: Table, rows: Iterator[Row], request: dict[str, Any],
         else:
             last = None
     if last is not None:
-        page.last_key = _key_of_row(table, last)
+        page.last_key = _key_of_row(space, last)
     return page
 
 
@@ -152,7 +167,12 @@ def response(table: Table, page: Page, request: dict[str, Any], count_only: bool
     return result
 
 
-def _key_of_row(table: Table, row: Row) -> dict[str, Any]:
+def _key_of_row(space: KeySpace, row: Row) -> dict[str, Any]:
+    if space.index is not None:
+        # An index row's projection always holds the index's and the table's keys.
+        item = orjson.loads(row[2])
+        return {name: item[name] for name, _ in space.position_names}
+    table = space.table
     key = {table.hash_name: decode_key_value(row[0], table.hash_type)}
     if table.range_name is not None and table.range_type is not None:
         key[table.range_name] = decode_key_value(row[1], table.range_type)

@@ -59,11 +59,17 @@ def sort_range(op: str | None, operands: list[bytes]) -> SortRange:
 
 
 def query(conn: sqlite3.Connection, table_id: int, hk: bytes, bounds: SortRange,
-          forward: bool, after: bytes | None) -> Iterator[Row]:
+          forward: bool, after: tuple[bytes, ...] | None, index: str | None = None
+          ) -> Iterator[Row]:
     """Items of one partition within `bounds`, in sort-key order (reversed unless forward),
-    strictly after the sort key `after` in that order."""
+    strictly after the position `after` (the sort key, plus the table key for an index)."""
     clauses = ["table_id = ?", "hk = ?"]
     params: list[object] = [table_id, hk]
+    source, order_columns = "ddb_items", ["rk"]
+    if index is not None:
+        source, order_columns = "ddb_index_items", ["rk", "table_hk", "table_rk"]
+        clauses.append("index_name = ?")
+        params.append(index)
     if bounds.low is not None:
         clauses.append("rk >= ?" if bounds.low_inclusive else "rk > ?")
         params.append(bounds.low)
@@ -71,29 +77,38 @@ def query(conn: sqlite3.Connection, table_id: int, hk: bytes, bounds: SortRange,
         clauses.append("rk <= ?" if bounds.high_inclusive else "rk < ?")
         params.append(bounds.high)
     if after is not None:
-        clauses.append("rk > ?" if forward else "rk < ?")
-        params.append(after)
+        columns = ", ".join(order_columns)
+        marks = ", ".join("?" * len(order_columns))
+        clauses.append(f"({columns}) {'>' if forward else '<'} ({marks})")
+        params.extend(after)
     order = "ASC" if forward else "DESC"
-    sql = (f"SELECT hk, rk, item, size FROM ddb_items WHERE {' AND '.join(clauses)} "
-           f"ORDER BY rk {order}")
+    ordering = ", ".join(f"{column} {order}" for column in order_columns)
+    sql = (f"SELECT hk, rk, item, size FROM {source} WHERE {' AND '.join(clauses)} "
+           f"ORDER BY {ordering}")
     return _rows(conn, sql, params)
 
 
-def scan(conn: sqlite3.Connection, table_id: int, after: tuple[bytes, bytes] | None,
-         segment: int | None = None, total_segments: int | None = None) -> Iterator[Row]:
-    """Every item of the table (or of one parallel-scan segment) in (hk, rk) order, strictly
-    after the key `after`."""
+def scan(conn: sqlite3.Connection, table_id: int, after: tuple[bytes, ...] | None,
+         segment: int | None = None, total_segments: int | None = None,
+         index: str | None = None) -> Iterator[Row]:
+    """Every item of the table or index (or of one parallel-scan segment) in key order,
+    strictly after the position `after`."""
     clauses = ["table_id = ?"]
     params: list[object] = [table_id]
+    source, columns = "ddb_items", "hk, rk"
+    if index is not None:
+        source, columns = "ddb_index_items", "hk, rk, table_hk, table_rk"
+        clauses.append("index_name = ?")
+        params.append(index)
     if after is not None:
-        clauses.append("(hk, rk) > (?, ?)")
+        clauses.append(f"({columns}) > ({', '.join('?' * len(after))})")
         params.extend(after)
     if total_segments is not None and total_segments > 1:
         _register_segment_function(conn)
         clauses.append("hw_segment(hk, ?) = ?")
         params.extend((total_segments, segment))
-    sql = (f"SELECT hk, rk, item, size FROM ddb_items WHERE {' AND '.join(clauses)} "
-           "ORDER BY hk, rk")
+    sql = (f"SELECT hk, rk, item, size FROM {source} WHERE {' AND '.join(clauses)} "
+           f"ORDER BY {columns}")
     return _rows(conn, sql, params)
 
 

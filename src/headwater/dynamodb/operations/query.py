@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.core.context import RequestContext
-from headwater.dynamodb import pagination, query_store
+from headwater.dynamodb import key_space, pagination, query_store
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import compile_request
 from headwater.dynamodb.keys import check_key_attribute, encode_key_value
-from headwater.dynamodb.table import Table
+from headwater.dynamodb.key_space import KeySpace
 from headwater.dynamodb.values import value_type
 
 TYPE_MISMATCH = ("One or more parameter values were invalid: Condition parameter type does not "
@@ -19,7 +19,7 @@ NOT_IN_RANGE = "The provided starting key does not match the range key predicate
 
 
 def query(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """Query one partition by sort-key range, read from the primary-key index.
+    """Query one partition of the table or an index by sort-key range, read from its SQLite index.
 
     Every read is strongly consistent here; ConsistentRead only changes the capacity reported.
     """
@@ -29,25 +29,26 @@ def query(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     count_only = pagination.check_select(request, "Query")
     expressions = compile_request(request)  # expression errors come before a missing table
     table = ctx.runtime.tables.get(ctx.account, ctx.region, request["TableName"])
-    pagination.check_no_index(table, request)
-    condition = expressions.key_condition.for_schema(table.hash_name, table.range_name)
-    hk, bounds = _key_range(table, condition)
-    _check_filter(table, expressions.filter, request)
-    start = pagination.start_key(table, request)
+    space = key_space.resolve(table, request)
+    condition = expressions.key_condition.for_schema(space.hash_name, space.range_name)
+    hk, bounds = _key_range(space, condition)
+    _check_filter(space, expressions.filter, request)
+    start = pagination.start_key(space, request)
     after = None
     if start is not None:
         if start[0] != hk:
             raise ValidationException(OUTSIDE)
         if not bounds.contains(start[1]):
             raise ValidationException(NOT_IN_RANGE)
-        after = start[1]
+        after = start[1:]
     forward = request.get("ScanIndexForward", True)
-    rows = query_store.query(ctx.runtime.storage.conn, table.id, hk, bounds, forward, after)
-    page = pagination.collect(table, rows, request, expressions, count_only)
+    rows = query_store.query(ctx.runtime.storage.conn, table.id, hk, bounds, forward, after,
+                             space.index_name)
+    page = pagination.collect(space, rows, request, expressions, count_only)
     return pagination.response(table, page, request, count_only)
 
 
-def _key_range(table: Table, condition: Any) -> tuple[bytes, query_store.SortRange]:
+def _key_range(table: KeySpace, condition: Any) -> tuple[bytes, query_store.SortRange]:
     """The encoded hash key and sort-key bounds, after AWS's schema type checks."""
     hash_value = condition.hash_value
     _check_type(table.hash_name, hash_value, table.hash_type, True)
@@ -69,12 +70,19 @@ def _check_type(name: str, value: dict[str, Any], expected: str, is_hash: bool) 
     check_key_attribute(name, value, expected, is_hash)
 
 
-def _check_filter(table: Table, condition: Any, request: dict[str, Any]) -> None:
+def _check_filter(table: KeySpace, condition: Any, request: dict[str, Any]) -> None:
     if condition is None:
         return
     used = pagination.referenced_names(condition.node)
-    for name in table.key_names:
+    for name in _key_names(table):
         if name in used:
             kind = "Filter Expression" if "FilterExpression" in request else "QueryFilter"
             raise ValidationException(f"{kind} can only contain non-primary key attributes: "
                                       f"Primary key attribute: {name}")
+
+
+def _key_names(space: KeySpace) -> list[str]:
+    names = [space.hash_name] if space.range_name is None else [space.hash_name, space.range_name]
+    if space.index is not None:
+        names.extend(space.table.key_names)
+    return names

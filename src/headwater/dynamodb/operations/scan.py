@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.core.context import RequestContext
-from headwater.dynamodb import pagination, query_store
+from headwater.dynamodb import key_space, pagination, query_store
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import compile_request
 
@@ -20,16 +20,17 @@ def scan(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     count_only = pagination.check_select(request, "Scan")
     expressions = compile_request(request)  # expression errors come before a missing table
     table = ctx.runtime.tables.get(ctx.account, ctx.region, request["TableName"])
-    pagination.check_no_index(table, request)
-    start = pagination.start_key(table, request)
+    space = key_space.resolve(table, request)
+    start = pagination.start_key(space, request)
     if start is not None and total is not None and total > 1:
         if query_store.segment_of(start[0], total) != segment:
             raise ValidationException(
                 f"{pagination.BAD_START_KEY}Invalid ExclusiveStartKey. Please use "
                 f"ExclusiveStartKey with correct Segment. TotalSegments: {total} "
                 f"Segment: {segment}")
-    rows = query_store.scan(ctx.runtime.storage.conn, table.id, start, segment, total)
-    page = pagination.collect(table, rows, request, expressions, count_only)
+    rows = query_store.scan(ctx.runtime.storage.conn, table.id, start, segment, total,
+                            space.index_name)
+    page = pagination.collect(space, rows, request, expressions, count_only)
     return pagination.response(table, page, request, count_only)
 
 

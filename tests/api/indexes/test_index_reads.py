@@ -1,0 +1,152 @@
+"""Query and Scan on secondary indexes: projections, sparse entries, ordering, pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import put
+
+
+def query_status(ddb: Any, table: str, status: str, **kwargs: Any) -> dict[str, Any]:
+    return ddb.query(TableName=table, IndexName="by_status",
+                     KeyConditionExpression="#s = :s", ExpressionAttributeNames={"#s": "status"},
+                     ExpressionAttributeValues={":s": {"S": status}}, **kwargs)
+
+
+def test_gsi_query_returns_keys_only_projection(ddb: Any, indexed_table: str) -> None:
+    put(ddb, indexed_table, "a", 1, status="open", note="hidden")
+    items = query_status(ddb, indexed_table, "open")["Items"]
+    assert items == [{"pk": {"S": "a"}, "sk": {"N": "1"}, "status": {"S": "open"}}]
+
+
+def test_gsi_is_sparse(ddb: Any, indexed_table: str) -> None:
+    put(ddb, indexed_table, "a", 1, status="open")
+    put(ddb, indexed_table, "a", 2)
+    result = ddb.scan(TableName=indexed_table, IndexName="by_status")
+    assert [i["sk"]["N"] for i in result["Items"]] == ["1"]
+
+
+def test_gsi_follows_updates_and_deletes(ddb: Any, indexed_table: str) -> None:
+    put(ddb, indexed_table, "a", 1, status="open")
+    ddb.update_item(TableName=indexed_table, Key={"pk": {"S": "a"}, "sk": {"N": "1"}},
+                    UpdateExpression="SET #s = :c", ExpressionAttributeNames={"#s": "status"},
+                    ExpressionAttributeValues={":c": {"S": "closed"}})
+    assert query_status(ddb, indexed_table, "open")["Items"] == []
+    assert len(query_status(ddb, indexed_table, "closed")["Items"]) == 1
+    ddb.delete_item(TableName=indexed_table, Key={"pk": {"S": "a"}, "sk": {"N": "1"}})
+    assert query_status(ddb, indexed_table, "closed")["Items"] == []
+
+
+def test_gsi_query_orders_by_index_sort_key(ddb: Any, indexed_table: str) -> None:
+    for pk, sk in (("b", 3), ("a", 1), ("c", 2)):
+        put(ddb, indexed_table, pk, sk, status="open")
+    forward = query_status(ddb, indexed_table, "open")["Items"]
+    backward = query_status(ddb, indexed_table, "open", ScanIndexForward=False)["Items"]
+    assert [i["sk"]["N"] for i in forward] == ["1", "2", "3"]
+    assert [i["sk"]["N"] for i in backward] == ["3", "2", "1"]
+
+
+def test_gsi_range_condition(ddb: Any, indexed_table: str) -> None:
+    for sk in range(10):
+        put(ddb, indexed_table, f"p{sk}", sk, status="open")
+    result = ddb.query(TableName=indexed_table, IndexName="by_status",
+                       KeyConditionExpression="#s = :s AND sk BETWEEN :lo AND :hi",
+                       ExpressionAttributeNames={"#s": "status"},
+                       ExpressionAttributeValues={":s": {"S": "open"}, ":lo": {"N": "3"},
+                                                  ":hi": {"N": "5"}})
+    assert [i["sk"]["N"] for i in result["Items"]] == ["3", "4", "5"]
+
+
+def test_gsi_pagination_with_duplicate_index_keys(ddb: Any, indexed_table: str) -> None:
+    # Several items share the index key (owner); pages must neither skip nor repeat them.
+    for sk in range(7):
+        put(ddb, indexed_table, f"p{sk % 3}", sk, owner="ann", note=f"n{sk}")
+    seen: list[tuple[str, str]] = []
+    kwargs: dict[str, Any] = {}
+    while True:
+        page = ddb.query(TableName=indexed_table, IndexName="by_owner", Limit=2,
+                         KeyConditionExpression="#o = :o", ExpressionAttributeNames={"#o": "owner"},
+                         ExpressionAttributeValues={":o": {"S": "ann"}}, **kwargs)
+        seen.extend((i["pk"]["S"], i["sk"]["N"]) for i in page["Items"])
+        if "LastEvaluatedKey" not in page:
+            break
+        assert set(page["LastEvaluatedKey"]) == {"owner", "pk", "sk"}
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    assert len(seen) == 7 and len(set(seen)) == 7
+
+
+def test_include_projection_keeps_listed_attributes(ddb: Any, indexed_table: str) -> None:
+    put(ddb, indexed_table, "a", 1, owner="ann", note="kept", other="dropped")
+    items = ddb.query(TableName=indexed_table, IndexName="by_owner",
+                      KeyConditionExpression="#o = :o", ExpressionAttributeNames={"#o": "owner"},
+                      ExpressionAttributeValues={":o": {"S": "ann"}})["Items"]
+    assert items == [{"pk": {"S": "a"}, "sk": {"N": "1"}, "owner": {"S": "ann"},
+                      "note": {"S": "kept"}}]
+
+
+def test_lsi_query_orders_by_lsi_sort_key(ddb: Any, indexed_table: str) -> None:
+    for sk, rank in ((1, 30), (2, 10), (3, 20)):
+        put(ddb, indexed_table, "a", sk, rank=rank)
+    result = ddb.query(TableName=indexed_table, IndexName="by_rank",
+                       KeyConditionExpression="pk = :p AND #r > :r",
+                       ExpressionAttributeNames={"#r": "rank"},
+                       ExpressionAttributeValues={":p": {"S": "a"}, ":r": {"N": "10"}})
+    assert [i["sk"]["N"] for i in result["Items"]] == ["3", "1"]
+    assert result["Items"][0]["rank"] == {"N": "20"}
+
+
+def test_scan_index_parallel_segments_cover_every_entry(ddb: Any, indexed_table: str) -> None:
+    for sk in range(20):
+        put(ddb, indexed_table, f"p{sk}", sk, status=f"s{sk % 5}")
+    found = []
+    for segment in range(3):
+        result = ddb.scan(TableName=indexed_table, IndexName="by_status", Segment=segment,
+                          TotalSegments=3)
+        found.extend(i["sk"]["N"] for i in result["Items"])
+    assert sorted(found, key=int) == [str(n) for n in range(20)]
+
+
+def test_consistent_read_on_gsi_is_rejected(ddb: Any, indexed_table: str) -> None:
+    with pytest.raises(ClientError) as raised:
+        query_status(ddb, indexed_table, "open", ConsistentRead=True)
+    assert raised.value.response["Error"]["Message"] == (
+        "Consistent reads are not supported on global secondary indexes")
+
+
+def test_select_all_attributes_on_keys_only_gsi_is_rejected(ddb: Any, indexed_table: str) -> None:
+    with pytest.raises(ClientError) as raised:
+        query_status(ddb, indexed_table, "open", Select="ALL_ATTRIBUTES")
+    assert raised.value.response["Error"]["Message"] == (
+        "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported "
+        "for global secondary index by_status because its projection type is not ALL")
+
+
+def test_unknown_index(ddb: Any, indexed_table: str) -> None:
+    with pytest.raises(ClientError) as raised:
+        ddb.scan(TableName=indexed_table, IndexName="nope")
+    assert raised.value.response["Error"]["Message"] == (
+        "The table does not have the specified index: nope")
+
+
+def test_start_key_must_name_index_and_table_keys(ddb: Any, indexed_table: str) -> None:
+    with pytest.raises(ClientError) as raised:
+        query_status(ddb, indexed_table, "open",
+                     ExclusiveStartKey={"pk": {"S": "a"}, "sk": {"N": "1"}})
+    assert raised.value.response["Error"]["Message"].startswith(
+        "The provided starting key is invalid")
+
+
+def test_index_writes_keep_one_stream_record_per_change(ddb: Any, streams: Any,
+                                                        indexed_table: str) -> None:
+    put(ddb, indexed_table, "a", 1, status="open")
+    put(ddb, indexed_table, "a", 1, status="closed")
+    arn = ddb.describe_table(TableName=indexed_table)["Table"]["LatestStreamArn"]
+    names = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        names.extend(r["eventName"] for r in streams.get_records(ShardIterator=iterator)["Records"])
+    assert sorted(names) == ["INSERT", "MODIFY"]
