@@ -58,6 +58,7 @@ class Environment:
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.init_error: tuple[bytes, str] | None = None
         self.init_ms = 0.0
+        self._started = 0.0
         self.current: Invocation | None = None
         self._waiting: asyncio.Future[Invocation] | None = None
         self._queued: Invocation | None = None
@@ -75,7 +76,7 @@ class Environment:
         return self.exit_reason is None
 
     async def start(self) -> None:
-        started = time.perf_counter()
+        self._started = time.perf_counter()
         self.server = await runtime_api.serve(self._route)
         port = self.server.sockets[0].getsockname()[1]
         env = {**self.spec.env, "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}"}
@@ -83,7 +84,6 @@ class Environment:
             *self.spec.argv, cwd=self.spec.cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
             start_new_session=True)
-        self._started = started
         self._tasks = [asyncio.create_task(self._read_output()),
                        asyncio.create_task(self._watch_exit())]
 

@@ -20,8 +20,7 @@ log = logging.getLogger("headwater.functions")
 
 RETRY_DELAYS = (60.0, 120.0)
 THROTTLE_DELAY = 1.0
-MAX_EVENT_AGE = 6 * 3600.0
-BATCH = 64
+BATCH = 16  # deliveries in flight at once; each may need an environment
 
 
 class EventQueue:
@@ -48,7 +47,7 @@ class EventQueue:
         while not self._stopped:
             now = clock.now()
             for event in store.due_events(now, BATCH):
-                if event.id not in self._running:
+                if event.id not in self._running and len(self._running) < BATCH:
                     self._running.add(event.id)
                     task = asyncio.create_task(self._deliver(event, now))
                     self._tasks.add(task)

@@ -100,6 +100,7 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
     env = pool.take_idle(key)
     lines: list[str] = []
     init_ms: float | None = None
+    started_ms = functions.clock.now_ms()
     if env is None:
         env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex))
         failure = await _start(env, request_id)
@@ -111,8 +112,10 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
             lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
             pool.forget(env)
             lines += _end(request_id, 0.0, config, env, init_ms, "error", error_type)
-            return _finish(functions, resolved, env, lines, body, "Unhandled", tail, request_id)
+            return _finish(functions, resolved, env, lines, body, "Unhandled", tail, request_id,
+                           started_ms, len(lines))
     lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
+    head = len(lines)
     timeout = float(config["Timeout"])
     # The deadline goes to the worker, which compares it with its own wall clock.
     deadline_ms = int((time.time() + timeout) * 1000)
@@ -143,7 +146,7 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
         pool.give_back(env)
     lines += _end(request_id, duration, config, env, init_ms, status, error_type)
     return _finish(functions, resolved, env, lines, body,
-                   "Unhandled" if error_type else None, tail, request_id)
+                   "Unhandled" if error_type else None, tail, request_id, started_ms, head)
 
 
 async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:
@@ -185,11 +188,14 @@ def _end(request_id: str, duration: float, config: dict[str, object], env: Envir
 
 
 def _finish(functions: Functions, resolved: Resolved, env: Environment, lines: list[str],
-            body: bytes, function_error: str | None, tail: bool,
-            request_id: str) -> InvokeResult:
+            body: bytes, function_error: str | None, tail: bool, request_id: str,
+            started_ms: int, head: int) -> InvokeResult:
+    """Store the log (init output and START at the start time, the rest at the end time)."""
     record = resolved.record
+    ended_ms = functions.clock.now_ms()
+    events = [(started_ms if i < head else ended_ms, line) for i, line in enumerate(lines)]
     functions.logs.append(record.account, record.region, f"/aws/lambda/{record.name}",
-                          env.spec.log_stream, functions.clock.now_ms(), lines)
+                          env.spec.log_stream, events)
     log_tail = None
     if tail:
         text = ("\n".join(lines) + "\n").encode()

@@ -33,9 +33,13 @@ class LogStore:
         self.storage = storage
         self._streams: dict[tuple[str, str, str, str], int] = {}
 
-    def append(self, account: str, region: str, group: str, stream: str, now_ms: int,
-               messages: list[str]) -> None:
+    def append(self, account: str, region: str, group: str, stream: str,
+               events: list[tuple[int, str]]) -> None:
+        """Add (timestamp ms, message) events to a stream, creating it on first use."""
+        if not events:
+            return
         key = (account, region, group, stream)
+        first, last = events[0][0], events[-1][0]
         with self.storage.transaction() as conn:
             stream_id = self._streams.get(key)
             if stream_id is None:
@@ -45,15 +49,15 @@ class LogStore:
                 if row is None:
                     stream_id = conn.execute(
                         "INSERT INTO log_streams (account, region, log_group, name, created, "
-                        "first_event) VALUES (?, ?, ?, ?, ?, ?)", (*key, now_ms, now_ms)).lastrowid
+                        "first_event) VALUES (?, ?, ?, ?, ?, ?)", (*key, first, first)).lastrowid
                 else:
                     stream_id = row[0]
                 self.storage.on_rollback(lambda: self._streams.pop(key, None))
                 self._streams[key] = int(stream_id or 0)
             conn.executemany(
                 "INSERT INTO log_events (stream_id, timestamp, ingestion, message) "
-                "VALUES (?, ?, ?, ?)", [(stream_id, now_ms, now_ms, m) for m in messages])
-            conn.execute("UPDATE log_streams SET last_event = ? WHERE id = ?", (now_ms, stream_id))
+                "VALUES (?, ?, ?, ?)", [(stream_id, ts, last, m) for ts, m in events])
+            conn.execute("UPDATE log_streams SET last_event = ? WHERE id = ?", (last, stream_id))
 
     def groups(self, account: str, region: str, prefix: str) -> list[tuple[str, int]]:
         rows = self.storage.conn.execute(
