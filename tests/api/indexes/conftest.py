@@ -43,9 +43,3 @@ def indexed_table(ddb: Any, unique: Callable[[str], str]) -> Iterator[str]:
     yield name
     ddb.delete_table(TableName=name)
 
-
-def put(ddb: Any, table: str, pk: str, sk: int, **attributes: Any) -> None:
-    item = {"pk": {"S": pk}, "sk": {"N": str(sk)}}
-    for key, value in attributes.items():
-        item[key] = {"N": str(value)} if isinstance(value, int) else {"S": value}
-    ddb.put_item(TableName=table, Item=item)

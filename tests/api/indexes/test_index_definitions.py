@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-from conftest import put
+from index_support import put
 
 KEYS = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
 DEFS = [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"},

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-from conftest import put
+from index_support import put
 
 
 def query_status(ddb: Any, table: str, status: str, **kwargs: Any) -> dict[str, Any]:
