@@ -89,6 +89,11 @@ class BatchRequestTooLong(SqsError):
     query_error = "AWS.SimpleQueueService.BatchRequestTooLong"
 
 
+class InvalidAddress(SqsError):
+    code = "InvalidAddress"
+    query_error = "InvalidAddress"
+
+
 class UnsupportedOperation(SqsError):
     code = "UnsupportedOperation"
     query_error = "AWS.SimpleQueueService.UnsupportedOperation"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from headwater.queues.errors import InvalidParameterValue, no_such_queue
+from headwater.queues.errors import InvalidAddress, InvalidParameterValue
 
 NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
 FIFO_NAME = re.compile(r"[A-Za-z0-9_-]{1,75}\.fifo")
@@ -34,7 +34,7 @@ def parse_url(url: str) -> tuple[str, str]:
     """(account, name) from a queue URL; any host is accepted, as AWS accepts legacy hosts."""
     parts = [part for part in urlsplit(url).path.split("/") if part]
     if len(parts) != 2 or not parts[0].isdigit():
-        raise no_such_queue()
+        raise InvalidAddress(f"The address {url} is not valid for this endpoint.")
     return parts[0], parts[1]
 
 

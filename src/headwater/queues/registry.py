@@ -19,7 +19,7 @@ from headwater.core.clock import Clock
 from headwater.core.ids import new_uuid
 from headwater.core.storage import Storage
 from headwater.queues import messages, store
-from headwater.queues.errors import MissingParameter, no_such_queue
+from headwater.queues.errors import InvalidParameterValue, MissingParameter, no_such_queue
 from headwater.queues.names import parse_arn, parse_url
 from headwater.queues.store import Queue
 from headwater.wire.errors import AwsError
@@ -58,6 +58,32 @@ class Queues:
             raise no_such_queue()
         region, account, name = parsed
         return self.get(account, region, name)
+
+    def check_redrive(self, policy: str | None, fifo: bool) -> None:
+        """A RedrivePolicy must name an existing queue of the same type and a maxReceiveCount
+        of 1 to 1000."""
+        if not policy:
+            return
+        prefix = f"Value {policy} for parameter RedrivePolicy is invalid. Reason:"
+        parsed = orjson.loads(policy)
+        count = parsed.get("maxReceiveCount")
+        try:
+            count_ok = 1 <= int(count) <= 1000
+        except (TypeError, ValueError):
+            count_ok = False
+        if not count_ok:
+            raise InvalidParameterValue(
+                f"{prefix} Invalid value for maxReceiveCount: {count}, valid values are from 1 "
+                "to 1000 both inclusive."
+            )
+        try:
+            target = self.from_arn(str(parsed.get("deadLetterTargetArn")))
+        except AwsError:
+            raise InvalidParameterValue(f"{prefix} Dead letter target does not exist.") from None
+        if target.fifo != fifo:
+            raise InvalidParameterValue(
+                f"{prefix} Dead-letter queue must be same type of queue as the source."
+            )
 
     # -- in-process API ----------------------------------------------------------------------
 

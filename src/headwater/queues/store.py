@@ -175,14 +175,16 @@ def move_message(conn: sqlite3.Connection, row_id: int, queue_id: int, now: floa
     )
 
 
-def counts(conn: sqlite3.Connection, queue_id: int, now: float) -> tuple[int, int, int]:
-    """(visible, in flight, delayed) message counts."""
+def counts(conn: sqlite3.Connection, queue_id: int, now: float, sent_after: float
+           ) -> tuple[int, int, int]:
+    """(visible, in flight, delayed) counts of the messages sent after `sent_after` (older
+    ones are past the retention period)."""
     row = conn.execute(
         "SELECT coalesce(sum(visible_at <= ?), 0), "
         "coalesce(sum(visible_at > ? AND receive_count > 0), 0), "
         "coalesce(sum(visible_at > ? AND receive_count = 0), 0) "
-        "FROM sqs_messages WHERE queue_id = ?",
-        (now, now, now, queue_id),
+        "FROM sqs_messages WHERE queue_id = ? AND sent >= ?",
+        (now, now, now, queue_id, sent_after),
     ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 

@@ -184,3 +184,11 @@ def test_queue_tags(sqs: Any, unique: Callable[[str], str]) -> None:
                                            Tags={f"k{i}": "v" for i in range(51)}))
     assert error["Code"] == "InvalidParameterValue"
     sqs.delete_queue(QueueUrl=url)
+
+
+def test_malformed_queue_url_is_invalid_address(sqs: Any) -> None:
+    error = error_of(lambda: sqs.send_message(QueueUrl="not-a-queue-url", MessageBody="x"))
+    assert error["Code"] == "InvalidAddress"
+    assert error["Message"] == "The address not-a-queue-url is not valid for this endpoint."
+    with pytest.raises(sqs.exceptions.InvalidAddress):
+        sqs.get_queue_attributes(QueueUrl="http://localhost/", AttributeNames=["All"])

@@ -142,3 +142,21 @@ def test_redrive_to_dead_letter_queue(sqs: Any, make_queue: Callable[..., str]) 
         _receive_one(sqs, url, VisibilityTimeout=0)
     assert "Messages" not in sqs.receive_message(QueueUrl=url)
     assert _receive_one(sqs, dead)["Body"] == "poison"
+
+
+def test_redrive_policy_checks(sqs: Any, make_queue: Callable[..., str]) -> None:
+    url = make_queue()
+    missing = "arn:aws:sqs:us-east-1:000000000000:no-such-dlq"
+    for policy, reason in (
+        ({"deadLetterTargetArn": missing, "maxReceiveCount": 3},
+         "Dead letter target does not exist."),
+        ({"deadLetterTargetArn": missing, "maxReceiveCount": 0},
+         "Invalid value for maxReceiveCount: 0, valid values are from 1 to 1000 both "
+         "inclusive."),
+    ):
+        text = orjson.dumps(policy).decode()
+        error = error_of(lambda text=text: sqs.set_queue_attributes(  # type: ignore[misc]
+            QueueUrl=url, Attributes={"RedrivePolicy": text}))
+        assert error["Code"] == "InvalidParameterValue"
+        assert error["Message"] == (f"Value {text} for parameter RedrivePolicy is invalid. "
+                                    f"Reason: {reason}")

@@ -23,6 +23,7 @@ def create_queue(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
             "underscores, must end with .fifo suffix and be 1 to 80 in length."
         )
     wanted = attributes.check(given, creating=True, fifo=fifo)
+    ctx.runtime.queues.check_redrive(wanted.get("RedrivePolicy"), fifo)
     if not fifo:
         wanted.pop("FifoQueue", None)
     tags = check_tags(name, request.get("tags") or {})

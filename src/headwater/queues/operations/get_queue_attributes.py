@@ -17,7 +17,8 @@ def get_queue_attributes(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     if not names:
         return {}
     now = runtime.clock.now()
-    visible, in_flight, delayed = store.counts(runtime.storage.conn, queue.id, now)
+    visible, in_flight, delayed = store.counts(
+        runtime.storage.conn, queue.id, now, now - queue.number("MessageRetentionPeriod"))
     values = {
         **queue.attributes,
         "QueueArn": queue_arn(queue.region, queue.account, queue.name),

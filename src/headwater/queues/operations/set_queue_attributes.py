@@ -14,6 +14,7 @@ def set_queue_attributes(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     queue = runtime.queues.from_url(ctx.region, request["QueueUrl"])
     changes = attributes.check(request.get("Attributes") or {}, creating=False,
                                fifo=queue.fifo)
+    runtime.queues.check_redrive(changes.get("RedrivePolicy"), queue.fifo)
     merged = dict(queue.attributes)
     for name, value in changes.items():
         if value == "" and name in attributes.FREE_FORM:
