@@ -3,6 +3,7 @@ execution-environment pool, logs and the in-process Invoke API (`Functions.invok
 
 from __future__ import annotations
 
+import random
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -34,6 +35,18 @@ class Resolved:
     @property
     def invoked_arn(self) -> str:
         return function_arn(self.ref.region, self.ref.account, self.ref.name, self.ref.qualifier)
+
+
+def _route(alias: dict[str, Any]) -> str:
+    """The version an alias sends this invocation to: AdditionalVersionWeights take their share
+    at random, the alias's own version the rest."""
+    weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+    draw = random.random()
+    for version, weight in weights.items():
+        if draw < weight:
+            return str(version)
+        draw -= weight
+    return str(alias["FunctionVersion"])
 
 
 def not_found(ref: FunctionRef) -> ResourceNotFoundException:
@@ -91,7 +104,7 @@ class Functions:
         alias = self.store.alias(record.id, wanted)
         if alias is None:
             raise not_found(ref)
-        version = alias["FunctionVersion"]
+        version = _route(alias)
         config = record.config if version == LATEST else self.store.version(record.id, int(version))
         if config is None:
             raise not_found(ref)

@@ -101,6 +101,13 @@ def test_import_error_and_missing_handler(lambda_: Any, make_function: Factory) 
     name = make_function("x = 1\n", handler="missing.handler")
     result, _ = call(lambda_, name)
     assert result["errorMessage"] == "Unable to import module 'missing': No module named 'missing'"
+    name = make_function("def handler(e, c)\n    return 1\n")
+    result, _ = call(lambda_, name)
+    assert result["errorType"] == "Runtime.UserCodeSyntaxError"
+    assert result["errorMessage"].startswith("Syntax error in module 'app': ")
+    name = make_function("raise RuntimeError('init failed')\n")
+    result, _ = call(lambda_, name)
+    assert (result["errorType"], result["errorMessage"]) == ("RuntimeError", "init failed")
 
 
 def test_unserialisable_result(lambda_: Any, make_function: Factory) -> None:
@@ -252,3 +259,25 @@ def test_each_python_runtime(lambda_: Any, make_function: Factory, minor: int) -
     assert response["FunctionError"] == "Unhandled"
     assert (failed["errorType"], failed["errorMessage"]) == ("TypeError", "bad")
     assert ("requestId" in failed) == (minor >= 12)
+
+
+def test_provided_runtime_without_bootstrap(lambda_: Any, make_function: Factory) -> None:
+    from functions_support import package
+
+    name = make_function(zip_bytes=package({"other.txt": "x"}), runtime="provided.al2",
+                         handler="x")
+    result, response = call(lambda_, name)
+    assert response["FunctionError"] == "Unhandled"
+    assert result["errorType"] == "Runtime.InvalidEntrypoint"
+    assert "no such file or directory" in result["errorMessage"]
+
+
+def test_alias_weights_split_invocations(lambda_: Any, make_function: Factory) -> None:
+    name = make_function("def handler(e, c):\n    return c.function_version\n")
+    lambda_.publish_version(FunctionName=name)
+    lambda_.update_function_configuration(FunctionName=name, Description="second")
+    lambda_.publish_version(FunctionName=name)
+    lambda_.create_alias(FunctionName=name, Name="canary", FunctionVersion="1",
+                         RoutingConfig={"AdditionalVersionWeights": {"2": 0.5}})
+    seen = {call(lambda_, name, Qualifier="canary")[0] for _ in range(30)}
+    assert seen == {"1", "2"}
