@@ -18,6 +18,8 @@ Dimensions = tuple[tuple[str, str], ...]
 
 @dataclass(slots=True)
 class Series:
+    account: str
+    region: str
     namespace: str
     name: str
     dimensions: Dimensions
@@ -35,15 +37,15 @@ class Series:
 class MetricStore:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self.series: dict[tuple[str, str, Dimensions], Series] = {}
+        self.series: dict[tuple[str, str, str, str, Dimensions], Series] = {}
 
-    def put(self, namespace: str, name: str, dimensions: dict[str, str], value: float,
-            unit: str = "Count") -> None:
+    def put(self, account: str, region: str, namespace: str, name: str,
+            dimensions: dict[str, str], value: float, unit: str = "Count") -> None:
         dims = tuple(sorted(dimensions.items()))
-        key = (namespace, name, dims)
+        key = (account, region, namespace, name, dims)
         series = self.series.get(key)
         if series is None:
-            series = self.series[key] = Series(namespace, name, dims, unit)
+            series = self.series[key] = Series(account, region, namespace, name, dims, unit)
         now = self.clock.now()
         if series.times and now < series.times[-1]:
             now = series.times[-1]
@@ -53,10 +55,13 @@ class MetricStore:
             cut = bisect.bisect_left(series.times, now - RETENTION)
             del series.times[:cut], series.values[:cut]
 
-    def find(self, namespace: str | None = None, name: str | None = None,
-             dimensions: list[tuple[str, str | None]] | None = None) -> list[Series]:
+    def find(self, account: str, region: str, namespace: str | None = None,
+             name: str | None = None, dimensions: list[tuple[str, str | None]] | None = None
+             ) -> list[Series]:
         out = []
         for series in self.series.values():
+            if (series.account, series.region) != (account, region):
+                continue
             if namespace is not None and series.namespace != namespace:
                 continue
             if name is not None and series.name != name:
@@ -66,8 +71,10 @@ class MetricStore:
             out.append(series)
         return sorted(out, key=lambda s: (s.namespace, s.name, s.dimensions))
 
-    def get(self, namespace: str, name: str, dimensions: dict[str, str]) -> Series | None:
-        return self.series.get((namespace, name, tuple(sorted(dimensions.items()))))
+    def get(self, account: str, region: str, namespace: str, name: str,
+            dimensions: dict[str, str]) -> Series | None:
+        return self.series.get((account, region, namespace, name,
+                                tuple(sorted(dimensions.items()))))
 
 
 def _dims_match(have: Dimensions, wanted: list[tuple[str, str | None]]) -> bool:

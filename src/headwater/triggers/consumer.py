@@ -25,6 +25,7 @@ from headwater.triggers.failures import (
     response_context,
 )
 from headwater.triggers.invoking import Outcome
+from headwater.triggers.metrics import Source
 from headwater.triggers.model import FUNCTION_FAILED, OK, Mapping
 from headwater.wire.errors import AwsError
 
@@ -48,7 +49,8 @@ class ShardConsumer:
         self._stopping = False
         self._idle = False
         self._window_start: float | None = None
-        self._labels = (mapping.function_name, mapping.uuid, shard_id)
+        self._source = Source(mapping.account, mapping.region, mapping.function_name,
+                              mapping.uuid, shard_id)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -72,7 +74,7 @@ class ShardConsumer:
                 except Exception:
                     log.exception("trigger %s shard %s: iteration failed", self.mapping.uuid,
                                   self.shard_id)
-                    self.manager.metrics.loop_failures.labels(*self._labels).inc()
+                    self.manager.metrics.failed_iteration(self._source)
                     await self._idle_for(lambda: self.manager.clock.sleep(self._delay(4)))
         except asyncio.CancelledError:
             if not self._stopping:
@@ -143,7 +145,7 @@ class ShardConsumer:
                 batch = self._drop_expired(batch, attempts, request_id)
                 if not batch.records:
                     return
-            metrics.batch_sent(*self._labels, (clock.now() - batch.records[-1].created) * 1000)
+            metrics.batch_sent(self._source, (clock.now() - batch.records[-1].created) * 1000)
             started = asyncio.get_running_loop().time()
             outcome: Outcome = await self.manager.invoke(
                 m.account, m.region, m.function_arn.rsplit(":", 1)[0] if m.qualifier
@@ -152,17 +154,17 @@ class ShardConsumer:
             if outcome.refused is not None:
                 # Throttles and invocation errors never use up retries (aws-facts §4.3).
                 refusals += 1
-                metrics.throttled(*self._labels)
+                metrics.throttled(self._source)
                 self.manager.set_result(m.uuid, THROTTLED if outcome.throttled else NOT_INVOCABLE)
                 await self._idle_for(lambda: clock.sleep(self._delay(refusals)))
                 continue
             attempts += 1
             request_id = outcome.request_id or new_uuid()
             failed = outcome.function_error is not None
-            metrics.invoked(*self._labels, elapsed_ms, failed)
+            metrics.invoked(self._source, elapsed_ms, failed)
             if not failed:
                 self._checkpoint(batch.last_seq)
-                metrics.succeeded(*self._labels, len(batch.records))
+                metrics.succeeded(self._source, len(batch.records))
                 self.manager.set_result(m.uuid, OK)
                 return
             self.manager.set_result(m.uuid, FUNCTION_FAILED)
@@ -224,4 +226,4 @@ class ShardConsumer:
             with manager.storage.transaction() as conn:
                 store.save_checkpoint(conn, m.uuid, self.shard_id, batch.last_seq)
         self.position = batch.last_seq
-        manager.metrics.dropped(*self._labels, len(batch.records), delivered)
+        manager.metrics.dropped(self._source, len(batch.records), delivered)

@@ -1,8 +1,10 @@
 """Trigger metrics per mapping and shard (aws-facts §4.8): Prometheus series at `/metrics` and
 CloudWatch datapoints under AWS's names (AWS/Lambda IteratorAge, Invocations, Errors,
-Throttles, Duration; the ESM event counts by EventSourceMappingUUID)."""
+Throttles, Duration by FunctionName; the ESM event counts by EventSourceMappingUUID)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
@@ -10,6 +12,21 @@ from headwater.cloudwatch.store import MetricStore
 
 LAMBDA = "AWS/Lambda"
 _LABELS = ["function", "uuid", "shard"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Whose numbers these are: one shard of one mapping."""
+
+    account: str
+    region: str
+    function: str
+    uuid: str
+    shard: str
+
+    @property
+    def labels(self) -> tuple[str, str, str]:
+        return self.function, self.uuid, self.shard
 
 
 class TriggerMetrics:
@@ -36,37 +53,41 @@ class TriggerMetrics:
                                      "Consumer iterations that failed unexpectedly", _LABELS,
                                      registry=r)
 
-    def _cw(self, function: str, uuid: str, name: str, value: float, unit: str = "Count"
-            ) -> None:
-        self.cloudwatch.put(LAMBDA, name, {"FunctionName": function}, value, unit)
-        self.cloudwatch.put(LAMBDA, name, {"FunctionName": function,
-                                           "EventSourceMappingUUID": uuid}, value, unit)
+    def _by_function(self, s: Source, name: str, value: float, unit: str = "Count") -> None:
+        put = self.cloudwatch.put
+        put(s.account, s.region, LAMBDA, name, {"FunctionName": s.function}, value, unit)
+        put(s.account, s.region, LAMBDA, name,
+            {"FunctionName": s.function, "EventSourceMappingUUID": s.uuid}, value, unit)
 
-    def invoked(self, function: str, uuid: str, shard: str, duration_ms: float,
-                error: bool) -> None:
-        self.invocations.labels(function, uuid, shard).inc()
-        self._cw(function, uuid, "Invocations", 1)
-        self._cw(function, uuid, "Duration", duration_ms, "Milliseconds")
-        self._cw(function, uuid, "Errors", 1 if error else 0)
+    def _by_mapping(self, s: Source, name: str, value: float) -> None:
+        self.cloudwatch.put(s.account, s.region, LAMBDA, name,
+                            {"EventSourceMappingUUID": s.uuid}, value)
+
+    def invoked(self, s: Source, duration_ms: float, error: bool) -> None:
+        self.invocations.labels(*s.labels).inc()
+        self._by_function(s, "Invocations", 1)
+        self._by_function(s, "Duration", duration_ms, "Milliseconds")
+        self._by_function(s, "Errors", 1 if error else 0)
         if error:
-            self.errors.labels(function, uuid, shard).inc()
+            self.errors.labels(*s.labels).inc()
 
-    def throttled(self, function: str, uuid: str, shard: str) -> None:
-        self.throttles.labels(function, uuid, shard).inc()
-        self._cw(function, uuid, "Throttles", 1)
+    def throttled(self, s: Source) -> None:
+        self.throttles.labels(*s.labels).inc()
+        self._by_function(s, "Throttles", 1)
 
-    def batch_sent(self, function: str, uuid: str, shard: str, age_ms: float) -> None:
-        self.iterator_age.labels(function, uuid, shard).set(age_ms)
-        self._cw(function, uuid, "IteratorAge", age_ms, "Milliseconds")
+    def batch_sent(self, s: Source, age_ms: float) -> None:
+        self.iterator_age.labels(*s.labels).set(age_ms)
+        self._by_function(s, "IteratorAge", age_ms, "Milliseconds")
 
-    def succeeded(self, function: str, uuid: str, shard: str, count: int) -> None:
-        self.delivered.labels(function, uuid, shard).inc(count)
-        self.cloudwatch.put(LAMBDA, "InvokedEventCount", {"EventSourceMappingUUID": uuid}, count)
+    def succeeded(self, s: Source, count: int) -> None:
+        self.delivered.labels(*s.labels).inc(count)
+        self._by_mapping(s, "InvokedEventCount", count)
 
-    def dropped(self, function: str, uuid: str, shard: str, count: int,
-                to_destination: bool) -> None:
-        self.discarded.labels(function, uuid, shard).inc(count)
-        self.cloudwatch.put(LAMBDA, "DroppedEventCount", {"EventSourceMappingUUID": uuid}, count)
+    def dropped(self, s: Source, count: int, to_destination: bool) -> None:
+        self.discarded.labels(*s.labels).inc(count)
+        self._by_mapping(s, "DroppedEventCount", count)
         if to_destination:
-            self.cloudwatch.put(LAMBDA, "OnFailureDestinationDeliveredEventCount",
-                                {"EventSourceMappingUUID": uuid}, count)
+            self._by_mapping(s, "OnFailureDestinationDeliveredEventCount", count)
+
+    def failed_iteration(self, s: Source) -> None:
+        self.loop_failures.labels(*s.labels).inc()

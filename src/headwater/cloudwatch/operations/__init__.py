@@ -1,0 +1,1 @@
+"""CloudWatch metric read operations, one module each."""

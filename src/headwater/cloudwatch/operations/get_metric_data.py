@@ -1,0 +1,45 @@
+"""GetMetricData: MetricStat queries (metric math expressions are reported as unsupported),
+timestamps newest first unless ScanBy is TimestampAscending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.cloudwatch.errors import InvalidParameterValueException
+from headwater.cloudwatch.statistics import buckets, check_stat, compute
+from headwater.cloudwatch.times import epoch
+from headwater.core.context import RequestContext
+
+
+def get_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    start, end = epoch(request["StartTime"]), epoch(request["EndTime"])
+    if end <= start:
+        raise InvalidParameterValueException(
+            "The parameter StartTime must be less than the parameter EndTime.")
+    descending = request.get("ScanBy", "TimestampDescending") == "TimestampDescending"
+    results = []
+    messages: list[dict[str, str]] = []
+    for query in request["MetricDataQueries"]:
+        if query.get("ReturnData") is False:
+            continue
+        stat = query.get("MetricStat")
+        if stat is None:
+            results.append({"Id": query["Id"], "Label": query.get("Label", query["Id"]),
+                            "Timestamps": [], "Values": [], "StatusCode": "InternalError"})
+            messages.append({"Code": "Unsupported",
+                             "Value": "Metric math expressions are not supported."})
+            continue
+        check_stat(stat["Stat"])
+        metric = stat["Metric"]
+        dimensions = {d["Name"]: d["Value"] for d in metric.get("Dimensions") or []}
+        series = ctx.runtime.cloudwatch.get(ctx.account, ctx.region, metric["Namespace"],
+                                            metric["MetricName"], dimensions)
+        points = []
+        if series is not None:
+            points = [(moment, compute(stat["Stat"], values)) for moment, values in
+                      buckets(series, start, end, stat["Period"]).items()]
+        points.sort(reverse=descending)
+        results.append({"Id": query["Id"], "Label": query.get("Label", metric["MetricName"]),
+                        "Timestamps": [p[0] for p in points], "Values": [p[1] for p in points],
+                        "StatusCode": "Complete"})
+    return {"MetricDataResults": results, "Messages": messages}

@@ -1,0 +1,40 @@
+"""GetMetricStatistics: one metric (exact dimension set), datapoints per Period between
+StartTime and EndTime with the requested Statistics / ExtendedStatistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.cloudwatch.errors import (
+    InvalidParameterCombinationException,
+    InvalidParameterValueException,
+)
+from headwater.cloudwatch.statistics import buckets, compute
+from headwater.cloudwatch.times import epoch
+from headwater.core.context import RequestContext
+
+
+def get_metric_statistics(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    stats = list(request.get("Statistics") or [])
+    extended = list(request.get("ExtendedStatistics") or [])
+    if not stats and not extended:
+        raise InvalidParameterCombinationException(
+            "Must specify either Statistics or ExtendedStatistics, but not both.")
+    start, end = epoch(request["StartTime"]), epoch(request["EndTime"])
+    if end <= start:
+        raise InvalidParameterValueException(
+            "The parameter StartTime must be less than the parameter EndTime.")
+    dimensions = {d["Name"]: d["Value"] for d in request.get("Dimensions") or []}
+    series = ctx.runtime.cloudwatch.get(ctx.account, ctx.region, request["Namespace"],
+                                        request["MetricName"], dimensions)
+    datapoints = []
+    if series is not None and (not request.get("Unit") or request["Unit"] == series.unit):
+        for moment, values in sorted(buckets(series, start, end, request["Period"]).items()):
+            point: dict[str, Any] = {"Timestamp": moment}
+            for stat in stats:
+                point[stat] = compute(stat, values)
+            if extended:
+                point["ExtendedStatistics"] = {s: compute(s, values) for s in extended}
+            point["Unit"] = series.unit
+            datapoints.append(point)
+    return {"Label": request["MetricName"], "Datapoints": datapoints}
