@@ -10,6 +10,8 @@ import orjson
 
 from headwater import __version__
 from headwater.background import BackgroundWork
+from headwater.cloudwatch import exposition
+from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext
 from headwater.core.ids import request_id
 from headwater.functions import http as lambda_http
@@ -19,6 +21,7 @@ from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.triggers.service import register as register_mappings
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import QueryService
+from headwater.wire.rpc_v2_cbor import RpcV2CborService
 from headwater.wire.sigv4 import caller
 
 log = logging.getLogger("headwater.server")
@@ -33,6 +36,8 @@ class HeadwaterApp:
         self.json_services: dict[str, JsonService] = json_services()
         self.topics = QueryService("sns", TOPICS)
         register_mappings(lambda_http.lambda_service())
+        self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
+                                           "com.amazonaws.cloudwatch")
         self.background = BackgroundWork(runtime.workers())
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -73,6 +78,14 @@ class HeadwaterApp:
         elif lambda_http.is_lambda_path(path):
             status, out_headers, out = await lambda_http.handle(self.runtime, scope, headers, body)
             await _respond(send, status, out, out_headers, content_type=None)
+        elif method == "POST" and self.cloudwatch.serves(path):
+            account, region = caller(headers.get("authorization"))
+            ctx = RequestContext(account, region, request_id(), self.runtime)
+            status, out_headers, out = await self.cloudwatch.handle(ctx, path, body)
+            await _respond(send, status, out, out_headers, content_type=None)
+        elif method == "GET" and path == "/metrics":
+            await _respond(send, 200, exposition.exposition(self.runtime),
+                           content_type=exposition.CONTENT_TYPE)
         elif path.startswith("/_headwater/"):
             await self._control(method, path, body, send)
         elif method == "GET" and path == "/":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from headwater.cloudwatch.errors import query_errors as cloudwatch_query_errors
+from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
+from headwater.cloudwatch.service import TARGET_PREFIX as CLOUDWATCH_TARGET
 from headwater.dynamodb.service import OPERATIONS as DYNAMODB
 from headwater.logs.service import OPERATIONS as LOGS
 from headwater.queues.errors import query_errors as sqs_query_errors
@@ -19,6 +22,9 @@ def json_services() -> dict[str, JsonService]:
                                          DYNAMODB, crc32=True),
         "DynamoDBStreams_20120810": JsonService("dynamodbstreams", "DynamoDBStreams_20120810",
                                                 DYNAMODB_ERRORS, STREAMS),
+        # botocore resolves CloudWatch to JSON 1.0 (awsQueryCompatible); rpc-v2-cbor is served too.
+        CLOUDWATCH_TARGET: JsonService("cloudwatch", CLOUDWATCH_TARGET, "com.amazonaws.cloudwatch",
+                                       CLOUDWATCH, query_errors=cloudwatch_query_errors()),
         "AmazonSQS": JsonService("sqs", "AmazonSQS", "com.amazonaws.sqs", SQS,
                                  query_errors=sqs_query_errors()),
         "Logs_20140328": JsonService("logs", "Logs_20140328", "com.amazonaws.logs", LOGS,
