@@ -147,7 +147,7 @@ class Private:
         assert self.process.stdout is not None
         line = self.process.stdout.readline().strip()
         if not line.startswith("http://"):
-            self.process.kill()
+            self.kill()
             raise RuntimeError(f"headwater did not start: {line!r}")
         self.endpoint = line
         self.ddb = make_client("dynamodb", line)
