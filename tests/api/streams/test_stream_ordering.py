@@ -105,3 +105,14 @@ def test_transact_write_items_records(ddb: Any, streams: Any) -> None:
     records = read_stream(streams, arn)
     assert sorted(r["dynamodb"]["Keys"]["pk"]["S"] for r in records) == ["a", "b"]
     assert {r["eventName"] for r in records} == {"INSERT"}
+
+
+def test_partiql_statement_records(ddb: Any, streams: Any) -> None:
+    name, arn = create_stream_table(ddb)
+    _optional(lambda: ddb.execute_statement(
+        Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'p', 'v': 1}}"))
+    ddb.execute_statement(Statement=f"UPDATE \"{name}\" SET v = 2 WHERE pk = 'p'")
+    ddb.execute_statement(Statement=f"DELETE FROM \"{name}\" WHERE pk = 'p'")
+    records = read_stream(streams, arn)
+    assert [r["eventName"] for r in records] == ["INSERT", "MODIFY", "REMOVE"]
+    assert records[1]["dynamodb"]["NewImage"]["v"] == {"N": "2"}
