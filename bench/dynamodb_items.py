@@ -8,13 +8,15 @@ items (unique keys) for a warm-up plus a timed window, then GetItem of random ke
 phase wrote, with the same connections. Clients are closed-loop: `--clients` keep-alive
 connections spread over `--processes` worker processes (bench/loadgen.py). Prints requests/s,
 p50/p99 latency, the CPU the server and the client used (so a client bottleneck would show), and
-the Headwater/moto ratios. Only one peer runs at a time; all share this machine's cores.
+the Headwater/moto ratios. Only one peer runs at a time; all share this machine's cores. On a
+busy machine use `--rounds 3`: peers alternate round by round and the table shows medians.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -132,6 +134,8 @@ def main() -> None:
     parser.add_argument("--item-bytes", type=int, default=1024, help="approximate item size")
     parser.add_argument("--durability", choices=["normal", "full"], default="normal",
                         help="headwater-disk's --durability")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat every peer this many times; report medians")
     parser.add_argument("--stream", action="store_true",
                         help="enable a NEW_AND_OLD_IMAGES stream on the table")
     args = parser.parse_args()
@@ -141,24 +145,53 @@ def main() -> None:
           f"{args.clients} clients over {args.processes} processes, {args.warmup:g} s warm-up + "
           f"{args.duration:g} s per phase, ~{args.item_bytes} B items"
           f"{', stream enabled' if args.stream else ''}", flush=True)
-    rows: list[Row] = []
-    for name in [p.strip() for p in args.peers.split(",") if p.strip()]:
-        try:
-            peer = start(name, args.durability)
-        except (RuntimeError, OSError) as error:
-            print(f"{name}: could not start ({error}), skipped", file=sys.stderr)
-            continue
-        if peer is None:
-            continue
-        try:
-            print(f"# {name} on {peer.address[0]}:{peer.address[1]} ...", file=sys.stderr,
-                  flush=True)
-            rows.extend(bench_peer(peer, args))
-        finally:
-            peer.stop()
-    print()
+    rounds: list[list[Row]] = []
+    for number in range(args.rounds):
+        rows: list[Row] = []
+        for name in [p.strip() for p in args.peers.split(",") if p.strip()]:
+            try:
+                peer = start(name, args.durability)
+            except (RuntimeError, OSError) as error:
+                print(f"{name}: could not start ({error}), skipped", file=sys.stderr)
+                continue
+            if peer is None:
+                continue
+            try:
+                print(f"# round {number + 1}: {name} on {peer.address[0]}:{peer.address[1]}",
+                      file=sys.stderr, flush=True)
+                rows.extend(bench_peer(peer, args))
+            finally:
+                peer.stop()
+        rounds.append(rows)
+        if args.rounds > 1:
+            print(f"\n## round {number + 1} of {args.rounds}")
+            print_table(rows)
+    rows = median_rows(rounds) if args.rounds > 1 else rounds[0]
+    print(f"\n## {'median of ' + str(args.rounds) + ' rounds' if args.rounds > 1 else 'result'}")
     print_table(rows)
     print_ratios(rows)
+
+
+def median_rows(rounds: list[list[Row]]) -> list[Row]:
+    """Per peer and operation, the median of each figure over the rounds (noisy shared cores)."""
+    grouped: dict[tuple[str, str], list[Row]] = {}
+    for rows in rounds:
+        for row in rows:
+            grouped.setdefault((row.peer, row.operation), []).append(row)
+    result = []
+    for (peer, operation), rows in grouped.items():
+        ms = [r.m for r in rows]
+        m = Measurement(
+            requests_per_second=statistics.median(x.requests_per_second for x in ms),
+            p50_ms=statistics.median(x.p50_ms for x in ms),
+            p99_ms=statistics.median(x.p99_ms for x in ms),
+            requests=sum(x.requests for x in ms), errors=sum(x.errors for x in ms),
+            reconnects=sum(x.reconnects for x in ms),
+            client_cpu=statistics.median(x.client_cpu for x in ms), keys_written=[],
+            first_error=next((x.first_error for x in ms if x.first_error), ""),
+        )
+        result.append(Row(peer, operation, m, statistics.median(r.server_cpu for r in rows)))
+    return result
 
 
 if __name__ == "__main__":
