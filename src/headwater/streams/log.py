@@ -150,8 +150,9 @@ class StreamLog:
     def trim_shard(self, shard: Shard, horizon: float) -> None:
         """Delete the shard's records created before `horizon`."""
         with self.storage.transaction() as conn:
-            self._save_sequence(conn)
             trimmed = store.trim_shard(conn, shard, horizon)
+            if trimmed != shard.trimmed_seq:
+                self._save_sequence(conn)
         shard.trimmed_seq = trimmed
 
     def _save_sequence(self, conn: sqlite3.Connection) -> None:

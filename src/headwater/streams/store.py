@@ -83,13 +83,6 @@ def last_seq(conn: sqlite3.Connection, shard: int) -> int | None:
     return row[0]
 
 
-def last_seq_before(conn: sqlite3.Connection, shard: int, created: float) -> int | None:
-    row = conn.execute(
-        "SELECT max(seq) FROM stream_records WHERE shard = ? AND created < ?", (shard, created)
-    ).fetchone()
-    return row[0]
-
-
 def max_sequence(conn: sqlite3.Connection) -> int:
     row = conn.execute(
         "SELECT max(coalesce((SELECT max(seq) FROM stream_records), 0), "
@@ -104,9 +97,19 @@ def save_sequence(conn: sqlite3.Connection, seq: int) -> None:
 
 
 def trim_shard(conn: sqlite3.Connection, shard: Shard, before: float) -> int:
-    """Delete the shard's records created before `before`; returns the new trimmed_seq."""
-    last = last_seq_before(conn, shard.pk, before)
-    if last is None:
+    """Delete the shard's records created before `before`; returns the new trimmed_seq.
+
+    Record times grow with sequence numbers, so the first record young enough is found by
+    walking the old ones from the front rather than scanning the whole shard.
+    """
+    young = first_seq_since(conn, shard.pk, shard.trimmed_seq, before)
+    if young is None:
+        last = last_seq(conn, shard.pk)
+    else:
+        row = conn.execute("SELECT max(seq) FROM stream_records WHERE shard = ? AND seq < ?",
+                           (shard.pk, young)).fetchone()
+        last = row[0]
+    if last is None or last <= shard.trimmed_seq:
         return shard.trimmed_seq
     conn.execute("DELETE FROM stream_records WHERE shard = ? AND seq <= ?", (shard.pk, last))
     conn.execute("UPDATE stream_shards SET trimmed_seq = ? WHERE id = ?", (last, shard.pk))
