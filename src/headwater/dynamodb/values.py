@@ -17,6 +17,12 @@ from typing import Any
 
 from headwater.dynamodb.numbers import normalize_number
 from headwater.wire.errors import SerializationException, ValidationException
+from headwater.wire.validate import (
+    DEFAULT_PACKAGE,
+    NOT_A_STRUCTURE,
+    UNEXPECTED_FIELD,
+    type_mismatch,
+)
 
 TYPES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL")
 MAX_DEPTH = 32  # a top-level attribute is level 1
@@ -39,6 +45,10 @@ EMPTY_SET = {
     "BS": INVALID + "Binary sets should not be empty",
 }
 NS_DUPLICATES = "Input collection contains duplicates"
+# Wrong JSON types, in the current wording of AWS's JSON front end (see wire/validate.py).
+NOT_AN_ATTRIBUTE_VALUE = "Unexpected value type in payload"
+ATTRIBUTE_VALUE_CLASS = f"class {DEFAULT_PACKAGE}.AttributeValue"
+ATTRIBUTE_MAP_CLASS = f"java.util.Map<java.lang.String, {DEFAULT_PACKAGE}.AttributeValue>"
 
 _BASE64_CHAR = re.compile(r"[^A-Za-z0-9+/=]|=[^=]")
 
@@ -60,8 +70,10 @@ def check_value(av: object, depth: int = 1) -> dict[str, Any]:
     """Check one attribute value recursively; return it normalised (numbers canonical)."""
     if depth > MAX_DEPTH:
         raise ValidationException(TOO_DEEP)
+    if isinstance(av, list):
+        raise SerializationException(f"Unrecognized collection type {ATTRIBUTE_VALUE_CLASS}")
     if not isinstance(av, dict):
-        raise ValidationException(EMPTY)
+        raise SerializationException(NOT_AN_ATTRIBUTE_VALUE)
     # JSON nulls count as absent members, as in any AWS JSON request.
     tags = [tag for tag in av if tag in TYPES and av[tag] is not None]
     if not tags:
@@ -87,13 +99,13 @@ def _check_b(value: object, depth: int) -> str:
 
 def _check_bool(value: object, depth: int) -> bool:
     if not isinstance(value, bool):
-        raise SerializationException(_conversion_error(value, "an Boolean"))
+        raise SerializationException(type_mismatch(value, "Boolean"))
     return value
 
 
 def _check_null(value: object, depth: int) -> bool:
     if not isinstance(value, bool):
-        raise SerializationException(_conversion_error(value, "an Boolean"))
+        raise SerializationException(type_mismatch(value, "Boolean"))
     if not value:
         raise ValidationException(NULL_NOT_TRUE)
     return True
@@ -127,14 +139,16 @@ def _check_bs(value: object, depth: int) -> list[str]:
 
 
 def _check_m(value: object, depth: int) -> dict[str, Any]:
+    if isinstance(value, list):
+        raise SerializationException(f"Unrecognized collection type {ATTRIBUTE_MAP_CLASS}")
     if not isinstance(value, dict):
-        raise SerializationException("Start of list found where not expected")
+        raise SerializationException(UNEXPECTED_FIELD)
     return {name: check_value(child, depth + 1) for name, child in value.items()}
 
 
 def _check_l(value: object, depth: int) -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        raise SerializationException("Start of structure or map found where not expected.")
+        raise SerializationException(_not_a_list(value))
     return [check_value(child, depth + 1) for child in value]
 
 
@@ -153,29 +167,35 @@ _CHECKS: dict[str, Callable[[Any, int], Any]] = {
 
 
 def check_base64(text: str) -> str:
-    """Validate a base64 blob as DynamoDB's JSON layer does (SerializationException)."""
-    prefix = f"'{text}' can not be converted to a Blob: "
+    """Validate a base64 blob as DynamoDB's JSON layer does (SerializationException).
+
+    Current AWS wording has no "'x' can not be converted to a Blob: " prefix, and reports a
+    misplaced pad ('=+/=') as an invalid last character (dynalite's suite, live DynamoDB).
+    """
     if len(text) % 4:
         raise SerializationException(
-            f"{prefix}Base64 encoded length is expected a multiple of 4 bytes "
-            f"but found: {len(text)}"
+            f"Base64 encoded length is expected a multiple of 4 bytes but found: {len(text)}"
         )
     bad = _BASE64_CHAR.search(text)
-    if bad:
-        raise SerializationException(f"{prefix}Invalid Base64 character: '{bad.group()[0]}'")
+    if bad and bad.group()[0] != "=":
+        raise SerializationException(f"Invalid Base64 character: '{bad.group()[0]}'")
     try:
         canonical = base64.b64encode(base64.b64decode(text, validate=True)).decode("ascii")
     except binascii.Error:
         canonical = ""
     if canonical != text:
         # "dectected" is DynamoDB's spelling.
-        raise SerializationException(f"{prefix}Invalid last non-pad Base64 character dectected")
+        raise SerializationException("Invalid last non-pad Base64 character dectected")
     return text
+
+
+def _not_a_list(value: object) -> str:
+    return NOT_A_STRUCTURE if isinstance(value, dict) else UNEXPECTED_FIELD
 
 
 def _set(value: object, tag: str) -> list[Any]:
     if not isinstance(value, list):
-        raise SerializationException("Start of structure or map found where not expected.")
+        raise SerializationException(_not_a_list(value))
     if not value:
         raise ValidationException(EMPTY_SET[tag])
     return value
@@ -184,29 +204,7 @@ def _set(value: object, tag: str) -> list[Any]:
 def _string(value: object, shape: str) -> str:
     if isinstance(value, str):
         return value
-    article = "a" if shape == "Blob" else "an"
-    raise SerializationException(_conversion_error(value, f"{article} {shape}"))
-
-
-def _conversion_error(value: object, target: str) -> str:
-    """Jackson-style wording AWS uses for a JSON member of the wrong type."""
-    if isinstance(value, list):
-        return "Start of list found where not expected"
-    if isinstance(value, dict):
-        return "Start of structure or map found where not expected."
-    if isinstance(value, str):
-        return f"'{value.upper()}' can not be converted to {target}"
-    return f"class {_java_class(value)} can not be converted to {target}"
-
-
-def _java_class(value: object) -> str:
-    if isinstance(value, bool):
-        return "java.lang.Boolean"
-    if isinstance(value, float) and not value.is_integer():
-        return "java.lang.Double"
-    if isinstance(value, int | float) and -(2**31) <= value < 2**31:
-        return "java.lang.Short" if -(2**15) <= value < 2**15 else "java.lang.Integer"
-    return "java.lang.Long"
+    raise SerializationException(type_mismatch(value, shape))
 
 
 def _render(members: list[str]) -> str:

@@ -24,7 +24,7 @@ from headwater.wire.errors import (
     UnknownOperationException,
 )
 from headwater.wire.models import service_model
-from headwater.wire.validate import compile_input
+from headwater.wire.validate import NOT_A_STRUCTURE, compile_input
 
 log = logging.getLogger("headwater.wire")
 
@@ -56,7 +56,8 @@ class JsonService:
     def __post_init__(self) -> None:
         model = service_model(self.model_name)
         for name in self.operations:
-            self.validators[name] = compile_input(model.operation_model(name).input_shape)
+            self.validators[name] = compile_input(model.operation_model(name).input_shape,
+                                                  _java_package(model.metadata))
 
     async def handle(self, ctx: RequestContext, operation_name: str, body: bytes) -> tuple[int, bytes]:
         try:
@@ -77,7 +78,7 @@ class JsonService:
             # (dynalite test/connection.js, recorded against DynamoDB).
             raise SerializationException("")
         if not isinstance(request, dict):
-            raise SerializationException("Start of structure or map found where not expected.")
+            raise SerializationException(NOT_A_STRUCTURE)
         operation = self.operations.get(operation_name)
         if operation is None:
             raise UnknownOperationException("")
@@ -107,3 +108,9 @@ class JsonService:
             if code in self.query_errors:
                 headers.append((b"x-amzn-query-error", self.query_errors[code].encode()))
         return headers
+
+
+def _java_package(metadata: dict[str, Any]) -> str:
+    """The Java package AWS names in type-mismatch messages: com.amazonaws.dynamodb.v20120810."""
+    version = str(metadata.get("apiVersion", "")).replace("-", "")
+    return f"com.amazonaws.{metadata.get('endpointPrefix', '')}.v{version}"

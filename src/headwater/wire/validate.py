@@ -22,6 +22,7 @@ Check = Callable[[Any, str, list[str]], None]
 # attribute values: "Supplied AttributeValue is empty, ...").
 OPAQUE_SHAPES = frozenset({"AttributeValue"})
 MAX_REPORTED = 10
+DEFAULT_PACKAGE = "com.amazonaws.dynamodb.v20120810"
 
 
 def render(value: Any) -> str:
@@ -50,17 +51,58 @@ def _report(value: Any, path: str, failures: list[str], errors: list[str]) -> No
     errors.extend(f"{prefix} {failure}" for failure in failures)
 
 
-def _serialization(value: Any, expected: str) -> SerializationException:
-    kind = {
-        bool: "BOOLEAN_VALUE", int: "NUMBER_VALUE", float: "NUMBER_VALUE", str: "STRING_VALUE",
-    }.get(type(value))
+# The Java classes AWS's JSON front end names when a JSON array arrives for a scalar.
+_JAVA_CLASSES = {
+    "String": "class java.lang.String", "Integer": "class java.lang.Integer",
+    "Long": "class java.lang.Long", "Double": "class java.lang.Double",
+    "Boolean": "class java.lang.Boolean", "Blob": "class java.nio.ByteBuffer",
+    "Date": "class java.util.Date",
+}
+NOT_A_STRUCTURE = "Start of structure or map found where not expected"
+UNEXPECTED_FIELD = "Unexpected field type"
+
+
+def _json_token(value: Any) -> str:
+    if isinstance(value, bool):
+        return "TRUE_VALUE" if value else "FALSE_VALUE"
+    if isinstance(value, int):
+        return "NUMBER_VALUE"
+    if isinstance(value, float):
+        return "DECIMAL_VALUE"
+    return "STRING_VALUE"
+
+
+def type_mismatch(value: Any, expected: str) -> str:
+    """AWS's wording for a JSON value of the wrong type where a scalar of type `expected`
+    ("String", "Integer", "Long", "Double", "Boolean", "Blob", "Date") belongs.
+
+    Current AWS JSON front end, as dynalite's suite records it against live DynamoDB:
+    "NUMBER_VALUE cannot be converted to String", "Unrecognized collection type class
+    java.lang.String", "only base-64-encoded strings are convertible to bytes".
+    """
     if isinstance(value, dict):
-        return SerializationException("Start of structure or map found where not expected.")
+        return NOT_A_STRUCTURE
     if isinstance(value, list):
-        return SerializationException("Start of list found where not expected")
-    if expected == "String":
-        return SerializationException(f"{kind} cannot be converted to {expected}")
-    return SerializationException(f"{kind} can not be converted to an {expected}")
+        return f"Unrecognized collection type {_JAVA_CLASSES.get(expected, expected)}"
+    if expected == "Blob":
+        return "only base-64-encoded strings are convertible to bytes"
+    if expected == "Boolean" and isinstance(value, str):
+        return "Unexpected token received from parser"
+    return f"{_json_token(value)} cannot be converted to {expected}"
+
+
+def _serialization(value: Any, expected: str) -> SerializationException:
+    return SerializationException(type_mismatch(value, expected))
+
+
+def _container_mismatch(value: Any, collection: str) -> SerializationException:
+    """A wrong JSON value where a structure, list or map belongs; `collection` is the Java
+    type AWS names when an array arrives for a structure or map (None for lists)."""
+    if isinstance(value, dict):
+        return SerializationException(NOT_A_STRUCTURE)
+    if isinstance(value, list):
+        return SerializationException(f"Unrecognized collection type {collection}")
+    return SerializationException(UNEXPECTED_FIELD)
 
 
 def _scalar(shape: Shape) -> Check:
@@ -120,13 +162,14 @@ def _scalar(shape: Shape) -> Check:
     return check
 
 
-def _structure(shape: StructureShape, cache: dict[str, Check]) -> Check:
+def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> Check:
     members: list[tuple[str, str, Check, bool]] = []
     required = set(shape.required_members)
+    java_type = f"class {package}.{shape.name}"
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
-            raise _serialization(value, "Structure")
+            raise _container_mismatch(value, java_type)
         for name, step, member_check, is_required in members:
             item = value.get(name)
             if item is None:
@@ -141,7 +184,7 @@ def _structure(shape: StructureShape, cache: dict[str, Check]) -> Check:
     cache[shape.name] = check
     for name, member in shape.members.items():
         step = name[:1].lower() + name[1:]
-        members.append((name, step, compile_shape(member, cache), name in required))
+        members.append((name, step, compile_shape(member, cache, package), name in required))
     return check
 
 
@@ -156,13 +199,13 @@ def _check_count(value: list[Any] | dict[str, Any], path: str, lo: int | None, h
         _report(value, path, failures, errors)
 
 
-def _list(shape: ListShape, cache: dict[str, Check]) -> Check:
+def _list(shape: ListShape, cache: dict[str, Check], package: str) -> Check:
     lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
-    element = compile_shape(shape.member, cache)
+    element = compile_shape(shape.member, cache, package)
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, list):
-            raise _serialization(value, "List")
+            raise _container_mismatch(value, "")
         _check_count(value, path, lo, hi, errors)
         for index, item in enumerate(value, start=1):
             if item is not None:
@@ -171,14 +214,18 @@ def _list(shape: ListShape, cache: dict[str, Check]) -> Check:
     return check
 
 
-def _map(shape: MapShape, cache: dict[str, Check]) -> Check:
+def _map(shape: MapShape, cache: dict[str, Check], package: str) -> Check:
     lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
-    key = compile_shape(shape.key, cache)
-    value_check = compile_shape(shape.value, cache)
+    key = compile_shape(shape.key, cache, package)
+    value_check = compile_shape(shape.value, cache, package)
+    value_type = (f"{package}.{shape.value.name}" if shape.value.type_name == "structure"
+                  else _JAVA_CLASSES.get(shape.value.type_name.capitalize(), "java.lang.String")
+                  .removeprefix("class "))
+    java_type = f"java.util.Map<java.lang.String, {value_type}>"
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
-            raise _serialization(value, "Map")
+            raise _container_mismatch(value, java_type)
         _check_count(value, path, lo, hi, errors)
         for name, item in value.items():
             key(name, f"{path}.key", errors)
@@ -192,7 +239,8 @@ def _opaque(value: Any, path: str, errors: list[str]) -> None:
     return None
 
 
-def compile_shape(shape: Shape, cache: dict[str, Check] | None = None) -> Check:
+def compile_shape(shape: Shape, cache: dict[str, Check] | None = None,
+                  package: str = DEFAULT_PACKAGE) -> Check:
     cache = {} if cache is None else cache
     if shape.name in OPAQUE_SHAPES:
         return _opaque
@@ -200,19 +248,24 @@ def compile_shape(shape: Shape, cache: dict[str, Check] | None = None) -> Check:
         if shape.name in cache:
             cached = cache[shape.name]
             return lambda value, path, errors: cached(value, path, errors)
-        return _structure(shape, cache)  # type: ignore[arg-type]
+        return _structure(shape, cache, package)  # type: ignore[arg-type]
     if shape.type_name == "list":
-        return _list(shape, cache)  # type: ignore[arg-type]
+        return _list(shape, cache, package)  # type: ignore[arg-type]
     if shape.type_name == "map":
-        return _map(shape, cache)  # type: ignore[arg-type]
+        return _map(shape, cache, package)  # type: ignore[arg-type]
     return _scalar(shape)
 
 
-def compile_input(shape: StructureShape | None) -> Callable[[dict[str, Any]], None]:
-    """A validator for an operation's input: raises the collected ValidationException."""
+def compile_input(shape: StructureShape | None, package: str = DEFAULT_PACKAGE
+                  ) -> Callable[[dict[str, Any]], None]:
+    """A validator for an operation's input: raises the collected ValidationException.
+
+    `package` is the Java package AWS names in type-mismatch messages
+    ("com.amazonaws.dynamodb.v20120810").
+    """
     if shape is None:
         return lambda request: None
-    check = compile_shape(shape)
+    check = compile_shape(shape, None, package)
 
     def validate(request: dict[str, Any]) -> None:
         errors: list[str] = []

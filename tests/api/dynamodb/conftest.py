@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
 import orjson
 import pytest
 import urllib3
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 

@@ -79,17 +79,38 @@ def test_malformed_values(raw: Any, table: str, value: dict[str, Any], message: 
     assert body["message"] == message
 
 
+MAP_OF_VALUES = ("java.util.Map<java.lang.String, "
+                 "com.amazonaws.dynamodb.v20120810.AttributeValue>")
+
+
 @pytest.mark.parametrize(("value", "message"), [
-    pytest.param({"S": 1}, "class java.lang.Short can not be converted to an String", id="S-num"),
-    pytest.param({"B": "YQ"}, "'YQ' can not be converted to a Blob: Base64 encoded length is "
-                 "expected a multiple of 4 bytes but found: 2", id="B-length"),
-    pytest.param({"B": "=+/="}, "'=+/=' can not be converted to a Blob: Invalid Base64 "
-                 "character: '='", id="B-char"),
-    pytest.param({"B": "+/+="}, "'+/+=' can not be converted to a Blob: Invalid last non-pad "
-                 "Base64 character dectected", id="B-last-char"),
-    pytest.param({"BOOL": "yes"}, "'YES' can not be converted to an Boolean", id="BOOL-str"),
-    pytest.param({"L": {}}, "Start of structure or map found where not expected.", id="L-map"),
-    pytest.param({"M": []}, "Start of list found where not expected", id="M-list"),
+    pytest.param({"S": 1}, "NUMBER_VALUE cannot be converted to String", id="S-int"),
+    pytest.param({"S": 1.5}, "DECIMAL_VALUE cannot be converted to String", id="S-decimal"),
+    pytest.param({"S": True}, "TRUE_VALUE cannot be converted to String", id="S-true"),
+    pytest.param({"N": False}, "FALSE_VALUE cannot be converted to String", id="N-false"),
+    pytest.param({"S": []}, "Unrecognized collection type class java.lang.String", id="S-list"),
+    pytest.param({"S": {}}, "Start of structure or map found where not expected", id="S-map"),
+    pytest.param({"B": 5}, "only base-64-encoded strings are convertible to bytes", id="B-int"),
+    pytest.param({"B": []}, "Unrecognized collection type class java.nio.ByteBuffer",
+                 id="B-list"),
+    pytest.param({"B": "YQ"}, "Base64 encoded length is expected a multiple of 4 bytes but "
+                 "found: 2", id="B-length"),
+    pytest.param({"B": "=+/="}, "Invalid last non-pad Base64 character dectected",
+                 id="B-misplaced-pad"),
+    pytest.param({"B": "+/+="}, "Invalid last non-pad Base64 character dectected",
+                 id="B-last-char"),
+    pytest.param({"BOOL": "yes"}, "Unexpected token received from parser", id="BOOL-str"),
+    pytest.param({"BOOL": 23}, "NUMBER_VALUE cannot be converted to Boolean", id="BOOL-int"),
+    pytest.param({"NULL": []}, "Unrecognized collection type class java.lang.Boolean",
+                 id="NULL-list"),
+    pytest.param({"L": {}}, "Start of structure or map found where not expected", id="L-map"),
+    pytest.param({"L": "x"}, "Unexpected field type", id="L-str"),
+    pytest.param({"SS": 23}, "Unexpected field type", id="SS-int"),
+    pytest.param({"M": []}, f"Unrecognized collection type {MAP_OF_VALUES}", id="M-list"),
+    pytest.param({"M": True}, "Unexpected field type", id="M-bool"),
+    pytest.param({"L": [23]}, "Unexpected value type in payload", id="L-element-int"),
+    pytest.param({"M": {"a": []}}, "Unrecognized collection type "
+                 "class com.amazonaws.dynamodb.v20120810.AttributeValue", id="M-value-list"),
 ])
 def test_wrongly_typed_values_are_serialization_errors(raw: Any, table: str,
                                                        value: dict[str, Any],
@@ -119,3 +140,15 @@ def test_nesting_limit_is_32_levels(raw: Any, table: str) -> None:
     status, _ = raw.op("PutItem", {"TableName": table,
                                    "Item": {"pk": {"S": "k"}, "v": value["L"][0]}})
     assert status == 200
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (23, "Unexpected value type in payload"),
+    ("x", "Unexpected value type in payload"),
+    ([], "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue"),
+])
+def test_attribute_that_is_not_an_object(raw: Any, table: str, value: Any,
+                                         message: str) -> None:
+    status, body = raw.op("PutItem", {"TableName": table, "Item": {"pk": {"S": "k"}, "v": value}})
+    assert (status, body) == (400, {"__type": "com.amazon.coral.service#SerializationException",
+                                    "message": message})

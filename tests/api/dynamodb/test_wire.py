@@ -120,15 +120,33 @@ def test_at_most_ten_errors_are_reported(raw: Any) -> None:
     assert payload["message"].count("Member must not be null") == 10
 
 
-@pytest.mark.parametrize(("body", "type_name"), [
-    ({"TableName": 5}, SERIALIZATION),
-    ({"TableName": ["abc"]}, SERIALIZATION),
-    ({"Limit": "ten"}, SERIALIZATION),
-    ({"Limit": True}, SERIALIZATION),
+@pytest.mark.parametrize(("operation", "body", "message"), [
+    ("DescribeTable", {"TableName": 5}, "NUMBER_VALUE cannot be converted to String"),
+    ("DescribeTable", {"TableName": 5.5}, "DECIMAL_VALUE cannot be converted to String"),
+    ("DescribeTable", {"TableName": False}, "FALSE_VALUE cannot be converted to String"),
+    ("DescribeTable", {"TableName": ["abc"]}, "Unrecognized collection type class "
+     "java.lang.String"),
+    ("DescribeTable", {"TableName": {}}, "Start of structure or map found where not expected"),
+    ("ListTables", {"Limit": "ten"}, "STRING_VALUE cannot be converted to Integer"),
+    ("ListTables", {"Limit": True}, "TRUE_VALUE cannot be converted to Integer"),
+    ("ListTables", {"Limit": []}, "Unrecognized collection type class java.lang.Integer"),
+    ("GetItem", {"TableName": "abc", "Key": {}, "ConsistentRead": "yes"},
+     "Unexpected token received from parser"),
+    ("CreateTable", {"ProvisionedThroughput": []}, "Unrecognized collection type class "
+     "com.amazonaws.dynamodb.v20120810.ProvisionedThroughput"),
+    ("CreateTable", {"ProvisionedThroughput": 5}, "Unexpected field type"),
+    ("CreateTable", {"KeySchema": "x"}, "Unexpected field type"),
+    ("CreateTable", {"KeySchema": {}}, "Start of structure or map found where not expected"),
+    ("PutItem", {"Item": []}, "Unrecognized collection type java.util.Map<java.lang.String, "
+     "com.amazonaws.dynamodb.v20120810.AttributeValue>"),
+    ("PutItem", {"Item": "x"}, "Unexpected field type"),
+    ("GetItem", {"ExpressionAttributeNames": []}, "Unrecognized collection type "
+     "java.util.Map<java.lang.String, java.lang.String>"),
 ])
-def test_wrongly_typed_members(raw: Any, body: dict[str, Any], type_name: str) -> None:
-    status, payload = raw.op("ListTables" if "Limit" in body else "DescribeTable", body)
-    assert (status, payload["__type"]) == (400, type_name)
+def test_wrongly_typed_members(raw: Any, operation: str, body: dict[str, Any],
+                               message: str) -> None:
+    status, payload = raw.op(operation, body)
+    assert (status, payload) == (400, {"__type": SERIALIZATION, "message": message})
 
 
 def test_get_root_answers_like_dynamodb(raw: Any) -> None:
