@@ -101,6 +101,7 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
     lines: list[str] = []
     init_ms: float | None = None
     started_ms = functions.clock.now_ms()
+    error_type: str | None
     if env is None:
         env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex))
         failure = await _start(env, request_id)
@@ -129,7 +130,7 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
         env.kill()
         body = orjson.dumps({"errorMessage": f"RequestId: {request_id} Error: Task timed out "
                              f"after {timeout:.2f} seconds", "errorType": "Sandbox.Timedout"})
-        error_type: str | None = "Sandbox.Timedout"
+        error_type = "Sandbox.Timedout"
         lines.extend((await env.output()).splitlines())
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(functions.clock.now()))
         lines.append(f"{stamp}Z {request_id} Task timed out after {timeout:.2f} seconds")

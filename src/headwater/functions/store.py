@@ -53,7 +53,8 @@ class FunctionStore:
             "WHERE account = ? AND region = ? AND name = ?", (account, region, name)).fetchone()
         return _record(row) if row else None
 
-    def list(self, account: str, region: str, after: str, limit: int) -> list[FunctionRecord]:
+    def functions(self, account: str, region: str, after: str,
+                  limit: int) -> list[FunctionRecord]:
         rows = self.storage.conn.execute(
             "SELECT id, account, region, name, config, tags, reserved FROM lambda_functions "
             "WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?",
@@ -154,7 +155,8 @@ class FunctionStore:
             "SELECT id, account, region, function, qualifier, payload, request_id, attempts, "
             "not_before FROM lambda_event_queue WHERE not_before <= ? ORDER BY not_before, id "
             "LIMIT ?", (now, limit)).fetchall()
-        return [QueuedEvent(*row[:5], bytes(row[5]), *row[6:]) for row in rows]
+        return [QueuedEvent(row[0], row[1], row[2], row[3], row[4], bytes(row[5]), row[6],
+                            row[7], row[8]) for row in rows]
 
     def next_event_time(self) -> float | None:
         row = self.storage.conn.execute("SELECT MIN(not_before) FROM lambda_event_queue").fetchone()

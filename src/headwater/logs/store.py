@@ -52,12 +52,15 @@ class LogStore:
                         "first_event) VALUES (?, ?, ?, ?, ?, ?)", (*key, first, first)).lastrowid
                 else:
                     stream_id = row[0]
-                self.storage.on_rollback(lambda: self._streams.pop(key, None))
+                self.storage.on_rollback(lambda: self._forget(key))
                 self._streams[key] = int(stream_id or 0)
             conn.executemany(
                 "INSERT INTO log_events (stream_id, timestamp, ingestion, message) "
                 "VALUES (?, ?, ?, ?)", [(stream_id, ts, last, m) for ts, m in events])
             conn.execute("UPDATE log_streams SET last_event = ? WHERE id = ?", (last, stream_id))
+
+    def _forget(self, key: tuple[str, str, str, str]) -> None:
+        self._streams.pop(key, None)
 
     def groups(self, account: str, region: str, prefix: str) -> list[tuple[str, int]]:
         rows = self.storage.conn.execute(

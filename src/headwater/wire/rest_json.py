@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -75,7 +75,7 @@ _JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{Z}": r"\s", r"\p{N}": r"\d"}
 
 
 def _python_patterns(model: ServiceModel) -> None:
-    shapes: dict[str, dict[str, Any]] = model._shape_resolver._shape_map  # type: ignore[attr-defined]
+    shapes: dict[str, dict[str, Any]] = model._shape_resolver._shape_map
     for shape in shapes.values():
         pattern = shape.get("pattern")
         if pattern and "\\p{" in pattern:
@@ -87,8 +87,8 @@ def _python_patterns(model: ServiceModel) -> None:
 class RestJsonService:
     """One rest-json service: `handle()` takes the HTTP request, returns (status, headers, body)."""
 
-    def __init__(self, model_name: str, operations: dict[str, Operation],
-                 prechecks: dict[str, Callable[[dict[str, Any]], None]] | None = None) -> None:
+    def __init__(self, model_name: str, operations: Mapping[str, Operation],
+                 prechecks: Mapping[str, Callable[[dict[str, Any]], None]] | None = None) -> None:
         self.model: ServiceModel = service_model(model_name)
         _python_patterns(self.model)
         # Checks AWS makes before model validation (Lambda reports an unknown Runtime as
@@ -208,7 +208,7 @@ class RestJsonService:
         if key is None:
             key = "message"
             try:
-                members = self.model.shape_for(code).members  # type: ignore[attr-defined]
+                members = self.model.shape_for(code).members
                 key = "Message" if "Message" in members else "message"
             except Exception:
                 pass

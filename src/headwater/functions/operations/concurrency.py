@@ -17,7 +17,7 @@ def put_function_concurrency(ctx: RequestContext, request: dict[str, Any]) -> di
     functions = ctx.runtime.functions
     record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
     wanted = int(request["ReservedConcurrentExecutions"])
-    others = sum(r.reserved or 0 for r in functions.store.list(record.account, record.region,
+    others = sum(r.reserved or 0 for r in functions.store.functions(record.account, record.region,
                                                                "", 1_000_000)
                  if r.id != record.id)
     if ACCOUNT_LIMIT - others - wanted < UNRESERVED_MINIMUM:

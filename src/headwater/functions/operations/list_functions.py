@@ -13,7 +13,7 @@ from headwater.functions.store import public
 def list_functions(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     store = ctx.runtime.functions.store
     items: list[dict[str, Any]] = []
-    for record in store.list(ctx.account, ctx.region, "", 1_000_000):
+    for record in store.functions(ctx.account, ctx.region, "", 1_000_000):
         items.append(public(record.config))
         if request.get("FunctionVersion") == "ALL":
             items.extend(public(config) for config in store.versions(record.id))
