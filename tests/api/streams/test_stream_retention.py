@@ -77,3 +77,26 @@ def test_closed_shards_past_retention_disappear(private: Private) -> None:
         return original not in ids and len(ids) == 2
 
     wait_for(original_gone)
+
+
+def test_retention_deletes_old_records_from_storage(tmp_path: Any) -> None:
+    import sqlite3
+
+    server = Private("--data-dir", str(tmp_path), "--shard-rollover", "100000000")
+    try:
+        name, _ = create_stream_table(server.ddb)
+        for i in range(30):
+            server.ddb.put_item(TableName=name, Item={"pk": {"S": f"k{i}"}})
+        db = sqlite3.connect(f"file:{tmp_path}/headwater.sqlite3?mode=ro", uri=True)
+
+        def stored() -> int:
+            return int(db.execute("SELECT count(*) FROM stream_records").fetchone()[0])
+
+        assert stored() == 30
+        server.advance(90000)
+        wait_for(lambda: stored() == 0)
+        server.ddb.put_item(TableName=name, Item={"pk": {"S": "new"}})
+        assert stored() == 1
+        db.close()
+    finally:
+        server.stop()
