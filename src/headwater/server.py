@@ -15,12 +15,14 @@ from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext
 from headwater.core.ids import request_id
 from headwater.functions import http as lambda_http
+from headwater.queues.query_model import sqs_query_model
+from headwater.queues.service import OPERATIONS as SQS
 from headwater.runtime import Runtime
 from headwater.services import json_services
 from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.triggers.service import register as register_mappings
 from headwater.wire.json_protocol import JsonService
-from headwater.wire.query_protocol import QueryService
+from headwater.wire.query_protocol import QueryRouter, QueryService, is_query_request
 from headwater.wire.rpc_v2_cbor import RpcV2CborService
 from headwater.wire.sigv4 import caller
 
@@ -34,7 +36,8 @@ class HeadwaterApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.json_services: dict[str, JsonService] = json_services()
-        self.topics = QueryService("sns", TOPICS)
+        self.query = QueryRouter({"sns": QueryService("sns", TOPICS),
+                                  "sqs": QueryService("sqs", SQS, sqs_query_model())})
         register_mappings(lambda_http.lambda_service())
         self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
                                            "com.amazonaws.cloudwatch")
@@ -72,8 +75,8 @@ class HeadwaterApp:
         target = headers.get("x-amz-target")
         if method == "POST" and target:
             await self._json(target, headers, body, send)
-        elif method == "POST" and path == "/" and b"Action=" in body:
-            await _respond(send, *await self.topics.handle(self.runtime, headers, body),
+        elif is_query_request(method, path, headers, body):
+            await _respond(send, *await self.query.handle(self.runtime, headers, path, body),
                            content_type=None)
         elif lambda_http.is_lambda_path(path):
             status, out_headers, out = await lambda_http.handle(self.runtime, scope, headers, body)

@@ -1,22 +1,25 @@
-"""AWS query protocol (SNS): form-encoded `Action=...` requests decoded into the operation's
-input shape, validated from the botocore model, and XML responses and errors encoded from the
-output shape (`<XResponse><XResult>...</XResult><ResponseMetadata>...`).
+"""AWS query protocol (SNS, and SQS for SDKs older than its JSON protocol): form-encoded
+`Action=...` requests decoded into the operation's input shape, validated from the botocore
+model, and XML responses and errors encoded from the output shape
+(`<XResponse><XResult>...</XResult><ResponseMetadata>...`).
 
 Lists arrive as `Name.member.N`, maps as `Name.entry.N.key` / `.value` (or the map's
-locationNames, SNS MessageAttributes use `Name` and `Value`).
+locationNames, SNS MessageAttributes use `Name` and `Value`); flattened ones drop the
+`member`/`entry` level (`AttributeName.N`, `Attribute.N.Name`), in requests and responses.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
-from botocore.model import Shape
+from botocore.model import ServiceModel, Shape
 
 from headwater.core.context import RequestContext
 from headwater.core.ids import new_uuid
@@ -31,6 +34,8 @@ Operation = Callable[[RequestContext, dict[str, Any]], Any]
 # Query services name some shared errors differently from JSON services.
 QUERY_CODES = {"ValidationException": "ValidationError", "InternalServerError": "InternalFailure"}
 XML_TYPE = b"text/xml"
+FORM_TYPE = "application/x-www-form-urlencoded"
+QUEUE_PATH = re.compile(r"/\d{12}/[A-Za-z0-9_.-]{1,80}")
 
 
 class InvalidAction(AwsError):
@@ -41,22 +46,67 @@ class MalformedQueryString(AwsError):
     code = "MalformedQueryString"
 
 
+def is_query_request(method: str, path: str, headers: dict[str, str], body: bytes) -> bool:
+    """A form-encoded POST with an Action, to `/` or to a queue URL's path."""
+    return (method == "POST" and b"Action=" in body
+            and headers.get("content-type", FORM_TYPE).startswith(FORM_TYPE)
+            and (path == "/" or QUEUE_PATH.fullmatch(path) is not None))
+
+
+def signing_service(authorization: str | None) -> str:
+    """The service in a SigV4 credential scope (`Credential=AKID/date/region/service/...`)."""
+    if not authorization or "Credential=" not in authorization:
+        return ""
+    scope = authorization.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+    return scope[3].strip() if len(scope) >= 5 else ""
+
+
+class QueryRouter:
+    """Query-protocol services on the one port, told apart by the SigV4 signing service, else
+    by a queue URL path (SQS), else by which service has the action."""
+
+    def __init__(self, services: dict[str, QueryService]) -> None:
+        self.services = services
+
+    async def handle(self, runtime: Any, headers: dict[str, str], path: str, body: bytes
+                     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+        name = signing_service(headers.get("authorization"))
+        if name not in self.services:
+            name = "sqs" if path != "/" else self._by_action(body)
+        defaults = {}
+        if path != "/":
+            defaults["QueueUrl"] = f"http://{headers.get('host', 'localhost:4566')}{path}"
+        return await self.services[name].handle(runtime, headers, body, defaults)
+
+    def _by_action(self, body: bytes) -> str:
+        params = dict(parse_qsl(body.decode("utf-8", "replace")))
+        action = params.get("Action", "")
+        for name, service in self.services.items():
+            if action in service.operations:
+                return name
+        return next(iter(self.services))
+
+
 class QueryService:
-    def __init__(self, model_name: str, operations: dict[str, Operation]) -> None:
-        self.model = service_model(model_name)
+    def __init__(self, model_name: str, operations: dict[str, Operation],
+                 model: ServiceModel | None = None) -> None:
+        self.model = model or service_model(model_name)
         self.namespace = self.model.metadata.get("xmlNamespace", "")
         self.operations = operations
         self.validators = {name: compile_input(self.model.operation_model(name).input_shape)
                            for name in operations}
 
-    async def handle(self, runtime: Any, headers: dict[str, str], body: bytes
+    async def handle(self, runtime: Any, headers: dict[str, str], body: bytes,
+                     defaults: dict[str, str] | None = None,
                      ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-        """(status, body, headers) for one form-encoded request."""
+        """(status, body, headers) for one form-encoded request; `defaults` fill parameters
+        the request leaves out (the QueueUrl of a request sent to the queue's URL)."""
         account, region = caller(headers.get("authorization"))
         ctx = RequestContext(account, region, new_uuid(), runtime, headers.get("host", ""))
         out_headers = [(b"content-type", XML_TYPE), (b"x-amzn-requestid", ctx.request_id.encode())]
         try:
-            params = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+            params = {**(defaults or {}),
+                      **dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))}
         except (UnicodeDecodeError, ValueError):
             malformed = MalformedQueryString("The query string is malformed.")
             return malformed.status, self.error_body(ctx, malformed), out_headers
@@ -96,7 +146,7 @@ class QueryService:
 
     def error_body(self, ctx: RequestContext, error: AwsError) -> bytes:
         fault = "Sender" if error.sender_fault else "Receiver"
-        code = QUERY_CODES.get(error.code, error.code)
+        code = getattr(error, "query_error", "") or QUERY_CODES.get(error.code, error.code)
         return (f'<ErrorResponse xmlns="{self.namespace}"><Error><Type>{fault}</Type>'
                 f"<Code>{escape(code)}</Code><Message>{escape(error.message)}</Message></Error>"
                 f"<RequestId>{ctx.request_id}</RequestId></ErrorResponse>").encode()
@@ -119,8 +169,12 @@ def decode(shape: Shape, prefix: str, params: dict[str, str]) -> Any:
         return out if out or not prefix else None
     if kind == "list":
         member = shape.member  # type: ignore[attr-defined]
-        base = prefix if shape.serialization.get("flattened") else \
-            f"{prefix}.{_name(member, 'member')}"
+        if shape.serialization.get("flattened"):
+            renamed = member.serialization.get("name")
+            base = prefix.rpartition(".")[0] + "." + renamed if renamed else prefix
+            base = base.lstrip(".")
+        else:
+            base = f"{prefix}.{_name(member, 'member')}"
         if prefix in params and params[prefix] == "":
             return []
         return _indexed(base, params, lambda key: decode(member, key, params))
@@ -170,8 +224,12 @@ def encode(shape: Shape, value: Any) -> str:
     if kind == "structure":
         parts = []
         for name, member in shape.members.items():  # type: ignore[attr-defined]
-            if value.get(name) is not None:
-                tag = _name(member, name)
+            if value.get(name) is None:
+                continue
+            tag = _name(member, name)
+            if member.serialization.get("flattened"):
+                parts.append(_flattened(member, tag, value[name]))
+            else:
                 parts.append(f"<{tag}>{encode(member, value[name])}</{tag}>")
         return "".join(parts)
     if kind == "list":
@@ -191,3 +249,18 @@ def encode(shape: Shape, value: Any) -> str:
     if kind == "timestamp" and isinstance(value, int | float):
         return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     return escape(str(value))
+
+
+def _flattened(shape: Shape, tag: str, value: Any) -> str:
+    """A flattened list or map: one element per item, named for the member (or the list)."""
+    if shape.type_name == "list":
+        member = shape.member  # type: ignore[attr-defined]
+        item_tag = _name(member, tag)
+        return "".join(f"<{item_tag}>{encode(member, item)}</{item_tag}>" for item in value)
+    key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+    key_tag, value_tag = _name(key_shape, "key"), _name(value_shape, "value")
+    return "".join(
+        f"<{tag}><{key_tag}>{escape(str(k))}</{key_tag}>"
+        f"<{value_tag}>{encode(value_shape, v)}</{value_tag}></{tag}>"
+        for k, v in value.items()
+    )
