@@ -131,3 +131,43 @@ def test_item_limit_counts_number_sizes(ddb: Any, table: str, invalid: Any, numb
                                         "c": {"N": number}})
     invalid(ddb.put_item, "Item size has exceeded the maximum allowed size", TableName=table,
             Item={"pk": {"S": "k"}, "b": {"S": "x" * (padding + 1)}, "c": {"N": number}})
+
+
+def test_binary_key_size_limits(ddb: Any, make_table: Callable[..., str], invalid: Any) -> None:
+    name = make_table(hash_type="B", range_key="sk", range_type="B")
+    ddb.put_item(TableName=name, Item={"pk": {"B": b"\x00" * 2048}, "sk": {"B": b"\x01" * 1024}})
+    invalid(ddb.put_item, INVALID + "Size of hashkey has exceeded the maximum size limit of2048 "
+            "bytes", TableName=name, Item={"pk": {"B": b"\x00" * 2049}, "sk": {"B": b"\x01"}})
+    invalid(ddb.put_item, INVALID + "Aggregated size of all range keys has exceeded the size "
+            "limit of 1024 bytes", TableName=name,
+            Item={"pk": {"B": b"\x00"}, "sk": {"B": b"\x01" * 1025}})
+
+
+def test_empty_range_key(ddb: Any, range_table: str, make_table: Callable[..., str],
+                         invalid: Any) -> None:
+    name = make_table(range_key="sk")
+    invalid(ddb.put_item, "One or more parameter values are not valid. The AttributeValue for a "
+            "key attribute cannot contain an empty string value. Key: sk", TableName=name,
+            Item={"pk": {"S": "a"}, "sk": {"S": ""}})
+
+
+def test_get_item_checks_key_sizes(ddb: Any, table: str, invalid: Any) -> None:
+    invalid(ddb.get_item, INVALID + "Size of hashkey has exceeded the maximum size limit of2048 "
+            "bytes", TableName=table, Key={"pk": {"S": "a" * 2049}})
+
+
+def test_number_keys_have_no_size_limit(ddb: Any, make_table: Callable[..., str]) -> None:
+    name = make_table(hash_type="N")
+    key = {"pk": {"N": "-" + "9" * 38 + "e-130"}}
+    ddb.put_item(TableName=name, Item=key)
+    assert ddb.get_item(TableName=name, Key=key)["Item"]["pk"] == {
+        "N": "-0." + "0" * 92 + "9" * 38}
+
+
+def test_empty_strings_allowed_outside_keys(ddb: Any, table: str) -> None:
+    item = {"pk": {"S": "a"}, "s": {"S": ""}, "b": {"B": b""}, "ss": {"SS": ["", "x"]},
+            "m": {"M": {"e": {"S": ""}}}}
+    ddb.put_item(TableName=table, Item=item)
+    got = ddb.get_item(TableName=table, Key={"pk": {"S": "a"}})["Item"]
+    assert got["s"] == {"S": ""} and got["m"] == {"M": {"e": {"S": ""}}}
+    assert sorted(got["ss"]["SS"]) == ["", "x"]
