@@ -101,6 +101,8 @@ class Environment:
 
     async def output(self, wait: float = 1.0) -> str:
         """The output of the last phase (init or invocation)."""
+        if not self._tasks:  # the process never started
+            return ""
         if self.spec.python and self.alive:
             deadline = time.monotonic() + wait
             while not self._segments and not self._eof and time.monotonic() < deadline:
