@@ -1,5 +1,5 @@
 """`GET /metrics`: Prometheus text exposition of the process collectors and every component
-registry the runtime holds (trigger metrics today)."""
+registry the runtime holds (stream GetRecords counters, trigger metrics)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST.encode()
 
 def exposition(runtime: Any) -> bytes:
     parts = [generate_latest(REGISTRY)]
-    triggers = getattr(runtime, "triggers", None)
-    if triggers is not None:
-        parts.append(generate_latest(triggers.metrics.registry))
+    for owner in (getattr(runtime, "cloudwatch", None), getattr(runtime, "triggers", None)):
+        registry = getattr(owner, "registry", None) or getattr(
+            getattr(owner, "metrics", None), "registry", None)
+        if registry is not None:
+            parts.append(generate_latest(registry))
     return b"".join(parts)

@@ -10,6 +10,8 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from prometheus_client import CollectorRegistry
+
 from headwater.core.clock import Clock
 
 RETENTION = 15 * 24 * 3600.0
@@ -37,6 +39,8 @@ class Series:
 class MetricStore:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
+        # Prometheus collectors of the components that report through this store
+        self.registry = CollectorRegistry()
         self.series: dict[tuple[str, str, str, str, Dimensions], Series] = {}
 
     def put(self, account: str, region: str, namespace: str, name: str,

@@ -88,3 +88,31 @@ def test_cloudwatch_errors_are_aws_shaped(cloudwatch: Any) -> None:
         cloudwatch.get_metric_statistics(Namespace="AWS/Lambda", MetricName="Errors",
                                          StartTime=now - timedelta(hours=1), EndTime=now,
                                          Period=60)
+
+
+def test_get_records_counts_per_stream(ddb: Any, streams: Any, cloudwatch: Any, endpoint: str,
+                                       clock: Any,
+                                       stream_table: Callable[..., tuple[str, str]]) -> None:
+    table, stream_arn = stream_table()
+    for key in ("a", "b"):
+        ddb.put_item(TableName=table, Item={"pk": {"S": key}})
+    returned = 0
+    for shard in streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard["ShardId"],
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        returned += len(streams.get_records(ShardIterator=iterator)["Records"])
+    assert returned == 2
+    label = stream_arn.rsplit("/", 1)[1]
+    dims = [{"Name": "Operation", "Value": "GetRecords"}, {"Name": "StreamLabel", "Value": label},
+            {"Name": "TableName", "Value": table}]
+    now = datetime.fromtimestamp(clock.now(), UTC)
+    stats = cloudwatch.get_metric_statistics(
+        Namespace="AWS/DynamoDB", MetricName="ReturnedRecordsCount", Dimensions=dims,
+        StartTime=now - timedelta(hours=1), EndTime=now + timedelta(minutes=1), Period=7200,
+        Statistics=["Sum"])
+    assert sum(p["Sum"] for p in stats["Datapoints"]) == 2
+    assert cloudwatch.list_metrics(Namespace="AWS/DynamoDB", MetricName="ReturnedBytes",
+                                   Dimensions=[{"Name": "TableName", "Value": table}])["Metrics"]
+    text = urllib3.PoolManager().request("GET", f"{endpoint}/metrics").data.decode()
+    assert f'headwater_stream_returned_records_total{{stream_label="{label}",table="{table}"}} 2.0' \
+        in text
