@@ -5,13 +5,17 @@ from __future__ import annotations
 from headwater.cloudwatch.errors import query_errors as cloudwatch_query_errors
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.cloudwatch.service import TARGET_PREFIX as CLOUDWATCH_TARGET
+from headwater.cloudwatch.stream_metrics import counting_get_records
 from headwater.dynamodb.service import OPERATIONS as DYNAMODB
 from headwater.logs.service import OPERATIONS as LOGS
 from headwater.queues.errors import query_errors as sqs_query_errors
 from headwater.queues.service import OPERATIONS as SQS
-from headwater.streams.service import OPERATIONS as STREAMS
+from headwater.streams.service import OPERATIONS as STREAMS_OPERATIONS
 from headwater.wire.json_protocol import JsonService
 
+# GetRecords reports AWS/DynamoDB ReturnedRecordsCount and ReturnedBytes per stream.
+STREAMS = {**STREAMS_OPERATIONS,
+           "GetRecords": counting_get_records(STREAMS_OPERATIONS["GetRecords"])}
 DYNAMODB_ERRORS = "com.amazonaws.dynamodb.v20120810"
 
 
