@@ -33,3 +33,23 @@ class ResourceNotFound(AwsError):
 
 class TagLimitExceeded(AwsError):
     code = "TagLimitExceeded"
+
+
+class EmptyBatchRequest(AwsError):
+    code = "EmptyBatchRequest"
+
+
+class TooManyEntriesInBatchRequest(AwsError):
+    code = "TooManyEntriesInBatchRequest"
+
+
+class InvalidBatchEntryId(AwsError):
+    code = "InvalidBatchEntryId"
+
+
+class BatchEntryIdsNotDistinct(AwsError):
+    code = "BatchEntryIdsNotDistinct"
+
+
+class BatchRequestTooLong(AwsError):
+    code = "BatchRequestTooLong"

@@ -10,6 +10,7 @@ from headwater.topics.operations.list_subscriptions import (
 )
 from headwater.topics.operations.list_topics import list_topics
 from headwater.topics.operations.publish import publish
+from headwater.topics.operations.publish_batch import publish_batch
 from headwater.topics.operations.subscribe import subscribe, unsubscribe
 from headwater.topics.operations.subscription_attributes import (
     get_subscription_attributes,
@@ -35,6 +36,7 @@ OPERATIONS = {
     "ListTagsForResource": list_tags_for_resource,
     "ListTopics": list_topics,
     "Publish": publish,
+    "PublishBatch": publish_batch,
     "SetSubscriptionAttributes": set_subscription_attributes,
     "SetTopicAttributes": set_topic_attributes,
     "Subscribe": subscribe,

@@ -145,3 +145,33 @@ def test_publish_errors(sns: Any, make_topic: Callable[[], str]) -> None:
                                 "type, the set of supported type prefixes is Binary, Number, "
                                 "and String.")
     assert sns.publish(TargetArn=topic, Message="by target")["MessageId"]
+
+
+def test_publish_batch(sns: Any, sns_sqs: Any, make_topic: Callable[[], str],
+                       make_queue_arn: Callable[[], tuple[str, str]]) -> None:
+    topic = make_topic()
+    url, arn = make_queue_arn()
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                  Attributes={"RawMessageDelivery": "true"})
+    result = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=[
+        {"Id": "one", "Message": "first"},
+        {"Id": "two", "Message": ""},
+        {"Id": "three", "Message": "third", "MessageAttributes": {
+            "k": {"DataType": "String", "StringValue": "v"}}},
+    ])
+    assert [e["Id"] for e in result["Successful"]] == ["one", "three"]
+    assert result["Failed"] == [{"Id": "two", "Code": "InvalidParameter",
+                                 "Message": "Invalid parameter: Empty message",
+                                 "SenderFault": True}]
+    messages = sns_sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert sorted(m["Body"] for m in messages) == ["first", "third"]
+    for entries, code in (
+        ([], "EmptyBatchRequest"),
+        ([{"Id": str(i), "Message": "x"} for i in range(11)], "TooManyEntriesInBatchRequest"),
+        ([{"Id": "a", "Message": "x"}, {"Id": "a", "Message": "y"}], "BatchEntryIdsNotDistinct"),
+        ([{"Id": "no spaces", "Message": "x"}], "InvalidBatchEntryId"),
+        ([{"Id": str(i), "Message": "x" * 100000} for i in range(3)], "BatchRequestTooLong"),
+    ):
+        error = error_of(lambda entries=entries: sns.publish_batch(  # type: ignore[misc]
+            TopicArn=topic, PublishBatchRequestEntries=entries))
+        assert (error["Code"], error["Status"]) == (code, 400)

@@ -21,6 +21,15 @@ def publish(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     arn = request.get("TopicArn") or request.get("TargetArn")
     if not arn:
         raise invalid("TopicArn or TargetArn Reason: no value for required parameter")
+    content, subject, attributes = check_message(request)
+    topics = ctx.runtime.topics
+    topic = topics.get(arn, "TopicArn" if request.get("TopicArn") else "TargetArn")
+    return {"MessageId": topics.deliver(topic, content, subject, attributes)}
+
+
+def check_message(request: dict[str, Any]
+                  ) -> tuple[str | dict[str, str], str | None, dict[str, Any] | None]:
+    """(message or per-protocol messages, subject, attributes) of a Publish or batch entry."""
     message = request["Message"]
     if not message:
         raise invalid("Empty message")
@@ -36,9 +45,7 @@ def publish(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
         content = _structured(message)
     elif request.get("MessageStructure") is not None:
         raise invalid("MessageStructure")
-    topics = ctx.runtime.topics
-    topic = topics.get(arn, "TopicArn" if request.get("TopicArn") else "TargetArn")
-    return {"MessageId": topics.deliver(topic, content, subject, attributes)}
+    return content, subject, attributes
 
 
 def _structured(message: str) -> dict[str, str]:
