@@ -191,6 +191,19 @@ def test_dotted_name_through_placeholder_is_one_attribute(ddb: Any, stored: str)
     ("status = :v", {":v": N("1")}, "Attribute name is a reserved keyword; reserved keyword: "
      "status"),
     ("n IN ()", None, 'Syntax error; token: ")", near: "()"'),
+    ("((attribute_exists(n)))", None, "The expression has redundant parentheses;"),
+    pytest.param("n = ((:v))", {":v": N("1")}, "The expression has redundant parentheses;",
+                 marks=pytest.mark.xfail(reason="expressions: a doubly parenthesised operand is "
+                                         "a syntax error instead of redundant parentheses",
+                                         strict=True)),
+    ("size(:v) = :w", {":v": N("1"), ":w": N("1")}, "Incorrect operand type for operator or "
+     "function; operator or function: size, operand type: N"),
+    ("attribute_type(n, s)", None, "Incorrect operand type for operator or function; operator or "
+     "function: attribute_type, operand type: {NS,SS,L,BS,N,M,B,BOOL,NULL,S}"),
+    ("attribute_exists(n, s)", None, "Incorrect number of operands for operator or function; "
+     "operator or function: attribute_exists, number of operands: 2"),
+    ("attribute_exists(n) = :v", {":v": N("1")}, "The function is not allowed to be used this "
+     "way in an expression; function: attribute_exists"),
     ("n = ", None, 'Syntax error; token: "<EOF>", near: "= "'),
 ])
 def test_expression_errors(ddb: Any, stored: str, invalid: Any, expression: str,

@@ -189,3 +189,14 @@ def test_updated_values_are_path_fragments(ddb: Any, table: str, expression: str
     response = ddb.update_item(TableName=table, Key=KEY, UpdateExpression=expression,
                                ReturnValues=mode, **kwargs)
     assert response.get("Attributes") == expected
+
+
+@pytest.mark.parametrize(("padding", "units"), [(1007, 1.0), (1008, 2.0)])
+def test_delete_capacity_follows_item_size(ddb: Any, table: str, padding: int,
+                                           units: float) -> None:
+    # pk "k" 3 + b 1+padding + c N 12.3456 (1+4) + d B 2 bytes (1+2) + e BS 4 bytes (1+4)
+    ddb.put_item(TableName=table, Item={
+        "pk": {"S": "k"}, "b": {"S": "x" * padding}, "c": {"N": "12.3456"},
+        "d": {"B": b"\x01\x02"}, "e": {"BS": [b"\x01\x02", b"\x02", b"\x01"]}})
+    response = ddb.delete_item(TableName=table, Key=KEY, ReturnConsumedCapacity="TOTAL")
+    assert response["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": units}
