@@ -11,6 +11,9 @@ from headwater.queues.operations.delete_message import delete_message, delete_me
 from headwater.queues.operations.delete_queue import delete_queue
 from headwater.queues.operations.get_queue_attributes import get_queue_attributes
 from headwater.queues.operations.get_queue_url import get_queue_url
+from headwater.queues.operations.list_dead_letter_source_queues import (
+    list_dead_letter_source_queues,
+)
 from headwater.queues.operations.list_queues import list_queues
 from headwater.queues.operations.purge_queue import purge_queue
 from headwater.queues.operations.receive_message import receive_message
@@ -28,6 +31,7 @@ OPERATIONS = {
     "DeleteQueue": delete_queue,
     "GetQueueAttributes": get_queue_attributes,
     "GetQueueUrl": get_queue_url,
+    "ListDeadLetterSourceQueues": list_dead_letter_source_queues,
     "ListQueueTags": list_queue_tags,
     "ListQueues": list_queues,
     "PurgeQueue": purge_queue,

@@ -253,3 +253,15 @@ def remember(conn: sqlite3.Connection, queue_id: int, scope: str, dedup_id: str,
         "expires) VALUES (?, ?, ?, ?, ?, ?)",
         (queue_id, scope, dedup_id, message_id, sequence, expires),
     )
+
+
+def redrive_policies(conn: sqlite3.Connection, account: str, region: str, after: str
+                     ) -> list[tuple[str, str]]:
+    """(name, RedrivePolicy) of the queues after `after` that have one, by name."""
+    rows = conn.execute(
+        "SELECT name, json_extract(attributes, '$.RedrivePolicy') FROM sqs_queues "
+        "WHERE account = ? AND region = ? AND name > ? "
+        "AND json_extract(attributes, '$.RedrivePolicy') IS NOT NULL ORDER BY name",
+        (account, region, after),
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]

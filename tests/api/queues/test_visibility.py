@@ -142,6 +142,8 @@ def test_redrive_to_dead_letter_queue(sqs: Any, make_queue: Callable[..., str]) 
         _receive_one(sqs, url, VisibilityTimeout=0)
     assert "Messages" not in sqs.receive_message(QueueUrl=url)
     assert _receive_one(sqs, dead)["Body"] == "poison"
+    assert sqs.list_dead_letter_source_queues(QueueUrl=dead)["queueUrls"] == [url]
+    assert sqs.list_dead_letter_source_queues(QueueUrl=url)["queueUrls"] == []
 
 
 def test_redrive_policy_checks(sqs: Any, make_queue: Callable[..., str]) -> None:

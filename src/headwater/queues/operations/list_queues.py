@@ -30,8 +30,12 @@ def list_queues(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     if names[:limit]:
         response["QueueUrls"] = [queue_url(ctx.host, ctx.account, name) for name in names[:limit]]
     if max_results is not None and len(names) > limit:
-        response["NextToken"] = base64.urlsafe_b64encode(names[limit - 1].encode()).decode()
+        response["NextToken"] = _encode_token(names[limit - 1])
     return response
+
+
+def _encode_token(name: str) -> str:
+    return base64.urlsafe_b64encode(name.encode()).decode()
 
 
 def _decode_token(token: str | None) -> str:
