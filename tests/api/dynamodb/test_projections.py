@@ -86,3 +86,13 @@ def test_projection_and_attributes_to_get_together(ddb: Any, stored: str, invali
 def test_duplicate_attributes_to_get(ddb: Any, stored: str, invalid: Any) -> None:
     invalid(ddb.get_item, "One or more parameter values were invalid: Duplicate value in "
             "attribute name: a", TableName=stored, Key=KEY, AttributesToGet=["a", "a"])
+
+
+@pytest.mark.parametrize("projection", ["whatever(stuff)", ":a", "abort,", "a,,b", "a..b",
+                                        "a[b]", "(a.b).c", "a[1", "a[-1]", "a b", "#"])
+def test_projection_syntax_errors(ddb: Any, stored: str, expect_error: Any,
+                                  projection: str) -> None:
+    response = expect_error(ddb.get_item, "ValidationException", None, TableName=stored,
+                            Key=KEY, ProjectionExpression=projection)
+    assert response["Error"]["Message"].startswith(
+        "Invalid ProjectionExpression: Syntax error; token: ")
