@@ -154,7 +154,8 @@ class ShardConsumer:
             if outcome.refused is not None:
                 # Throttles and invocation errors never use up retries (aws-facts §4.3).
                 refusals += 1
-                metrics.throttled(self._source)
+                if outcome.throttled:
+                    metrics.throttled(self._source)
                 self.manager.set_result(m.uuid, THROTTLED if outcome.throttled else NOT_INVOCABLE)
                 await self._idle_for(lambda: clock.sleep(self._delay(refusals)))
                 continue
