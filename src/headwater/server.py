@@ -29,7 +29,8 @@ from headwater.wire.sigv4 import caller
 log = logging.getLogger("headwater.server")
 
 Scope = dict[str, Any]
-MAX_BODY = 16 * 1024 * 1024 + 65536
+# The largest body any API accepts: a 50 MB Lambda zip, base64-encoded in JSON.
+MAX_BODY = 72 * 1024 * 1024
 
 
 class HeadwaterApp:
@@ -70,6 +71,11 @@ class HeadwaterApp:
     async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
         headers = _headers(scope)
         body = await _read_body(receive)
+        if body is None:
+            message = f"Request must be smaller than {MAX_BODY} bytes"
+            await _respond(send, 413, orjson.dumps({"__type": "RequestEntityTooLargeException",
+                                                    "message": message}))
+            return
         method = scope["method"]
         path = scope["path"]
         target = headers.get("x-amz-target")
@@ -139,7 +145,8 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
 
 
-async def _read_body(receive: Any) -> bytes:
+async def _read_body(receive: Any) -> bytes | None:
+    """The whole request body, or None when it exceeds MAX_BODY."""
     chunks = []
     more = True
     size = 0
@@ -148,7 +155,7 @@ async def _read_body(receive: Any) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
-            break
+            return None
         chunks.append(chunk)
         more = message.get("more_body", False)
     return b"".join(chunks)
