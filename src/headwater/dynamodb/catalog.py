@@ -51,7 +51,9 @@ class TableCatalog:
             table_id = cursor.lastrowid
         assert table_id is not None
         table = Table(table_id, account, region, name, description, tags, {})
-        self._tables[(account, region, name)] = table
+        key = (account, region, name)
+        self._tables[key] = table
+        self.storage.on_rollback(lambda: self._tables.pop(key, None))
         return table
 
     def save(self, table: Table) -> None:
@@ -65,7 +67,9 @@ class TableCatalog:
             conn.execute("DELETE FROM ddb_items WHERE table_id = ?", (table.id,))
             conn.execute("DELETE FROM ddb_index_items WHERE table_id = ?", (table.id,))
             conn.execute("DELETE FROM ddb_tables WHERE id = ?", (table.id,))
-        self._tables.pop((table.account, table.region, table.name), None)
+            key = (table.account, table.region, table.name)
+            self._tables.pop(key, None)
+            self.storage.on_rollback(lambda: self._tables.setdefault(key, table))
 
     def index_stats(self, table: Table, index: str) -> tuple[int, int]:
         """(ItemCount, IndexSizeBytes) of one secondary index."""

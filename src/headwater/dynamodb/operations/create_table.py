@@ -17,7 +17,11 @@ from headwater.dynamodb.index_definitions import (
 )
 from headwater.dynamodb.key_schema import check_definitions, check_key_schema
 from headwater.dynamodb.throughput import check_throughput, throughput_description
-from headwater.streams.lifecycle import check_stream_specification, enable_stream
+from headwater.streams.lifecycle import (
+    check_shard_tag,
+    check_stream_specification,
+    enable_stream,
+)
 
 UNSUPPORTED = ("VectorIndexes", "GlobalTableSourceArn", "ResourcePolicy")
 
@@ -72,6 +76,7 @@ def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     if sse and sse.get("Enabled"):
         description["SSEDescription"] = sse_description(ctx.region, ctx.account, sse)
     tags = {tag["Key"]: tag["Value"] for tag in request.get("Tags", [])}
+    check_shard_tag(tags)
     with ctx.runtime.storage.transaction():
         table = tables.add(ctx.account, ctx.region, name, description, tags)
         if stream_spec and stream_spec.get("StreamEnabled"):
