@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from headwater.core.runtime import Runtime
+    from headwater.runtime import Runtime
 
 
 @dataclass(slots=True)
