@@ -49,6 +49,25 @@ def check_batch_info(info: dict[str, Any], stream_arn: str, count: int) -> None:
     assert info["streamArn"] == stream_arn
 
 
+def check_retries_exhausted(body: dict[str, Any], function: str, stream_arn: str,
+                            invocations: int) -> None:
+    """An OnFailure record field by field against aws-facts §4.4."""
+    assert list(body) == ["requestContext", "responseContext", "version", "timestamp",
+                          "DDBStreamBatchInfo"]
+    context = body["requestContext"]
+    assert list(context) == ["requestId", "functionArn", "condition", "approximateInvokeCount"]
+    assert UUID.fullmatch(context["requestId"])
+    assert context["functionArn"] == \
+        f"arn:aws:lambda:us-east-1:000000000000:function:{function}"
+    assert context["condition"] == "RetryAttemptsExhausted"
+    assert context["approximateInvokeCount"] == invocations
+    assert body["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST",
+                                       "functionError": "Unhandled"}
+    assert body["version"] == "1.0"
+    assert ISO_MILLIS.fullmatch(body["timestamp"])
+    check_batch_info(body["DDBStreamBatchInfo"], stream_arn, 1)
+
+
 def test_retries_are_counted_exactly_then_sqs_gets_the_record(
         ddb: Any, sqs: Any, recording: Callable[[], tuple[str, Path]],
         stream_table: Callable[..., tuple[str, str]], queue: tuple[str, str],
@@ -62,20 +81,7 @@ def test_retries_are_counted_exactly_then_sqs_gets_the_record(
     [message] = receive_all(sqs, queue[0], 1)
     assert keys_of(out) == ["poison"] * 3  # 2 retries = 3 invocations
     body = json.loads(message["Body"])
-    assert list(body) == ["requestContext", "responseContext", "version", "timestamp",
-                          "DDBStreamBatchInfo"]
-    context = body["requestContext"]
-    assert list(context) == ["requestId", "functionArn", "condition", "approximateInvokeCount"]
-    assert UUID.fullmatch(context["requestId"])
-    assert context["functionArn"] == \
-        f"arn:aws:lambda:us-east-1:000000000000:function:{function}"
-    assert context["condition"] == "RetryAttemptsExhausted"
-    assert context["approximateInvokeCount"] == 3
-    assert body["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST",
-                                       "functionError": "Unhandled"}
-    assert body["version"] == "1.0"
-    assert ISO_MILLIS.fullmatch(body["timestamp"])
-    check_batch_info(body["DDBStreamBatchInfo"], stream_arn, 1)
+    check_retries_exhausted(body, function, stream_arn, invocations=3)
     sequence = records(out)[0]["dynamodb"]["SequenceNumber"]
     assert body["DDBStreamBatchInfo"]["startSequenceNumber"] == sequence
     # the checkpoint moved past the batch: the shard goes on
@@ -102,11 +108,8 @@ def test_sns_destination_reaches_a_subscribed_queue(
     [message] = receive_all(sqs, queue[0], 1)
     envelope = json.loads(message["Body"])
     assert envelope["Type"] == "Notification" and envelope["TopicArn"] == topic
-    body = json.loads(envelope["Message"])
-    assert body["requestContext"]["condition"] == "RetryAttemptsExhausted"
-    assert body["requestContext"]["approximateInvokeCount"] == 2
-    assert body["responseContext"]["functionError"] == "Unhandled"
-    check_batch_info(body["DDBStreamBatchInfo"], stream_arn, 1)
+    check_retries_exhausted(json.loads(envelope["Message"]), function, stream_arn,
+                            invocations=2)
     sns.delete_topic(TopicArn=topic)
 
 
