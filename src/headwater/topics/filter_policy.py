@@ -35,7 +35,9 @@ def parse(text: str) -> dict[str, Any]:
     return policy
 
 
-def _check(policy: dict[str, Any]) -> None:
+def _check(policy: Any) -> None:
+    if not isinstance(policy, dict):
+        raise invalid("FilterPolicy: Filter policy must be a JSON object")
     for key, rules in policy.items():
         if key == "$or":
             if not isinstance(rules, list) or len(rules) < 2:
@@ -48,8 +50,36 @@ def _check(policy: dict[str, Any]) -> None:
             raise invalid(f"FilterPolicy: \"{key}\" must be an object or an array")
         else:
             for rule in rules:
-                if isinstance(rule, dict) and not set(rule) <= OPERATORS:
-                    raise invalid(f"FilterPolicy: Unrecognized match type {next(iter(rule))}")
+                if isinstance(rule, dict):
+                    _check_operator(rule)
+                elif isinstance(rule, list):
+                    raise invalid(f"FilterPolicy: Match value of \"{key}\" must be a string, "
+                                  "number, null or an object")
+
+
+def _check_operator(rule: dict[str, Any]) -> None:
+    if len(rule) != 1:
+        raise invalid("FilterPolicy: Only one key allowed in match expression")
+    [(kind, argument)] = rule.items()
+    if kind not in OPERATORS:
+        raise invalid(f"FilterPolicy: Unrecognized match type {kind}")
+    if kind == "exists" and not isinstance(argument, bool):
+        raise invalid("FilterPolicy: exists match pattern must be either true or false.")
+    if kind in ("prefix", "suffix", "equals-ignore-case") and not isinstance(argument, str):
+        raise invalid(f"FilterPolicy: {kind} match pattern must be a string")
+    if kind == "numeric":
+        pairs = argument if isinstance(argument, list) else []
+        if (not pairs or len(pairs) % 2 or any(op not in COMPARE for op in pairs[::2])
+                or any(isinstance(n, bool) or not isinstance(n, int | float)
+                       for n in pairs[1::2])):
+            raise invalid("FilterPolicy: Value of numeric must be an array of operator and "
+                          "number pairs")
+    if kind == "anything-but":
+        values = argument if isinstance(argument, list) else [argument]
+        if not all(isinstance(v, str | int | float) or
+                   (isinstance(v, dict) and set(v) <= {"prefix", "suffix"}) for v in values):
+            raise invalid("FilterPolicy: Value of anything-but must be an array or single "
+                          "string/number value.")
 
 
 def matches(policy: dict[str, Any], scope: str, message: str,

@@ -185,7 +185,11 @@ def decode(shape: Shape, prefix: str, params: dict[str, str]) -> Any:
         entries = _indexed(base, params, lambda key: (
             decode(key_shape, f"{key}.{key_name}", params),
             decode(value_shape, f"{key}.{value_name}", params)))
-        return {k: v for k, v in entries if k is not None} if entries is not None else None
+        if entries is None:
+            return None
+        # An entry without a value is an empty one, so model checks report what it lacks.
+        empty = {} if value_shape.type_name == "structure" else ""
+        return {k: empty if v is None else v for k, v in entries if k is not None}
     if prefix not in params:
         return None
     return _scalar(kind, params[prefix])

@@ -178,3 +178,20 @@ def test_fifo_queues_cannot_subscribe_to_standard_topics(sns: Any, sns_sqs: Any,
     assert error["Message"] == ("Invalid parameter: Invalid parameter: Endpoint Reason: FIFO "
                                 "SQS Queues can not be subscribed to standard SNS topics")
     sns_sqs.delete_queue(QueueUrl=url)
+
+
+def test_malformed_query_input_is_a_client_error(sns_hw: Private, make_topic: Callable[[], str]
+                                                 ) -> None:
+    topic = make_topic()
+    http = urllib3.PoolManager()
+    endpoint = "arn:aws:sqs:us-east-1:000000000000:q"
+    for params in (
+        f"Action=Subscribe&TopicArn={topic}&Protocol=sqs&Endpoint={endpoint}"
+        "&Attributes.entry.1.key=RawMessageDelivery",
+        f"Action=Publish&TopicArn={topic}&Message=x&MessageAttributes.entry.1.Name=a",
+        f"Action=Subscribe&TopicArn={topic}&Protocol=sqs&Endpoint={endpoint}"
+        "&Attributes.entry.1.key=FilterPolicy&Attributes.entry.1.value=%7B%22%24or%22%3A%5B1%2C2%5D%7D",
+    ):
+        response = http.request("POST", sns_hw.url + "/", body=params,
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert response.status == 400, (params, response.data)

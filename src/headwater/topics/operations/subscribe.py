@@ -22,6 +22,8 @@ SCOPES = ("MessageAttributes", "MessageBody")
 
 def check_subscription_attributes(attributes: dict[str, str]) -> dict[str, str]:
     for name, value in attributes.items():
+        if not isinstance(value, str):
+            raise invalid(f"Attributes Reason: {name}: Invalid value")
         if name == "FilterPolicy" and value:
             filter_policy.parse(value)
         if name == "FilterPolicyScope" and value not in SCOPES:
