@@ -154,3 +154,20 @@ def test_order_per_item_across_a_shard_rollover(
     wait_for(lambda: len(records(out)) == 6)
     versions = [r["dynamodb"]["NewImage"]["v"]["S"] for r in records(out)]
     assert versions == [str(v) for v in range(6)]
+
+
+def test_batches_stop_at_the_6_mb_payload_limit(
+        ddb: Any, recording: Callable[[], tuple[str, Path]],
+        stream_table: Callable[..., tuple[str, str]],
+        make_mapping: Callable[..., dict[str, Any]]) -> None:
+    function, out = recording()
+    table, stream_arn = stream_table()
+    blob = "x" * 190_000
+    for i in range(40):  # about 7.6 MB of events on one item's shard
+        ddb.put_item(TableName=table, Item={"pk": {"S": "big"}, "n": {"N": str(i)},
+                                            "blob": {"S": blob}})
+    make_mapping(FunctionName=function, EventSourceArn=stream_arn, BatchSize=1000)
+    wait_for(lambda: len(records(out)) == 40, timeout=30)
+    sizes = [len(line) for line in out.read_text().splitlines()]
+    assert len(sizes) >= 2 and max(sizes) <= 6 * 1024 * 1024
+    assert [int(r["dynamodb"]["NewImage"]["n"]["N"]) for r in records(out)] == list(range(40))

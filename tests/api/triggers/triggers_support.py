@@ -59,7 +59,8 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: floa
 def events(out: Path) -> list[dict[str, Any]]:
     if not out.exists():
         return []
-    return [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
+    complete = out.read_text().split("\n")[:-1]  # a last line without newline is still being written
+    return [json.loads(line) for line in complete if line.strip()]
 
 
 def records(out: Path) -> list[dict[str, Any]]:
