@@ -7,6 +7,7 @@ from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
+from headwater.dynamodb.idempotency import RequestTokens
 from headwater.functions.registry import Functions
 from headwater.queues.registry import Queues
 from headwater.settings import Settings
@@ -21,6 +22,7 @@ class Runtime:
         self.clock = Clock()
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
+        self.request_tokens = RequestTokens(self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.queues = Queues(self.storage, self.clock)
         self.topics = Topics(self.storage, self.clock, self.queues)

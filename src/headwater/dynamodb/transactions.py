@@ -8,16 +8,11 @@ cancelled transaction writes nothing and a committed one appends one stream reco
 
 from __future__ import annotations
 
-import hashlib
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from headwater.dynamodb import item_store, items
 from headwater.dynamodb.errors import (
-    IdempotentParameterMismatchException,
     TransactionCanceledException,
     ValidationException,
 )
@@ -147,55 +142,3 @@ def _decide(action: Action, old: dict[str, Any] | None) -> dict[str, Any] | None
     except ValidationException as error:
         raise _Failed({"Code": "ValidationError", "Message": error.message}) from None
     return dict(new)
-
-
-# ---- ClientRequestToken idempotency
-
-
-@dataclass(slots=True)
-class _Token:
-    digest: str
-    expires: float
-    response: dict[str, Any]
-
-
-_TOKENS: weakref.WeakKeyDictionary[Runtime, dict[tuple[str, str, str], _Token]] = (
-    weakref.WeakKeyDictionary())
-
-
-def _token_key(ctx: RequestContext, request: dict[str, Any]) -> tuple[str, str, str]:
-    return ctx.account, ctx.region, str(request["ClientRequestToken"])
-
-
-def _digest(request: dict[str, Any]) -> str:
-    body = {k: v for k, v in request.items() if k != "ClientRequestToken"}
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
-
-
-def replayed(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any] | None:
-    """The earlier response for this token within 10 minutes, or None to run the request.
-
-    Tokens live in memory: a restart forgets them, as AWS's idempotency window is best-effort.
-    """
-    if "ClientRequestToken" not in request:
-        return None
-    tokens = _TOKENS.setdefault(ctx.runtime, {})
-    now = ctx.runtime.clock.now()
-    for stale in [k for k, t in tokens.items() if t.expires <= now]:
-        del tokens[stale]
-    token = tokens.get(_token_key(ctx, request))
-    if token is None:
-        return None
-    if token.digest != _digest(request):
-        raise IdempotentParameterMismatchException(
-            "Request with the same ClientRequestToken was already processed with different "
-            "parameters")
-    return token.response
-
-
-def remember(ctx: RequestContext, request: dict[str, Any], response: dict[str, Any]) -> None:
-    if "ClientRequestToken" not in request:
-        return
-    tokens = _TOKENS.setdefault(ctx.runtime, {})
-    tokens[_token_key(ctx, request)] = _Token(
-        _digest(request), ctx.runtime.clock.now() + TOKEN_SECONDS, response)

@@ -15,7 +15,6 @@ from headwater.dynamodb.partiql import (
     capacity_list,
     check_one_kind,
     error_entry,
-    idempotency,
     reads,
     statement_of,
     table_of,
@@ -31,7 +30,8 @@ RETURNING = "RETURNING is not supported in ExecuteTransaction"  # AWS refuses it
 
 def execute_transaction(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """ExecuteTransaction with ClientRequestToken idempotency for 10 minutes."""
-    earlier = idempotency.replayed(ctx, request)
+    tokens = ctx.runtime.request_tokens
+    earlier = tokens.replayed(API, ctx.account, ctx.region, request)
     if earlier is not None:
         return earlier
     entries = request["TransactStatements"]
@@ -49,7 +49,7 @@ def execute_transaction(ctx: RequestContext, request: dict[str, Any]) -> dict[st
     capacity = capacity_list(totals, request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
-    idempotency.remember(ctx, request, response)
+    tokens.remember(API, ctx.account, ctx.region, request, response)
     return response
 
 

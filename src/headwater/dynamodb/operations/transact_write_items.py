@@ -13,7 +13,8 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     """TransactWriteItems: up to 100 Put/Update/Delete/ConditionCheck actions on distinct
     items, all or nothing, in one SQLite transaction; ClientRequestToken makes a retry within
     10 minutes return the first answer without writing again."""
-    earlier = transactions.replayed(ctx, request)
+    tokens = ctx.runtime.request_tokens
+    earlier = tokens.replayed("TransactWriteItems", ctx.account, ctx.region, request)
     if earlier is not None:
         return earlier
     transactions.check_size(request)
@@ -29,5 +30,5 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities
-    transactions.remember(ctx, request, response)
+    tokens.remember("TransactWriteItems", ctx.account, ctx.region, request, response)
     return response
