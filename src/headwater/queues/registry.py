@@ -25,6 +25,7 @@ from headwater.queues.store import Queue
 from headwater.wire.errors import AwsError
 
 DEDUPLICATION_WINDOW = 300.0
+EXPIRY_INTERVAL = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class Queues:
         self.clock = clock
         self._waiters: dict[int, set[asyncio.Event]] = {}
         self._last_sequence = 0
+        self._expired_at: dict[int, float] = {}
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -140,14 +142,17 @@ class Queues:
         now = self.clock.now()
         out: list[dict[str, Any]] = []
         with self.storage.transaction() as conn:
-            store.expire(conn, queue.id, now - queue.number("MessageRetentionPeriod"))
+            self._expire(conn, queue, now)
             dead_letter = self._dead_letter(queue)
             limit = count * 2 if dead_letter else count
             candidates = (store.fifo_visible(conn, queue.id, now, limit) if queue.fifo
                           else store.visible(conn, queue.id, now, limit))
+            sent_after = now - queue.number("MessageRetentionPeriod")
             for message in candidates:
                 if len(out) == count:
                     break
+                if message.sent < sent_after:
+                    continue
                 if dead_letter and message.receive_count >= dead_letter[1]:
                     store.move_message(conn, message.id, dead_letter[0].id, now)
                     self.storage.after_commit(lambda q=dead_letter[0].id: self.notify(q))
@@ -159,6 +164,13 @@ class Queues:
                     message.first_receive or now,
                 ))
         return out
+
+    def _expire(self, conn: Any, queue: Queue, now: float) -> None:
+        """Delete messages past the retention period, at most once a minute per queue (the
+        delete scans the queue); receives in between skip them as they go."""
+        if now - self._expired_at.get(queue.id, 0.0) >= EXPIRY_INTERVAL:
+            self._expired_at[queue.id] = now
+            store.expire(conn, queue.id, now - queue.number("MessageRetentionPeriod"))
 
     def _dead_letter(self, queue: Queue) -> tuple[Queue, int] | None:
         policy = queue.attributes.get("RedrivePolicy")

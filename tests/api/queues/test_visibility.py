@@ -162,3 +162,13 @@ def test_redrive_policy_checks(sqs: Any, make_queue: Callable[..., str]) -> None
         assert error["Code"] == "InvalidParameterValue"
         assert error["Message"] == (f"Value {text} for parameter RedrivePolicy is invalid. "
                                     f"Reason: {reason}")
+
+
+def test_messages_expire_after_the_retention_period(sqs: Any, make_queue: Callable[..., str],
+                                                    hw: Private) -> None:
+    url = make_queue(MessageRetentionPeriod="60")
+    sqs.send_message(QueueUrl=url, MessageBody="short-lived")
+    hw.advance(61)
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)
+    counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert counts["ApproximateNumberOfMessages"] == "0"
