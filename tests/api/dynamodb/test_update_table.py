@@ -8,6 +8,13 @@ from typing import Any
 import pytest
 
 PROVISIONED = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+NOTHING = (
+    "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+    "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, "
+    "ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, "
+    "OnDemandThroughput, WarmThroughput or TableClass is required")
+NO_THROUGHPUT = ("One or more parameter values were invalid: ProvisionedThroughput must be "
+                 "specified when BillingMode is PROVISIONED")
 
 
 @pytest.fixture
@@ -82,10 +89,8 @@ def test_on_demand_table_rejects_throughput(ddb: Any, table: str, invalid: Any) 
 
 
 def test_nothing_to_update(ddb: Any, table: str, invalid: Any) -> None:
-    invalid(ddb.update_table,
-            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-            "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
-            TableName=table)
+    invalid(ddb.update_table, NOTHING, TableName=table)
+    invalid(ddb.update_table, NOTHING, TableName=table, GlobalSecondaryIndexUpdates=[])
 
 
 def test_update_missing_table(ddb: Any, expect_error: Any) -> None:
@@ -150,3 +155,49 @@ def test_table_class_is_described(ddb: Any, table: str) -> None:
     described = ddb.update_table(TableName=table, TableClass="STANDARD_INFREQUENT_ACCESS")
     summary = described["TableDescription"]["TableClassSummary"]
     assert summary["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
+
+
+def test_provisioned_mode_alone_needs_throughput(ddb: Any, provisioned: str, table: str,
+                                                 invalid: Any) -> None:
+    invalid(ddb.update_table, NO_THROUGHPUT, TableName=provisioned, BillingMode="PROVISIONED")
+    invalid(ddb.update_table, NO_THROUGHPUT, TableName=table, BillingMode="PROVISIONED")
+
+
+def test_provisioned_mode_with_same_throughput_will_not_change(ddb: Any, provisioned: str,
+                                                               invalid: Any) -> None:
+    response = invalid(ddb.update_table, None, TableName=provisioned, BillingMode="PROVISIONED",
+                       ProvisionedThroughput=PROVISIONED)
+    assert response["Error"]["Message"].startswith(
+        "The provisioned throughput for the table will not change.")
+
+
+def test_on_demand_mode_can_be_resent(ddb: Any, table: str) -> None:
+    described = ddb.update_table(TableName=table, BillingMode="PAY_PER_REQUEST")
+    assert described["TableDescription"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_throughput_history_survives_changes(ddb: Any, provisioned: str) -> None:
+    ddb.update_table(TableName=provisioned, ProvisionedThroughput={
+        "ReadCapacityUnits": 3, "WriteCapacityUnits": 3})
+    lowered = ddb.update_table(TableName=provisioned, ProvisionedThroughput=PROVISIONED)
+    throughput = lowered["TableDescription"]["ProvisionedThroughput"]
+    assert {"LastIncreaseDateTime", "LastDecreaseDateTime"} <= set(throughput)
+    assert throughput["NumberOfDecreasesToday"] == 1
+    raised = ddb.update_table(TableName=provisioned, ProvisionedThroughput={
+        "ReadCapacityUnits": 2, "WriteCapacityUnits": 1})["TableDescription"]
+    assert raised["ProvisionedThroughput"]["NumberOfDecreasesToday"] == 1
+    assert raised["ProvisionedThroughput"]["LastDecreaseDateTime"] == \
+        throughput["LastDecreaseDateTime"]
+    on_demand = ddb.update_table(TableName=provisioned, BillingMode="PAY_PER_REQUEST")
+    kept = on_demand["TableDescription"]["ProvisionedThroughput"]
+    assert (kept["ReadCapacityUnits"], kept["WriteCapacityUnits"]) == (0, 0)
+    assert "LastIncreaseDateTime" in kept
+
+
+def test_switching_back_keeps_on_demand_timestamp(ddb: Any, table: str) -> None:
+    stamp = ddb.describe_table(TableName=table)["Table"]["BillingModeSummary"][
+        "LastUpdateToPayPerRequestDateTime"]
+    back = ddb.update_table(TableName=table, BillingMode="PROVISIONED",
+                            ProvisionedThroughput=PROVISIONED)["TableDescription"]
+    assert back["BillingModeSummary"] == {"BillingMode": "PROVISIONED",
+                                          "LastUpdateToPayPerRequestDateTime": stamp}

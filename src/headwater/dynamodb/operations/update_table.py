@@ -14,9 +14,16 @@ from headwater.dynamodb.table import Table
 from headwater.dynamodb.throughput import check_throughput, throughput_description
 from headwater.streams.lifecycle import update_stream
 
+# Current AWS wording (ack-api-quirks DDB-TABLE-015, verified 2026-10-08).
 NOTHING = (
     "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-    "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required"
+    "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, "
+    "ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, "
+    "OnDemandThroughput, WarmThroughput or TableClass is required"
+)
+NO_THROUGHPUT = (
+    "One or more parameter values were invalid: ProvisionedThroughput must be specified when "
+    "BillingMode is PROVISIONED"
 )
 UNSUPPORTED = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTableWitnessUpdates")
 CHANGES = ("GlobalSecondaryIndexUpdates", "ProvisionedThroughput", "BillingMode", "StreamSpecification", "SSESpecification",
@@ -29,8 +36,13 @@ def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     for member in UNSUPPORTED:
         if request.get(member):
             raise ValidationException(f"Headwater does not support {member} yet")
-    if not any(member in request for member in CHANGES):
+    # An empty GlobalSecondaryIndexUpdates list counts as absent (DDB-TABLE-015).
+    if not any(member in request and (member != "GlobalSecondaryIndexUpdates" or request[member])
+               for member in CHANGES):
         raise ValidationException(NOTHING)
+    # Even on a PROVISIONED table, BillingMode=PROVISIONED needs throughput (DDB-TABLE-057).
+    if request.get("BillingMode") == "PROVISIONED" and "ProvisionedThroughput" not in request:
+        raise ValidationException(NO_THROUGHPUT)
     table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
     if table is None:
         raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
@@ -98,16 +110,25 @@ def _update_capacity(table: Table, request: dict[str, Any], now: float) -> bool:
     old = description["ProvisionedThroughput"]
     if throughput is not None and mode == current_mode == "PROVISIONED":
         _check_change(old, throughput)
+    # The Last*DateTime stamps and the decrease count survive every change, billing switches
+    # included (ack-api-quirks DDB-TABLE-058, DDB-TABLE-064).
     new = throughput_description(mode, throughput)
+    for stamp in ("LastIncreaseDateTime", "LastDecreaseDateTime"):
+        if stamp in old:
+            new[stamp] = old[stamp]
+    new["NumberOfDecreasesToday"] = old.get("NumberOfDecreasesToday", 0)
     if mode == "PROVISIONED" and throughput is not None:
-        if _units(new) > _units(old):
+        changes = [int(new[units]) - int(old[units])
+                   for units in ("ReadCapacityUnits", "WriteCapacityUnits")]
+        if any(change > 0 for change in changes):
             new["LastIncreaseDateTime"] = now
-        if _units(new) < _units(old):
+        if any(change < 0 for change in changes):
             new["LastDecreaseDateTime"] = now
-            new["NumberOfDecreasesToday"] = old.get("NumberOfDecreasesToday", 0) + 1
+            new["NumberOfDecreasesToday"] += 1
     description["ProvisionedThroughput"] = new
     if mode != current_mode or "BillingModeSummary" in description:
-        summary: dict[str, Any] = {"BillingMode": mode}
+        summary: dict[str, Any] = dict(description.get("BillingModeSummary", {}),
+                                       BillingMode=mode)
         if mode == "PAY_PER_REQUEST":
             summary["LastUpdateToPayPerRequestDateTime"] = now
         description["BillingModeSummary"] = summary
@@ -127,10 +148,6 @@ def _check_change(old: dict[str, Any], new: dict[str, Any]) -> None:
             f"{new['WriteCapacityUnits']}. Refer to the Amazon DynamoDB Developer Guide for current "
             "limits and how to request higher limits."
         )
-
-
-def _units(throughput: dict[str, Any]) -> int:
-    return int(throughput["ReadCapacityUnits"]) + int(throughput["WriteCapacityUnits"])
 
 
 def _update_sse(ctx: RequestContext, description: dict[str, Any], sse: dict[str, Any]) -> None:
