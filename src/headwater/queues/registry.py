@@ -41,6 +41,7 @@ class Queues:
         self._waiters: dict[int, set[asyncio.Event]] = {}
         self._last_sequence = 0
         self._expired_at: dict[int, float] = {}
+        self.closing = False
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -184,6 +185,14 @@ class Queues:
             return None
 
     # -- long polling ------------------------------------------------------------------------
+
+    def release(self) -> None:
+        """End every long poll now and let no new one wait (server shutdown: uvicorn waits
+        for in-flight requests before the lifespan ends, up to 20 s for a long poll)."""
+        self.closing = True
+        for waiters in self._waiters.values():
+            for event in waiters:
+                event.set()
 
     def notify(self, queue_id: int) -> None:
         for event in self._waiters.get(queue_id, ()):

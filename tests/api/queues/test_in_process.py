@@ -90,3 +90,23 @@ def test_send_message_to_a_fifo_queue_is_refused(runtime: Runtime) -> None:
     with pytest.raises(MissingParameter):
         runtime.queues.send_message(ACCOUNT, REGION, QUEUE_ARN.replace("failures",
                                                                        "ordered.fifo"), "x")
+
+
+def test_release_ends_long_polls(runtime: Runtime) -> None:
+    import asyncio
+    import time
+
+    ctx = RequestContext(ACCOUNT, REGION, "r", runtime, "localhost:4566")
+    url = f"http://localhost:4566/{ACCOUNT}/failures"
+
+    async def scenario() -> dict[str, object]:
+        poll = asyncio.ensure_future(receive_message(ctx, {"QueueUrl": url,
+                                                           "WaitTimeSeconds": 20}))
+        await asyncio.sleep(0.1)
+        assert not poll.done()
+        runtime.queues.release()
+        return await asyncio.wait_for(poll, 2)
+
+    started = time.monotonic()
+    assert asyncio.run(scenario()) == {}
+    assert time.monotonic() - started < 2

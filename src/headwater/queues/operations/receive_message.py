@@ -37,7 +37,7 @@ async def receive_message(ctx: RequestContext, request: dict[str, Any]) -> dict[
     deadline = runtime.clock.now() + wait
     while True:
         found = queues.receive(queue, count, visibility, system, attribute_names)
-        if found or runtime.clock.now() >= deadline:
+        if found or runtime.clock.now() >= deadline or queues.closing:
             break
         await queues.wait(queue.id, deadline)
         queue = queues.from_url(ctx.region, request["QueueUrl"])
