@@ -196,3 +196,48 @@ def test_billing_mode_must_be_known(raw: Any) -> None:
     assert body["message"].startswith(
         "1 validation error detected: Value 'FREE' at 'billingMode' failed to satisfy "
         "constraint: Member must satisfy enum value set: [")
+
+
+@pytest.mark.parametrize(("tags", "message"), [
+    ([{"Key": "aws:foo", "Value": "x"}], "Tag Key cannot be prefixed with aws:, Key: aws:foo"),
+    ([{"Key": f"k{i}", "Value": "v"} for i in range(51)],
+     "Number of Tags exceed the current limit for the provided ResourceArn"),
+])
+def test_invalid_tags_fail_the_create(ddb: Any, invalid: Any, unique: Callable[[str], str],
+                                      expect_error: Any, tags: list[dict[str, str]],
+                                      message: str) -> None:
+    name = unique("ct")
+    invalid(ddb.create_table, message, TableName=name, KeySchema=HASH,
+            AttributeDefinitions=DEF_A, BillingMode="PAY_PER_REQUEST", Tags=tags)
+    expect_error(ddb.describe_table, "ResourceNotFoundException",
+                 f"Requested resource not found: Table: {name} not found", TableName=name)
+
+
+def test_fifty_tags_and_no_tags_are_accepted(created: Any) -> None:
+    created(KeySchema=HASH, AttributeDefinitions=DEF_A, BillingMode="PAY_PER_REQUEST",
+            Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)])
+    created(KeySchema=HASH, AttributeDefinitions=DEF_A, BillingMode="PAY_PER_REQUEST", Tags=[])
+
+
+def test_duplicate_create_is_rejected_whatever_the_parameters(ddb: Any, table: str,
+                                                              expect_error: Any) -> None:
+    expect_error(ddb.create_table, "ResourceInUseException", f"Table already exists: {table}",
+                 TableName=table, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                 AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "N"}],
+                 ProvisionedThroughput=PROVISIONED)
+
+
+def test_invalid_schema_beats_duplicate_name(ddb: Any, table: str, invalid: Any) -> None:
+    invalid(ddb.create_table, "Invalid KeySchema: The first KeySchemaElement is not a HASH key "
+            "type", TableName=table, KeySchema=[{"AttributeName": "pk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST")
+
+
+def test_table_names_are_case_sensitive(ddb: Any, table: str, created: Any) -> None:
+    upper = ddb.create_table(TableName=table.upper(), KeySchema=HASH,
+                             AttributeDefinitions=DEF_A, BillingMode="PAY_PER_REQUEST")
+    try:
+        assert upper["TableDescription"]["TableName"] == table.upper()
+    finally:
+        ddb.delete_table(TableName=table.upper())
