@@ -71,3 +71,25 @@ def test_exclusive_start_name_is_validated(raw: Any) -> None:
         "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a;' "
         "at 'exclusiveStartTableName' failed to satisfy constraint: Member must have length "
         "greater than or equal to 3")
+
+
+def test_names_sort_bytewise_upper_before_lower(ddb: Any, unique: Callable[[str], str]) -> None:
+    base = unique("lt")
+    names = [base + suffix for suffix in ("b", "B", "a", "_", "0")]
+    for name in names:
+        ddb.create_table(TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         BillingMode="PAY_PER_REQUEST")
+    try:
+        listed = [n for n in ddb.list_tables(ExclusiveStartTableName=base)["TableNames"]
+                  if n.startswith(base)]
+        assert listed == [base + s for s in ("0", "B", "_", "a", "b")]
+    finally:
+        for name in names:
+            ddb.delete_table(TableName=name)
+
+
+def test_unknown_exclusive_start_name_is_accepted(ddb: Any, three_tables: list[str]) -> None:
+    page = ddb.list_tables(ExclusiveStartTableName=three_tables[0] + "-gone")
+    assert three_tables[0] not in page["TableNames"]
+    assert three_tables[1] in page["TableNames"] or "LastEvaluatedTableName" in page
