@@ -94,6 +94,11 @@ class InvalidAddress(SqsError):
     query_error = "InvalidAddress"
 
 
+class ResourceNotFoundException(SqsError):
+    code = "ResourceNotFoundException"
+    query_error = "ResourceNotFoundException"
+
+
 class UnsupportedOperation(SqsError):
     code = "UnsupportedOperation"
     query_error = "AWS.SimpleQueueService.UnsupportedOperation"

@@ -24,7 +24,7 @@ ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,256}")
 MAX_ATTRIBUTES = 10
 SYSTEM_ATTRIBUTES = ("SenderId", "SentTimestamp", "ApproximateReceiveCount",
                      "ApproximateFirstReceiveTimestamp", "AWSTraceHeader", "MessageGroupId",
-                     "MessageDeduplicationId", "SequenceNumber")
+                     "MessageDeduplicationId", "SequenceNumber", "DeadLetterQueueSourceArn")
 
 
 def check_body(body: str, max_size: int, attributes: dict[str, Any] | None) -> None:
@@ -163,6 +163,7 @@ def received(message: StoredMessage, receipt: str, system: tuple[str, ...],
             "MessageGroupId": stored.get("MessageGroupId"),
             "MessageDeduplicationId": stored.get("MessageDeduplicationId"),
             "SequenceNumber": stored.get("SequenceNumber"),
+            "DeadLetterQueueSourceArn": stored.get("DeadLetterQueueSourceArn"),
             "SentTimestamp": str(int(message.sent * 1000)),
             "ApproximateReceiveCount": str(receive_count),
             "ApproximateFirstReceiveTimestamp": str(int(first_receive * 1000)),

@@ -20,7 +20,7 @@ from headwater.core.ids import new_uuid
 from headwater.core.storage import Storage
 from headwater.queues import messages, store
 from headwater.queues.errors import InvalidParameterValue, MissingParameter, no_such_queue
-from headwater.queues.names import parse_arn, parse_url
+from headwater.queues.names import parse_arn, parse_url, queue_arn
 from headwater.queues.store import Queue
 from headwater.wire.errors import AwsError
 
@@ -42,6 +42,7 @@ class Queues:
         self._last_sequence = 0
         self._expired_at: dict[int, float] = {}
         self.closing = False
+        self.move_tasks: dict[str, list[dict[str, Any]]] = {}  # by source queue ARN
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -155,7 +156,8 @@ class Queues:
                 if message.sent < sent_after:
                     continue
                 if dead_letter and message.receive_count >= dead_letter[1]:
-                    store.move_message(conn, message.id, dead_letter[0].id, now)
+                    store.move_message(conn, message.id, dead_letter[0].id, now,
+                                       queue_arn(queue.region, queue.account, queue.name))
                     self.storage.after_commit(lambda q=dead_letter[0].id: self.notify(q))
                     continue
                 token, handle = messages.new_receipt(queue.id, message)

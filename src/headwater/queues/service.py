@@ -15,6 +15,11 @@ from headwater.queues.operations.list_dead_letter_source_queues import (
     list_dead_letter_source_queues,
 )
 from headwater.queues.operations.list_queues import list_queues
+from headwater.queues.operations.message_move_tasks import (
+    cancel_message_move_task,
+    list_message_move_tasks,
+    start_message_move_task,
+)
 from headwater.queues.operations.purge_queue import purge_queue
 from headwater.queues.operations.receive_message import receive_message
 from headwater.queues.operations.send_message import send_message
@@ -23,6 +28,7 @@ from headwater.queues.operations.set_queue_attributes import set_queue_attribute
 from headwater.queues.operations.tags import list_queue_tags, tag_queue, untag_queue
 
 OPERATIONS = {
+    "CancelMessageMoveTask": cancel_message_move_task,
     "ChangeMessageVisibility": change_message_visibility,
     "ChangeMessageVisibilityBatch": change_message_visibility_batch,
     "CreateQueue": create_queue,
@@ -32,6 +38,7 @@ OPERATIONS = {
     "GetQueueAttributes": get_queue_attributes,
     "GetQueueUrl": get_queue_url,
     "ListDeadLetterSourceQueues": list_dead_letter_source_queues,
+    "ListMessageMoveTasks": list_message_move_tasks,
     "ListQueueTags": list_queue_tags,
     "ListQueues": list_queues,
     "PurgeQueue": purge_queue,
@@ -39,6 +46,7 @@ OPERATIONS = {
     "SendMessage": send_message,
     "SendMessageBatch": send_message_batch,
     "SetQueueAttributes": set_queue_attributes,
+    "StartMessageMoveTask": start_message_move_task,
     "TagQueue": tag_queue,
     "UntagQueue": untag_queue,
 }

@@ -167,10 +167,33 @@ def set_visible_at(conn: sqlite3.Connection, row_id: int, visible_at: float) -> 
     conn.execute("UPDATE sqs_messages SET visible_at = ? WHERE id = ?", (visible_at, row_id))
 
 
-def move_message(conn: sqlite3.Connection, row_id: int, queue_id: int, now: float) -> None:
-    """Move a message to a dead-letter queue, visible there at once."""
+def move_message(conn: sqlite3.Connection, row_id: int, queue_id: int, now: float,
+                 source_arn: str) -> None:
+    """Move a message to a dead-letter queue, visible there at once, remembering where it
+    came from (the DeadLetterQueueSourceArn system attribute)."""
     conn.execute(
-        "UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receipt = NULL WHERE id = ?",
+        "UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receipt = NULL, "
+        "system = json_set(coalesce(system, '{}'), '$.DeadLetterQueueSourceArn', ?) "
+        "WHERE id = ?",
+        (queue_id, now, source_arn, row_id),
+    )
+
+
+def dead_letters(conn: sqlite3.Connection, queue_id: int) -> list[tuple[int, str | None]]:
+    """(row id, DeadLetterQueueSourceArn) of every message in a queue, oldest first."""
+    rows = conn.execute(
+        "SELECT id, json_extract(system, '$.DeadLetterQueueSourceArn') FROM sqs_messages "
+        "WHERE queue_id = ? ORDER BY id", (queue_id,),
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def redrive_message(conn: sqlite3.Connection, row_id: int, queue_id: int, now: float) -> None:
+    """Move a dead letter back to a queue as a fresh, visible, never-received message."""
+    conn.execute(
+        "UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receipt = NULL, "
+        "receive_count = 0, first_receive = NULL, "
+        "system = json_remove(system, '$.DeadLetterQueueSourceArn') WHERE id = ?",
         (queue_id, now, row_id),
     )
 

@@ -172,3 +172,33 @@ def test_messages_expire_after_the_retention_period(sqs: Any, make_queue: Callab
     assert "Messages" not in sqs.receive_message(QueueUrl=url)
     counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert counts["ApproximateNumberOfMessages"] == "0"
+
+
+def test_dead_letter_redrive_with_message_move_tasks(sqs: Any, make_queue: Callable[..., str]
+                                                     ) -> None:
+    dead = make_queue("dlq")
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    policy = orjson.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 1}).decode()
+    source = make_queue(RedrivePolicy=policy)
+    source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    sqs.send_message(QueueUrl=source, MessageBody="retry me")
+    _receive_one(sqs, source, VisibilityTimeout=0)
+    assert "Messages" not in sqs.receive_message(QueueUrl=source)
+    letter = _receive_one(sqs, dead, VisibilityTimeout=0)
+    assert letter["Attributes"]["DeadLetterQueueSourceArn"] == source_arn
+    handle = sqs.start_message_move_task(SourceArn=dead_arn)["TaskHandle"]
+    [task] = sqs.list_message_move_tasks(SourceArn=dead_arn)["Results"]
+    assert task["TaskHandle"] == handle and task["Status"] == "COMPLETED"
+    assert task["ApproximateNumberOfMessagesMoved"] == 1
+    back = _receive_one(sqs, source)
+    assert back["Body"] == "retry me"
+    assert back["Attributes"]["ApproximateReceiveCount"] == "1"
+    assert "DeadLetterQueueSourceArn" not in back["Attributes"]
+    error = error_of(lambda: sqs.cancel_message_move_task(TaskHandle=handle))
+    assert error["QueryErrorCode"] == "UnsupportedOperation"
+    error = error_of(lambda: sqs.start_message_move_task(SourceArn=source_arn))
+    assert error["Message"] == "Source queue must be configured as a Dead Letter Queue."
+    with pytest.raises(sqs.exceptions.ResourceNotFoundException):
+        sqs.start_message_move_task(SourceArn=dead_arn + "-missing")
