@@ -241,3 +241,20 @@ def test_table_names_are_case_sensitive(ddb: Any, table: str, created: Any) -> N
         assert upper["TableDescription"]["TableName"] == table.upper()
     finally:
         ddb.delete_table(TableName=table.upper())
+
+
+@pytest.mark.parametrize(("sse", "enabled"), [
+    ({}, False),
+    ({"Enabled": False}, False),
+    ({"SSEType": "KMS"}, True),
+    ({"SSEType": "KMS", "KMSMasterKeyId": "alias/aws/dynamodb"}, True),
+    ({"Enabled": True}, True),
+])
+def test_sse_specification_variants(created: Any, sse: dict[str, Any], enabled: bool) -> None:
+    table = created(KeySchema=HASH, AttributeDefinitions=DEF_A, BillingMode="PAY_PER_REQUEST",
+                    SSESpecification=sse)
+    if enabled:
+        assert table["SSEDescription"]["Status"] == "ENABLED"
+        assert table["SSEDescription"]["SSEType"] == "KMS"
+    else:
+        assert "SSEDescription" not in table

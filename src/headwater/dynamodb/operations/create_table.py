@@ -75,8 +75,9 @@ def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         description["BillingModeSummary"] = _billing_summary(billing_mode, now)
     if request.get("TableClass"):
         description["TableClassSummary"] = {"TableClass": request["TableClass"]}
-    sse = request.get("SSESpecification")
-    if sse and sse.get("Enabled"):
+    sse = request.get("SSESpecification") or {}
+    # Without Enabled, an SSEType alone turns KMS encryption on (ack-api-quirks DDB-TABLE-044).
+    if sse.get("Enabled", "SSEType" in sse):
         description["SSEDescription"] = sse_description(ctx.region, ctx.account, sse)
     tags = {tag["Key"]: tag["Value"] for tag in request.get("Tags", [])}
     check_shard_tag(tags)
