@@ -28,6 +28,7 @@ class Runtime:
         self.topics = Topics(self.storage, self.clock, self.queues)
         self.cloudwatch = MetricStore(self.clock)
         self.functions = Functions(self.storage, self.clock, settings)
+        self.topics.functions = self.functions
         self.triggers = TriggerManager(self)
 
     def workers(self) -> list[Worker]:

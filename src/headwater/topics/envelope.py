@@ -20,6 +20,36 @@ def timestamp(now: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def lambda_event(*, message_id: str, topic_arn: str, subscription_arn: str, region: str,
+                 message: str, subject: str | None, attributes: dict[str, Any] | None,
+                 now: float) -> bytes:
+    """The event a Lambda subscriber gets (Lambda Developer Guide, "Using Lambda with Amazon
+    SNS"): Subject is null when absent, MessageAttributes always present, and the URL keys
+    are spelled SigningCertUrl and UnsubscribeUrl."""
+    sns = {
+        "Type": "Notification", "MessageId": message_id, "TopicArn": topic_arn,
+        "Subject": subject, "Message": message, "Timestamp": timestamp(now),
+        "SignatureVersion": "1", "Signature": _signature(message_id, topic_arn, message),
+        "SigningCertUrl": CERT_URL.format(region=region),
+        "UnsubscribeUrl": UNSUBSCRIBE_URL.format(region=region, arn=subscription_arn),
+        "MessageAttributes": _attributes(attributes),
+    }
+    record = {"EventSource": "aws:sns", "EventVersion": "1.0",
+              "EventSubscriptionArn": subscription_arn, "Sns": sns}
+    return json.dumps({"Records": [record]}, ensure_ascii=False).encode()
+
+
+def _signature(message_id: str, topic_arn: str, message: str) -> str:
+    digest = hashlib.sha256(f"{message_id}\n{topic_arn}\n{message}".encode()).digest()
+    return base64.b64encode(digest * 8).decode()
+
+
+def _attributes(attributes: dict[str, Any] | None) -> dict[str, Any]:
+    return {name: {"Type": value["DataType"],
+                   "Value": value.get("StringValue", value.get("BinaryValue"))}
+            for name, value in (attributes or {}).items()}
+
+
 def notification(*, message_id: str, topic_arn: str, subscription_arn: str, region: str,
                  message: str, subject: str | None, attributes: dict[str, Any] | None,
                  now: float) -> str:
@@ -30,14 +60,9 @@ def notification(*, message_id: str, topic_arn: str, subscription_arn: str, regi
     body["Message"] = message
     body["Timestamp"] = timestamp(now)
     body["SignatureVersion"] = "1"
-    digest = hashlib.sha256(f"{message_id}\n{topic_arn}\n{message}".encode()).digest()
-    body["Signature"] = base64.b64encode(digest * 8).decode()
+    body["Signature"] = _signature(message_id, topic_arn, message)
     body["SigningCertURL"] = CERT_URL.format(region=region)
     body["UnsubscribeURL"] = UNSUBSCRIBE_URL.format(region=region, arn=subscription_arn)
     if attributes:
-        body["MessageAttributes"] = {
-            name: {"Type": value["DataType"],
-                   "Value": value.get("StringValue", value.get("BinaryValue"))}
-            for name, value in attributes.items()
-        }
+        body["MessageAttributes"] = _attributes(attributes)
     return json.dumps(body, indent=2, separators=(",", " : "), ensure_ascii=False)

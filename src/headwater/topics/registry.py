@@ -27,6 +27,7 @@ class Topics:
         self.storage = storage
         self.clock = clock
         self.queues = queues
+        self.functions: Any = None  # set by the runtime; lambda subscriptions invoke through it
 
     def get(self, arn: str, parameter: str = "TopicArn") -> Topic:
         parse_topic_arn(arn, parameter)
@@ -54,9 +55,11 @@ class Topics:
                     message.get(subscription.protocol, message["default"])
                 if not self._wanted(subscription, text, attributes):
                     continue
+                deliver = self._to_function if subscription.protocol == "lambda" \
+                    else self._to_queue
                 try:
-                    self._to_queue(conn, topic, subscription, message_id, text, subject,
-                                   attributes, now)
+                    deliver(conn, topic, subscription, message_id, text, subject, attributes,
+                            now)
                 except AwsError:
                     continue
         return message_id
@@ -69,6 +72,21 @@ class Topics:
             return True
         scope = subscription.attributes.get("FilterPolicyScope", "MessageAttributes")
         return filter_policy.matches(orjson.loads(policy), scope, message, attributes)
+
+    def _to_function(self, conn: Any, topic: Topic, subscription: Subscription,
+                     message_id: str, message: str, subject: str | None,
+                     attributes: dict[str, Any] | None, now: float) -> None:
+        """An asynchronous (Event) invocation with SNS's Lambda event, queued durably in this
+        transaction; a function that is gone drops the delivery, as SNS does."""
+        if self.functions is None:
+            return
+        event = envelope.lambda_event(
+            message_id=message_id, topic_arn=topic.arn, subscription_arn=subscription.arn,
+            region=topic.region, message=message, subject=subject, attributes=attributes,
+            now=now,
+        )
+        resolved = self.functions.resolve(topic.account, topic.region, subscription.endpoint)
+        self.functions.events.enqueue(resolved, event)
 
     def _to_queue(self, conn: Any, topic: Topic, subscription: Subscription, message_id: str,
                   message: str, subject: str | None, attributes: dict[str, Any] | None,

@@ -1,8 +1,9 @@
-"""Subscribe and Unsubscribe. Only the sqs protocol is delivered; subscriptions are confirmed
-at once (SQS subscriptions in the topic owner's account need no confirmation on AWS either)."""
+"""Subscribe and Unsubscribe. The sqs and lambda protocols are delivered; subscriptions are
+confirmed at once (SQS and Lambda subscriptions need no confirmation on AWS either)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from headwater.core.context import RequestContext
@@ -12,7 +13,9 @@ from headwater.topics import filter_policy, store
 from headwater.topics.errors import NotFound, invalid
 from headwater.topics.names import check_subscription_arn
 
-SUPPORTED = ("sqs",)
+SUPPORTED = ("sqs", "lambda")
+FUNCTION_ARN = re.compile(
+    r"arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?")
 KNOWN = ("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda",
          "firehose")
 ATTRIBUTES = frozenset({"RawMessageDelivery", "DeliveryPolicy", "RedrivePolicy",
@@ -46,14 +49,20 @@ def subscribe(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     if protocol not in KNOWN:
         raise invalid(f"Amazon SNS does not support this protocol string: {protocol}")
     if protocol not in SUPPORTED:
-        raise invalid(f"Headwater supports only the sqs protocol, not {protocol}")
+        raise invalid(f"Headwater supports only the sqs and lambda protocols, not {protocol}")
     endpoint = request.get("Endpoint") or ""
-    if parse_arn(endpoint) is None:
+    attributes = check_subscription_attributes(dict(request.get("Attributes") or {}))
+    if protocol == "lambda":
+        if not FUNCTION_ARN.fullmatch(endpoint):
+            raise invalid("Lambda endpoint ARN")
+        if attributes.get("RawMessageDelivery") == "true":
+            raise invalid("Attributes Reason: Delivery protocol [lambda] does not support raw "
+                          "message delivery.")
+    elif parse_arn(endpoint) is None:
         raise invalid("SQS endpoint ARN")
-    if endpoint.endswith(".fifo"):
+    elif endpoint.endswith(".fifo"):
         raise invalid("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be "
                       "subscribed to standard SNS topics")
-    attributes = check_subscription_attributes(dict(request.get("Attributes") or {}))
     with ctx.runtime.storage.transaction() as conn:
         for existing in store.subscriptions(conn, topic.id):
             if existing.protocol == protocol and existing.endpoint == endpoint:
