@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from headwater.core.ids import new_uuid
+from headwater.streams.model import RETENTION_SECONDS
 from headwater.triggers import store
 from headwater.triggers.events import MAX_PAYLOAD, Batch, build_batch, payload_size
 from headwater.triggers.failures import (
@@ -141,10 +142,9 @@ class ShardConsumer:
         attempts = refusals = 0
         request_id = ""
         while True:
-            if m.max_age >= 0:
-                batch = self._drop_expired(batch, attempts, request_id)
-                if not batch.records:
-                    return
+            batch = self._drop_expired(batch, attempts, request_id)
+            if not batch.records:
+                return
             metrics.batch_sent(self._source, (clock.now() - batch.records[-1].created) * 1000)
             started = asyncio.get_running_loop().time()
             outcome: Outcome = await self.manager.invoke(
@@ -178,8 +178,10 @@ class ShardConsumer:
 
     def _drop_expired(self, batch: Batch, attempts: int, request_id: str) -> Batch:
         """Records older than MaximumRecordAgeInSeconds are not sent: they go to OnFailure as
-        RecordAgeExceeded and the rest of the batch goes on (aws-facts §4.3)."""
-        oldest_allowed = self.manager.clock.now() - self.mapping.max_age
+        RecordAgeExceeded and the rest of the batch goes on (aws-facts §4.3). With -1 (forever)
+        a record still expires with the stream's 24 h retention."""
+        max_age = self.mapping.max_age if self.mapping.max_age >= 0 else RETENTION_SECONDS
+        oldest_allowed = self.manager.clock.now() - max_age
         expired = 0
         for record in batch.records:
             if record.created >= oldest_allowed:

@@ -4,6 +4,7 @@ retries, record age, throttles, checkpoints (aws-facts §4.1-4.4)."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import orjson
 from trigger_harness import Harness, Recorder, until
@@ -195,3 +196,25 @@ def test_payload_is_valid_json_with_records() -> None:
     blob = orjson.dumps({"eventID": "x", "dynamodb": {"ApproximateCreationDateTime": 1.0}})
     batch = build_batch("s", "arn:x", [SourceRecord(1, 1.0, blob)] * 3, 2)
     assert len(orjson.loads(batch.payload())["Records"]) == 2
+
+
+def test_records_past_retention_stop_blocking_the_shard() -> None:
+    async def main() -> None:
+        h = Harness()
+        h.put("poison")
+        h.create()  # MaximumRetryAttempts and MaximumRecordAgeInSeconds both -1
+        rec = Recorder()
+        rec.script = lambda n: FAIL if _keys(rec.calls[-1]) == ["poison"] else Outcome()
+        h.start(rec)
+        await until(lambda: len(rec.calls) >= 3)
+        h.runtime.clock.advance(24 * 3600 + 1)
+        h.put("next")
+        await until(lambda: any(c["Records"][0]["dynamodb"]["Keys"]["pk"]["S"] == "next"
+                                for c in rec.calls))
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def _keys(event: dict[str, Any]) -> list[str]:
+    return [r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"]]
