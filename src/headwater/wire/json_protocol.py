@@ -39,6 +39,10 @@ CORAL_NAMESPACES = {
 
 # Front-end errors AWS sends without a message member when there is nothing to say.
 MESSAGELESS = frozenset({"SerializationException", "UnknownOperationException"})
+# The JSON deserialiser capitalises its member: {"__type": "...#SerializationException",
+# "Message": "NUMBER_VALUE cannot be converted to String"} (dynalite test/helpers.js
+# assertSerialization, recorded against DynamoDB). botocore reads either spelling.
+MESSAGE_MEMBER = {"SerializationException": "Message"}
 
 
 @dataclass
@@ -92,7 +96,7 @@ class JsonService:
         namespace = CORAL_NAMESPACES.get(error.code, self.error_namespace)
         payload: dict[str, Any] = {"__type": f"{namespace}#{error.code}"}
         if error.message or error.code not in MESSAGELESS:
-            payload["message"] = error.message
+            payload[MESSAGE_MEMBER.get(error.code, "message")] = error.message
         payload.update(error.members)
         return orjson.dumps(payload)
 

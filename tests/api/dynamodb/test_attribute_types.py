@@ -118,7 +118,7 @@ def test_wrongly_typed_values_are_serialization_errors(raw: Any, table: str,
     status, body = raw.op("PutItem", {"TableName": table,
                                       "Item": {"pk": {"S": "k"}, "v": value}})
     assert (status, body["__type"]) == (400, "com.amazon.coral.service#SerializationException")
-    assert body["message"] == message
+    assert body["Message"] == message
 
 
 def test_binary_is_returned_base64_on_the_wire(raw: Any, table: str) -> None:
@@ -151,4 +151,4 @@ def test_attribute_that_is_not_an_object(raw: Any, table: str, value: Any,
                                          message: str) -> None:
     status, body = raw.op("PutItem", {"TableName": table, "Item": {"pk": {"S": "k"}, "v": value}})
     assert (status, body) == (400, {"__type": "com.amazon.coral.service#SerializationException",
-                                    "message": message})
+                                    "Message": message})
