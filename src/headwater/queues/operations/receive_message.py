@@ -14,8 +14,8 @@ MAX_VISIBILITY = 43200
 
 
 async def receive_message(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """ReceiveMessage. Deviation: every visible message is a candidate (no sampling), so a
-    short poll never misses one."""
+    """ReceiveMessage. Deviations: every visible message is a candidate (no sampling), so a
+    short poll never misses one; FIFO ReceiveRequestAttemptId is accepted and not used."""
     count = _bounded(request, "MaxNumberOfMessages", 1, MAX_MESSAGES,
                      "Must be between 1 and 10, if provided.")
     wait = _bounded(request, "WaitTimeSeconds", 0, MAX_WAIT,
