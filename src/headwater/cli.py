@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
 import sys
 from collections.abc import Coroutine
@@ -54,6 +55,9 @@ def serve(
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay,
     )
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # uvicorn re-raises the signal that stopped it once shutdown is complete; exiting 0 then
+    # tells supervisors the stop was clean.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         _run(_serve(settings))
     except KeyboardInterrupt:
@@ -120,6 +124,15 @@ async def _serve(settings: Settings) -> None:
         date_header=False,
     )
     server = uvicorn.Server(config)
+    handle_exit = server.handle_exit
+
+    def exit_promptly(sig: int, frame: Any) -> None:
+        # uvicorn drains in-flight requests before shutting down; end long polls first so
+        # SIGINT/SIGTERM do not wait out a 20 s ReceiveMessage.
+        app.runtime.queues.release()
+        handle_exit(sig, frame)
+
+    server.handle_exit = exit_promptly  # type: ignore[method-assign]
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not task.done():
         await asyncio.sleep(0.005)
