@@ -97,6 +97,8 @@ class HeadwaterApp:
                            content_type=exposition.CONTENT_TYPE)
         elif path.startswith("/_headwater/"):
             await self._control(method, path, body, send)
+        elif method == "POST" and path == "/":
+            await self._json("", headers, body, send)
         elif method == "GET" and path == "/":
             region = caller(headers.get("authorization"))[1]
             await _respond(send, 200, f"healthy: dynamodb.{region}.amazonaws.com ".encode(),
@@ -110,7 +112,12 @@ class HeadwaterApp:
         account, region = caller(headers.get("authorization"))
         ctx = RequestContext(account, region, request_id(), self.runtime, headers.get("host", ""))
         if service is None:
+            # AWS's front end parses the body before it looks at the target.
             payload = b'{"__type":"com.amazon.coral.service#UnknownOperationException"}'
+            try:
+                orjson.loads(body or b"{}")
+            except orjson.JSONDecodeError:
+                payload = b'{"__type":"com.amazon.coral.service#SerializationException"}'
             await _respond(send, 400, payload, [(b"x-amzn-requestid", ctx.request_id.encode())])
             return
         status, payload = await service.handle(ctx, operation, body)

@@ -230,8 +230,6 @@ def test_same_name_in_two_regions_are_separate_tables(
         west.delete_table(TableName=name)
 
 
-@pytest.mark.xfail(reason="server.py: a POST without X-Amz-Target answers 404 Not Found; AWS "
-                   "answers 400 UnknownOperationException", strict=True)
 def test_post_without_target_is_unknown_operation(raw: Any) -> None:
     response = raw.http.request("POST", raw.endpoint + "/", body=b"{}",
                                 headers={"Content-Type": "application/x-amz-json-1.0"})
@@ -239,8 +237,6 @@ def test_post_without_target_is_unknown_operation(raw: Any) -> None:
     assert orjson.loads(response.data) == {"__type": UNKNOWN}
 
 
-@pytest.mark.xfail(reason="server.py: an unknown target prefix is rejected before the body is "
-                   "parsed; AWS reports malformed JSON first", strict=True)
 def test_malformed_json_wins_over_unknown_prefix(raw: Any) -> None:
     status, payload = raw.call("whatever", b"hi")
     assert (status, payload) == (400, {"__type": SERIALIZATION})
