@@ -29,6 +29,7 @@ from headwater.wire.sigv4 import caller
 log = logging.getLogger("headwater.server")
 
 Scope = dict[str, Any]
+INTERNAL_ERROR = b'{"__type":"InternalServerError","message":"Internal error"}'
 # The largest body any API accepts: a 50 MB Lambda zip, base64-encoded in JSON.
 MAX_BODY = 72 * 1024 * 1024
 
@@ -54,7 +55,7 @@ class HeadwaterApp:
             await self._http(scope, receive, send)
         except Exception:
             log.exception("unhandled error serving %s %s", scope.get("method"), scope.get("path"))
-            await _respond(send, 500, b'{"__type":"InternalServerError","message":"Internal error"}')
+            await _respond(send, 500, INTERNAL_ERROR)
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         while True:
