@@ -149,3 +149,28 @@ def test_index_writes_keep_one_stream_record_per_change(ddb: Any, streams: Any,
                                               ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
         names.extend(r["eventName"] for r in streams.get_records(ShardIterator=iterator)["Records"])
     assert sorted(names) == ["INSERT", "MODIFY"]
+
+
+def test_item_collection_metrics_for_lsi_tables(ddb: Any, indexed_table: str) -> None:
+    response = ddb.put_item(TableName=indexed_table,
+                            Item={"pk": {"S": "c"}, "sk": {"N": "1"}, "rank": {"N": "5"}},
+                            ReturnItemCollectionMetrics="SIZE")
+    assert response["ItemCollectionMetrics"] == {"ItemCollectionKey": {"pk": {"S": "c"}},
+                                                 "SizeEstimateRangeGB": [0.0, 1.0]}
+    updated = ddb.update_item(TableName=indexed_table, Key={"pk": {"S": "c"}, "sk": {"N": "1"}},
+                              UpdateExpression="SET x = :x",
+                              ExpressionAttributeValues={":x": {"S": "y"}},
+                              ReturnItemCollectionMetrics="SIZE")
+    assert updated["ItemCollectionMetrics"]["ItemCollectionKey"] == {"pk": {"S": "c"}}
+    deleted = ddb.delete_item(TableName=indexed_table, Key={"pk": {"S": "c"}, "sk": {"N": "1"}},
+                              ReturnItemCollectionMetrics="SIZE")
+    assert deleted["ItemCollectionMetrics"]["ItemCollectionKey"] == {"pk": {"S": "c"}}
+    quiet = ddb.put_item(TableName=indexed_table, Item={"pk": {"S": "c"}, "sk": {"N": "2"}})
+    assert "ItemCollectionMetrics" not in quiet
+
+
+def test_no_item_collection_metrics_without_lsi(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    response = ddb.put_item(TableName=name, Item={"pk": {"S": "a"}},
+                            ReturnItemCollectionMetrics="SIZE")
+    assert "ItemCollectionMetrics" not in response

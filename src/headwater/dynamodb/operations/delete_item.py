@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.core.context import RequestContext
-from headwater.dynamodb import item_store, items
+from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import consumed, write_units
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.expression_params import compile_request
@@ -18,11 +18,12 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     return_values = check_return_values(request, ("NONE", "ALL_OLD"))
     expressions = compile_request(request, ("ConditionExpression",))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
-    _, key = items.key_from_request(table, request["Key"])
+    key_attributes, key = items.key_from_request(table, request["Key"])
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key)
         enforce(expressions.condition, old, request)
         items.write(runtime, conn, table, key, old, None)
+        collection = item_collections.metrics(conn, table, key[0], key_attributes, request)
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
@@ -30,4 +31,6 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     capacity = consumed(table.name, write_units(size), request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
+    if collection is not None:
+        response["ItemCollectionMetrics"] = collection
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.core.context import RequestContext
-from headwater.dynamodb import item_store, items
+from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import consumed, write_units
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.expression_params import compile_request
@@ -27,10 +27,13 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
         old = item_store.get(conn, table.id, *key)
         enforce(expressions.condition, old, request)
         items.write(runtime, conn, table, key, old, item, size=size)
+        collection = item_collections.metrics(conn, table, key[0], item, request)
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
     capacity = consumed(table.name, write_units(size), request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
+    if collection is not None:
+        response["ItemCollectionMetrics"] = collection
     return response

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.core.context import RequestContext
-from headwater.dynamodb import item_store, items
+from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import consumed, write_units
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.errors import ValidationException
@@ -39,6 +39,7 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
         _check_key_untouched(table, touched, start, new)
         size = items.check_size(new, TOO_BIG)
         items.write(runtime, conn, table, key, old, new, size=size)
+        collection = item_collections.metrics(conn, table, key[0], new, request)
     response: dict[str, Any] = {}
     actions = () if expressions.update is None else expressions.update.node.actions
     attributes = _returned(return_values, old, new, actions)
@@ -48,6 +49,8 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     capacity = consumed(table.name, units, request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
+    if collection is not None:
+        response["ItemCollectionMetrics"] = collection
     return response
 
 
