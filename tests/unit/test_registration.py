@@ -1,0 +1,27 @@
+"""Every registered operation is an operation of its botocore model, and the test tree can be
+collected in one run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from headwater.services import json_services
+from headwater.wire.models import service_model
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("prefix", sorted(json_services()))
+def test_json_operations_exist_in_the_model(prefix: str) -> None:
+    service = json_services()[prefix]
+    names = set(service_model(service.model_name).operation_names)
+    assert set(service.operations) <= names
+
+
+def test_test_modules_have_unique_basenames() -> None:
+    # pytest's default import mode cannot collect two test modules with one basename.
+    counts = Counter(path.name for path in TESTS.rglob("test_*.py"))
+    assert [name for name, count in counts.items() if count > 1] == []
