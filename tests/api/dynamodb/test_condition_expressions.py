@@ -180,10 +180,8 @@ def test_dotted_name_through_placeholder_is_one_attribute(ddb: Any, stored: str)
      "operator or function: attribute_type, operand type: N"),
     ("begins_with(s, :v)", {":v": N("1")}, "Incorrect operand type for operator or function; "
      "operator or function: begins_with, operand type: N"),
-    pytest.param("n <= :v", {":v": {"BOOL": True}}, "Incorrect operand type for operator or "
-                 "function; operator or function: <=, operand type: BOOL",
-                 marks=pytest.mark.xfail(reason="expressions: ordering comparators accept BOOL "
-                                         "operands instead of rejecting them", strict=True)),
+    ("n <= :v", {":v": {"BOOL": True}}, "Incorrect operand type for operator or function; "
+     "operator or function: <=, operand type: BOOL"),
     ("n = :x", None, "An expression attribute value used in expression is not defined; "
      "attribute value: :x"),
     ("#x = :v", {":v": N("1")}, "An expression attribute name used in the document path is not "

@@ -16,6 +16,10 @@ from headwater.dynamodb.expressions.parser import CONDITION_FUNCTIONS, invalid, 
 
 MAX_IN_OPERANDS = 100
 _VALID_TYPES = "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"
+# Only scalars of these types have an order; AWS rejects any other value given to an
+# ordering comparator or BETWEEN ("Incorrect operand type ...; operator or function: <=,
+# operand type: BOOL").
+_ORDERED_TYPES = ("N", "S", "B")
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,14 @@ def _check_call(call: ast.Call, errors: dict[str, str]) -> None:
             errors.setdefault("function", _operand_type_error(call.name, kind))
 
 
+def _check_ordered(name: str, operands: tuple[Any, ...], errors: dict[str, str]) -> None:
+    for operand in operands:
+        kind = _static_type(operand)
+        if kind is not None and kind not in _ORDERED_TYPES:
+            errors.setdefault("function", _operand_type_error(name, kind))
+            return
+
+
 def _render(value: ast.AttributeValue) -> str:
     kind = values.av_type(value)
     return f"AttributeValue: {{{kind}:{value[kind]}}}"
@@ -137,9 +149,12 @@ def _check(node: Any, errors: dict[str, str]) -> None:
         _check(node.left, errors)
         _check(node.right, errors)
         _distinct(node.op, (node.left, node.right), errors)
+        if node.op not in ("=", "<>"):
+            _check_ordered(node.op, (node.left, node.right), errors)
     elif isinstance(node, ast.Between):
         for operand in (node.operand, node.low, node.high):
             _check(operand, errors)
+        _check_ordered("BETWEEN", (node.operand, node.low, node.high), errors)
         low, high = node.low, node.high
         if isinstance(low, ast.Literal) and isinstance(high, ast.Literal):
             bounds = f"lower bound operand: {_render(low.value)}, " + (

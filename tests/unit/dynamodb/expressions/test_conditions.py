@@ -82,7 +82,7 @@ def error(expression: str, names=None, values=None, kind="ConditionExpression") 
         ("n = :s", False),  # different types are never equal
         ("n <> :s", True),
         ("s < :five", False),  # nor ordered
-        ("t < :true", False),  # BOOL has no order
+        ("t < :five", False),  # a stored BOOL is never ordered
         ("absent = :one", False),
         ("absent <> :one", True),
         ("absent < :one", False),
@@ -247,3 +247,25 @@ def test_same_text_is_parsed_once() -> None:
 
     first = parse("ConditionExpression", "n = :n AND s = :s")
     assert parse("ConditionExpression", "n = :n AND s = :s") is first
+
+
+@pytest.mark.parametrize(
+    ("expression", "operator", "kind"),
+    [
+        ("n <= :true", "<=", "BOOL"),
+        (":true > n", ">", "BOOL"),
+        ("n < :ss", "<", "SS"),
+        ("n >= :l", ">=", "L"),
+        ("n BETWEEN :true AND :true", "BETWEEN", "BOOL"),
+        ("n BETWEEN :one AND :ss", "BETWEEN", "SS"),
+    ],
+)
+def test_ordering_needs_orderable_operands(expression: str, operator: str, kind: str) -> None:
+    assert error(expression) == (
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+        f"operator or function: {operator}, operand type: {kind}"
+    )
+
+
+def test_equality_accepts_any_operand_type() -> None:
+    assert holds("t = :true") and holds("ss <> :l") and holds("size(ss) < :five")
