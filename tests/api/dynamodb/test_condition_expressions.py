@@ -190,10 +190,7 @@ def test_dotted_name_through_placeholder_is_one_attribute(ddb: Any, stored: str)
      "status"),
     ("n IN ()", None, 'Syntax error; token: ")", near: "()"'),
     ("((attribute_exists(n)))", None, "The expression has redundant parentheses;"),
-    pytest.param("n = ((:v))", {":v": N("1")}, "The expression has redundant parentheses;",
-                 marks=pytest.mark.xfail(reason="expressions: a doubly parenthesised operand is "
-                                         "a syntax error instead of redundant parentheses",
-                                         strict=True)),
+    ("n = ((:v))", {":v": N("1")}, "The expression has redundant parentheses;"),
     ("size(:v) = :w", {":v": N("1"), ":w": N("1")}, "Incorrect operand type for operator or "
      "function; operator or function: size, operand type: N"),
     ("attribute_type(n, s)", None, "Incorrect operand type for operator or function; operator or "

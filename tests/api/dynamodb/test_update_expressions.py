@@ -393,8 +393,6 @@ def test_list_index_actions_apply_in_index_order(ddb: Any, nested: str) -> None:
     assert item["b"] == {"M": {"a": KEY["pk"], "b": N("2"), "c": N("4")}}
 
 
-@pytest.mark.xfail(reason="expressions: parenthesised operands in SET arithmetic are a syntax "
-                   "error; AWS accepts 'set x = (a) + (b)'", strict=True)
 def test_parenthesised_arithmetic_operands(ddb: Any, nested: str) -> None:
     item = update(ddb, nested, "set b.c = ((c[1]) + (b.a))")
     assert item["b"]["M"]["c"] == N("4")

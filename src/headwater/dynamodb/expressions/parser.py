@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -79,8 +80,12 @@ def parse(kind: str, text: str) -> Any:
         raise invalid(kind, _syntax_message(text, error)) from None
     except LarkError:
         raise invalid(kind, _syntax_message(text, None)) from None
-    node = _ToAst().transform(tree)
-    _StaticChecks(kind, start).run(node)
+    transformer = _ToAst()
+    node = transformer.transform(tree)
+    checks = _StaticChecks(kind, start)
+    if transformer.redundant_parens:
+        checks.note_redundant_parens()
+    checks.run(node)
     return node
 
 
@@ -105,8 +110,30 @@ def _syntax_message(text: str, error: UnexpectedInput | None) -> str:
     return f'Syntax error; token: "{token}", near: "{text[start:end]}"'
 
 
+@dataclass(frozen=True, slots=True)
+class _Grouped:
+    """An operand in parentheses, only while transforming: `((x))` is AWS's redundant parens."""
+
+    inner: Any
+
+
+def _bare(operand: Any) -> Any:
+    while isinstance(operand, _Grouped):
+        operand = operand.inner
+    return operand
+
+
 @v_args(inline=True)
 class _ToAst(Transformer[Token, Any]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.redundant_parens = False
+
+    def operand_parens(self, inner: Any) -> _Grouped:
+        if isinstance(inner, _Grouped):
+            self.redundant_parens = True
+        return _Grouped(inner)
+
     def name(self, token: Token) -> str:
         return str(token)
 
@@ -123,22 +150,22 @@ class _ToAst(Transformer[Token, Any]):
         return ast.ValueRef(str(token))
 
     def call(self, name: Token, *args: Any) -> ast.Call:
-        return ast.Call(str(name), tuple(a for a in args if a is not None))
+        return ast.Call(str(name), tuple(_bare(a) for a in args if a is not None))
 
     def comparator(self, op: Token) -> str:
         return str(op)
 
     def compare(self, left: Any, op: str, right: Any) -> ast.Compare:
-        return ast.Compare(op, left, right)
+        return ast.Compare(op, _bare(left), _bare(right))
 
     def between(self, operand: Any, _kw: Token, low: Any, _and: Token, high: Any) -> ast.Between:
-        return ast.Between(operand, low, high)
+        return ast.Between(_bare(operand), _bare(low), _bare(high))
 
     def in_(self, operand: Any, _kw: Token, *options: Any) -> ast.In:
-        return ast.In(operand, tuple(options))
+        return ast.In(_bare(operand), tuple(_bare(o) for o in options))
 
-    def call_condition(self, call: ast.Call) -> ast.FunctionCondition:
-        return ast.FunctionCondition(call)
+    def call_condition(self, call: Any) -> ast.FunctionCondition:
+        return ast.FunctionCondition(_bare(call))
 
     def parens(self, inner: Any) -> ast.Parens:
         return ast.Parens(inner)
@@ -156,10 +183,10 @@ class _ToAst(Transformer[Token, Any]):
         return node
 
     def arithmetic(self, left: Any, op: Token, right: Any) -> ast.Arithmetic:
-        return ast.Arithmetic(str(op), left, right)
+        return ast.Arithmetic(str(op), _bare(left), _bare(right))
 
     def set_action(self, path: ast.Path, _eq: Token, value: Any) -> ast.SetAction:
-        return ast.SetAction(path, value)
+        return ast.SetAction(path, _bare(value))
 
     def set_section(self, _kw: Token, *actions: Any) -> tuple[str, list[Any]]:
         return "SET", list(actions)
@@ -193,6 +220,9 @@ class _StaticChecks:
 
     def _note(self, category: str, message: str) -> None:
         self.errors.setdefault(category, message)
+
+    def note_redundant_parens(self) -> None:
+        self._note("parens", "The expression has redundant parentheses;")
 
     def run(self, node: Any) -> None:
         if isinstance(node, ast.UpdateNode):

@@ -169,6 +169,11 @@ def test_names_resolve_nested_and_literal_dots() -> None:
             "expression; function: attribute_exists",
         ),
         ("((n = :one))", "The expression has redundant parentheses;"),
+        ("n = ((:one))", "The expression has redundant parentheses;"),
+        ("((size(s))) = :five", "The expression has redundant parentheses;"),
+        ("((attribute_exists(n)))", "The expression has redundant parentheses;"),
+        ("(size(s))", "The function is not allowed to be used this way in an expression; "
+         "function: size"),
         (
             "begins_with(s)",
             "Incorrect number of operands for operator or function; operator or "
@@ -269,3 +274,9 @@ def test_ordering_needs_orderable_operands(expression: str, operator: str, kind:
 
 def test_equality_accepts_any_operand_type() -> None:
     assert holds("t = :true") and holds("ss <> :l") and holds("size(ss) < :five")
+
+
+def test_operands_may_be_parenthesised_once() -> None:
+    assert holds("(n) = (:n)")
+    assert holds("(size(s)) = :five AND (attribute_exists(n))")
+    assert holds("n BETWEEN (:one) AND (:two) AND (s) IN ((:s), :a)")

@@ -53,6 +53,13 @@ def test_set_values_arithmetic_and_functions() -> None:
     assert ITEM["n"] == {"N": "5"}  # the input is not modified
 
 
+def test_parenthesised_operands_and_arithmetic() -> None:
+    item, _ = run("SET a = ((n) + (:one)), b = (s), c = ((n - :one)), d = (if_not_exists(e, :s))")
+    assert (item["a"], item["b"], item["c"], item["d"]) == (
+        {"N": "6"}, {"S": "hello"}, {"N": "4"}, {"S": "x"}
+    )
+
+
 def test_right_hand_sides_read_the_item_before_the_update() -> None:
     new, _ = run("SET n = :one, s2 = n")
     assert new["s2"] == {"N": "5"}
