@@ -135,9 +135,7 @@ def test_set_on_new_item_creates_it(ddb: Any, table: str) -> None:
     "whatever",
     "set a",
     "add a",
-    pytest.param("set a=set", marks=pytest.mark.xfail(
-        reason="expressions: a clause keyword used as an operand is reported as a reserved "
-        "word instead of a syntax error", strict=True)),
+    "set a=set",
     "remove a = b",
     "delete a b",
     "set :a = b",

@@ -52,10 +52,33 @@ def reserved_words() -> frozenset[str]:
     return frozenset(json.loads(text))
 
 
+# The keywords of each language. The contextual lexer reads a keyword as a NAME wherever the
+# grammar cannot take the keyword ("set a=set"), which would make it an attribute name; AWS's
+# lexer keeps it a keyword there, so the text is a syntax error at that word.
+_KEYWORDS = {
+    "condition": frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"}),
+    "update": frozenset({"SET", "REMOVE", "ADD", "DELETE"}),
+    "projection": frozenset(),
+}
+
+
+class _KeywordAsName(Exception):
+    def __init__(self, position: int) -> None:
+        super().__init__(position)
+        self.position = position
+
+
 @functools.cache
-def _lark() -> Lark:
+def _lark(start: str) -> Lark:
     grammar = resources.files(__package__).joinpath("grammar.lark").read_text("utf-8")
-    return Lark(grammar, parser="lalr", start=["condition", "update", "projection"])
+    keywords = _KEYWORDS[start]
+
+    def check_name(token: Token) -> Token:
+        if token.upper() in keywords:
+            raise _KeywordAsName(token.start_pos or 0)
+        return token
+
+    return Lark(grammar, parser="lalr", start=start, lexer_callbacks={"NAME": check_name})
 
 
 MAX_OPERATORS = 300
@@ -75,7 +98,9 @@ def parse(kind: str, text: str) -> Any:
         raise invalid(kind, f"The expression contains too many operators; operator count: "
                             f"{operators}, maximum allowed: {MAX_OPERATORS}")
     try:
-        tree = _lark().parse(text, start=start)
+        tree = _lark(start).parse(text)
+    except _KeywordAsName as error:
+        raise invalid(kind, _syntax_message_at(text, error.position)) from None
     except UnexpectedInput as error:
         raise invalid(kind, _syntax_message(text, error)) from None
     except LarkError:
@@ -98,6 +123,10 @@ def _syntax_message(text: str, error: UnexpectedInput | None) -> str:
         position = error.pos_in_stream
     else:
         position = len(text)
+    return _syntax_message_at(text, position)
+
+
+def _syntax_message_at(text: str, position: int) -> str:
     tokens = [m for m in _SOURCE_TOKEN.finditer(text)]
     index = next((i for i, m in enumerate(tokens) if m.end() > position), len(tokens))
     if index == len(tokens):

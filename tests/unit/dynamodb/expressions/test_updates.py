@@ -186,6 +186,10 @@ def test_number_range_errors_come_from_the_numbers_module() -> None:
         ),
         ("SET size = :one", "Attribute name is a reserved keyword; reserved keyword: size"),
         ("SET n = ", 'Syntax error; token: "<EOF>", near: "= "'),
+        ("set a=set", 'Syntax error; token: "set", near: "=set"'),
+        ("SET a.remove = :one", 'Syntax error; token: "remove", near: ".remove ="'),
+        ("SET a = add(n)", 'Syntax error; token: "add", near: "= add("'),
+        ("SET and = :one", "Attribute name is a reserved keyword; reserved keyword: and"),
         ("", "The expression can not be empty;"),
     ],
 )
