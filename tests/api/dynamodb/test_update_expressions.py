@@ -330,12 +330,8 @@ def test_nested_path_on_new_item_is_invalid(ddb: Any, table: str, invalid: Any) 
 
 
 @pytest.mark.parametrize(("expression", "message"), [
-    pytest.param("set d[1] = a, d.b = a, c[1].a = a, #c = if_not_exists(a)",
-                 "overlap with each other; must remove or rewrite one of these paths; path one: "
-                 "[c, [1], a], path two: [c]",
-                 marks=pytest.mark.xfail(reason="expressions: a conflict found earlier in the "
-                                         "expression is reported before an overlap; AWS reports "
-                                         "overlaps first", strict=True)),
+    ("set d[1] = a, d.b = a, c[1].a = a, #c = if_not_exists(a)", "overlap with each other; "
+     "must remove or rewrite one of these paths; path one: [c, [1], a], path two: [c]"),
     ("set c.b.#c = a, c = a, #d = a", "overlap with each other; must remove or rewrite one of "
      "these paths; path one: [c, b, c], path two: [c]"),
     ("set a = b remove a, #c, #d", "overlap with each other; must remove or rewrite one of these "

@@ -13,6 +13,7 @@ from headwater.wire.errors import ValidationException
 INVALID_FOR_UPDATE = "The document path provided in the update expression is invalid for update"
 
 Elements = Sequence[str | int]
+_OVERLAP = "Two document paths overlap with each other"
 
 
 def get(item: Item | None, elements: Elements) -> AttributeValue | None:
@@ -83,15 +84,21 @@ def remove(item: Item, elements: Elements) -> None:
 
 
 def first_clash(paths: Sequence[Sequence[str | int]]) -> str | None:
-    """AWS's overlap/conflict message for the first clashing pair, in source order."""
+    """AWS's message for the first overlapping pair in source order, else the first conflict.
+
+    AWS reports an overlap ([a] and [a, b]) even when a conflict ([a, [1]] and [a, b]) comes
+    earlier in the expression (dynalite test/updateItem.js, recorded against AWS).
+    """
     seen: list[Sequence[str | int]] = []
+    conflict: str | None = None
     for path in paths:
         for earlier in seen:
             message = _clash(earlier, path)
-            if message:
+            if message and message.startswith(_OVERLAP):
                 return message
+            conflict = conflict or message
         seen.append(path)
-    return None
+    return conflict
 
 
 def render(path: Sequence[str | int]) -> str:
@@ -108,6 +115,6 @@ def _clash(one: Sequence[str | int], two: Sequence[str | int]) -> str | None:
         if a != b:
             return None
     return (
-        "Two document paths overlap with each other; must remove or rewrite one of these "
-        f"paths; path one: {render(one)}, path two: {render(two)}"
+        f"{_OVERLAP}; must remove or rewrite one of these paths; path one: {render(one)}, "
+        f"path two: {render(two)}"
     )

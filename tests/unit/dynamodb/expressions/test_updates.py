@@ -137,6 +137,11 @@ def test_number_range_errors_come_from_the_numbers_module() -> None:
             "or rewrite one of these paths; path one: [m], path two: [m, x]",
         ),
         (
+            "SET m.x[1] = :one, m.x.y = :one REMOVE n, m.x.y.z",
+            "Two document paths overlap with each other; must remove "
+            "or rewrite one of these paths; path one: [m, x, y], path two: [m, x, y, z]",
+        ),
+        (
             "SET m.x[1] = :one REMOVE m.x.y",
             "Two document paths conflict with each other; must "
             "remove or rewrite one of these paths; path one: [m, x, [1]], path two: [m, x, y]",
