@@ -76,7 +76,7 @@ class ShardConsumer:
                     log.exception("trigger %s shard %s: iteration failed", self.mapping.uuid,
                                   self.shard_id)
                     self.manager.metrics.failed_iteration(self._source)
-                    await self._idle_for(lambda: self.manager.clock.sleep(self._delay(4)))
+                    await self._idle_for(lambda: self._pause(self._delay(4)))
         except asyncio.CancelledError:
             if not self._stopping:
                 raise
@@ -90,6 +90,10 @@ class ShardConsumer:
             return await waiting()
         finally:
             self._idle = False
+
+    async def _pause(self, seconds: float) -> None:
+        await self.manager.clock.sleep(seconds)
+        await asyncio.sleep(0)  # a zero delay must still let the rest of the server run
 
     def _delay(self, attempt: int) -> float:
         return float(self.manager.retry_delay * 2 ** min(max(attempt - 1, 0), MAX_BACKOFF_STEPS))
@@ -157,7 +161,7 @@ class ShardConsumer:
                 if outcome.throttled:
                     metrics.throttled(self._source)
                 self.manager.set_result(m.uuid, THROTTLED if outcome.throttled else NOT_INVOCABLE)
-                await self._idle_for(lambda: clock.sleep(self._delay(refusals)))
+                await self._idle_for(lambda: self._pause(self._delay(refusals)))
                 continue
             attempts += 1
             request_id = outcome.request_id or new_uuid()
@@ -174,7 +178,7 @@ class ShardConsumer:
                                             outcome.function_error)
                 self._discard(batch, RETRIES_EXHAUSTED, attempts, request_id, response)
                 return
-            await self._idle_for(lambda: clock.sleep(self._delay(attempts)))
+            await self._idle_for(lambda: self._pause(self._delay(attempts)))
 
     def _drop_expired(self, batch: Batch, attempts: int, request_id: str) -> Batch:
         """Records older than MaximumRecordAgeInSeconds are not sent: they go to OnFailure as
