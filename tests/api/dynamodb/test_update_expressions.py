@@ -379,8 +379,6 @@ def test_mixed_nested_update_returns_touched_fragments(ddb: Any, nested: str) ->
                                       "c": {"L": [KEY["pk"], N("3"), N("2")]}}
 
 
-@pytest.mark.xfail(reason="expressions: list-index SET/ADD actions apply in expression order; "
-                   "AWS applies them in index order, so appends land differently", strict=True)
 def test_list_index_actions_apply_in_index_order(ddb: Any, nested: str) -> None:
     item = update(ddb, nested, MIXED, MIXED_VALUES)
     assert item["c"] == {"L": [N("1"), KEY["pk"], N("3"), N("-1"), N("2"), {"SS": ["a"]}]}

@@ -1,8 +1,8 @@
 """Update expressions: SET, REMOVE, ADD and DELETE, with AWS's checks and apply semantics.
 
 AWS page: "Update expressions". Every right-hand side reads the item as it was before the
-update; SET, ADD and DELETE then apply in order, and REMOVE last, highest list index first, so
-`REMOVE l[1], l[3]` removes the elements that were at 1 and 3.
+update; SET, ADD and DELETE then apply in order (writes to one list in index order), and REMOVE
+last, highest list index first, so `REMOVE l[1], l[3]` removes the elements that were at 1 and 3.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def apply(node: ast.UpdateNode, item: ast.Item) -> tuple[ast.Item, set[str]]:
     new = copy.deepcopy(item)
     touched: set[str] = set()
     removes: list[tuple[str | int, ...]] = []
-    for action in node.actions:
+    for action in _in_index_order(node.actions):
         elements = _elements(action.path)
         touched.add(str(elements[0]))
         if isinstance(action, ast.SetAction):
@@ -143,6 +143,27 @@ def apply(node: ast.UpdateNode, item: ast.Item) -> tuple[ast.Item, set[str]]:
     for elements in sorted(removes, reverse=True):
         paths.remove(new, elements)
     return new, touched
+
+
+def _in_index_order(actions: tuple[ast.UpdateAction, ...]) -> list[ast.UpdateAction]:
+    """The actions, with those writing to indexes of one list sorted by index among themselves.
+
+    AWS writes list elements in index order whatever their order in the expression, which shows
+    when several land past the end: "SET c[4] = :x, c[2] = :y" on a two-element list appends y
+    and then x (dynalite test/updateItem.js "should update nested attributes", recorded against
+    AWS). Paths never overlap, so no other reordering can change the result.
+    """
+    ordered = list(actions)
+    lists: dict[tuple[str | int, ...], list[int]] = {}
+    for position, action in enumerate(ordered):
+        elements = _elements(action.path)
+        if not isinstance(action, ast.RemoveAction) and isinstance(elements[-1], int):
+            lists.setdefault(elements[:-1], []).append(position)
+    for positions in lists.values():
+        by_index = sorted((ordered[p] for p in positions), key=lambda a: _elements(a.path)[-1])
+        for position, action in zip(positions, by_index, strict=True):
+            ordered[position] = action
+    return ordered
 
 
 def _value(operand: Any, item: ast.Item) -> ast.AttributeValue:

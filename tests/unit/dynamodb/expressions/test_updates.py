@@ -60,6 +60,12 @@ def test_parenthesised_operands_and_arithmetic() -> None:
     )
 
 
+def test_writes_to_one_list_apply_in_index_order() -> None:
+    new, _ = run("SET l[9] = :s, l[4] = n, m.x[1] = :s, l[0] = :one ADD l[6] :one")
+    assert new["l"] == {"L": [{"N": "1"}, {"N": "5"}, {"N": "1"}, {"S": "x"}]}
+    assert new["m"]["M"]["x"]["L"][1] == {"S": "x"}
+
+
 def test_right_hand_sides_read_the_item_before_the_update() -> None:
     new, _ = run("SET n = :one, s2 = n")
     assert new["s2"] == {"N": "5"}
