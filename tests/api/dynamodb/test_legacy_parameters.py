@@ -132,9 +132,6 @@ def test_attribute_updates_add_to_missing(ddb: Any, table: str) -> None:
                                                               "ss": {"SS": ["a"]}}
 
 
-@pytest.mark.xfail(reason="expressions: legacy AttributeUpdates type errors use the "
-                   "UpdateExpression wording instead of 'Type mismatch for attribute to update'",
-                   strict=True)
 def test_attribute_updates_type_mismatch(ddb: Any, stored: str, invalid: Any) -> None:
     invalid(ddb.update_item, "Type mismatch for attribute to update", TableName=stored, Key=KEY,
             AttributeUpdates={"ss": {"Action": "ADD", "Value": {"NS": ["1"]}}})

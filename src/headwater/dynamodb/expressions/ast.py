@@ -149,6 +149,7 @@ class AddAction:
 class DeleteAction:
     path: Path
     value: Operand
+    legacy: bool = False  # AttributeUpdates DELETE reports type errors in its own words
 
 
 UpdateAction: TypeAlias = SetAction | RemoveAction | AddAction | DeleteAction

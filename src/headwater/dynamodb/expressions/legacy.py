@@ -198,7 +198,7 @@ def attribute_updates_to_update(attribute_updates: dict[str, dict[str, Any]]) ->
                 raise ValidationException(
                     f"{INVALID}DELETE action with value is not supported for the type {kind}"
                 )
-            actions.append(ast.DeleteAction(path, ast.Literal(value)))
+            actions.append(ast.DeleteAction(path, ast.Literal(value), legacy=True))
     sections = tuple(dict.fromkeys(type(a).__name__ for a in actions))
     return Update(ast.UpdateNode(tuple(actions), sections))
 

@@ -19,6 +19,9 @@ from headwater.wire.errors import ValidationException
 KIND = "UpdateExpression"
 MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item"
 WRONG_TYPE = "An operand in the update expression has an incorrect data type"
+# AttributeUpdates ADD/DELETE on an attribute of another type (dynalite test/updateItem.js,
+# recorded against AWS; the UpdateItem API reference lists the message).
+LEGACY_WRONG_TYPE = "Type mismatch for attribute to update"
 _TYPE_NAMES = {
     "S": "STRING",
     "N": "NUMBER",
@@ -138,7 +141,7 @@ def apply(node: ast.UpdateNode, item: ast.Item) -> tuple[ast.Item, set[str]]:
         elif isinstance(action, ast.AddAction):
             _add(new, elements, _value(action.value, original), action.legacy)
         else:
-            _delete(new, elements, _value(action.value, original))
+            _delete(new, elements, _value(action.value, original), action.legacy)
     # Paths never overlap, so at the first difference two paths hold the same kind of element.
     for elements in sorted(removes, reverse=True):
         paths.remove(new, elements)
@@ -202,7 +205,7 @@ def _add(
         return
     kind = values.av_type(value)
     if values.av_type(existing) != kind:
-        raise ValidationException(WRONG_TYPE)
+        raise ValidationException(LEGACY_WRONG_TYPE if legacy else WRONG_TYPE)
     if kind == "N":
         result = {"N": add_numbers(existing["N"], value["N"])}
     elif kind in values.SET_TYPES:
@@ -221,13 +224,15 @@ def _add(
     paths.set_value(item, elements, result)
 
 
-def _delete(item: ast.Item, elements: tuple[str | int, ...], value: ast.AttributeValue) -> None:
+def _delete(
+    item: ast.Item, elements: tuple[str | int, ...], value: ast.AttributeValue, legacy: bool
+) -> None:
     existing = paths.get(item, elements)
     if existing is None:
         return
     kind = values.av_type(value)
     if values.av_type(existing) != kind:
-        raise ValidationException(WRONG_TYPE)
+        raise ValidationException(LEGACY_WRONG_TYPE if legacy else WRONG_TYPE)
     doomed = {values.element_key(kind, e) for e in value[kind]}
     kept = [e for e in existing[kind] if values.element_key(kind, e) not in doomed]
     if kept:

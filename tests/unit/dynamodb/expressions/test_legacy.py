@@ -185,3 +185,18 @@ def test_attributes_to_get() -> None:
         "n": ITEM["n"],
         "s": ITEM["s"],
     }
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"Action": "ADD", "Value": {"NS": ["1"]}},
+        {"Action": "ADD", "Value": N1},
+        {"Action": "DELETE", "Value": {"NS": ["1"]}},
+    ],
+)
+def test_attribute_update_type_mismatch(spec) -> None:
+    update = attribute_updates_to_update({"ss": spec})
+    with pytest.raises(ValidationException) as raised:
+        update.apply(ITEM)
+    assert raised.value.message == "Type mismatch for attribute to update"
