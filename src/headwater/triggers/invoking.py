@@ -46,7 +46,7 @@ def function_layer_invoker(runtime: Any) -> Invoker:
             status=int(getattr(result, "status", 200)),
             payload=bytes(getattr(result, "payload", b"") or b""),
             function_error=getattr(result, "function_error", None),
-            executed_version=str(getattr(result, "executed_version", "$LATEST")),
+            executed_version=str(getattr(result, "executed_version", None) or "$LATEST"),
             request_id=str(getattr(result, "request_id", "") or ""),
         )
 
