@@ -29,6 +29,7 @@ from headwater.triggers.stream_source import LocalStreamSource, StreamSource
 log = logging.getLogger("headwater.triggers")
 DEFAULT_RETRY_DELAY = 0.05
 SHARD_RESCAN = 1.0  # safety net only: shard changes and finished parents wake supervisors
+SUPERVISOR_BACKOFF = 0.5
 
 
 class TriggerManager:
@@ -165,7 +166,7 @@ class Supervisor:
             except Exception:
                 log.exception("trigger %s: supervisor failed; restarting", self.uuid)
                 await self._stop_consumers()
-                await asyncio.sleep(self.manager.retry_delay)
+                await self.manager.clock.sleep(max(self.manager.retry_delay, SUPERVISOR_BACKOFF))
 
     async def run(self) -> None:
         manager = self.manager
