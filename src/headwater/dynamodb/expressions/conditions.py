@@ -13,6 +13,7 @@ from typing import Any
 from headwater.dynamodb.expressions import ast, paths, values
 from headwater.dynamodb.expressions.binding import Binder
 from headwater.dynamodb.expressions.parser import CONDITION_FUNCTIONS, invalid, parse
+from headwater.wire.errors import ValidationException
 
 MAX_IN_OPERANDS = 100
 _VALID_TYPES = "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"
@@ -53,7 +54,7 @@ def compile_condition(
 def check(node: Any, kind: str) -> None:
     errors: dict[str, str] = {}
     _check(node, errors)
-    for category in ("operand", "distinct", "function"):
+    for category in ("unknown", "misused", "operand", "distinct", "function"):
         if category in errors:
             raise invalid(kind, errors[category])
 
@@ -87,13 +88,10 @@ def _check_call(call: ast.Call, errors: dict[str, str]) -> None:
         _check(arg, errors)
     expected = CONDITION_FUNCTIONS.get(call.name)
     if expected is None:
+        errors.setdefault("unknown", _unknown_function(call.name))
         return
     if len(call.args) != expected:
-        errors.setdefault(
-            "operand",
-            "Incorrect number of operands for operator or function; "
-            f"operator or function: {call.name}, number of operands: {len(call.args)}",
-        )
+        errors.setdefault("operand", _operand_count_error(call.name, len(call.args)))
         return
     _distinct(call.name, call.args, errors)
     args = call.args
@@ -135,6 +133,20 @@ def _check_ordered(name: str, operands: tuple[Any, ...], errors: dict[str, str])
             return
 
 
+def _operand_count_error(name: str, count: int) -> str:
+    return (
+        "Incorrect number of operands for operator or function; "
+        f"operator or function: {name}, number of operands: {count}"
+    )
+
+
+def _unknown_function(name: str) -> str:
+    return f"Invalid function name; function: {name}"
+
+
+_MISUSED_SIZE = "The function is not allowed to be used this way in an expression; function: size"
+
+
 def _render(value: ast.AttributeValue) -> str:
     kind = values.av_type(value)
     return f"AttributeValue: {{{kind}:{value[kind]}}}"
@@ -145,6 +157,8 @@ def _check(node: Any, errors: dict[str, str]) -> None:
         _check_call(node, errors)
     elif isinstance(node, ast.FunctionCondition):
         _check_call(node.call, errors)
+        if node.call.name == "size":
+            errors.setdefault("misused", _MISUSED_SIZE)
     elif isinstance(node, ast.Compare):
         _check(node.left, errors)
         _check(node.right, errors)
@@ -233,6 +247,14 @@ def evaluate(node: Any, item: ast.Item | None) -> bool:
 
 
 def _evaluate_function(call: ast.Call, item: ast.Item | None) -> bool:
+    # check() reports a misused or unknown function, or a wrong operand count, before any
+    # evaluation; a tree that skipped it still gets AWS's answer rather than a crash.
+    if call.name == "size":
+        raise ValidationException(_MISUSED_SIZE)
+    if call.name not in CONDITION_FUNCTIONS:
+        raise ValidationException(_unknown_function(call.name))
+    if len(call.args) != CONDITION_FUNCTIONS[call.name]:
+        raise ValidationException(_operand_count_error(call.name, len(call.args)))
     args = [operand_value(arg, item) for arg in call.args]
     if call.name == "attribute_exists":
         return args[0] is not None
@@ -244,6 +266,4 @@ def _evaluate_function(call: ast.Call, item: ast.Item | None) -> bool:
         return values.av_type(args[0]) == args[1].get("S")
     if call.name == "begins_with":
         return values.begins_with(args[0], args[1])
-    if call.name == "contains":
-        return values.contains(args[0], args[1])
-    raise TypeError(f"not a boolean function: {call.name}")
+    return values.contains(args[0], args[1])

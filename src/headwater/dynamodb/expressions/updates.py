@@ -66,7 +66,15 @@ def check(node: ast.UpdateNode, kind: str = KIND) -> None:
     for action in node.actions:
         if isinstance(action, ast.AddAction | ast.DeleteAction):
             operator = "ADD" if isinstance(action, ast.AddAction) else "DELETE"
-            assert isinstance(action.value, ast.Literal)
+            if not isinstance(action.value, ast.Literal):
+                # The grammar takes only a :value here ("ADD a b" is AWS's syntax error), so
+                # only a tree built elsewhere (PartiQL) can get here; say what AWS would.
+                operand = _source(action.value)
+                errors.setdefault(
+                    "syntax",
+                    f'Syntax error; token: "{operand}", near: "{_source(action.path)} {operand}"',
+                )
+                continue
             type_name = _TYPE_NAMES.get(action.value.type())
             allowed = operator == "ADD" and (
                 action.value.type() == "N" or (action.legacy and action.value.type() == "L")
@@ -79,9 +87,21 @@ def check(node: ast.UpdateNode, kind: str = KIND) -> None:
                 )
         elif isinstance(action, ast.SetAction):
             _check_operand(action.value, errors)
-    for category in ("operand", "function"):
+    for category in ("syntax", "unknown", "operand", "function"):
         if category in errors:
             raise invalid(kind, errors[category])
+
+
+def _source(operand: Any) -> str:
+    """An operand as expression text, for messages."""
+    if isinstance(operand, ast.Path):
+        text = "".join(f"[{e}]" if isinstance(e, int) else f".{e}" for e in operand.elements)
+        return text.lstrip(".")
+    if isinstance(operand, ast.Call):
+        return f"{operand.name}("
+    if isinstance(operand, ast.ValueRef):
+        return operand.name
+    return operand.op if isinstance(operand, ast.Arithmetic) else "?"
 
 
 def _check_operand(operand: Any, errors: dict[str, str]) -> None:
@@ -93,6 +113,9 @@ def _check_operand(operand: Any, errors: dict[str, str]) -> None:
         return
     for arg in args:
         _check_operand(arg, errors)
+    if isinstance(operand, ast.Call) and name not in UPDATE_FUNCTIONS:
+        errors.setdefault("unknown", f"Invalid function name; function: {name}")
+        return
     expected = UPDATE_FUNCTIONS.get(name, 2)
     if len(args) != expected:
         errors.setdefault(
@@ -180,11 +203,15 @@ def _value(operand: Any, item: ast.Item) -> ast.AttributeValue:
     if isinstance(operand, ast.Call) and operand.name == "if_not_exists":
         found = paths.get(item, _elements(operand.args[0]))
         return found if found is not None else _value(operand.args[1], item)
-    if isinstance(operand, ast.Call):  # list_append
+    if isinstance(operand, ast.Call) and operand.name == "list_append":
         first, second = (_value(arg, item) for arg in operand.args)
         if "L" not in first or "L" not in second:
             raise ValidationException(WRONG_TYPE)
         return {"L": first["L"] + second["L"]}
+    if isinstance(operand, ast.Call):  # check() reports it first; never evaluate a guess
+        raise invalid(KIND, f"Invalid function name; function: {operand.name}")
+    if not isinstance(operand, ast.Arithmetic):
+        raise ValidationException(WRONG_TYPE)
     from headwater.dynamodb.numbers import add_numbers, subtract_numbers
 
     left, right = _value(operand.left, item), _value(operand.right, item)

@@ -283,3 +283,29 @@ def test_operands_may_be_parenthesised_once() -> None:
     assert holds("(n) = (:n)")
     assert holds("(size(s)) = :five AND (attribute_exists(n))")
     assert holds("n BETWEEN (:one) AND (:two) AND (s) IN ((:s), :a)")
+
+
+def test_trees_built_outside_the_parser_get_aws_errors_not_crashes() -> None:
+    from headwater.dynamodb.expressions import ast
+    from headwater.dynamodb.expressions.conditions import check, evaluate
+
+    path = ast.Path(("n",))
+    cases = [
+        (ast.FunctionCondition(ast.Call("foo", (path,))), "Invalid function name; function: foo"),
+        (
+            ast.FunctionCondition(ast.Call("size", (path,))),
+            "The function is not allowed to be used this way in an expression; function: size",
+        ),
+        (
+            ast.FunctionCondition(ast.Call("contains", (path,))),
+            "Incorrect number of operands for operator or function; operator or function: "
+            "contains, number of operands: 1",
+        ),
+    ]
+    for node, message in cases:
+        with pytest.raises(ValidationException) as raised:
+            check(node, "FilterExpression")
+        assert raised.value.message == f"Invalid FilterExpression: {message}"
+        with pytest.raises(ValidationException) as raised:
+            evaluate(node, ITEM)
+        assert raised.value.message == message

@@ -243,3 +243,23 @@ def test_parse_errors(expression: str, message: str) -> None:
 )
 def test_apply_errors(expression: str, message: str) -> None:
     assert error(expression) == message
+
+
+def test_trees_built_outside_the_parser_get_aws_errors_not_crashes() -> None:
+    from headwater.dynamodb.expressions import ast
+    from headwater.dynamodb.expressions.updates import apply, check
+
+    path, other = ast.Path(("a",)), ast.Path(("b", 1))
+    add_path = ast.UpdateNode((ast.AddAction(path, other),), ("ADD",))
+    with pytest.raises(ValidationException) as raised:
+        check(add_path)
+    assert raised.value.message == (
+        'Invalid UpdateExpression: Syntax error; token: "b[1]", near: "a b[1]"'
+    )
+    unknown = ast.UpdateNode((ast.SetAction(path, ast.Call("foo", (other,))),), ("SET",))
+    with pytest.raises(ValidationException) as raised:
+        check(unknown)
+    assert raised.value.message == "Invalid UpdateExpression: Invalid function name; function: foo"
+    with pytest.raises(ValidationException) as raised:
+        apply(unknown, ITEM)
+    assert raised.value.message == "Invalid UpdateExpression: Invalid function name; function: foo"
