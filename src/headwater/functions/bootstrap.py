@@ -151,6 +151,10 @@ def main():
     # user's or the standard library's) and PYTHONPATH, which Lambda honours, so add it here.
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[0:0] = [task_root, *extra]
+    # The runtime's boto3 comes last, as /var/runtime does on AWS: a bundled copy wins.
+    sdk = os.environ.pop("_HEADWATER_RUNTIME_SDK", "")
+    if sdk:
+        sys.path.append(sdk)
     os.chdir(task_root)
     runtime = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     # python3.12+ runtimes put requestId in error payloads; go by the runtime, not the interpreter.

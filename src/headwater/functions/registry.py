@@ -15,6 +15,7 @@ from headwater.core.storage import Storage
 from headwater.functions.code import unpack
 from headwater.functions.errors import ResourceNotFoundException
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
+from headwater.functions.runtime_sdk import link_sdk
 from headwater.functions.store import FunctionRecord, FunctionStore
 from headwater.logs.store import LogStore
 from headwater.settings import Settings
@@ -71,6 +72,14 @@ class Functions:
         self.endpoint = f"http://{host}:{settings.port}"
         self.pool = EnvironmentPool(self)
         self.events = EventQueue(self)
+        self._sdk_dir: Path | None = None
+
+    @property
+    def sdk_dir(self) -> Path:
+        """The runtime's boto3 (see runtime_sdk.py), linked on first use."""
+        if self._sdk_dir is None:
+            self._sdk_dir = link_sdk(self.code_root / "runtime-sdk")
+        return self._sdk_dir
 
     def workers(self) -> list[Worker]:
         return [self.pool, self.events]

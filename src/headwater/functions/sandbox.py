@@ -49,6 +49,8 @@ def build_spec(functions: Functions, resolved: Resolved, environment_id: str) ->
         "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
     }
     if python:
+        env["_HEADWATER_RUNTIME_SDK"] = str(functions.sdk_dir)
+    if python:
         # -I keeps this package's directory (whose modules shadow the standard library's
         # `http` and `code`) off sys.path; -u and -B stand in for the PYTHON* variables -I ignores.
         argv = [python_for(runtime).path, "-I", "-u", "-B", str(BOOTSTRAP)]
