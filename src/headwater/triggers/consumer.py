@@ -1,8 +1,9 @@
 """One consumer per open shard of an enabled mapping: it waits on the stream's append
-subscription, gathers a batch (BatchSize, MaximumBatchingWindowInSeconds, 6 MB), invokes the
-function synchronously with one batch in flight, retries failures while blocking the shard,
-discards to OnFailure when retries or record age run out (aws-facts §4.1, §4.3), and
-checkpoints after every batch in the transaction of its outcome.
+subscription, reads records and filters them as they join a batch (FilterCriteria, aws-facts
+§4.7), routes them to up to ParallelizationFactor lanes by partition key (§4.1), gathers batches
+(BatchSize, MaximumBatchingWindowInSeconds, 6 MB), and checkpoints the finished prefix of the
+shard. How one batch is delivered (retries, bisect, partial responses, record age, OnFailure)
+lives in `delivery.py`; tumbling windows are driven from here with `windows.py`.
 """
 
 from __future__ import annotations
@@ -14,44 +15,42 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from headwater.core.ids import new_uuid
-from headwater.streams.model import RETENTION_SECONDS
 from headwater.triggers import store
-from headwater.triggers.events import MAX_PAYLOAD, Batch, build_batch, payload_size
-from headwater.triggers.failures import (
-    RECORD_AGE_EXCEEDED,
-    RETRIES_EXHAUSTED,
-    deliver,
-    invocation_record,
-    response_context,
-)
-from headwater.triggers.invoking import Outcome
+from headwater.triggers.delivery import Delivery
+from headwater.triggers.events import MAX_PAYLOAD, event_record, payload_size, split_batches
+from headwater.triggers.filter_patterns import compile_filters
+from headwater.triggers.lanes import Progress, lane_of
 from headwater.triggers.metrics import Source
-from headwater.triggers.model import FUNCTION_FAILED, OK, Mapping
-from headwater.wire.errors import AwsError
+from headwater.triggers.model import Mapping
+from headwater.triggers.stream_source import SourceRecord
+from headwater.triggers.windows import Window, window_start
 
 if TYPE_CHECKING:
     from headwater.triggers.manager import TriggerManager
 
 log = logging.getLogger("headwater.triggers")
 MAX_BACKOFF_STEPS = 4  # the retry delay doubles at most this many times
-THROTTLED = "PROBLEM: Function call throttled"
-NOT_INVOCABLE = "PROBLEM: Function call failed"
 
 
-class ShardConsumer:
+class ShardConsumer(Delivery):
     def __init__(self, manager: TriggerManager, mapping: Mapping, shard_id: str,
                  position: int) -> None:
         self.manager = manager
         self.mapping = mapping
         self.shard_id = shard_id
-        self.position = position
+        self.position = position  # the last checkpoint written
+        self.progress = Progress(position)
         self.task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._idle = False
+        self._busy = 0  # invocations in flight: stop() waits for them
         self._window_start: float | None = None
+        self._matcher = compile_filters(mapping.filters)
+        self._lanes = 1 if mapping.tumbling_window else mapping.parallelization
+        self._hash_key = manager.source.hash_key(mapping.source_arn) if self._lanes > 1 else None
+        self._arn_json = orjson.dumps(mapping.source_arn)
+        self.window: Window | None = None
         self._source = Source(mapping.account, mapping.region, mapping.function_name,
-                              mapping.uuid, shard_id)
+                              mapping.uuid, shard_id, mapping.counts_events)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -59,9 +58,9 @@ class ShardConsumer:
         self.task = asyncio.create_task(self.run(), name=f"esm-{self.mapping.uuid}-{self.shard_id}")
 
     def stop(self) -> None:
-        """Stop after the batch in flight (if any) is finished and checkpointed."""
+        """Stop after the invocations in flight (if any) are finished and checkpointed."""
         self._stopping = True
-        if self._idle and self.task is not None:
+        if self._busy == 0 and self.task is not None:
             self.task.cancel()
 
     async def run(self) -> None:
@@ -76,20 +75,18 @@ class ShardConsumer:
                     log.exception("trigger %s shard %s: iteration failed", self.mapping.uuid,
                                   self.shard_id)
                     self.manager.metrics.failed_iteration(self._source)
+                    self.progress.reset(self.position)  # read again from the checkpoint
+                    self.window = None
                     await self._idle_for(lambda: self._pause(self._delay(4)))
         except asyncio.CancelledError:
             if not self._stopping:
                 raise
 
     async def _idle_for(self, waiting: Callable[[], Awaitable[Any]]) -> Any:
-        """Await something that may be abandoned on stop (no batch is in flight)."""
+        """Await something that may be abandoned on stop (no invocation is in flight)."""
         if self._stopping:
             raise asyncio.CancelledError
-        self._idle = True
-        try:
-            return await waiting()
-        finally:
-            self._idle = False
+        return await waiting()
 
     async def _pause(self, seconds: float) -> None:
         await self.manager.clock.sleep(seconds)
@@ -100,104 +97,152 @@ class ShardConsumer:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _read(self) -> list[Any]:
-        source = self.manager.source
-        return source.read(self.mapping.source_arn, self.shard_id, self.position,
-                           self.mapping.batch_size)
+    def _poll(self, want: int) -> tuple[list[SourceRecord], list[bytes], list[Any], int]:
+        """Read until `want` records match the filters or the shard has no more; returns the
+        matching records, their events, their parsed events (or None) and how many were read."""
+        source, arn = self.manager.source, self.mapping.source_arn
+        kept: list[SourceRecord] = []
+        events: list[bytes] = []
+        parsed: list[Any] = []
+        read = 0
+        while len(kept) < want:
+            raw = source.read(arn, self.shard_id, self.progress.read, want - len(kept))
+            if not raw:
+                break
+            read += len(raw)
+            self.progress.read = raw[-1].seq
+            for record in raw:
+                event = event_record(record.blob, self._arn_json)
+                body = orjson.loads(event) if self._matcher or self._lanes > 1 else None
+                if self._matcher is not None and not self._matcher(body):
+                    continue
+                kept.append(record)
+                events.append(event)
+                parsed.append(body)
+        metrics = self.manager.metrics
+        metrics.polled(self._source, read)
+        metrics.filtered_out(self._source, read - len(kept))
+        self.progress.opened([r.seq for r in kept])
+        return kept, events, parsed, read
 
     async def _step(self) -> bool:
-        """Send one batch, or wait for records; True once the shard is finished."""
+        """Send what there is to send, or wait for records; True once the shard is finished."""
         source, arn = self.manager.source, self.mapping.source_arn
-        records = self._read()
+        want = self.mapping.batch_size * self._lanes
+        records, events, parsed, read = self._poll(want)
         if not records:
+            self._save_progress()  # past records no filter matched
+            if read:
+                return False
             self._window_start = None
+            if self.window is not None:
+                return await self._idle_in_window()
             if source.is_closed(arn, self.shard_id):
                 self._finish()
                 return True
             await self._idle_for(lambda: source.wait_for_records(arn, self.shard_id, None))
             return False
-        window = self.mapping.window
-        if window > 0:
-            records = await self._fill_window(records, window)
-        batch = build_batch(self.shard_id, arn, records, self.mapping.batch_size)
-        await self._process(batch)
+        if self.mapping.window > 0:
+            records, events, parsed = await self._fill_window(records, events, parsed, want)
+        if self.mapping.tumbling_window:
+            await self._deliver_windowed(records, events)
+        else:
+            await self._deliver(records, events, parsed)
         self._window_start = self.manager.clock.now()
         return False
 
-    async def _fill_window(self, records: list[Any], window: float) -> list[Any]:
-        """Wait until BatchSize, the 6 MB payload or the window's end, whichever is first."""
+    async def _fill_window(self, records: list[SourceRecord], events: list[bytes],
+                           parsed: list[Any], want: int
+                           ) -> tuple[list[SourceRecord], list[bytes], list[Any]]:
+        """Wait until BatchSize, the 6 MB payload or the window's end, whichever is first;
+        filtered records never count towards the batch (aws-facts §4.7)."""
         clock, source, arn = self.manager.clock, self.manager.source, self.mapping.source_arn
         start = self._window_start if self._window_start is not None else clock.now()
-        deadline = start + window
-        while (len(records) < self.mapping.batch_size and payload_size(records) < MAX_PAYLOAD
+        deadline = start + self.mapping.window
+        while (len(records) < want and payload_size(records) < MAX_PAYLOAD * self._lanes
                and not source.is_closed(arn, self.shard_id)):
             remaining = deadline - clock.now()
             if remaining <= 0:
                 break
             await self._idle_for(lambda: source.wait_for_records(arn, self.shard_id, remaining))
-            records = self._read()
-        return records
+            more, more_events, more_parsed, _ = self._poll(want - len(records))
+            records, events, parsed = records + more, events + more_events, parsed + more_parsed
+        return records, events, parsed
 
-    # -- one batch -------------------------------------------------------------------------
+    # -- lanes -----------------------------------------------------------------------------
 
-    async def _process(self, batch: Batch) -> None:
-        """Invoke until the batch succeeds or is discarded; return early only on stop."""
-        m, clock, metrics = self.mapping, self.manager.clock, self.manager.metrics
-        attempts = refusals = 0
-        request_id = ""
-        while True:
-            batch = self._drop_expired(batch, attempts, request_id)
-            if not batch.records:
-                return
-            metrics.batch_sent(self._source, (clock.now() - batch.records[-1].created) * 1000)
-            started = asyncio.get_running_loop().time()
-            outcome: Outcome = await self.manager.invoke(
-                m.account, m.region, m.function_arn.rsplit(":", 1)[0] if m.qualifier
-                else m.function_arn, batch.payload(), m.qualifier)
-            elapsed_ms = (asyncio.get_running_loop().time() - started) * 1000
-            if outcome.refused is not None:
-                # Throttles and invocation errors never use up retries (aws-facts §4.3).
-                refusals += 1
-                if outcome.throttled:
-                    metrics.throttled(self._source)
-                self.manager.set_result(m.uuid, THROTTLED if outcome.throttled else NOT_INVOCABLE)
-                await self._idle_for(lambda: self._pause(self._delay(refusals)))
-                continue
-            attempts += 1
-            request_id = outcome.request_id or new_uuid()
-            failed = outcome.function_error is not None
-            metrics.invoked(self._source, elapsed_ms, failed)
-            if not failed:
-                self._checkpoint(batch.last_seq)
-                metrics.succeeded(self._source, len(batch.records))
-                self.manager.set_result(m.uuid, OK)
-                return
-            self.manager.set_result(m.uuid, FUNCTION_FAILED)
-            if 0 <= m.max_retries < attempts:
-                response = response_context(outcome.status, outcome.executed_version,
-                                            outcome.function_error)
-                self._discard(batch, RETRIES_EXHAUSTED, attempts, request_id, response)
-                return
-            await self._idle_for(lambda: self._pause(self._delay(attempts)))
+    async def _deliver(self, records: list[SourceRecord], events: list[bytes],
+                       parsed: list[Any]) -> None:
+        """Deliver what was read: one lane in order, or up to N lanes at once."""
+        if self._lanes == 1:
+            await self._run_lane(records, events)
+            return
+        lanes: dict[int, tuple[list[SourceRecord], list[bytes]]] = {}
+        for record, event, body in zip(records, events, parsed, strict=True):
+            lane = lanes.setdefault(lane_of(body, self._hash_key, self._lanes), ([], []))
+            lane[0].append(record)
+            lane[1].append(event)
+        async with asyncio.TaskGroup() as group:
+            for lane_records, lane_events in lanes.values():
+                group.create_task(self._run_lane(lane_records, lane_events))
 
-    def _drop_expired(self, batch: Batch, attempts: int, request_id: str) -> Batch:
-        """Records older than MaximumRecordAgeInSeconds are not sent: they go to OnFailure as
-        RecordAgeExceeded and the rest of the batch goes on (aws-facts §4.3). With -1 (forever)
-        a record still expires with the stream's 24 h retention."""
-        max_age = self.mapping.max_age if self.mapping.max_age >= 0 else RETENTION_SECONDS
-        oldest_allowed = self.manager.clock.now() - max_age
-        expired = 0
-        for record in batch.records:
-            if record.created >= oldest_allowed:
-                break
-            expired += 1
-        if not expired:
-            return batch
-        gone = Batch(batch.shard_id, batch.records[:expired], batch.events[:expired])
-        self._discard(gone, RECORD_AGE_EXCEEDED, attempts, request_id or new_uuid(), None)
-        return batch.drop_first(expired)
+    async def _run_lane(self, records: list[SourceRecord], events: list[bytes]) -> None:
+        for batch in split_batches(self.shard_id, records, events, self.mapping.batch_size):
+            await self.deliver(batch)
 
-    # -- outcomes --------------------------------------------------------------------------
+    # -- tumbling windows (aws-facts §4.6) ---------------------------------------------------
+
+    async def _deliver_windowed(self, records: list[SourceRecord], events: list[bytes]) -> None:
+        length = self.mapping.tumbling_window
+        start = 0
+        while start < len(records):
+            opens = window_start(records[start].created, length)
+            end = start
+            while end < len(records) and window_start(records[end].created, length) == opens:
+                end += 1
+            if self.window is not None and self.window.start != opens:
+                await self.close_window(early=False)
+            for batch in split_batches(self.shard_id, records[start:end], events[start:end],
+                                       self.mapping.batch_size):
+                if self.window is None:
+                    self.window = Window(opens, opens + length)
+                await self.deliver(batch)
+                if self.window is not None and self.window.too_big():
+                    await self.close_window(early=True)
+            start = end
+
+    async def _idle_in_window(self) -> bool:
+        """Nothing to read with a window open: wait for records or the window's end."""
+        assert self.window is not None
+        clock, source, arn = self.manager.clock, self.manager.source, self.mapping.source_arn
+        if clock.now() >= self.window.end or source.is_closed(arn, self.shard_id):
+            await self.close_window(early=False)
+            return False
+        waits = [asyncio.ensure_future(source.wait_for_records(arn, self.shard_id, None)),
+                 asyncio.ensure_future(clock.sleep_until(self.window.end))]
+        try:
+            await self._idle_for(lambda: asyncio.wait(waits,
+                                                      return_when=asyncio.FIRST_COMPLETED))
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        return False
+
+    # -- checkpoints -----------------------------------------------------------------------
+
+    def settled(self, seqs: list[int]) -> None:
+        """These records are finished (delivered or discarded); inside a tumbling window they
+        stay open until the window's final invocation succeeds."""
+        if self.window is not None:
+            self.window.seqs.extend(seqs)
+            return
+        self.progress.done(seqs)
+        self._save_progress()
+
+    def _save_progress(self) -> None:
+        seq = self.progress.checkpoint()
+        if seq != self.position:
+            self._checkpoint(seq)
 
     def _checkpoint(self, seq: int, finished: bool = False) -> None:
         storage = self.manager.storage
@@ -208,29 +253,3 @@ class ShardConsumer:
     def _finish(self) -> None:
         self._checkpoint(self.position, finished=True)
         self.manager.shard_finished(self.mapping.uuid)
-
-    def _discard(self, batch: Batch, condition: str, attempts: int, request_id: str,
-                 response: dict[str, Any] | None) -> None:
-        """Send the OnFailure record and checkpoint past the batch, in one transaction."""
-        m, manager = self.mapping, self.manager
-        destination = m.on_failure
-        record = invocation_record(
-            batch=batch, stream_arn=m.source_arn, function_arn=m.function_arn,
-            condition=condition, request_id=request_id, invoke_count=attempts,
-            now=manager.clock.now(), response=response)
-        delivered = False
-        if destination is not None:
-            try:
-                with manager.storage.transaction() as conn:
-                    deliver(manager.runtime, m.account, m.region, destination,
-                            orjson.dumps(record).decode())
-                    store.save_checkpoint(conn, m.uuid, self.shard_id, batch.last_seq)
-                delivered = True
-            except AwsError as error:
-                log.warning("trigger %s: OnFailure delivery to %s failed: %s", m.uuid,
-                            destination, error.message or error.code)
-        if not delivered:
-            with manager.storage.transaction() as conn:
-                store.save_checkpoint(conn, m.uuid, self.shard_id, batch.last_seq)
-        self.position = batch.last_seq
-        manager.metrics.dropped(self._source, len(batch.records), delivered)

@@ -32,11 +32,19 @@ class Batch:
     def last_seq(self) -> int:
         return self.records[-1].seq
 
-    def payload(self) -> bytes:
-        return b'{"Records":[' + b",".join(self.events) + b"]}"
+    @property
+    def seqs(self) -> list[int]:
+        return [r.seq for r in self.records]
+
+    def payload(self, extra: bytes = b"") -> bytes:
+        """The event; `extra` is a JSON fragment of more members (tumbling windows)."""
+        return b'{"Records":[' + b",".join(self.events) + b"]" + extra + b"}"
 
     def drop_first(self, count: int) -> Batch:
         return Batch(self.shard_id, self.records[count:], self.events[count:])
+
+    def take_first(self, count: int) -> Batch:
+        return Batch(self.shard_id, self.records[:count], self.events[:count])
 
 
 def event_record(blob: bytes, source_arn_json: bytes) -> bytes:
@@ -74,6 +82,23 @@ def build_batch(shard_id: str, source_arn: str, records: list[SourceRecord],
         events.append(event)
         size = grown
     return Batch(shard_id, taken, events)
+
+
+def split_batches(shard_id: str, records: list[SourceRecord], events: list[bytes],
+                  limit: int) -> list[Batch]:
+    """Consecutive batches of at most `limit` records, each within the 6 MB payload."""
+    batches: list[Batch] = []
+    start = 0
+    while start < len(records):
+        size, end = _ENVELOPE, start
+        while end < len(records) and end - start < limit:
+            grown = size + len(events[end]) + (1 if end > start else 0)
+            if end > start and grown > MAX_PAYLOAD:
+                break
+            size, end = grown, end + 1
+        batches.append(Batch(shard_id, records[start:end], events[start:end]))
+        start = end
+    return batches
 
 
 def payload_size(records: list[SourceRecord]) -> int:

@@ -1,6 +1,10 @@
 """Trigger metrics per mapping and shard (aws-facts §4.8): Prometheus series at `/metrics` and
 CloudWatch datapoints under AWS's names (AWS/Lambda IteratorAge, Invocations, Errors,
-Throttles, Duration by FunctionName; the ESM event counts by EventSourceMappingUUID)."""
+Throttles, Duration by FunctionName). With MetricsConfig `EventCount` a mapping also reports
+its event counts by EventSourceMappingUUID: PolledEventCount, FilteredOutEventCount,
+InvokedEventCount, FailedInvokeEventCount, DroppedEventCount and
+OnFailureDestinationDeliveredEventCount, in CloudWatch and as `headwater_trigger_events_total`
+by `kind` at /metrics."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ class Source:
     function: str
     uuid: str
     shard: str
+    counts_events: bool = False  # MetricsConfig EventCount
 
     @property
     def labels(self) -> tuple[str, str, str]:
@@ -49,6 +54,9 @@ class TriggerMetrics:
                                  "Records processed successfully", _LABELS, registry=r)
         self.discarded = Counter("headwater_trigger_records_discarded",
                                  "Records sent to OnFailure or dropped", _LABELS, registry=r)
+        self.events = Counter("headwater_trigger_events",
+                              "Event counts of mappings with MetricsConfig EventCount",
+                              [*_LABELS, "kind"], registry=r)
         self.loop_failures = Counter("headwater_trigger_loop_failures",
                                      "Consumer iterations that failed unexpectedly", _LABELS,
                                      registry=r)
@@ -60,8 +68,22 @@ class TriggerMetrics:
             {"FunctionName": s.function, "EventSourceMappingUUID": s.uuid}, value, unit)
 
     def _by_mapping(self, s: Source, name: str, value: float) -> None:
+        if not s.counts_events or not value:
+            return
+        self.events.labels(*s.labels, name.removesuffix("EventCount").lower()).inc(value)
         self.cloudwatch.put(s.account, s.region, LAMBDA, name,
                             {"EventSourceMappingUUID": s.uuid}, value)
+
+    def polled(self, s: Source, count: int) -> None:
+        self._by_mapping(s, "PolledEventCount", count)
+
+    def filtered_out(self, s: Source, count: int) -> None:
+        self._by_mapping(s, "FilteredOutEventCount", count)
+
+    def invoked_events(self, s: Source, count: int, failed: bool) -> None:
+        self._by_mapping(s, "InvokedEventCount", count)
+        if failed:
+            self._by_mapping(s, "FailedInvokeEventCount", count)
 
     def invoked(self, s: Source, duration_ms: float, error: bool) -> None:
         self.invocations.labels(*s.labels).inc()
@@ -81,7 +103,6 @@ class TriggerMetrics:
 
     def succeeded(self, s: Source, count: int) -> None:
         self.delivered.labels(*s.labels).inc(count)
-        self._by_mapping(s, "InvokedEventCount", count)
 
     def dropped(self, s: Source, count: int, to_destination: bool) -> None:
         self.discarded.labels(*s.labels).inc(count)

@@ -1,8 +1,8 @@
 """An event source mapping as stored and as the API echoes it (aws-facts §3.2, §3.3).
 
-`config` holds the members the API returns, with AWS's DynamoDB defaults filled in; parameters
-a later issue implements (bisect, partial batch responses, filters, parallelization, tumbling
-windows, MetricsConfig) are stored and echoed exactly. `enabled` is the state the user asked
+`config` holds the members the API returns, with AWS's DynamoDB defaults filled in, stored and
+echoed exactly as given; the consumers read the stream-processing controls through the
+properties below. `enabled` is the state the user asked
 for; `state` is where the state machine is now.
 """
 
@@ -72,6 +72,32 @@ class Mapping:
     @property
     def max_age(self) -> int:
         return int(self.config["MaximumRecordAgeInSeconds"])
+
+    @property
+    def bisect(self) -> bool:
+        return bool(self.config["BisectBatchOnFunctionError"])
+
+    @property
+    def reports_failures(self) -> bool:
+        return "ReportBatchItemFailures" in (self.config.get("FunctionResponseTypes") or [])
+
+    @property
+    def parallelization(self) -> int:
+        return max(1, int(self.config["ParallelizationFactor"]))
+
+    @property
+    def tumbling_window(self) -> int:
+        return int(self.config["TumblingWindowInSeconds"])
+
+    @property
+    def filters(self) -> list[dict[str, Any]]:
+        criteria = self.config.get("FilterCriteria") or {}
+        return [f for f in criteria.get("Filters") or [] if f.get("Pattern") is not None]
+
+    @property
+    def counts_events(self) -> bool:
+        metrics = self.config.get("MetricsConfig") or {}
+        return "EventCount" in (metrics.get("Metrics") or [])
 
     @property
     def on_failure(self) -> str | None:

@@ -37,6 +37,8 @@ class StreamSource(Protocol):
 
     def shards(self, stream_arn: str) -> list[ShardInfo]: ...
 
+    def hash_key(self, stream_arn: str) -> str | None: ...
+
     def read(self, stream_arn: str, shard_id: str, after: int,
              limit: int) -> list[SourceRecord]: ...
 
@@ -67,6 +69,16 @@ class LocalStreamSource:
             return []
         return [ShardInfo(s.shard_id, s.parent_shard_id, s.closed)
                 for s in self.log.shards_of(stream)]
+
+    def hash_key(self, stream_arn: str) -> str | None:
+        """The table's partition key attribute (ParallelizationFactor routes by it)."""
+        stream = self.log.by_arn.get(stream_arn)
+        if stream is None:
+            return None
+        for key in stream.key_schema:
+            if key.get("KeyType") == "HASH":
+                return str(key["AttributeName"])
+        return None
 
     def _shard(self, stream_arn: str, shard_id: str) -> Shard | None:
         # Looked up afresh on every call: the log rebuilds its Shard objects on reload.

@@ -25,7 +25,8 @@ def processed(ddb: Any, recording: Callable[[], tuple[str, Path]],
               make_mapping: Callable[..., dict[str, Any]]) -> tuple[str, str]:
     function, out = recording()
     table, stream_arn = stream_table()
-    uuid = make_mapping(FunctionName=function, EventSourceArn=stream_arn)["UUID"]
+    uuid = make_mapping(FunctionName=function, EventSourceArn=stream_arn,
+                        MetricsConfig={"Metrics": ["EventCount"]})["UUID"]
     for key in ("a", "b", "c"):
         ddb.put_item(TableName=table, Item={"pk": {"S": key}})
     wait_for(lambda: len(records(out)) == 3)

@@ -1,0 +1,214 @@
+"""Delivering one batch (aws-facts §4.3-4.6): invoke synchronously and retry while blocking the
+lane; throttles never use up retries; records past MaximumRecordAgeInSeconds are not sent;
+BisectBatchOnFunctionError splits a failed batch in halves, each retried on its own down to
+single records, without using up retries; ReportBatchItemFailures checkpoints before the lowest
+reported item and retries from it (with bisect: splits there); exhausted retries send an
+OnFailure record for exactly the records that finally failed, and checkpoint past them.
+
+`Delivery` is the half of `ShardConsumer` that handles one batch; the consumer provides the
+attributes annotated below and `settled` (records finished).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from headwater.core.ids import new_uuid
+from headwater.streams.model import RETENTION_SECONDS
+from headwater.triggers import store
+from headwater.triggers.events import Batch
+from headwater.triggers.failures import (
+    RECORD_AGE_EXCEEDED,
+    RETRIES_EXHAUSTED,
+    deliver,
+    invocation_record,
+    response_context,
+)
+from headwater.triggers.invoking import Outcome
+from headwater.triggers.model import FUNCTION_FAILED, OK, Mapping
+from headwater.triggers.responses import OK as SUCCEEDED
+from headwater.triggers.responses import PARTIAL, judge
+from headwater.wire.errors import AwsError
+
+if TYPE_CHECKING:
+    from headwater.triggers.lanes import Progress
+    from headwater.triggers.manager import TriggerManager
+    from headwater.triggers.metrics import Source
+    from headwater.triggers.windows import Window
+
+log = logging.getLogger("headwater.triggers")
+THROTTLED = "PROBLEM: Function call throttled"
+NOT_INVOCABLE = "PROBLEM: Function call failed"
+
+
+class Delivery:
+    manager: TriggerManager
+    mapping: Mapping
+    shard_id: str
+    position: int
+    progress: Progress
+    window: Window | None
+    _source: Source
+    _busy: int
+
+    # provided by ShardConsumer
+    def settled(self, seqs: list[int]) -> None: ...
+    async def _idle_for(self, waiting: Callable[[], Awaitable[Any]]) -> Any: ...
+    async def _pause(self, seconds: float) -> None: ...
+    def _delay(self, attempt: int) -> float: ...
+
+    async def deliver(self, batch: Batch) -> None:
+        """Process `batch` until every record in it succeeded or was discarded."""
+        pending = [batch]
+        while pending:
+            pending[:0] = await self._until_settled(pending.pop(0))
+
+    async def _invoke(self, payload: bytes) -> Outcome:
+        m = self.mapping
+        function = m.function_arn.rsplit(":", 1)[0] if m.qualifier else m.function_arn
+        self._busy += 1
+        try:
+            return await self.manager.invoke(m.account, m.region, function, payload,
+                                             m.qualifier)
+        finally:
+            self._busy -= 1
+
+    async def _refused(self, outcome: Outcome, refusals: int) -> None:
+        # Throttles and invocation errors never use up retries (aws-facts §4.3).
+        if outcome.throttled:
+            self.manager.metrics.throttled(self._source)
+        self.manager.set_result(self.mapping.uuid,
+                                THROTTLED if outcome.throttled else NOT_INVOCABLE)
+        await self._idle_for(lambda: self._pause(self._delay(refusals)))
+
+    def _members(self, final: bool = False, early: bool = False) -> bytes:
+        if self.window is None:
+            return b""
+        return self.window.members(self.shard_id, self.mapping.source_arn, final, early)
+
+    async def _until_settled(self, batch: Batch) -> list[Batch]:
+        """Invoke `batch` until it succeeds or is discarded; or return the parts to process
+        next, in order, when it is split (bisect, or partial success with bisect)."""
+        m, clock, metrics, manager = self.mapping, self.manager.clock, self.manager.metrics, \
+            self.manager
+        loop = asyncio.get_running_loop()
+        attempts = refusals = 0
+        request_id = ""
+        while True:
+            batch = self._drop_expired(batch, attempts, request_id)
+            if not batch.records:
+                return []
+            metrics.batch_sent(self._source, (clock.now() - batch.records[-1].created) * 1000)
+            started = loop.time()
+            outcome = await self._invoke(batch.payload(self._members()))
+            elapsed_ms = (loop.time() - started) * 1000
+            if outcome.refused is not None:
+                refusals += 1
+                await self._refused(outcome, refusals)
+                continue
+            attempts += 1
+            request_id = outcome.request_id or new_uuid()
+            verdict = judge(outcome, batch.seqs, m.reports_failures, self.window is not None)
+            metrics.invoked(self._source, elapsed_ms, outcome.function_error is not None)
+            metrics.invoked_events(self._source, len(batch.records), verdict.kind != SUCCEEDED)
+            if verdict.has_state and self.window is not None:
+                self.window.state = verdict.state
+            if verdict.kind == SUCCEEDED:
+                self.settled(batch.seqs)
+                metrics.succeeded(self._source, len(batch.records))
+                manager.set_result(m.uuid, OK)
+                return []
+            manager.set_result(m.uuid, FUNCTION_FAILED)
+            if verdict.kind == PARTIAL and verdict.index > 0:
+                # Checkpoint before the lowest reported item and retry from it (§4.5).
+                self.settled(batch.take_first(verdict.index).seqs)
+                metrics.succeeded(self._source, verdict.index)
+                batch = batch.drop_first(verdict.index)
+                if m.bisect:
+                    return [batch]  # split at the reported item: a new batch, fresh retries
+            elif verdict.kind != PARTIAL and m.bisect and len(batch.records) > 1:
+                half = len(batch.records) // 2  # bisecting uses up no retries (§4.3)
+                return [batch.take_first(half), batch.drop_first(half)]
+            if 0 <= m.max_retries < attempts:
+                response = response_context(outcome.status, outcome.executed_version,
+                                            verdict.function_error)
+                self._discard(batch, RETRIES_EXHAUSTED, attempts, request_id, response)
+                return []
+            await self._idle_for(lambda: self._pause(self._delay(attempts)))
+
+    async def close_window(self, early: bool) -> None:
+        """The final invocation of the open tumbling window, retried until it succeeds; then
+        checkpoint past the window's records and drop its state (aws-facts §4.6)."""
+        window = self.window
+        assert window is not None
+        metrics, loop = self.manager.metrics, asyncio.get_running_loop()
+        attempts = refusals = 0
+        payload = Batch(self.shard_id, [], []).payload(self._members(final=True, early=early))
+        while True:
+            started = loop.time()
+            outcome = await self._invoke(payload)
+            if outcome.refused is not None:
+                refusals += 1
+                await self._refused(outcome, refusals)
+                continue
+            attempts += 1
+            metrics.invoked(self._source, (loop.time() - started) * 1000,
+                            outcome.function_error is not None)
+            if judge(outcome, [], False, True).kind == SUCCEEDED:
+                break
+            self.manager.set_result(self.mapping.uuid, FUNCTION_FAILED)
+            await self._idle_for(lambda: self._pause(self._delay(attempts)))
+        self.window = None
+        self.settled(window.seqs)
+
+    def _drop_expired(self, batch: Batch, attempts: int, request_id: str) -> Batch:
+        """Records older than MaximumRecordAgeInSeconds are not sent: they go to OnFailure as
+        RecordAgeExceeded and the rest of the batch goes on (aws-facts §4.3). With -1 (forever)
+        a record still expires with the stream's 24 h retention."""
+        max_age = self.mapping.max_age if self.mapping.max_age >= 0 else RETENTION_SECONDS
+        oldest_allowed = self.manager.clock.now() - max_age
+        expired = 0
+        for record in batch.records:
+            if record.created >= oldest_allowed:
+                break
+            expired += 1
+        if not expired:
+            return batch
+        self._discard(batch.take_first(expired), RECORD_AGE_EXCEEDED, attempts,
+                      request_id or new_uuid(), None)
+        return batch.drop_first(expired)
+
+    def _discard(self, batch: Batch, condition: str, attempts: int, request_id: str,
+                 response: dict[str, Any] | None) -> None:
+        """Send the OnFailure record and move the checkpoint, in one transaction."""
+        m, manager = self.mapping, self.manager
+        record = invocation_record(
+            batch=batch, stream_arn=m.source_arn, function_arn=m.function_arn,
+            condition=condition, request_id=request_id, invoke_count=attempts,
+            now=manager.clock.now(), response=response)
+        if self.window is not None:
+            self.window.seqs.extend(batch.seqs)
+        else:
+            self.progress.done(batch.seqs)
+        seq = self.progress.checkpoint()
+        delivered = False
+        if m.on_failure is not None:
+            try:
+                with manager.storage.transaction() as conn:
+                    deliver(manager.runtime, m.account, m.region, m.on_failure,
+                            orjson.dumps(record).decode())
+                    store.save_checkpoint(conn, m.uuid, self.shard_id, seq)
+                delivered = True
+            except AwsError as error:
+                log.warning("trigger %s: OnFailure delivery to %s failed: %s", m.uuid,
+                            m.on_failure, error.message or error.code)
+        if not delivered:
+            with manager.storage.transaction() as conn:
+                store.save_checkpoint(conn, m.uuid, self.shard_id, seq)
+        self.position = seq
+        manager.metrics.dropped(self._source, len(batch.records), delivered)

@@ -1,0 +1,256 @@
+"""The stream-processing controls against the in-process change log with scripted invokers:
+bisect, partial batch responses, filters, parallelization lanes, tumbling windows and event
+counts (aws-facts §4.3-4.8)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+import pytest
+from trigger_harness import Harness, Recorder, until
+
+from headwater.triggers import store
+from headwater.triggers.invoking import Outcome
+from headwater.triggers.lanes import Progress
+
+FAIL = Outcome(function_error="Unhandled", payload=b'{"errorMessage":"boom"}')
+
+
+def _keys(event: dict[str, Any]) -> list[str]:
+    return [r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"]]
+
+
+def _checkpoint(h: Harness) -> int:
+    uuid = next(iter(h.runtime.triggers.mappings))
+    return max(seq for seq, _ in store.checkpoints(h.runtime.storage.conn, uuid).values())
+
+
+def answer(body: Any) -> Outcome:
+    return Outcome(payload=orjson.dumps(body))
+
+
+def test_bisect_isolates_one_poison_record_in_100() -> None:
+    async def main() -> None:
+        h = Harness()
+        for i in range(100):
+            h.put(f"k{i:03d}", i)
+        h.create(BatchSize=100, BisectBatchOnFunctionError=True, MaximumRetryAttempts=0)
+        rec = Recorder()
+        rec.script = lambda n: FAIL if "k037" in _keys(rec.calls[-1]) else Outcome()
+        h.start(rec)
+        await until(lambda: sum(len(c["Records"]) for c in rec.calls[1:]) >= 150)
+        await asyncio.sleep(0.05)
+        ranges = [(int(_keys(c)[0][1:]), int(_keys(c)[-1][1:]) + 1) for c in rec.calls]
+        assert ranges == [(0, 100), (0, 50), (0, 25), (25, 50), (25, 37), (37, 50), (37, 43),
+                          (37, 40), (37, 38), (38, 40), (40, 43), (43, 50), (50, 100)]
+        await h.stop()
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("body", [{"batchItemFailures": []}, {"batchItemFailures": None}, {},
+                                  None, []])
+def test_partial_response_success_forms(body: Any) -> None:
+    async def main() -> None:
+        h = Harness()
+        h.put("a")
+        h.put("b")
+        h.create(FunctionResponseTypes=["ReportBatchItemFailures"], MaximumRetryAttempts=0)
+        rec = Recorder(lambda n: Outcome(payload=b"" if body is None else orjson.dumps(body)))
+        h.start(rec)
+        await until(lambda: len(rec.calls) == 1)
+        await asyncio.sleep(0.05)
+        assert len(rec.calls) == 1
+        await h.stop()
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("entry", [{"itemIdentifier": ""}, {"itemIdentifier": None},
+                                   {"itemIdentifier": 123}, {"foo": "bar"}])
+def test_partial_response_malformed_forms_fail_the_whole_batch(entry: Any) -> None:
+    async def main() -> None:
+        h = Harness()
+        h.put("a")
+        h.put("b")
+        h.create(FunctionResponseTypes=["ReportBatchItemFailures"], MaximumRetryAttempts=1)
+        rec = Recorder(lambda n: answer({"batchItemFailures": [entry]}))
+        h.start(rec)
+        await until(lambda: len(rec.calls) == 2)
+        await asyncio.sleep(0.05)
+        assert [_keys(c) for c in rec.calls] == [["a", "b"], ["a", "b"]]
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_partial_response_retries_from_the_lowest_reported_item() -> None:
+    async def main() -> None:
+        h = Harness()
+        for key in "abcde":
+            h.put(key)
+        h.create(FunctionResponseTypes=["ReportBatchItemFailures"])
+
+        def script(n: int) -> Outcome:
+            if n > 1:
+                return answer({"batchItemFailures": []})
+            seqs = [r["dynamodb"]["SequenceNumber"] for r in rec.calls[0]["Records"]]
+            return answer({"batchItemFailures": [{"itemIdentifier": seqs[3]},
+                                                 {"itemIdentifier": seqs[1]}]})
+
+        rec = Recorder(script)
+        h.start(rec)
+        await until(lambda: len(rec.calls) == 2)
+        assert _keys(rec.calls[1]) == ["b", "c", "d", "e"]
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_partial_response_is_ignored_without_the_response_type() -> None:
+    async def main() -> None:
+        h = Harness()
+        h.put("a")
+        h.create()
+        rec = Recorder(lambda n: answer({"batchItemFailures": [{"itemIdentifier": "x"}]}))
+        h.start(rec)
+        await until(lambda: len(rec.calls) == 1)
+        await asyncio.sleep(0.05)
+        assert len(rec.calls) == 1
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_filters_fill_batches_and_checkpoint_past_unmatched_records() -> None:
+    async def main() -> None:
+        h = Harness()
+        for i in range(20):
+            h.put(f"{'keep' if i % 4 == 0 else 'drop'}{i}", i)
+        for i in range(3):
+            h.put(f"drop-tail{i}")
+        h.create(BatchSize=3, FilterCriteria={"Filters": [
+            {"Pattern": '{"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "keep"}]}}}}'}]})
+        rec = Recorder()
+        h.start(rec)
+        await until(lambda: len(rec.calls) == 2)
+        assert [_keys(c) for c in rec.calls] == [["keep0", "keep4", "keep8"],
+                                                 ["keep12", "keep16"]]
+        await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_lanes_keep_per_key_order_and_run_concurrently() -> None:
+    async def main() -> None:
+        h = Harness()
+        for n in range(20):
+            for key in range(30):
+                h.put(f"key{key}", n)
+        h.create(BatchSize=10, ParallelizationFactor=10)
+        seen: dict[str, list[int]] = {}
+        running = peak = 0
+
+        async def invoke(*args: Any) -> Outcome:
+            nonlocal running, peak
+            running += 1
+            peak = max(peak, running)
+            await asyncio.sleep(0.002)
+            for r in orjson.loads(args[3])["Records"]:
+                seen.setdefault(r["dynamodb"]["Keys"]["pk"]["S"], []).append(
+                    int(r["dynamodb"]["NewImage"]["n"]["N"]))
+            running -= 1
+            return Outcome()
+
+        h.runtime.triggers._invoker = invoke
+        h.task = asyncio.create_task(h.runtime.triggers.run())
+        await until(lambda: sum(map(len, seen.values())) == 600, timeout=10)
+        assert all(values == list(range(20)) for values in seen.values())
+        assert peak > 1
+        await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_progress_never_passes_an_open_record() -> None:
+    progress = Progress(0)
+    progress.read = 10
+    progress.opened([2, 4, 6, 9])
+    assert progress.checkpoint() == 1
+    progress.done([4, 6])
+    assert progress.checkpoint() == 1
+    progress.done([2])
+    assert progress.checkpoint() == 8
+    progress.done([9])
+    assert progress.checkpoint() == 10
+
+
+def test_tumbling_window_carries_state_and_closes_on_the_clock() -> None:
+    async def main() -> None:
+        h = Harness()
+        h.create(TumblingWindowInSeconds=60, BatchSize=2, StartingPosition="LATEST")
+
+        def script(n: int) -> Outcome:
+            event = rec.calls[-1]
+            total = event["state"].get("total", 0) + len(event["Records"])
+            return answer({"state": {"total": total}})
+
+        rec = Recorder(script)
+        h.start(rec)
+        await asyncio.sleep(0.05)
+        for key in "abcde":
+            h.put(key)
+        await until(lambda: sum(len(c["Records"]) for c in rec.calls) == 5)
+        assert not any(c["isFinalInvokeForWindow"] for c in rec.calls)
+        h.runtime.clock.advance(61)
+        await until(lambda: rec.calls[-1]["isFinalInvokeForWindow"])
+        final = rec.calls[-1]
+        assert final["state"] == {"total": 5} and final["Records"] == []
+        assert final["isWindowTerminatedEarly"] is False
+        assert final["shardId"].startswith("shardId-") and final["eventSourceARN"] == h.stream.arn
+        start, end = final["window"]["start"], final["window"]["end"]
+        assert start.endswith(("00Z",)) and end.endswith("00Z") and start < end
+        await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_tumbling_window_response_without_state_is_a_failure() -> None:
+    async def main() -> None:
+        h = Harness()
+        h.create(TumblingWindowInSeconds=60, StartingPosition="LATEST")
+        rec = Recorder(lambda n: answer({}) if n == 1 else answer({"state": {}}))
+        h.start(rec)
+        await asyncio.sleep(0.05)
+        h.put("a")
+        await until(lambda: len(rec.calls) == 2)
+        assert _keys(rec.calls[1]) == ["a"]  # retried
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_state_over_1_mb_ends_the_window_early() -> None:
+    async def main() -> None:
+        h = Harness()
+        h.create(TumblingWindowInSeconds=900, BatchSize=1, StartingPosition="LATEST")
+        big = "x" * (1024 * 1024)
+        rec = Recorder(lambda n: answer({"state": {"blob": big} if n == 1 else {}}))
+        h.start(rec)
+        await asyncio.sleep(0.05)
+        h.put("a")
+        await until(lambda: len(rec.calls) >= 2)
+        assert rec.calls[1]["isFinalInvokeForWindow"] is True
+        assert rec.calls[1]["isWindowTerminatedEarly"] is True
+        h.put("b")
+        await until(lambda: len(rec.calls) >= 3)
+        assert rec.calls[2]["state"] == {} and _keys(rec.calls[2]) == ["b"]
+        await h.stop()
+
+    asyncio.run(main())
+
