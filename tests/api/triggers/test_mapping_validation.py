@@ -102,12 +102,28 @@ def test_values_over_the_model_maximum(lam: Any, target: tuple[str, str], member
         f"constraint: Member must have value less than or equal to {limit}")
 
 
-@pytest.mark.parametrize("pattern", ["not json", "[1, 2]", '"text"'])
+BAD_PATTERNS = ["not json", "[1, 2]", '"text"', '{"eventName": "INSERT"}', '{"a": []}',
+                '{"a": [{"prefix": 1}]}', '{"a": [{"numeric": [">", "x"]}]}',
+                '{"a": [{"exists": "yes"}]}', '{"a": [{"nope": 1}]}', '{"$or": [{"a": [1]}]}',
+                '{"a": [{"anything-but": []}]}']
+
+
+@pytest.mark.parametrize("pattern", BAD_PATTERNS)
 def test_bad_filter_pattern(lam: Any, target: tuple[str, str], pattern: str) -> None:
     assert error_of(lambda: lam.create_event_source_mapping(
         FunctionName=target[0], EventSourceArn=target[1], StartingPosition="LATEST",
         FilterCriteria={"Filters": [{"Pattern": pattern}]})) == (
         400, "InvalidParameterValueException", "Invalid filter pattern definition.")
+
+
+def test_update_checks_filter_patterns(lam: Any, target: tuple[str, str],
+                                       make_mapping: Callable[..., dict[str, Any]]) -> None:
+    uuid = make_mapping(FunctionName=target[0], EventSourceArn=target[1])["UUID"]
+    for pattern in BAD_PATTERNS[3:]:
+        assert error_of(lambda p=pattern: lam.update_event_source_mapping(
+            UUID=uuid, FilterCriteria={"Filters": [{"Pattern": '{"ok": ["x"]}'},
+                                                   {"Pattern": p}]})) == (
+            400, "InvalidParameterValueException", "Invalid filter pattern definition.")
 
 
 def test_duplicate_mapping(lam: Any, target: tuple[str, str],
