@@ -4,10 +4,11 @@ Throttles, Duration by FunctionName). With MetricsConfig `EventCount` a mapping 
 its event counts by EventSourceMappingUUID: PolledEventCount, FilteredOutEventCount,
 InvokedEventCount, FailedInvokeEventCount, DroppedEventCount and
 OnFailureDestinationDeliveredEventCount, in CloudWatch and as `headwater_trigger_events_total`
-by `kind` at /metrics."""
+by `kind` (polled, filtered_out, invoked, failed_invoke, dropped, ...) at /metrics."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
@@ -70,7 +71,8 @@ class TriggerMetrics:
     def _by_mapping(self, s: Source, name: str, value: float) -> None:
         if not s.counts_events or not value:
             return
-        self.events.labels(*s.labels, name.removesuffix("EventCount").lower()).inc(value)
+        kind = re.sub(r"(?<!^)(?=[A-Z])", "_", name.removesuffix("EventCount")).lower()
+        self.events.labels(*s.labels, kind).inc(value)
         self.cloudwatch.put(s.account, s.region, LAMBDA, name,
                             {"EventSourceMappingUUID": s.uuid}, value)
 
