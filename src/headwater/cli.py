@@ -54,7 +54,8 @@ def serve(
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay,
     )
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # uvicorn re-raises the signal that stopped it once shutdown is complete; exiting 0 then
     # tells supervisors the stop was clean.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
@@ -113,7 +114,8 @@ async def _serve(settings: Settings) -> None:
     try:
         sock.bind((settings.host, settings.port))
     except OSError as error:
-        click.echo(f"headwater: cannot listen on {settings.host}:{settings.port}: {error}", err=True)
+        click.echo(f"headwater: cannot listen on {settings.host}:{settings.port}: {error}",
+                   err=True)
         sys.exit(1)
     sock.listen(1024)
     host, port = sock.getsockname()[:2]

@@ -30,7 +30,9 @@ def check_key_schema(key_schema: list[dict[str, Any]], definitions: list[dict[st
             "Both the Hash Key and the Range Key element in the KeySchema have the same name"
         )
     if key_schema[0]["KeyType"] != "HASH":
-        raise ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+        raise ValidationException(
+            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
+        )
     if len(key_schema) == 2 and key_schema[1]["KeyType"] != "RANGE":
         raise ValidationException(
             "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"

@@ -63,7 +63,8 @@ class JsonService:
             self.validators[name] = compile_input(model.operation_model(name).input_shape,
                                                   _java_package(model.metadata))
 
-    async def handle(self, ctx: RequestContext, operation_name: str, body: bytes) -> tuple[int, bytes]:
+    async def handle(self, ctx: RequestContext, operation_name: str, body: bytes
+                     ) -> tuple[int, bytes]:
         try:
             result = await self._call(ctx, operation_name, body)
         except AwsError as error:

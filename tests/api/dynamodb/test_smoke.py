@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def test_put_then_get_returns_normalised_item(ddb: Any, make_table: Callable[..., str]) -> None:

@@ -20,7 +20,8 @@ def get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if item is not None:
         size = item_size(item)
-        response["Item"] = item if expressions.projection is None else expressions.projection.apply(item)
+        projection = expressions.projection
+        response["Item"] = item if projection is None else projection.apply(item)
     else:
         size = 0
     units = read_units(size, bool(request.get("ConsistentRead")))

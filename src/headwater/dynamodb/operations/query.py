@@ -8,8 +8,8 @@ from headwater.core.context import RequestContext
 from headwater.dynamodb import key_space, pagination, query_store
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import compile_request
-from headwater.dynamodb.keys import check_key_attribute, encode_key_value
 from headwater.dynamodb.key_space import KeySpace
+from headwater.dynamodb.keys import check_key_attribute, encode_key_value
 from headwater.dynamodb.values import value_type
 
 TYPE_MISMATCH = ("One or more parameter values were invalid: Condition parameter type does not "

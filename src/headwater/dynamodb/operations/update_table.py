@@ -26,8 +26,9 @@ NO_THROUGHPUT = (
     "BillingMode is PROVISIONED"
 )
 UNSUPPORTED = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTableWitnessUpdates")
-CHANGES = ("GlobalSecondaryIndexUpdates", "ProvisionedThroughput", "BillingMode", "StreamSpecification", "SSESpecification",
-           "DeletionProtectionEnabled", "TableClass", "OnDemandThroughput", "WarmThroughput")
+CHANGES = ("GlobalSecondaryIndexUpdates", "ProvisionedThroughput", "BillingMode",
+           "StreamSpecification", "SSESpecification", "DeletionProtectionEnabled", "TableClass",
+           "OnDemandThroughput", "WarmThroughput")
 
 
 def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -145,8 +146,8 @@ def _check_change(old: dict[str, Any], new: dict[str, Any]) -> None:
             f"{old['ReadCapacityUnits']}. Requested ReadCapacityUnits: {new['ReadCapacityUnits']}. "
             "Current WriteCapacityUnits provisioned for the table: "
             f"{old['WriteCapacityUnits']}. Requested WriteCapacityUnits: "
-            f"{new['WriteCapacityUnits']}. Refer to the Amazon DynamoDB Developer Guide for current "
-            "limits and how to request higher limits."
+            f"{new['WriteCapacityUnits']}. Refer to the Amazon DynamoDB Developer Guide for "
+            "current limits and how to request higher limits."
         )
 
 
