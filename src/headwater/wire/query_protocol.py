@@ -161,14 +161,14 @@ def decode(shape: Shape, prefix: str, params: dict[str, str]) -> Any:
     kind = shape.type_name
     if kind == "structure":
         out = {}
-        for name, member in shape.members.items():  # type: ignore[attr-defined]
+        for name, member in shape.members.items():
             key = f"{prefix}.{_name(member, name)}" if prefix else _name(member, name)
             value = decode(member, key, params)
             if value is not None:
                 out[name] = value
         return out if out or not prefix else None
     if kind == "list":
-        member = shape.member  # type: ignore[attr-defined]
+        member = shape.member
         if shape.serialization.get("flattened"):
             renamed = member.serialization.get("name")
             base = prefix.rpartition(".")[0] + "." + renamed if renamed else prefix
@@ -179,7 +179,7 @@ def decode(shape: Shape, prefix: str, params: dict[str, str]) -> Any:
             return []
         return _indexed(base, params, lambda key: decode(member, key, params))
     if kind == "map":
-        key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+        key_shape, value_shape = shape.key, shape.value
         key_name, value_name = _name(key_shape, "key"), _name(value_shape, "value")
         base = prefix if shape.serialization.get("flattened") else f"{prefix}.entry"
         entries = _indexed(base, params, lambda key: (
@@ -227,7 +227,7 @@ def encode(shape: Shape, value: Any) -> str:
     kind = shape.type_name
     if kind == "structure":
         parts = []
-        for name, member in shape.members.items():  # type: ignore[attr-defined]
+        for name, member in shape.members.items():
             if value.get(name) is None:
                 continue
             tag = _name(member, name)
@@ -237,11 +237,11 @@ def encode(shape: Shape, value: Any) -> str:
                 parts.append(f"<{tag}>{encode(member, value[name])}</{tag}>")
         return "".join(parts)
     if kind == "list":
-        member = shape.member  # type: ignore[attr-defined]
+        member = shape.member
         tag = _name(member, "member")
         return "".join(f"<{tag}>{encode(member, item)}</{tag}>" for item in value)
     if kind == "map":
-        key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+        key_shape, value_shape = shape.key, shape.value
         key_tag, value_tag = _name(key_shape, "key"), _name(value_shape, "value")
         return "".join(
             f"<entry><{key_tag}>{escape(str(k))}</{key_tag}>"
@@ -258,10 +258,10 @@ def encode(shape: Shape, value: Any) -> str:
 def _flattened(shape: Shape, tag: str, value: Any) -> str:
     """A flattened list or map: one element per item, named for the member (or the list)."""
     if shape.type_name == "list":
-        member = shape.member  # type: ignore[attr-defined]
+        member = shape.member
         item_tag = _name(member, tag)
         return "".join(f"<{item_tag}>{encode(member, item)}</{item_tag}>" for item in value)
-    key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+    key_shape, value_shape = shape.key, shape.value
     key_tag, value_tag = _name(key_shape, "key"), _name(value_shape, "value")
     return "".join(
         f"<{tag}><{key_tag}>{escape(str(k))}</{key_tag}>"

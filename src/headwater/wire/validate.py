@@ -116,7 +116,7 @@ def _scalar(shape: Shape) -> Check:
         if type_name == "string":
             if not isinstance(value, str):
                 raise _serialization(value, "String")
-            size = len(value)
+            size: int | float = len(value)
             kind = "length"
         elif type_name in ("integer", "long"):
             if isinstance(value, bool) or not isinstance(value, int):
@@ -248,11 +248,11 @@ def compile_shape(shape: Shape, cache: dict[str, Check] | None = None,
         if shape.name in cache:
             cached = cache[shape.name]
             return lambda value, path, errors: cached(value, path, errors)
-        return _structure(shape, cache, package)  # type: ignore[arg-type]
+        return _structure(shape, cache, package)
     if shape.type_name == "list":
-        return _list(shape, cache, package)  # type: ignore[arg-type]
+        return _list(shape, cache, package)
     if shape.type_name == "map":
-        return _map(shape, cache, package)  # type: ignore[arg-type]
+        return _map(shape, cache, package)
     return _scalar(shape)
 
 
