@@ -34,7 +34,7 @@ class Storage:
         self.conn.execute("PRAGMA temp_store=MEMORY")
         self._depth = 0
         self._after_commit: list[Callable[[], None]] = []
-        self._on_rollback: list[Callable[[], None]] = []
+        self._on_rollback: list[Callable[[], object]] = []
         self.migrate()
 
     def migrate(self) -> None:
@@ -82,7 +82,7 @@ class Storage:
         else:
             callback()
 
-    def on_rollback(self, callback: Callable[[], None]) -> None:
+    def on_rollback(self, callback: Callable[[], object]) -> None:
         """Run `callback` if the current transaction rolls back (in-memory state repair)."""
         if self._depth and callback not in self._on_rollback:
             self._on_rollback.append(callback)

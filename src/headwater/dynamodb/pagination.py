@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,7 +118,7 @@ def _walk(node: Any, found: set[str]) -> None:
             _walk(getattr(node, spec.name), found)
 
 
-def collect(space: KeySpace, rows: Iterator[Row], request: dict[str, Any],
+def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str, Any],
             expressions: RequestExpressions, count_only: bool) -> Page:
     """Read rows until Limit or 1 MB, keep those passing the filter, project them."""
     limit = request.get("Limit")

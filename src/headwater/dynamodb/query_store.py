@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from headwater.dynamodb.keys import prefix_upper_bound
@@ -60,7 +60,7 @@ def sort_range(op: str | None, operands: list[bytes]) -> SortRange:
 
 def query(conn: sqlite3.Connection, table_id: int, hk: bytes, bounds: SortRange,
           forward: bool, after: tuple[bytes, ...] | None, index: str | None = None
-          ) -> Iterator[Row]:
+          ) -> Generator[Row, None, None]:
     """Items of one partition within `bounds`, in sort-key order (reversed unless forward),
     strictly after the position `after` (the sort key, plus the table key for an index)."""
     clauses = ["table_id = ?", "hk = ?"]
@@ -90,7 +90,7 @@ def query(conn: sqlite3.Connection, table_id: int, hk: bytes, bounds: SortRange,
 
 def scan(conn: sqlite3.Connection, table_id: int, after: tuple[bytes, ...] | None,
          segment: int | None = None, total_segments: int | None = None,
-         index: str | None = None) -> Iterator[Row]:
+         index: str | None = None) -> Generator[Row, None, None]:
     """Every item of the table or index (or of one parallel-scan segment) in key order,
     strictly after the position `after`."""
     clauses = ["table_id = ?"]
@@ -122,7 +122,7 @@ def _register_segment_function(conn: sqlite3.Connection) -> None:
     conn.create_function("hw_segment", 2, segment_of, deterministic=True)
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: list[object]) -> Iterator[Row]:
+def _rows(conn: sqlite3.Connection, sql: str, params: list[object]) -> Generator[Row, None, None]:
     cursor = conn.execute(sql, params)
     try:
         while True:
