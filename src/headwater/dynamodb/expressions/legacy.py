@@ -129,16 +129,20 @@ def expected_to_condition(
         else:
             exists = spec.get("Exists")
             value = spec.get("Value")
-            if exists is not False and value is None:
-                shown = "null" if exists is None else "true"
-                raise ValidationException(
-                    f"{INVALID}Value must be provided when Exists is {shown} for Attribute: {name}"
-                )
-            if exists is False and value is not None:
-                raise ValidationException(
-                    f"{INVALID}Value cannot be used when Exists is false for Attribute: {name}"
-                )
-            terms.append(_term(name, "NULL", []) if exists is False else _term(name, "EQ", [value]))
+            if exists is False:
+                if value is not None:
+                    raise ValidationException(
+                        f"{INVALID}Value cannot be used when Exists is false for Attribute: {name}"
+                    )
+                terms.append(_term(name, "NULL", []))
+            else:
+                if value is None:
+                    shown = "null" if exists is None else "true"
+                    raise ValidationException(
+                        f"{INVALID}Value must be provided when Exists is {shown} for Attribute: "
+                        f"{name}"
+                    )
+                terms.append(_term(name, "EQ", [value]))
     return Condition(_combine(terms, conditional_operator), "Expected")
 
 

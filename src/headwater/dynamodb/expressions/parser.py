@@ -120,7 +120,8 @@ def _syntax_message(text: str, error: UnexpectedInput | None) -> str:
     elif isinstance(error, UnexpectedToken):
         position = error.token.start_pos or 0
     elif isinstance(error, UnexpectedCharacters):
-        position = error.pos_in_stream
+        # lark always sets it here, but declares it as None on the base class.
+        position = error.pos_in_stream or 0
     else:
         position = len(text)
     return _syntax_message_at(text, position)
@@ -265,7 +266,7 @@ class _StaticChecks:
                 seen.add(section)
             for action in node.actions:
                 self._visit(action, operand_position=True)
-            order = ("reserved", "function", "section")
+            order: tuple[str, ...] = ("reserved", "function", "section")
         else:
             self._visit(node, operand_position=False)
             order = ("parens", "function", "misused", "reserved")

@@ -105,6 +105,7 @@ def _source(operand: Any) -> str:
 
 
 def _check_operand(operand: Any, errors: dict[str, str]) -> None:
+    args: tuple[ast.Operand, ...]
     if isinstance(operand, ast.Arithmetic):
         name, args = operand.op, (operand.left, operand.right)
     elif isinstance(operand, ast.Call):
@@ -201,7 +202,11 @@ def _value(operand: Any, item: ast.Item) -> ast.AttributeValue:
             raise ValidationException(MISSING_ATTRIBUTE)
         return found
     if isinstance(operand, ast.Call) and operand.name == "if_not_exists":
-        found = paths.get(item, _elements(operand.args[0]))
+        target = operand.args[0]
+        if not isinstance(target, ast.Path):  # check() reports it first
+            raise invalid(KIND, "Operator or function requires a document path; "
+                                "operator or function: if_not_exists")
+        found = paths.get(item, _elements(target))
         return found if found is not None else _value(operand.args[1], item)
     if isinstance(operand, ast.Call) and operand.name == "list_append":
         first, second = (_value(arg, item) for arg in operand.args)
@@ -233,6 +238,7 @@ def _add(
     kind = values.av_type(value)
     if values.av_type(existing) != kind:
         raise ValidationException(LEGACY_WRONG_TYPE if legacy else WRONG_TYPE)
+    result: ast.AttributeValue
     if kind == "N":
         result = {"N": add_numbers(existing["N"], value["N"])}
     elif kind in values.SET_TYPES:
