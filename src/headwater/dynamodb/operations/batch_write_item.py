@@ -55,11 +55,11 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
 
 def _plan(table: Table, write: dict[str, Any]) -> Write:
     put, delete = write.get("PutRequest"), write.get("DeleteRequest")
-    if (put is None) == (delete is None):
-        raise ValidationException(NOT_ONE)
-    if put is not None:
+    if put is not None and delete is None:
         item = check_item(put["Item"])
         key = items.key_from_item(table, item)
         return table, key, item, items.check_size(item)
-    _, key = items.key_from_request(table, delete["Key"])
-    return table, key, None, 0
+    if delete is not None and put is None:
+        _, key = items.key_from_request(table, delete["Key"])
+        return table, key, None, 0
+    raise ValidationException(NOT_ONE)

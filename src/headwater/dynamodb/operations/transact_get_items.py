@@ -14,7 +14,7 @@ def transact_get_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str
     """TransactGetItems: up to 100 Gets of distinct items read as one snapshot."""
     actions = [transactions.plan(ctx, entry, ("Get",)) for entry in request["TransactItems"]]
     transactions.check_distinct(actions)
-    responses = []
+    responses: list[dict[str, Any]] = []
     units: dict[str, float] = {}
     # Requests run one at a time on the storage thread, so these reads form one snapshot.
     conn = ctx.runtime.storage.conn

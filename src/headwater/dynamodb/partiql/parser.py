@@ -8,6 +8,7 @@ Messages follow DynamoDB's PartiQL validation messages (as DynamoDB Local report
 
 from __future__ import annotations
 
+import builtins
 import functools
 from dataclasses import dataclass
 from importlib import resources
@@ -310,10 +311,11 @@ class _Builder(Transformer[Token, Any]):
     def arithmetic(self, left: Any, op: Token, right: Any) -> ast.Arithmetic:
         return ast.Arithmetic(str(op), left, right)
 
-    def set_clause(self, _kw: Token, *actions: Any) -> list[Any]:
+    # `builtins.list`: inside this class `list` names the transformer rule below.
+    def set_clause(self, _kw: Token, *actions: Any) -> builtins.list[Any]:
         return list(actions)
 
-    def remove_clause(self, _kw: Token, *paths: ast.Path) -> list[Any]:
+    def remove_clause(self, _kw: Token, *paths: ast.Path) -> builtins.list[ast.RemoveAction]:
         return [ast.RemoveAction(p) for p in paths]
 
     def returning_mode(self, first: Token, second: Token) -> str:

@@ -142,16 +142,18 @@ def _key_bounds(table: Table, where: Any, keys: dict[str, Any]) -> tuple[str, li
     only those partitions, sort key ranges and prefixes bound the encoded sort key. WHERE is
     still evaluated on every row read, so a bound only has to keep every match."""
     sql, args = "", []
-    hash_path, range_path = ast.Path((table.hash_name,)), ast.Path((table.range_name,))
+    hash_path = ast.Path((table.hash_name,))
+    range_path = None if table.range_name is None else ast.Path((table.range_name,))
     for term in binding.conjuncts(where):
         if (isinstance(term, ast.In) and term.operand == hash_path
-                and table.hash_name not in keys
-                and all(isinstance(o, ast.Literal) for o in term.options)):
-            wanted = [encode_key_value(o.value) for o in term.options
-                      if o.type() == table.hash_type]
-            sql += f" AND hk IN ({', '.join('?' * len(wanted))})" if wanted else " AND 0"
-            args += wanted
-        if table.range_name is None or table.range_name in keys:
+                and table.hash_name not in keys):
+            literals = [o for o in term.options if isinstance(o, ast.Literal)]
+            if len(literals) == len(term.options):
+                wanted = [encode_key_value(o.value) for o in literals
+                          if o.type() == table.hash_type]
+                sql += f" AND hk IN ({', '.join('?' * len(wanted))})" if wanted else " AND 0"
+                args += wanted
+        if range_path is None or table.range_name in keys:
             continue
         for op, value in _sort_key_limits(term, range_path):
             if value.type() == table.range_type:
