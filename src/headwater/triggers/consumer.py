@@ -2,8 +2,10 @@
 subscription, reads records and filters them as they join a batch (FilterCriteria, aws-facts
 §4.7), routes them to up to ParallelizationFactor lanes by partition key (§4.1), gathers batches
 (BatchSize, MaximumBatchingWindowInSeconds, 6 MB), and checkpoints the finished prefix of the
-shard. How one batch is delivered (retries, bisect, partial responses, record age, OnFailure)
-lives in `delivery.py`; tumbling windows are driven from here with `windows.py`.
+shard. With one lane the consumer delivers batch after batch itself; with more, each lane is a
+task draining its own queue and the consumer keeps the queues topped up. How one batch is
+delivered (retries, bisect, partial responses, record age, OnFailure) lives in `delivery.py`;
+tumbling windows are driven from here with `windows.py`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from headwater.triggers import store
 from headwater.triggers.delivery import Delivery
 from headwater.triggers.events import MAX_PAYLOAD, event_record, payload_size, split_batches
 from headwater.triggers.filter_patterns import compile_filters
-from headwater.triggers.lanes import Progress, lane_of
+from headwater.triggers.lanes import Lanes, Progress, lane_of
 from headwater.triggers.metrics import Source
 from headwater.triggers.model import Mapping
 from headwater.triggers.stream_source import SourceRecord
@@ -42,11 +44,13 @@ class ShardConsumer(Delivery):
         self.progress = Progress(position)
         self.task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._busy = 0  # invocations in flight: stop() waits for them
+        self._invoking: set[asyncio.Task[Any]] = set()  # stop() lets these finish
         self._window_start: float | None = None
         self._matcher = compile_filters(mapping.filters)
         self._lanes = 1 if mapping.tumbling_window else mapping.parallelization
         self._hash_key = manager.source.hash_key(mapping.source_arn) if self._lanes > 1 else None
+        self._lane_set = (Lanes(self._lanes, mapping.batch_size, self._deliver,
+                                lambda: self._stopping) if self._lanes > 1 else None)
         self._arn_json = orjson.dumps(mapping.source_arn)
         self.window: Window | None = None
         self._source = Source(mapping.account, mapping.region, mapping.function_name,
@@ -60,8 +64,10 @@ class ShardConsumer(Delivery):
     def stop(self) -> None:
         """Stop after the invocations in flight (if any) are finished and checkpointed."""
         self._stopping = True
-        if self._busy == 0 and self.task is not None:
+        if self.task is not None and self.task not in self._invoking:
             self.task.cancel()
+        if self._lane_set is not None:
+            self._lane_set.cancel(self._invoking)
 
     async def run(self) -> None:
         try:
@@ -75,12 +81,22 @@ class ShardConsumer(Delivery):
                     log.exception("trigger %s shard %s: iteration failed", self.mapping.uuid,
                                   self.shard_id)
                     self.manager.metrics.failed_iteration(self._source)
-                    self.progress.reset(self.position)  # read again from the checkpoint
-                    self.window = None
+                    await self._reset()
                     await self._idle_for(lambda: self._pause(self._delay(4)))
         except asyncio.CancelledError:
             if not self._stopping:
                 raise
+        finally:
+            if self._lane_set is not None:  # in-flight batches finish and checkpoint
+                tasks = [t for t in self._lane_set.tasks if t is not None]
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _reset(self) -> None:
+        """Forget what was read but not finished: read again from the checkpoint."""
+        if self._lane_set is not None:
+            await self._lane_set.close()
+        self.progress.reset(self.position)
+        self.window = None
 
     async def _idle_for(self, waiting: Callable[[], Awaitable[Any]]) -> Any:
         """Await something that may be abandoned on stop (no invocation is in flight)."""
@@ -127,6 +143,8 @@ class ShardConsumer(Delivery):
 
     async def _step(self) -> bool:
         """Send what there is to send, or wait for records; True once the shard is finished."""
+        if self._lane_set is not None:
+            return await self._step_lanes()
         source, arn = self.manager.source, self.mapping.source_arn
         want = self.mapping.batch_size * self._lanes
         records, events, parsed, read = self._poll(want)
@@ -147,7 +165,7 @@ class ShardConsumer(Delivery):
         if self.mapping.tumbling_window:
             await self._deliver_windowed(records, events)
         else:
-            await self._deliver(records, events, parsed)
+            await self._deliver(records, events)
         self._window_start = self.manager.clock.now()
         return False
 
@@ -171,24 +189,47 @@ class ShardConsumer(Delivery):
 
     # -- lanes -----------------------------------------------------------------------------
 
-    async def _deliver(self, records: list[SourceRecord], events: list[bytes],
-                       parsed: list[Any]) -> None:
-        """Deliver what was read: one lane in order, or up to N lanes at once."""
-        if self._lanes == 1:
-            await self._run_lane(records, events)
-            return
-        lanes: dict[int, tuple[list[SourceRecord], list[bytes]]] = {}
-        for record, event, body in zip(records, events, parsed, strict=True):
-            lane = lanes.setdefault(lane_of(body, self._hash_key, self._lanes), ([], []))
-            lane[0].append(record)
-            lane[1].append(event)
-        async with asyncio.TaskGroup() as group:
-            for lane_records, lane_events in lanes.values():
-                group.create_task(self._run_lane(lane_records, lane_events))
-
-    async def _run_lane(self, records: list[SourceRecord], events: list[bytes]) -> None:
+    async def _deliver(self, records: list[SourceRecord], events: list[bytes]) -> None:
         for batch in split_batches(self.shard_id, records, events, self.mapping.batch_size):
             await self.deliver(batch)
+
+    async def _step_lanes(self) -> bool:
+        """ParallelizationFactor > 1: keep every lane's queue topped up while lanes deliver
+        on their own tasks; True once the shard is finished."""
+        lanes = self._lane_set
+        assert lanes is not None
+        if lanes.failure is not None:
+            raise RuntimeError("a lane failed") from lanes.failure
+        source, arn = self.manager.source, self.mapping.source_arn
+        capacity = self.mapping.batch_size * self._lanes * 2
+        room = capacity - lanes.queued()
+        read = 0
+        if room > 0:
+            records, events, parsed, read = self._poll(room)
+            if records and self.mapping.window > 0:
+                records, events, parsed = await self._fill_window(records, events, parsed,
+                                                                  room)
+            for record, event, body in zip(records, events, parsed, strict=True):
+                lanes.add(lane_of(body, self._hash_key, self._lanes), record, event)
+            lanes.start()
+            self._save_progress()  # past records no filter matched
+            if read and lanes.queued() < capacity:
+                return False  # there may be more to read right away
+        if not read and not lanes.busy() and source.is_closed(arn, self.shard_id):
+            self._finish()
+            return True
+        lanes.changed.clear()
+        waits = [asyncio.ensure_future(lanes.changed.wait())]
+        if room > 0:
+            waits.append(asyncio.ensure_future(source.wait_for_records(arn, self.shard_id,
+                                                                       None)))
+        try:
+            await self._idle_for(lambda: asyncio.wait(waits,
+                                                      return_when=asyncio.FIRST_COMPLETED))
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        return False
 
     # -- tumbling windows (aws-facts §4.6) ---------------------------------------------------
 

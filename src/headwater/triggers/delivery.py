@@ -54,7 +54,7 @@ class Delivery:
     progress: Progress
     window: Window | None
     _source: Source
-    _busy: int
+    _invoking: set[asyncio.Task[Any]]
 
     # provided by ShardConsumer
     def settled(self, seqs: list[int]) -> None: ...
@@ -71,12 +71,14 @@ class Delivery:
     async def _invoke(self, payload: bytes) -> Outcome:
         m = self.mapping
         function = m.function_arn.rsplit(":", 1)[0] if m.qualifier else m.function_arn
-        self._busy += 1
+        task = asyncio.current_task()
+        assert task is not None
+        self._invoking.add(task)
         try:
             return await self.manager.invoke(m.account, m.region, function, payload,
                                              m.qualifier)
         finally:
-            self._busy -= 1
+            self._invoking.discard(task)
 
     async def _refused(self, outcome: Outcome, refusals: int) -> None:
         # Throttles and invocation errors never use up retries (aws-facts §4.3).

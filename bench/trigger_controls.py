@@ -1,0 +1,178 @@
+"""Stream-processing control figures: ParallelizationFactor throughput and filter cost.
+
+    .venv/bin/python bench/trigger_controls.py
+    .venv/bin/python bench/trigger_controls.py --records 2000 --batch-size 1 --shards 1 4
+
+1. Delivery throughput with ParallelizationFactor 1 versus 10. A table's stream is filled with
+   `--records` records over many partition keys (BatchWriteItem), then a mapping with
+   `--batch-size` and TRIM_HORIZON delivers them to a handler that sleeps 5 ms per batch; the
+   figure is records / (last record delivered - CreateEventSourceMapping), read from the
+   mapping's delivered-records counter at /metrics. With one batch in flight per shard the
+   sleep bounds a shard at batch-size / 5 ms; with factor N, up to N batches per shard run at
+   once (aws-facts §4.1). The server runs in memory, once with 1 shard per stream and once
+   with 4 (its default); `--shards`. Both sides share the machine: once the server and the
+   function workers use every core, more lanes cannot go faster.
+2. Filter evaluation cost per record, in process: the event each record becomes, parsed and
+   matched against FilterCriteria of increasing complexity (aws-facts §4.7), the way a consumer
+   does it as records join a batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import subprocess
+import sys
+import time
+import zipfile
+
+import boto3
+import orjson
+import urllib3
+
+from headwater.triggers.events import event_record
+from headwater.triggers.filter_patterns import compile_filters
+
+CREDENTIALS = {"aws_access_key_id": "000000000000", "aws_secret_access_key": "x",
+               "region_name": "us-east-1"}
+ROLE = "arn:aws:iam::000000000000:role/bench"
+SLEEPING_HANDLER = '''
+import time
+
+def handler(event, context):
+    time.sleep(0.005)
+'''
+ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/bench/stream/2026-01-01T00:00:00.000"
+FILTERS = {
+    "eventName equals": [{"eventName": ["INSERT"]}],
+    "typed value prefix": [{"dynamodb": {"NewImage": {"city": {"S": [{"prefix": "us-"}]}}}}],
+    "3 fields AND, anything-but, numeric": [{
+        "eventName": ["INSERT", "MODIFY"],
+        "dynamodb": {"NewImage": {"kind": {"S": [{"anything-but": ["view", "comment"]}]}},
+                     "ApproximateCreationDateTime": [{"numeric": [">", 0]}]}}],
+    "5 filters OR-ed, $or": [
+        {"eventName": ["REMOVE"]},
+        {"dynamodb": {"NewImage": {"kind": {"S": ["share"]}}}},
+        {"userIdentity": {"type": ["Service"]}},
+        {"$or": [{"dynamodb": {"Keys": {"pk": {"S": [{"suffix": "-x"}]}}}},
+                 {"dynamodb": {"NewImage": {"city": {"S": [{"equals-ignore-case": "OSLO"}]}}}}]},
+        {"dynamodb": {"NewImage": {"city": {"S": [{"wildcard": "eu-*-1"}]}}}}],
+}
+
+
+def start_server(shards: int) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen([sys.executable, "-m", "headwater", "serve", "--in-memory",
+                                "--port", "0", "--stream-shards", str(shards)],
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    if not url.startswith("http://"):
+        process.kill()
+        raise SystemExit(f"headwater did not start: {url!r}")
+    return process, url
+
+
+def zipped(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", source)
+    return buffer.getvalue()
+
+
+def delivered(http: urllib3.PoolManager, url: str, uuid: str) -> float:
+    text = http.request("GET", f"{url}/metrics").data.decode()
+    pattern = re.compile(r'^headwater_trigger_records_delivered_total\{.*uuid="' + uuid
+                         + r'".*\} (\S+)$', re.M)
+    return sum(float(value) for value in pattern.findall(text))
+
+
+def throughput(url: str, factor: int, records: int, batch_size: int) -> float:
+    ddb = boto3.client("dynamodb", endpoint_url=url, **CREDENTIALS)
+    lam = boto3.client("lambda", endpoint_url=url, **CREDENTIALS)
+    name = f"pf{factor}"
+    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
+                        Handler="handler.handler", Code={"ZipFile": zipped(SLEEPING_HANDLER)},
+                        Timeout=60)
+    for start in range(0, records, 25):
+        ddb.batch_write_item(RequestItems={name: [
+            {"PutRequest": {"Item": {"pk": {"S": f"key-{i % 500}-{i}"}}}}
+            for i in range(start, min(start + 25, records))]})
+    arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    http = urllib3.PoolManager()
+    started = time.monotonic()
+    uuid = lam.create_event_source_mapping(
+        FunctionName=name, EventSourceArn=arn, StartingPosition="TRIM_HORIZON",
+        BatchSize=batch_size, ParallelizationFactor=factor)["UUID"]
+    while delivered(http, url, uuid) < records:
+        if time.monotonic() - started > 300:
+            raise SystemExit("delivery did not finish in 300 s")
+        time.sleep(0.02)
+    return records / (time.monotonic() - started)
+
+
+def sample_events(count: int) -> list[bytes]:
+    arn_json = orjson.dumps(ARN)
+    kinds, cities = ["like", "view", "comment", "share"], ["us-east-1", "eu-west-1", "oslo"]
+    events = []
+    for i in range(count):
+        image = {"pk": {"S": f"user-{i}"}, "kind": {"S": kinds[i % 4]},
+                 "city": {"S": cities[i % 3]}, "n": {"N": str(i)}}
+        record = {"eventID": f"{i:032x}", "eventName": "INSERT", "eventVersion": "1.1",
+                  "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
+                  "dynamodb": {"ApproximateCreationDateTime": 1767225600.0,
+                               "Keys": {"pk": image["pk"]}, "NewImage": image,
+                               "SequenceNumber": f"{i + 1:021d}", "SizeBytes": 120,
+                               "StreamViewType": "NEW_IMAGE"}}
+        events.append(event_record(orjson.dumps(record), arn_json))
+    return events
+
+
+def filter_costs(count: int) -> None:
+    events = sample_events(count)
+    started = time.perf_counter()
+    for event in events:
+        orjson.loads(event)
+    parse_us = (time.perf_counter() - started) / count * 1e6
+    print(f"  parse the event (orjson.loads)                    {parse_us:6.2f} µs/record")
+    for label, patterns in FILTERS.items():
+        matcher = compile_filters([{"Pattern": orjson.dumps(p).decode()} for p in patterns])
+        assert matcher is not None
+        started = time.perf_counter()
+        passed = sum(1 for event in events if matcher(orjson.loads(event)))
+        total_us = (time.perf_counter() - started) / count * 1e6
+        print(f"  parse + match: {label:<36} {total_us:6.2f} µs/record "
+              f"({passed / count:4.0%} pass)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=8000)
+    parser.add_argument("--batch-size", type=int, default=10)
+    parser.add_argument("--shards", type=int, nargs="*", default=[1, 4],
+                        help="shards per stream, one run each")
+    parser.add_argument("--filter-records", type=int, default=50000)
+    args = parser.parse_args()
+    for shards in args.shards:
+        process, url = start_server(shards)
+        try:
+            print(f"delivery throughput, {args.records} records, BatchSize {args.batch_size}, "
+                  f"handler sleeps 5 ms per batch, {shards} shard(s) per stream:")
+            figures = {}
+            for factor in (1, 10):
+                figures[factor] = throughput(url, factor, args.records, args.batch_size)
+                print(f"  ParallelizationFactor {factor:>2}: {figures[factor]:8.0f} records/s")
+            print(f"  speed-up: {figures[10] / figures[1]:.1f}x")
+        finally:
+            process.terminate()
+            process.wait()
+    print(f"filter evaluation cost, {args.filter_records} records:")
+    filter_costs(args.filter_records)
+
+
+if __name__ == "__main__":
+    main()
