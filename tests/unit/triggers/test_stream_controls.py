@@ -13,7 +13,7 @@ from trigger_harness import Harness, Recorder, until
 
 from headwater.triggers import store
 from headwater.triggers.invoking import Outcome
-from headwater.triggers.lanes import Progress
+from headwater.triggers.lanes import Progress, lane_of
 
 FAIL = Outcome(function_error="Unhandled", payload=b'{"errorMessage":"boom"}')
 
@@ -254,3 +254,72 @@ def test_state_over_1_mb_ends_the_window_early() -> None:
 
     asyncio.run(main())
 
+
+
+def test_a_failing_lane_blocks_only_itself_and_the_checkpoint() -> None:
+    async def main() -> None:
+        h = Harness()
+        h.put("poison")
+        for i in range(30):
+            h.put(f"k{i}", i)
+        h.create(BatchSize=1, ParallelizationFactor=10)
+        healed = False
+
+        def script(n: int) -> Outcome:
+            return FAIL if "poison" in _keys(rec.calls[-1]) and not healed else Outcome()
+
+        def lane(key: str) -> int:
+            return lane_of({"dynamodb": {"Keys": {"pk": {"S": key}}}}, "pk", 10)
+
+        free = {f"k{i}" for i in range(30) if lane(f"k{i}") != lane("poison")}
+        assert 10 < len(free) < 30
+        rec = Recorder(script)
+        h.start(rec)
+        await until(lambda: {k for c in rec.calls for k in _keys(c)} >= free | {"poison"})
+        poison_seq = int(rec.calls[0]["Records"][0]["dynamodb"]["SequenceNumber"])
+        assert _keys(rec.calls[0]) == ["poison"]
+        await asyncio.sleep(0.02)
+        assert sum("poison" in _keys(c) for c in rec.calls) > 2  # still retrying
+        uuid = next(iter(h.runtime.triggers.mappings))
+        assert store.checkpoints(h.runtime.storage.conn, uuid) == {} or \
+            _checkpoint(h) < poison_seq
+        delivered = {k for c in rec.calls for k in _keys(c)}
+        assert not delivered & ({f"k{i}" for i in range(30)} - free)  # behind the poison
+        healed = True
+        await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_lanes_resume_from_the_checkpoint_after_a_restart() -> None:
+    async def main() -> None:
+        h = Harness()
+        for n in range(5):
+            for key in range(20):
+                h.put(f"key{key}", n)
+        h.create(BatchSize=2, ParallelizationFactor=4)
+        seen: list[tuple[str, int]] = []
+
+        async def slow(*args: Any) -> Outcome:
+            await asyncio.sleep(0.001)
+            for r in orjson.loads(args[3])["Records"]:
+                seen.append((r["dynamodb"]["Keys"]["pk"]["S"],
+                             int(r["dynamodb"]["NewImage"]["n"]["N"])))
+            return Outcome()
+
+        h.runtime.triggers._invoker = slow
+        h.task = asyncio.create_task(h.runtime.triggers.run())
+        await until(lambda: len(seen) >= 30)
+        await h.stop()
+        h.runtime.triggers._stopping = False
+        h.task = asyncio.create_task(h.runtime.triggers.run())
+        await until(lambda: {(k, n) for k, n in seen} ==
+                    {(f"key{k}", n) for k in range(20) for n in range(5)})
+        for key in range(20):  # at least once, and in order per key on the first pass
+            versions = [n for k, n in seen if k == f"key{key}"]
+            assert sorted(set(versions)) == list(range(5))
+        await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
+        await h.stop()
+
+    asyncio.run(main())
