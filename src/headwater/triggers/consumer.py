@@ -88,6 +88,8 @@ class ShardConsumer(Delivery):
                 raise
         finally:
             if self._lane_set is not None:  # in-flight batches finish and checkpoint
+                if not self._stopping:  # cancelled from outside: nothing may outlive us
+                    self._lane_set.cancel(set())
                 tasks = [t for t in self._lane_set.tasks if t is not None]
                 await asyncio.gather(*tasks, return_exceptions=True)
 

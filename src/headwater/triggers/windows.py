@@ -4,7 +4,11 @@ The consumer owns the flow: it opens a window with the first record that falls i
 the returned `state` between invocations, and closes it with a final invocation when the clock
 passes its end, a record of a later window arrives, the shard ends, or the state outgrows 1 MB
 (`isWindowTerminatedEarly`). The checkpoint moves past a window's records only once its final
-invocation succeeds, so a restart replays the open window from `{}`."""
+invocation succeeds, so a restart replays the open window from `{}`.
+
+Deviation: a mapping with tumbling windows runs one lane per shard whatever its
+ParallelizationFactor, since the window state belongs to the shard (aws-facts §4.6 speaks of
+state "per shard")."""
 
 from __future__ import annotations
 
