@@ -8,7 +8,7 @@ bound tree holds only plain path elements and wire attribute values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeGuard
 
 AttributeValue: TypeAlias = dict[str, Any]
 Item: TypeAlias = dict[str, AttributeValue]
@@ -34,6 +34,18 @@ class Path:
         """AWS renders paths in messages as `[a, b, [1]]`."""
         parts = (f"[{e}]" if isinstance(e, int) else str(e) for e in self.elements)
         return "[" + ", ".join(parts) + "]"
+
+
+def bound_elements(path: Path) -> tuple[str | int, ...]:
+    """The elements of a bound path: binding has replaced every NameRef with its name."""
+    elements = path.elements
+    if not _is_bound(elements):
+        raise TypeError(f"path {path} still holds a #name placeholder")
+    return elements
+
+
+def _is_bound(elements: tuple[PathElement, ...]) -> TypeGuard[tuple[str | int, ...]]:
+    return not any(isinstance(e, NameRef) for e in elements)
 
 
 @dataclass(frozen=True, slots=True)

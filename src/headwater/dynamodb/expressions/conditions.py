@@ -210,7 +210,7 @@ def _check(node: Any, errors: dict[str, str]) -> None:
 
 def operand_value(operand: Any, item: ast.Item | None) -> ast.AttributeValue | None:
     if isinstance(operand, ast.Path):
-        return paths.get(item, operand.elements)  # type: ignore[arg-type]
+        return paths.get(item, ast.bound_elements(operand))
     if isinstance(operand, ast.Literal):
         return operand.value
     if isinstance(operand, ast.Call) and operand.name == "size":

@@ -29,8 +29,8 @@ class Projection:
     def apply(self, item: ast.Item) -> ast.Item:
         tree: dict[Any, Any] = {}
         for path in self.node.paths:
-            elements = path.elements
-            value = paths.get(item, elements)  # type: ignore[arg-type]
+            elements = ast.bound_elements(path)
+            value = paths.get(item, elements)
             if value is None:
                 continue
             branch = tree
@@ -54,7 +54,7 @@ def _materialize(node: tuple[str, Any]) -> ast.AttributeValue:
 def compile_projection(expression: str, names: dict[str, str] | None) -> Projection:
     binder = Binder(KIND, names, None)
     node: ast.ProjectionNode = binder.bind(parse(KIND, expression))
-    clash = paths.first_clash([p.elements for p in node.paths])  # type: ignore[misc]
+    clash = paths.first_clash([ast.bound_elements(p) for p in node.paths])
     if clash:
         raise invalid(KIND, clash)
     return Projection(node, frozenset(binder.used_names))

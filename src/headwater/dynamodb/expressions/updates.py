@@ -59,7 +59,7 @@ def compile_update(
 
 
 def check(node: ast.UpdateNode, kind: str = KIND) -> None:
-    clash = paths.first_clash([_elements(a.path) for a in node.actions])
+    clash = paths.first_clash([ast.bound_elements(a.path) for a in node.actions])
     if clash:
         raise invalid(kind, clash)
     errors: dict[str, str] = {}
@@ -143,10 +143,6 @@ def _check_operand(operand: Any, errors: dict[str, str]) -> None:
             return
 
 
-def _elements(path: ast.Path) -> tuple[str | int, ...]:
-    return path.elements  # type: ignore[return-value]
-
-
 # ---- apply
 
 
@@ -156,7 +152,7 @@ def apply(node: ast.UpdateNode, item: ast.Item) -> tuple[ast.Item, set[str]]:
     touched: set[str] = set()
     removes: list[tuple[str | int, ...]] = []
     for action in _in_index_order(node.actions):
-        elements = _elements(action.path)
+        elements = ast.bound_elements(action.path)
         touched.add(str(elements[0]))
         if isinstance(action, ast.SetAction):
             paths.set_value(new, elements, _value(action.value, original))
@@ -183,11 +179,12 @@ def _in_index_order(actions: tuple[ast.UpdateAction, ...]) -> list[ast.UpdateAct
     ordered = list(actions)
     lists: dict[tuple[str | int, ...], list[int]] = {}
     for position, action in enumerate(ordered):
-        elements = _elements(action.path)
+        elements = ast.bound_elements(action.path)
         if not isinstance(action, ast.RemoveAction) and isinstance(elements[-1], int):
             lists.setdefault(elements[:-1], []).append(position)
     for positions in lists.values():
-        by_index = sorted((ordered[p] for p in positions), key=lambda a: _elements(a.path)[-1])
+        by_index = sorted((ordered[p] for p in positions),
+                          key=lambda a: ast.bound_elements(a.path)[-1])
         for position, action in zip(positions, by_index, strict=True):
             ordered[position] = action
     return ordered
@@ -197,7 +194,7 @@ def _value(operand: Any, item: ast.Item) -> ast.AttributeValue:
     if isinstance(operand, ast.Literal):
         return operand.value
     if isinstance(operand, ast.Path):
-        found = paths.get(item, _elements(operand))
+        found = paths.get(item, ast.bound_elements(operand))
         if found is None:
             raise ValidationException(MISSING_ATTRIBUTE)
         return found
@@ -206,7 +203,7 @@ def _value(operand: Any, item: ast.Item) -> ast.AttributeValue:
         if not isinstance(target, ast.Path):  # check() reports it first
             raise invalid(KIND, "Operator or function requires a document path; "
                                 "operator or function: if_not_exists")
-        found = paths.get(item, _elements(target))
+        found = paths.get(item, ast.bound_elements(target))
         return found if found is not None else _value(operand.args[1], item)
     if isinstance(operand, ast.Call) and operand.name == "list_append":
         first, second = (_value(arg, item) for arg in operand.args)
