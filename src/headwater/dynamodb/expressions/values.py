@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from headwater.dynamodb.expressions.ast import AttributeValue
 from headwater.dynamodb.numbers import to_decimal
@@ -16,6 +16,8 @@ from headwater.dynamodb.numbers import to_decimal
 SCALAR_ORDERED = frozenset({"S", "N", "B"})
 SET_TYPES = frozenset({"SS", "NS", "BS"})
 ALL_TYPES = ("S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M")
+
+_Key = TypeVar("_Key", Decimal, bytes)
 
 
 def av_type(value: AttributeValue) -> str:
@@ -74,15 +76,22 @@ def compare(op: str, a: AttributeValue | None, b: AttributeValue | None) -> bool
     if a is None or b is None or av_type(a) != av_type(b):
         return False
     x, y = order_key(a), order_key(b)
-    if x is None or y is None:
-        return False
+    # Equal types give equal key types: numbers order as Decimals, strings and binaries as bytes.
+    if isinstance(x, Decimal) and isinstance(y, Decimal):
+        return _ordered(op, x, y)
+    if isinstance(x, bytes) and isinstance(y, bytes):
+        return _ordered(op, x, y)
+    return False
+
+
+def _ordered(op: str, x: _Key, y: _Key) -> bool:
     if op == "<":
-        return x < y  # type: ignore[operator]
+        return x < y
     if op == "<=":
-        return x <= y  # type: ignore[operator]
+        return x <= y
     if op == ">":
-        return x > y  # type: ignore[operator]
-    return x >= y  # type: ignore[operator]
+        return x > y
+    return x >= y
 
 
 def size(value: AttributeValue) -> int | None:
