@@ -142,10 +142,11 @@ class _Builder(Transformer[Token, Any]):
         return ref
 
     def bag(self, _open: Token, *values: Any) -> ast.Literal:
-        elements = [constant(v) for v in values[:-1] if v is not None]
-        if any(e is None for e in elements):
+        given = [constant(v) for v in values[:-1] if v is not None]
+        elements = [e for e in given if e is not None]
+        if len(elements) != len(given):
             raise ValidationException(BAG_TYPES)
-        return bag(elements)  # type: ignore[arg-type]
+        return bag(elements)
 
     def list(self, *values: Any) -> Any:
         items = tuple(v for v in values if v is not None)
