@@ -22,7 +22,12 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/headwater serve --port $(PORT)
 
-test: $(VENV)/.test-installed
+# ruff (with isort) everywhere, mypy strict on the packages pyproject.toml lists (STYLE.md "Typing").
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # Figures, not a timed test: the SQLite ceiling, then Headwater against moto (and dynalite when
