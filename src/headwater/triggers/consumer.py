@@ -184,7 +184,7 @@ class ShardConsumer(Delivery):
             remaining = deadline - clock.now()
             if remaining <= 0:
                 break
-            await self._idle_for(lambda: source.wait_for_records(arn, self.shard_id, remaining))
+            await self._wait_records_until(deadline)
             more, more_events, more_parsed, _ = self._poll(want - len(records))
             records, events, parsed = records + more, events + more_events, parsed + more_parsed
         return records, events, parsed
@@ -261,15 +261,21 @@ class ShardConsumer(Delivery):
         if clock.now() >= self.window.end or source.is_closed(arn, self.shard_id):
             await self.close_window(early=False)
             return False
+        await self._wait_records_until(self.window.end)
+        return False
+
+    async def _wait_records_until(self, deadline: float) -> None:
+        """Wait for an append to the shard or for the clock to reach `deadline` (an advance
+        of the clock ends the wait too)."""
+        source, arn = self.manager.source, self.mapping.source_arn
         waits = [asyncio.ensure_future(source.wait_for_records(arn, self.shard_id, None)),
-                 asyncio.ensure_future(clock.sleep_until(self.window.end))]
+                 asyncio.ensure_future(self.manager.clock.sleep_until(deadline))]
         try:
             await self._idle_for(lambda: asyncio.wait(waits,
                                                       return_when=asyncio.FIRST_COMPLETED))
         finally:
             for waiting in waits:
                 waiting.cancel()
-        return False
 
     # -- checkpoints -----------------------------------------------------------------------
 

@@ -323,3 +323,22 @@ def test_lanes_resume_from_the_checkpoint_after_a_restart() -> None:
         await h.stop()
 
     asyncio.run(main())
+
+
+def test_a_clock_advance_ends_the_batching_window() -> None:
+    async def main() -> None:
+        h = Harness()
+        h.create(MaximumBatchingWindowInSeconds=300, StartingPosition="LATEST")
+        rec = Recorder()
+        h.start(rec)
+        await asyncio.sleep(0.05)
+        h.put("a")
+        h.put("b")
+        await asyncio.sleep(0.05)
+        assert rec.calls == []
+        h.runtime.clock.advance(301)
+        await until(lambda: len(rec.calls) == 1)
+        assert _keys(rec.calls[0]) == ["a", "b"]
+        await h.stop()
+
+    asyncio.run(main())
