@@ -51,8 +51,16 @@ class HeadwaterApp:
             return
         if scope["type"] != "http":
             return
+        storage = self.runtime.storage
+
+        async def send_committed(message: dict[str, Any]) -> None:
+            # Group commit (core/storage.py): answer only once this request's writes are durable.
+            if message["type"] == "http.response.start":
+                await storage.settle()
+            await send(message)
+
         try:
-            await self._http(scope, receive, send)
+            await self._http(scope, receive, send_committed)
         except Exception:
             log.exception("unhandled error serving %s %s", scope.get("method"), scope.get("path"))
             await _respond(send, 500, INTERNAL_ERROR)
