@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from headwater.core.checkpoints import Checkpointer
 from headwater.core.schema import MIGRATIONS
 
 DB_FILE = "headwater.sqlite3"
@@ -32,8 +33,11 @@ class Storage:
         # 8 KB pages keep a ~1 KB item in its row instead of an overflow page, so a commit
         # writes fewer WAL frames. Applies only to a new database (before WAL is on).
         self.conn.execute("PRAGMA page_size=8192")
+        self._checkpoints: Checkpointer | None = None
         if data_dir is not None:
             self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpoints = Checkpointer(data_dir / DB_FILE)
         synchronous = "FULL" if durability == "full" else "NORMAL"
         self.conn.execute(f"PRAGMA synchronous={synchronous}")
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -44,6 +48,8 @@ class Storage:
         self._on_rollback: list[Callable[[], object]] = []
         self._group: _Group | None = None
         self.migrate()
+        if self._checkpoints is not None:
+            self._checkpoints.start()
 
     def migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -168,6 +174,8 @@ class Storage:
 
     def close(self) -> None:
         self._commit_group()
+        if self._checkpoints is not None:
+            self._checkpoints.stop()
         self.conn.close()
 
 
