@@ -36,6 +36,11 @@ bench: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/sqlite_ceiling.py
 	$(BIN)/python bench/dynamodb_items.py
+	$(BIN)/python bench/dynamodb_reads.py
+	$(BIN)/python bench/streams.py
+	$(BIN)/python bench/functions.py
+	$(BIN)/python bench/triggers.py
+	$(BIN)/python bench/trigger_controls.py
 
 clean:
 	rm -rf $(VENV) .headwater
