@@ -267,9 +267,19 @@ class StreamLog:
 
     # -- subscription ----------------------------------------------------------------------
 
-    async def wait_for_records(self, shard: Shard, timeout: float | None = None) -> bool:
-        """Wait until records are appended to `shard` (or it closes); False on timeout."""
+    async def wait_for_records(self, shard: Shard, timeout: float | None = None,
+                               after: int | None = None) -> bool:
+        """Wait until records are appended to `shard` (or it closes); False on timeout.
+
+        With `after` (the last sequence the caller read), return at once if the shard already
+        holds later records: an append that landed before this coroutine first ran (it may
+        start an iteration after it was created) would otherwise be missed.
+        """
         event = self._waiters.setdefault(shard.pk, asyncio.Event())
+        if after is not None:
+            last = store.last_seq(self.storage.conn, shard.pk)
+            if shard.closed or (last is not None and last > after):
+                return True
         try:
             await asyncio.wait_for(event.wait(), timeout)
         except TimeoutError:

@@ -160,7 +160,8 @@ class ShardConsumer(Delivery):
             if source.is_closed(arn, self.shard_id):
                 self._finish()
                 return True
-            await self._idle_for(lambda: source.wait_for_records(arn, self.shard_id, None))
+            await self._idle_for(lambda: source.wait_for_records(arn, self.shard_id, None,
+                                                                 self.progress.read))
             return False
         if self.mapping.window > 0:
             records, events, parsed = await self._fill_window(records, events, parsed, want)
@@ -224,7 +225,7 @@ class ShardConsumer(Delivery):
         waits = [asyncio.ensure_future(lanes.changed.wait())]
         if room > 0:
             waits.append(asyncio.ensure_future(source.wait_for_records(arn, self.shard_id,
-                                                                       None)))
+                                                                       None, self.progress.read)))
         try:
             await self._idle_for(lambda: asyncio.wait(waits,
                                                       return_when=asyncio.FIRST_COMPLETED))
@@ -268,7 +269,8 @@ class ShardConsumer(Delivery):
         """Wait for an append to the shard or for the clock to reach `deadline` (an advance
         of the clock ends the wait too)."""
         source, arn = self.manager.source, self.mapping.source_arn
-        waits = [asyncio.ensure_future(source.wait_for_records(arn, self.shard_id, None)),
+        waits = [asyncio.ensure_future(source.wait_for_records(arn, self.shard_id, None,
+                                                               self.progress.read)),
                  asyncio.ensure_future(self.manager.clock.sleep_until(deadline))]
         try:
             await self._idle_for(lambda: asyncio.wait(waits,

@@ -45,7 +45,7 @@ class StreamSource(Protocol):
     def is_closed(self, stream_arn: str, shard_id: str) -> bool: ...
 
     async def wait_for_records(self, stream_arn: str, shard_id: str,
-                               timeout: float | None) -> bool: ...
+                               timeout: float | None, after: int | None = None) -> bool: ...
 
     async def wait_for_shards(self, stream_arn: str, timeout: float | None) -> bool: ...
 
@@ -102,11 +102,11 @@ class LocalStreamSource:
         return shard is None or shard.closed
 
     async def wait_for_records(self, stream_arn: str, shard_id: str,
-                               timeout: float | None) -> bool:
+                               timeout: float | None, after: int | None = None) -> bool:
         shard = self._shard(stream_arn, shard_id)
         if shard is None or shard.closed:
             return True
-        return await self.log.wait_for_records(shard, timeout)
+        return await self.log.wait_for_records(shard, timeout, after)
 
     async def wait_for_shards(self, stream_arn: str, timeout: float | None) -> bool:
         stream = self.log.by_arn.get(stream_arn)
