@@ -19,13 +19,11 @@ def get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     item = items.read(ctx.runtime, table, key)
     response: dict[str, Any] = {}
     if item is not None:
-        size = item_size(item)
         projection = expressions.projection
         response["Item"] = item if projection is None else projection.apply(item)
-    else:
-        size = 0
-    units = read_units(size, bool(request.get("ConsistentRead")))
-    capacity = consumed(table.name, units, request.get("ReturnConsumedCapacity"))
-    if capacity is not None:
-        response["ConsumedCapacity"] = capacity
+    mode = request.get("ReturnConsumedCapacity")
+    if mode in ("TOTAL", "INDEXES"):
+        size = 0 if item is None else item_size(item)
+        units = read_units(size, bool(request.get("ConsistentRead")))
+        response["ConsumedCapacity"] = consumed(table.name, units, mode)
     return response
