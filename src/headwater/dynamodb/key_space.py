@@ -9,6 +9,7 @@ from typing import Any
 
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.indexes import Index
+from headwater.dynamodb.keys import encode_key_value
 from headwater.dynamodb.table import Table
 
 INVALID = "One or more parameter values were invalid: "
@@ -39,6 +40,17 @@ class KeySpace:
             if table.range_name is not None and table.range_type is not None:
                 names.append((table.range_name, table.range_type))
         return names
+
+
+def position(space: KeySpace, item: dict[str, Any]) -> tuple[bytes, ...]:
+    """Where an index row sits in index order: (index hk, index rk, table hk, table rk), from
+    the key attributes every index row's projection holds."""
+    encoded = [encode_key_value(item[name]) for name, _ in space.position_names]
+    if space.range_name is None:
+        encoded.insert(1, b"")
+    if space.table.range_name is None:
+        encoded.append(b"")
+    return tuple(encoded)
 
 
 def resolve(table: Table, request: dict[str, Any]) -> KeySpace:

@@ -23,8 +23,8 @@ from headwater.dynamodb.capacity import consumed
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import RequestExpressions
 from headwater.dynamodb.expressions import ast
-from headwater.dynamodb.key_space import KeySpace
-from headwater.dynamodb.keys import decode_key_value, encode_key_value
+from headwater.dynamodb.key_space import KeySpace, position
+from headwater.dynamodb.keys import decode_key_value
 from headwater.dynamodb.query_store import Row
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_value, value_type
@@ -87,17 +87,10 @@ def _index_position(space: KeySpace, key: dict[str, Any]) -> tuple[bytes, ...]:
     names = space.position_names
     if set(key) != {name for name, _ in names}:
         raise ValidationException(items.KEY_MISMATCH)
-    position = []
-    for name, expected in names:
-        value = check_value(key[name])
-        if value_type(value) != expected:
-            raise ValidationException(items.KEY_MISMATCH)
-        position.append(encode_key_value(value))
-    if space.range_name is None:
-        position.insert(1, b"")
-    if space.table.range_name is None:
-        position.append(b"")
-    return tuple(position)
+    checked = {name: check_value(key[name]) for name, _ in names}
+    if any(value_type(checked[name]) != expected for name, expected in names):
+        raise ValidationException(items.KEY_MISMATCH)
+    return position(space, checked)
 
 
 def referenced_names(node: Any) -> set[str]:

@@ -238,6 +238,36 @@ def test_select_on_index(ddb: Any, unique: Callable[[str], str]) -> None:
         ddb.delete_table(TableName=table)
 
 
+def test_select_on_index_reads_in_index_order_and_pages(ddb: Any,
+                                                        unique: Callable[[str], str]) -> None:
+    table = unique("idx")
+    ddb.create_table(
+        TableName=table, BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "g", "AttributeType": "S"},
+                              {"AttributeName": "n", "AttributeType": "N"}],
+        GlobalSecondaryIndexes=[{"IndexName": "by_g",
+                                 "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
+                                               {"AttributeName": "n", "KeyType": "RANGE"}],
+                                 "Projection": {"ProjectionType": "ALL"}}])
+    try:
+        for pk, n in (("a", 3), ("b", 1), ("c", 2), ("d", 2)):
+            ddb.put_item(TableName=table, Item={"pk": S(pk), "g": S("x"), "n": N(n)})
+        ddb.put_item(TableName=table, Item={"pk": S("e"), "g": S("y"), "n": N(0)})
+        statement = f"SELECT pk FROM \"{table}\".\"by_g\" WHERE g = 'x'"
+        seen, token = [], None
+        while True:
+            page = run(ddb, statement, Limit=3, **({"NextToken": token} if token else {}))
+            seen.extend(item["pk"]["S"] for item in page["Items"])
+            token = page.get("NextToken")
+            if token is None:
+                break
+        assert seen == ["b", "c", "d", "a"]
+    finally:
+        ddb.delete_table(TableName=table)
+
+
 def test_order_by_sort_key(ddb: Any, people: str) -> None:
     descending = run(ddb, f"SELECT sk FROM \"{people}\" WHERE pk = 'a' ORDER BY sk DESC")
     assert descending["Items"] == [{"sk": N(3)}, {"sk": N(2)}, {"sk": N(1)}]

@@ -3,9 +3,8 @@ and page with Limit (items read, not matched, as AWS counts) and NextToken.
 
 With an equality on the hash key only that partition is read (SQLite index on (table, hk, rk));
 without one, the whole table is read in key order, so pages never skip or repeat an item.
-A SELECT on an index ("table"."index") reads base items holding the index's key attributes,
-projected as the index projects them. Deviation: those come in table key order, not in index
-key order, and a WHERE on the index keys does not narrow what is read.
+A SELECT on an index ("table"."index") reads the index's own entries (already projected) in
+index key order; an equality on the index's hash key reads only that index partition.
 """
 
 from __future__ import annotations
@@ -19,12 +18,15 @@ from typing import Any
 
 import orjson
 
+from headwater.dynamodb import query_store
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expressions import ast, conditions, paths
+from headwater.dynamodb.key_space import KeySpace, position, resolve
 from headwater.dynamodb.keys import encode_key_value
 from headwater.dynamodb.partiql import binding
 from headwater.dynamodb.partiql import statements as st
 from headwater.dynamodb.partiql.parser import result_name
+from headwater.dynamodb.query_store import SortRange
 from headwater.dynamodb.table import Table
 
 PAGE_BYTES = 1024 * 1024
@@ -42,27 +44,27 @@ class Page:
 def select(conn: sqlite3.Connection, table: Table, statement: st.Select, *, limit: int | None,
            token: str | None, fingerprint: str) -> Page:
     """One page of the SELECT's results."""
-    index = _index(table, statement.index)
+    space = None if statement.index is None else resolve(table, {"IndexName": statement.index})
     keys = binding.key_equalities(table, statement.where)
     descending = _descending(table, statement, keys)
     start = None if token is None else _decode(token, fingerprint)
-    bounds = ("", []) if index is not None else _key_bounds(table, statement.where, keys)
-    rows = _rows(conn, table, keys if index is None else {}, start, descending, bounds)
+    if space is None:
+        bounds = _key_bounds(table, statement.where, keys)
+        rows = _rows(conn, table, keys, None if start is None else (start[0], start[-1]),
+                     descending, bounds)
+    else:
+        rows = _index_rows(conn, space, statement.where, start)
     found: list[dict[str, Any]] = []
     read = 0
     count = 0
-    last: tuple[bytes, bytes] | None = None
+    last: tuple[bytes, ...] | None = None
     for hk, rk, blob, size in rows:
         if (limit is not None and count >= limit) or read >= PAGE_BYTES:
             return Page(found, _encode(fingerprint, last), read)
         item = orjson.loads(blob)
-        if index is not None:
-            item = _index_view(table, index, item)
-            if item is None:
-                continue  # not in the (sparse) index, so never read from it
         count += 1
         read += size
-        last = (hk, rk)
+        last = (hk, rk) if space is None else position(space, item)
         if statement.where is None or conditions.evaluate(statement.where, item):
             found.append(project(item, statement.paths))
     return Page(found, None, read)
@@ -181,35 +183,23 @@ def _sort_key_limits(term: Any, path: ast.Path) -> list[tuple[str, ast.Literal]]
 # ---- indexes
 
 
-@dataclass(frozen=True, slots=True)
-class _Index:
-    name: str
-    key_names: tuple[str, ...]
-    projection: dict[str, Any]
-
-
-def _index(table: Table, name: str | None) -> _Index | None:
-    if name is None:
-        return None
-    description = table.description
-    for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
-        for index in description.get(kind) or []:
-            if index["IndexName"] == name:
-                key_names = tuple(k["AttributeName"] for k in index["KeySchema"])
-                return _Index(name, key_names, index.get("Projection") or {})
-    raise ValidationException(f"The table does not have the specified index: {name}")
-
-
-def _index_view(table: Table, index: _Index, item: dict[str, Any]) -> dict[str, Any] | None:
-    if any(name not in item for name in index.key_names):
-        return None  # sparse index: the item is not in it
-    kind = index.projection.get("ProjectionType", "ALL")
-    if kind == "ALL":
-        return item
-    keep = set(table.key_names) | set(index.key_names)
-    if kind == "INCLUDE":
-        keep |= set(index.projection.get("NonKeyAttributes") or [])
-    return {name: value for name, value in item.items() if name in keep}
+def _index_rows(conn: sqlite3.Connection, space: KeySpace, where: Any,
+                start: tuple[bytes, ...] | None) -> Any:
+    """The index's rows in index order, one index partition when WHERE fixes its hash key."""
+    table = space.table
+    hash_path = ast.Path((space.hash_name,))
+    for term in binding.conjuncts(where):
+        if isinstance(term, ast.Compare) and term.op == "=":
+            for path, other in ((term.left, term.right), (term.right, term.left)):
+                if (path == hash_path and isinstance(other, ast.Literal)
+                        and other.type() == space.hash_type):
+                    hk = encode_key_value(other.value)
+                    if start is not None and start[0] != hk:
+                        return iter(())
+                    after = None if start is None else start[1:]
+                    return query_store.query(conn, table.id, hk, SortRange(), True, after,
+                                             space.index_name)
+    return query_store.scan(conn, table.id, start, index=space.index_name)
 
 
 # ---- NextToken: the last key read, tied to the statement and parameters that made it
@@ -220,18 +210,19 @@ def fingerprint(statement_text: str, parameters: Any) -> str:
     return digest.hexdigest()[:32]
 
 
-def _encode(fingerprint_: str, last: tuple[bytes, bytes] | None) -> str | None:
+def _encode(fingerprint_: str, last: tuple[bytes, ...] | None) -> str | None:
     if last is None:
         return None
-    body = orjson.dumps([fingerprint_, base64.b64encode(last[0]).decode(),
-                         base64.b64encode(last[1]).decode()])
+    body = orjson.dumps([fingerprint_, *(base64.b64encode(part).decode() for part in last)])
     return base64.urlsafe_b64encode(body).decode()
 
 
-def _decode(token: str, fingerprint_: str) -> tuple[bytes, bytes]:
+def _decode(token: str, fingerprint_: str) -> tuple[bytes, ...]:
     try:
-        made_for, hk, rk = orjson.loads(base64.urlsafe_b64decode(token.encode()))
-        start = base64.b64decode(hk), base64.b64decode(rk)
+        made_for, *parts = orjson.loads(base64.urlsafe_b64decode(token.encode()))
+        start = tuple(base64.b64decode(part) for part in parts)
+        if len(start) not in (2, 4):
+            raise ValueError
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
         raise ValidationException(INVALID_TOKEN) from None
     if made_for != fingerprint_:
