@@ -50,7 +50,9 @@ def serve(
 ) -> None:
     """Serve every API on one port."""
     settings = Settings(
-        host=host, port=port, data_dir=None if in_memory else data_dir, durability=durability,
+        # Absolute, because function workers run with their code directory as cwd.
+        host=host, port=port, data_dir=None if in_memory else data_dir.resolve(),
+        durability=durability,
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay,
     )

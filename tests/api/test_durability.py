@@ -7,11 +7,9 @@ Each test starts its own server on a temporary --data-dir, so these never touch 
 
 from __future__ import annotations
 
-import importlib.util
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,15 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-# tests/ is not a package and sibling directories have their own conftest.py, so the shared
-# helpers are loaded from the file itself rather than through the ambiguous name `conftest`.
-_spec = importlib.util.spec_from_file_location(
-    "headwater_tests_conftest", Path(__file__).resolve().parents[1] / "conftest.py")
-assert _spec is not None and _spec.loader is not None
-_shared = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(_shared)
-Server, client, start_server = _shared.Server, _shared.client, _shared.start_server
+from server_support import Server, client, start_server
 
 READY_LIMIT = 1.0
 

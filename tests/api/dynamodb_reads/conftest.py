@@ -3,32 +3,20 @@ and a stream reader."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+import server_support
 import urllib3
 from botocore.exceptions import ClientError
 
 
-def shared_helpers() -> Any:
-    """tests/conftest.py as a module (tests/ is not a package; see tests/api/test_durability.py)."""
-    spec = importlib.util.spec_from_file_location(
-        "headwater_tests_conftest", Path(__file__).resolve().parents[2] / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    if spec.name not in sys.modules:
-        module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[spec.name]
-
-
 @pytest.fixture(scope="session")
 def helpers() -> Any:
-    return shared_helpers()
+    """Server start/stop and client helpers (tests/server_support.py)."""
+    return server_support
 
 
 class Raw:
@@ -78,7 +66,7 @@ def invalid() -> Callable[..., dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def other_region(endpoint: str) -> Any:
-    return shared_helpers().client("dynamodb", endpoint, region_name="eu-west-1")
+    return server_support.client("dynamodb", endpoint, region_name="eu-west-1")
 
 
 @pytest.fixture
