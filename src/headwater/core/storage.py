@@ -106,7 +106,8 @@ class Storage:
         if self._group is None:
             self.conn.execute("BEGIN IMMEDIATE")
             self._group = _Group(loop.create_future())
-            loop.call_soon(self._commit_group)
+            # A timer rather than call_soon: requests that arrived meanwhile join the group.
+            loop.call_later(0.0002, self._commit_group)
         group = self._group
         self.conn.execute("SAVEPOINT hw_write")
         self._depth = 1

@@ -81,13 +81,13 @@ def write(
             return
         item_store.delete(conn, table.id, key[0], key[1])
     else:
-        item_store.put(conn, table.id, key[0], key[1], new,
-                       item_size(new) if size is None else size)
+        size = item_size(new) if size is None else size
+        item_store.put(conn, table.id, key[0], key[1], new, size)
     source = new if new is not None else old
     assert source is not None
     runtime.streams.record_change(
         conn, table.account, table.region, table.name, key[0], table.key_of(source), old, new,
-        ttl_delete=ttl_delete,
+        ttl_delete=ttl_delete, new_size=size,
     )
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from typing import Any
 
 from headwater.dynamodb.item_size import item_size
 
+# eventIDs need to be unique, not secret: a random per-process prefix and a counter keep the
+# system's random source off the write path.
+_EVENT_PREFIX = secrets.token_hex(8)
+_EVENT_COUNTER = itertools.count(1)
 TTL_IDENTITY = {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
 SET_TYPES = ("SS", "NS", "BS")
 
@@ -23,13 +28,14 @@ def event_name(old: dict[str, Any] | None, new: dict[str, Any] | None) -> str | 
 def build_record(
     *, name: str, region: str, view_type: str, keys: dict[str, Any],
     old: dict[str, Any] | None, new: dict[str, Any] | None, created: float, sequence: str,
-    ttl_delete: bool = False,
+    ttl_delete: bool = False, new_size: int | None = None,
 ) -> dict[str, Any]:
+    """The record for one change; `new_size` is item_size(new) when the writer knows it."""
     body: dict[str, Any] = {"ApproximateCreationDateTime": float(int(created)), "Keys": keys}
     size = item_size(keys)
     if new is not None and view_type in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
         body["NewImage"] = new
-        size += item_size(new)
+        size += item_size(new) if new_size is None else new_size
     if old is not None and view_type in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
         body["OldImage"] = old
         size += item_size(old)
@@ -37,7 +43,7 @@ def build_record(
     body["SizeBytes"] = size
     body["StreamViewType"] = view_type
     record: dict[str, Any] = {
-        "eventID": secrets.token_hex(16),
+        "eventID": f"{_EVENT_PREFIX}{next(_EVENT_COUNTER):016x}",
         "eventName": name,
         "eventVersion": "1.1",
         "eventSource": "aws:dynamodb",
