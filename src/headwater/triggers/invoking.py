@@ -37,6 +37,9 @@ def function_layer_invoker(runtime: Any) -> Invoker:
 
     async def invoke(account: str, region: str, function_arn: str, payload: bytes,
                      qualifier: str | None) -> Outcome:
+        # The batch may hold records of writes still in an open group commit (the consumer
+        # reads through the writer's connection): never show a function an uncommitted write.
+        await runtime.storage.settle()
         try:
             result = await runtime.functions.invoke(account, region, function_arn, payload,
                                                     qualifier)
