@@ -37,15 +37,20 @@ def attribute_value_size(av: dict[str, Any]) -> int:
 
 def number_size(text: str) -> int:
     """One byte per two significant digits, rounded up, plus one."""
-    return (significant_digits(text) + 1) // 2 + 1
+    if "e" in text or "E" in text:
+        digits = significant_digits(text)
+    else:
+        # Plain decimal notation (every stored number): trim sign, point and the zeros.
+        digits = len(text.lstrip("+-").replace(".", "").strip("0")) or 1
+    return (digits + 1) // 2 + 1
 
 
 def _name_size(name: str) -> int:
-    return len(name.encode("utf-8"))
+    return len(name) if name.isascii() else len(name.encode("utf-8"))
 
 
 def _string_size(value: str) -> int:
-    return len(value.encode("utf-8"))
+    return len(value) if value.isascii() else len(value.encode("utf-8"))
 
 
 def _binary_size(value: str) -> int:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from headwater.dynamodb.item_size import (
     MAX_ITEM_SIZE,
@@ -12,6 +15,7 @@ from headwater.dynamodb.item_size import (
     item_size,
     number_size,
 )
+from headwater.dynamodb.numbers import normalize_number, significant_digits
 
 OLD = {"Id": {"N": "101"}, "Message": {"S": "New item!"}}
 NEW = {"Id": {"N": "101"}, "Message": {"S": "This item has changed"}}
@@ -70,3 +74,10 @@ def test_item_size_counts_utf8_names() -> None:
 
 def test_max_item_size() -> None:
     assert MAX_ITEM_SIZE == 409_600
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=8,
+                   min_value=Decimal("-1e25"), max_value=Decimal("1e25")))
+def test_number_size_fast_path_agrees_with_parsing(value: Decimal) -> None:
+    text = normalize_number(str(value))
+    assert number_size(text) == (significant_digits(text) + 1) // 2 + 1
