@@ -44,6 +44,12 @@ def check_settings(request: dict[str, Any]) -> None:
     if destination is not None and "OnSuccess" in destination:
         raise InvalidParameterValueException(
             "Unsupported DestinationConfig parameter for given event source mapping type.")
+    target = ((destination or {}).get("OnFailure") or {}).get("Destination") or ""
+    if target and target.split(":")[2:3] not in (["sqs"], ["sns"]):
+        # AWS also takes S3 buckets; Headwater has no S3, so say so rather than drop records.
+        raise InvalidParameterValueException(
+            f"Headwater supports SQS queues and SNS topics as OnFailure destinations, not "
+            f"{target}")
     age = request.get("MaximumRecordAgeInSeconds")
     if age is not None and age != -1 and not MIN_RECORD_AGE <= age <= MAX_RECORD_AGE:
         raise InvalidParameterValueException(

@@ -74,6 +74,17 @@ def test_on_success_destination_rejected(lam: Any, target: tuple[str, str]) -> N
         "Unsupported DestinationConfig parameter for given event source mapping type.")
 
 
+def test_s3_failure_destination_is_refused_not_dropped(lam: Any,
+                                                      target: tuple[str, str]) -> None:
+    destination = "arn:aws:s3:::failures"
+    assert error_of(lambda: lam.create_event_source_mapping(
+        FunctionName=target[0], EventSourceArn=target[1], StartingPosition="LATEST",
+        DestinationConfig={"OnFailure": {"Destination": destination}})) == (
+        400, "InvalidParameterValueException",
+        "Headwater supports SQS queues and SNS topics as OnFailure destinations, not "
+        f"{destination}")
+
+
 @pytest.mark.parametrize("age", [0, 1, 59])
 def test_record_age_between_zero_and_59(lam: Any, target: tuple[str, str], age: int) -> None:
     assert error_of(lambda: lam.create_event_source_mapping(
