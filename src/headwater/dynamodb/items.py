@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 INVALID = "One or more parameter values were invalid: "
 KEY_MISMATCH = "The provided key element does not match the schema"
 TOO_BIG = "Item size has exceeded the maximum allowed size"
+UPDATE_TOO_BIG = "Item size to update has exceeded the maximum allowed size"
 
 Key = tuple[bytes, bytes]
 
@@ -59,6 +60,16 @@ def check_size(item: dict[str, Any], message: str = TOO_BIG) -> int:
     if size > MAX_ITEM_SIZE:
         raise ValidationException(message)
     return size
+
+
+def check_updated(table: Table, new: dict[str, Any], touched: set[str]) -> int:
+    """An update's result: its key attributes untouched and its size within the limit (the
+    rules UpdateItem, TransactWriteItems and PartiQL UPDATE share); returns the size."""
+    for name in table.key_names:
+        if name in touched:
+            raise ValidationException(
+                f"{INVALID}Cannot update attribute {name}. This attribute is part of the key")
+    return check_size(new, UPDATE_TOO_BIG)
 
 
 def read(runtime: Runtime, table: Table, key: Key) -> dict[str, Any] | None:

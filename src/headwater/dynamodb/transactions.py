@@ -30,7 +30,6 @@ TOKEN_SECONDS = 600
 KINDS = ("ConditionCheck", "Put", "Delete", "Update")
 ONE_ITEM = "Transaction request cannot include multiple operations on one item"
 FAILED = "The conditional request failed"
-UPDATE_TOO_BIG = "Item size to update has exceeded the maximum allowed size"
 
 
 @dataclass(slots=True)
@@ -133,12 +132,7 @@ def _decide(action: Action, old: dict[str, Any] | None) -> dict[str, Any] | None
     start = dict(action.key_attributes) if old is None else old
     try:
         new, touched = action.expressions.update.apply(start)
-        for name in action.table.key_names:
-            if name in touched:
-                raise ValidationException(
-                    "One or more parameter values were invalid: Cannot update attribute "
-                    f"{name}. This attribute is part of the key")
-        items.check_size(new, UPDATE_TOO_BIG)
+        items.check_updated(action.table, new, touched)
     except ValidationException as error:
         raise _Failed({"Code": "ValidationError", "Message": error.message}) from None
     return dict(new)

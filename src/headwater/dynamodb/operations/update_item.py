@@ -10,14 +10,11 @@ from headwater.core.context import RequestContext
 from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import consumed, write_units
 from headwater.dynamodb.condition_check import check_return_values, enforce
-from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import compile_request
 from headwater.dynamodb.expressions import ast, paths
 from headwater.dynamodb.item_size import item_size
-from headwater.dynamodb.table import Table
 
 RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
-TOO_BIG = "Item size to update has exceeded the maximum allowed size"
 
 
 def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -36,8 +33,7 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
             new, touched = dict(start), set()
         else:
             new, touched = expressions.update.apply(start)
-        _check_key_untouched(table, touched, start, new)
-        size = items.check_size(new, TOO_BIG)
+        size = items.check_updated(table, new, touched)
         items.write(runtime, conn, table, key, old, new, size=size)
         collection = item_collections.metrics(conn, table, key[0], new, request)
     response: dict[str, Any] = {}
@@ -52,16 +48,6 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     if collection is not None:
         response["ItemCollectionMetrics"] = collection
     return response
-
-
-def _check_key_untouched(table: Table, touched: set[str], old: dict[str, Any],
-                         new: dict[str, Any]) -> None:
-    for name in table.key_names:
-        if name in touched:
-            raise ValidationException(
-                "One or more parameter values were invalid: Cannot update attribute "
-                f"{name}. This attribute is part of the key"
-            )
 
 
 def _returned(mode: str, old: dict[str, Any] | None, new: dict[str, Any],

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 FAILED = "The conditional request failed"
 DUPLICATE = "Duplicate primary key exists in table"
-UPDATE_TOO_BIG = "Item size to update has exceeded the maximum allowed size"
 KEY_ABSENT = "Key attribute should be present in the item: Key {}"
 
 
@@ -126,12 +125,7 @@ def decide(conn: sqlite3.Connection, write: Write, return_old: bool) -> Change:
         return Change(write, old, None, set(old))
     assert isinstance(statement, st.Update)
     new, touched = updates.apply(ast.UpdateNode(statement.actions, ()), old)
-    for name in write.table.key_names:
-        if name in touched:
-            raise ValidationException(
-                "One or more parameter values were invalid: Cannot update attribute "
-                f"{name}. This attribute is part of the key")
-    items.check_size(new, UPDATE_TOO_BIG)
+    items.check_updated(write.table, new, touched)
     return Change(write, old, new, touched)
 
 
