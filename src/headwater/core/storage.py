@@ -91,10 +91,7 @@ class Storage:
         try:
             yield
         except BaseException:
-            self._depth = 0
-            self._after_commit.clear()
-            self.conn.execute("ROLLBACK")
-            self._run(self._take_rollback())
+            self._undo("ROLLBACK")
             raise
         self._depth = 0
         self.conn.execute("COMMIT")
@@ -114,16 +111,20 @@ class Storage:
         try:
             yield
         except BaseException:
-            self._depth = 0
-            self._after_commit.clear()
-            self.conn.execute("ROLLBACK TO hw_write")
-            self.conn.execute("RELEASE hw_write")
-            self._run(self._take_rollback())
+            self._undo("ROLLBACK TO hw_write", "RELEASE hw_write")
             raise
         self._depth = 0
         self.conn.execute("RELEASE hw_write")
         group.after_commit.extend(self._take_after_commit())
         group.on_rollback.extend(self._take_rollback())
+
+    def _undo(self, *statements: str) -> None:
+        """Roll back the failed write and repair what it changed in memory."""
+        self._depth = 0
+        self._after_commit.clear()
+        for statement in statements:
+            self.conn.execute(statement)
+        self._run(self._take_rollback())
 
     def _commit_group(self) -> None:
         group, self._group = self._group, None
