@@ -1,8 +1,10 @@
-"""Checks shared by the batch operations: 1 to 10 entries with distinct, well-formed ids."""
+"""What the batch operations share: 1 to 10 entries with distinct, well-formed ids, each
+answered on its own in Successful or Failed."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from headwater.queues.errors import (
@@ -42,3 +44,19 @@ def check_entries(entries: list[dict[str, Any]]) -> None:
 def failure(entry_id: str, error: SqsError) -> dict[str, Any]:
     return {"Id": entry_id, "SenderFault": error.sender_fault, "Code": error.code,
             "Message": error.message}
+
+
+def run_entries(entries: list[dict[str, Any]],
+                action: Callable[[dict[str, Any]], dict[str, Any] | None]) -> dict[str, Any]:
+    """Apply `action` to each entry; an SqsError fails that entry alone. `action` returns the
+    extra members of the entry's Successful item."""
+    successful: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for entry in entries:
+        try:
+            extra = action(entry)
+        except SqsError as error:
+            failed.append(failure(entry["Id"], error))
+        else:
+            successful.append({"Id": entry["Id"], **(extra or {})})
+    return {"Successful": successful, "Failed": failed}

@@ -10,10 +10,9 @@ from headwater.queues.errors import (
     InvalidParameterValue,
     MessageNotInflight,
     ReceiptHandleIsInvalid,
-    SqsError,
 )
 from headwater.queues.messages import parse_receipt
-from headwater.queues.operations.batches import check_entries, failure
+from headwater.queues.operations.batches import check_entries, run_entries
 from headwater.queues.store import Queue
 
 MAX_VISIBILITY = 43200
@@ -34,19 +33,11 @@ def change_message_visibility_batch(ctx: RequestContext, request: dict[str, Any]
     queue = ctx.runtime.queues.from_url(ctx.region, request["QueueUrl"])
     entries = request["Entries"]
     check_entries(entries)
-    successful: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
     with ctx.runtime.storage.transaction() as conn:
-        for entry in entries:
-            try:
-                _change(ctx, conn, queue, entry["ReceiptHandle"],
-                        entry.get("VisibilityTimeout") or 0)
-            except SqsError as error:
-                failed.append(failure(entry["Id"], error))
-            else:
-                successful.append({"Id": entry["Id"]})
+        response = run_entries(entries, lambda entry: _change(
+            ctx, conn, queue, entry["ReceiptHandle"], entry.get("VisibilityTimeout") or 0))
     ctx.runtime.queues.notify(queue.id)
-    return {"Successful": successful, "Failed": failed}
+    return response
 
 
 def _change(ctx: RequestContext, conn: Any, queue: Queue, handle: str, timeout: int) -> None:

@@ -6,9 +6,9 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.queues import store
-from headwater.queues.errors import ReceiptHandleIsInvalid, SqsError
+from headwater.queues.errors import ReceiptHandleIsInvalid
 from headwater.queues.messages import parse_receipt
-from headwater.queues.operations.batches import check_entries, failure
+from headwater.queues.operations.batches import check_entries, run_entries
 from headwater.queues.store import Queue
 
 
@@ -26,17 +26,8 @@ def delete_message_batch(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     queue = ctx.runtime.queues.from_url(ctx.region, request["QueueUrl"])
     entries = request["Entries"]
     check_entries(entries)
-    successful: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
     with ctx.runtime.storage.transaction() as conn:
-        for entry in entries:
-            try:
-                _delete(conn, queue, entry["ReceiptHandle"])
-            except SqsError as error:
-                failed.append(failure(entry["Id"], error))
-            else:
-                successful.append({"Id": entry["Id"]})
-    return {"Successful": successful, "Failed": failed}
+        return run_entries(entries, lambda entry: _delete(conn, queue, entry["ReceiptHandle"]))
 
 
 def _delete(conn: Any, queue: Queue, handle: str) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.core.context import RequestContext
-from headwater.queues.errors import BatchRequestTooLong, SqsError
+from headwater.queues.errors import BatchRequestTooLong
 from headwater.queues.messages import message_size
-from headwater.queues.operations.batches import check_entries, failure
+from headwater.queues.operations.batches import check_entries, run_entries
 from headwater.queues.operations.send_message import check_entry, result
 
 
@@ -24,18 +24,14 @@ def send_message_batch(ctx: RequestContext, request: dict[str, Any]) -> dict[str
         raise BatchRequestTooLong(
             f"Batch requests cannot be longer than {limit} bytes. You have sent {total} bytes."
         )
-    successful: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
     with ctx.runtime.storage.transaction() as conn:
-        for entry in entries:
-            try:
-                checked = check_entry(queue, entry)
-            except SqsError as error:
-                failed.append(failure(entry["Id"], error))
-                continue
+
+        def send(entry: dict[str, Any]) -> dict[str, Any]:
+            checked = check_entry(queue, entry)
             sent = queues.enqueue(conn, queue, checked.body, checked.attributes, checked.delay,
                                   ctx.account, trace=checked.trace, group=checked.group,
                                   dedup=checked.dedup)
-            successful.append({"Id": entry["Id"], **result(sent, checked)})
-    return {"Successful": successful, "Failed": failed}
+            return result(sent, checked)
+
+        return run_entries(entries, send)
 
