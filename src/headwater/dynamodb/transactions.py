@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from headwater.dynamodb import item_store, items
+from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.errors import (
     TransactionCanceledException,
     ValidationException,
@@ -82,8 +82,10 @@ def check_size(request: dict[str, Any]) -> None:
         raise ValidationException("Transaction request cannot be larger than 4 MB")
 
 
-def execute(runtime: Runtime, actions: list[Action]) -> list[int]:
-    """Run every action in one SQLite transaction; returns the written sizes, or raises
+def execute(runtime: Runtime, actions: list[Action], request: dict[str, Any]
+            ) -> tuple[list[int], dict[str, list[dict[str, Any]]]]:
+    """Run every action in one SQLite transaction; returns the written sizes and the item
+    collection metrics by table (when the request asks), or raises
     TransactionCanceledException with one reason per action, in order."""
     with runtime.storage.transaction() as conn:
         decided = []
@@ -103,11 +105,17 @@ def execute(runtime: Runtime, actions: list[Action]) -> list[int]:
                 "Transaction cancelled, please refer cancellation reasons for specific reasons "
                 f"[{codes}]", CancellationReasons=reasons)
         sizes = []
+        collections: dict[str, list[dict[str, Any]]] = {}
         for action, old, new in decided:
-            if action.kind != "ConditionCheck":
-                items.write(runtime, conn, action.table, action.key, old, new)
             sizes.append(max(item_size(new) if new else 0, item_size(old) if old else 0))
-    return sizes
+            if action.kind == "ConditionCheck":
+                continue
+            items.write(runtime, conn, action.table, action.key, old, new)
+            metrics = item_collections.metrics(conn, action.table, action.key[0],
+                                               new or old or action.key_attributes, request)
+            if metrics is not None:
+                collections.setdefault(action.table.name, []).append(metrics)
+    return sizes, collections
 
 
 class _Failed(Exception):

@@ -174,3 +174,20 @@ def test_no_item_collection_metrics_without_lsi(ddb: Any, make_table: Any) -> No
     response = ddb.put_item(TableName=name, Item={"pk": {"S": "a"}},
                             ReturnItemCollectionMetrics="SIZE")
     assert "ItemCollectionMetrics" not in response
+
+
+def test_batch_write_reports_item_collection_metrics(ddb: Any, indexed_table: str) -> None:
+    response = ddb.batch_write_item(RequestItems={indexed_table: [
+        {"PutRequest": {"Item": {"pk": {"S": "d"}, "sk": {"N": "1"}}}},
+        {"PutRequest": {"Item": {"pk": {"S": "e"}, "sk": {"N": "1"}}}},
+    ]}, ReturnItemCollectionMetrics="SIZE")
+    keys = [m["ItemCollectionKey"] for m in response["ItemCollectionMetrics"][indexed_table]]
+    assert keys == [{"pk": {"S": "d"}}, {"pk": {"S": "e"}}]
+
+
+def test_transact_write_reports_item_collection_metrics(ddb: Any, indexed_table: str) -> None:
+    response = ddb.transact_write_items(TransactItems=[
+        {"Put": {"TableName": indexed_table, "Item": {"pk": {"S": "f"}, "sk": {"N": "1"}}}},
+    ], ReturnItemCollectionMetrics="SIZE")
+    metrics = response["ItemCollectionMetrics"][indexed_table]
+    assert [m["ItemCollectionKey"] for m in metrics] == [{"pk": {"S": "f"}}]

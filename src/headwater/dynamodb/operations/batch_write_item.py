@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.core.context import RequestContext
-from headwater.dynamodb import item_store, items
+from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import consumed, write_units
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.item_size import item_size
@@ -39,13 +39,21 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
             raise ValidationException(DUPLICATES)
         seen.add((table.id, key))
     units: dict[str, float] = {}
+    collections: dict[str, list[dict[str, Any]]] = {}
     with runtime.storage.transaction() as conn:
         for table, key, new, size in planned:
             old = item_store.get(conn, table.id, *key)
             items.write(runtime, conn, table, key, old, new, size=size if new else None)
             written = size if new is not None else (0 if old is None else item_size(old))
             units[table.name] = units.get(table.name, 0.0) + write_units(written)
+            source = new if new is not None else (old or {})
+            if source:
+                metrics = item_collections.metrics(conn, table, key[0], source, request)
+                if metrics is not None:
+                    collections.setdefault(table.name, []).append(metrics)
     response: dict[str, Any] = {"UnprocessedItems": {}}
+    if collections:
+        response["ItemCollectionMetrics"] = collections
     mode = request.get("ReturnConsumedCapacity")
     capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
     if capacities:

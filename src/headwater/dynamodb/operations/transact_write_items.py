@@ -20,8 +20,10 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     transactions.check_size(request)
     actions = [transactions.plan(ctx, entry) for entry in request["TransactItems"]]
     transactions.check_distinct(actions)
-    sizes = transactions.execute(ctx.runtime, actions)
+    sizes, collections = transactions.execute(ctx.runtime, actions, request)
     response: dict[str, Any] = {}
+    if collections:
+        response["ItemCollectionMetrics"] = collections
     units: dict[str, float] = {}
     for action, size in zip(actions, sizes, strict=True):
         # Transactional writes cost two units per 1 KB (prepare and commit).
