@@ -20,12 +20,15 @@ import http.client
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from peers import Peer, start_headwater, start_moto  # noqa: E402
 
 AUTHORIZATION = ("AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/dynamodb/aws4_request, "
                  "SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + "0" * 64)
@@ -34,28 +37,12 @@ PAGE_ITEMS = 100
 SCAN_ITEMS = 10_000
 
 
-@dataclass
-class Server:
-    name: str
-    process: subprocess.Popen[bytes]
-    host: str
-    port: int
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 class Client:
     """One keep-alive connection; `call` for set-up, `timed` for prebuilt bodies."""
 
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: Peer) -> None:
         self.server = server
-        self.conn = http.client.HTTPConnection(server.host, server.port, timeout=120)
+        self.conn = http.client.HTTPConnection(*server.address, timeout=120)
 
     def raw(self, target: str, body: bytes) -> bytes:
         headers = {"Content-Type": "application/x-amz-json-1.0", "Authorization": AUTHORIZATION,
@@ -81,42 +68,13 @@ class Client:
         return result
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_headwater() -> Server:
-    process = subprocess.Popen([sys.executable, "-m", "headwater", "serve", "--port", "0",
-                                "--in-memory", "--log-level", "warning"], stdout=subprocess.PIPE)
-    assert process.stdout is not None
-    line = process.stdout.readline().decode().strip()
-    if not line.startswith("http://"):
-        process.kill()
-        raise SystemExit(f"headwater did not start: {line!r}")
-    host, port = line.removeprefix("http://").rsplit(":", 1)
-    return Server("headwater", process, host, int(port))
-
-
-def start_moto() -> Server | None:
+def start_moto_if_installed() -> Peer | None:
     try:
         import moto.server  # noqa: F401
     except ImportError:
         print("moto: not importable (pip install 'moto[server]'), skipped", file=sys.stderr)
         return None
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
-                                str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return Server("moto", process, "127.0.0.1", port)
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("moto did not start")
+    return start_moto()
 
 
 def create_table(client: Client, name: str) -> None:
@@ -210,7 +168,7 @@ def bench_scan(client: Client, table: str, duration: float, warmup: float) -> tu
     return timing, pages_per_scan
 
 
-def bench_server(server: Server, args: argparse.Namespace) -> dict[str, object]:
+def bench_server(server: Peer, args: argparse.Namespace) -> dict[str, object]:
     client = Client(server)
     results: dict[str, object] = {}
     create_table(client, "bench-query")
@@ -265,8 +223,9 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, one keep-alive client, "
           f"{args.duration:g} s per phase")
     for name in args.peers.split(","):
-        server = start_headwater() if name == "headwater" else start_moto() if name == "moto" \
-            else None
+        server = (start_headwater(name, None, extra=["--log-level", "warning"])
+                  if name == "headwater" else start_moto_if_installed() if name == "moto"
+                  else None)
         if server is None:
             continue
         try:

@@ -17,48 +17,33 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import io
 import multiprocessing as mp
 import os
 import statistics
-import subprocess
 import sys
 import time
 import uuid
-import zipfile
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import boto3
 from botocore.config import Config
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lambdas import ROLE, zipped  # noqa: E402
+from peers import start_headwater  # noqa: E402
+
 AUTHORIZATION = ("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/lambda/aws4_request, "
                  "SignedHeaders=host, Signature=00")
 NOOP = b"def handler(event, context):\n    return None\n"
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen([sys.executable, "-m", "headwater", "serve", "--port", "0",
-                                "--in-memory"], stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    if not url.startswith("http://"):
-        process.kill()
-        raise SystemExit(f"headwater did not start: {url!r}")
-    return process, url
-
-
-def noop_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", NOOP)
-    return buffer.getvalue()
-
-
 def create(lam: Any, runtime: str) -> str:
     name = f"bench-{uuid.uuid4().hex[:10]}"
     lam.create_function(FunctionName=name, Runtime=runtime, Handler="app.handler",
-                        Role="arn:aws:iam::000000000000:role/bench", Code={"ZipFile": noop_zip()})
+                        Role=ROLE, Code={"ZipFile": zipped(NOOP, "app.py")})
     return name
 
 
@@ -115,7 +100,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
     parser.add_argument("--duration", type=float, default=5.0, help="throughput window (s)")
     args = parser.parse_args()
-    process, url = start_server()
+    server = start_headwater("headwater", None)
+    url = server.url()
     try:
         lam = boto3.client("lambda", endpoint_url=url, region_name="us-east-1",
                            aws_access_key_id="AKID", aws_secret_access_key="x",
@@ -130,8 +116,7 @@ def main() -> None:
         interpreter = lam.get_function_configuration(FunctionName=name)[
             "RuntimeVersionConfig"]["RuntimeVersionArn"].split("headwater:", 1)[-1]
     finally:
-        process.terminate()
-        process.wait(10)
+        server.stop()
     print(f"headwater Lambda Invoke, no-op handler ({interpreter}; {os.cpu_count()} CPUs)")
     print(f"  cold start      median {statistics.median(cold):7.1f} ms   "
           f"max {max(cold):7.1f} ms   (n={len(cold)}, goal < 200 ms)")

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,9 @@ class Peer:
 
     def pid(self) -> int:
         return self.process.pid
+
+    def url(self) -> str:
+        return f"http://{self.address[0]}:{self.address[1]}"
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -66,8 +70,10 @@ def _wait_listening(process: subprocess.Popen[bytes], port: int, timeout: float 
     raise RuntimeError(f"server did not listen on {port} within {timeout} s")
 
 
-def start_headwater(name: str, data_dir: Path | None, durability: str = "normal") -> Peer:
-    """`headwater serve --port 0`: in memory when data_dir is None, else a WAL database there."""
+def start_headwater(name: str, data_dir: Path | None, durability: str = "normal",
+                    extra: Sequence[str] = ()) -> Peer:
+    """`headwater serve --port 0 [extra]`: in memory when data_dir is None, else a WAL database
+    there."""
     script = Path(sys.executable).with_name("headwater")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "headwater"]
     cleanup: list[Path] = []
@@ -76,7 +82,7 @@ def start_headwater(name: str, data_dir: Path | None, durability: str = "normal"
     else:
         storage = ["--data-dir", str(data_dir), "--durability", durability]
         cleanup.append(data_dir)
-    process = subprocess.Popen([*command, "serve", "--port", "0", *storage],
+    process = subprocess.Popen([*command, "serve", "--port", "0", *storage, *extra],
                                stdout=subprocess.PIPE)
     assert process.stdout is not None
     line = process.stdout.readline().decode().strip()

@@ -20,12 +20,10 @@
 from __future__ import annotations
 
 import argparse
-import io
 import re
-import subprocess
 import sys
 import time
-import zipfile
+from pathlib import Path
 
 import boto3
 import orjson
@@ -34,9 +32,11 @@ import urllib3
 from headwater.triggers.events import event_record
 from headwater.triggers.filter_patterns import compile_filters
 
-CREDENTIALS = {"aws_access_key_id": "000000000000", "aws_secret_access_key": "x",
-               "region_name": "us-east-1"}
-ROLE = "arn:aws:iam::000000000000:role/bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lambdas import CREDENTIALS, create_stream_function  # noqa: E402
+from peers import start_headwater  # noqa: E402
+
 SLEEPING_HANDLER = '''
 import time
 
@@ -61,25 +61,6 @@ FILTERS = {
 }
 
 
-def start_server(shards: int) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen([sys.executable, "-m", "headwater", "serve", "--in-memory",
-                                "--port", "0", "--stream-shards", str(shards)],
-                               stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    if not url.startswith("http://"):
-        process.kill()
-        raise SystemExit(f"headwater did not start: {url!r}")
-    return process, url
-
-
-def zipped(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", source)
-    return buffer.getvalue()
-
-
 def delivered(http: urllib3.PoolManager, url: str, uuid: str) -> float:
     text = http.request("GET", f"{url}/metrics").data.decode()
     pattern = re.compile(r'^headwater_trigger_records_delivered_total\{.*uuid="' + uuid
@@ -91,18 +72,11 @@ def throughput(url: str, factor: int, records: int, batch_size: int) -> float:
     ddb = boto3.client("dynamodb", endpoint_url=url, **CREDENTIALS)
     lam = boto3.client("lambda", endpoint_url=url, **CREDENTIALS)
     name = f"pf{factor}"
-    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
-    lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
-                        Handler="handler.handler", Code={"ZipFile": zipped(SLEEPING_HANDLER)},
-                        Timeout=60)
+    arn = create_stream_function(ddb, lam, name, SLEEPING_HANDLER)
     for start in range(0, records, 25):
         ddb.batch_write_item(RequestItems={name: [
             {"PutRequest": {"Item": {"pk": {"S": f"key-{i % 500}-{i}"}}}}
             for i in range(start, min(start + 25, records))]})
-    arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
     http = urllib3.PoolManager()
     started = time.monotonic()
     uuid = lam.create_event_source_mapping(
@@ -158,7 +132,8 @@ def main() -> None:
     parser.add_argument("--filter-records", type=int, default=50000)
     args = parser.parse_args()
     for shards in args.shards:
-        process, url = start_server(shards)
+        server = start_headwater("headwater", None, extra=["--stream-shards", str(shards)])
+        url = server.url()
         try:
             print(f"delivery throughput, {args.records} records, BatchSize {args.batch_size}, "
                   f"handler sleeps 5 ms per batch, {shards} shard(s) per stream:")
@@ -168,8 +143,7 @@ def main() -> None:
                 print(f"  ParallelizationFactor {factor:>2}: {figures[factor]:8.0f} records/s")
             print(f"  speed-up: {figures[10] / figures[1]:.1f}x")
         finally:
-            process.terminate()
-            process.wait()
+            server.stop()
     print(f"filter evaluation cost, {args.filter_records} records:")
     filter_costs(args.filter_records)
 

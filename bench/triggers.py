@@ -22,26 +22,25 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import io
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import boto3
 import orjson
 
-CREDENTIALS = {"aws_access_key_id": "000000000000", "aws_secret_access_key": "x",
-               "region_name": "us-east-1"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lambdas import CREDENTIALS, create_stream_function  # noqa: E402
+from peers import start_headwater  # noqa: E402
+
 AUTHORIZATION = ("AWS4-HMAC-SHA256 Credential=000000000000/20250101/us-east-1/dynamodb/"
                  "aws4_request, SignedHeaders=host, Signature=0")
-ROLE = "arn:aws:iam::000000000000:role/bench"
 LATENCY_HANDLER = '''
 import os, time
 OUT = open(os.environ["OUT"], "a", buffering=1)
@@ -57,37 +56,12 @@ def handler(event, context):
 '''
 
 
-def start_server(extra: list[str]) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen([sys.executable, "-m", "headwater", "serve", "--in-memory",
-                                "--port", "0", *extra], stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    if not url.startswith("http://"):
-        process.kill()
-        raise SystemExit(f"headwater did not start: {url!r}")
-    return process, url
-
-
-def zipped(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", source)
-    return buffer.getvalue()
-
-
 def setup(url: str, name: str, handler: str, env: dict[str, str] | None = None
           ) -> tuple[str, str]:
     ddb = boto3.client("dynamodb", endpoint_url=url, **CREDENTIALS)
     lam = boto3.client("lambda", endpoint_url=url, **CREDENTIALS)
-    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
-    lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
-                        Handler="handler.handler", Code={"ZipFile": zipped(handler)},
-                        Timeout=60, MemorySize=1024,
-                        Environment={"Variables": env or {}})
-    arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    arn = create_stream_function(ddb, lam, name, handler, MemorySize=1024,
+                                 Environment={"Variables": env or {}})
     return name, arn
 
 
@@ -189,7 +163,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--server-args", default="", help="extra `headwater serve` arguments")
     args = parser.parse_args()
-    process, url = start_server(args.server_args.split())
+    server = start_headwater("headwater", None, extra=args.server_args.split())
+    url = server.url()
     try:
         times = sorted(latency(url, args.samples))
         p50 = statistics.median(times)
@@ -202,8 +177,7 @@ def main() -> None:
               f"{rate:,.0f} records/s [goal >= 20,000: {'met' if rate >= 20_000 else 'MISSED'}]"
               f" (stream filled at {fill_rate:,.0f} records/s)")
     finally:
-        process.terminate()
-        process.wait()
+        server.stop()
 
 
 if __name__ == "__main__":
