@@ -1,23 +1,24 @@
-"""Shared fixtures: one live Headwater server per test session, boto3 clients pointed at it,
-uniquely named resources, and the virtual clock."""
+"""Shared fixtures: one live Headwater server per test session, boto3 clients pointed at it
+(ddb, streams, lam, logs, sqs, sns), raw JSON-protocol requests, error assertions, uniquely
+named resources, and the virtual clock."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from typing import Any
 
 import pytest
-from server_support import CREDENTIALS, Clock, Server, client, start_server
+import server_support
+from server_support import CREDENTIALS, Clock, Raw, Server, client, serving, start_server
 
 __all__ = ["CREDENTIALS", "Clock", "Server", "client", "start_server"]
 
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
-    running = start_server("--in-memory")
-    yield running
-    running.stop()
+    yield from serving("--in-memory")
 
 
 @pytest.fixture(scope="session")
@@ -25,14 +26,38 @@ def endpoint(server: Server) -> str:
     return server.url
 
 
-@pytest.fixture(scope="session")
-def ddb(endpoint: str) -> Any:
-    return client("dynamodb", endpoint)
+def _session_client(name: str, service: str) -> Any:
+    """The session fixture NAME: a boto3 client for SERVICE on the session server."""
+    def make(endpoint: str) -> Any:
+        return client(service, endpoint)
+    return pytest.fixture(scope="session", name=name)(make)
+
+
+# The queue and topic tests override `sqs` and `sns` with clients on servers of their own.
+ddb = _session_client("ddb", "dynamodb")
+streams = _session_client("streams", "dynamodbstreams")
+lam = _session_client("lam", "lambda")
+logs = _session_client("logs", "logs")
+sqs = _session_client("sqs", "sqs")
+sns = _session_client("sns", "sns")
 
 
 @pytest.fixture(scope="session")
-def streams(endpoint: str) -> Any:
-    return client("dynamodbstreams", endpoint)
+def raw(endpoint: str) -> Raw:
+    return Raw(endpoint)
+
+
+@pytest.fixture(scope="session")
+def expect_error() -> Callable[..., dict[str, Any]]:
+    """expect_error(ddb.put_item, "ValidationException", "message", TableName=...)."""
+    return server_support.expect_error
+
+
+@pytest.fixture(scope="session")
+def invalid() -> Callable[..., dict[str, Any]]:
+    """invalid(ddb.put_item, "message", **kwargs): a 400 ValidationException with that message."""
+    return lambda call, message, **kwargs: server_support.expect_error(
+        call, "ValidationException", message, **kwargs)
 
 
 @pytest.fixture
@@ -60,10 +85,8 @@ def make_table(ddb: Any, unique: Callable[[str], str]) -> Iterator[Callable[...,
 
     yield make
     for name in created:
-        try:
+        with suppress(ddb.exceptions.ResourceNotFoundException):
             ddb.delete_table(TableName=name)
-        except ddb.exceptions.ResourceNotFoundException:
-            pass
 
 
 @pytest.fixture(scope="session")

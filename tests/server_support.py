@@ -7,16 +7,43 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import boto3
 import orjson
+import pytest
 import urllib3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 CREDENTIALS = {"aws_access_key_id": "AKIDTEST", "aws_secret_access_key": "secret",
                "region_name": "us-east-1"}
+
+
+def client(service: str, endpoint: str, **overrides: Any) -> Any:
+    config = Config(retries={"max_attempts": 1, "mode": "standard"})
+    return boto3.client(service, endpoint_url=endpoint, config=config,
+                        **{**CREDENTIALS, **overrides})
+
+
+class Clock:
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+        self.http = urllib3.PoolManager()
+
+    def now(self) -> float:
+        response = self.http.request("GET", f"{self.endpoint}/_headwater/clock")
+        return float(orjson.loads(response.data)["now"])
+
+    def advance(self, seconds: float) -> float:
+        response = self.http.request("POST", f"{self.endpoint}/_headwater/clock",
+                                     body=orjson.dumps({"advance": seconds}))
+        assert response.status == 200, response.data
+        return float(orjson.loads(response.data)["now"])
 
 
 @dataclass
@@ -24,11 +51,34 @@ class Server:
     process: subprocess.Popen[str]
     url: str
 
-    def stop(self) -> None:
+    def client(self, service: str, **overrides: Any) -> Any:
+        """A boto3 client pointed at this server."""
+        return client(service, self.url, **overrides)
+
+    @cached_property
+    def clock(self) -> Clock:
+        return Clock(self.url)
+
+    def advance(self, seconds: float) -> float:
+        """Move this server's virtual clock; returns its new time."""
+        return self.clock.advance(seconds)
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown."""
+        self.process.kill()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def stop(self, timeout: float = 15) -> None:
+        """SIGTERM (SIGKILL after `timeout` seconds)."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(10)
+                self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -53,23 +103,66 @@ def start_server(*args: str, env: dict[str, str] | None = None,
     return Server(process, line)
 
 
-def client(service: str, endpoint: str, **overrides: Any) -> Any:
-    config = Config(retries={"max_attempts": 1, "mode": "standard"})
-    return boto3.client(service, endpoint_url=endpoint, config=config,
-                        **{**CREDENTIALS, **overrides})
+def serving(*args: str, **kwargs: Any) -> Iterator[Server]:
+    """For fixtures (`yield from serving(...)`): a started server, stopped afterwards."""
+    running = start_server(*args, **kwargs)
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
-class Clock:
+def wait_for(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0.05) -> Any:
+    """Poll `check` until it returns something truthy (and return that); fail after `timeout`
+    seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
+
+
+class Raw:
+    """The JSON protocol over plain HTTP, for requests boto3 will not send (bad JSON, unknown
+    targets, out-of-range values)."""
+
     def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint
         self.http = urllib3.PoolManager()
 
-    def now(self) -> float:
-        response = self.http.request("GET", f"{self.endpoint}/_headwater/clock")
-        return float(orjson.loads(response.data)["now"])
+    def call(self, target: str, body: bytes | dict[str, Any] | str, *,
+             headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+        if isinstance(body, dict):
+            body = orjson.dumps(body)
+        elif isinstance(body, str):
+            body = body.encode()
+        response = self.http.request(
+            "POST", self.endpoint + "/", body=body,
+            headers={"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": target,
+                     **(headers or {})},
+        )
+        return response.status, orjson.loads(response.data) if response.data else {}
 
-    def advance(self, seconds: float) -> float:
-        response = self.http.request("POST", f"{self.endpoint}/_headwater/clock",
-                                     body=orjson.dumps({"advance": seconds}))
-        assert response.status == 200, response.data
-        return float(orjson.loads(response.data)["now"])
+    def op(self, operation: str, body: dict[str, Any] | bytes | str) -> tuple[int, dict[str, Any]]:
+        """A DynamoDB operation (target DynamoDB_20120810.OPERATION)."""
+        return self.call(f"DynamoDB_20120810.{operation}", body)
+
+    def get(self, path: str) -> urllib3.BaseHTTPResponse:
+        return self.http.request("GET", self.endpoint + path)
+
+
+def expect_error(call: Callable[..., Any], code: str, message: str | None = None,
+                 status: int = 400, **kwargs: Any) -> dict[str, Any]:
+    """call(**kwargs) fails with that error code, HTTP status and (if given) message; returns
+    the botocore error response."""
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    response: dict[str, Any] = caught.value.response
+    assert response["Error"]["Code"] == code, response["Error"]
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
+    if message is not None:
+        assert response["Error"]["Message"] == message
+    return response

@@ -1,67 +1,19 @@
-"""Fixtures for the read and multi-item write API tests: error assertions, populated tables
-and a stream reader."""
+"""Fixtures for the read and multi-item write API tests: populated tables and a stream reader
+(raw HTTP and error assertions come from tests/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-import orjson
 import pytest
 import server_support
-import urllib3
-from botocore.exceptions import ClientError
 
 
 @pytest.fixture(scope="session")
 def helpers() -> Any:
     """Server start/stop and client helpers (tests/server_support.py)."""
     return server_support
-
-
-class Raw:
-    """DynamoDB over plain HTTP, for requests boto3 refuses to send (Limit 0, Segment -1)."""
-
-    def __init__(self, endpoint: str) -> None:
-        self.endpoint = endpoint
-        self.http = urllib3.PoolManager()
-
-    def op(self, operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        response = self.http.request(
-            "POST", self.endpoint + "/", body=orjson.dumps(body),
-            headers={"Content-Type": "application/x-amz-json-1.0",
-                     "X-Amz-Target": f"DynamoDB_20120810.{operation}"})
-        return response.status, orjson.loads(response.data) if response.data else {}
-
-
-@pytest.fixture(scope="session")
-def raw(endpoint: str) -> Raw:
-    return Raw(endpoint)
-
-
-def _expect_error(call: Callable[..., Any], code: str, message: str | None = None,
-                  status: int = 400, **kwargs: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    response: dict[str, Any] = caught.value.response
-    assert response["Error"]["Code"] == code, response["Error"]
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-    if message is not None:
-        assert response["Error"]["Message"] == message
-    return response
-
-
-@pytest.fixture(scope="session")
-def expect_error() -> Callable[..., dict[str, Any]]:
-    """expect_error(ddb.query, "ResourceNotFoundException", "message", TableName=...)."""
-    return _expect_error
-
-
-@pytest.fixture(scope="session")
-def invalid() -> Callable[..., dict[str, Any]]:
-    """invalid(ddb.query, "message", **kwargs): a 400 ValidationException with that message."""
-    return lambda call, message, **kwargs: _expect_error(call, "ValidationException", message,
-                                                         **kwargs)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
-"""Fixtures for the Lambda API tests: a Lambda client on the session server (`lambda_`), a
-function factory that cleans up, and a private server for clock-moving tests."""
+"""Fixtures for the Lambda API tests: the session server's Lambda client as `lambda_`, a
+function factory that cleans up, and a private server for clock-moving tests. (`logs` comes
+from tests/conftest.py.)"""
 
 from __future__ import annotations
 
@@ -7,17 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from functions_support import Factory, Private, client, lambda_client
+from functions_support import Factory
+from server_support import Server, serving
 
 
 @pytest.fixture(scope="session")
-def lambda_(endpoint: str) -> Any:
-    return lambda_client(endpoint)
-
-
-@pytest.fixture(scope="session")
-def logs(endpoint: str) -> Any:
-    return client("logs", endpoint)
+def lambda_(lam: Any) -> Any:
+    """The session server's Lambda client (tests/conftest.py's `lam`)."""
+    return lam
 
 
 @pytest.fixture
@@ -28,7 +26,5 @@ def make_function(lambda_: Any) -> Iterator[Factory]:
 
 
 @pytest.fixture(scope="module")
-def private() -> Iterator[Private]:
-    running = Private("--in-memory")
-    yield running
-    running.stop()
+def private() -> Iterator[Server]:
+    yield from serving("--in-memory")

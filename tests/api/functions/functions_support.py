@@ -1,26 +1,19 @@
-"""Helpers for the Lambda API tests: deployment packages from source text, a function factory,
-and a private server for tests that move the clock."""
+"""Helpers for the Lambda API tests: deployment packages from source text and a function
+factory. (Clients and private servers come from tests/server_support.py.)"""
 
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 import textwrap
 import uuid
 import zipfile
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
-import boto3
 import orjson
-import urllib3
-from botocore.config import Config
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
-CREDENTIALS = {"aws_access_key_id": "AKIDTEST", "aws_secret_access_key": "secret",
-               "region_name": "us-east-1"}
 # The interpreter the handlers' boto3 comes from: the server's (a python3.11 runtime resolves
 # to the pyenv 3.11 here, which has boto3 too).
 RUNTIME = "python3.11"
@@ -46,17 +39,6 @@ def handler_zip(source: str, module: str = "app") -> bytes:
     return package({f"{module}.py": source})
 
 
-def lambda_client(endpoint: str, **overrides: Any) -> Any:
-    config = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=60)
-    return boto3.client("lambda", endpoint_url=endpoint, config=config,
-                        **{**CREDENTIALS, **overrides})
-
-
-def client(service: str, endpoint: str) -> Any:
-    config = Config(retries={"max_attempts": 1, "mode": "standard"})
-    return boto3.client(service, endpoint_url=endpoint, config=config, **CREDENTIALS)
-
-
 class Factory:
     """Creates uniquely named functions and deletes them afterwards."""
 
@@ -77,10 +59,8 @@ class Factory:
 
     def cleanup(self) -> None:
         for name in self.created:
-            try:
+            with suppress(self.lam.exceptions.ResourceNotFoundException):
                 self.lam.delete_function(FunctionName=name)
-            except self.lam.exceptions.ResourceNotFoundException:
-                pass
 
 
 def call(lam: Any, name: str, event: Any = None, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
@@ -89,34 +69,6 @@ def call(lam: Any, name: str, event: Any = None, **kwargs: Any) -> tuple[Any, di
     response = lam.invoke(FunctionName=name, Payload=payload, **kwargs)
     body = response["Payload"].read()
     return (orjson.loads(body) if body else None), response
-
-
-class Private:
-    """A server of the module's own (for tests that move the clock)."""
-
-    def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "headwater", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, text=True, env=dict(os.environ))
-        assert self.process.stdout is not None
-        self.url = self.process.stdout.readline().strip()
-        assert self.url.startswith("http://"), self.url
-        self.http = urllib3.PoolManager()
-
-    def advance(self, seconds: float) -> None:
-        response = self.http.request("POST", f"{self.url}/_headwater/clock",
-                                     body=orjson.dumps({"advance": seconds}))
-        assert response.status == 200
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> bool:

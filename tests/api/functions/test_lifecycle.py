@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from functions_support import Factory, Private, call, client, lambda_client, wait_until
+from functions_support import Factory, call, wait_until
+from server_support import Server, client, start_server
 
 pytestmark = pytest.mark.local_only
 
@@ -14,8 +15,8 @@ FAILS = "def handler(e, c):\n    print('attempt', e['id'])\n    raise RuntimeErr
 
 
 @pytest.fixture(scope="module")
-def plam(private: Private) -> Any:
-    return lambda_client(private.url)
+def plam(private: Server) -> Any:
+    return client("lambda", private.url)
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def attempts(logs: Any, name: str) -> int:
     return len(found)
 
 
-def test_event_invocations_are_retried_twice(private: Private, plam: Any,
+def test_event_invocations_are_retried_twice(private: Server, plam: Any,
                                              pfunction: Factory) -> None:
     logs = client("logs", private.url)
     name = pfunction(FAILS)
@@ -49,7 +50,7 @@ def test_event_invocations_are_retried_twice(private: Private, plam: Any,
     assert not wait_until(lambda: attempts(logs, name) > 3, timeout=1.5)
 
 
-def test_successful_event_runs_once(private: Private, plam: Any, pfunction: Factory) -> None:
+def test_successful_event_runs_once(private: Server, plam: Any, pfunction: Factory) -> None:
     logs = client("logs", private.url)
     name = pfunction("def handler(e, c):\n    print('attempt', e['id'])\n")
     plam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"id": 2}')
@@ -58,7 +59,7 @@ def test_successful_event_runs_once(private: Private, plam: Any, pfunction: Fact
     assert not wait_until(lambda: attempts(logs, name) > 1, timeout=1.0)
 
 
-def test_idle_environment_is_reaped(private: Private, plam: Any, pfunction: Factory) -> None:
+def test_idle_environment_is_reaped(private: Server, plam: Any, pfunction: Factory) -> None:
     name = pfunction("import os\ndef handler(e, c):\n    return os.getpid()\n")
     first, _ = call(plam, name)
     assert call(plam, name)[0] == first
@@ -82,17 +83,17 @@ def _alive(pid: int) -> bool:
 
 
 def test_queued_events_survive_a_restart(tmp_path: Any) -> None:
-    server = Private("--data-dir", str(tmp_path))
+    server = start_server("--data-dir", str(tmp_path))
     try:
-        lam = lambda_client(server.url)
+        lam = client("lambda", server.url)
         name = Factory(lam)("def handler(e, c):\n    print('attempt', e['id'])\n")
         lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
         lam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"id": 3}')
     finally:
         server.stop()
-    server = Private("--data-dir", str(tmp_path))
+    server = start_server("--data-dir", str(tmp_path))
     try:
-        lam = lambda_client(server.url)
+        lam = client("lambda", server.url)
         logs = client("logs", server.url)
         assert attempts(logs, name) == 0
         lam.delete_function_concurrency(FunctionName=name)

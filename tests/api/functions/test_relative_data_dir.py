@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from functions_support import Factory, call, lambda_client
-from server_support import start_server
+from functions_support import Factory, call
+from server_support import client, start_server
 
 pytestmark = pytest.mark.local_only
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.local_only
 def test_functions_run_with_a_relative_data_dir(tmp_path: Path) -> None:
     server = start_server("--data-dir", "state", cwd=str(tmp_path))
     try:
-        lam = lambda_client(server.url)
+        lam = client("lambda", server.url)
         factory = Factory(lam)
         name = factory("def handler(event, context):\n    return {'ok': event['n']}\n")
         result, response = call(lam, name, {"n": 7})

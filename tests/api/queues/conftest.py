@@ -4,21 +4,20 @@ uniquely named queues removed afterwards."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from typing import Any
 
 import pytest
-from sqs_support import Private
+from server_support import Server, serving
 
 
 @pytest.fixture(scope="session")
-def hw() -> Iterator[Private]:
-    running = Private("--in-memory")
-    yield running
-    running.stop()
+def hw() -> Iterator[Server]:
+    yield from serving("--in-memory")
 
 
 @pytest.fixture(scope="session")
-def sqs(hw: Private) -> Any:
+def sqs(hw: Server) -> Any:
     return hw.client("sqs")
 
 
@@ -35,7 +34,5 @@ def make_queue(sqs: Any, unique: Callable[[str], str]) -> Iterator[Callable[...,
 
     yield make
     for url in created:
-        try:
+        with suppress(sqs.exceptions.QueueDoesNotExist):
             sqs.delete_queue(QueueUrl=url)
-        except sqs.exceptions.QueueDoesNotExist:
-            pass

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqs_support import Private, error_of
+from server_support import Server
+from sqs_support import error_of
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_fifo_send_requirements(sqs: Any, make_fifo: Callable[..., str]) -> None
     assert error["Code"] == "InvalidParameterValue"
 
 
-def test_deduplication_window(sqs: Any, make_fifo: Callable[..., str], hw: Private) -> None:
+def test_deduplication_window(sqs: Any, make_fifo: Callable[..., str], hw: Server) -> None:
     url = make_fifo()
     first = sqs.send_message(QueueUrl=url, MessageBody="once", MessageGroupId="g",
                              MessageDeduplicationId="same")

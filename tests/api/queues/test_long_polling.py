@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqs_support import Private
+from server_support import Server
 
 
 class Poll(threading.Thread):
@@ -24,7 +24,7 @@ class Poll(threading.Thread):
         self.elapsed = time.monotonic() - started
 
 
-def test_long_poll_is_woken_by_a_send(hw: Private, make_queue: Callable[..., str]) -> None:
+def test_long_poll_is_woken_by_a_send(hw: Server, make_queue: Callable[..., str]) -> None:
     url = make_queue()
     poll = Poll(hw.client("sqs"), QueueUrl=url, WaitTimeSeconds=20)
     poll.start()
@@ -37,7 +37,7 @@ def test_long_poll_is_woken_by_a_send(hw: Private, make_queue: Callable[..., str
     assert poll.elapsed < 5
 
 
-def test_queue_wait_time_is_the_default(hw: Private, make_queue: Callable[..., str]) -> None:
+def test_queue_wait_time_is_the_default(hw: Server, make_queue: Callable[..., str]) -> None:
     url = make_queue(ReceiveMessageWaitTimeSeconds="20")
     poll = Poll(hw.client("sqs"), QueueUrl=url)
     poll.start()
@@ -49,7 +49,7 @@ def test_queue_wait_time_is_the_default(hw: Private, make_queue: Callable[..., s
 
 
 @pytest.mark.local_only
-def test_long_poll_ends_when_the_clock_passes_the_wait(hw: Private,
+def test_long_poll_ends_when_the_clock_passes_the_wait(hw: Server,
                                                        make_queue: Callable[..., str]) -> None:
     url = make_queue()
     poll = Poll(hw.client("sqs"), QueueUrl=url, WaitTimeSeconds=20)
@@ -63,7 +63,7 @@ def test_long_poll_ends_when_the_clock_passes_the_wait(hw: Private,
 
 
 @pytest.mark.local_only
-def test_long_poll_returns_a_message_whose_delay_ends(hw: Private,
+def test_long_poll_returns_a_message_whose_delay_ends(hw: Server,
                                                       make_queue: Callable[..., str]) -> None:
     url = make_queue()
     sqs = hw.client("sqs")
@@ -76,7 +76,7 @@ def test_long_poll_returns_a_message_whose_delay_ends(hw: Private,
     assert poll.result["Messages"][0]["Body"] == "delayed"
 
 
-def test_short_poll_returns_at_once(hw: Private, make_queue: Callable[..., str]) -> None:
+def test_short_poll_returns_at_once(hw: Server, make_queue: Callable[..., str]) -> None:
     url = make_queue()
     started = time.monotonic()
     assert "Messages" not in hw.client("sqs").receive_message(QueueUrl=url)

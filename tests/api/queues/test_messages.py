@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqs_support import Private, error_of
+from server_support import Server
+from sqs_support import error_of
 
 
 def test_send_returns_body_md5_and_receive_returns_the_message(
@@ -86,7 +87,7 @@ def test_attribute_selection_and_binary_values(sqs: Any, make_queue: Callable[..
 
 
 def test_system_attributes_and_receive_counts(sqs: Any, make_queue: Callable[..., str],
-                                              hw: Private) -> None:
+                                              hw: Server) -> None:
     url = make_queue()
     before = hw.now()
     sqs.send_message(QueueUrl=url, MessageBody="count me")
@@ -163,7 +164,7 @@ def test_send_errors(sqs: Any, make_queue: Callable[..., str]) -> None:
                                 "[10].")
 
 
-def test_delays_use_the_clock(sqs: Any, make_queue: Callable[..., str], hw: Private) -> None:
+def test_delays_use_the_clock(sqs: Any, make_queue: Callable[..., str], hw: Server) -> None:
     url = make_queue(DelaySeconds="30")
     sqs.send_message(QueueUrl=url, MessageBody="queue delay")
     sqs.send_message(QueueUrl=url, MessageBody="own delay", DelaySeconds=120)

@@ -16,7 +16,7 @@ import botocore.session
 import pytest
 import urllib3
 from botocore.config import Config
-from sqs_support import CREDENTIALS, Private
+from server_support import CREDENTIALS, Server
 
 from headwater.queues.query_model import XML_NAMESPACE, sqs_query_data
 
@@ -24,7 +24,7 @@ NS = {"sqs": XML_NAMESPACE}
 
 
 @pytest.fixture(scope="module")
-def legacy(hw: Private, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def legacy(hw: Server, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A boto3 SQS client that speaks the query protocol."""
     root: Path = tmp_path_factory.mktemp("models")
     target = root / "sqs" / "2012-11-05"
@@ -74,7 +74,7 @@ def test_legacy_client_round_trip(legacy: Any, legacy_queue: str) -> None:
     assert legacy.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "data"}
 
 
-def test_legacy_errors(legacy: Any, hw: Private) -> None:
+def test_legacy_errors(legacy: Any, hw: Server) -> None:
     with pytest.raises(legacy.exceptions.QueueDoesNotExist) as caught:
         legacy.get_queue_url(QueueName="no-such-queue")
     error = caught.value.response["Error"]
@@ -83,14 +83,14 @@ def test_legacy_errors(legacy: Any, hw: Private) -> None:
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
-def _post(hw: Private, path: str, params: dict[str, str]) -> tuple[int, ET.Element]:
+def _post(hw: Server, path: str, params: dict[str, str]) -> tuple[int, ET.Element]:
     http = urllib3.PoolManager()
     response = http.request("POST", hw.url + path, body=urlencode(params),
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
     return response.status, ET.fromstring(response.data)
 
 
-def test_hand_written_query_requests(hw: Private, legacy_queue: str) -> None:
+def test_hand_written_query_requests(hw: Server, legacy_queue: str) -> None:
     path = "/" + legacy_queue.split("/", 3)[3]
     status, root = _post(hw, path, {
         "Action": "SendMessage", "Version": "2012-11-05", "MessageBody": "This is a test message",

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqs_support import Private
+from server_support import start_server
 
 pytestmark = [pytest.mark.local_only, pytest.mark.slow]
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:
-    first = Private("--data-dir", str(tmp_path))
+    first = start_server("--data-dir", str(tmp_path))
     try:
         sqs, sns = first.client("sqs"), first.client("sns")
         url = sqs.create_queue(QueueName="durable", Attributes={"VisibilityTimeout": "100"})[
@@ -27,7 +27,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
         sqs.send_message(QueueUrl=url, MessageBody="waiting")
     finally:
         first.stop()
-    second = Private("--data-dir", str(tmp_path))
+    second = start_server("--data-dir", str(tmp_path))
     try:
         sqs, sns = second.client("sqs"), second.client("sns")
         url = sqs.get_queue_url(QueueName="durable")["QueueUrl"]

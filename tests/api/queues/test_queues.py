@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqs_support import Private, error_of
+from server_support import Server
+from sqs_support import error_of
 
 
-def test_create_queue_returns_url_on_request_host(sqs: Any, hw: Private,
+def test_create_queue_returns_url_on_request_host(sqs: Any, hw: Server,
                                                   unique: Callable[[str], str]) -> None:
     name = unique("q")
     url = sqs.create_queue(QueueName=name)["QueueUrl"]
@@ -66,7 +67,7 @@ def test_unknown_attribute_name(sqs: Any, make_queue: Callable[..., str]) -> Non
     assert error["Code"] == "InvalidAttributeName"
 
 
-def test_missing_queue_is_queue_does_not_exist(sqs: Any, hw: Private) -> None:
+def test_missing_queue_is_queue_does_not_exist(sqs: Any, hw: Server) -> None:
     url = f"{hw.url}/000000000000/no-such-queue"
     for call in (
         lambda: sqs.get_queue_url(QueueName="no-such-queue"),
@@ -90,7 +91,7 @@ def test_missing_queue_is_queue_does_not_exist(sqs: Any, hw: Private) -> None:
 
 
 def test_get_queue_attributes_all_and_named(sqs: Any, make_queue: Callable[..., str],
-                                            hw: Private) -> None:
+                                            hw: Server) -> None:
     url = make_queue(VisibilityTimeout="45")
     name = url.rsplit("/", 1)[1]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
@@ -157,7 +158,7 @@ def test_delete_queue_removes_it_and_its_messages(sqs: Any, unique: Callable[[st
     sqs.delete_queue(QueueUrl=url)
 
 
-def test_accounts_and_regions_are_separate(hw: Private, unique: Callable[[str], str]) -> None:
+def test_accounts_and_regions_are_separate(hw: Server, unique: Callable[[str], str]) -> None:
     name = unique("q")
     mine = hw.client("sqs")
     other = hw.client("sqs", aws_access_key_id="111122223333")

@@ -8,7 +8,8 @@ from typing import Any
 
 import orjson
 import pytest
-from sqs_support import Private, error_of
+from server_support import Server
+from sqs_support import error_of
 
 pytestmark = pytest.mark.local_only
 
@@ -20,7 +21,7 @@ def _receive_one(sqs: Any, url: str, **kwargs: Any) -> dict[str, Any]:
 
 
 def test_visibility_timeout_expires_on_the_clock(sqs: Any, make_queue: Callable[..., str],
-                                                 hw: Private) -> None:
+                                                 hw: Server) -> None:
     url = make_queue(VisibilityTimeout="40")
     sqs.send_message(QueueUrl=url, MessageBody="again")
     first = _receive_one(sqs, url)
@@ -37,7 +38,7 @@ def test_visibility_timeout_expires_on_the_clock(sqs: Any, make_queue: Callable[
 
 
 def test_delete_message_needs_the_latest_receipt(sqs: Any, make_queue: Callable[..., str],
-                                                 hw: Private) -> None:
+                                                 hw: Server) -> None:
     url = make_queue()
     sqs.send_message(QueueUrl=url, MessageBody="delete me")
     stale = _receive_one(sqs, url, VisibilityTimeout=0)["ReceiptHandle"]
@@ -66,7 +67,7 @@ def test_invalid_receipt_handles(sqs: Any, make_queue: Callable[..., str]) -> No
 
 
 def test_change_message_visibility(sqs: Any, make_queue: Callable[..., str],
-                                   hw: Private) -> None:
+                                   hw: Server) -> None:
     url = make_queue()
     sqs.send_message(QueueUrl=url, MessageBody="later")
     handle = _receive_one(sqs, url)["ReceiptHandle"]
@@ -114,7 +115,7 @@ def test_batch_delete_and_change_visibility(sqs: Any, make_queue: Callable[..., 
     assert counts["ApproximateNumberOfMessagesNotVisible"] == "0"
 
 
-def test_purge_queue(sqs: Any, make_queue: Callable[..., str], hw: Private) -> None:
+def test_purge_queue(sqs: Any, make_queue: Callable[..., str], hw: Server) -> None:
     url = make_queue()
     name = url.rsplit("/", 1)[1]
     for index in range(3):
@@ -165,7 +166,7 @@ def test_redrive_policy_checks(sqs: Any, make_queue: Callable[..., str]) -> None
 
 
 def test_messages_expire_after_the_retention_period(sqs: Any, make_queue: Callable[..., str],
-                                                    hw: Private) -> None:
+                                                    hw: Server) -> None:
     url = make_queue(MessageRetentionPeriod="60")
     sqs.send_message(QueueUrl=url, MessageBody="short-lived")
     hw.advance(61)

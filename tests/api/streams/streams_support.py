@@ -1,14 +1,14 @@
-"""Helpers shared by the Streams API tests: tables with streams, reading a whole stream."""
+"""Helpers shared by the Streams API tests: tables with streams, reading a whole stream, and a
+private server with DynamoDB and Streams clients."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-import orjson
-import urllib3
+from server_support import Server, start_server
+from server_support import wait_for as wait_for  # re-exported for the Streams tests
 
 
 def new_name(prefix: str = "st") -> str:
@@ -84,30 +84,6 @@ def read_stream(streams: Any, arn: str) -> list[dict[str, Any]]:
     return records
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0.05) -> Any:
-    """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
-
-
-def advance_clock(endpoint: str, seconds: float) -> float:
-    response = urllib3.request("POST", f"{endpoint}/_headwater/clock",
-                               body=orjson.dumps({"advance": seconds}))
-    assert response.status == 200, response.data
-    return float(orjson.loads(response.data)["now"])
-
-
-def clock_now(endpoint: str) -> float:
-    response = urllib3.request("GET", f"{endpoint}/_headwater/clock")
-    return float(orjson.loads(response.data)["now"])
-
-
 def error_of(call: Callable[[], Any]) -> tuple[str, str, int]:
     """(code, message, HTTP status) of the ClientError a call raises."""
     from botocore.exceptions import ClientError
@@ -121,59 +97,12 @@ def error_of(call: Callable[[], Any]) -> tuple[str, str, int]:
     raise AssertionError("the call succeeded")
 
 
-CREDENTIALS = {"aws_access_key_id": "AKIDTEST", "aws_secret_access_key": "secret",
-               "region_name": "us-east-1"}
-
-
-def make_client(service: str, endpoint: str) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    config = Config(retries={"max_attempts": 1, "mode": "standard"})
-    return boto3.client(service, endpoint_url=endpoint, config=config, **CREDENTIALS)
-
-
-class Private:
-    """A Headwater server of a test's own (`headwater serve --port 0 ARGS`)."""
+class Private(Server):
+    """A Headwater server of a test's own (`headwater serve --port 0 ARGS`), with DynamoDB and
+    Streams clients pointed at it."""
 
     def __init__(self, *args: str) -> None:
-        import subprocess
-        import sys
-
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "headwater", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline().strip()
-        if not line.startswith("http://"):
-            self.kill()
-            raise RuntimeError(f"headwater did not start: {line!r}")
-        self.endpoint = line
-        self.ddb = make_client("dynamodb", line)
-        self.streams = make_client("dynamodbstreams", line)
-
-    def advance(self, seconds: float) -> float:
-        return advance_clock(self.endpoint, seconds)
-
-    def now(self) -> float:
-        return clock_now(self.endpoint)
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-    def stop(self) -> None:
-        import subprocess
-
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        started = start_server(*args)
+        super().__init__(started.process, started.url)
+        self.ddb = self.client("dynamodb")
+        self.streams = self.client("dynamodbstreams")

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from botocore.config import Config
-from streams_support import CREDENTIALS, Private, create_stream_table, read_stream
+from server_support import CREDENTIALS
+from streams_support import Private, create_stream_table, read_stream
 
 pytestmark = [pytest.mark.slow, pytest.mark.local_only]
 
@@ -46,7 +47,7 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
         acknowledged: dict[str, int] = {}
         stop = threading.Event()
         threads = [threading.Thread(target=_writer,
-                                    args=(server.endpoint, name, n, acknowledged, stop))
+                                    args=(server.url, name, n, acknowledged, stop))
                    for n in range(WRITERS)]
         for thread in threads:
             thread.start()

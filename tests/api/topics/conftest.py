@@ -1,5 +1,6 @@
 """Fixtures for the SNS tests: a server of their own with SNS and SQS clients, and uniquely
-named topics and queues removed afterwards. Helpers come from the SQS tests' sqs_support."""
+named topics and queues removed afterwards. The SNS tests' helpers come from the SQS tests'
+sqs_support (put on sys.path here)."""
 
 from __future__ import annotations
 
@@ -9,26 +10,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from server_support import Server, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "queues"))
 
-from sqs_support import Private  # noqa: E402
+
+@pytest.fixture(scope="session")
+def sns_hw() -> Iterator[Server]:
+    yield from serving("--in-memory")
 
 
 @pytest.fixture(scope="session")
-def sns_hw() -> Iterator[Private]:
-    running = Private("--in-memory")
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="session")
-def sns(sns_hw: Private) -> Any:
+def sns(sns_hw: Server) -> Any:
     return sns_hw.client("sns")
 
 
 @pytest.fixture(scope="session")
-def sns_sqs(sns_hw: Private) -> Any:
+def sns_sqs(sns_hw: Server) -> Any:
     return sns_hw.client("sqs")
 
 

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from sqs_support import Private, error_of
+from server_support import Server
+from sqs_support import error_of
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 HANDLER = """
@@ -29,7 +30,7 @@ def _zip(source: str) -> bytes:
 
 
 def test_publish_invokes_a_subscribed_function(
-        sns_hw: Private, sns: Any, sns_sqs: Any, make_topic: Callable[[], str],
+        sns_hw: Server, sns: Any, sns_sqs: Any, make_topic: Callable[[], str],
         make_queue_arn: Callable[[], tuple[str, str]], unique: Callable[[str], str]) -> None:
     lam = sns_hw.client("lambda")
     topic = make_topic()

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from sqs_support import Private, error_of
+from server_support import Server
+from sqs_support import error_of
 
 ISO_MS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
@@ -22,7 +23,7 @@ def _one(sqs: Any, url: str) -> dict[str, Any]:
 
 def test_publish_delivers_the_notification_envelope(
         sns: Any, sns_sqs: Any, make_topic: Callable[[], str],
-        make_queue_arn: Callable[[], tuple[str, str]], sns_hw: Private) -> None:
+        make_queue_arn: Callable[[], tuple[str, str]], sns_hw: Server) -> None:
     topic = make_topic()
     url, queue_arn = make_queue_arn()
     subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)[

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 import urllib3
-from sqs_support import Private, error_of
+from server_support import Server
+from sqs_support import error_of
 
 
 def test_create_topic_is_idempotent(sns: Any, unique: Callable[[str], str]) -> None:
@@ -27,7 +28,7 @@ def test_create_topic_rejects_bad_names(sns: Any, name: str) -> None:
     assert error["Type"] == "Sender" and error["Status"] == 400
 
 
-def test_list_topics_pages_by_100(sns: Any, sns_hw: Private) -> None:
+def test_list_topics_pages_by_100(sns: Any, sns_hw: Server) -> None:
     west = sns_hw.client("sns", region_name="eu-west-1")
     arns = sorted(west.create_topic(Name=f"page-{i:03d}")["TopicArn"] for i in range(105))
     first = west.list_topics()
@@ -134,7 +135,7 @@ def test_delete_topic_removes_its_subscriptions(sns: Any, unique: Callable[[str]
     assert topic not in [t["TopicArn"] for t in sns.list_topics()["Topics"]]
 
 
-def test_query_protocol_errors_are_xml(sns_hw: Private) -> None:
+def test_query_protocol_errors_are_xml(sns_hw: Server) -> None:
     http = urllib3.PoolManager()
     response = http.request("POST", sns_hw.url + "/", body="Action=Bogus&Version=2010-03-31",
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -180,7 +181,7 @@ def test_fifo_queues_cannot_subscribe_to_standard_topics(sns: Any, sns_sqs: Any,
     sns_sqs.delete_queue(QueueUrl=url)
 
 
-def test_malformed_query_input_is_a_client_error(sns_hw: Private, make_topic: Callable[[], str]
+def test_malformed_query_input_is_a_client_error(sns_hw: Server, make_topic: Callable[[], str]
                                                  ) -> None:
     topic = make_topic()
     http = urllib3.PoolManager()

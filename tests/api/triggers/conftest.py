@@ -1,29 +1,16 @@
 """Fixtures for stream trigger tests: functions from inline handler source, tables with
-streams, and mappings that are deleted afterwards."""
+streams, and mappings that are deleted afterwards. (The lam, sqs and sns clients come from
+tests/conftest.py.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import pytest
-from triggers_support import RECORDING_HANDLER, ROLE, make_client, settle, zip_source
-
-
-@pytest.fixture(scope="session")
-def lam(endpoint: str) -> Any:
-    return make_client("lambda", endpoint)
-
-
-@pytest.fixture(scope="session")
-def sqs(endpoint: str) -> Any:
-    return make_client("sqs", endpoint)
-
-
-@pytest.fixture(scope="session")
-def sns(endpoint: str) -> Any:
-    return make_client("sns", endpoint)
+from triggers_support import RECORDING_HANDLER, ROLE, settle, zip_source
 
 
 @pytest.fixture
@@ -41,10 +28,8 @@ def make_function(lam: Any, unique: Callable[[str], str]) -> Iterator[Callable[.
 
     yield make
     for name in created:
-        try:
+        with suppress(lam.exceptions.ResourceNotFoundException):
             lam.delete_function(FunctionName=name)
-        except lam.exceptions.ResourceNotFoundException:
-            pass
 
 
 @pytest.fixture
@@ -87,10 +72,7 @@ def make_mapping(lam: Any) -> Iterator[Callable[..., dict[str, Any]]]:
 
     yield make
     for uuid in created:
-        try:
+        with suppress(lam.exceptions.ResourceNotFoundException,
+                      lam.exceptions.ResourceInUseException):
             lam.delete_event_source_mapping(UUID=uuid)
-        except lam.exceptions.ResourceNotFoundException:
-            pass
-        except lam.exceptions.ResourceInUseException:
-            pass
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from triggers_support import ROLE, OwnServer, keys_of, make_client, settle, wait_for, zip_source
+from server_support import client, start_server
+from triggers_support import ROLE, keys_of, settle, wait_for, zip_source
 
 SLOW_RECORDING_HANDLER = '''
 import json, os, time
@@ -64,9 +65,9 @@ def test_update_resumes_after_the_last_processed_record(
 def test_restart_mid_stream_neither_replays_nor_skips(tmp_path: Path) -> None:
     data = tmp_path / "data"
     out = tmp_path / "events.jsonl"
-    server = OwnServer("--data-dir", str(data))
+    server = start_server("--data-dir", str(data))
     try:
-        lam, ddb = make_client("lambda", server.url), make_client("dynamodb", server.url)
+        lam, ddb = client("lambda", server.url), client("dynamodb", server.url)
         lam.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE,
                             Handler="handler.handler",
                             Code={"ZipFile": zip_source(SLOW_RECORDING_HANDLER)},
@@ -85,9 +86,9 @@ def test_restart_mid_stream_neither_replays_nor_skips(tmp_path: Path) -> None:
     finally:
         server.stop()  # SIGTERM: in-flight batches finish and checkpoint
     assert len(keys_of(out)) < 30, "the restart did not happen mid-stream"
-    server = OwnServer("--data-dir", str(data))
+    server = start_server("--data-dir", str(data))
     try:
-        ddb = make_client("dynamodb", server.url)
+        ddb = client("dynamodb", server.url)
         for i in range(30, 35):
             ddb.put_item(TableName="orders", Item={"pk": {"S": "order"}, "n": {"N": str(i)}})
         wait_for(lambda: len(keys_of(out)) >= 35, timeout=30)
@@ -106,9 +107,9 @@ def test_sigkill_mid_stream_loses_nothing(tmp_path: Path) -> None:
     but every record is delivered and none before its predecessors."""
     data = tmp_path / "data"
     out = tmp_path / "events.jsonl"
-    server = OwnServer("--data-dir", str(data))
+    server = start_server("--data-dir", str(data))
     try:
-        lam, ddb = make_client("lambda", server.url), make_client("dynamodb", server.url)
+        lam, ddb = client("lambda", server.url), client("dynamodb", server.url)
         lam.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE,
                             Handler="handler.handler",
                             Code={"ZipFile": zip_source(SLOW_RECORDING_HANDLER)},
@@ -127,7 +128,7 @@ def test_sigkill_mid_stream_loses_nothing(tmp_path: Path) -> None:
     finally:
         server.process.kill()
         server.stop()
-    server = OwnServer("--data-dir", str(data))
+    server = start_server("--data-dir", str(data))
     try:
         wait_for(lambda: len({int(r["dynamodb"]["NewImage"]["n"]["N"])
                               for r in _records(out)}) == 20, timeout=30)

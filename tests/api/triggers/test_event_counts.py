@@ -11,7 +11,8 @@ from typing import Any
 
 import urllib3
 from controls_support import CONTROLS_HANDLER
-from triggers_support import events, make_client, wait_for
+from server_support import client
+from triggers_support import events, wait_for
 
 KEEP = json.dumps({"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "keep"}]}}}})
 
@@ -42,7 +43,7 @@ def test_event_counts_at_metrics_and_in_cloudwatch(
     expected = {"polled": 6, "filtered_out": 3, "invoked": 3, "failed_invoke": 1, "dropped": 1}
     wait_for(lambda: event_counts(endpoint, uuid) == expected)
     assert len(events(out)) == 3
-    cloudwatch = make_client("cloudwatch", endpoint)
+    cloudwatch = client("cloudwatch", endpoint)
     now = datetime.fromtimestamp(clock.now(), UTC)
     for name, value in (("PolledEventCount", 6), ("FilteredOutEventCount", 3),
                         ("InvokedEventCount", 3), ("FailedInvokeEventCount", 1),

@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 import urllib3
-from triggers_support import make_client, records, wait_for
+from server_support import client
+from triggers_support import records, wait_for
 
 
 @pytest.fixture(scope="module")
 def cloudwatch(endpoint: str) -> Any:
-    return make_client("cloudwatch", endpoint)
+    return client("cloudwatch", endpoint)
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from controls_support import CONTROLS_HANDLER
-from triggers_support import events, make_client, wait_for
+from server_support import client
+from triggers_support import events, wait_for
 
 KEYS, VERSIONS, WRITERS = 60, 8, 6
 
@@ -35,12 +36,12 @@ def test_per_key_order_with_factor_10_under_concurrent_writes(
                  ParallelizationFactor=10, StartingPosition="LATEST")
 
     def writer(number: int) -> None:
-        client = make_client("dynamodb", endpoint)
+        own = client("dynamodb", endpoint)  # a client per writer thread
         mine = [f"key{k:03d}" for k in range(number, KEYS, WRITERS)]
         for version in range(VERSIONS):
             for key in mine:
-                client.put_item(TableName=table, Item={"pk": {"S": key},
-                                                       "v": {"N": str(version)}})
+                own.put_item(TableName=table, Item={"pk": {"S": key},
+                                                    "v": {"N": str(version)}})
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
     for thread in threads:

@@ -1,23 +1,18 @@
-"""Helpers for stream trigger tests: boto3 clients, zipped handlers, waiting, reading what a
-handler wrote and what a destination queue received."""
+"""Helpers for stream trigger tests: zipped handlers, waiting, reading what a handler wrote and
+what a destination queue received. (Clients and servers come from tests/server_support.py.)"""
 
 from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
+import server_support
 
-CREDENTIALS = {"aws_access_key_id": "AKIDTEST", "aws_secret_access_key": "secret",
-               "region_name": "us-east-1"}
 ROLE = "arn:aws:iam::000000000000:role/lambda-ddb"
 
 # Appends each event to $OUT as one JSON line; fails while $OUT.fail exists.
@@ -33,11 +28,6 @@ def handler(event, context):
 '''
 
 
-def make_client(service: str, endpoint: str) -> Any:
-    config = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=60)
-    return boto3.client(service, endpoint_url=endpoint, config=config, **CREDENTIALS)
-
-
 def zip_source(source: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -46,14 +36,8 @@ def zip_source(source: str) -> bytes:
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.02) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(interval)
+    """server_support.wait_for with the longer wait a trigger's delivery takes."""
+    return server_support.wait_for(predicate, timeout, interval)
 
 
 def events(out: Path) -> list[dict[str, Any]]:
@@ -98,27 +82,3 @@ def settle(lam: Any, uuid: str) -> dict[str, Any]:
     """Wait until the mapping leaves its transitional state; returns it."""
     return wait_for(lambda: (m := lam.get_event_source_mapping(UUID=uuid))["State"] in  # type: ignore[no-any-return]
                     ("Enabled", "Disabled") and m)
-
-
-class OwnServer:
-    """A Headwater server of a test's own (restart tests), stopped with SIGTERM."""
-
-    def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "headwater", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None
-        self.url = self.process.stdout.readline().strip()
-        if not self.url.startswith("http://"):
-            self.process.kill()
-            raise RuntimeError(f"headwater did not start: {self.url!r}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
