@@ -16,6 +16,9 @@ import click
 from headwater import __version__
 from headwater.settings import Settings
 
+# Seconds a stop waits for in-flight requests to be answered.
+SHUTDOWN_GRACE = 30.0
+
 
 @click.group()
 @click.version_option(__version__, prog_name="headwater")
@@ -58,13 +61,7 @@ def serve(
     )
     logging.basicConfig(level=log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # uvicorn re-raises the signal that stopped it once shutdown is complete; exiting 0 then
-    # tells supervisors the stop was clean.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    try:
-        _run(_serve(settings))
-    except KeyboardInterrupt:
-        pass
+    _run(_serve(settings))
 
 
 @main.command()
@@ -106,10 +103,9 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    import uvicorn
-
     from headwater.runtime import Runtime
-    from headwater.server import HeadwaterApp
+    from headwater.server import MAX_BODY, HeadwaterApp
+    from headwater.wire.http_server import HttpServer
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -122,25 +118,19 @@ async def _serve(settings: Settings) -> None:
     sock.listen(1024)
     host, port = sock.getsockname()[:2]
     app = HeadwaterApp(Runtime(settings))
-    config = uvicorn.Config(
-        app, log_level=settings.log_level, access_log=False, http="httptools",
-        loop="uvloop", lifespan="on", timeout_keep_alive=60, server_header=False,
-        date_header=False,
-    )
-    server = uvicorn.Server(config)
-    handle_exit = server.handle_exit
-
-    def exit_promptly(sig: int, frame: Any) -> None:
-        # uvicorn drains in-flight requests before shutting down; end long polls first so
-        # SIGINT/SIGTERM do not wait out a 20 s ReceiveMessage.
-        app.runtime.queues.release()
-        handle_exit(sig, frame)
-
-    server.handle_exit = exit_promptly  # type: ignore[method-assign]
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started and not task.done():
-        await asyncio.sleep(0.005)
-    if server.started:
-        click.echo(f"http://{host}:{port}")
-        sys.stdout.flush()
-    await task
+    app.start()
+    server = HttpServer(app.handle, app.runtime.storage.when_settled, MAX_BODY)
+    await server.start(sock)
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    click.echo(f"http://{host}:{port}")
+    sys.stdout.flush()
+    await stopping.wait()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(sig)  # a second signal stops at once
+    # End long polls first so a stop does not wait out a 20 s ReceiveMessage.
+    app.runtime.queues.release()
+    await server.shutdown(SHUTDOWN_GRACE)
+    await app.stop()

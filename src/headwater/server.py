@@ -1,10 +1,11 @@
-"""The ASGI application: routes each request to its protocol handler, serves the local control
-endpoints under /_headwater/, and owns background work through the lifespan."""
+"""The application behind the HTTP server: routes each request to its protocol handler, serves
+the local control endpoints under /_headwater/, and owns background work."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from collections.abc import Awaitable
 
 import orjson
 
@@ -21,6 +22,7 @@ from headwater.runtime import Runtime
 from headwater.services import json_services
 from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.triggers.service import register as register_mappings
+from headwater.wire.http_server import Headers, Request, Response
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import QueryRouter, QueryService, is_query_request
 from headwater.wire.rpc_v2_cbor import RpcV2CborService
@@ -28,10 +30,10 @@ from headwater.wire.sigv4 import caller
 
 log = logging.getLogger("headwater.server")
 
-Scope = dict[str, Any]
-INTERNAL_ERROR = b'{"__type":"InternalServerError","message":"Internal error"}'
 # The largest body any API accepts: a 50 MB Lambda zip, base64-encoded in JSON.
 MAX_BODY = 72 * 1024 * 1024
+JSON = b"application/json"
+NOT_FOUND = b'{"message":"Not Found"}'
 
 
 class HeadwaterApp:
@@ -45,77 +47,49 @@ class HeadwaterApp:
                                            "com.amazonaws.cloudwatch")
         self.background = BackgroundWork(runtime.workers())
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        storage = self.runtime.storage
+    def start(self) -> None:
+        """Begin background work and group commits; call on the running event loop."""
+        self.runtime.storage.group_commits(asyncio.get_running_loop())
+        self.background.start()
 
-        async def send_committed(message: dict[str, Any]) -> None:
-            # Group commit (core/storage.py): answer only once this request's writes are durable.
-            if message["type"] == "http.response.start":
-                await storage.settle()
-            await send(message)
+    async def stop(self) -> None:
+        await self.background.stop()
+        self.runtime.storage.group_commits(None)
+        self.runtime.close()
 
-        try:
-            await self._http(scope, receive, send_committed)
-        except Exception:
-            log.exception("unhandled error serving %s %s", scope.get("method"), scope.get("path"))
-            await _respond(send, 500, INTERNAL_ERROR)
-
-    async def _lifespan(self, receive: Any, send: Any) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                self.background.start()
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await self.background.stop()
-                self.runtime.close()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-
-    async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
-        headers = _headers(scope)
-        body = await _read_body(receive)
-        if body is None:
-            message = f"Request must be smaller than {MAX_BODY} bytes"
-            await _respond(send, 413, orjson.dumps({"__type": "RequestEntityTooLargeException",
-                                                    "message": message}))
-            return
-        method = scope["method"]
-        path = scope["path"]
+    def handle(self, request: Request) -> Response | Awaitable[Response]:
+        """The response, at once when the operation is synchronous; the server sends it once
+        the request's writes are committed (group commit, core/storage.py)."""
+        method, path, headers, body = request.method, request.path, request.headers, request.body
         target = headers.get("x-amz-target")
         if method == "POST" and target:
-            await self._json(target, headers, body, send)
-        elif is_query_request(method, path, headers, body):
-            await _respond(send, *await self.query.handle(self.runtime, headers, path, body),
-                           content_type=None)
-        elif lambda_http.is_lambda_path(path):
-            status, out_headers, out = await lambda_http.handle(self.runtime, scope, headers, body)
-            await _respond(send, status, out, out_headers, content_type=None)
-        elif method == "POST" and self.cloudwatch.serves(path):
+            return self._json(target, headers, body)
+        if is_query_request(method, path, headers, body):
+            return self._query(headers, path, body)
+        if lambda_http.is_lambda_path(path):
+            return lambda_http.handle(self.runtime, request)
+        if method == "POST" and self.cloudwatch.serves(path):
             account, region = caller(headers.get("authorization"))
             ctx = RequestContext(account, region, request_id(), self.runtime)
-            status, out_headers, out = await self.cloudwatch.handle(ctx, path, body)
-            await _respond(send, status, out, out_headers, content_type=None)
-        elif method == "GET" and path == "/metrics":
-            await _respond(send, 200, exposition.exposition(self.runtime),
-                           content_type=exposition.CONTENT_TYPE)
-        elif path.startswith("/_headwater/"):
-            await self._control(method, path, body, send)
-        elif method == "POST" and path == "/":
-            await self._json("", headers, body, send)
-        elif method == "GET" and path == "/":
+            return self.cloudwatch.handle(ctx, path, body)
+        if method == "GET" and path == "/metrics":
+            return _answer(200, exposition.exposition(self.runtime), exposition.CONTENT_TYPE)
+        if path.startswith("/_headwater/"):
+            return self._control(method, path, body)
+        if method == "POST" and path == "/":
+            return self._json("", headers, body)
+        if method in ("GET", "HEAD") and path == "/":
             region = caller(headers.get("authorization"))[1]
-            await _respond(send, 200, f"healthy: dynamodb.{region}.amazonaws.com ".encode(),
-                           content_type=b"text/plain")
-        else:
-            await _respond(send, 404, b'{"message":"Not Found"}')
+            return _answer(200, f"healthy: dynamodb.{region}.amazonaws.com ".encode(),
+                           b"text/plain")
+        return _answer(404, NOT_FOUND)
 
-    async def _json(self, target: str, headers: dict[str, str], body: bytes, send: Any) -> None:
+    async def _query(self, headers: dict[str, str], path: str, body: bytes) -> Response:
+        status, payload, out_headers = await self.query.handle(self.runtime, headers, path, body)
+        return status, out_headers, payload
+
+    def _json(self, target: str, headers: dict[str, str], body: bytes
+              ) -> Response | Awaitable[Response]:
         prefix, _, operation = target.partition(".")
         service = self.json_services.get(prefix)
         account, region = caller(headers.get("authorization"))
@@ -127,20 +101,27 @@ class HeadwaterApp:
                 orjson.loads(body or b"{}")
             except orjson.JSONDecodeError:
                 payload = b'{"__type":"com.amazon.coral.service#SerializationException"}'
-            await _respond(send, 400, payload, [(b"x-amzn-requestid", ctx.request_id.encode())])
-            return
-        status, payload = await service.handle(ctx, operation, body)
-        await _respond(send, status, payload, service.headers(ctx, payload), content_type=None)
+            return 400, [(b"x-amzn-requestid", ctx.request_id.encode()),
+                         (b"content-type", JSON)], payload
+        answer = service.handle(ctx, operation, body)
+        if isinstance(answer, tuple):
+            return answer[0], service.headers(ctx, answer[1]), answer[1]
+        return self._json_later(service, ctx, answer)
 
-    async def _control(self, method: str, path: str, body: bytes, send: Any) -> None:
+    @staticmethod
+    async def _json_later(service: JsonService, ctx: RequestContext,
+                          answer: Awaitable[tuple[int, bytes]]) -> Response:
+        status, payload = await answer
+        return status, service.headers(ctx, payload), payload
+
+    def _control(self, method: str, path: str, body: bytes) -> Response:
         if path == "/_headwater/health":
-            await _respond(send, 200, orjson.dumps({"status": "ok", "version": __version__}))
-        elif path == "/_headwater/clock":
-            await self._clock(method, body, send)
-        else:
-            await _respond(send, 404, b'{"message":"Not Found"}')
+            return _answer(200, orjson.dumps({"status": "ok", "version": __version__}))
+        if path == "/_headwater/clock":
+            return self._clock(method, body)
+        return _answer(404, NOT_FOUND)
 
-    async def _clock(self, method: str, body: bytes, send: Any) -> None:
+    def _clock(self, method: str, body: bytes) -> Response:
         clock = self.runtime.clock
         if method == "POST":
             try:
@@ -148,45 +129,13 @@ class HeadwaterApp:
                 if advance < 0:
                     raise ValueError
             except (ValueError, TypeError, AttributeError, orjson.JSONDecodeError):
-                await _respond(send, 400, b'{"message":"advance must be a number of seconds >= 0"}')
-                return
+                return _answer(400, b'{"message":"advance must be a number of seconds >= 0"}')
             clock.advance(advance)
         elif method != "GET":
-            await _respond(send, 405, b'{"message":"Method Not Allowed"}')
-            return
-        await _respond(send, 200, orjson.dumps({"now": clock.now(), "offset": clock.offset}))
+            return _answer(405, b'{"message":"Method Not Allowed"}')
+        return _answer(200, orjson.dumps({"now": clock.now(), "offset": clock.offset}))
 
 
-def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-
-
-async def _read_body(receive: Any) -> bytes | None:
-    """The whole request body, or None when it exceeds MAX_BODY."""
-    chunks = []
-    more = True
-    size = 0
-    while more:
-        message = await receive()
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-        more = message.get("more_body", False)
-    return b"".join(chunks)
-
-
-async def _respond(
-    send: Any,
-    status: int,
-    body: bytes,
-    headers: list[tuple[bytes, bytes]] | None = None,
-    content_type: bytes | None = b"application/json",
-) -> None:
-    out = list(headers or [])
-    if content_type is not None:
-        out.append((b"content-type", content_type))
-    out.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": out})
-    await send({"type": "http.response.body", "body": body})
+def _answer(status: int, body: bytes, content_type: bytes = JSON) -> Response:
+    headers: Headers = [(b"content-type", content_type)]
+    return status, headers, body

@@ -239,9 +239,6 @@ def test_expect_100_continue_gets_interim_answer_first(conn: Connection) -> None
     assert isinstance(answer.json()["TableNames"], list)
 
 
-@pytest.mark.xfail(strict=True, reason="the 413 is only sent once the whole oversized body "
-                   "has arrived (on_message_complete), so a client that waits for an answer "
-                   "before sending 72 MB hangs")
 def test_body_over_the_limit_is_413_and_closes(conn: Connection) -> None:
     conn.send(b"POST / HTTP/1.1\r\nHost: headwater\r\n"
               b"X-Amz-Target: DynamoDB_20120810.ListTables\r\n"
@@ -273,9 +270,6 @@ def test_malformed_request_is_400_and_closes(own_server: Server, conn: Connectio
     assert healthy(own_server)
 
 
-@pytest.mark.xfail(strict=True, reason="_fail() skips its 400 while an earlier pipelined "
-                   "request is in flight (busy) and closes at once, so the PutItem's answer "
-                   "is dropped although its write is committed")
 def test_garbage_after_pipelined_write_answers_the_write_first(own_server: Server,
                                                                conn: Connection,
                                                                table: str) -> None:
@@ -325,8 +319,6 @@ def test_head_has_content_length_and_no_body(conn: Connection) -> None:
     assert conn.buffer == b""
 
 
-@pytest.mark.xfail(strict=True, reason="server.py routes only GET / to the health text, so "
-                   "HEAD / is a 404 while GET / is a 200 (HEAD must answer as GET does)")
 def test_head_root_answers_as_get_does(conn: Connection) -> None:
     conn.send(b"GET / HTTP/1.1\r\nHost: headwater\r\n\r\n"
               b"HEAD / HTTP/1.1\r\nHost: headwater\r\n\r\n")

@@ -19,6 +19,8 @@ from headwater.core.schema import MIGRATIONS
 
 DB_FILE = "headwater.sqlite3"
 log = logging.getLogger("headwater.storage")
+# A group commits when a loop iteration adds no write to it, or when it holds this many.
+MAX_GROUP = 64
 
 
 class Storage:
@@ -47,6 +49,7 @@ class Storage:
         self._after_commit: list[Callable[[], None]] = []
         self._on_rollback: list[Callable[[], object]] = []
         self._group: _Group | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.migrate()
         if self._checkpoints is not None:
             self._checkpoints.start()
@@ -60,14 +63,19 @@ class Storage:
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
+    def group_commits(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Group the transactions made on `loop`'s thread (None: each commits alone)."""
+        self._loop = loop
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; nested uses join the outer one.
 
-        Inside a running event loop, the transactions of one loop iteration share a single
-        SQLite transaction (group commit): each is a savepoint, so its failure undoes only its
-        own changes, and the whole group commits once when the iteration ends. Requests await
-        `settle()` before answering, so nothing is acknowledged before it is committed.
+        Once `group_commits(loop)` is on, consecutive transactions share a single SQLite
+        transaction (group commit): each is a savepoint, so its failure undoes only its own
+        changes, and the group commits once a loop iteration adds no write to it (requests that
+        arrive meanwhile join it). Answers wait for `when_settled()` or `settle()`, so nothing
+        is acknowledged before it is committed.
         """
         if self._depth:
             self._depth += 1
@@ -76,12 +84,11 @@ class Storage:
             finally:
                 self._depth -= 1
             return
-        loop = _running_loop()
-        if loop is None:
+        if self._loop is None:
             with self._alone():
                 yield self.conn
         else:
-            with self._grouped(loop):
+            with self._grouped(self._loop):
                 yield self.conn
 
     @contextmanager
@@ -103,9 +110,9 @@ class Storage:
         if self._group is None:
             self.conn.execute("BEGIN IMMEDIATE")
             self._group = _Group(loop.create_future())
-            # A timer rather than call_soon: requests that arrived meanwhile join the group.
-            loop.call_later(0.0002, self._commit_group)
+            loop.call_soon(self._commit_when_quiet, loop, 0)
         group = self._group
+        group.writes += 1
         self.conn.execute("SAVEPOINT hw_write")
         self._depth = 1
         try:
@@ -126,6 +133,13 @@ class Storage:
             self.conn.execute(statement)
         self._run(self._take_rollback())
 
+    def _commit_when_quiet(self, loop: asyncio.AbstractEventLoop, seen: int) -> None:
+        group = self._group
+        if group is not None and group.writes != seen and group.writes < MAX_GROUP:
+            loop.call_soon(self._commit_when_quiet, loop, group.writes)
+            return
+        self._commit_group()
+
     def _commit_group(self) -> None:
         group, self._group = self._group, None
         if group is None:
@@ -139,9 +153,21 @@ class Storage:
             self._run(list(reversed(group.on_rollback)))
             group.done.set_exception(error)
             group.done.exception()  # retrieved: waiters re-raise it themselves
+            for settled in group.settled:
+                settled(error)
             return
         self._run(group.after_commit)
         group.done.set_result(None)
+        for settled in group.settled:
+            settled(None)
+
+    def when_settled(self, callback: Callable[[BaseException | None], None]) -> None:
+        """Call `callback` once every write made so far is committed, with None, or with the
+        error if the commit failed; at once when nothing is pending."""
+        if self._group is None:
+            callback(None)
+        else:
+            self._group.settled.append(callback)
 
     async def settle(self) -> None:
         """Wait until every write made so far is committed (raises if the commit failed)."""
@@ -183,12 +209,11 @@ class Storage:
 
 @dataclass(slots=True)
 class _Group:
-    """The SQLite transaction shared by one loop iteration's writes."""
+    """The SQLite transaction shared by consecutive writes (group commit)."""
 
     done: asyncio.Future[None]
+    writes: int = 0
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     on_rollback: list[Callable[[], object]] = field(default_factory=list)
+    settled: list[Callable[[BaseException | None], None]] = field(default_factory=list)
 
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    return asyncio._get_running_loop()

@@ -8,6 +8,7 @@ from typing import Any
 from headwater.core.context import RequestContext
 from headwater.core.ids import new_uuid
 from headwater.functions.service import OPERATIONS, PRECHECKS
+from headwater.wire.http_server import Request, Response
 from headwater.wire.rest_json import RestJsonService
 from headwater.wire.sigv4 import caller
 
@@ -24,10 +25,9 @@ def is_lambda_path(path: str) -> bool:
     return path.startswith(PREFIXES)
 
 
-async def handle(runtime: Any, scope: dict[str, Any], headers: dict[str, str],
-                 body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    account, region = caller(headers.get("authorization"))
-    runtime.functions.seen_server(scope.get("server"))
+async def handle(runtime: Any, request: Request) -> Response:
+    account, region = caller(request.headers.get("authorization"))
+    runtime.functions.seen_server(request.server)
     ctx = RequestContext(account, region, new_uuid(), runtime)
-    query = scope.get("query_string", b"").decode("latin-1")
-    return await lambda_service().handle(ctx, scope["method"], scope["path"], query, headers, body)
+    return await lambda_service().handle(ctx, request.method, request.path, request.query,
+                                         request.headers, request.body)

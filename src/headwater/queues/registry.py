@@ -189,8 +189,8 @@ class Queues:
     # -- long polling ------------------------------------------------------------------------
 
     def release(self) -> None:
-        """End every long poll now and let no new one wait (server shutdown: uvicorn waits
-        for in-flight requests before the lifespan ends, up to 20 s for a long poll)."""
+        """End every long poll now and let no new one wait (server shutdown: the HTTP server
+        lets in-flight requests finish, which would mean up to 20 s for a long poll)."""
         self.closing = True
         for waiters in self._waiters.values():
             for event in waiters:

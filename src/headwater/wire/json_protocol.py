@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import logging
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from headwater.wire.validate import NOT_A_STRUCTURE, compile_input
 log = logging.getLogger("headwater.wire")
 
 Operation = Callable[[RequestContext, dict[str, Any]], Any]
+Answer = tuple[int, bytes]
 
 # Errors raised by AWS's shared front end rather than the service carry these namespaces.
 CORAL_NAMESPACES = {
@@ -63,19 +64,33 @@ class JsonService:
             self.validators[name] = compile_input(model.operation_model(name).input_shape,
                                                   _java_package(model.metadata))
 
-    async def handle(self, ctx: RequestContext, operation_name: str, body: bytes
-                     ) -> tuple[int, bytes]:
+    def handle(self, ctx: RequestContext, operation_name: str, body: bytes
+               ) -> Answer | Awaitable[Answer]:
+        """(status, body) at once for a synchronous operation (most of them: no task, no
+        suspension on the hot path), or an awaitable of it for an asynchronous one."""
         try:
-            result = await self._call(ctx, operation_name, body)
-        except AwsError as error:
-            return error.status, self.error_body(error)
-        except Exception:
-            log.exception("unhandled error in %s.%s (request %s)", self.model_name,
-                          operation_name, ctx.request_id)
-            return 500, self.error_body(InternalServerError("Internal server error"))
+            result = self._call(ctx, operation_name, body)
+        except Exception as error:
+            return self._failure(ctx, operation_name, error)
+        if inspect.isawaitable(result):
+            return self._finish(ctx, operation_name, result)
         return 200, orjson.dumps(result)
 
-    async def _call(self, ctx: RequestContext, operation_name: str, body: bytes) -> Any:
+    async def _finish(self, ctx: RequestContext, operation_name: str, result: Awaitable[Any]
+                      ) -> Answer:
+        try:
+            return 200, orjson.dumps(await result)
+        except Exception as error:
+            return self._failure(ctx, operation_name, error)
+
+    def _failure(self, ctx: RequestContext, operation_name: str, error: Exception) -> Answer:
+        if isinstance(error, AwsError):
+            return error.status, self.error_body(error)
+        log.error("unhandled error in %s.%s (request %s)", self.model_name, operation_name,
+                  ctx.request_id, exc_info=error)
+        return 500, self.error_body(InternalServerError("Internal server error"))
+
+    def _call(self, ctx: RequestContext, operation_name: str, body: bytes) -> Any:
         try:
             request = orjson.loads(body) if body else {}
         except orjson.JSONDecodeError:
@@ -88,10 +103,7 @@ class JsonService:
         if operation is None:
             raise UnknownOperationException("")
         self.validators[operation_name](request)
-        result = operation(ctx, request)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+        return operation(ctx, request)
 
     def error_body(self, error: AwsError) -> bytes:
         namespace = CORAL_NAMESPACES.get(error.code, self.error_namespace)

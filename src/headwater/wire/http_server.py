@@ -1,0 +1,288 @@
+"""The HTTP/1.1 server every API is served on: httptools parses on the event loop, each request
+runs as one task, each response leaves in one write.
+
+It replaced uvicorn's ASGI path, whose per-request message dicts and separate writes for a
+response's head and body cost ~40% of a PutItem (bench/README.md). Keep-alive, pipelining (in
+order), chunked request bodies, `Expect: 100-continue`, a body limit, idle-connection timeouts
+and a graceful shutdown that lets in-flight requests finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import cast
+from urllib.parse import unquote
+
+import httptools
+
+log = logging.getLogger("headwater.http")
+
+Headers = list[tuple[bytes, bytes]]
+Response = tuple[int, Headers, bytes]
+
+
+@dataclass(slots=True)
+class Request:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+    server: tuple[str, int]  # the address the request arrived on
+
+
+# The response, or an awaitable of it when the request must wait (a long poll, an invoke).
+Handler = Callable[[Request], Response | Awaitable[Response]]
+# Calls back (with None, or the error that lost them) once the writes made so far are durable.
+Settle = Callable[[Callable[[BaseException | None], None]], None]
+
+# Requests a connection may queue (pipelined) before it stops reading from its socket.
+MAX_PIPELINED = 16
+IDLE_TIMEOUT = 60.0
+SWEEP_INTERVAL = 10.0
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+INTERNAL_ERROR: Response = (500, [(b"content-type", b"application/json")],
+                            b'{"__type":"InternalServerError","message":"Internal error"}')
+
+
+def _status_line(status: int) -> bytes:
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Unknown"
+    return f"HTTP/1.1 {status} {reason}\r\n".encode("latin-1")
+
+
+STATUS_LINES = {status.value: _status_line(status.value) for status in HTTPStatus}
+
+
+class HttpServer:
+    """The listening socket's connections, for idle sweeps and a graceful shutdown."""
+
+    def __init__(self, handler: Handler, settle: Settle, max_body: int) -> None:
+        self.handler = handler
+        self.settle = settle
+        self.max_body = max_body
+        self.connections: set[HttpProtocol] = set()
+        self.closing = False
+        self.loop = asyncio.get_running_loop()
+        self._server: asyncio.Server | None = None
+        self._sweeper: asyncio.TimerHandle | None = None
+
+    async def start(self, sock: socket.socket) -> None:
+        self._server = await self.loop.create_server(lambda: HttpProtocol(self), sock=sock,
+                                                backlog=1024)
+        self._sweeper = self.loop.call_later(SWEEP_INTERVAL, self._sweep)
+
+    def _sweep(self) -> None:
+        cutoff = time.monotonic() - IDLE_TIMEOUT
+        for connection in list(self.connections):
+            if connection.idle_since is not None and connection.idle_since < cutoff:
+                connection.close()
+        self._sweeper = self.loop.call_later(SWEEP_INTERVAL, self._sweep)
+
+    async def shutdown(self, grace: float) -> None:
+        """Stop accepting, close idle connections, let busy ones answer (up to `grace` s)."""
+        self.closing = True
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        if self._server is not None:
+            self._server.close()
+        for connection in list(self.connections):
+            if connection.idle_since is not None:
+                connection.close()
+        deadline = time.monotonic() + grace
+        while self.connections and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        for connection in list(self.connections):
+            connection.close()
+
+
+class HttpProtocol(asyncio.Protocol):
+    def __init__(self, server: HttpServer) -> None:
+        self.server = server
+        self.parser = httptools.HttpRequestParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.address: tuple[str, int] = ("127.0.0.1", 0)
+        self.idle_since: float | None = time.monotonic()
+        self.queue: collections.deque[tuple[Request, bool]] = collections.deque()
+        self.busy = False
+        self.reading = True
+        self._url = b""
+        self._headers: dict[str, str] = {}
+        self._body: list[bytes] = []
+        self._size = 0
+        self._too_large = False
+        self._failure: bytes | None = None  # the answer that ends this connection
+
+    # asyncio.Protocol
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+        sockname = transport.get_extra_info("sockname")
+        if isinstance(sockname, tuple):
+            self.address = (str(sockname[0]), int(sockname[1]))
+        self.server.connections.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.server.connections.discard(self)
+        self.queue.clear()
+        self.transport = None
+
+    def data_received(self, data: bytes) -> None:
+        self.idle_since = None
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._fail(400, b"text/plain", b"Upgrade is not supported")
+        except httptools.HttpParserError:
+            self._fail(400, b"text/plain", b"Malformed HTTP request")
+
+    # httptools callbacks
+
+    def on_message_begin(self) -> None:
+        self._url = b""
+        self._headers = {}
+        self._body = []
+        self._size = 0
+        self._too_large = False
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        key = name.decode("latin-1").lower()
+        text = value.decode("latin-1")
+        previous = self._headers.get(key)
+        self._headers[key] = text if previous is None else f"{previous},{text}"
+
+    def on_headers_complete(self) -> None:
+        length = self._headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.server.max_body:
+            self._too_large = True
+            self._reject_too_large()  # now, not after a body the client may wait to send
+        elif self._headers.get("expect", "").lower() == "100-continue" and self.transport:
+            self.transport.write(CONTINUE)
+
+    def on_body(self, body: bytes) -> None:
+        if self._too_large:
+            return
+        self._size += len(body)
+        if self._size > self.server.max_body:
+            self._too_large = True
+            self._body = []
+            self._reject_too_large()
+        else:
+            self._body.append(body)
+
+    def on_message_complete(self) -> None:
+        if self._too_large or self._failure is not None:
+            return
+        path, _, query = self._url.decode("latin-1").partition("?")
+        if "%" in path:
+            path = unquote(path)
+        body = self._body[0] if len(self._body) == 1 else b"".join(self._body)
+        method = self.parser.get_method().decode("latin-1")
+        request = Request(method, path, query, self._headers, body, self.address)
+        self.queue.append((request, self.parser.should_keep_alive()))
+        if not self.busy:
+            self._next()
+        elif len(self.queue) >= MAX_PIPELINED and self.reading and self.transport:
+            self.reading = False
+            self.transport.pause_reading()
+
+    # requests
+
+    def _next(self) -> None:
+        if self.transport is None:
+            return
+        if not self.queue:
+            self.busy = False
+            if self._failure is not None:
+                self.transport.write(self._failure)
+                self.close()
+            else:
+                self.idle_since = time.monotonic()
+            return
+        self.busy = True
+        if not self.reading and self._failure is None and len(self.queue) < MAX_PIPELINED // 2:
+            self.reading = True
+            self.transport.resume_reading()
+        request, keep_alive = self.queue.popleft()
+        try:
+            result = self.server.handler(request)
+        except Exception:
+            log.exception("unhandled error serving %s %s", request.method, request.path)
+            result = INTERNAL_ERROR
+        if isinstance(result, tuple):
+            self._answer_when_settled(request, keep_alive, result)
+        else:
+            self.server.loop.create_task(self._await(request, keep_alive, result))
+
+    async def _await(self, request: Request, keep_alive: bool,
+                     pending: Awaitable[Response]) -> None:
+        try:
+            response = await pending
+        except Exception:
+            log.exception("unhandled error serving %s %s", request.method, request.path)
+            response = INTERNAL_ERROR
+        self._answer_when_settled(request, keep_alive, response)
+
+    def _answer_when_settled(self, request: Request, keep_alive: bool, response: Response
+                             ) -> None:
+        """Nothing is acknowledged before it is durable: answer once the commit is done."""
+        def answer(error: BaseException | None) -> None:
+            self._send(request, keep_alive, INTERNAL_ERROR if error is not None else response)
+        self.server.settle(answer)
+
+    def _send(self, request: Request, keep_alive: bool, response: Response) -> None:
+        transport = self.transport
+        if transport is None:
+            return
+        status, headers, body = response
+        keep_alive = keep_alive and not self.server.closing
+        head = [STATUS_LINES.get(status) or _status_line(status)]
+        head.extend(b"%s: %s\r\n" % header for header in headers)
+        head.append(b"content-length: %d\r\n" % len(body))
+        if not keep_alive:
+            head.append(b"connection: close\r\n")
+        head.append(b"\r\n")
+        if request.method != "HEAD":
+            head.append(body)
+        transport.write(b"".join(head))
+        if keep_alive:
+            self._next()
+        else:
+            self.close()
+
+    def _reject_too_large(self) -> None:
+        message = f"Request must be smaller than {self.server.max_body} bytes"
+        self._fail(413, b"application/json", b'{"__type":"RequestEntityTooLargeException",'
+                   b'"message":"%s"}' % message.encode())
+
+    def _fail(self, status: int, content_type: bytes, body: bytes) -> None:
+        """End the connection with this answer to a request that cannot be parsed or accepted,
+        once the requests before it are answered; read nothing more meanwhile."""
+        if self._failure is not None or self.transport is None:
+            return
+        head = b"content-type: %s\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
+        self._failure = (STATUS_LINES.get(status, _status_line(status))
+                         + head % (content_type, len(body)) + body)
+        if self.reading:
+            self.reading = False
+            self.transport.pause_reading()
+        if not self.busy:
+            self._next()
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+            self.transport = None
+        self.server.connections.discard(self)
