@@ -1,4 +1,4 @@
-"""SQL for Query and Scan: range reads over the primary-key index of `ddb_items`.
+"""SQL for Query and Scan: range reads over the key index of `ddb_items`.
 
 Every read walks `(table_id, hk, rk)` in index order and stops as soon as the caller stops
 iterating, so a Query costs what its key range holds, never what the table holds. Sort-key
