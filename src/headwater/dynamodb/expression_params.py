@@ -22,6 +22,8 @@ EXPRESSION_MEMBERS = ("UpdateExpression", "ProjectionExpression", "FilterExpress
 LEGACY_MEMBERS = ("AttributeUpdates", "AttributesToGet", "Expected", "QueryFilter", "ScanFilter",
                   "ConditionalOperator", "KeyConditions")
 _LEGACY_CONDITIONS = frozenset(LEGACY_MEMBERS) - {"ConditionalOperator"}
+_ALL_MEMBERS = frozenset(EXPRESSION_MEMBERS + LEGACY_MEMBERS
+                         + ("ExpressionAttributeNames", "ExpressionAttributeValues"))
 # Placeholder syntax: AWS rejects any other key before looking at the expressions.
 _NAME_KEY = re.compile(r"#[A-Za-z0-9_]+")
 _VALUE_KEY = re.compile(r":[A-Za-z0-9_]+")
@@ -43,6 +45,8 @@ def compile_request(request: dict[str, Any],
     `value_expressions` names the operation's expressions that can use values, for AWS's
     "ExpressionAttributeValues can only be specified when using expressions: ... is null".
     """
+    if _ALL_MEMBERS.isdisjoint(request):
+        return RequestExpressions()
     used_expressions = [m for m in EXPRESSION_MEMBERS if m in request]
     used_legacy = [m for m in LEGACY_MEMBERS if m in request]
     if used_expressions and used_legacy:

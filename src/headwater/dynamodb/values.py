@@ -70,6 +70,12 @@ def check_value(av: object, depth: int = 1) -> dict[str, Any]:
     """Check one attribute value recursively; return it normalised (numbers canonical)."""
     if depth > MAX_DEPTH:
         raise ValidationException(TOO_DEEP)
+    if type(av) is dict and len(av) == 1:
+        # The usual shape, one data type: skip the general path's bookkeeping.
+        for tag, value in av.items():
+            check = _CHECKS.get(tag)
+            if check is not None and value is not None:
+                return {tag: check(value, depth)}
     if isinstance(av, list):
         raise SerializationException(f"Unrecognized collection type {ATTRIBUTE_VALUE_CLASS}")
     if not isinstance(av, dict):

@@ -231,6 +231,10 @@ class StreamLog:
 
     # -- records ---------------------------------------------------------------------------
 
+    def has_stream(self, account: str, region: str, table_name: str) -> bool:
+        """Whether changes to the table are recorded (it has an enabled stream)."""
+        return (account, region, table_name) in self.current
+
     def record_change(
         self, conn: sqlite3.Connection, account: str, region: str, table_name: str,
         hash_key: bytes, keys: dict[str, Any], old: dict[str, Any] | None,

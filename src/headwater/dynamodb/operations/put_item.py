@@ -23,8 +23,12 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     expressions = compile_request(request, ("ConditionExpression",))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key = items.key_from_item(table, item)
+    # Only a condition, ALL_OLD, index upkeep and the stream record look at the old item.
+    needs_old = (expressions.condition is not None or return_values == "ALL_OLD"
+                 or bool(table.indexes)
+                 or runtime.streams.has_stream(table.account, table.region, table.name))
     with runtime.storage.transaction() as conn:
-        old = item_store.get(conn, table.id, *key)
+        old = item_store.get(conn, table.id, *key) if needs_old else None
         enforce(expressions.condition, old, request)
         items.write(runtime, conn, table, key, old, item, size=size)
         collection = item_collections.metrics(conn, table, key[0], item, request)
