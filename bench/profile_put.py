@@ -79,6 +79,8 @@ def main() -> None:
     parser.add_argument("--op", choices=["PutItem", "GetItem"], default="PutItem")
     parser.add_argument("--native", action="store_true", help="include native (C) frames")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--stream", action="store_true",
+                        help="enable a NEW_AND_OLD_IMAGES stream on the table")
     args = parser.parse_args()
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(py_spy).exists():
@@ -86,7 +88,7 @@ def main() -> None:
     peer = start_headwater("headwater", None if args.in_memory else temp_data_dir())
     raw = Path(tempfile.mkdtemp(prefix="headwater-profile-")) / "put.raw"
     try:
-        create_table(peer.address, "profile")
+        create_table(peer.address, "profile", stream=args.stream)
         if args.op == "GetItem":
             warm = measure(peer.address, put_workload("profile", 1024), clients=args.clients,
                            processes=2, warmup=0, duration=2)

@@ -251,4 +251,20 @@ MIGRATIONS: list[str] = [
     DROP TABLE ddb_items;
     ALTER TABLE ddb_items_by_row RENAME TO ddb_items;
     """,
+    # 10: stream records keyed by their sequence number, which is global and increasing, so
+    # an append lands on the table's last page (not inside one of the shards' key ranges),
+    # with a small (shard, seq) index for reads and trims. Halves a stream's cost on PutItem.
+    """
+    CREATE TABLE stream_records_by_seq (
+        seq INTEGER PRIMARY KEY,
+        shard INTEGER NOT NULL REFERENCES stream_shards (id) ON DELETE CASCADE,
+        created REAL NOT NULL,
+        record BLOB NOT NULL
+    );
+    INSERT INTO stream_records_by_seq (seq, shard, created, record)
+        SELECT seq, shard, created, record FROM stream_records ORDER BY seq;
+    DROP TABLE stream_records;
+    ALTER TABLE stream_records_by_seq RENAME TO stream_records;
+    CREATE INDEX stream_records_by_shard ON stream_records (shard, seq);
+    """,
 ]

@@ -9,6 +9,7 @@ from headwater.core.schema import MIGRATIONS
 from headwater.core.storage import DB_FILE, Storage
 
 ROWID_ITEMS = 9  # the migration that moved items into a rowid table with a key index
+STREAM_RECORDS_BY_SEQ = 10  # the one that keyed stream records by sequence number
 
 
 def _database_at(path: Path, version: int) -> sqlite3.Connection:
@@ -43,5 +44,32 @@ def test_items_survive_the_move_to_a_rowid_table(tmp_path: Path) -> None:
             "EXPLAIN QUERY PLAN SELECT item FROM ddb_items WHERE table_id = 1 AND hk = ? "
             "AND rk = ?", (b"a", b"1")))
         assert "USING INDEX" in plan
+    finally:
+        storage.close()
+
+
+def test_stream_records_survive_the_move_to_sequence_keys(tmp_path: Path) -> None:
+    conn = _database_at(tmp_path, STREAM_RECORDS_BY_SEQ - 1)
+    conn.execute("INSERT INTO streams (id, account, region, table_name, arn, label, view_type, "
+                 "key_schema, shard_count, created) VALUES (1, 'a', 'r', 't', 'arn', 'l', "
+                 "'KEYS_ONLY', x'', 2, 0)")
+    conn.executemany("INSERT INTO stream_shards (id, stream_id, shard_id, lane, start_seq, "
+                     "created) VALUES (?, 1, ?, ?, 0, 0)", [(1, "s0", 0), (2, "s1", 1)])
+    rows = [(1, 3, 1.0, b"r3"), (2, 1, 0.5, b"r1"), (1, 2, 0.7, b"r2"), (2, 5, 2.0, b"r5")]
+    conn.executemany("INSERT INTO stream_records (shard, seq, created, record) "
+                     "VALUES (?, ?, ?, ?)", rows)
+    conn.close()
+
+    storage = Storage(tmp_path)
+    try:
+        shard_one = storage.conn.execute(
+            "SELECT seq, created, record FROM stream_records WHERE shard = 1 AND seq >= 0 "
+            "ORDER BY seq").fetchall()
+        assert shard_one == [(2, 0.7, b"r2"), (3, 1.0, b"r3")]
+        assert storage.conn.execute("SELECT max(seq) FROM stream_records").fetchone() == (5,)
+        with storage.transaction() as conn:
+            conn.execute("DELETE FROM stream_shards WHERE id = 2")  # records go with the shard
+        assert storage.conn.execute(
+            "SELECT count(*) FROM stream_records WHERE shard = 2").fetchone() == (0,)
     finally:
         storage.close()
