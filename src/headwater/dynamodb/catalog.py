@@ -1,5 +1,12 @@
 """The table catalog: tables by account, region and name, persisted in `ddb_tables` and cached
-in memory (one process owns the database, so the cache is authoritative)."""
+in memory (one process owns the database, so the cache is authoritative).
+
+Every lookup by a request's TableName goes through `locate`, which also accepts the table's ARN:
+since 2024 DynamoDB takes `arn:aws:dynamodb:REGION:ACCOUNT:table/NAME` wherever it takes a
+TableName (botocore's TableArn shape; developer guide "DynamoDB API operations supported by
+resource-based policies", "table name overloading"). The ARN names its own account and region;
+there are no resource policies here, so another account's table is reachable by its ARN.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,30 @@ from typing import Any
 
 import orjson
 
+from headwater.core.arns import parse_table_arn
 from headwater.core.storage import Storage
-from headwater.dynamodb.errors import ResourceNotFoundException
+from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
 from headwater.dynamodb.table import Table
 
 TableKey = tuple[str, str, str]
+ARN_PREFIX = "arn:"
+# AWS's wording for an ARN that names no table (recorded for ListTagsOfResource: alternator
+# test/alternator/test_tag.py, test_tag_lsi_gsi); for TableName the wording is not recorded.
+INVALID_ARN = "Invalid TableArn: Invalid ResourceArn provided as input {}"
+
+
+def locate(account: str, region: str, name: str) -> TableKey:
+    """The (account, region, name) a request's TableName designates for a caller in `account`
+    and `region`: a plain name is the caller's own table, a table ARN names its account and
+    region. Anything else starting with "arn:" (index or stream ARNs, other services, bad
+    names) is a ValidationException; the model has already bounded its length."""
+    if not name.startswith(ARN_PREFIX):
+        return account, region, name
+    parsed = parse_table_arn(name)
+    if parsed is None:
+        raise ValidationException(INVALID_ARN.format(name))
+    arn_region, arn_account, table = parsed
+    return arn_account, arn_region, table
 
 
 class TableCatalog:
@@ -26,11 +52,12 @@ class TableCatalog:
             self._tables[(account, region, name)] = table
 
     def find(self, account: str, region: str, name: str) -> Table | None:
-        return self._tables.get((account, region, name))
+        """The table a TableName (name or ARN, see `locate`) designates, or None."""
+        return self._tables.get(locate(account, region, name))
 
     def get(self, account: str, region: str, name: str) -> Table:
         """The table, or DynamoDB's ResourceNotFoundException for data-plane calls."""
-        table = self._tables.get((account, region, name))
+        table = self._tables.get(locate(account, region, name))
         if table is None:
             raise ResourceNotFoundException("Requested resource not found")
         return table

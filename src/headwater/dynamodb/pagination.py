@@ -26,7 +26,6 @@ from headwater.dynamodb.expressions import ast
 from headwater.dynamodb.key_space import KeySpace, position
 from headwater.dynamodb.keys import decode_key_value
 from headwater.dynamodb.query_store import Row
-from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_value, value_type
 
 PAGE_BYTES = 1024 * 1024
@@ -143,7 +142,7 @@ def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str
     return page
 
 
-def response(table: Table, page: Page, request: dict[str, Any], count_only: bool
+def response(page: Page, request: dict[str, Any], count_only: bool
              ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if not count_only:
@@ -153,7 +152,7 @@ def response(table: Table, page: Page, request: dict[str, Any], count_only: bool
     if page.last_key is not None:
         result["LastEvaluatedKey"] = page.last_key
     units = max(1, math.ceil(page.size / 4096))
-    capacity = consumed(table.name, units if request.get("ConsistentRead") else units / 2,
+    capacity = consumed(request["TableName"], units if request.get("ConsistentRead") else units / 2,
                         request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         result["ConsumedCapacity"] = capacity

@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from headwater.core.arns import parse_table_arn
 from headwater.dynamodb.errors import (
     LimitExceededException,
     ResourceNotFoundException,
@@ -19,19 +19,17 @@ if TYPE_CHECKING:
 
 MAX_TAGS = 50
 RESERVED_PREFIX = "aws:"
-_TABLE_ARN = re.compile(
-    r"arn:aws[a-z-]*:dynamodb:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"table/(?P<name>[a-zA-Z0-9_.-]{3,255})")
 
 
 def table_for_arn(ctx: RequestContext, arn: str) -> Table:
     """The table an ARN names in the caller's account and region, or AWS's errors."""
-    match = _TABLE_ARN.fullmatch(arn)
-    if match is None:
+    parsed = parse_table_arn(arn)
+    if parsed is None:
         raise ValidationException(f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
+    region, account, name = parsed
     table = None
-    if match["account"] == ctx.account and match["region"] == ctx.region:
-        table = ctx.runtime.tables.find(ctx.account, ctx.region, match["name"])
+    if account == ctx.account and region == ctx.region:
+        table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
     if table is None:
         # "ResourcArn" is AWS's own spelling (dynalite test/tagResource.js, recorded).
         raise ResourceNotFoundException(

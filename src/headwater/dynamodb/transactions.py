@@ -114,7 +114,7 @@ def execute(runtime: Runtime, actions: list[Action], request: dict[str, Any]
             metrics = item_collections.metrics(conn, action.table, action.key[0],
                                                new or old or action.key_attributes, request)
             if metrics is not None:
-                collections.setdefault(action.table.name, []).append(metrics)
+                collections.setdefault(action.spec["TableName"], []).append(metrics)
     return sizes, collections
 
 

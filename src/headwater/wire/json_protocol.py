@@ -23,8 +23,8 @@ from headwater.wire.errors import (
     SerializationException,
     UnknownOperationException,
 )
-from headwater.wire.models import service_model
-from headwater.wire.validate import NOT_A_STRUCTURE, compile_input
+from headwater.wire.models import name_or_arn_shapes, service_model
+from headwater.wire.validate import NOT_A_STRUCTURE, compile_input, name_or_arn
 
 log = logging.getLogger("headwater.wire")
 
@@ -60,9 +60,12 @@ class JsonService:
 
     def __post_init__(self) -> None:
         model = service_model(self.model_name)
+        overrides = {shape: name_or_arn(model.shape_for(name_shape), model.shape_for(arn_shape))
+                     for shape, (name_shape, arn_shape)
+                     in name_or_arn_shapes(self.model_name).items()}
         for name in self.operations:
             self.validators[name] = compile_input(model.operation_model(name).input_shape,
-                                                  _java_package(model.metadata))
+                                                  _java_package(model.metadata), overrides)
 
     def handle(self, ctx: RequestContext, operation_name: str, body: bytes
                ) -> Answer | Awaitable[Answer]:

@@ -2,11 +2,16 @@
 
 Corrections are data (`model_patches.json`): members AWS's servers require although the published
 model marks them optional, keyed by service, shape and member; `*member_shapes` retargets a member
-name everywhere (DynamoDB's TableName accepts ARNs in the model, which Headwater does not).
+name everywhere; `*name_or_arn` adds shapes (copies of an ARN shape) whose values are either an
+ARN or a name. DynamoDB's TableName takes a table ARN (shape TableArn, 1-1024 characters) since
+2024, yet a plain name still gets the TableName rules (3-255, `[a-zA-Z0-9_.-]+`) and their
+messages: the validator checks a value starting with "arn:" against the ARN shape and anything
+else against the name shape (`wire/validate.py` `name_or_arn`).
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from pathlib import Path
@@ -24,10 +29,24 @@ def _session() -> botocore.session.Session:
 
 
 @functools.cache
+def _patches(name: str) -> dict[str, Any]:
+    patches: dict[str, Any] = json.loads(_PATCHES.read_text()).get(name, {})
+    return patches
+
+
+def name_or_arn_shapes(name: str) -> dict[str, tuple[str, str]]:
+    """Shapes of service `name` holding a name or an ARN: shape -> (name shape, ARN shape)."""
+    return {shape: (spec["name"], spec["arn"])
+            for shape, spec in _patches(name).get("*name_or_arn", {}).items()}
+
+
+@functools.cache
 def service_model(name: str) -> ServiceModel:
     loader = _session().get_component("data_loader")
     data: dict[str, Any] = loader.load_service_model(name, "service-2")
-    patches = json.loads(_PATCHES.read_text()).get(name, {})
+    patches = copy.deepcopy(_patches(name))
+    for shape_name, spec in patches.pop("*name_or_arn", {}).items():
+        data["shapes"][shape_name] = dict(data["shapes"][spec["arn"]])
     member_shapes = patches.pop("*member_shapes", {})
     for shape in data["shapes"].values():
         for member_name, member in shape.get("members", {}).items():

@@ -9,7 +9,7 @@ Type mismatches are SerializationExceptions, as AWS's JSON deserialiser reports 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
@@ -162,6 +162,22 @@ def _scalar(shape: Shape) -> Check:
     return check
 
 
+def name_or_arn(name: Shape, arn: Shape, prefix: str = "arn:") -> Check:
+    """A value that is either an ARN (it starts with `prefix`), checked against shape `arn`, or a
+    name, checked against shape `name` with the name's own messages (DynamoDB's TableName: a
+    table ARN or a 3-255 character name; `models.py` `*name_or_arn`). Whether the ARN names
+    something is the service's call."""
+    name_check, arn_check = _scalar(name), _scalar(arn)
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if isinstance(value, str) and value.startswith(prefix):
+            arn_check(value, path, errors)
+        else:
+            name_check(value, path, errors)
+
+    return check
+
+
 def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> Check:
     members: list[tuple[str, str, Check, bool]] = []
     required = set(shape.required_members)
@@ -244,6 +260,8 @@ def compile_shape(shape: Shape, cache: dict[str, Check] | None = None,
     cache = {} if cache is None else cache
     if shape.name in OPAQUE_SHAPES:
         return _opaque
+    if shape.type_name != "structure" and shape.name in cache:
+        return cache[shape.name]  # a check given by the caller (`compile_input` `overrides`)
     if shape.type_name == "structure":
         if shape.name in cache:
             cached = cache[shape.name]
@@ -256,16 +274,18 @@ def compile_shape(shape: Shape, cache: dict[str, Check] | None = None,
     return _scalar(shape)
 
 
-def compile_input(shape: StructureShape | None, package: str = DEFAULT_PACKAGE
+def compile_input(shape: StructureShape | None, package: str = DEFAULT_PACKAGE,
+                  overrides: Mapping[str, Check] | None = None
                   ) -> Callable[[dict[str, Any]], None]:
     """A validator for an operation's input: raises the collected ValidationException.
 
     `package` is the Java package AWS names in type-mismatch messages
-    ("com.amazonaws.dynamodb.v20120810").
+    ("com.amazonaws.dynamodb.v20120810"); `overrides` gives the checks of some scalar shapes
+    by name (`name_or_arn`).
     """
     if shape is None:
         return lambda request: None
-    check = compile_shape(shape, None, package)
+    check = compile_shape(shape, dict(overrides or {}), package)
 
     def validate(request: dict[str, Any]) -> None:
         errors: list[str] = []

@@ -19,7 +19,8 @@ DUPLICATES = "Provided list of item keys contains duplicates"
 NOT_ONE = ("Supplied AttributeValue has more than one datatypes set, must contain exactly one "
            "of the supported datatypes")
 
-Write = tuple[Table, items.Key, dict[str, Any] | None, int]
+# (TableName as sent, its table, key, new item or None for a delete, new item's size)
+Write = tuple[str, Table, items.Key, dict[str, Any] | None, int]
 
 
 def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -32,25 +33,27 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     planned: list[Write] = []
     for name, writes in requests.items():
         table = runtime.tables.get(ctx.account, ctx.region, name)
-        planned.extend(_plan(table, write) for write in writes)
+        planned.extend((name, *_plan(table, write)) for write in writes)
     seen = set()
-    for table, key, _, _ in planned:
+    for _, table, key, _, _ in planned:
         if (table.id, key) in seen:
             raise ValidationException(DUPLICATES)
         seen.add((table.id, key))
     units: dict[str, float] = {}
     collections: dict[str, list[dict[str, Any]]] = {}
     with runtime.storage.transaction() as conn:
-        for table, key, new, size in planned:
+        # Capacity and item collection metrics are keyed by the RequestItems key as sent,
+        # name or ARN (ConsumedCapacity.TableName's model documentation).
+        for name, table, key, new, size in planned:
             old = item_store.get(conn, table.id, *key)
             items.write(runtime, conn, table, key, old, new, size=size if new else None)
             written = size if new is not None else (0 if old is None else item_size(old))
-            units[table.name] = units.get(table.name, 0.0) + write_units(written)
+            units[name] = units.get(name, 0.0) + write_units(written)
             source = new if new is not None else (old or {})
             if source:
                 metrics = item_collections.metrics(conn, table, key[0], source, request)
                 if metrics is not None:
-                    collections.setdefault(table.name, []).append(metrics)
+                    collections.setdefault(name, []).append(metrics)
     response: dict[str, Any] = {"UnprocessedItems": {}}
     if collections:
         response["ItemCollectionMetrics"] = collections
@@ -61,7 +64,8 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     return response
 
 
-def _plan(table: Table, write: dict[str, Any]) -> Write:
+def _plan(table: Table, write: dict[str, Any]
+          ) -> tuple[Table, items.Key, dict[str, Any] | None, int]:
     put, delete = write.get("PutRequest"), write.get("DeleteRequest")
     if put is not None and delete is None:
         item = check_item(put["Item"])

@@ -7,6 +7,7 @@ from typing import Any
 
 from headwater.core.arns import table_arn
 from headwater.core.context import RequestContext
+from headwater.dynamodb.catalog import locate
 from headwater.dynamodb.encryption import sse_description
 from headwater.dynamodb.errors import ResourceInUseException, ValidationException
 from headwater.dynamodb.index_definitions import (
@@ -30,7 +31,7 @@ RESERVED_TAG_PREFIX = "aws:"
 
 def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """CreateTable. The table is ACTIVE as soon as the call returns CREATING."""
-    name = request["TableName"]
+    name = _new_table_name(ctx, request["TableName"])
     key_schema = request["KeySchema"]
     definitions = request["AttributeDefinitions"]
     billing_mode = request.get("BillingMode", "PROVISIONED")
@@ -98,6 +99,19 @@ def _billing_summary(billing_mode: str, now: float) -> dict[str, Any]:
     if billing_mode == "PAY_PER_REQUEST":
         summary["LastUpdateToPayPerRequestDateTime"] = now
     return summary
+
+
+def _new_table_name(ctx: RequestContext, requested: str) -> str:
+    """The name to create: TableName, or the name in a table ARN of the caller's own account
+    and region (the API reference: "You can also provide the Amazon Resource Name (ARN) of the
+    table in this parameter"). A table is only ever created in the caller's account and
+    region, so an ARN for another is refused rather than created elsewhere."""
+    account, region, name = locate(ctx.account, ctx.region, requested)
+    if (account, region) != (ctx.account, ctx.region):
+        raise ValidationException(
+            f"Table ARN {requested} must name a table in the caller's account {ctx.account} "
+            f"and region {ctx.region}")
+    return name
 
 
 def _check_tags(tags: list[dict[str, str]]) -> None:

@@ -28,7 +28,8 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
     size = 0 if old is None else item_size(old)
-    capacity = consumed(table.name, write_units(size), request.get("ReturnConsumedCapacity"))
+    capacity = consumed(request["TableName"], write_units(size),
+                        request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

@@ -25,5 +25,5 @@ def get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     if mode in ("TOTAL", "INDEXES"):
         size = 0 if item is None else item_size(item)
         units = read_units(size, bool(request.get("ConsistentRead")))
-        response["ConsumedCapacity"] = consumed(table.name, units, mode)
+        response["ConsumedCapacity"] = consumed(request["TableName"], units, mode)
     return response

@@ -35,7 +35,8 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    capacity = consumed(table.name, write_units(size), request.get("ReturnConsumedCapacity"))
+    capacity = consumed(request["TableName"], write_units(size),
+                        request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

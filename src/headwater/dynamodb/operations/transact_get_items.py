@@ -22,8 +22,8 @@ def transact_get_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str
         item = item_store.get(conn, action.table.id, *action.key)
         size = 0 if item is None else item_size(item)
         # Transactional reads cost two strongly consistent units per 4 KB.
-        units[action.table.name] = units.get(action.table.name, 0.0) + 2 * read_units(
-            size, True)
+        name = action.spec["TableName"]  # as sent: a name or an ARN
+        units[name] = units.get(name, 0.0) + 2 * read_units(size, True)
         if item is None:
             responses.append({})
             continue

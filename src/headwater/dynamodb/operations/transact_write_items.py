@@ -27,7 +27,8 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     units: dict[str, float] = {}
     for action, size in zip(actions, sizes, strict=True):
         # Transactional writes cost two units per 1 KB (prepare and commit).
-        units[action.table.name] = units.get(action.table.name, 0.0) + 2 * write_units(size)
+        name = action.spec["TableName"]  # as sent: a name or an ARN
+        units[name] = units.get(name, 0.0) + 2 * write_units(size)
     mode = request.get("ReturnConsumedCapacity")
     capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
     if capacities:

@@ -42,7 +42,7 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     if attributes:
         response["Attributes"] = attributes
     units = write_units(max(size, 0 if old is None else item_size(old)))
-    capacity = consumed(table.name, units, request.get("ReturnConsumedCapacity"))
+    capacity = consumed(request["TableName"], units, request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

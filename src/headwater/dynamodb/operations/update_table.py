@@ -93,7 +93,7 @@ def _apply(ctx: RequestContext, table: Table, request: dict[str, Any]
                                                 "LastUpdateDateTime": now}
         sse = request.get("SSESpecification")
         if sse is not None:
-            _update_sse(ctx, description, sse)
+            _update_sse(table, description, sse)
         ctx.runtime.tables.save(table)
     return busy, index_status
 
@@ -151,8 +151,9 @@ def _check_change(old: dict[str, Any], new: dict[str, Any]) -> None:
         )
 
 
-def _update_sse(ctx: RequestContext, description: dict[str, Any], sse: dict[str, Any]) -> None:
+def _update_sse(table: Table, description: dict[str, Any], sse: dict[str, Any]) -> None:
     if sse.get("Enabled", True):
-        description["SSEDescription"] = sse_description(ctx.region, ctx.account, sse)
+        # The table's own region and account: a table ARN may name another (catalog.locate).
+        description["SSEDescription"] = sse_description(table.region, table.account, sse)
     else:
         description.pop("SSEDescription", None)
