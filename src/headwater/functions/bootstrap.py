@@ -142,7 +142,12 @@ class RuntimeClient:
         headers = {"Content-Type": "application/json"}
         if error_type:
             headers["Lambda-Runtime-Function-Error-Type"] = error_type
-        self.call("POST", path, body, headers)
+        try:
+            self.call("POST", path, body, headers)
+        except (ConnectionError, http.client.HTTPException):
+            # A body over the Runtime API's limit is answered 413 and the connection closed
+            # while we still send; the invocation is already settled. Reconnect for the next.
+            self.conn.close()
 
 
 def main():

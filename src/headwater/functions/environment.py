@@ -1,6 +1,7 @@
 """One execution environment: a worker process (the shipped Python bootstrap, or a provided.*
-package's `bootstrap` executable) and its own Runtime API port. It initialises once, runs one
-invocation at a time, and is killed on timeout; its output is split per invocation."""
+package's `bootstrap` executable) and its own Runtime API (`/2018-06-01/runtime/...`) on a
+loopback port, served by the shared HTTP server on the server's event loop. It initialises once,
+runs one invocation at a time, and is killed on timeout; its output is split per invocation."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ import os
 import signal
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from headwater.functions import runtime_api
+from headwater.wire.http_server import HttpServer, Request, Response
 
 MARKER = b"\x1e\x1fheadwater-end\x1f\n"  # keep in sync with functions/bootstrap.py
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 API = "/2018-06-01/runtime"
 MAX_RESPONSE = 6 * 1024 * 1024
+MAX_REQUEST = 7 * 1024 * 1024  # the Runtime API's body limit: a larger post is refused with 413
+JSON = (b"content-type", b"application/json")
 SIGNALS = {signal.SIGKILL: "killed", signal.SIGSEGV: "segmentation fault",
            signal.SIGABRT: "aborted", signal.SIGTERM: "terminated"}
 
@@ -54,7 +58,7 @@ class Environment:
         self.spec = spec
         self.id = uuid.uuid4().hex
         self.process: asyncio.subprocess.Process | None = None
-        self.server: asyncio.Server | None = None
+        self.server: HttpServer | None = None
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.init_error: tuple[bytes, str] | None = None
         self.init_ms = 0.0
@@ -77,9 +81,9 @@ class Environment:
 
     async def start(self) -> None:
         self._started = time.perf_counter()
-        self.server = await runtime_api.serve(self._route)
-        port = self.server.sockets[0].getsockname()[1]
-        env = {**self.spec.env, "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}"}
+        self.server = HttpServer(self._route, _settled, MAX_REQUEST, self._too_large)
+        host, port = await self.server.listen("127.0.0.1", 0)
+        env = {**self.spec.env, "AWS_LAMBDA_RUNTIME_API": f"{host}:{port}"}
         self.process = await asyncio.create_subprocess_exec(
             *self.spec.argv, cwd=self.spec.cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -138,7 +142,7 @@ class Environment:
     async def close(self) -> None:
         self.kill()
         if self.server is not None:
-            self.server.close()
+            await self.server.shutdown(0)
         for task in self._tasks:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(task, 2.0)
@@ -161,8 +165,6 @@ class Environment:
             self.exit_reason = f"exit status {code}"
         else:
             self.exit_reason = f"signal: {SIGNALS.get(signal.Signals(-code), str(-code))}"
-        if self.server is not None:
-            self.server.close()
         if not self.ready.done():
             self.ready.set_result(None)
         if self.current is not None and not self.current.done.done():
@@ -171,12 +173,22 @@ class Environment:
             self.current.done.set_result((orjson.dumps(
                 {"errorType": "Runtime.ExitError", "errorMessage": message}), "Runtime.ExitError"))
         if self._waiting is not None and not self._waiting.done():
-            self._waiting.set_exception(ConnectionResetError("the runtime exited"))
+            self._waiting.cancel()  # ends the pending /next; its connection is gone
+        if self.server is not None:
+            await self.server.shutdown(0)
 
-    async def _route(self, method: str, target: str, headers: dict[str, str],
-                     body: bytes) -> runtime_api.Answer:
+    def _route(self, request: Request) -> Response | Awaitable[Response]:
+        method, target, headers, body = request.method, request.path, request.headers, request.body
         if method == "GET" and target == f"{API}/invocation/next":
-            return await self._next()
+            if not self.ready.done():
+                self.init_ms = (time.perf_counter() - self._started) * 1000
+                self.ready.set_result(None)
+            invocation, self._queued = self._queued, None
+            if invocation is not None:
+                return _next_answer(invocation)
+            # Wait from now, not from when the answering task starts: `run` may come between.
+            self._waiting = asyncio.get_running_loop().create_future()
+            return self._next(self._waiting)
         if method == "POST" and target.startswith(f"{API}/invocation/"):
             request_id, _, action = target[len(API) + 12:].partition("/")
             current = self.current
@@ -185,11 +197,7 @@ class Environment:
                                    "errorType": "InvalidRequestID"})
             if action == "response":
                 if len(body) > MAX_RESPONSE:
-                    error = {"errorMessage": f"Response payload size ({len(body)} bytes) exceeded "
-                             f"maximum allowed payload size ({MAX_RESPONSE} bytes).",
-                             "errorType": "Function.ResponseSizeTooLarge"}
-                    current.done.set_result((orjson.dumps(error), "Function.ResponseSizeTooLarge"))
-                    return _json(413, error)
+                    return _json(413, self._fail_too_large(current, str(len(body))))
                 current.done.set_result((body, None))
             elif action == "error":
                 kind = headers.get("lambda-runtime-function-error-type") or "Unhandled"
@@ -205,28 +213,49 @@ class Environment:
             return _json(202, {"status": "OK"})
         return _json(404, {"errorMessage": "Not found", "errorType": "NotFound"})
 
-    async def _next(self) -> runtime_api.Answer:
-        if not self.ready.done():
-            self.init_ms = (time.perf_counter() - self._started) * 1000
-            self.ready.set_result(None)
-        invocation = self._queued
-        self._queued = None
-        if invocation is None:
-            self._waiting = asyncio.get_running_loop().create_future()
-            invocation = await self._waiting
-            self._waiting = None
-        headers = {
-            "Content-Type": "application/json",
-            "Lambda-Runtime-Aws-Request-Id": invocation.request_id,
-            "Lambda-Runtime-Deadline-Ms": str(invocation.deadline_ms),
-            "Lambda-Runtime-Invoked-Function-Arn": invocation.invoked_arn,
-            "Lambda-Runtime-Trace-Id": f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};"
-                                       "Parent=0000000000000000;Sampled=0",
-        }
-        if invocation.client_context:
-            headers["Lambda-Runtime-Client-Context"] = invocation.client_context
-        return 200, headers, invocation.payload
+    def _too_large(self, request: Request) -> None:
+        """A post over MAX_REQUEST gets the server's 413 unread; a result for the current
+        invocation still ends it as AWS does, rather than leaving it to time out."""
+        current = self.current
+        prefix = f"{API}/invocation/{current.request_id if current else ''}/"
+        if current is not None and not current.done.done() and request.path.startswith(prefix):
+            length = request.headers.get("content-length", "")
+            self._fail_too_large(current, length if length.isdigit() else f"over {MAX_REQUEST}")
+
+    @staticmethod
+    def _fail_too_large(current: Invocation, size: str) -> dict[str, Any]:
+        error = {"errorMessage": f"Response payload size ({size} bytes) exceeded "
+                 f"maximum allowed payload size ({MAX_RESPONSE} bytes).",
+                 "errorType": "Function.ResponseSizeTooLarge"}
+        current.done.set_result((orjson.dumps(error), "Function.ResponseSizeTooLarge"))
+        return error
+
+    async def _next(self, waiting: asyncio.Future[Invocation]) -> Response:
+        """The long poll: answered when the next invocation arrives."""
+        try:
+            invocation = await waiting
+        finally:
+            if self._waiting is waiting:
+                self._waiting = None
+        return _next_answer(invocation)
 
 
-def _json(status: int, body: dict[str, Any]) -> runtime_api.Answer:
-    return status, {"Content-Type": "application/json"}, orjson.dumps(body)
+def _next_answer(invocation: Invocation) -> Response:
+    trace = (f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};"
+             "Parent=0000000000000000;Sampled=0")
+    headers = [JSON, (b"lambda-runtime-aws-request-id", invocation.request_id.encode()),
+               (b"lambda-runtime-deadline-ms", str(invocation.deadline_ms).encode()),
+               (b"lambda-runtime-invoked-function-arn", invocation.invoked_arn.encode()),
+               (b"lambda-runtime-trace-id", trace.encode())]
+    if invocation.client_context:
+        headers.append((b"lambda-runtime-client-context", invocation.client_context.encode()))
+    return 200, headers, invocation.payload
+
+
+def _json(status: int, body: dict[str, Any]) -> Response:
+    return status, [JSON], orjson.dumps(body)
+
+
+def _settled(callback: Callable[[BaseException | None], None]) -> None:
+    """The Runtime API writes nothing to storage: every answer may leave at once."""
+    callback(None)

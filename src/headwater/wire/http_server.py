@@ -42,6 +42,8 @@ class Request:
 Handler = Callable[[Request], Response | Awaitable[Response]]
 # Calls back (with None, or the error that lost them) once the writes made so far are durable.
 Settle = Callable[[Callable[[BaseException | None], None]], None]
+# Told of a request whose body is over the limit (its head, body empty) before the 413 leaves.
+TooLarge = Callable[[Request], None]
 
 # Requests a connection may queue (pipelined) before it stops reading from its socket.
 MAX_PIPELINED = 16
@@ -66,10 +68,12 @@ STATUS_LINES = {status.value: _status_line(status.value) for status in HTTPStatu
 class HttpServer:
     """The listening socket's connections, for idle sweeps and a graceful shutdown."""
 
-    def __init__(self, handler: Handler, settle: Settle, max_body: int) -> None:
+    def __init__(self, handler: Handler, settle: Settle, max_body: int,
+                 too_large: TooLarge | None = None) -> None:
         self.handler = handler
         self.settle = settle
         self.max_body = max_body
+        self.too_large = too_large
         self.connections: set[HttpProtocol] = set()
         self.closing = False
         self.loop = asyncio.get_running_loop()
@@ -80,6 +84,18 @@ class HttpServer:
         self._server = await self.loop.create_server(lambda: HttpProtocol(self), sock=sock,
                                                 backlog=1024)
         self._sweeper = self.loop.call_later(SWEEP_INTERVAL, self._sweep)
+
+    async def listen(self, host: str, port: int) -> tuple[str, int]:
+        """Start on a new socket bound to (host, port); port 0 picks a free one. Its address."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            sock.close()
+            raise
+        await self.start(sock)
+        address = sock.getsockname()
+        return str(address[0]), int(address[1])
 
     def _sweep(self) -> None:
         cutoff = time.monotonic() - IDLE_TIMEOUT
@@ -263,6 +279,14 @@ class HttpProtocol(asyncio.Protocol):
             self.close()
 
     def _reject_too_large(self) -> None:
+        if self.server.too_large is not None:
+            path, _, query = self._url.decode("latin-1").partition("?")
+            method = self.parser.get_method().decode("latin-1")
+            try:
+                self.server.too_large(Request(method, unquote(path), query, self._headers, b"",
+                                              self.address))
+            except Exception:
+                log.exception("too-large hook failed for %s %s", method, path)
         message = f"Request must be smaller than {self.server.max_body} bytes"
         self._fail(413, b"application/json", b'{"__type":"RequestEntityTooLargeException",'
                    b'"message":"%s"}' % message.encode())

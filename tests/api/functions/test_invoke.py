@@ -189,10 +189,19 @@ def test_unknown_function_and_payload_errors(lambda_: Any, make_function: Factor
 
 
 def test_oversize_response(lambda_: Any, make_function: Factory) -> None:
-    name = make_function("def handler(e, c):\n    return 'x' * (7 * 1024 * 1024)\n")
-    result, response = call(lambda_, name)
-    assert response["FunctionError"] == "Unhandled"
-    assert result["errorType"] == "Function.ResponseSizeTooLarge"
+    # 6 MB + 1 reaches the Runtime API's route; 7 MB + 2 is over its body limit, refused with a
+    # 413 before the body is read. Either way the environment stays warm for the next invoke.
+    name = make_function("import os\ndef handler(e, c):\n    if e.get('size'):\n"
+                         "        return 'x' * e['size']\n    return os.getpid()\n")
+    first, _ = call(lambda_, name)
+    for size in (6 * 1024 * 1024 + 1, 7 * 1024 * 1024):
+        result, response = call(lambda_, name, {"size": size})
+        assert response["FunctionError"] == "Unhandled"
+        assert result["errorType"] == "Function.ResponseSizeTooLarge"
+        assert result["errorMessage"] == (f"Response payload size ({size + 2} bytes) exceeded "
+                                          "maximum allowed payload size (6291456 bytes).")
+        after, response = call(lambda_, name)
+        assert "FunctionError" not in response and after == first
 
 
 @pytest.mark.parametrize("runtime", ["python3.11", "python3.12", "python3.13"])
