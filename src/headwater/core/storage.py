@@ -153,13 +153,11 @@ class Storage:
             self._run(list(reversed(group.on_rollback)))
             group.done.set_exception(error)
             group.done.exception()  # retrieved: waiters re-raise it themselves
-            for settled in group.settled:
-                settled(error)
+            _tell(group.settled, error)
             return
         self._run(group.after_commit)
         group.done.set_result(None)
-        for settled in group.settled:
-            settled(None)
+        _tell(group.settled, None)
 
     def when_settled(self, callback: Callable[[BaseException | None], None]) -> None:
         """Call `callback` once every write made so far is committed, with None, or with the
@@ -217,3 +215,12 @@ class _Group:
     on_rollback: list[Callable[[], object]] = field(default_factory=list)
     settled: list[Callable[[BaseException | None], None]] = field(default_factory=list)
 
+
+def _tell(waiters: list[Callable[[BaseException | None], None]],
+          error: BaseException | None) -> None:
+    """Call every waiter; one that fails (a broken connection) must not starve the others."""
+    for waiter in waiters:
+        try:
+            waiter(error)
+        except Exception:
+            log.exception("a commit waiter failed")

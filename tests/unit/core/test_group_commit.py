@@ -72,3 +72,25 @@ def test_without_a_loop_each_transaction_commits_alone(tmp_path: Path) -> None:
         assert called == [None]
     finally:
         storage.close()
+
+
+def test_a_failing_waiter_does_not_starve_the_others(tmp_path: Path) -> None:
+    storage = Storage(tmp_path)
+    told: list[object] = []
+
+    def broken(error: BaseException | None) -> None:
+        raise ConnectionResetError("the client went away")
+
+    async def scenario() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        with storage.transaction() as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES ('w', x'')")
+        storage.when_settled(broken)
+        storage.when_settled(told.append)
+        await storage.settle()
+
+    try:
+        asyncio.run(scenario())
+        assert told == [None]
+    finally:
+        storage.close()
