@@ -146,14 +146,18 @@ class RestJsonService:
             if not isinstance(decoded, dict):
                 raise SerializationException("Could not parse request body into json.")
             request.update(decoded)
-        pairs = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
+        pairs: dict[str, list[str]] = {}
+        for key, value in parse_qsl(query, keep_blank_values=True) if query else ():
+            pairs.setdefault(key, []).append(value)
         for name, member in shape.members.items():
             where = member.serialization.get("location")
             key = member.serialization.get("name", name)
             if where == "uri" and key in params:
                 request[name] = params[key]
             elif where == "querystring" and key in pairs:
-                request[name] = _convert(member, pairs[key])
+                # A list member repeats its key (UntagResource: `?tagKeys=a&tagKeys=b`).
+                request[name] = (pairs[key] if member.type_name == "list"
+                                 else _convert(member, pairs[key][-1]))
             elif where == "header" and key.lower() in headers:
                 request[name] = _convert(member, headers[key.lower()])
         precheck = self.prechecks.get(route.name)

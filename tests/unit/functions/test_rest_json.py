@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlencode
 
 import botocore.session
 import pytest
@@ -32,7 +33,8 @@ def record(name: str) -> Any:
 
 
 SERVICE = RestJsonService("lambda", {name: record(name) for name in (
-    "Invoke", "ListFunctions", "GetAlias", "DeleteAlias", "PutFunctionConcurrency")})
+    "Invoke", "ListFunctions", "GetAlias", "DeleteAlias", "PutFunctionConcurrency",
+    "UntagResource")})
 CTX = RequestContext("000000000000", "us-east-1", "rid", None)  # type: ignore[arg-type]
 
 
@@ -43,7 +45,7 @@ def send(operation: str, params: dict[str, Any]) -> tuple[int, dict[str, str], b
     path, _, query = request["url_path"].partition("?")
     headers = {k.lower(): str(v) for k, v in request["headers"].items()}
     body = request["body"] if isinstance(request["body"], bytes) else request["body"].encode()
-    query = query or "&".join(f"{k}={v}" for k, v in request["query_string"].items())
+    query = query or urlencode(request["query_string"], doseq=True)
     status, out_headers, out = asyncio.run(SERVICE.handle(CTX, request["method"], path, query,
                                                           headers, body))
     return status, {k.decode(): v.decode() for k, v in out_headers}, out
@@ -74,6 +76,15 @@ def test_query_integers_and_uri_members() -> None:
     assert seen["GetAlias"]["FunctionName"] == "arn:aws:lambda:us-east-1:000000000000:function:f"
     status, _, body = send("DeleteAlias", {"FunctionName": "f", "Name": "live"})
     assert (status, body) == (204, b"")
+
+
+def test_repeated_query_keys_fill_a_list_member() -> None:
+    arn = "arn:aws:lambda:us-east-1:000000000000:function:f"
+    status, _, _ = send("UntagResource", {"Resource": arn, "TagKeys": ["a", "b c", "a:b"]})
+    assert status == 204
+    assert seen["UntagResource"] == {"Resource": arn, "TagKeys": ["a", "b c", "a:b"]}
+    send("UntagResource", {"Resource": arn, "TagKeys": ["only"]})
+    assert seen["UntagResource"]["TagKeys"] == ["only"]
 
 
 def test_model_validation_runs() -> None:
