@@ -22,6 +22,7 @@ from headwater.functions.operations.delete_function import delete_function
 from headwater.functions.operations.get_function import get_function, get_function_configuration
 from headwater.functions.operations.invoke import invoke
 from headwater.functions.operations.list_functions import list_functions
+from headwater.functions.operations.tags import list_tags, tag_resource, untag_resource
 from headwater.functions.operations.update_function import (
     update_function_code,
     update_function_configuration,
@@ -41,9 +42,12 @@ OPERATIONS = {
     "Invoke": invoke,
     "ListAliases": list_aliases,
     "ListFunctions": list_functions,
+    "ListTags": list_tags,
     "ListVersionsByFunction": list_versions_by_function,
     "PublishVersion": publish_version,
     "PutFunctionConcurrency": put_function_concurrency,
+    "TagResource": tag_resource,
+    "UntagResource": untag_resource,
     "UpdateAlias": update_alias,
     "UpdateFunctionCode": update_function_code,
     "UpdateFunctionConfiguration": update_function_configuration,

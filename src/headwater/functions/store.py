@@ -75,6 +75,11 @@ class FunctionStore:
             conn.execute("UPDATE lambda_functions SET config = ? WHERE id = ?",
                          (orjson.dumps(config), function_id))
 
+    def set_tags(self, function_id: int, tags: dict[str, str]) -> None:
+        with self.storage.transaction() as conn:
+            conn.execute("UPDATE lambda_functions SET tags = ? WHERE id = ?",
+                         (orjson.dumps(tags), function_id))
+
     def set_reserved(self, function_id: int, reserved: int | None) -> None:
         with self.storage.transaction() as conn:
             conn.execute("UPDATE lambda_functions SET reserved = ? WHERE id = ?",

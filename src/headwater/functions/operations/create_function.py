@@ -20,6 +20,7 @@ from headwater.functions.config import (
 from headwater.functions.errors import InvalidParameterValueException, ResourceConflictException
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
 from headwater.functions.names import LATEST, function_arn, parse
+from headwater.functions.operations.tags import check_count, check_keys
 from headwater.functions.operations.versions import publish
 from headwater.functions.store import public
 
@@ -32,6 +33,9 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
     check_runtime(request["Runtime"])
     check_environment(request.get("Environment"))
     check_timeout(request)
+    tags = dict(request.get("Tags") or {})
+    check_keys(tags)
+    check_count(tags)
     ref = parse(ctx.account, ctx.region, request["FunctionName"])
     if functions.store.get(ref.account, ref.region, ref.name) is not None:
         raise ResourceConflictException(f"Function already exist: {ref.name}")
@@ -63,8 +67,7 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
     describe_runtime(config, ref.region)
     config["LastModified"] = timestamp(ctx.runtime.clock.now())
     config["RevisionId"] = revision()
-    function_id = functions.store.insert(ref.account, ref.region, ref.name, config,
-                                         dict(request.get("Tags") or {}))
+    function_id = functions.store.insert(ref.account, ref.region, ref.name, config, tags)
     response = public(config)
     if request.get("Publish"):
         record = functions.store.get(ref.account, ref.region, ref.name)

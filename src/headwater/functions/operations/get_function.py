@@ -23,8 +23,10 @@ def get_function(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     result: dict[str, Any] = {
         "Configuration": public(resolved.config),
         "Code": {"RepositoryType": "S3", "Location": code_dir.as_uri()},
-        "Tags": resolved.record.tags,
     }
+    if resolved.record.tags:
+        # Omitted for a function without tags, as AWS does (LocalStack's recorded snapshots).
+        result["Tags"] = resolved.record.tags
     if resolved.record.reserved is not None:
         result["Concurrency"] = {"ReservedConcurrentExecutions": resolved.record.reserved}
     return result
