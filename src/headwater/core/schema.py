@@ -267,4 +267,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE stream_records_by_seq RENAME TO stream_records;
     CREATE INDEX stream_records_by_shard ON stream_records (shard, seq);
     """,
+    # 11: the open tumbling window of a mapping's shard (aws-facts §4.6), saved with the
+    # checkpoint it belongs to: start, end and the state the function last returned, which
+    # covers the window's records up to `seq`. NULL when no window is open.
+    """
+    ALTER TABLE esm_checkpoints ADD COLUMN open_window BLOB;
+    """,
 ]

@@ -52,7 +52,7 @@ class ShardConsumer(Delivery):
         self._lane_set = (Lanes(self._lanes, mapping.batch_size, self._deliver,
                                 lambda: self._stopping) if self._lanes > 1 else None)
         self._arn_json = orjson.dumps(mapping.source_arn)
-        self.window: Window | None = None
+        self.window: Window | None = self._saved_window()
         self._source = Source(mapping.account, mapping.region, mapping.function_name,
                               mapping.uuid, shard_id, mapping.counts_events)
 
@@ -98,7 +98,7 @@ class ShardConsumer(Delivery):
         if self._lane_set is not None:
             await self._lane_set.close()
         self.progress.reset(self.position)
-        self.window = None
+        self.window = self._saved_window()
 
     async def _idle_for(self, waiting: Callable[[], Awaitable[Any]]) -> Any:
         """Await something that may be abandoned on stop (no invocation is in flight)."""
@@ -145,6 +145,9 @@ class ShardConsumer(Delivery):
 
     async def _step(self) -> bool:
         """Send what there is to send, or wait for records; True once the shard is finished."""
+        if self.window is not None and self._window_outdated(self.window):
+            await self.close_window(early=self._window_ends_early(self.window))
+            return False
         if self._lane_set is not None:
             return await self._step_lanes()
         source, arn = self.manager.source, self.mapping.source_arn
@@ -255,6 +258,19 @@ class ShardConsumer(Delivery):
                     await self.close_window(early=True)
             start = end
 
+    def _saved_window(self) -> Window | None:
+        """The window saved with the checkpoint this consumer starts from, if any."""
+        blob = store.open_window(self.manager.storage.conn, self.mapping.uuid, self.shard_id)
+        return None if blob is None else Window.from_blob(blob)
+
+    def _window_outdated(self, window: Window) -> bool:
+        """A restored window that must close before anything else: TumblingWindowInSeconds
+        changed or was removed meanwhile, or its state had just outgrown 1 MB."""
+        return window.length() != self.mapping.tumbling_window or window.too_big()
+
+    def _window_ends_early(self, window: Window) -> bool:
+        return window.too_big() or self.manager.clock.now() < window.end
+
     async def _idle_in_window(self) -> bool:
         """Nothing to read with a window open: wait for records or the window's end."""
         assert self.window is not None
@@ -282,13 +298,13 @@ class ShardConsumer(Delivery):
     # -- checkpoints -----------------------------------------------------------------------
 
     def settled(self, seqs: list[int]) -> None:
-        """These records are finished (delivered or discarded); inside a tumbling window they
-        stay open until the window's final invocation succeeds."""
-        if self.window is not None:
-            self.window.seqs.extend(seqs)
-            return
+        """These records are finished (delivered or discarded). Inside a tumbling window the
+        state changed with them: it is saved with the checkpoint even if that did not move."""
         self.progress.done(seqs)
-        self._save_progress()
+        if self.window is not None:
+            self._checkpoint(self.progress.checkpoint())
+        else:
+            self._save_progress()
 
     def _save_progress(self) -> None:
         seq = self.progress.checkpoint()
@@ -298,8 +314,12 @@ class ShardConsumer(Delivery):
     def _checkpoint(self, seq: int, finished: bool = False) -> None:
         storage = self.manager.storage
         with storage.transaction() as conn:
-            store.save_checkpoint(conn, self.mapping.uuid, self.shard_id, seq, finished)
+            store.save_checkpoint(conn, self.mapping.uuid, self.shard_id, seq, finished,
+                                  self.window_blob())
         self.position = seq
+
+    def window_blob(self) -> bytes | None:
+        return None if self.window is None else self.window.blob()
 
     def _finish(self) -> None:
         self._checkpoint(self.position, finished=True)

@@ -31,8 +31,8 @@ from headwater.triggers.failures import (
 )
 from headwater.triggers.invoking import Outcome
 from headwater.triggers.model import FUNCTION_FAILED, OK, Mapping
+from headwater.triggers.responses import FAILED, PARTIAL, judge
 from headwater.triggers.responses import OK as SUCCEEDED
-from headwater.triggers.responses import PARTIAL, judge
 from headwater.wire.errors import AwsError
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ class Delivery:
 
     # provided by ShardConsumer
     def settled(self, seqs: list[int]) -> None: ...
+    def _checkpoint(self, seq: int, finished: bool = False) -> None: ...
+    def window_blob(self) -> bytes | None: ...
     async def _idle_for(self, waiting: Callable[[], Awaitable[Any]]) -> Any: ...
     async def _pause(self, seconds: float) -> None: ...
     def _delay(self, attempt: int) -> float: ...
@@ -118,7 +120,9 @@ class Delivery:
             verdict = judge(outcome, batch.seqs, m.reports_failures, self.window is not None)
             metrics.invoked(self._source, elapsed_ms, outcome.function_error is not None)
             metrics.invoked_events(self._source, len(batch.records), verdict.kind != SUCCEEDED)
-            if verdict.has_state and self.window is not None:
+            if verdict.has_state and verdict.kind != FAILED and self.window is not None:
+                # A failed batch is sent again with the state it was sent with; a partial
+                # answer's state is the function's account of the records it did process.
                 self.window.state = verdict.state
             if verdict.kind == SUCCEEDED:
                 self.settled(batch.seqs)
@@ -145,7 +149,8 @@ class Delivery:
 
     async def close_window(self, early: bool) -> None:
         """The final invocation of the open tumbling window, retried until it succeeds; then
-        checkpoint past the window's records and drop its state (aws-facts §4.6)."""
+        drop its state from the checkpoint (aws-facts §4.6). The answer must carry `state`
+        unless the mapping no longer has windows (a window left open by an update)."""
         window = self.window
         assert window is not None
         metrics, loop = self.manager.metrics, asyncio.get_running_loop()
@@ -161,12 +166,12 @@ class Delivery:
             attempts += 1
             metrics.invoked(self._source, (loop.time() - started) * 1000,
                             outcome.function_error is not None)
-            if judge(outcome, [], False, True).kind == SUCCEEDED:
+            if judge(outcome, [], False, self.mapping.tumbling_window > 0).kind == SUCCEEDED:
                 break
             self.manager.set_result(self.mapping.uuid, FUNCTION_FAILED)
             await self._idle_for(lambda: self._pause(self._delay(attempts)))
         self.window = None
-        self.settled(window.seqs)
+        self._checkpoint(self.progress.checkpoint())
 
     def _drop_expired(self, batch: Batch, attempts: int, request_id: str) -> Batch:
         """Records older than MaximumRecordAgeInSeconds are not sent: they go to OnFailure as
@@ -193,24 +198,21 @@ class Delivery:
             batch=batch, stream_arn=m.source_arn, function_arn=m.function_arn,
             condition=condition, request_id=request_id, invoke_count=attempts,
             now=manager.clock.now(), response=response)
-        if self.window is not None:
-            self.window.seqs.extend(batch.seqs)
-        else:
-            self.progress.done(batch.seqs)
-        seq = self.progress.checkpoint()
+        self.progress.done(batch.seqs)
+        seq, window = self.progress.checkpoint(), self.window_blob()
         delivered = False
         if m.on_failure is not None:
             try:
                 with manager.storage.transaction() as conn:
                     deliver(manager.runtime, m.account, m.region, m.on_failure,
                             orjson.dumps(record).decode())
-                    store.save_checkpoint(conn, m.uuid, self.shard_id, seq)
+                    store.save_checkpoint(conn, m.uuid, self.shard_id, seq, window=window)
                 delivered = True
             except AwsError as error:
                 log.warning("trigger %s: OnFailure delivery to %s failed: %s", m.uuid,
                             m.on_failure, error.message or error.code)
         if not delivered:
             with manager.storage.transaction() as conn:
-                store.save_checkpoint(conn, m.uuid, self.shard_id, seq)
+                store.save_checkpoint(conn, m.uuid, self.shard_id, seq, window=window)
         self.position = seq
         manager.metrics.dropped(self._source, len(batch.records), delivered)

@@ -1,4 +1,5 @@
-"""SQL for event source mappings and their per-shard checkpoints."""
+"""SQL for event source mappings and their per-shard checkpoints (with the open tumbling
+window of each shard, aws-facts §4.6)."""
 
 from __future__ import annotations
 
@@ -65,10 +66,19 @@ def checkpoints(conn: sqlite3.Connection, uuid: str) -> dict[str, tuple[int, boo
 
 
 def save_checkpoint(conn: sqlite3.Connection, uuid: str, shard_id: str, seq: int,
-                    finished: bool = False) -> None:
+                    finished: bool = False, window: bytes | None = None) -> None:
+    """Records up to `seq` are processed; `window` is the open tumbling window as of `seq`
+    (windows.Window.blob), None when none is open."""
     conn.execute(
-        "INSERT INTO esm_checkpoints (uuid, shard_id, seq, finished) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (uuid, shard_id) DO UPDATE SET seq = excluded.seq, "
-        "finished = excluded.finished",
-        (uuid, shard_id, seq, int(finished)),
+        "INSERT INTO esm_checkpoints (uuid, shard_id, seq, finished, open_window) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (uuid, shard_id) DO UPDATE SET seq = excluded.seq, "
+        "finished = excluded.finished, open_window = excluded.open_window",
+        (uuid, shard_id, seq, int(finished), window),
     )
+
+
+def open_window(conn: sqlite3.Connection, uuid: str, shard_id: str) -> bytes | None:
+    """The tumbling window saved with the shard's checkpoint, if one is open."""
+    row = conn.execute("SELECT open_window FROM esm_checkpoints WHERE uuid = ? AND shard_id = ?",
+                       (uuid, shard_id)).fetchone()
+    return None if row is None or row[0] is None else bytes(row[0])

@@ -235,6 +235,51 @@ def test_tumbling_window_response_without_state_is_a_failure() -> None:
     asyncio.run(main())
 
 
+def test_window_state_is_saved_with_each_checkpoint_and_cleared_by_the_final_call() -> None:
+    async def main() -> None:
+        h = Harness()
+        h.create(TumblingWindowInSeconds=60, BatchSize=1, StartingPosition="LATEST")
+        uuid = next(iter(h.runtime.triggers.mappings))
+        rec = Recorder(lambda n: answer({"state": {"calls": n}}))
+        h.start(rec)
+        await asyncio.sleep(0.05)
+        h.put("a")
+        h.put("b")
+        await until(lambda: len(rec.calls) == 2)
+        shard = rec.calls[-1]["shardId"]
+
+        def saved() -> Any:
+            blob = store.open_window(h.runtime.storage.conn, uuid, shard)
+            return None if blob is None else orjson.loads(blob)["state"]
+
+        await until(lambda: saved() == {"calls": 2})
+        assert _checkpoint(h) == h.runtime.streams.sequence  # saved with the state
+        h.runtime.clock.advance(61)
+        await until(lambda: saved() is None)
+        assert rec.calls[-1]["isFinalInvokeForWindow"] is True
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_a_failed_batch_is_retried_with_the_state_it_was_sent_with() -> None:
+    async def main() -> None:
+        h = Harness()
+        h.create(TumblingWindowInSeconds=60, StartingPosition="LATEST",
+                 FunctionResponseTypes=["ReportBatchItemFailures"])
+        # The first answer carries a state but a malformed batchItemFailures: a failure.
+        rec = Recorder(lambda n: answer({"state": {"n": n}, "batchItemFailures": "x"}
+                                        if n == 1 else {"state": {"n": n}}))
+        h.start(rec)
+        await asyncio.sleep(0.05)
+        h.put("a")
+        await until(lambda: len(rec.calls) == 2)
+        assert _keys(rec.calls[1]) == ["a"] and rec.calls[1]["state"] == {}
+        await h.stop()
+
+    asyncio.run(main())
+
+
 def test_state_over_1_mb_ends_the_window_early() -> None:
     async def main() -> None:
         h = Harness()
