@@ -157,9 +157,6 @@ def test_pipeline_past_max_pipelined_behind_a_task_is_answered_in_order(own_serv
         sock.close()
 
 
-@pytest.mark.xfail(strict=True, reason="http_server.py _next/_send recurse once per queued "
-                   "request (_send -> _next -> settle -> answer -> _send): ~200 requests queued "
-                   "behind a waiting one raise RecursionError and the connection hangs")
 @pytest.mark.parametrize("first", ["task", "write"])
 def test_hundreds_of_pipelined_requests_behind_a_waiting_one_are_all_answered(
         hanging_server: Server, first: str) -> None:
@@ -180,9 +177,6 @@ def test_hundreds_of_pipelined_requests_behind_a_waiting_one_are_all_answered(
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmRSS from /proc")
-@pytest.mark.xfail(strict=True, reason="http_server.py has no write flow control (no "
-                   "pause_writing/resume_writing): responses to a client that does not read "
-                   "pile up in the transport buffer without bound")
 def test_client_that_never_reads_does_not_grow_server_memory(own_server: Server,
                                                              table: str) -> None:
     pk = uuid.uuid4().hex
@@ -212,10 +206,6 @@ def _sqs(operation: str, body: dict[str, Any]) -> bytes:
             % (operation.encode(), len(payload), payload))
 
 
-@pytest.mark.xfail(strict=True, reason="http_server.py HttpProtocol has no eof_received: "
-                   "asyncio closes the transport on the client's FIN, dropping the answer to "
-                   "any request not answered at once (a long poll; a write awaiting its group "
-                   "commit, which then commits unacknowledged)")
 def test_client_that_half_closes_after_its_request_still_gets_the_answer(own_server: Server
                                                                          ) -> None:
     # `printf ... | nc -N`, and HTTP/1.0-era clients, shut their sending side once done.
@@ -279,9 +269,6 @@ def test_ambiguous_body_framing_is_400_and_closes(own_server: Server, headers: b
         sock.close()
 
 
-@pytest.mark.xfail(strict=True, reason="http_server.py data_received answers "
-                   "HttpParserUpgrade with a 400 after the request it belongs to was already "
-                   "queued and answered: two responses to one request (curl --http2 on http://)")
 def test_upgrade_request_gets_exactly_one_answer(own_server: Server) -> None:
     sock = _connect(own_server)
     try:
@@ -353,8 +340,6 @@ def test_hundreds_of_open_connections_are_each_served(own_server: Server) -> Non
             sock.close()
 
 
-@pytest.mark.xfail(strict=True, reason="functions/code.py check_zip: base64.b64decode raises "
-                   "binascii.Error for a ZipFile that is not base64, answered as a 500")
 def test_create_function_with_a_zip_that_is_not_base64_is_a_client_error(own_server: Server
                                                                          ) -> None:
     body = orjson.dumps({"FunctionName": f"fn-{uuid.uuid4().hex[:8]}", "Runtime": "python3.11",
@@ -404,9 +389,6 @@ def test_sigterm_answers_a_long_poll_at_once_and_exits_0() -> None:
         server.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="http_server.py shutdown/_sweep treat a connection "
-                   "with a half-received request (idle_since None) as busy: a stalled client "
-                   "holds SIGTERM for the whole 30 s grace and is never swept")
 def test_sigterm_is_prompt_with_a_half_sent_request_open() -> None:
     server = start_server("--in-memory")
     sock = _connect(server)
@@ -452,10 +434,6 @@ def _full_disk_scenario(path: Path) -> tuple[dict[str, object], set[bytes]]:
         storage.close()
 
 
-@pytest.mark.xfail(strict=True, reason="storage.py _grouped: after SQLITE_FULL rolled the "
-                   "group back, the next write's SAVEPOINT starts and its RELEASE commits a "
-                   "transaction of its own, yet _commit_group reports it failed (and runs its "
-                   "on_rollback repairs)")
 def test_a_write_is_reported_failed_only_when_it_is_not_committed(tmp_path: Path) -> None:
     told, rows = _full_disk_scenario(tmp_path)
     assert set(told) == {"a", "b", "c"}
@@ -464,10 +442,6 @@ def test_a_write_is_reported_failed_only_when_it_is_not_committed(tmp_path: Path
     assert committed == reported_ok, (told, rows)
 
 
-@pytest.mark.xfail(strict=True, reason="storage.py _undo: ROLLBACK TO hw_write fails with "
-                   "'no such savepoint' once SQLite rolled back the whole group, hiding the "
-                   "real error (database or disk is full) and skipping the write's "
-                   "on_rollback repairs")
 def test_a_write_that_fills_the_disk_fails_with_its_own_error(tmp_path: Path) -> None:
     told, _ = _full_disk_scenario(tmp_path)
     assert "full" in str(told["b"]), told["b"]

@@ -107,6 +107,8 @@ class Storage:
 
     @contextmanager
     def _grouped(self, loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+        if self._group is not None and not self.conn.in_transaction:
+            self._fail_group(sqlite3.DatabaseError("the group's transaction was rolled back"))
         if self._group is None:
             self.conn.execute("BEGIN IMMEDIATE")
             self._group = _Group(loop.create_future())
@@ -129,9 +131,15 @@ class Storage:
         """Roll back the failed write and repair what it changed in memory."""
         self._depth = 0
         self._after_commit.clear()
-        for statement in statements:
-            self.conn.execute(statement)
+        # Some errors (a full disk, I/O errors) make SQLite roll back the whole transaction:
+        # then there is no savepoint left, and every write of the group is lost with it.
+        lost = not self.conn.in_transaction
+        if not lost:
+            for statement in statements:
+                self.conn.execute(statement)
         self._run(self._take_rollback())
+        if lost and self._group is not None:
+            self._fail_group(sqlite3.DatabaseError("the group's transaction was rolled back"))
 
     def _commit_when_quiet(self, loop: asyncio.AbstractEventLoop, seen: int) -> None:
         group = self._group
@@ -148,16 +156,25 @@ class Storage:
             self.conn.execute("COMMIT")
         except sqlite3.Error as error:
             log.exception("group commit failed")
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            self._run(list(reversed(group.on_rollback)))
-            group.done.set_exception(error)
-            group.done.exception()  # retrieved: waiters re-raise it themselves
-            _tell(group.settled, error)
+            self._group = group
+            self._fail_group(error)
             return
         self._run(group.after_commit)
         group.done.set_result(None)
         _tell(group.settled, None)
+
+    def _fail_group(self, error: BaseException) -> None:
+        """End the group as rolled back: repair memory, fail its waiters (their writes are
+        not acknowledged)."""
+        group, self._group = self._group, None
+        if group is None:
+            return
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        self._run(list(reversed(group.on_rollback)))
+        group.done.set_exception(error)
+        group.done.exception()  # retrieved: waiters re-raise it themselves
+        _tell(group.settled, error)
 
     def when_settled(self, callback: Callable[[BaseException | None], None]) -> None:
         """Call `callback` once every write made so far is committed, with None, or with the
@@ -184,7 +201,10 @@ class Storage:
     @staticmethod
     def _run(callbacks: list[Callable[[], object]] | list[Callable[[], None]]) -> None:
         for callback in callbacks:
-            callback()
+            try:
+                callback()
+            except Exception:  # one failing callback must not skip the others
+                log.exception("storage callback failed")
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the current transaction commits (dropped on rollback)."""

@@ -4,6 +4,7 @@ messages (aws-facts §5.1), and unpack each code version once under the code roo
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import io
 import os
@@ -30,7 +31,10 @@ class Package:
 
 
 def check_zip(encoded: str | bytes) -> Package:
-    data = base64.b64decode(encoded) if isinstance(encoded, str) else encoded
+    try:
+        data = base64.b64decode(encoded, validate=True) if isinstance(encoded, str) else encoded
+    except binascii.Error:
+        raise InvalidParameterValueException(BAD_ZIP)
     if len(data) > MAX_ZIPPED:
         raise RequestTooLargeException(f"Zipped size must be smaller than {MAX_ZIPPED} bytes")
     try:

@@ -100,8 +100,8 @@ class HttpServer:
     def _sweep(self) -> None:
         cutoff = time.monotonic() - IDLE_TIMEOUT
         for connection in list(self.connections):
-            if connection.idle_since is not None and connection.idle_since < cutoff:
-                connection.close()
+            if connection.quiet and connection.last_activity < cutoff:
+                connection.close()  # idle, or stalled in the middle of a request
         self._sweeper = self.loop.call_later(SWEEP_INTERVAL, self._sweep)
 
     async def shutdown(self, grace: float) -> None:
@@ -112,7 +112,7 @@ class HttpServer:
         if self._server is not None:
             self._server.close()
         for connection in list(self.connections):
-            if connection.idle_since is not None:
+            if connection.quiet:
                 connection.close()
         deadline = time.monotonic() + grace
         while self.connections and time.monotonic() < deadline:
@@ -127,16 +127,25 @@ class HttpProtocol(asyncio.Protocol):
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
         self.address: tuple[str, int] = ("127.0.0.1", 0)
-        self.idle_since: float | None = time.monotonic()
+        self.last_activity = time.monotonic()
         self.queue: collections.deque[tuple[Request, bool]] = collections.deque()
-        self.busy = False
+        self.busy = False  # a request is being served (its answer is not written yet)
         self.reading = True
+        self.writing_paused = False
+        self._serving = False  # inside _next's loop
+        self._last = False  # read no more requests: answer the queued ones, then close
+        self._tasks: set[asyncio.Task[None]] = set()
         self._url = b""
         self._headers: dict[str, str] = {}
         self._body: list[bytes] = []
         self._size = 0
         self._too_large = False
         self._failure: bytes | None = None  # the answer that ends this connection
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing asked is left unanswered (a half-received request does not count)."""
+        return not self.busy and not self.queue
 
     # asyncio.Protocol
 
@@ -153,13 +162,32 @@ class HttpProtocol(asyncio.Protocol):
         self.transport = None
 
     def data_received(self, data: bytes) -> None:
-        self.idle_since = None
+        self.last_activity = time.monotonic()
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
-            self._fail(400, b"text/plain", b"Upgrade is not supported")
+            # The upgrade request itself is queued and answered; no protocol switch follows.
+            self._last = True
+            self._update_reading()
         except httptools.HttpParserError:
             self._fail(400, b"text/plain", b"Malformed HTTP request")
+
+    def eof_received(self) -> bool | None:
+        """The client finished sending (half-close): still answer what it asked."""
+        if self.quiet:
+            return False  # nothing owed: let the transport close
+        self._last = True
+        return True
+
+    def pause_writing(self) -> None:
+        # The client is not reading its answers: serve no more until it catches up.
+        self.writing_paused = True
+        self._update_reading()
+
+    def resume_writing(self) -> None:
+        self.writing_paused = False
+        self._update_reading()
+        self._next()
 
     # httptools callbacks
 
@@ -184,7 +212,10 @@ class HttpProtocol(asyncio.Protocol):
         if length is not None and length.isdigit() and int(length) > self.server.max_body:
             self._too_large = True
             self._reject_too_large()  # now, not after a body the client may wait to send
-        elif self._headers.get("expect", "").lower() == "100-continue" and self.transport:
+        elif (self._headers.get("expect", "").lower() == "100-continue" and self.transport
+              and self.quiet):
+            # Only when no earlier answer is owed; otherwise the client sends the body anyway
+            # after its short wait.
             self.transport.write(CONTINUE)
 
     def on_body(self, body: bytes) -> None:
@@ -208,30 +239,54 @@ class HttpProtocol(asyncio.Protocol):
         method = self.parser.get_method().decode("latin-1")
         request = Request(method, path, query, self._headers, body, self.address)
         self.queue.append((request, self.parser.should_keep_alive()))
-        if not self.busy:
+        if self.busy:
+            self._update_reading()
+        else:
             self._next()
-        elif len(self.queue) >= MAX_PIPELINED and self.reading and self.transport:
-            self.reading = False
-            self.transport.pause_reading()
 
     # requests
 
-    def _next(self) -> None:
+    def _update_reading(self) -> None:
+        """Read while requests can be taken: no failure or end, answers flowing, a short queue."""
         if self.transport is None:
             return
-        if not self.queue:
-            self.busy = False
-            if self._failure is not None:
-                self.transport.write(self._failure)
-                self.close()
+        wanted = (self._failure is None and not self._last and not self.writing_paused
+                  and len(self.queue) < MAX_PIPELINED)
+        if wanted != self.reading:
+            self.reading = wanted
+            if wanted:
+                self.transport.resume_reading()
             else:
-                self.idle_since = time.monotonic()
+                self.transport.pause_reading()
+
+    def _next(self) -> None:
+        """Serve the queued requests in order. Answers that are ready at once are written in
+        this loop, not by recursion, so a long pipeline cannot exhaust the stack; an answer
+        that comes later (a task, a commit) calls back in here."""
+        if self._serving:
             return
-        self.busy = True
-        if not self.reading and self._failure is None and len(self.queue) < MAX_PIPELINED // 2:
-            self.reading = True
-            self.transport.resume_reading()
-        request, keep_alive = self.queue.popleft()
+        self._serving = True
+        try:
+            while self.transport is not None and not self.busy and not self.writing_paused:
+                if not self.queue:
+                    self._drained()
+                    return
+                request, keep_alive = self.queue.popleft()
+                self._update_reading()
+                self.busy = True
+                self._dispatch(request, keep_alive)
+        finally:
+            self._serving = False
+
+    def _drained(self) -> None:
+        assert self.transport is not None
+        if self._failure is not None:
+            self.transport.write(self._failure)
+            self.close()
+        elif self._last:
+            self.close()
+
+    def _dispatch(self, request: Request, keep_alive: bool) -> None:
         try:
             result = self.server.handler(request)
         except Exception:
@@ -240,7 +295,9 @@ class HttpProtocol(asyncio.Protocol):
         if isinstance(result, tuple):
             self._answer_when_settled(request, keep_alive, result)
         else:
-            self.server.loop.create_task(self._await(request, keep_alive, result))
+            task = self.server.loop.create_task(self._await(request, keep_alive, result))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _await(self, request: Request, keep_alive: bool,
                      pending: Awaitable[Response]) -> None:
@@ -262,6 +319,8 @@ class HttpProtocol(asyncio.Protocol):
         transport = self.transport
         if transport is None:
             return
+        self.busy = False
+        self.last_activity = time.monotonic()
         status, headers, body = response
         keep_alive = keep_alive and not self.server.closing
         head = [STATUS_LINES.get(status) or _status_line(status)]
@@ -269,6 +328,8 @@ class HttpProtocol(asyncio.Protocol):
         head.append(b"content-length: %d\r\n" % len(body))
         if not keep_alive:
             head.append(b"connection: close\r\n")
+        elif request.headers.get("connection", "").lower() == "keep-alive":
+            head.append(b"connection: keep-alive\r\n")  # HTTP/1.0 clients ask for it
         head.append(b"\r\n")
         if request.method != "HEAD":
             head.append(body)
@@ -299,9 +360,7 @@ class HttpProtocol(asyncio.Protocol):
         head = b"content-type: %s\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
         self._failure = (STATUS_LINES.get(status, _status_line(status))
                          + head % (content_type, len(body)) + body)
-        if self.reading:
-            self.reading = False
-            self.transport.pause_reading()
+        self._update_reading()
         if not self.busy:
             self._next()
 
