@@ -29,6 +29,7 @@ class Runtime:
         self.cloudwatch = MetricStore(self.clock)
         self.functions = Functions(self.storage, self.clock, settings)
         self.topics.functions = self.functions
+        self.functions.runtime = self
         self.triggers = TriggerManager(self)
 
     def workers(self) -> list[Worker]:

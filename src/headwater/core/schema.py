@@ -273,4 +273,17 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE esm_checkpoints ADD COLUMN open_window BLOB;
     """,
+    # 12: asynchronous invocation settings (Put/Get/...FunctionEventInvokeConfig) per function
+    # and qualifier ($LATEST, a version or an alias), and when each queued Event invocation
+    # was first queued, so MaximumEventAgeInSeconds holds across retries (NULL for events
+    # queued before this migration: their not_before stands in).
+    """
+    CREATE TABLE lambda_event_invoke_configs (
+        function_id INTEGER NOT NULL REFERENCES lambda_functions (id) ON DELETE CASCADE,
+        qualifier TEXT NOT NULL,
+        config BLOB NOT NULL,
+        PRIMARY KEY (function_id, qualifier)
+    ) WITHOUT ROWID;
+    ALTER TABLE lambda_event_queue ADD COLUMN queued_at REAL;
+    """,
 ]

@@ -1,26 +1,48 @@
 """Event (asynchronous) invocations: queued durably in the database, delivered by this
-background worker, retried twice on function errors after 1 and 2 minutes of clock time, as
-AWS does (invocation-retries.html); throttles are retried without using up attempts."""
+background worker, retried on function errors after 1 and 2 minutes of clock time, as AWS does
+(invocation-retries.html); throttles are retried without using up attempts. The invoked
+qualifier's EventInvokeConfig sets the retries (default 2) and the maximum event age (default
+6 hours, counted from the first queueing) and where the invocation record of a success or a
+discard goes (destinations.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from headwater.functions.destinations import (
+    EVENT_AGE_EXCEEDED,
+    RETRIES_EXHAUSTED,
+    SUCCESS,
+    invocation_record,
+    send,
+)
 from headwater.functions.errors import ResourceNotFoundException, TooManyRequestsException
-from headwater.functions.names import function_arn
+from headwater.functions.names import LATEST, function_arn
 from headwater.functions.store import QueuedEvent
 
 if TYPE_CHECKING:
+    from headwater.functions.invoker import InvokeResult
     from headwater.functions.registry import Functions, Resolved
 
 log = logging.getLogger("headwater.functions")
 
 RETRY_DELAYS = (60.0, 120.0)
+DEFAULT_RETRIES = 2
+DEFAULT_MAX_AGE = 21600.0  # six hours
 THROTTLE_DELAY = 1.0
 BATCH = 16  # deliveries in flight at once; each may need an environment
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    max_retries: int = DEFAULT_RETRIES
+    max_age: float = DEFAULT_MAX_AGE
+    on_success: str | None = None
+    on_failure: str | None = None
 
 
 class EventQueue:
@@ -64,9 +86,15 @@ class EventQueue:
     async def _deliver(self, event: QueuedEvent, queued_seen: float) -> None:
         store = self.functions.store
         clock = self.functions.clock
+        settings = self._settings(event)
+        if clock.now() - event.queued_at > settings.max_age:
+            self._running.discard(event.id)
+            self._discard(event, settings.on_failure, EVENT_AGE_EXCEEDED, event.attempts, None)
+            return
         try:
             result = await self.functions.invoke(event.account, event.region, event.function,
-                                                 event.payload, event.qualifier)
+                                                 event.payload, event.qualifier,
+                                                 request_id=event.request_id)
         except TooManyRequestsException:
             store.retry_event(event.id, event.attempts, clock.now() + THROTTLE_DELAY)
             return
@@ -83,13 +111,43 @@ class EventQueue:
         self.delivered += 1
         attempts = event.attempts + 1
         if result is not None and result.function_error is None:
-            store.delete_event(event.id)
-        elif attempts > len(RETRY_DELAYS):
+            self._discard(event, settings.on_success, SUCCESS, attempts, result)
+        elif attempts > settings.max_retries:
             log.warning("dropping Event invocation of %s after %d attempts", event.function,
                         attempts)
-            store.delete_event(event.id)
+            self._discard(event, settings.on_failure, RETRIES_EXHAUSTED, attempts, result)
         else:
             store.retry_event(event.id, attempts, clock.now() + RETRY_DELAYS[attempts - 1])
+
+    def _settings(self, event: QueuedEvent) -> Settings:
+        """The EventInvokeConfig of the invoked qualifier, or AWS's defaults."""
+        store = self.functions.store
+        name = event.function.rsplit(":", 1)[-1]
+        record = store.get(event.account, event.region, name)
+        config = store.invoke_config(record.id, event.qualifier or LATEST) if record else None
+        if config is None:
+            return Settings()
+        destinations = config.get("DestinationConfig") or {}
+        return Settings(
+            int(config.get("MaximumRetryAttempts", DEFAULT_RETRIES)),
+            float(config.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE)),
+            (destinations.get("OnSuccess") or {}).get("Destination"),
+            (destinations.get("OnFailure") or {}).get("Destination"),
+        )
+
+    def _discard(self, event: QueuedEvent, destination: str | None, condition: str,
+                 attempts: int, result: InvokeResult | None) -> None:
+        """Done with the event: send its invocation record, if there is a destination, and
+        remove it from the queue in one transaction."""
+        functions = self.functions
+        if destination is None:
+            functions.store.delete_event(event.id)
+            return
+        record = invocation_record(event, condition=condition, invoke_count=attempts,
+                                   now=functions.clock.now(), result=result)
+        with functions.store.storage.transaction():
+            send(functions, event, destination, record)
+            functions.store.delete_event(event.id)
 
     async def stop(self) -> None:
         self._stopped = True

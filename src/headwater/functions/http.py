@@ -1,5 +1,5 @@
 """Lambda's REST paths on the server's port: `/2015-03-31/`, `/2017-03-31/` (tags),
-`/2017-10-31/`, `/2019-09-30/`."""
+`/2017-10-31/`, `/2019-09-25/` (event invoke configs), `/2019-09-30/`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from headwater.wire.http_server import Request, Response
 from headwater.wire.rest_json import RestJsonService
 from headwater.wire.sigv4 import caller
 
-PREFIXES = ("/2015-03-31/", "/2017-03-31/", "/2017-10-31/", "/2019-09-30/")
+PREFIXES = ("/2015-03-31/", "/2017-03-31/", "/2017-10-31/", "/2019-09-25/", "/2019-09-30/")
 
 
 @functools.cache

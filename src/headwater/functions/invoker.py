@@ -46,7 +46,8 @@ class InvokeResult:
 async def invoke(functions: Functions, account: str, region: str, function_name: str,
                  payload: bytes, qualifier: str | None = None, *,
                  invocation_type: str = "RequestResponse", log_type: str | None = None,
-                 client_context: str | None = None) -> InvokeResult:
+                 client_context: str | None = None,
+                 request_id: str | None = None) -> InvokeResult:
     resolved = functions.resolve(account, region, function_name, qualifier)
     if invocation_type == "DryRun":
         return InvokeResult(204, b"", None, None, None)
@@ -62,7 +63,8 @@ async def invoke(functions: Functions, account: str, region: str, function_name:
     context = _client_context(client_context)
     functions.pool.admit(resolved)
     try:
-        return await _run(functions, resolved, payload, log_type == "Tail", context)
+        return await _run(functions, resolved, payload, log_type == "Tail", context,
+                          request_id or str(uuid.uuid4()))
     finally:
         functions.pool.release(resolved.record.id)
 
@@ -92,10 +94,9 @@ def _client_context(raw: str | None) -> str | None:
 
 
 async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: bool,
-               client_context: str | None) -> InvokeResult:
+               client_context: str | None, request_id: str) -> InvokeResult:
     pool = functions.pool
     config = resolved.config
-    request_id = str(uuid.uuid4())
     key = environment_key(resolved)
     env = pool.take_idle(key)
     lines: list[str] = []

@@ -72,6 +72,8 @@ class Functions:
         self.endpoint = f"http://{host}:{settings.port}"
         self.pool = EnvironmentPool(self)
         self.events = EventQueue(self)
+        # The runtime (its queues and topics receive destination records); set by it.
+        self.runtime: Any = None
         self._sdk_dir: Path | None = None
 
     @property
@@ -131,15 +133,16 @@ class Functions:
 
     async def invoke(self, account: str, region: str, function_name: str, payload: bytes,
                      qualifier: str | None = None, *, invocation_type: str = "RequestResponse",
-                     log_type: str | None = None,
-                     client_context: str | None = None) -> InvokeResult:
+                     log_type: str | None = None, client_context: str | None = None,
+                     request_id: str | None = None) -> InvokeResult:
         """Invoke a function from inside the server; raises the AwsErrors Invoke returns
-        (ResourceNotFoundException, TooManyRequestsException, ...)."""
+        (ResourceNotFoundException, TooManyRequestsException, ...). `request_id` keeps an
+        Event invocation's id across its retries, as AWS does."""
         from headwater.functions.invoker import invoke
 
         return await invoke(self, account, region, function_name, payload, qualifier,
                             invocation_type=invocation_type, log_type=log_type,
-                            client_context=client_context)
+                            client_context=client_context, request_id=request_id)
 
     def close(self) -> None:
         if self._temporary:

@@ -19,6 +19,13 @@ from headwater.functions.operations.concurrency import (
 )
 from headwater.functions.operations.create_function import create_function
 from headwater.functions.operations.delete_function import delete_function
+from headwater.functions.operations.event_invoke_config import (
+    delete_function_event_invoke_config,
+    get_function_event_invoke_config,
+    list_function_event_invoke_configs,
+    put_function_event_invoke_config,
+    update_function_event_invoke_config,
+)
 from headwater.functions.operations.get_function import get_function, get_function_configuration
 from headwater.functions.operations.invoke import invoke
 from headwater.functions.operations.list_functions import list_functions
@@ -35,22 +42,27 @@ OPERATIONS = {
     "DeleteAlias": delete_alias,
     "DeleteFunction": delete_function,
     "DeleteFunctionConcurrency": delete_function_concurrency,
+    "DeleteFunctionEventInvokeConfig": delete_function_event_invoke_config,
     "GetAlias": get_alias,
     "GetFunction": get_function,
     "GetFunctionConcurrency": get_function_concurrency,
     "GetFunctionConfiguration": get_function_configuration,
+    "GetFunctionEventInvokeConfig": get_function_event_invoke_config,
     "Invoke": invoke,
     "ListAliases": list_aliases,
+    "ListFunctionEventInvokeConfigs": list_function_event_invoke_configs,
     "ListFunctions": list_functions,
     "ListTags": list_tags,
     "ListVersionsByFunction": list_versions_by_function,
     "PublishVersion": publish_version,
     "PutFunctionConcurrency": put_function_concurrency,
+    "PutFunctionEventInvokeConfig": put_function_event_invoke_config,
     "TagResource": tag_resource,
     "UntagResource": untag_resource,
     "UpdateAlias": update_alias,
     "UpdateFunctionCode": update_function_code,
     "UpdateFunctionConfiguration": update_function_configuration,
+    "UpdateFunctionEventInvokeConfig": update_function_event_invoke_config,
 }
 
 

@@ -1,4 +1,5 @@
-"""SQL for functions, published versions, aliases, code archives and the Event queue.
+"""SQL for functions, published versions, aliases, code archives, asynchronous invocation
+settings and the Event queue.
 
 A function's configuration is stored as the FunctionConfiguration dict AWS returns, plus private
 keys starting with `_` (code location) that `public()` drops.
@@ -36,6 +37,7 @@ class QueuedEvent:
     request_id: str
     attempts: int
     not_before: float
+    queued_at: float  # when first queued; MaximumEventAgeInSeconds counts from here
 
 
 def public(config: dict[str, Any]) -> dict[str, Any]:
@@ -111,6 +113,8 @@ class FunctionStore:
         with self.storage.transaction() as conn:
             conn.execute("DELETE FROM lambda_versions WHERE function_id = ? AND version = ?",
                          (function_id, version))
+            conn.execute("DELETE FROM lambda_event_invoke_configs WHERE function_id = ? AND "
+                         "qualifier = ?", (function_id, str(version)))
 
     # aliases
     def alias(self, function_id: int, name: str) -> dict[str, Any] | None:
@@ -134,6 +138,32 @@ class FunctionStore:
         with self.storage.transaction() as conn:
             conn.execute("DELETE FROM lambda_aliases WHERE function_id = ? AND name = ?",
                          (function_id, name))
+            conn.execute("DELETE FROM lambda_event_invoke_configs WHERE function_id = ? AND "
+                         "qualifier = ?", (function_id, name))
+
+    # asynchronous invocation settings (EventInvokeConfig), by qualifier
+    def invoke_config(self, function_id: int, qualifier: str) -> dict[str, Any] | None:
+        row = self.storage.conn.execute(
+            "SELECT config FROM lambda_event_invoke_configs WHERE function_id = ? AND "
+            "qualifier = ?", (function_id, qualifier)).fetchone()
+        return orjson.loads(row[0]) if row else None
+
+    def invoke_configs(self, function_id: int) -> list[tuple[str, dict[str, Any]]]:
+        rows = self.storage.conn.execute(
+            "SELECT qualifier, config FROM lambda_event_invoke_configs WHERE function_id = ? "
+            "ORDER BY qualifier", (function_id,)).fetchall()
+        return [(row[0], orjson.loads(row[1])) for row in rows]
+
+    def put_invoke_config(self, function_id: int, qualifier: str, config: dict[str, Any]) -> None:
+        with self.storage.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO lambda_event_invoke_configs (function_id, "
+                         "qualifier, config) VALUES (?, ?, ?)",
+                         (function_id, qualifier, orjson.dumps(config)))
+
+    def delete_invoke_config(self, function_id: int, qualifier: str) -> None:
+        with self.storage.transaction() as conn:
+            conn.execute("DELETE FROM lambda_event_invoke_configs WHERE function_id = ? AND "
+                         "qualifier = ?", (function_id, qualifier))
 
     # code
     def put_code(self, key: str, zip_bytes: bytes) -> None:
@@ -152,16 +182,17 @@ class FunctionStore:
         with self.storage.transaction() as conn:
             conn.execute(
                 "INSERT INTO lambda_event_queue (account, region, function, qualifier, payload, "
-                "request_id, not_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (account, region, function, qualifier, payload, request_id, not_before))
+                "request_id, not_before, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (account, region, function, qualifier, payload, request_id, not_before,
+                 not_before))
 
     def due_events(self, now: float, limit: int) -> list[QueuedEvent]:
         rows = self.storage.conn.execute(
             "SELECT id, account, region, function, qualifier, payload, request_id, attempts, "
-            "not_before FROM lambda_event_queue WHERE not_before <= ? ORDER BY not_before, id "
-            "LIMIT ?", (now, limit)).fetchall()
+            "not_before, COALESCE(queued_at, not_before) FROM lambda_event_queue "
+            "WHERE not_before <= ? ORDER BY not_before, id LIMIT ?", (now, limit)).fetchall()
         return [QueuedEvent(row[0], row[1], row[2], row[3], row[4], bytes(row[5]), row[6],
-                            row[7], row[8]) for row in rows]
+                            row[7], row[8], row[9]) for row in rows]
 
     def next_event_time(self) -> float | None:
         row = self.storage.conn.execute("SELECT MIN(not_before) FROM lambda_event_queue").fetchone()

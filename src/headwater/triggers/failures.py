@@ -19,7 +19,7 @@ RETRIES_EXHAUSTED = "RetryAttemptsExhausted"
 RECORD_AGE_EXCEEDED = "RecordAgeExceeded"
 
 
-def _millis(moment: float) -> str:
+def iso_millis(moment: float) -> str:
     stamp = datetime.fromtimestamp(moment, UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
@@ -49,7 +49,7 @@ def invocation_record(
     if response is not None:  # record-age discards carry no responseContext
         record["responseContext"] = response
     record["version"] = "1.0"
-    record["timestamp"] = _millis(now)
+    record["timestamp"] = iso_millis(now)
     record["DDBStreamBatchInfo"] = {
         "shardId": batch.shard_id,
         "startSequenceNumber": format_sequence(first.seq),

@@ -1,0 +1,80 @@
+"""Destinations of asynchronous invocations: the invocation record ("Capturing records of Lambda
+asynchronous invocations", invocation-async-retain-records.html) and its delivery to an SQS
+queue or SNS topic (through the trigger engine's OnFailure path, triggers/failures.py) or to
+another function (an Event invocation of it).
+
+Key order follows a recorded AWS message: version, timestamp, requestContext, requestPayload,
+responseContext, responsePayload. A success's responseContext has no functionError."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from headwater.functions.names import LATEST
+from headwater.functions.store import QueuedEvent
+from headwater.triggers.failures import deliver, iso_millis
+from headwater.wire.errors import AwsError
+
+if TYPE_CHECKING:
+    from headwater.functions.invoker import InvokeResult
+    from headwater.functions.registry import Functions
+
+log = logging.getLogger("headwater.functions")
+
+SUCCESS = "Success"
+RETRIES_EXHAUSTED = "RetriesExhausted"
+EVENT_AGE_EXCEEDED = "EventAgeExceeded"
+
+
+def invocation_record(event: QueuedEvent, *, condition: str, invoke_count: int, now: float,
+                      result: InvokeResult | None) -> dict[str, Any]:
+    arn = event.function if event.function.count(":") > 6 else \
+        f"{event.function}:{event.qualifier or LATEST}"
+    record: dict[str, Any] = {
+        "version": "1.0",
+        "timestamp": iso_millis(now),
+        "requestContext": {
+            "requestId": event.request_id,
+            "functionArn": arn,
+            "condition": condition,
+            "approximateInvokeCount": invoke_count,
+        },
+        "requestPayload": _json(event.payload or b"{}"),
+    }
+    if result is not None:  # discards before any attempt carry no response
+        context: dict[str, Any] = {"statusCode": result.status,
+                                   "executedVersion": result.executed_version}
+        if result.function_error is not None:
+            context["functionError"] = result.function_error
+        record["responseContext"] = context
+        record["responsePayload"] = _json(result.payload)
+    return record
+
+
+def _json(payload: bytes) -> Any:
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return payload.decode(errors="replace")
+
+
+def send(functions: Functions, event: QueuedEvent, destination: str,
+         record: dict[str, Any]) -> bool:
+    """Deliver `record` inside the caller's transaction; False (logged) when it cannot be, as
+    AWS counts a DestinationDeliveryFailures and moves on."""
+    service = destination.split(":")[2] if destination.count(":") >= 5 else ""
+    body = orjson.dumps(record)
+    try:
+        if service == "lambda":
+            resolved = functions.resolve(event.account, event.region, destination)
+            functions.events.enqueue(resolved, body)
+        else:
+            deliver(functions.runtime, event.account, event.region, destination, body.decode())
+    except AwsError as error:
+        log.warning("destination %s of %s: delivery failed: %s", destination, event.function,
+                    error.message or error.code)
+        return False
+    return True
