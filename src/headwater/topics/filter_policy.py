@@ -1,97 +1,90 @@
-"""SNS subscription filter policies (SNS Developer Guide, "Amazon SNS message filtering"):
-a policy matches when every key matches, a key when any of its conditions does. Conditions:
-exact strings and numbers, null, prefix, suffix, equals-ignore-case, anything-but, numeric
-ranges, exists; `$or` at any level. Scope MessageAttributes (default) matches the message
-attributes (String.Array as any element); scope MessageBody matches the JSON message body,
-with nested keys."""
+"""SNS subscription filter policies (SNS Developer Guide, "Amazon SNS message filtering"): the
+shared event pattern language (core/event_patterns.py) in SNS's dialect and wording. Scope
+MessageAttributes (default) matches the message attributes (Number as a number, String.Array as
+any element, Binary never); scope MessageBody matches the JSON message body, with nested keys.
+
+SNS's dialect: no `wildcard`; `numeric` takes any number of operator/number pairs; `anything-but`
+takes strings, numbers and `prefix`/`suffix` rules, alone or in a list (possibly empty), never
+null; nested `{}` is accepted; any present value, objects included, is a value."""
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import orjson
 
+from headwater.core.event_patterns import (
+    MISSING,
+    Dialect,
+    Matcher,
+    Pairs,
+    PatternError,
+    Reason,
+    compile_pattern,
+)
 from headwater.topics.errors import invalid
 
 OPERATORS = frozenset({"prefix", "suffix", "equals-ignore-case", "anything-but", "numeric",
                        "exists"})
-COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "=": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+ANYTHING_BUT_RULES = frozenset({"prefix", "suffix"})
+MESSAGES = {  # SNS never raises the other reasons: no `wildcard`, nested `{}` is fine
+    Reason.NOT_OBJECT: "Filter policy must be a JSON object",
+    Reason.OR_BRANCHES: "$or must be a list of at least 2 policies",
+    Reason.NOT_OBJECT_OR_ARRAY: '"{name}" must be an object or an array',
+    Reason.MATCH_VALUE: 'Match value of "{name}" must be a string, number, null or an object',
+    Reason.ONE_KEY: "Only one key allowed in match expression",
+    Reason.UNKNOWN_OPERATOR: "Unrecognized match type {name}",
+    Reason.EXISTS: "exists match pattern must be either true or false.",
+    Reason.NOT_STRING: "{name} match pattern must be a string",
+    Reason.NUMERIC: "Value of numeric must be an array of operator and number pairs",
+    Reason.ANYTHING_BUT: "Value of anything-but must be an array or single string/number value.",
 }
-MISSING = object()
 
 
-def parse(text: str) -> dict[str, Any]:
-    """A filter policy from its JSON text; InvalidParameter when it is not one."""
+def _any_pairs(pairs: Pairs) -> bool:
+    return True
+
+
+def _anything_but_valid(argument: Any) -> bool:
+    values = argument if isinstance(argument, list) else [argument]
+    return all(isinstance(v, str | int | float) or _excluding_rule(v) for v in values)
+
+
+def _excluding_rule(value: Any) -> bool:
+    return (isinstance(value, dict) and len(value) == 1 and set(value) <= ANYTHING_BUT_RULES
+            and all(isinstance(argument, str) for argument in value.values()))
+
+
+DIALECT = Dialect(operators=OPERATORS, empty_objects=True, leaves_only=False,
+                  numeric_limits=_any_pairs, anything_but_valid=_anything_but_valid,
+                  anything_but_rule_needs_string=False)
+
+
+@lru_cache(maxsize=1024)
+def compile_policy(text: str) -> Matcher:
+    """A filter policy from its JSON text, compiled; InvalidParameter when it is not one."""
     try:
         policy = orjson.loads(text)
     except orjson.JSONDecodeError:
         raise invalid("FilterPolicy: failed to parse JSON.") from None
-    if not isinstance(policy, dict):
-        raise invalid("FilterPolicy: Filter policy must be a JSON object")
-    _check(policy)
-    return policy
+    try:
+        return compile_pattern(policy, DIALECT)
+    except PatternError as error:
+        raise invalid("FilterPolicy: " + MESSAGES[error.reason].format(name=error.name)) \
+            from None
 
 
-def _check(policy: Any) -> None:
-    if not isinstance(policy, dict):
-        raise invalid("FilterPolicy: Filter policy must be a JSON object")
-    for key, rules in policy.items():
-        if key == "$or":
-            if not isinstance(rules, list) or len(rules) < 2:
-                raise invalid("FilterPolicy: $or must be a list of at least 2 policies")
-            for branch in rules:
-                _check(branch)
-        elif isinstance(rules, dict):
-            _check(rules)
-        elif not isinstance(rules, list) or not rules:
-            raise invalid(f"FilterPolicy: \"{key}\" must be an object or an array")
-        else:
-            for rule in rules:
-                if isinstance(rule, dict):
-                    _check_operator(rule)
-                elif isinstance(rule, list):
-                    raise invalid(f"FilterPolicy: Match value of \"{key}\" must be a string, "
-                                  "number, null or an object")
-
-
-def _check_operator(rule: dict[str, Any]) -> None:
-    if len(rule) != 1:
-        raise invalid("FilterPolicy: Only one key allowed in match expression")
-    [(kind, argument)] = rule.items()
-    if kind not in OPERATORS:
-        raise invalid(f"FilterPolicy: Unrecognized match type {kind}")
-    if kind == "exists" and not isinstance(argument, bool):
-        raise invalid("FilterPolicy: exists match pattern must be either true or false.")
-    if kind in ("prefix", "suffix", "equals-ignore-case") and not isinstance(argument, str):
-        raise invalid(f"FilterPolicy: {kind} match pattern must be a string")
-    if kind == "numeric":
-        pairs = argument if isinstance(argument, list) else []
-        if (not pairs or len(pairs) % 2 or any(op not in COMPARE for op in pairs[::2])
-                or any(isinstance(n, bool) or not isinstance(n, int | float)
-                       for n in pairs[1::2])):
-            raise invalid("FilterPolicy: Value of numeric must be an array of operator and "
-                          "number pairs")
-    if kind == "anything-but":
-        values = argument if isinstance(argument, list) else [argument]
-        if not all(isinstance(v, str | int | float) or
-                   (isinstance(v, dict) and set(v) <= {"prefix", "suffix"}) for v in values):
-            raise invalid("FilterPolicy: Value of anything-but must be an array or single "
-                          "string/number value.")
-
-
-def matches(policy: dict[str, Any], scope: str, message: str,
-            attributes: dict[str, Any] | None) -> bool:
+def matches(policy: str, scope: str, message: str, attributes: dict[str, Any] | None) -> bool:
+    """Whether a message passes a subscription's (stored, valid) filter policy."""
+    matcher = compile_policy(policy)
     if scope == "MessageBody":
         try:
             body = orjson.loads(message)
         except orjson.JSONDecodeError:
             return False
-        return isinstance(body, dict) and _object(policy, body)
-    values = {name: _attribute_value(value) for name, value in (attributes or {}).items()}
-    return _object(policy, values)
+        return matcher(body)
+    return matcher({name: _attribute_value(value) for name, value in (attributes or {}).items()})
 
 
 def _attribute_value(value: dict[str, Any]) -> Any:
@@ -109,55 +102,3 @@ def _attribute_value(value: dict[str, Any]) -> Any:
         except orjson.JSONDecodeError:
             return text
     return text if text is not None else MISSING  # Binary attributes never match
-
-
-def _object(policy: dict[str, Any], values: dict[str, Any]) -> bool:
-    for key, rules in policy.items():
-        if key == "$or":
-            if not any(_object(branch, values) for branch in rules):
-                return False
-            continue
-        value = values.get(key, MISSING)
-        if isinstance(rules, dict):
-            if not isinstance(value, dict) or not _object(rules, value):
-                return False
-        elif not _key(rules, value):
-            return False
-    return True
-
-
-def _key(rules: list[Any], value: Any) -> bool:
-    candidates = value if isinstance(value, list) else [value]
-    return any(_rule(rule, candidate) for rule in rules for candidate in candidates) or (
-        value is MISSING and any(isinstance(r, dict) and r.get("exists") is False
-                                 for r in rules))
-
-
-def _rule(rule: Any, value: Any) -> bool:
-    if value is MISSING:
-        return False
-    if not isinstance(rule, dict):
-        if rule is None:
-            return value is None
-        if isinstance(rule, bool) or isinstance(value, bool):
-            return rule is value
-        if isinstance(rule, int | float):
-            return isinstance(value, int | float) and float(rule) == float(value)
-        return isinstance(value, str) and rule == value
-    [(kind, argument)] = rule.items()
-    if kind == "exists":
-        return bool(argument)
-    if kind == "prefix":
-        return isinstance(value, str) and value.startswith(argument)
-    if kind == "suffix":
-        return isinstance(value, str) and value.endswith(argument)
-    if kind == "equals-ignore-case":
-        return isinstance(value, str) and value.lower() == str(argument).lower()
-    if kind == "numeric":
-        return isinstance(value, int | float) and not isinstance(value, bool) and all(
-            COMPARE[argument[i]](float(value), float(argument[i + 1]))
-            for i in range(0, len(argument), 2))
-    if kind == "anything-but":
-        excluded = argument if isinstance(argument, list) else [argument]
-        return not any(_rule(item, value) for item in excluded)
-    return False

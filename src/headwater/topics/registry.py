@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from headwater.core.clock import Clock
 from headwater.core.ids import new_uuid
 from headwater.core.storage import Storage
@@ -71,7 +69,7 @@ class Topics:
         if not policy:
             return True
         scope = subscription.attributes.get("FilterPolicyScope", "MessageAttributes")
-        return filter_policy.matches(orjson.loads(policy), scope, message, attributes)
+        return filter_policy.matches(policy, scope, message, attributes)
 
     def _to_function(self, conn: Any, topic: Topic, subscription: Subscription,
                      message_id: str, message: str, subject: str | None,

@@ -28,7 +28,7 @@ def check_subscription_attributes(attributes: dict[str, str]) -> dict[str, str]:
         if not isinstance(value, str):
             raise invalid(f"Attributes Reason: {name}: Invalid value")
         if name == "FilterPolicy" and value:
-            filter_policy.parse(value)
+            filter_policy.compile_policy(value)
         if name == "FilterPolicyScope" and value not in SCOPES:
             raise invalid("Attributes Reason: FilterPolicyScope: Invalid value "
                           f"[{value}]. Please use either MessageBody or MessageAttributes")
