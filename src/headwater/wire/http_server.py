@@ -1,10 +1,12 @@
-"""The HTTP/1.1 server every API is served on: httptools parses on the event loop, each request
-runs as one task, each response leaves in one write.
+"""The HTTP/1.1 server every API (and each Lambda Runtime API) is served on: httptools parses on
+the event loop, a synchronous answer is written without a task, an awaited one from its task,
+and each response leaves in one write once the request's writes are committed.
 
-It replaced uvicorn's ASGI path, whose per-request message dicts and separate writes for a
-response's head and body cost ~40% of a PutItem (bench/README.md). Keep-alive, pipelining (in
-order), chunked request bodies, `Expect: 100-continue`, a body limit, idle-connection timeouts
-and a graceful shutdown that lets in-flight requests finish.
+It replaced uvicorn's ASGI path, whose per-request message dicts, tasks and separate writes for
+a response's head and body cost ~40% of a PutItem (bench/README.md). Keep-alive, pipelining (in
+order, with read and write back-pressure), chunked request bodies, `Expect: 100-continue`, a body
+limit, answers after a client's half-close, idle and stalled-connection sweeps, and a graceful
+shutdown that lets in-flight requests finish.
 """
 
 from __future__ import annotations
