@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import socket
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -46,18 +47,30 @@ def main() -> None:
 @click.option("--trigger-retry-delay", default=0.05, show_default=True,
               type=click.FloatRange(min=0), help="Seconds before a trigger retries a failed "
               "batch (doubling up to 16x).")
+@click.option("--credentials", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Require every AWS API request to be SigV4-signed by a key in FILE "
+              "(~/.aws/credentials syntax; README.md, Serving).", metavar="FILE")
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
-    trigger_retry_delay: float,
+    trigger_retry_delay: float, credentials: Path | None,
 ) -> None:
     """Serve every API on one port."""
+    keys = None
+    if credentials is not None:
+        from headwater.wire.credentials import Credentials, CredentialsError
+
+        try:
+            keys = Credentials.load(credentials)
+        except CredentialsError as error:
+            click.echo(f"headwater: --credentials: {error}", err=True)
+            sys.exit(1)
     settings = Settings(
         # Absolute, because function workers run with their code directory as cwd.
         host=host, port=port, data_dir=None if in_memory else data_dir.resolve(),
         durability=durability,
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
-        ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay,
+        ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
     )
     logging.basicConfig(level=log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -91,6 +104,67 @@ def logs(function: str, follow: bool, since: float | None, endpoint: str, region
         sys.exit(1)
     except KeyboardInterrupt:
         pass
+
+
+@main.command()
+@click.argument("table")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new records until Ctrl-C.")
+@click.option("--from", "start", type=click.Choice(["trim-horizon", "latest"]),
+              default="trim-horizon", show_default=True,
+              help="Start at the oldest record kept (24 h) or only show records written from "
+              "now on.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print each record as one line of JSON, as GetRecords returns it.")
+@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
+              envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
+@click.option("--region", default="us-east-1", show_default=True, envvar="AWS_REGION")
+def stream(table: str, follow: bool, start: str, as_json: bool, endpoint: str,
+           region: str) -> None:
+    """Print a table's stream records: one line per change.
+
+    Reads the table's stream with the public DynamoDB Streams API (DescribeStream,
+    GetShardIterator, GetRecords), parent shards before their children. Each line shows the
+    record's time (UTC), shard id (its last 8 characters), sequence number, eventName, the
+    item's keys, and what changed: `name: old -> new`, `+added=value`, `-removed=value`.
+
+    \b
+    Example:
+      $ headwater stream Users --follow
+      2026-11-27T16:35:31 304c47e9 100000000000000000005 INSERT pk="u1" | +name="Ada"
+      2026-11-27T16:35:40 304c47e9 100000000000000000009 MODIFY pk="u1" | name: "Ada" -> "Bo"
+      2026-11-27T16:35:52 304c47e9 100000000000000000013 REMOVE pk="u1" | -name="Bo"
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from headwater.streams.record_lines import record_json, record_line
+    from headwater.streams.watch import Watcher, WatchError, clients, table_stream
+
+    def fail(message: str) -> NoReturn:
+        click.echo(f"headwater: {message}", err=True)
+        sys.exit(1)
+
+    try:
+        ddb, streams = clients(endpoint, region)
+    except ValueError as error:  # botocore's "Invalid endpoint: ..."
+        fail(str(error))
+    try:
+        arn, key_names = table_stream(ddb, table)
+
+        def emit(record: dict[str, Any], shard_id: str) -> None:
+            click.echo(record_json(record) if as_json else record_line(record, shard_id,
+                                                                       key_names))
+        Watcher(streams, arn, start, follow, emit,
+                lambda message: click.echo(f"headwater: {message}", err=True)).run()
+    except WatchError as error:
+        fail(str(error))
+    except ClientError as error:
+        fail(error.response["Error"].get("Message") or error.response["Error"]["Code"])
+    except BotoCoreError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        pass
+    except BrokenPipeError:  # `headwater stream T -f | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _run(main: Coroutine[Any, Any, None]) -> None:

@@ -1,11 +1,14 @@
-"""The application behind the HTTP server: routes each request to its protocol handler, serves
-the local control endpoints under /_headwater/, and owns background work."""
+"""The application behind the HTTP server: checks SigV4 signatures when the server runs with
+`--credentials`, routes each request to its protocol handler, serves the local control
+endpoints under /_headwater/, and owns background work."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable
+from urllib.parse import parse_qsl
 
 import orjson
 
@@ -24,9 +27,22 @@ from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.triggers.service import register as register_mappings
 from headwater.wire.http_server import Headers, Request, Response
 from headwater.wire.json_protocol import JsonService
-from headwater.wire.query_protocol import QueryRouter, QueryService, is_query_request
-from headwater.wire.rpc_v2_cbor import RpcV2CborService
-from headwater.wire.sigv4 import caller
+from headwater.wire.query_protocol import (
+    QueryRouter,
+    QueryService,
+    is_query_request,
+    signing_service,
+)
+from headwater.wire.rpc_v2_cbor import RpcV2CborService, encode_text_map
+from headwater.wire.sigv4 import (
+    ALGORITHM,
+    TERMINATOR,
+    AuthError,
+    IncompleteSignature,
+    caller,
+    default_account,
+    verify,
+)
 
 log = logging.getLogger("headwater.server")
 
@@ -34,6 +50,11 @@ log = logging.getLogger("headwater.server")
 MAX_BODY = 72 * 1024 * 1024
 JSON = b"application/json"
 NOT_FOUND = b'{"message":"Not Found"}'
+# Served without a signature under --credentials (GET and HEAD): health checks, and Prometheus
+# scrapers, which cannot sign. Everything else, /_headwater/clock included, must be signed.
+OPEN_PATHS = frozenset({"/", "/_headwater/health", "/metrics"})
+# The namespace AWS's shared front end gives the errors it raises itself.
+CORAL = "com.amazon.coral.service"
 
 
 class HeadwaterApp:
@@ -46,6 +67,7 @@ class HeadwaterApp:
         self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
                                            "com.amazonaws.cloudwatch")
         self.background = BackgroundWork(runtime.workers())
+        self.credentials = runtime.settings.credentials
 
     def start(self) -> None:
         """Begin background work and group commits; call on the running event loop."""
@@ -60,6 +82,10 @@ class HeadwaterApp:
     def handle(self, request: Request) -> Response | Awaitable[Response]:
         """The response, at once when the operation is synchronous; the server sends it once
         the request's writes are committed (group commit, core/storage.py)."""
+        if self.credentials is not None:
+            refused = self._authenticate(request)
+            if refused is not None:
+                return refused
         method, path, headers, body = request.method, request.path, request.headers, request.body
         target = headers.get("x-amz-target")
         if method == "POST" and target:
@@ -83,6 +109,76 @@ class HeadwaterApp:
             return _answer(200, f"healthy: dynamodb.{region}.amazonaws.com ".encode(),
                            b"text/plain")
         return _answer(404, NOT_FOUND)
+
+    def _authenticate(self, request: Request) -> Response | None:
+        """None when the request may go on: an open path, or a valid signature by a known key;
+        else AWS's answer, in the protocol of the API the request is for."""
+        method, path, headers = request.method, request.path, request.headers
+        if path in OPEN_PATHS and method in ("GET", "HEAD"):
+            return None
+        assert self.credentials is not None
+        try:
+            # The wall clock, not the virtual one: see sigv4._check_time.
+            identity = verify(method, path, request.query, headers, request.body,
+                              self.credentials.lookup, time.time())
+        except AuthError as error:
+            return self._refuse(request, error)
+        if "authorization" not in headers or (
+                identity.account != default_account(identity.access_key)):
+            # The protocol handlers read the caller from this header (sigv4.caller): a key
+            # mapped to an account, or a presigned request, is passed on as a credential whose
+            # key id is the account.
+            headers["authorization"] = (
+                f"{ALGORITHM} Credential={identity.account}/{identity.date[:8]}/"
+                f"{identity.region}/{identity.service}/{TERMINATOR}")
+        return None
+
+    def _refuse(self, request: Request, error: AuthError) -> Response:
+        """An authentication error as each protocol's front end sends it: JSON services
+        (DynamoDB, Streams, Logs) 400 with a coral `__type`; query-protocol services (SNS, SQS)
+        and the query-compatible JSON and CBOR ones (SQS, CloudWatch) 403 with the query names
+        (InvalidClientTokenId, SignatureDoesNotMatch; IncompleteSignature is 400); Lambda 403."""
+        method, path, headers = request.method, request.path, request.headers
+        account, region = caller(headers.get("authorization"))
+        ctx = RequestContext(account, region, request_id(), self.runtime)
+        query_status = 400 if isinstance(error, IncompleteSignature) else 403
+        query_error = (b"x-amzn-query-error", f"{error.query_code};Sender".encode())
+        target = headers.get("x-amz-target")
+        if method == "POST" and target:
+            service = self.json_services.get(target.partition(".")[0])
+            content_type = (service.content_type if service else "application/x-amz-json-1.0")
+            out: Headers = [(b"x-amzn-requestid", ctx.request_id.encode()),
+                            (b"content-type", content_type.encode())]
+            if service is None or not service.query_errors:
+                return 400, out, _coral(error.code, error.message)
+            return query_status, [*out, query_error], _coral(error.query_code, error.message)
+        if is_query_request(method, path, headers, request.body):
+            payload = self._query_service(headers, path, request.body).error_body(ctx, error)
+            return query_status, [(b"content-type", b"text/xml"),
+                                  (b"x-amzn-requestid", ctx.request_id.encode())], payload
+        if lambda_http.is_lambda_path(path):
+            _, out_headers, payload = lambda_http.lambda_service().error_response(ctx, error)
+            return 403, out_headers, payload
+        if method == "POST" and self.cloudwatch.serves(path):
+            payload = encode_text_map({"__type": f"{CORAL}#{error.query_code}",
+                                       "message": error.message})
+            return query_status, [(b"smithy-protocol", b"rpc-v2-cbor"),
+                                  (b"content-type", b"application/cbor"),
+                                  (b"x-amzn-requestid", ctx.request_id.encode()),
+                                  query_error], payload
+        return 403, [(b"content-type", JSON)], _coral(error.code, error.message)
+
+    def _query_service(self, headers: dict[str, str], path: str, body: bytes) -> QueryService:
+        """The query service a request is for, as QueryRouter picks it (for its namespace)."""
+        services = self.query.services
+        name = signing_service(headers.get("authorization"))
+        if name in services:
+            return services[name]
+        if path != "/":
+            return services["sqs"]
+        action = dict(parse_qsl(body.decode("utf-8", "replace"))).get("Action", "")
+        return next((service for service in services.values() if action in service.operations),
+                    services["sns"])
 
     async def _query(self, headers: dict[str, str], path: str, body: bytes) -> Response:
         status, payload, out_headers = await self.query.handle(self.runtime, headers, path, body)
@@ -134,6 +230,10 @@ class HeadwaterApp:
         elif method != "GET":
             return _answer(405, b'{"message":"Method Not Allowed"}')
         return _answer(200, orjson.dumps({"now": clock.now(), "offset": clock.offset}))
+
+
+def _coral(code: str, message: str) -> bytes:
+    return orjson.dumps({"__type": f"{CORAL}#{code}", "message": message})
 
 
 def _answer(status: int, body: bytes, content_type: bytes = JSON) -> Response:

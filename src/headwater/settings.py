@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from headwater.wire.credentials import Credentials
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,3 +22,6 @@ class Settings:
     ttl_interval: float = 1.0
     retention_interval: float = 60.0
     trigger_retry_delay: float = 0.05
+    # --credentials: every AWS API request must be signed by one of these keys (None: any
+    # request is accepted, signatures unchecked).
+    credentials: Credentials | None = None

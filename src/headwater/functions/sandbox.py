@@ -1,6 +1,7 @@
 """What an execution environment sees: the command it runs and Lambda's environment variables,
 including AWS_ENDPOINT_URL back to Headwater and dummy credentials whose access key is the
-function's account (wire/sigv4.py reads it back), so a handler's boto3 calls need no setup."""
+function's account (wire/sigv4.py reads it back), so a handler's boto3 calls need no setup.
+With --credentials the secret is the account's worker secret (wire/credentials.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from headwater.functions.environment import BOOTSTRAP, Spec
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
+from headwater.wire.credentials import WORKER_TOKEN
 
 if TYPE_CHECKING:
     from headwater.functions.registry import Functions, Resolved
@@ -40,8 +42,8 @@ def build_spec(functions: Functions, resolved: Resolved, environment_id: str) ->
         "AWS_REGION": resolved.record.region,
         "AWS_DEFAULT_REGION": resolved.record.region,
         "AWS_ACCESS_KEY_ID": resolved.record.account,
-        "AWS_SECRET_ACCESS_KEY": "headwater",
-        "AWS_SESSION_TOKEN": "headwater",
+        "AWS_SECRET_ACCESS_KEY": _secret(functions, resolved.record.account),
+        "AWS_SESSION_TOKEN": WORKER_TOKEN,
         "AWS_ENDPOINT_URL": functions.endpoint,
         # The host's ~/.aws files must not leak into the sandbox.
         "AWS_CONFIG_FILE": os.devnull,
@@ -58,3 +60,9 @@ def build_spec(functions: Functions, resolved: Resolved, environment_id: str) ->
         argv = [str(task_root / "bootstrap")]
     env.update((config.get("Environment") or {}).get("Variables") or {})
     return Spec(argv, task_root, env, python, log_stream)
+
+
+def _secret(functions: Functions, account: str) -> str:
+    settings = getattr(functions.runtime, "settings", None)  # None in unit tests
+    credentials = settings.credentials if settings is not None else None
+    return "headwater" if credentials is None else credentials.worker_secret(account)
