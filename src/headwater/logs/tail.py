@@ -7,17 +7,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import botocore.session
-from botocore.config import Config
+from headwater.local_clients import local_client
 
 POLL_SECONDS = 1.0
 
 
 def logs_client(endpoint: str, region: str) -> Any:
-    session = botocore.session.get_session()
-    return session.create_client(
-        "logs", region_name=region, endpoint_url=endpoint, aws_access_key_id="000000000000",
-        aws_secret_access_key="headwater", config=Config(retries={"max_attempts": 2}))
+    return local_client("logs", endpoint, region)
 
 
 def group_name(function: str) -> str:

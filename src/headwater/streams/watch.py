@@ -9,15 +9,14 @@ take over after a rollover are picked up. Each shard gets at most one GetRecords
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import botocore.session
-from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from headwater.local_clients import local_client
 
 # AWS allows 5 GetRecords calls per second per shard.
 SHARD_CALL_SECONDS = 0.2
@@ -31,22 +30,9 @@ class WatchError(Exception):
 
 
 def clients(endpoint: str, region: str) -> tuple[Any, Any]:
-    """(dynamodb, dynamodbstreams) clients for the server at `endpoint`, signing with
-    AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when both are set (a server started with
-    --credentials needs a listed key; a 12-digit key id picks the account), else a dummy key."""
-    session = botocore.session.get_session()
-    config = Config(retries={"max_attempts": 2})
-    key = os.environ.get("AWS_ACCESS_KEY_ID")
-    secret = os.environ.get("AWS_SECRET_ACCESS_KEY")
-    if not (key and secret):
-        key, secret = "000000000000", "headwater"
-
-    def make(service: str) -> Any:
-        return session.create_client(
-            service, region_name=region, endpoint_url=endpoint, aws_access_key_id=key,
-            aws_secret_access_key=secret, aws_session_token=os.environ.get("AWS_SESSION_TOKEN"),
-            config=config)
-    return make("dynamodb"), make("dynamodbstreams")
+    """(dynamodb, dynamodbstreams) clients for the server at `endpoint`."""
+    return (local_client("dynamodb", endpoint, region),
+            local_client("dynamodbstreams", endpoint, region))
 
 
 def table_stream(ddb: Any, table: str) -> tuple[str, list[str]]:
