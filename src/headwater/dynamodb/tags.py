@@ -1,12 +1,17 @@
 """Table tags: resolving a table ARN and AWS's tag limits (DynamoDB developer guide
 "Tagging restrictions": 50 tags per resource, keys 1-128 and values 0-256 characters, the
-"aws:" prefix reserved). Lengths are checked from the model; the rest here."""
+"aws:" prefix reserved). Lengths are checked from the model; the rest here.
+
+A ResourceArn resolves like a TableName ARN (`catalog.locate`): it names its own account and
+region, so another account's or region's table is reached by its ARN.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from headwater.core.arns import parse_table_arn
+from headwater.dynamodb.catalog import INVALID_ARN
 from headwater.dynamodb.errors import (
     LimitExceededException,
     ResourceNotFoundException,
@@ -22,14 +27,11 @@ RESERVED_PREFIX = "aws:"
 
 
 def table_for_arn(ctx: RequestContext, arn: str) -> Table:
-    """The table an ARN names in the caller's account and region, or AWS's errors."""
-    parsed = parse_table_arn(arn)
-    if parsed is None:
-        raise ValidationException(f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
-    region, account, name = parsed
-    table = None
-    if account == ctx.account and region == ctx.region:
-        table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
+    """The table an ARN names, in whichever account and region it names, or AWS's errors."""
+    # `locate` would take a plain name as the caller's table; a ResourceArn must be an ARN.
+    if parse_table_arn(arn) is None:
+        raise ValidationException(INVALID_ARN.format(arn))
+    table = ctx.runtime.tables.find(ctx.account, ctx.region, arn)
     if table is None:
         # "ResourcArn" is AWS's own spelling (dynalite test/tagResource.js, recorded).
         raise ResourceNotFoundException(

@@ -3,6 +3,7 @@
 
 Echoed names follow the model documentation: ConsumedCapacity.TableName shows the ARN when the
 input used one, and BatchGetItem's Responses are keyed by "table name or table ARN" as sent.
+Tag operations resolve their ResourceArn the same way; ListStreams keeps its name-only TableName.
 """
 
 from __future__ import annotations
@@ -290,3 +291,63 @@ def test_arn_reaches_another_accounts_table(ddb: Any, other_client: Callable[...
         arn: [key("a")]}
     # The plain name still means the caller's own account and region.
     assert name not in ddb.list_tables()["TableNames"]
+
+
+# Tag operations take a ResourceArn, resolved like a TableName ARN: the ARN's own account and
+# region, so another account's table is reachable (no resource policies here).
+def _tag_calls(arn: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    return {
+        "TagResource": ("tag_resource", {"ResourceArn": arn,
+                                         "Tags": [{"Key": "env", "Value": "x"}]}),
+        "UntagResource": ("untag_resource", {"ResourceArn": arn, "TagKeys": ["env"]}),
+        "ListTagsOfResource": ("list_tags_of_resource", {"ResourceArn": arn}),
+    }
+
+
+TAG_OPERATIONS = list(_tag_calls("x"))
+
+
+def _tags(client: Any, arn: str) -> dict[str, str]:
+    return {t["Key"]: t["Value"]
+            for t in client.list_tags_of_resource(ResourceArn=arn)["Tags"]}
+
+
+@pytest.mark.parametrize(("account", "region"), [
+    pytest.param(OTHER_ACCOUNT, "us-east-1", id="other-account"),
+    pytest.param(ACCOUNT, "eu-west-1", id="other-region"),
+])
+def test_tags_reach_another_accounts_table_by_arn(ddb: Any, other_client: Callable[..., Any],
+                                                  table_in: Callable[[Any], str], account: str,
+                                                  region: str) -> None:
+    owner = other_client(account if account != ACCOUNT else "AKIDTEST", region)
+    name = table_in(owner)
+    arn = arn_of(name, account, region)
+    ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "x"},
+                                            {"Key": "team", "Value": "y"}])
+    assert _tags(owner, arn) == {"env": "x", "team": "y"}
+    ddb.untag_resource(ResourceArn=arn, TagKeys=["env"])
+    assert _tags(ddb, arn) == _tags(owner, arn) == {"team": "y"}
+
+
+@pytest.mark.parametrize("operation", TAG_OPERATIONS)
+def test_tags_on_another_accounts_missing_table_is_not_found(ddb: Any, expect_error: Any,
+                                                             unique: Any, operation: str) -> None:
+    arn = arn_of(unique("gone"), OTHER_ACCOUNT, "eu-west-1")
+    method, kwargs = _tag_calls(arn)[operation]
+    expect_error(getattr(ddb, method), "ResourceNotFoundException",
+                 f"Requested resource not found: ResourcArn: {arn} not found", **kwargs)
+
+
+@pytest.mark.parametrize("operation", TAG_OPERATIONS)
+@pytest.mark.parametrize("arn", [*MALFORMED, pytest.param("tb1-plain-name", id="plain-name")])
+def test_tags_with_malformed_arn(ddb: Any, invalid: Any, operation: str, arn: str) -> None:
+    method, kwargs = _tag_calls(arn)[operation]
+    invalid(getattr(ddb, method), INVALID_ARN.format(arn), **kwargs)
+
+
+# DynamoDB Streams' model keeps ListStreams.TableName a name (shape TableName: 3-255,
+# [a-zA-Z0-9_.-]+; no TableArn there), so an ARN fails the pattern as on AWS.
+def test_list_streams_rejects_a_table_arn(streams: Any, table_arn: str, invalid: Any) -> None:
+    invalid(streams.list_streams, f"1 validation error detected: Value '{table_arn}' at "
+            "'tableName' failed to satisfy constraint: Member must satisfy regular expression "
+            "pattern: [a-zA-Z0-9_.-]+", TableName=table_arn)
