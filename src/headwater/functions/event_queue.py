@@ -3,7 +3,7 @@ background worker, retried on function errors after 1 and 2 minutes of clock tim
 (invocation-retries.html); throttles are retried without using up attempts. The invoked
 qualifier's EventInvokeConfig sets the retries (default 2) and the maximum event age (default
 6 hours, counted from the first queueing) and where the invocation record of a success or a
-discard goes (destinations.py)."""
+discard goes (destinations.py). An event runs under the request id its Invoke answered with."""
 
 from __future__ import annotations
 
@@ -54,13 +54,16 @@ class EventQueue:
         self._tasks: set[asyncio.Task[None]] = set()
         self.delivered = 0
 
-    def enqueue(self, resolved: Resolved, payload: bytes) -> None:
+    def enqueue(self, resolved: Resolved, payload: bytes, request_id: str | None = None) -> str:
+        """Queue an Event invocation under `request_id` (a new one if None); returns the id."""
         record = resolved.record
+        request_id = request_id or str(uuid.uuid4())
         self.functions.store.enqueue(
             record.account, record.region, function_arn(record.region, record.account, record.name),
-            resolved.ref.qualifier, payload, str(uuid.uuid4()), self.functions.clock.now())
+            resolved.ref.qualifier, payload, request_id, self.functions.clock.now())
         if self._wake is not None:
             self._wake.set()
+        return request_id
 
     async def run(self) -> None:
         self._wake = asyncio.Event()

@@ -58,8 +58,8 @@ async def invoke(functions: Functions, account: str, region: str, function_name:
             f"Request must be smaller than {limit} bytes for the {operation} operation")
     _check_json(payload)
     if invocation_type == "Event":
-        functions.events.enqueue(resolved, payload)
-        return InvokeResult(202, b"", None, None, None)
+        request_id = functions.events.enqueue(resolved, payload, request_id)
+        return InvokeResult(202, b"", None, None, None, request_id)
     context = _client_context(client_context)
     functions.pool.admit(resolved)
     try:

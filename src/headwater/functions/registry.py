@@ -136,8 +136,9 @@ class Functions:
                      log_type: str | None = None, client_context: str | None = None,
                      request_id: str | None = None) -> InvokeResult:
         """Invoke a function from inside the server; raises the AwsErrors Invoke returns
-        (ResourceNotFoundException, TooManyRequestsException, ...). `request_id` keeps an
-        Event invocation's id across its retries, as AWS does."""
+        (ResourceNotFoundException, TooManyRequestsException, ...). `request_id` is the
+        invocation's id (the Invoke request's, as on AWS; an Event invocation keeps it across
+        its retries); None makes a new one."""
         from headwater.functions.invoker import invoke
 
         return await invoke(self, account, region, function_name, payload, qualifier,

@@ -1,5 +1,7 @@
 """Invoke — POST /2015-03-31/functions/{FunctionName}/invocations (aws-facts §5.2): 200 with the
-payload (X-Amz-Function-Error on failure), 202 for Event, 204 for DryRun."""
+payload (X-Amz-Function-Error on failure), 202 for Event, 204 for DryRun. The invocation runs
+under the response's request id (context.aws_request_id, the log lines, an Event invocation's
+destination record), as on AWS."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ async def invoke(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         ctx.account, ctx.region, request["FunctionName"], request.get("Payload") or b"",
         request.get("Qualifier"),
         invocation_type=request.get("InvocationType") or "RequestResponse",
-        log_type=request.get("LogType"), client_context=request.get("ClientContext"))
+        log_type=request.get("LogType"), client_context=request.get("ClientContext"),
+        request_id=ctx.request_id)
     response: dict[str, Any] = {"StatusCode": result.status, "Payload": result.payload}
     if result.function_error:
         response["FunctionError"] = result.function_error
