@@ -27,6 +27,7 @@ log = logging.getLogger("headwater.functions")
 SUCCESS = "Success"
 RETRIES_EXHAUSTED = "RetriesExhausted"
 EVENT_AGE_EXCEEDED = "EventAgeExceeded"
+ZERO_RESERVED_CONCURRENCY = "ZeroReservedConcurrency"  # aws-facts §5.4
 
 
 def invocation_record(event: QueuedEvent, *, condition: str, invoke_count: int, now: float,
@@ -44,7 +45,7 @@ def invocation_record(event: QueuedEvent, *, condition: str, invoke_count: int, 
         },
         "requestPayload": _json(event.payload or b"{}"),
     }
-    if result is not None:  # discards before any attempt carry no response
+    if result is not None:  # discards before any attempt (or never run) carry no response
         context: dict[str, Any] = {"statusCode": result.status,
                                    "executedVersion": result.executed_version}
         if result.function_error is not None:

@@ -3,7 +3,9 @@ background worker, retried on function errors after 1 and 2 minutes of clock tim
 (invocation-retries.html); throttles are retried without using up attempts. The invoked
 qualifier's EventInvokeConfig sets the retries (default 2) and the maximum event age (default
 6 hours, counted from the first queueing) and where the invocation record of a success or a
-discard goes (destinations.py). An event runs under the request id its Invoke answered with."""
+discard goes (destinations.py). An event runs under the request id its Invoke answered with.
+A function with reserved concurrency 0 does not keep its events: each goes to OnFailure with
+condition ZeroReservedConcurrency, or is dropped (aws-facts §5.4)."""
 
 from __future__ import annotations
 
@@ -17,12 +19,13 @@ from headwater.functions.destinations import (
     EVENT_AGE_EXCEEDED,
     RETRIES_EXHAUSTED,
     SUCCESS,
+    ZERO_RESERVED_CONCURRENCY,
     invocation_record,
     send,
 )
 from headwater.functions.errors import ResourceNotFoundException, TooManyRequestsException
 from headwater.functions.names import LATEST, function_arn
-from headwater.functions.store import QueuedEvent
+from headwater.functions.store import FunctionRecord, QueuedEvent
 
 if TYPE_CHECKING:
     from headwater.functions.invoker import InvokeResult
@@ -99,7 +102,15 @@ class EventQueue:
                                                  event.payload, event.qualifier,
                                                  request_id=event.request_id)
         except TooManyRequestsException:
-            store.retry_event(event.id, event.attempts, clock.now() + THROTTLE_DELAY)
+            record = self._function(event)
+            if record is not None and record.reserved == 0:
+                # Unlike other throttles, not retried later (aws-facts §5.4).
+                log.warning("dropping Event invocation of %s: reserved concurrency is 0",
+                            event.function)
+                self._discard(event, settings.on_failure, ZERO_RESERVED_CONCURRENCY,
+                              event.attempts, None)
+            else:
+                store.retry_event(event.id, event.attempts, clock.now() + THROTTLE_DELAY)
             return
         except ResourceNotFoundException:
             store.delete_event(event.id)
@@ -124,10 +135,9 @@ class EventQueue:
 
     def _settings(self, event: QueuedEvent) -> Settings:
         """The EventInvokeConfig of the invoked qualifier, or AWS's defaults."""
-        store = self.functions.store
-        name = event.function.rsplit(":", 1)[-1]
-        record = store.get(event.account, event.region, name)
-        config = store.invoke_config(record.id, event.qualifier or LATEST) if record else None
+        record = self._function(event)
+        config = (self.functions.store.invoke_config(record.id, event.qualifier or LATEST)
+                  if record else None)
         if config is None:
             return Settings()
         destinations = config.get("DestinationConfig") or {}
@@ -137,6 +147,10 @@ class EventQueue:
             (destinations.get("OnSuccess") or {}).get("Destination"),
             (destinations.get("OnFailure") or {}).get("Destination"),
         )
+
+    def _function(self, event: QueuedEvent) -> FunctionRecord | None:
+        name = event.function.rsplit(":", 1)[-1]
+        return self.functions.store.get(event.account, event.region, name)
 
     def _discard(self, event: QueuedEvent, destination: str | None, condition: str,
                  attempts: int, result: InvokeResult | None) -> None:

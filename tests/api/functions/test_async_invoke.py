@@ -1,15 +1,18 @@
-"""Invoke's request id is the invocation's: context.aws_request_id, the START/END lines and an
-Event invocation's destination record carry the x-amzn-RequestId Invoke answered with."""
+"""Invoke's request id is the invocation's (context.aws_request_id, the START line, an Event
+invocation's destination record), and Event invocations of a function with reserved concurrency
+0 go to OnFailure with condition ZeroReservedConcurrency instead of waiting (aws-facts §5.4)."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from functions_support import Factory, wait_until
 
+ISO_MILLIS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 # Reports its request id to the queue in OUT (when set) and returns it.
 REPORTS = ("import boto3, os\n"
            "def handler(e, c):\n"
@@ -89,3 +92,46 @@ def test_request_response_runs_under_the_invoke_request_id(lambda_: Any,
     name = make_function(REPORTS)
     response = lambda_.invoke(FunctionName=name, Payload=b"{}")
     assert json.loads(response["Payload"].read()) == response["ResponseMetadata"]["RequestId"]
+
+
+def test_zero_reserved_concurrency_sends_events_to_on_failure(
+        lambda_: Any, sqs: Any, logs: Any, make_function: Factory,
+        make_queue: Callable[[], tuple[str, str]]) -> None:
+    destination = make_queue()
+    name = make_function(REPORTS)
+    lambda_.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+    lambda_.put_function_event_invoke_config(
+        FunctionName=name, DestinationConfig={"OnFailure": {"Destination": destination[1]}})
+    response = lambda_.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"id": 2}')
+    assert response["StatusCode"] == 202
+    record = json.loads(receive_one(sqs, destination[0]))
+    assert ISO_MILLIS.fullmatch(record.pop("timestamp"))
+    assert list(record) == ["version", "requestContext", "requestPayload"]
+    assert record == {
+        "version": "1.0",
+        "requestContext": {
+            "requestId": response["ResponseMetadata"]["RequestId"],
+            "functionArn": f"{arn_of(lambda_, name)}:$LATEST",
+            "condition": "ZeroReservedConcurrency",
+            "approximateInvokeCount": 0,
+        },
+        "requestPayload": {"id": 2},
+    }
+    assert log_lines(logs, name, '"START RequestId"') == []
+
+
+def test_zero_reserved_concurrency_without_destination_drops_events(
+        lambda_: Any, sqs: Any, logs: Any, make_function: Factory,
+        make_queue: Callable[[], tuple[str, str]]) -> None:
+    destination = make_queue()
+    name, witness = make_function(REPORTS), make_function(REPORTS)
+    for function in (name, witness):
+        lambda_.put_function_concurrency(FunctionName=function, ReservedConcurrentExecutions=0)
+    lambda_.put_function_event_invoke_config(
+        FunctionName=witness, DestinationConfig={"OnFailure": {"Destination": destination[1]}})
+    lambda_.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"id": 3}')
+    # The queue takes events in order: the witness's record shows it is past the first event.
+    lambda_.invoke(FunctionName=witness, InvocationType="Event", Payload=b'{"id": 4}')
+    assert json.loads(receive_one(sqs, destination[0]))["requestPayload"] == {"id": 4}
+    lambda_.delete_function_concurrency(FunctionName=name)
+    assert not wait_until(lambda: bool(log_lines(logs, name, '"START RequestId"')), timeout=1.5)
