@@ -10,6 +10,7 @@ from typing import Any
 
 from headwater.functions.errors import InvalidParameterValueException, ValidationException
 from headwater.functions.interpreters import PYTHON_RUNTIMES, RUNTIMES
+from headwater.functions.settings import apply_extras
 
 ROLE = re.compile(r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+")
 DEPRECATED = ("python2.7", "python3.6", "python3.7", "python3.8", "provided")
@@ -84,7 +85,8 @@ def check_handler_needed(runtime: str | None, handler: str | None) -> None:
 
 
 def apply_settings(config: dict[str, Any], request: dict[str, Any]) -> None:
-    """Copy the configurable members of a Create/UpdateFunctionConfiguration request."""
+    """Copy the configurable members of a Create/UpdateFunctionConfiguration request (the
+    refused ones were checked by settings.check_unsupported)."""
     for key in ("Role", "Handler", "Description", "Timeout", "MemorySize", "Runtime",
                 "TracingConfig", "EphemeralStorage", "Architectures"):
         if key in request:
@@ -95,3 +97,4 @@ def apply_settings(config: dict[str, Any], request: dict[str, Any]) -> None:
             config["Environment"] = {"Variables": dict(variables)}
         else:
             config.pop("Environment", None)
+    apply_extras(config, request)

@@ -1,7 +1,9 @@
 """Destinations of asynchronous invocations: the invocation record ("Capturing records of Lambda
 asynchronous invocations", invocation-async-retain-records.html) and its delivery to an SQS
 queue or SNS topic (through the trigger engine's OnFailure path, triggers/failures.py) or to
-another function (an Event invocation of it).
+another function (an Event invocation of it); and the function's dead-letter queue
+(DeadLetterConfig, dlq.html), which receives the unchanged event payload with the message
+attributes RequestID, ErrorCode and ErrorMessage (truncated to 1 KB).
 
 Key order follows a recorded AWS message: version, timestamp, requestContext, requestPayload,
 responseContext, responsePayload. A success's responseContext has no functionError."""
@@ -15,6 +17,8 @@ import orjson
 
 from headwater.functions.names import LATEST
 from headwater.functions.store import QueuedEvent
+from headwater.queues.errors import InvalidParameterValue
+from headwater.queues.messages import check_body
 from headwater.triggers.failures import deliver, iso_millis
 from headwater.wire.errors import AwsError
 
@@ -28,6 +32,13 @@ SUCCESS = "Success"
 RETRIES_EXHAUSTED = "RetriesExhausted"
 EVENT_AGE_EXCEEDED = "EventAgeExceeded"
 ZERO_RESERVED_CONCURRENCY = "ZeroReservedConcurrency"  # aws-facts §5.4
+MAX_DLQ_ERROR_BYTES = 1024
+# Why an event failed when no function answer says so [infer: dlq.html gives only "3-digit
+# HTTP error code"]: a throttle is Lambda's 429, anything else a 500.
+NO_ANSWER = {
+    ZERO_RESERVED_CONCURRENCY: ("429", "Rate Exceeded."),
+    EVENT_AGE_EXCEEDED: ("500", "Event age exceeded MaximumEventAgeInSeconds."),
+}
 
 
 def invocation_record(event: QueuedEvent, *, condition: str, invoke_count: int, now: float,
@@ -76,6 +87,42 @@ def send(functions: Functions, event: QueuedEvent, destination: str,
             deliver(functions.runtime, event.account, event.region, destination, body.decode())
     except AwsError as error:
         log.warning("destination %s of %s: delivery failed: %s", destination, event.function,
+                    error.message or error.code)
+        return False
+    return True
+
+
+def dead_letter(functions: Functions, event: QueuedEvent, target: str, condition: str,
+                result: InvokeResult | None) -> bool:
+    """Send the event's payload to its function's dead-letter queue or topic, inside the
+    caller's transaction; False (logged) when it cannot be, as AWS counts DeadLetterErrors."""
+    code, message = NO_ANSWER.get(condition, ("500", "Internal failure."))
+    if result is not None:
+        code = str(result.status)
+        answer = _json(result.payload)
+        message = str(answer.get("errorMessage", "")) if isinstance(answer, dict) else \
+            str(answer)
+    message = message.encode()[:MAX_DLQ_ERROR_BYTES].decode(errors="ignore")
+    attributes = {
+        "RequestID": {"DataType": "String", "StringValue": event.request_id},
+        "ErrorCode": {"DataType": "Number", "StringValue": code},
+        "ErrorMessage": {"DataType": "String", "StringValue": message},
+    }
+    body = (event.payload or b"{}").decode(errors="replace")
+    runtime = functions.runtime
+    try:
+        if target.split(":")[2] == "sqs":
+            queues = runtime.queues
+            queue = queues.from_arn(target)
+            if queue.fifo:  # invocation-async-retain-records.html: standard queues only
+                raise InvalidParameterValue(f"{target} is a FIFO queue.")
+            check_body(body, queue.number("MaximumMessageSize"), attributes)
+            with runtime.storage.transaction() as conn:
+                queues.enqueue(conn, queue, body, attributes, None, event.account)
+        else:
+            runtime.topics.deliver(runtime.topics.get(target), body, None, attributes)
+    except AwsError as error:
+        log.warning("dead-letter queue %s of %s: delivery failed: %s", target, event.function,
                     error.message or error.code)
         return False
     return True

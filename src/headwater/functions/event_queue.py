@@ -5,7 +5,9 @@ qualifier's EventInvokeConfig sets the retries (default 2) and the maximum event
 6 hours, counted from the first queueing) and where the invocation record of a success or a
 discard goes (destinations.py). An event runs under the request id its Invoke answered with.
 A function with reserved concurrency 0 does not keep its events: each goes to OnFailure with
-condition ZeroReservedConcurrency, or is dropped (aws-facts §5.4)."""
+condition ZeroReservedConcurrency, or is dropped (aws-facts §5.4). A discarded event also goes
+to the invoked version's DeadLetterConfig queue or topic, if it has one (both receive it when
+OnFailure is set too, as on AWS)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from headwater.functions.destinations import (
     RETRIES_EXHAUSTED,
     SUCCESS,
     ZERO_RESERVED_CONCURRENCY,
+    dead_letter,
     invocation_record,
     send,
 )
@@ -155,16 +158,28 @@ class EventQueue:
     def _discard(self, event: QueuedEvent, destination: str | None, condition: str,
                  attempts: int, result: InvokeResult | None) -> None:
         """Done with the event: send its invocation record, if there is a destination, and
-        remove it from the queue in one transaction."""
+        remove it from the queue in one transaction; a failed event goes to the dead-letter
+        queue too."""
         functions = self.functions
-        if destination is None:
-            functions.store.delete_event(event.id)
-            return
-        record = invocation_record(event, condition=condition, invoke_count=attempts,
-                                   now=functions.clock.now(), result=result)
+        dead_letters = None if condition == SUCCESS else self._dead_letter_target(event)
         with functions.store.storage.transaction():
-            send(functions, event, destination, record)
+            if destination is not None:
+                record = invocation_record(event, condition=condition, invoke_count=attempts,
+                                           now=functions.clock.now(), result=result)
+                send(functions, event, destination, record)
+            if dead_letters is not None:
+                dead_letter(functions, event, dead_letters, condition, result)
             functions.store.delete_event(event.id)
+
+    def _dead_letter_target(self, event: QueuedEvent) -> str | None:
+        """DeadLetterConfig.TargetArn of the invoked version (None if it is gone)."""
+        try:
+            resolved = self.functions.resolve(event.account, event.region, event.function,
+                                              event.qualifier)
+        except ResourceNotFoundException:
+            return None
+        target: str | None = (resolved.config.get("DeadLetterConfig") or {}).get("TargetArn")
+        return target or None
 
     async def stop(self) -> None:
         self._stopped = True

@@ -23,6 +23,7 @@ from headwater.functions.errors import (
 )
 from headwater.functions.pool import environment_key
 from headwater.functions.sandbox import build_spec
+from headwater.functions.settings import log_group
 
 if TYPE_CHECKING:
     from headwater.functions.registry import Functions, Resolved
@@ -196,7 +197,7 @@ def _finish(functions: Functions, resolved: Resolved, env: Environment, lines: l
     record = resolved.record
     ended_ms = functions.clock.now_ms()
     events = [(started_ms if i < head else ended_ms, line) for i, line in enumerate(lines)]
-    functions.logs.append(record.account, record.region, f"/aws/lambda/{record.name}",
+    functions.logs.append(record.account, record.region, log_group(resolved.config),
                           env.spec.log_stream, events)
     log_tail = None
     if tail:

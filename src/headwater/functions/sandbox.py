@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from headwater.functions.environment import BOOTSTRAP, Spec
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
+from headwater.functions.settings import log_group
 from headwater.wire.credentials import WORKER_TOKEN
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def build_spec(functions: Functions, resolved: Resolved, environment_id: str) ->
         "AWS_LAMBDA_FUNCTION_NAME": name,
         "AWS_LAMBDA_FUNCTION_VERSION": resolved.version,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config["MemorySize"]),
-        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+        "AWS_LAMBDA_LOG_GROUP_NAME": log_group(config),
         "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
         "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
         "AWS_REGION": resolved.record.region,

@@ -22,6 +22,7 @@ from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
 from headwater.functions.names import LATEST, function_arn, parse
 from headwater.functions.operations.tags import check_count, check_keys
 from headwater.functions.operations.versions import publish
+from headwater.functions.settings import check_unsupported, default_log_group
 from headwater.functions.store import public
 
 
@@ -31,6 +32,7 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
         raise InvalidParameterValueException("Headwater supports Zip packages only.")
     check_handler_needed(request.get("Runtime"), request.get("Handler"))
     check_runtime(request["Runtime"])
+    check_unsupported(request)
     check_environment(request.get("Environment"))
     check_timeout(request)
     tags = dict(request.get("Tags") or {})
@@ -42,6 +44,9 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
     code = request["Code"]
     if not code.get("ZipFile"):
         raise InvalidParameterValueException("Headwater supports Code.ZipFile only.")
+    if code.get("SourceKMSKeyArn"):
+        raise InvalidParameterValueException(
+            "Headwater does not support Code.SourceKMSKeyArn (encrypting the .zip file).")
     # Hashing, unpacking and finding the interpreter stay off the event loop.
     package = await asyncio.to_thread(check_zip, code["ZipFile"])
     await asyncio.to_thread(unpack, functions.code_root, package.key, package.zip_bytes)
@@ -57,7 +62,7 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
         "CodeSize": package.size,
         "CodeSha256": package.sha256,
         "Version": LATEST,
-        "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{ref.name}"},
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": default_log_group(ref.name)},
         "State": "Active",
         "LastUpdateStatus": "Successful",
         "_CodeKey": package.key,

@@ -21,6 +21,7 @@ from headwater.functions.interpreters import python_for
 from headwater.functions.names import LATEST, parse
 from headwater.functions.operations.create_function import check_timeout, describe_runtime
 from headwater.functions.operations.versions import check_revision, publish
+from headwater.functions.settings import check_unsupported
 from headwater.functions.store import public
 
 
@@ -30,6 +31,10 @@ async def update_function_code(ctx: RequestContext, request: dict[str, Any]) -> 
     check_revision(request.get("RevisionId"), record.config["RevisionId"])
     if not request.get("ZipFile"):
         raise InvalidParameterValueException("Headwater supports ZipFile only.")
+    check_unsupported(request)  # PublishTo
+    if request.get("SourceKMSKeyArn"):
+        raise InvalidParameterValueException(
+            "Headwater does not support SourceKMSKeyArn (encrypting the .zip file).")
     package = await asyncio.to_thread(check_zip, request["ZipFile"])
     if request.get("DryRun"):
         return public({**record.config, "CodeSha256": package.sha256, "CodeSize": package.size})
@@ -50,6 +55,7 @@ async def update_function_configuration(ctx: RequestContext,
     check_revision(request.get("RevisionId"), record.config["RevisionId"])
     if "Runtime" in request:
         check_runtime(request["Runtime"])
+    check_unsupported(request)
     check_environment(request.get("Environment"))
     check_timeout(request)
     if "Runtime" in request:
