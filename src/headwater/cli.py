@@ -91,11 +91,13 @@ def logs(function: str, follow: bool, since: float | None, endpoint: str, region
 
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from headwater.logs.tail import logs_client, tail
+    from headwater.local_clients import local_client
+    from headwater.logs.tail import function_log_group, logs_client, tail
 
     since_ms = int((time.time() - since) * 1000) if since is not None else None
     try:
-        tail(logs_client(endpoint, region), function, follow, since_ms, click.echo)
+        group = function_log_group(local_client("lambda", endpoint, region), function)
+        tail(logs_client(endpoint, region), group, follow, since_ms, click.echo)
     except ClientError as error:
         click.echo(f"headwater: {error.response['Error']['Message']}", err=True)
         sys.exit(1)

@@ -17,15 +17,24 @@ def logs_client(endpoint: str, region: str) -> Any:
 
 
 def group_name(function: str) -> str:
-    """The log group of a function named by name or ARN (a qualifier is ignored)."""
+    """The default log group of a function named by name or ARN (a qualifier is ignored)."""
     if function.startswith("arn:"):
         function = function.split(":function:", 1)[1]
     return f"/aws/lambda/{function.split(':', 1)[0]}"
 
 
-def tail(client: Any, function: str, follow: bool, since_ms: int | None,
+def function_log_group(lambda_client: Any, function: str) -> str:
+    """The function's log group: its LoggingConfig's, else the default one (a function that
+    does not exist any more may still have logs there)."""
+    try:
+        config = lambda_client.get_function_configuration(FunctionName=function)
+    except lambda_client.exceptions.ResourceNotFoundException:
+        return group_name(function)
+    return str(config.get("LoggingConfig", {}).get("LogGroup") or group_name(function))
+
+
+def tail(client: Any, group: str, follow: bool, since_ms: int | None,
          emit: Callable[[str], None], sleep: Callable[[float], None] = time.sleep) -> None:
-    group = group_name(function)
     seen: set[str] = set()
     start = since_ms
     while True:

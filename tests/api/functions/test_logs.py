@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from functions_support import Factory, call
+from functions_support import Factory, call, new_name
 
 PRINTS = "def handler(e, c):\n    print('hello', e['n'])\n    return 1\n"
 
@@ -52,3 +52,12 @@ def test_headwater_logs_command(lambda_: Any, endpoint: str, make_function: Fact
     lines = done.stdout.splitlines()
     assert any(line.endswith(" hello 42") for line in lines)
     assert any(" START RequestId: " in line for line in lines)
+
+
+def test_headwater_logs_reads_a_custom_log_group(lambda_: Any, endpoint: str,
+                                                 make_function: Factory) -> None:
+    name = make_function(PRINTS, LoggingConfig={"LogGroup": f"/custom/{new_name()}"})
+    call(lambda_, name, {"n": 7})
+    done = subprocess.run([sys.executable, "-m", "headwater", "logs", name, "--endpoint",
+                           endpoint], capture_output=True, text=True, timeout=30, check=True)
+    assert any(line.endswith(" hello 7") for line in done.stdout.splitlines())

@@ -53,6 +53,6 @@ def test_follow_prints_new_events_once() -> None:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        tail(client, "fn", True, None, printed.append, sleep)
+        tail(client, "/aws/lambda/fn", True, None, printed.append, sleep)
     assert [line.split(" ", 2)[2] for line in printed] == ["line 1", "line 2", "line 3"]
     assert client.calls[1]["startTime"] == 1_700_000_000_002
