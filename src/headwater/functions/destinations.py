@@ -17,8 +17,6 @@ import orjson
 
 from headwater.functions.names import LATEST
 from headwater.functions.store import QueuedEvent
-from headwater.queues.errors import InvalidParameterValue
-from headwater.queues.messages import check_body
 from headwater.triggers.failures import deliver, iso_millis
 from headwater.wire.errors import AwsError
 
@@ -109,18 +107,8 @@ def dead_letter(functions: Functions, event: QueuedEvent, target: str, condition
         "ErrorMessage": {"DataType": "String", "StringValue": message},
     }
     body = (event.payload or b"{}").decode(errors="replace")
-    runtime = functions.runtime
     try:
-        if target.split(":")[2] == "sqs":
-            queues = runtime.queues
-            queue = queues.from_arn(target)
-            if queue.fifo:  # invocation-async-retain-records.html: standard queues only
-                raise InvalidParameterValue(f"{target} is a FIFO queue.")
-            check_body(body, queue.number("MaximumMessageSize"), attributes)
-            with runtime.storage.transaction() as conn:
-                queues.enqueue(conn, queue, body, attributes, None, event.account)
-        else:
-            runtime.topics.deliver(runtime.topics.get(target), body, None, attributes)
+        deliver(functions.runtime, event.account, event.region, target, body, attributes)
     except AwsError as error:
         log.warning("dead-letter queue %s of %s: delivery failed: %s", target, event.function,
                     error.message or error.code)

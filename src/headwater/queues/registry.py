@@ -91,15 +91,17 @@ class Queues:
 
     # -- in-process API ----------------------------------------------------------------------
 
-    def send_message(self, account: str, region: str, queue_arn: str, body: str) -> str:
-        """Send `body` to the queue `queue_arn`; returns the message id. Joins the caller's
-        `storage.transaction()` when there is one. Raises QueueDoesNotExist."""
+    def send_message(self, account: str, region: str, queue_arn: str, body: str,
+                     attributes: dict[str, Any] | None = None) -> str:
+        """Send `body` (with message `attributes`) to the queue `queue_arn`; returns the message
+        id. Joins the caller's `storage.transaction()` when there is one. Raises
+        QueueDoesNotExist."""
         queue = self.from_arn(queue_arn)
         if queue.fifo:
             raise MissingParameter("The request must contain the parameter MessageGroupId.")
-        messages.check_body(body, queue.number("MaximumMessageSize"), None)
+        messages.check_body(body, queue.number("MaximumMessageSize"), attributes)
         with self.storage.transaction() as conn:
-            return self.enqueue(conn, queue, body, None, None, account).message_id
+            return self.enqueue(conn, queue, body, attributes, None, account).message_id
 
     # -- the write paths ---------------------------------------------------------------------
 

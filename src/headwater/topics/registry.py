@@ -34,11 +34,13 @@ class Topics:
             raise no_such_topic()
         return topic
 
-    def publish(self, account: str, region: str, topic_arn: str, message: str) -> str:
-        """Publish `message` to `topic_arn`; returns the message id. Joins the caller's
-        `storage.transaction()` when there is one. Raises NotFound for a missing topic."""
+    def publish(self, account: str, region: str, topic_arn: str, message: str,
+                attributes: dict[str, Any] | None = None) -> str:
+        """Publish `message` (with message `attributes`) to `topic_arn`; returns the message
+        id. Joins the caller's `storage.transaction()` when there is one. Raises NotFound for a
+        missing topic."""
         topic = self.get(topic_arn)
-        return self.deliver(topic, message, None, None)
+        return self.deliver(topic, message, None, attributes)
 
     def deliver(self, topic: Topic, message: str | dict[str, str], subject: str | None,
                 attributes: dict[str, Any] | None) -> str:

@@ -68,13 +68,15 @@ def response_context(status: int, executed_version: str, function_error: str | N
             "functionError": function_error}
 
 
-def deliver(runtime: Any, account: str, region: str, destination: str, message: str) -> None:
-    """Send `message` to the destination, inside the caller's transaction."""
+def deliver(runtime: Any, account: str, region: str, destination: str, message: str,
+            attributes: dict[str, Any] | None = None) -> None:
+    """Send `message` (with message `attributes`) to the destination, inside the caller's
+    transaction."""
     service = destination.split(":")[2] if destination.count(":") >= 5 else ""
     if service == "sqs":
-        runtime.queues.send_message(account, region, destination, message)
+        runtime.queues.send_message(account, region, destination, message, attributes)
     elif service == "sns":
-        runtime.topics.publish(account, region, destination, message)
+        runtime.topics.publish(account, region, destination, message, attributes)
     else:
         log.warning("OnFailure destination %s is not an SQS queue or SNS topic; record dropped",
                     destination)

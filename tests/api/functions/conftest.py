@@ -4,7 +4,7 @@ from tests/conftest.py.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -28,3 +28,20 @@ def make_function(lambda_: Any) -> Iterator[Factory]:
 @pytest.fixture(scope="module")
 def private() -> Iterator[Server]:
     yield from serving("--in-memory")
+
+
+@pytest.fixture
+def make_queue(sqs: Any, unique: Callable[[str], str]) -> Iterator[Callable[[], tuple[str, str]]]:
+    """Creates SQS queues (destinations, dead-letter queues), as (url, arn); deleted after."""
+    urls: list[str] = []
+
+    def make() -> tuple[str, str]:
+        url = sqs.create_queue(QueueName=unique("queue"))["QueueUrl"]
+        urls.append(url)
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        return url, arn
+
+    yield make
+    for url in urls:
+        sqs.delete_queue(QueueUrl=url)

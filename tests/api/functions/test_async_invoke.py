@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from functions_support import Factory, wait_until
 
 ISO_MILLIS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -20,23 +19,6 @@ REPORTS = ("import boto3, os\n"
            "        boto3.client('sqs').send_message(QueueUrl=os.environ['OUT'],\n"
            "                                         MessageBody=c.aws_request_id)\n"
            "    return c.aws_request_id\n")
-
-
-@pytest.fixture
-def make_queue(sqs: Any, unique: Callable[[str], str]) -> Iterator[Callable[[], tuple[str, str]]]:
-    """Creates queues, as (url, arn); deleted afterwards."""
-    urls: list[str] = []
-
-    def make() -> tuple[str, str]:
-        url = sqs.create_queue(QueueName=unique("async"))["QueueUrl"]
-        urls.append(url)
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
-            "Attributes"]["QueueArn"]
-        return url, arn
-
-    yield make
-    for url in urls:
-        sqs.delete_queue(QueueUrl=url)
 
 
 def receive_one(sqs: Any, url: str, timeout: float = 15.0) -> str:

@@ -5,7 +5,7 @@ DeadLetterConfig receives failed Event invocations (dlq.html)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,23 +14,6 @@ from functions_support import ROLE, RUNTIME, Factory, handler_zip, new_name, wai
 ACCOUNT_ARN = "arn:aws:{}:us-east-1:000000000000:{}"
 KMS = "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 FAILS = "def handler(event, context):\n    raise ValueError('boom ' + str(event['id']))\n"
-
-
-@pytest.fixture
-def make_queue(sqs: Any, unique: Callable[[str], str]) -> Iterator[Callable[[], tuple[str, str]]]:
-    """Creates queues, as (url, arn); deleted afterwards."""
-    urls: list[str] = []
-
-    def make() -> tuple[str, str]:
-        url = sqs.create_queue(QueueName=unique("dlq"))["QueueUrl"]
-        urls.append(url)
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
-            "Attributes"]["QueueArn"]
-        return url, arn
-
-    yield make
-    for url in urls:
-        sqs.delete_queue(QueueUrl=url)
 
 
 def receive(sqs: Any, url: str, count: int = 1, timeout: float = 15.0) -> list[dict[str, Any]]:
