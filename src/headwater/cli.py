@@ -179,9 +179,9 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
 
 
 async def _serve(settings: Settings) -> None:
+    from headwater.http.server import HttpServer
     from headwater.runtime import Runtime
     from headwater.server import MAX_BODY, HeadwaterApp
-    from headwater.wire.http_server import HttpServer
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

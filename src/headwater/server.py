@@ -19,13 +19,13 @@ from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext
 from headwater.core.ids import request_id
 from headwater.functions import http as lambda_http
+from headwater.http.server import Headers, Request, Response
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.runtime import Runtime
 from headwater.services import json_services
 from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.triggers.service import register as register_mappings
-from headwater.wire.http_server import Headers, Request, Response
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
     QueryRouter,

@@ -1,4 +1,4 @@
-"""The HTTP/1.1 server (wire/http_server.py) over raw sockets: keep-alive and close, pipelining,
+"""The HTTP/1.1 server (http/server.py) over raw sockets: keep-alive and close, pipelining,
 chunked bodies, `Expect: 100-continue`, malformed requests, HEAD, percent-encoded paths, the
 body limit, clients that vanish, and reads on one connection seeing writes acknowledged on
 another (group commit). One server of its own per module, since some tests feed it garbage."""

@@ -1,4 +1,4 @@
-"""Edge cases of the HTTP/1.1 server (wire/http_server.py) and group commit (core/storage.py)
+"""Edge cases of the HTTP/1.1 server (http/server.py) and group commit (core/storage.py)
 that test_http_connections.py does not cover: long pipelines behind a request that waits,
 clients that never read, connections upgraded or stalled mid-request, duplicate and
 conflicting headers, stops with long polls and half-sent requests in flight, and a write that

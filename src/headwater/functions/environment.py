@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from headwater.wire.http_server import HttpServer, Request, Response
+from headwater.http.server import HttpServer, Request, Response
 
 MARKER = b"\x1e\x1fheadwater-end\x1f\n"  # keep in sync with functions/bootstrap.py
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")

@@ -9,7 +9,7 @@ from typing import Any
 from headwater.core.context import RequestContext
 from headwater.core.ids import new_uuid
 from headwater.functions.service import OPERATIONS, PRECHECKS
-from headwater.wire.http_server import Request, Response
+from headwater.http.server import Request, Response
 from headwater.wire.rest_json import RestJsonService
 from headwater.wire.sigv4 import caller
 
