@@ -18,7 +18,7 @@ from headwater.cloudwatch import exposition
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext
 from headwater.core.ids import request_id
-from headwater.functions import http as lambda_http
+from headwater.functions import rest_api as lambda_http
 from headwater.http.server import Headers, Request, Response
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS

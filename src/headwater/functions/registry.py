@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
-from headwater.functions.code import unpack
+from headwater.functions.deployment_packages import unpack
 from headwater.functions.errors import ResourceNotFoundException
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
 from headwater.functions.runtime_sdk import link_sdk

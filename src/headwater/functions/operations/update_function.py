@@ -8,7 +8,6 @@ import asyncio
 from typing import Any
 
 from headwater.core.context import RequestContext
-from headwater.functions.code import check_zip, unpack
 from headwater.functions.config import (
     apply_settings,
     check_environment,
@@ -16,6 +15,7 @@ from headwater.functions.config import (
     revision,
     timestamp,
 )
+from headwater.functions.deployment_packages import check_zip, unpack
 from headwater.functions.errors import InvalidParameterValueException
 from headwater.functions.interpreters import python_for
 from headwater.functions.names import LATEST, parse
