@@ -17,15 +17,14 @@ from headwater.background import BackgroundWork
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext
-from headwater.core.ids import request_id
+from headwater.core.ids import new_uuid, request_id
 from headwater.functions import rest_api as lambda_http
 from headwater.http.server import Headers, Request, Response
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.runtime import Runtime
-from headwater.services import json_services
+from headwater.services import json_services, lambda_service
 from headwater.topics.service import OPERATIONS as TOPICS
-from headwater.triggers.service import register as register_mappings
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
     QueryRouter,
@@ -33,6 +32,7 @@ from headwater.wire.query_protocol import (
     is_query_request,
     signing_service,
 )
+from headwater.wire.rest_json import RestJsonService
 from headwater.wire.rpc_v2_cbor import RpcV2CborService, encode_text_map
 from headwater.wire.sigv4 import (
     ALGORITHM,
@@ -63,7 +63,7 @@ class HeadwaterApp:
         self.json_services: dict[str, JsonService] = json_services()
         self.query = QueryRouter({"sns": QueryService("sns", TOPICS),
                                   "sqs": QueryService("sqs", SQS, sqs_query_model())})
-        register_mappings(lambda_http.lambda_service())
+        self.lambda_api: RestJsonService = lambda_service()
         self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
                                            "com.amazonaws.cloudwatch")
         self.background = BackgroundWork(runtime.workers())
@@ -93,7 +93,7 @@ class HeadwaterApp:
         if is_query_request(method, path, headers, body):
             return self._query(headers, path, body)
         if lambda_http.is_lambda_path(path):
-            return lambda_http.handle(self.runtime, request)
+            return self._lambda(request)
         if method == "POST" and self.cloudwatch.serves(path):
             account, region = caller(headers.get("authorization"))
             ctx = RequestContext(account, region, request_id(), self.runtime)
@@ -157,7 +157,7 @@ class HeadwaterApp:
             return query_status, [(b"content-type", b"text/xml"),
                                   (b"x-amzn-requestid", ctx.request_id.encode())], payload
         if lambda_http.is_lambda_path(path):
-            _, out_headers, payload = lambda_http.lambda_service().error_response(ctx, error)
+            _, out_headers, payload = self.lambda_api.error_response(ctx, error)
             return 403, out_headers, payload
         if method == "POST" and self.cloudwatch.serves(path):
             payload = encode_text_map({"__type": f"{CORAL}#{error.query_code}",
@@ -183,6 +183,13 @@ class HeadwaterApp:
     async def _query(self, headers: dict[str, str], path: str, body: bytes) -> Response:
         status, payload, out_headers = await self.query.handle(self.runtime, headers, path, body)
         return status, out_headers, payload
+
+    async def _lambda(self, request: Request) -> Response:
+        account, region = caller(request.headers.get("authorization"))
+        self.runtime.functions.seen_server(request.server)
+        ctx = RequestContext(account, region, new_uuid(), self.runtime)
+        return await self.lambda_api.handle(ctx, request.method, request.path, request.query,
+                                            request.headers, request.body)
 
     def _json(self, target: str, headers: dict[str, str], body: bytes
               ) -> Response | Awaitable[Response]:

@@ -1,18 +1,24 @@
-"""What every operation receives besides its request: caller identity, clock and storage."""
+"""What every operation receives besides its request: caller identity, the request id, and a
+typed handle on the services the operation may use.
+
+Core knows nothing above it: the handle's type is a parameter. Each service package names what
+its operations need as a Protocol (`dynamodb/context.py`, `queues/context.py`, ...) and types its
+operations with `RequestContext[ThatProtocol]`; the composition root (server.py) passes the one
+object that provides them all (runtime.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Generic, TypeVar
 
-if TYPE_CHECKING:
-    from headwater.runtime import Runtime
+# Covariant: a context over the runtime is a context over any narrower view of it.
+Services = TypeVar("Services", covariant=True)
 
 
 @dataclass(slots=True)
-class RequestContext:
+class RequestContext(Generic[Services]):
     account: str
     region: str
     request_id: str
-    runtime: Runtime
+    runtime: Services
     host: str = ""  # the request's Host header, for URLs in responses (SQS queue URLs)

@@ -16,7 +16,7 @@ from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_value, value_type
 
 if TYPE_CHECKING:
-    from headwater.runtime import Runtime
+    from headwater.dynamodb.context import DynamoDbServices
 
 INVALID = "One or more parameter values were invalid: "
 KEY_MISMATCH = "The provided key element does not match the schema"
@@ -72,12 +72,12 @@ def check_updated(table: Table, new: dict[str, Any], touched: set[str]) -> int:
     return check_size(new, UPDATE_TOO_BIG)
 
 
-def read(runtime: Runtime, table: Table, key: Key) -> dict[str, Any] | None:
+def read(runtime: DynamoDbServices, table: Table, key: Key) -> dict[str, Any] | None:
     return item_store.get(runtime.storage.conn, table.id, key[0], key[1])
 
 
 def write(
-    runtime: Runtime, conn: sqlite3.Connection, table: Table, key: Key,
+    runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key,
     old: dict[str, Any] | None, new: dict[str, Any] | None, *, size: int | None = None,
     ttl_delete: bool = False,
 ) -> None:

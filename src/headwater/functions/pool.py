@@ -9,11 +9,12 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from headwater.core.clock import Clock
 from headwater.functions.environment import Environment
 from headwater.functions.errors import TooManyRequestsException
 
 if TYPE_CHECKING:
-    from headwater.functions.registry import Functions, Resolved
+    from headwater.functions.invocation import Resolved
 
 log = logging.getLogger("headwater.functions")
 
@@ -27,8 +28,8 @@ def environment_key(resolved: Resolved) -> tuple[int, str, str]:
 
 
 class EnvironmentPool:
-    def __init__(self, functions: Functions) -> None:
-        self.functions = functions
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
         self.idle: dict[Any, list[Environment]] = {}
         self.environments: set[Environment] = set()
         self.inflight: dict[int, int] = {}
@@ -72,7 +73,7 @@ class EnvironmentPool:
             self._discard(env)
             return
         env.current = None
-        env.last_used = self.functions.clock.now()
+        env.last_used = self.clock.now()
         self.idle.setdefault(env.key, []).append(env)
 
     def forget(self, env: Environment) -> None:
@@ -97,7 +98,7 @@ class EnvironmentPool:
 
     async def run(self) -> None:
         self._stopped = asyncio.Event()
-        clock = self.functions.clock
+        clock = self.clock
         while not self._stopped.is_set():
             sleeper = asyncio.ensure_future(clock.sleep(REAP_INTERVAL))
             stopper = asyncio.ensure_future(self._stopped.wait())

@@ -6,36 +6,23 @@ from __future__ import annotations
 import random
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
+from headwater.functions import invoker
 from headwater.functions.deployment_packages import unpack
 from headwater.functions.errors import ResourceNotFoundException
+from headwater.functions.event_queue import EventQueue
+from headwater.functions.function_service import Deliver
+from headwater.functions.invocation import InvokeResult, Resolved
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
+from headwater.functions.pool import EnvironmentPool
 from headwater.functions.runtime_sdk import link_sdk
 from headwater.functions.store import FunctionRecord, FunctionStore
 from headwater.logs.store import LogStore
 from headwater.settings import Settings
-
-if TYPE_CHECKING:
-    from headwater.background import Worker
-    from headwater.functions.invoker import InvokeResult
-
-
-@dataclass(slots=True)
-class Resolved:
-    record: FunctionRecord
-    ref: FunctionRef
-    version: str  # "$LATEST" or a version number
-    config: dict[str, Any]
-    alias: str | None
-
-    @property
-    def invoked_arn(self) -> str:
-        return function_arn(self.ref.region, self.ref.account, self.ref.name, self.ref.qualifier)
 
 
 def _route(alias: dict[str, Any]) -> str:
@@ -56,10 +43,10 @@ def not_found(ref: FunctionRef) -> ResourceNotFoundException:
 
 
 class Functions:
-    def __init__(self, storage: Storage, clock: Clock, settings: Settings) -> None:
-        from headwater.functions.event_queue import EventQueue
-        from headwater.functions.pool import EnvironmentPool
+    """`deliver` sends destination and dead-letter records to SQS queues and SNS topics."""
 
+    def __init__(self, storage: Storage, clock: Clock, settings: Settings,
+                 deliver: Deliver) -> None:
         self.store = FunctionStore(storage)
         self.logs = LogStore(storage)
         self.clock = clock
@@ -70,10 +57,10 @@ class Functions:
             self.code_root = settings.data_dir / "functions"
         host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
         self.endpoint = f"http://{host}:{settings.port}"
-        self.pool = EnvironmentPool(self)
+        self.credentials = settings.credentials
+        self.deliver = deliver
+        self.pool = EnvironmentPool(clock)
         self.events = EventQueue(self)
-        # The runtime (its queues and topics receive destination records); set by it.
-        self.runtime: Any = None
         self._sdk_dir: Path | None = None
 
     @property
@@ -82,9 +69,6 @@ class Functions:
         if self._sdk_dir is None:
             self._sdk_dir = link_sdk(self.code_root / "runtime-sdk")
         return self._sdk_dir
-
-    def workers(self) -> list[Worker]:
-        return [self.pool, self.events]
 
     def seen_server(self, server: tuple[str, int] | None) -> None:
         """Learn the server's real address (the port may have been 0) from a request."""
@@ -139,9 +123,7 @@ class Functions:
         (ResourceNotFoundException, TooManyRequestsException, ...). `request_id` is the
         invocation's id (the Invoke request's, as on AWS; an Event invocation keeps it across
         its retries); None makes a new one."""
-        from headwater.functions.invoker import invoke
-
-        return await invoke(self, account, region, function_name, payload, qualifier,
+        return await invoker.invoke(self, account, region, function_name, payload, qualifier,
                             invocation_type=invocation_type, log_type=log_type,
                             client_context=client_context, request_id=request_id)
 

@@ -1,34 +1,12 @@
 """Lambda's REST paths on the server's port: `/2015-03-31/`, `/2017-03-31/` (tags),
-`/2017-10-31/`, `/2019-09-25/` (event invoke configs), `/2019-09-30/`."""
+`/2017-10-31/`, `/2019-09-25/` (event invoke configs), `/2019-09-30/`. The composition root
+(services.py) builds the one rest-json service behind them: the function operations and the
+event source mapping operations."""
 
 from __future__ import annotations
-
-import functools
-from typing import Any
-
-from headwater.core.context import RequestContext
-from headwater.core.ids import new_uuid
-from headwater.functions.service import OPERATIONS, PRECHECKS
-from headwater.http.server import Request, Response
-from headwater.wire.rest_json import RestJsonService
-from headwater.wire.sigv4 import caller
 
 PREFIXES = ("/2015-03-31/", "/2017-03-31/", "/2017-10-31/", "/2019-09-25/", "/2019-09-30/")
 
 
-@functools.cache
-def lambda_service() -> RestJsonService:
-    """The rest-json service; other packages (event source mappings) may `add()` operations."""
-    return RestJsonService("lambda", OPERATIONS, PRECHECKS)
-
-
 def is_lambda_path(path: str) -> bool:
     return path.startswith(PREFIXES)
-
-
-async def handle(runtime: Any, request: Request) -> Response:
-    account, region = caller(request.headers.get("authorization"))
-    runtime.functions.seen_server(request.server)
-    ctx = RequestContext(account, region, new_uuid(), runtime)
-    return await lambda_service().handle(ctx, request.method, request.path, request.query,
-                                         request.headers, request.body)

@@ -28,7 +28,7 @@ from headwater.wire.validate import NOT_A_STRUCTURE, compile_input, name_or_arn
 
 log = logging.getLogger("headwater.wire")
 
-Operation = Callable[[RequestContext, dict[str, Any]], Any]
+Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 Answer = tuple[int, bytes]
 
 # Errors raised by AWS's shared front end rather than the service carry these namespaces.
@@ -67,7 +67,7 @@ class JsonService:
             self.validators[name] = compile_input(model.operation_model(name).input_shape,
                                                   _java_package(model.metadata), overrides)
 
-    def handle(self, ctx: RequestContext, operation_name: str, body: bytes
+    def handle(self, ctx: RequestContext[object], operation_name: str, body: bytes
                ) -> Answer | Awaitable[Answer]:
         """(status, body) at once for a synchronous operation (most of them: no task, no
         suspension on the hot path), or an awaitable of it for an asynchronous one."""
@@ -79,21 +79,22 @@ class JsonService:
             return self._finish(ctx, operation_name, result)
         return 200, orjson.dumps(result)
 
-    async def _finish(self, ctx: RequestContext, operation_name: str, result: Awaitable[Any]
+    async def _finish(self, ctx: RequestContext[object], operation_name: str, result: Awaitable[Any]
                       ) -> Answer:
         try:
             return 200, orjson.dumps(await result)
         except Exception as error:
             return self._failure(ctx, operation_name, error)
 
-    def _failure(self, ctx: RequestContext, operation_name: str, error: Exception) -> Answer:
+    def _failure(self, ctx: RequestContext[object], operation_name: str, error: Exception
+                 ) -> Answer:
         if isinstance(error, AwsError):
             return error.status, self.error_body(error)
         log.error("unhandled error in %s.%s (request %s)", self.model_name, operation_name,
                   ctx.request_id, exc_info=error)
         return 500, self.error_body(InternalServerError("Internal server error"))
 
-    def _call(self, ctx: RequestContext, operation_name: str, body: bytes) -> Any:
+    def _call(self, ctx: RequestContext[object], operation_name: str, body: bytes) -> Any:
         try:
             request = orjson.loads(body) if body else {}
         except orjson.JSONDecodeError:
@@ -116,7 +117,7 @@ class JsonService:
         payload.update(error.members)
         return orjson.dumps(payload)
 
-    def headers(self, ctx: RequestContext, body: bytes) -> list[tuple[bytes, bytes]]:
+    def headers(self, ctx: RequestContext[object], body: bytes) -> list[tuple[bytes, bytes]]:
         headers = [
             (b"content-type", self.content_type.encode()),
             (b"x-amzn-requestid", ctx.request_id.encode()),

@@ -30,7 +30,7 @@ from headwater.wire.validate import compile_input
 
 log = logging.getLogger("headwater.wire")
 
-Operation = Callable[[RequestContext, dict[str, Any]], Any]
+Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 # Query services name some shared errors differently from JSON services.
 QUERY_CODES = {"ValidationException": "ValidationError", "InternalServerError": "InternalFailure"}
 XML_TYPE = b"text/xml"
@@ -68,7 +68,7 @@ class QueryRouter:
     def __init__(self, services: dict[str, QueryService]) -> None:
         self.services = services
 
-    async def handle(self, runtime: Any, headers: dict[str, str], path: str, body: bytes
+    async def handle(self, runtime: object, headers: dict[str, str], path: str, body: bytes
                      ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         name = signing_service(headers.get("authorization"))
         if name not in self.services:
@@ -96,7 +96,7 @@ class QueryService:
         self.validators = {name: compile_input(self.model.operation_model(name).input_shape)
                            for name in operations}
 
-    async def handle(self, runtime: Any, headers: dict[str, str], body: bytes,
+    async def handle(self, runtime: object, headers: dict[str, str], body: bytes,
                      defaults: dict[str, str] | None = None,
                      ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         """(status, body, headers) for one form-encoded request; `defaults` fill parameters
@@ -122,7 +122,8 @@ class QueryService:
             return failure.status, self.error_body(ctx, failure), out_headers
         return 200, payload, out_headers
 
-    async def _call(self, ctx: RequestContext, action: str, params: dict[str, str]) -> bytes:
+    async def _call(self, ctx: RequestContext[object], action: str, params: dict[str, str]
+                    ) -> bytes:
         operation = self.operations.get(action)
         if operation is None:
             raise InvalidAction(f"The action {action} is not valid for this web service.")
@@ -134,7 +135,8 @@ class QueryService:
             result = await result
         return self.response_body(ctx, action, result)
 
-    def response_body(self, ctx: RequestContext, action: str, result: dict[str, Any]) -> bytes:
+    def response_body(self, ctx: RequestContext[object], action: str, result: dict[str, Any]
+                      ) -> bytes:
         model = self.model.operation_model(action)
         inner = ""
         if model.output_shape is not None:
@@ -144,7 +146,7 @@ class QueryService:
         return (f'<{action}Response xmlns="{self.namespace}">{inner}{metadata}'
                 f"</{action}Response>").encode()
 
-    def error_body(self, ctx: RequestContext, error: AwsError) -> bytes:
+    def error_body(self, ctx: RequestContext[object], error: AwsError) -> bytes:
         fault = "Sender" if error.sender_fault else "Receiver"
         code = getattr(error, "query_error", "") or QUERY_CODES.get(error.code, error.code)
         return (f'<ErrorResponse xmlns="{self.namespace}"><Error><Type>{fault}</Type>'

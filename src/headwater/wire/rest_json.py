@@ -24,7 +24,7 @@ from headwater.wire.validate import compile_input
 
 log = logging.getLogger("headwater.wire")
 
-Operation = Callable[[RequestContext, dict[str, Any]], Any]
+Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
@@ -113,7 +113,7 @@ class RestJsonService:
                 return route, {k: unquote(v) for k, v in found.groupdict().items()}
         return None
 
-    async def handle(self, ctx: RequestContext, method: str, path: str, query: str,
+    async def handle(self, ctx: RequestContext[object], method: str, path: str, query: str,
                      headers: dict[str, str], body: bytes) -> Response:
         matched = self.match(method, path)
         if matched is None:
@@ -168,7 +168,8 @@ class RestJsonService:
             request[payload_name] = body
         return request
 
-    def _encode(self, ctx: RequestContext, op: OperationModel, result: dict[str, Any]) -> Response:
+    def _encode(self, ctx: RequestContext[object], op: OperationModel, result: dict[str, Any]
+                ) -> Response:
         status = int(op.http.get("responseCode", 200))
         headers = self._base_headers(ctx)
         shape = op.output_shape
@@ -194,7 +195,7 @@ class RestJsonService:
         headers.append((b"content-type", b"application/json"))
         return status, headers, orjson.dumps(body_members)
 
-    def error_response(self, ctx: RequestContext, error: AwsError) -> Response:
+    def error_response(self, ctx: RequestContext[object], error: AwsError) -> Response:
         headers = self._base_headers(ctx)
         headers.append((b"x-amzn-errortype", error.code.encode()))
         headers.append((b"content-type", b"application/json"))
@@ -220,5 +221,5 @@ class RestJsonService:
         return key
 
     @staticmethod
-    def _base_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
+    def _base_headers(ctx: RequestContext[object]) -> list[tuple[bytes, bytes]]:
         return [(b"x-amzn-requestid", ctx.request_id.encode())]

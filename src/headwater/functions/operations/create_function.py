@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.functions.config import (
     DEFAULTS,
     apply_settings,
@@ -16,6 +15,7 @@ from headwater.functions.config import (
     revision,
     timestamp,
 )
+from headwater.functions.context import RequestContext
 from headwater.functions.deployment_packages import check_zip, unpack
 from headwater.functions.errors import InvalidParameterValueException, ResourceConflictException
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for

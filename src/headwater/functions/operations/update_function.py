@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.functions.config import (
     apply_settings,
     check_environment,
@@ -15,6 +14,7 @@ from headwater.functions.config import (
     revision,
     timestamp,
 )
+from headwater.functions.context import RequestContext
 from headwater.functions.deployment_packages import check_zip, unpack
 from headwater.functions.errors import InvalidParameterValueException
 from headwater.functions.interpreters import python_for

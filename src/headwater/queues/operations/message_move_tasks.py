@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.queues import store
+from headwater.queues.context import RequestContext
 from headwater.queues.errors import (
     InvalidParameterValue,
     ResourceNotFoundException,
