@@ -212,7 +212,7 @@ class HeadwaterApp:
         return self._json_later(service, ctx, answer)
 
     @staticmethod
-    async def _json_later(service: JsonService, ctx: RequestContext,
+    async def _json_later(service: JsonService, ctx: RequestContext[object],
                           answer: Awaitable[tuple[int, bytes]]) -> Response:
         status, payload = await answer
         return status, service.headers(ctx, payload), payload

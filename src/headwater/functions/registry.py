@@ -106,7 +106,7 @@ class Functions:
         return Resolved(record, ref, version, config, wanted)
 
     def code_dir(self, config: dict[str, Any]) -> Path:
-        key = config["_CodeKey"]
+        key: str = config["_CodeKey"]
         target = self.code_root / key
         if target.is_dir():
             return target

@@ -225,7 +225,7 @@ class ShardConsumer(Delivery):
             self._finish()
             return True
         lanes.changed.clear()
-        waits = [asyncio.ensure_future(lanes.changed.wait())]
+        waits: list[asyncio.Future[bool]] = [asyncio.ensure_future(lanes.changed.wait())]
         if room > 0:
             waits.append(asyncio.ensure_future(source.wait_for_records(arn, self.shard_id,
                                                                        None, self.progress.read)))

@@ -220,7 +220,7 @@ class Supervisor:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _wait(self, mapping: Mapping) -> None:
-        waits = [asyncio.ensure_future(self.wake.wait())]
+        waits: list[asyncio.Future[bool]] = [asyncio.ensure_future(self.wake.wait())]
         if mapping.runs() and self.manager.source.exists(mapping.source_arn):
             waits.append(asyncio.ensure_future(
                 self.manager.source.wait_for_shards(mapping.source_arn, None)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import logging
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,7 +51,7 @@ class JsonService:
     model_name: str
     target_prefix: str
     error_namespace: str
-    operations: dict[str, Operation]
+    operations: Mapping[str, Operation]
     content_type: str = "application/x-amz-json-1.0"
     crc32: bool = False
     validators: dict[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)

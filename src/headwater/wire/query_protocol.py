@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -88,7 +88,7 @@ class QueryRouter:
 
 
 class QueryService:
-    def __init__(self, model_name: str, operations: dict[str, Operation],
+    def __init__(self, model_name: str, operations: Mapping[str, Operation],
                  model: ServiceModel | None = None) -> None:
         self.model = model or service_model(model_name)
         self.namespace = self.model.metadata.get("xmlNamespace", "")

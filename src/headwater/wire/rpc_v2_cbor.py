@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,7 +40,7 @@ def is_rpc_v2_path(path: str) -> bool:
 
 
 class RpcV2CborService:
-    def __init__(self, model_name: str, operations: dict[str, Operation],
+    def __init__(self, model_name: str, operations: Mapping[str, Operation],
                  error_namespace: str) -> None:
         self.model = service_model(model_name)
         self.service_name = self.model.metadata["targetPrefix"]

@@ -50,4 +50,4 @@ def _bounded(request: dict[str, Any], name: str, lo: int, hi: int, reason: str) 
         raise InvalidParameterValue(
             f"Value {value} for parameter {name} is invalid. Reason: {reason}"
         )
-    return value  # type: ignore[no-any-return]
+    return value
