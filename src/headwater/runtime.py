@@ -56,8 +56,12 @@ class Runtime:
 
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
-        rollover, retention, TTL, the function pool's reaper and event queue, the triggers."""
+        WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
+        and event queue, the triggers."""
+        checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
+            self.storage.checkpointer]
         return [
+            *checkpoints,
             RolloverWorker(self.streams),
             RetentionWorker(self.streams, self.settings.retention_interval),
             TtlSweeper(self, self.settings.ttl_interval),

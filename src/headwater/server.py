@@ -99,7 +99,9 @@ class HeadwaterApp:
             ctx = RequestContext(account, region, request_id(), self.runtime)
             return self.cloudwatch.handle(ctx, path, body)
         if method == "GET" and path == "/metrics":
-            return _answer(200, exposition.exposition(self.runtime), exposition.CONTENT_TYPE)
+            registries = (self.runtime.cloudwatch.registry, self.runtime.triggers.metrics.registry,
+                          self.background.registry)
+            return _answer(200, exposition.exposition(registries), exposition.CONTENT_TYPE)
         if path.startswith("/_headwater/"):
             return self._control(method, path, body)
         if method == "POST" and path == "/":
