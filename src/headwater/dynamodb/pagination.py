@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,8 +111,10 @@ def _walk(node: Any, found: set[str]) -> None:
 
 
 def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str, Any],
-            expressions: RequestExpressions, count_only: bool) -> Page:
-    """Read rows until Limit or 1 MB, keep those passing the filter, project them."""
+            expressions: RequestExpressions, count_only: bool,
+            fetch: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Page:
+    """Read rows until Limit or 1 MB, keep those passing the filter, project them. `fetch`
+    replaces an index entry by the table's item (an LSI asked for unprojected attributes)."""
     limit = request.get("Limit")
     condition = expressions.filter
     projection = expressions.projection
@@ -125,6 +127,8 @@ def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str
             page.size += row[3]
             if condition is not None or not count_only:
                 item = orjson.loads(row[2])
+                if fetch is not None:
+                    item = fetch(item)
                 if condition is not None and not condition.evaluate(item):
                     item = None
             else:

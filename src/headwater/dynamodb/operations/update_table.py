@@ -47,10 +47,8 @@ def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
     if table is None:
         raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
-    if request.get("AttributeDefinitions") and not request.get("GlobalSecondaryIndexUpdates"):
-        raise ValidationException(
-            "One or more parameter values were invalid: AttributeDefinitions can only be "
-            "specified when creating a GlobalSecondaryIndex")
+    # AttributeDefinitions is read only by a GSI Create; with any other change it is ignored
+    # (ack-api-quirks DDB-TABLE-162).
     original = copy.deepcopy(table.description)
     try:
         busy, index_status = _apply(ctx, table, request)
