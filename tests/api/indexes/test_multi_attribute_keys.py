@@ -241,3 +241,15 @@ def test_partiql_refuses_a_multi_attribute_index(ddb: Any, multi_table: str,
                  Statement=f"SELECT * FROM \"{multi_table}\".\"gsi\" WHERE h = 'o1'")
     rows = ddb.execute_statement(Statement=f"SELECT * FROM \"{multi_table}\" WHERE pk = 'p1'")
     assert len(rows["Items"]) == 1
+
+
+def test_scan_pages_through_the_index(ddb: Any, multi_table: str) -> None:
+    seen: list[str] = []
+    kwargs: dict[str, Any] = {}
+    while True:
+        page = ddb.scan(TableName=multi_table, IndexName="gsi", Limit=2, **kwargs)
+        seen.extend(pks(page))
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    assert seen == ["p5", "p4", "p3", "p2", "p1"]
