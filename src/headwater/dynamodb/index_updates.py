@@ -30,6 +30,38 @@ INVALID = "One or more parameter values were invalid: "
 ACTIONS = ("Update", "Create", "Delete")
 
 
+# What may not share an UpdateTable with a GSI Create or Delete (ack-api-quirks DDB-TABLE-174).
+_EXCLUSIVE = (
+    ("ProvisionedThroughput", "You cannot create or delete index while updating table IOPS"),
+    ("StreamSpecification", "You cannot create or delete index while changing stream status"),
+    ("DeletionProtectionEnabled",
+     "DeletionProtection modification must be the only operation in the request"),
+    ("SSESpecification",
+     "Server-Side Encryption modification must be the only operation in the request"),
+    ("TableClass", "TableClass modification must be the only operation in the request"),
+    ("WarmThroughput",
+     "Create global secondary index cannot be specified when updating WarmThroughput"),
+)
+
+
+def check_update_members(request: dict[str, Any], changes: tuple[str, ...]) -> None:
+    """UpdateTable's rules for GlobalSecondaryIndexUpdates next to other changes: an empty list
+    with another change is refused (DDB-TABLE-359), and an index Create or Delete goes alone
+    or with BillingMode and index Updates only (DDB-TABLE-174)."""
+    if "GlobalSecondaryIndexUpdates" not in request:
+        return
+    updates = request["GlobalSecondaryIndexUpdates"]
+    if not updates:
+        if any(member in request for member in changes
+               if member != "GlobalSecondaryIndexUpdates"):
+            raise ValidationException(f"{INVALID}List of GlobalSecondaryIndexUpdates is empty")
+        return
+    if any("Create" in update or "Delete" in update for update in updates):
+        for member, message in _EXCLUSIVE:
+            if member in request:
+                raise ValidationException(f"{INVALID}{message}")
+
+
 def apply_index_updates(conn: Any, table: Table, request: dict[str, Any], billing_mode: str
                         ) -> dict[str, str]:
     """Apply the updates inside the caller's transaction; returns index name -> status to show."""

@@ -242,3 +242,38 @@ def test_twenty_first_gsi_is_a_limit(ddb: Any, unique: Callable[[str], str],
                      code="LimitExceededException", AttributeDefinitions=strings("extra"))
     finally:
         ddb.delete_table(TableName=name)
+
+
+@pytest.mark.parametrize(("member", "message"), [
+    ({"StreamSpecification": {"StreamEnabled": False}},
+     "You cannot create or delete index while changing stream status"),
+    ({"DeletionProtectionEnabled": True},
+     "DeletionProtection modification must be the only operation in the request"),
+    ({"TableClass": "STANDARD"}, "TableClass modification must be the only operation in the request"),
+])
+def test_create_goes_alone(ddb: Any, indexed_table: str, expect_error: Callable[..., Any],
+                           member: dict[str, Any], message: str) -> None:
+    """ack-api-quirks DDB-TABLE-174; nothing of the request is applied."""
+    update_error(ddb, expect_error, indexed_table, f"{INVALID}{message}",
+                 [{"Delete": {"IndexName": "by_owner"}}], **member)
+    table = ddb.describe_table(TableName=indexed_table)["Table"]
+    assert len(table["GlobalSecondaryIndexes"]) == 2
+    assert not table["DeletionProtectionEnabled"]
+
+
+def test_empty_updates_next_to_another_change(ddb: Any, plain: str,
+                                              expect_error: Callable[..., Any]) -> None:
+    """ack-api-quirks DDB-TABLE-359: refused, and the other change is not applied."""
+    update_error(ddb, expect_error, plain,
+                 f"{INVALID}List of GlobalSecondaryIndexUpdates is empty", [],
+                 DeletionProtectionEnabled=True)
+    assert not ddb.describe_table(TableName=plain)["Table"]["DeletionProtectionEnabled"]
+
+
+def test_create_with_billing_mode_and_index_update(ddb: Any, indexed_table: str) -> None:
+    ddb.update_table(TableName=indexed_table, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=strings("color"),
+                     GlobalSecondaryIndexUpdates=[{"Create": gsi("by_color", schema("color"))}])
+    names = [i["IndexName"] for i in
+             ddb.describe_table(TableName=indexed_table)["Table"]["GlobalSecondaryIndexes"]]
+    assert names == ["by_status", "by_owner", "by_color"]
