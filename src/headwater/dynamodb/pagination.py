@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +23,7 @@ from headwater.dynamodb.capacity import consumed
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import RequestExpressions
 from headwater.dynamodb.expressions import ast
+from headwater.dynamodb.indexes import project
 from headwater.dynamodb.key_space import KeySpace, position
 from headwater.dynamodb.keys import decode_key_value
 from headwater.dynamodb.query_store import Row
@@ -111,8 +112,10 @@ def _walk(node: Any, found: set[str]) -> None:
 
 
 def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str, Any],
-            expressions: RequestExpressions, count_only: bool) -> Page:
-    """Read rows until Limit or 1 MB, keep those passing the filter, project them."""
+            expressions: RequestExpressions, count_only: bool,
+            fetch: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Page:
+    """Read rows until Limit or 1 MB, keep those passing the filter, project them. `fetch`
+    replaces an index entry by the table's item (an LSI asked for unprojected attributes)."""
     limit = request.get("Limit")
     condition = expressions.filter
     projection = expressions.projection
@@ -125,6 +128,8 @@ def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str
             page.size += row[3]
             if condition is not None or not count_only:
                 item = orjson.loads(row[2])
+                if fetch is not None:
+                    item = fetch(item)
                 if condition is not None and not condition.evaluate(item):
                     item = None
             else:
@@ -132,7 +137,7 @@ def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str
             if item is not None:
                 page.count += 1
                 if not count_only:
-                    page.items.append(item if projection is None else projection.apply(item))
+                    page.items.append(_shown(space, request, projection, item, fetch))
             if (limit is not None and page.scanned >= limit) or page.size >= PAGE_BYTES:
                 break
         else:
@@ -140,6 +145,17 @@ def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str
     if last is not None:
         page.last_key = _key_of_row(space, last)
     return page
+
+
+def _shown(space: KeySpace, request: dict[str, Any], projection: Any, item: dict[str, Any],
+           fetch: Callable[[dict[str, Any]], dict[str, Any]] | None) -> dict[str, Any]:
+    """What a page shows of an item: the projection asked for; else, for an index, what the
+    index projects (even when the table's item was read for a filter) unless ALL_ATTRIBUTES."""
+    if projection is not None:
+        return dict(projection.apply(item))
+    if fetch is not None and space.index is not None and request.get("Select") != "ALL_ATTRIBUTES":
+        return project(space.index, space.table.key_names, item)
+    return item
 
 
 def response(page: Page, request: dict[str, Any], count_only: bool

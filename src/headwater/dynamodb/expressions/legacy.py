@@ -11,7 +11,7 @@ from typing import Any
 
 from headwater.dynamodb.expressions import ast, values
 from headwater.dynamodb.expressions.conditions import Condition
-from headwater.dynamodb.expressions.key_conditions import KeyCondition, KeyTerm
+from headwater.dynamodb.expressions.key_conditions import MAX_TERMS, KeyCondition, KeyTerm
 from headwater.dynamodb.expressions.projection import Projection
 from headwater.dynamodb.expressions.updates import Update
 from headwater.wire.errors import ValidationException
@@ -167,7 +167,8 @@ def key_conditions_to_key_condition(key_conditions: dict[str, dict[str, Any]]) -
         arguments = list(spec.get("AttributeValueList") or [])
         _check_arguments(comparison, arguments, types=True)
         terms.append(KeyTerm(name, comparison, tuple(arguments)))
-    if len(terms) not in (1, 2):
+    # More than two conditions only fit a multi-attribute GSI key (checked against the schema).
+    if not 1 <= len(terms) <= MAX_TERMS:
         raise ValidationException("Conditions can be of length 1 or 2 only")
     if any(t.op not in _KEY_OPERATORS for t in terms):
         raise ValidationException("Attempted conditional constraint is not an indexable operation")

@@ -136,9 +136,14 @@ def test_key_conditions() -> None:
         key_conditions_to_key_condition(
             {"h": {"ComparisonOperator": "NE", "AttributeValueList": [N1]}}
         )
+    three = key_conditions_to_key_condition(
+        {k: {"ComparisonOperator": "EQ", "AttributeValueList": [N1]} for k in "abc"}
+    )
+    with pytest.raises(ValidationException, match="Conditions can be of length 1 or 2 only"):
+        three.for_key_schema(["a"], ["b"])  # more than two fit only a multi-attribute GSI key
     with pytest.raises(ValidationException, match="Conditions can be of length 1 or 2 only"):
         key_conditions_to_key_condition(
-            {k: {"ComparisonOperator": "EQ", "AttributeValueList": [N1]} for k in "abc"}
+            {k: {"ComparisonOperator": "EQ", "AttributeValueList": [N1]} for k in "abcdefghi"}
         )
 
 
