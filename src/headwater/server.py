@@ -19,10 +19,12 @@ from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext
 from headwater.core.ids import request_id
 from headwater.functions import http as lambda_http
+from headwater.queues import access as queues_access
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.runtime import Runtime
 from headwater.services import json_services
+from headwater.topics import access as topics_access
 from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.triggers.service import register as register_mappings
 from headwater.wire.http_server import Headers, Request, Response
@@ -61,8 +63,9 @@ class HeadwaterApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.json_services: dict[str, JsonService] = json_services()
-        self.query = QueryRouter({"sns": QueryService("sns", TOPICS),
-                                  "sqs": QueryService("sqs", SQS, sqs_query_model())})
+        self.query = QueryRouter({
+            "sns": QueryService("sns", TOPICS, authorize=topics_access.authorize),
+            "sqs": QueryService("sqs", SQS, sqs_query_model(), queues_access.authorize)})
         register_mappings(lambda_http.lambda_service())
         self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
                                            "com.amazonaws.cloudwatch")

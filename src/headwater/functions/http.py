@@ -8,6 +8,7 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.core.ids import new_uuid
+from headwater.functions import access
 from headwater.functions.service import OPERATIONS, PRECHECKS
 from headwater.wire.http_server import Request, Response
 from headwater.wire.rest_json import RestJsonService
@@ -19,7 +20,7 @@ PREFIXES = ("/2015-03-31/", "/2017-03-31/", "/2017-10-31/", "/2019-09-25/", "/20
 @functools.cache
 def lambda_service() -> RestJsonService:
     """The rest-json service; other packages (event source mappings) may `add()` operations."""
-    return RestJsonService("lambda", OPERATIONS, PRECHECKS)
+    return RestJsonService("lambda", OPERATIONS, PRECHECKS, access.authorize)
 
 
 def is_lambda_path(path: str) -> bool:

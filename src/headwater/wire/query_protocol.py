@@ -23,6 +23,7 @@ from botocore.model import ServiceModel, Shape
 
 from headwater.core.context import RequestContext
 from headwater.core.ids import new_uuid
+from headwater.core.tenancy import Authorize
 from headwater.wire.errors import AwsError, InternalServerError
 from headwater.wire.models import service_model
 from headwater.wire.sigv4 import Caller, IncompleteSignature, authorization_components
@@ -93,8 +94,9 @@ class QueryRouter:
 
 class QueryService:
     def __init__(self, model_name: str, operations: dict[str, Operation],
-                 model: ServiceModel | None = None) -> None:
+                 model: ServiceModel | None = None, authorize: Authorize | None = None) -> None:
         self.model = model or service_model(model_name)
+        self.authorize = authorize  # who may do what (core/tenancy.py), after validation
         self.namespace = self.model.metadata.get("xmlNamespace", "")
         self.operations = operations
         self.validators = {name: compile_input(self.model.operation_model(name).input_shape)
@@ -133,6 +135,8 @@ class QueryService:
         model = self.model.operation_model(action)
         request = decode(model.input_shape, "", params) if model.input_shape else {}
         self.validators[action](request or {})
+        if self.authorize is not None:
+            self.authorize(ctx, action, request or {})
         result = operation(ctx, request or {})
         if inspect.isawaitable(result):
             result = await result
