@@ -197,3 +197,17 @@ def test_caller_ignores_credential_text_outside_the_credential_component() -> No
     assert caller("AWS4-HMAC-SHA256 Credential=AKID/20240101/us-west-2/s/aws4_request"
                   ", SignedHeaders=host, Signature=Credential=111122223333/x/eu-west-1/s/y"
                   ) == ("000000000000", "us-west-2")
+
+
+@given(st.text(max_size=200))
+def test_any_header_text_is_parsed_or_refused_as_incomplete(text: str) -> None:
+    for header in (text, f"AWS4-HMAC-SHA256 {text}"):
+        try:
+            parts = sigv4.authorization_components(header)
+        except IncompleteSignature:
+            parts = None
+        if parts is not None:
+            assert set(parts) <= {"Credential", "SignedHeaders", "Signature"}
+        account, region = caller(header)
+        assert len(account) == 12 and account.isdigit()
+        assert region
