@@ -8,10 +8,11 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.core.ids import new_uuid
+from headwater.functions import access
 from headwater.functions.service import OPERATIONS, PRECHECKS
 from headwater.wire.http_server import Request, Response
 from headwater.wire.rest_json import RestJsonService
-from headwater.wire.sigv4 import caller
+from headwater.wire.sigv4 import Caller
 
 PREFIXES = ("/2015-03-31/", "/2017-03-31/", "/2017-10-31/", "/2019-09-25/", "/2019-09-30/")
 
@@ -19,16 +20,16 @@ PREFIXES = ("/2015-03-31/", "/2017-03-31/", "/2017-10-31/", "/2019-09-25/", "/20
 @functools.cache
 def lambda_service() -> RestJsonService:
     """The rest-json service; other packages (event source mappings) may `add()` operations."""
-    return RestJsonService("lambda", OPERATIONS, PRECHECKS)
+    return RestJsonService("lambda", OPERATIONS, PRECHECKS, access.authorize)
 
 
 def is_lambda_path(path: str) -> bool:
     return path.startswith(PREFIXES)
 
 
-async def handle(runtime: Any, request: Request) -> Response:
-    account, region = caller(request.headers.get("authorization"))
+async def handle(runtime: Any, who: Caller, request: Request) -> Response:
+    """A Lambda request from `who` (account, region: the verified caller under --credentials)."""
     runtime.functions.seen_server(request.server)
-    ctx = RequestContext(account, region, new_uuid(), runtime)
+    ctx = RequestContext(*who, new_uuid(), runtime)
     return await lambda_service().handle(ctx, request.method, request.path, request.query,
                                          request.headers, request.body)

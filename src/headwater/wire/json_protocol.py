@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from headwater.core.context import RequestContext
+from headwater.core.tenancy import Authorize
 from headwater.wire.errors import (
     AwsError,
     InternalServerError,
@@ -33,6 +34,9 @@ Answer = tuple[int, bytes]
 
 # Errors raised by AWS's shared front end rather than the service carry these namespaces.
 CORAL_NAMESPACES = {
+    # IAM's refusal, raised by AWS's front end: DynamoDB and (403) SQS (dynalite
+    # test/helpers.js assertAccessDenied, recorded against DynamoDB).
+    "AccessDeniedException": "com.amazon.coral.service",
     "SerializationException": "com.amazon.coral.service",
     "UnknownOperationException": "com.amazon.coral.service",
     "ValidationException": "com.amazon.coral.validate",
@@ -43,7 +47,7 @@ MESSAGELESS = frozenset({"SerializationException", "UnknownOperationException"})
 # The JSON deserialiser capitalises its member: {"__type": "...#SerializationException",
 # "Message": "NUMBER_VALUE cannot be converted to String"} (dynalite test/helpers.js
 # assertSerialization, recorded against DynamoDB). botocore reads either spelling.
-MESSAGE_MEMBER = {"SerializationException": "Message"}
+MESSAGE_MEMBER = {"SerializationException": "Message", "AccessDeniedException": "Message"}
 
 
 @dataclass
@@ -57,6 +61,8 @@ class JsonService:
     validators: dict[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
     # awsQueryCompatible services (SQS): `x-amzn-query-error` values by error code.
     query_errors: dict[str, str] = field(default_factory=dict)
+    # The service's check of who may do what (core/tenancy.py), run after validation.
+    authorize: Authorize | None = None
 
     def __post_init__(self) -> None:
         model = service_model(self.model_name)
@@ -106,6 +112,8 @@ class JsonService:
         if operation is None:
             raise UnknownOperationException("")
         self.validators[operation_name](request)
+        if self.authorize is not None:
+            self.authorize(ctx, operation_name, request)
         return operation(ctx, request)
 
     def error_body(self, error: AwsError) -> bytes:

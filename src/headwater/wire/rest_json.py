@@ -18,6 +18,7 @@ import orjson
 from botocore.model import OperationModel, ServiceModel, Shape
 
 from headwater.core.context import RequestContext
+from headwater.core.tenancy import Authorize
 from headwater.wire.errors import AwsError, InternalServerError, SerializationException
 from headwater.wire.models import service_model
 from headwater.wire.validate import compile_input
@@ -88,12 +89,14 @@ class RestJsonService:
     """One rest-json service: `handle()` takes the HTTP request, returns (status, headers, body)."""
 
     def __init__(self, model_name: str, operations: Mapping[str, Operation],
-                 prechecks: Mapping[str, Callable[[dict[str, Any]], None]] | None = None) -> None:
+                 prechecks: Mapping[str, Callable[[dict[str, Any]], None]] | None = None,
+                 authorize: Authorize | None = None) -> None:
         self.model: ServiceModel = service_model(model_name)
         _python_patterns(self.model)
         # Checks AWS makes before model validation (Lambda reports an unknown Runtime as
         # InvalidParameterValueException, not the model's enum ValidationException).
         self.prechecks = prechecks or {}
+        self.authorize = authorize  # who may do what (core/tenancy.py), after validation
         self.routes: list[_Route] = []
         self._message_keys: dict[str, str] = {}
         for name, operation in operations.items():
@@ -121,6 +124,8 @@ class RestJsonService:
         route, params = matched
         try:
             request = self._decode(route, params, query, headers, body)
+            if self.authorize is not None:
+                self.authorize(ctx, route.name, request)
             result = route.operation(ctx, request)
             if inspect.isawaitable(result):
                 result = await result
