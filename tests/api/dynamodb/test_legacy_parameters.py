@@ -103,8 +103,8 @@ def test_expected_errors(ddb: Any, stored: str, invalid: Any, expected: dict[str
 
 
 def test_conditional_operator_needs_expected(ddb: Any, stored: str, invalid: Any) -> None:
-    invalid(ddb.put_item, "ConditionalOperator can only be used when Expected or QueryFilter or "
-            "ScanFilter is present", TableName=stored, Item=ITEM, ConditionalOperator="OR")
+    invalid(ddb.put_item, "ConditionalOperator cannot be used without Filter or Expected",
+            TableName=stored, Item=ITEM, ConditionalOperator="OR")
 
 
 def test_attribute_updates_put_add_delete(ddb: Any, stored: str) -> None:

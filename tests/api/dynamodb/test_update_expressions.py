@@ -190,7 +190,7 @@ def test_section_used_twice(ddb: Any, stored: str, invalid: Any, expression: str
     ("SET size = :v", "Attribute name is a reserved keyword; reserved keyword: size"),
     ("REMOVE Absolute", "Attribute name is a reserved keyword; reserved keyword: Absolute"),
     ("SET a = foo(b)", "Invalid function name; function: foo"),
-    ("SET a = size(b)", "Invalid function name; function: size"),
+    ("SET a = size(b)", "The function is not allowed in an update expression; function: size"),
     ("SET #q = :v", "An expression attribute name used in the document path is not defined; "
      "attribute name: #q"),
     ("SET a = :q", "An expression attribute value used in expression is not defined; attribute "

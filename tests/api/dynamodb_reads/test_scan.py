@@ -206,8 +206,8 @@ def test_missing_table(ddb: Any, expect_error: Callable[..., Any]) -> None:
     ({"ScanFilter": {"n": {"ComparisonOperator": "LT", "AttributeValueList": [{"BOOL": True}]}}},
      "One or more parameter values were invalid: ComparisonOperator LT is not valid for BOOL "
      "AttributeValue type"),
-    ({"ConditionalOperator": "OR"}, "ConditionalOperator can only be used when Expected or "
-     "QueryFilter or ScanFilter is present"),
+    ({"ConditionalOperator": "OR"}, "ConditionalOperator cannot be used without Filter or "
+     "Expected"),
     ({"FilterExpression": "n = :v"}, "Invalid FilterExpression: An expression attribute value "
      "used in expression is not defined; attribute value: :v"),
     ({"IndexName": "idx"}, "The table does not have the specified index: idx"),
