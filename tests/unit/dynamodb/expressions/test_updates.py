@@ -173,6 +173,11 @@ def test_number_range_errors_come_from_the_numbers_module() -> None:
         ),
         ("SET n = size(n)", "The function is not allowed in an update expression; function: size"),
         (
+            "SET n = list_append(list_append(n, n), n)",
+            "The function is not allowed to be used this way in an expression; function: list_append",
+        ),
+        ("SET _n = :one", 'Syntax error; token: "_", near: "SET _n"'),
+        (
             "ADD n :s",
             "Incorrect operand type for operator or function; operator: ADD, operand type: STRING",
         ),
