@@ -5,6 +5,7 @@ appends its stream record in the caller's transaction (DESIGN.md principle 2).""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from headwater.dynamodb import index_store, item_store
@@ -65,11 +66,18 @@ def check_size(item: dict[str, Any], message: str = TOO_BIG) -> int:
 def check_updated(table: Table, new: dict[str, Any], touched: set[str]) -> int:
     """An update's result: its key attributes untouched and its size within the limit (the
     rules UpdateItem, TransactWriteItems and PartiQL UPDATE share); returns the size."""
+    check_key_untouched(table, touched)
+    return check_size(new, UPDATE_TOO_BIG)
+
+
+def check_key_untouched(table: Table, names: Iterable[str]) -> None:
+    """AWS's error for an update of a key attribute, whatever the action: checked before the
+    update runs, so `ADD pk :n` on a string key reports the key, not the operand type."""
+    touched = set(names)
     for name in table.key_names:
         if name in touched:
             raise ValidationException(
                 f"{INVALID}Cannot update attribute {name}. This attribute is part of the key")
-    return check_size(new, UPDATE_TOO_BIG)
 
 
 def read(runtime: Runtime, table: Table, key: Key) -> dict[str, Any] | None:

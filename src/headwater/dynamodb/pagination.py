@@ -47,21 +47,21 @@ def check_select(request: dict[str, Any], operation: str) -> bool:
     select = request.get("Select")
     has_projection = "ProjectionExpression" in request
     has_attributes = "AttributesToGet" in request
+    # Recorded against AWS: Query wraps these in the validation envelope, Scan does not (the
+    # ExtendDB suite, tests/test_wording_parity_validation.py, for COUNT with a projection).
+    envelope = "1 validation error detected: " if operation == "Query" else ""
     if select is not None and select != "SPECIFIC_ATTRIBUTES":
         wanted = "only the Count" if select == "COUNT" else select
         if has_projection:
             raise ValidationException(
-                f"Cannot specify the ProjectionExpression when choosing to get {wanted}")
+                f"{envelope}Cannot specify the ProjectionExpression when choosing to get {wanted}")
         if has_attributes:
             raise ValidationException(
-                f"Cannot specify the AttributesToGet when choosing to get {wanted}")
+                f"{envelope}Cannot specify the AttributesToGet when choosing to get {wanted}")
     if select == "SPECIFIC_ATTRIBUTES" and not (has_projection or has_attributes):
         message = ("Must specify the AttributesToGet or ProjectionExpression when choosing to "
                    "get SPECIFIC_ATTRIBUTES")
-        # Recorded against AWS: Query wraps this one in the validation envelope, Scan does not.
-        if operation == "Query":
-            message = f"1 validation error detected: {message}"
-        raise ValidationException(message)
+        raise ValidationException(envelope + message)
     if select == "ALL_PROJECTED_ATTRIBUTES" and "IndexName" not in request:
         raise ValidationException(
             "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")

@@ -139,6 +139,7 @@ def _decide(action: Action, old: dict[str, Any] | None) -> dict[str, Any] | None
         return None
     start = dict(action.key_attributes) if old is None else old
     try:
+        items.check_key_untouched(action.table, action.expressions.update.top_level_names)
         new, touched = action.expressions.update.apply(start)
         items.check_updated(action.table, new, touched)
     except ValidationException as error:

@@ -11,7 +11,7 @@ from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import consumed, write_units
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.expression_params import compile_request
-from headwater.dynamodb.expressions import ast, paths
+from headwater.dynamodb.expressions import paths
 from headwater.dynamodb.item_size import item_size
 
 RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
@@ -25,6 +25,8 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     expressions = compile_request(request, ("UpdateExpression", "ConditionExpression"))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key_attributes, key = items.key_from_request(table, request["Key"])
+    if expressions.update is not None:
+        items.check_key_untouched(table, expressions.update.top_level_names)
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key)
         enforce(expressions.condition, old, request)
@@ -60,12 +62,11 @@ def _returned(mode: str, old: dict[str, Any] | None, new: dict[str, Any],
         return None
     # UPDATED_* return only the fragments at the updated document paths, not whole top-level
     # attributes: SET m.x = :v gives {m: {M: {x: ...}}}; a path with nothing at it (a REMOVE
-    # for UPDATED_NEW, an append past the end of a list) adds nothing.
+    # for UPDATED_NEW, an append past the end of a list) adds nothing, except that after
+    # `REMOVE l[1]` UPDATED_NEW shows the element that moved up to l[1].
     source = old if mode == "UPDATED_OLD" else new
     tree: dict[str | int, Any] = {}
     for action in actions:
-        if mode == "UPDATED_NEW" and isinstance(action, ast.RemoveAction):
-            continue
         elements = action.path.elements
         value = paths.get(source, elements)
         if value is not None:
