@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -193,6 +194,9 @@ async def _serve(settings: Settings) -> None:
         sys.exit(1)
     sock.listen(1024)
     host, port = sock.getsockname()[:2]
+    # Everything that names this server (function workers' AWS_ENDPOINT_URL, DescribeEndpoints)
+    # learns the bound port here, before any background worker starts.
+    settings = dataclasses.replace(settings, port=port)
     app = HeadwaterApp(Runtime(settings))
     app.start()
     server = HttpServer(app.handle, app.runtime.storage.when_settled, MAX_BODY)

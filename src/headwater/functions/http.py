@@ -28,7 +28,6 @@ def is_lambda_path(path: str) -> bool:
 
 async def handle(runtime: Any, request: Request) -> Response:
     account, region = caller(request.headers.get("authorization"))
-    runtime.functions.seen_server(request.server)
     ctx = RequestContext(account, region, new_uuid(), runtime)
     return await lambda_service().handle(ctx, request.method, request.path, request.query,
                                          request.headers, request.body)
