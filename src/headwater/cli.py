@@ -180,10 +180,18 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
 
 
 async def _serve(settings: Settings) -> None:
+    from headwater.core.data_dir_lock import DataDirInUse, DataDirLock
     from headwater.runtime import Runtime
     from headwater.server import MAX_BODY, HeadwaterApp
     from headwater.wire.http_server import HttpServer
 
+    lock = None if settings.data_dir is None else DataDirLock(settings.data_dir)
+    if lock is not None:
+        try:
+            lock.acquire()
+        except DataDirInUse as error:
+            click.echo(f"headwater: {error}", err=True)
+            sys.exit(1)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -214,3 +222,5 @@ async def _serve(settings: Settings) -> None:
     app.runtime.queues.release()
     await server.shutdown(SHUTDOWN_GRACE)
     await app.stop()
+    if lock is not None:
+        lock.release()
