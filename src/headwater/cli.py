@@ -181,10 +181,8 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
 
 async def _serve(settings: Settings) -> None:
     from headwater.core.data_dir_lock import DataDirInUse, DataDirLock
-    from headwater.runtime import Runtime
-    from headwater.server import MAX_BODY, HeadwaterApp
-    from headwater.wire.http_server import HttpServer
 
+    # First of all, so a second server on the same data directory ends at once.
     lock = None if settings.data_dir is None else DataDirLock(settings.data_dir)
     if lock is not None:
         try:
@@ -192,6 +190,11 @@ async def _serve(settings: Settings) -> None:
         except DataDirInUse as error:
             click.echo(f"headwater: {error}", err=True)
             sys.exit(1)
+
+    from headwater.runtime import Runtime
+    from headwater.server import MAX_BODY, HeadwaterApp
+    from headwater.wire.http_server import HttpServer
+
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
