@@ -190,6 +190,10 @@ async def _serve(settings: Settings) -> None:
         except DataDirInUse as error:
             click.echo(f"headwater: {error}", err=True)
             sys.exit(1)
+        except OSError as error:
+            click.echo(f"headwater: cannot use the data directory {settings.data_dir}: {error}",
+                       err=True)
+            sys.exit(1)
 
     from headwater.runtime import Runtime
     from headwater.server import MAX_BODY, HeadwaterApp

@@ -59,3 +59,12 @@ def test_in_memory_servers_take_no_lock(servers: list[Server], tmp_path: Path) -
     servers.append(start_server("--in-memory", "--data-dir", str(tmp_path)))
     servers.append(start_server("--in-memory", "--data-dir", str(tmp_path)))
     assert not any(tmp_path.iterdir())
+
+
+def test_unusable_data_dir_is_a_one_line_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = _second(blocker / "data")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"headwater: cannot use the data directory {blocker}/data: ")
+    assert result.stderr.count("\n") == 1
