@@ -30,14 +30,10 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key)
         enforce(expressions.condition, old, request)
-        start = dict(key_attributes) if old is None else old
-        if expressions.update is None:
-            new, touched = dict(start), set()
-        else:
-            new, touched = expressions.update.apply(start)
-        size = items.check_updated(table, new, touched)
+        new, size = items.updated(table, expressions.update, old, key_attributes)
         items.write(runtime, conn, table, key, old, new, size=size)
-        collection = item_collections.metrics(conn, table, key[0], new, request)
+        collection = item_collections.metrics(conn, table, key[0], new or key_attributes,
+                                              request)
     response: dict[str, Any] = {}
     actions = () if expressions.update is None else expressions.update.node.actions
     attributes = _returned(return_values, old, new, actions)
@@ -52,13 +48,13 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def _returned(mode: str, old: dict[str, Any] | None, new: dict[str, Any],
+def _returned(mode: str, old: dict[str, Any] | None, new: dict[str, Any] | None,
               actions: Sequence[Any]) -> dict[str, Any] | None:
     if mode == "ALL_OLD":
         return old
     if mode == "ALL_NEW":
         return new
-    if mode == "NONE" or (mode == "UPDATED_OLD" and old is None):
+    if mode == "NONE" or (old if mode == "UPDATED_OLD" else new) is None:
         return None
     # UPDATED_* return only the fragments at the updated document paths, not whole top-level
     # attributes: SET m.x = :v gives {m: {M: {x: ...}}}; a path with nothing at it (a REMOVE
