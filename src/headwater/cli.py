@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -179,6 +180,21 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
 
 
 async def _serve(settings: Settings) -> None:
+    from headwater.core.data_dir_lock import DataDirInUse, DataDirLock
+
+    # First of all, so a second server on the same data directory ends at once.
+    lock = None if settings.data_dir is None else DataDirLock(settings.data_dir)
+    if lock is not None:
+        try:
+            lock.acquire()
+        except DataDirInUse as error:
+            click.echo(f"headwater: {error}", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"headwater: cannot use the data directory {settings.data_dir}: {error}",
+                       err=True)
+            sys.exit(1)
+
     from headwater.http.server import HttpServer
     from headwater.runtime import Runtime
     from headwater.server import MAX_BODY, HeadwaterApp
@@ -193,6 +209,9 @@ async def _serve(settings: Settings) -> None:
         sys.exit(1)
     sock.listen(1024)
     host, port = sock.getsockname()[:2]
+    # Everything that names this server (function workers' AWS_ENDPOINT_URL, DescribeEndpoints)
+    # learns the bound port here, before any background worker starts.
+    settings = dataclasses.replace(settings, port=port)
     app = HeadwaterApp(Runtime(settings))
     app.start()
     server = HttpServer(app.handle, app.runtime.storage.when_settled, MAX_BODY)
@@ -210,3 +229,5 @@ async def _serve(settings: Settings) -> None:
     app.runtime.queues.release()
     await server.shutdown(SHUTDOWN_GRACE)
     await app.stop()
+    if lock is not None:
+        lock.release()

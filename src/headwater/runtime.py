@@ -34,7 +34,7 @@ class Runtime:
         self.clock = Clock()
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
-        self.request_tokens = RequestTokens(self.clock)
+        self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.queues = Queues(self.storage, self.clock)
         self.cloudwatch = MetricStore(self.clock)

@@ -16,14 +16,16 @@ from headwater import __version__
 from headwater.background import BackgroundWork
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
-from headwater.core.context import RequestContext
+from headwater.core.context import RequestContext, Served
 from headwater.core.ids import new_uuid, request_id
 from headwater.functions import rest_api as lambda_http
 from headwater.http.server import Headers, Request, Response
+from headwater.queues import access as queues_access
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.runtime import Runtime
 from headwater.services import json_services, lambda_service
+from headwater.topics import access as topics_access
 from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
@@ -35,12 +37,12 @@ from headwater.wire.query_protocol import (
 from headwater.wire.rest_json import RestJsonService
 from headwater.wire.rpc_v2_cbor import RpcV2CborService, encode_text_map
 from headwater.wire.sigv4 import (
-    ALGORITHM,
-    TERMINATOR,
+    DEFAULT_ACCOUNT,
+    DEFAULT_REGION,
     AuthError,
+    Caller,
     IncompleteSignature,
     caller,
-    default_account,
     verify,
 )
 
@@ -61,8 +63,9 @@ class HeadwaterApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.json_services: dict[str, JsonService] = json_services()
-        self.query = QueryRouter({"sns": QueryService("sns", TOPICS),
-                                  "sqs": QueryService("sqs", SQS, sqs_query_model())})
+        self.query = QueryRouter({
+            "sns": QueryService("sns", TOPICS, authorize=topics_access.authorize),
+            "sqs": QueryService("sqs", SQS, sqs_query_model(), queues_access.authorize)})
         self.lambda_api: RestJsonService = lambda_service()
         self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
                                            "com.amazonaws.cloudwatch")
@@ -82,21 +85,24 @@ class HeadwaterApp:
     def handle(self, request: Request) -> Response | Awaitable[Response]:
         """The response, at once when the operation is synchronous; the server sends it once
         the request's writes are committed (group commit, core/storage.py)."""
-        if self.credentials is not None:
-            refused = self._authenticate(request)
-            if refused is not None:
-                return refused
-        method, path, headers, body = request.method, request.path, request.headers, request.body
+        headers = request.headers
+        if self.credentials is None:
+            who = caller(headers.get("authorization"))
+        else:
+            try:
+                who = self._authenticate(request)
+            except AuthError as error:
+                return self._refuse(request, error)
+        method, path, body = request.method, request.path, request.body
         target = headers.get("x-amz-target")
         if method == "POST" and target:
-            return self._json(target, headers, body)
+            return self._json(who, target, headers, body)
         if is_query_request(method, path, headers, body):
-            return self._query(headers, path, body)
+            return self._query(who, headers, path, body)
         if lambda_http.is_lambda_path(path):
-            return self._lambda(request)
+            return self._lambda(who, request)
         if method == "POST" and self.cloudwatch.serves(path):
-            account, region = caller(headers.get("authorization"))
-            ctx = RequestContext(account, region, request_id(), self.runtime)
+            ctx = RequestContext(*who, request_id(), self.runtime)
             return self.cloudwatch.handle(ctx, path, body)
         if method == "GET" and path == "/metrics":
             registries = (self.runtime.cloudwatch.registry, self.runtime.triggers.metrics.registry,
@@ -105,35 +111,24 @@ class HeadwaterApp:
         if path.startswith("/_headwater/"):
             return self._control(method, path, body)
         if method == "POST" and path == "/":
-            return self._json("", headers, body)
+            return self._json(who, "", headers, body)
         if method in ("GET", "HEAD") and path == "/":
-            region = caller(headers.get("authorization"))[1]
-            return _answer(200, f"healthy: dynamodb.{region}.amazonaws.com ".encode(),
+            return _answer(200, f"healthy: dynamodb.{who[1]}.amazonaws.com ".encode(),
                            b"text/plain")
         return _answer(404, NOT_FOUND)
 
-    def _authenticate(self, request: Request) -> Response | None:
-        """None when the request may go on: an open path, or a valid signature by a known key;
-        else AWS's answer, in the protocol of the API the request is for."""
+    def _authenticate(self, request: Request) -> Caller:
+        """The verified (account, region) of the request (an open path needs no signature and
+        gets the defaults), or the AuthError AWS would answer. Handlers get the caller from
+        here only, never from the header text."""
         method, path, headers = request.method, request.path, request.headers
         if path in OPEN_PATHS and method in ("GET", "HEAD"):
-            return None
+            return DEFAULT_ACCOUNT, DEFAULT_REGION
         assert self.credentials is not None
-        try:
-            # The wall clock, not the virtual one: see sigv4._check_time.
-            identity = verify(method, path, request.query, headers, request.body,
-                              self.credentials.lookup, time.time())
-        except AuthError as error:
-            return self._refuse(request, error)
-        if "authorization" not in headers or (
-                identity.account != default_account(identity.access_key)):
-            # The protocol handlers read the caller from this header (sigv4.caller): a key
-            # mapped to an account, or a presigned request, is passed on as a credential whose
-            # key id is the account.
-            headers["authorization"] = (
-                f"{ALGORITHM} Credential={identity.account}/{identity.date[:8]}/"
-                f"{identity.region}/{identity.service}/{TERMINATOR}")
-        return None
+        # The wall clock, not the virtual one: see sigv4._check_time.
+        identity = verify(method, path, request.query, headers, request.body,
+                          self.credentials.lookup, time.time())
+        return identity.account, identity.region
 
     def _refuse(self, request: Request, error: AuthError) -> Response:
         """An authentication error as each protocol's front end sends it: JSON services
@@ -141,8 +136,7 @@ class HeadwaterApp:
         and the query-compatible JSON and CBOR ones (SQS, CloudWatch) 403 with the query names
         (InvalidClientTokenId, SignatureDoesNotMatch; IncompleteSignature is 400); Lambda 403."""
         method, path, headers = request.method, request.path, request.headers
-        account, region = caller(headers.get("authorization"))
-        ctx = RequestContext(account, region, request_id(), self.runtime)
+        ctx = RequestContext(DEFAULT_ACCOUNT, DEFAULT_REGION, request_id(), self.runtime)
         query_status = 400 if isinstance(error, IncompleteSignature) else 403
         query_error = (b"x-amzn-query-error", f"{error.query_code};Sender".encode())
         target = headers.get("x-amz-target")
@@ -182,23 +176,24 @@ class HeadwaterApp:
         return next((service for service in services.values() if action in service.operations),
                     services["sns"])
 
-    async def _query(self, headers: dict[str, str], path: str, body: bytes) -> Response:
-        status, payload, out_headers = await self.query.handle(self.runtime, headers, path, body)
+    async def _query(self, who: Caller, headers: dict[str, str], path: str, body: bytes
+                     ) -> Response:
+        status, payload, out_headers = await self.query.handle(self.runtime, who, headers, path,
+                                                               body)
         return status, out_headers, payload
 
-    async def _lambda(self, request: Request) -> Response:
-        account, region = caller(request.headers.get("authorization"))
-        self.runtime.functions.seen_server(request.server)
-        ctx = RequestContext(account, region, new_uuid(), self.runtime)
+    async def _lambda(self, who: Caller, request: Request) -> Response:
+        """A Lambda request from `who` (account, region: the verified caller under
+        --credentials)."""
+        ctx = RequestContext(*who, new_uuid(), self.runtime)
         return await self.lambda_api.handle(ctx, request.method, request.path, request.query,
                                             request.headers, request.body)
 
-    def _json(self, target: str, headers: dict[str, str], body: bytes
+    def _json(self, who: Caller, target: str, headers: dict[str, str], body: bytes
               ) -> Response | Awaitable[Response]:
         prefix, _, operation = target.partition(".")
         service = self.json_services.get(prefix)
-        account, region = caller(headers.get("authorization"))
-        ctx = RequestContext(account, region, request_id(), self.runtime, headers.get("host", ""))
+        ctx = RequestContext(*who, request_id(), self.runtime, headers.get("host", ""))
         if service is None:
             # AWS's front end parses the body before it looks at the target.
             payload = b'{"__type":"com.amazon.coral.service#UnknownOperationException"}'
@@ -214,7 +209,7 @@ class HeadwaterApp:
         return self._json_later(service, ctx, answer)
 
     @staticmethod
-    async def _json_later(service: JsonService, ctx: RequestContext[object],
+    async def _json_later(service: JsonService, ctx: RequestContext[Served],
                           answer: Awaitable[tuple[int, bytes]]) -> Response:
         status, payload = await answer
         return status, service.headers(ctx, payload), payload

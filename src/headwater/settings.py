@@ -25,3 +25,16 @@ class Settings:
     # --credentials: every AWS API request must be signed by one of these keys (None: any
     # request is accepted, signatures unchecked).
     credentials: Credentials | None = None
+
+    @property
+    def address(self) -> str:
+        """`host:port` where this server is reached from its own machine: a wildcard listen
+        address is reached on loopback. `port` is the bound port (the command line's 0 is
+        replaced once the socket is bound, before anything is built)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"{host}:{self.port}"
+
+    @property
+    def endpoint(self) -> str:
+        """The server's URL, as function workers' AWS_ENDPOINT_URL."""
+        return f"http://{self.address}"

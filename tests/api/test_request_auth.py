@@ -295,3 +295,40 @@ def test_a_server_without_credentials_accepts_anything(server: Server) -> None:
     assert "Functions" in make(server, "lambda", signed=False).list_functions()
     assert "Topics" in make(server, "sns", UNKNOWN).list_topics()
     assert urllib3.request("GET", server.url + "/_headwater/clock").status == 200
+
+
+def _injected(server: Server, service: str, target: str, body: bytes, in_front: str,
+              keys: dict[str, str] = ALICE) -> urllib3.BaseHTTPResponse:
+    """A request correctly signed with `keys`, `in_front` then inserted into its Authorization
+    header after the algorithm (the header itself is not covered by the signature)."""
+    request = AWSRequest(method="POST", url=server.url + "/", data=body,
+                         headers={"X-Amz-Target": target,
+                                  "Content-Type": "application/x-amz-json-1.0"})
+    SigV4Auth(Credentials(keys["aws_access_key_id"], keys["aws_secret_access_key"]),
+              service, "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    headers = dict(prepared.headers)
+    algorithm, _, rest = headers["Authorization"].partition(" ")
+    headers["Authorization"] = f"{algorithm} {in_front}{rest}"
+    return urllib3.request("POST", prepared.url, body=body, headers=headers)
+
+
+@pytest.mark.parametrize("in_front", [
+    f"XCredential={BOB_ACCOUNT}/20240101/us-east-1/dynamodb/aws4_request, ",
+    f"Credential={BOB_ACCOUNT}/20240101/us-east-1/dynamodb/aws4_request, ",
+    "Signature=0, ",
+    "Credential, ",
+])
+def test_an_injected_credential_cannot_pick_another_account(secured: Server,
+                                                             in_front: str) -> None:
+    """Issue 12 item 1: the account came from the first `Credential=` substring, so a request
+    signed by Alice with `XCredential=BOB_ACCOUNT/...` in front acted in Bob's account."""
+    name = table(make(secured, "dynamodb", BOB))
+    plain = _injected(secured, "dynamodb", "DynamoDB_20120810.ListTables", b"{}", "")
+    assert plain.status == 200
+    assert name not in orjson.loads(plain.data)["TableNames"]
+    answer = _injected(secured, "dynamodb", "DynamoDB_20120810.ListTables", b"{}", in_front)
+    assert answer.status == 400, answer.data
+    error = orjson.loads(answer.data)
+    assert error["__type"] == "com.amazon.coral.service#IncompleteSignatureException"
+    assert name not in answer.data.decode()

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from headwater.streams.log import StreamLog
 
 
-class CloudWatchServices(Protocol):
+class CloudWatchServices(context.Served, Protocol):
     @property
     def cloudwatch(self) -> MetricStore: ...
 

@@ -9,10 +9,28 @@ object that provides them all (runtime.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
+
+
+class ServerSettings(Protocol):
+    """What core reads of the server's settings (headwater/settings.py provides them)."""
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def credentials(self) -> object | None: ...
+
+
+class Served(Protocol):
+    """The least every services handle offers: the server's settings."""
+
+    @property
+    def settings(self) -> ServerSettings: ...
+
 
 # Covariant: a context over the runtime is a context over any narrower view of it.
-Services = TypeVar("Services", covariant=True)
+Services = TypeVar("Services", bound=Served, covariant=True)
 
 
 @dataclass(slots=True)
@@ -22,3 +40,9 @@ class RequestContext(Generic[Services]):
     request_id: str
     runtime: Services
     host: str = ""  # the request's Host header, for URLs in responses (SQS queue URLs)
+
+    @property
+    def url_host(self) -> str:
+        """The host:port for URLs in responses: the one the client used (its Host header),
+        else this server's own bound address."""
+        return self.host or self.runtime.settings.address

@@ -286,4 +286,20 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     ALTER TABLE lambda_event_queue ADD COLUMN queued_at REAL;
     """,
+    # 13: ClientRequestToken idempotency (TransactWriteItems, ExecuteTransaction), written in
+    # the transaction whose answer it keeps, so a retry after a crash is answered, not re-run;
+    # a token is honoured for 10 minutes of clock time (dynamodb/idempotency.py).
+    """
+    CREATE TABLE ddb_request_tokens (
+        operation TEXT NOT NULL,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        token TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        expires REAL NOT NULL,
+        response BLOB NOT NULL,
+        PRIMARY KEY (operation, account, region, token)
+    ) WITHOUT ROWID;
+    CREATE INDEX ddb_request_tokens_by_expiry ON ddb_request_tokens (expires);
+    """,
 ]

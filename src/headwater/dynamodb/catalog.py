@@ -4,8 +4,9 @@ in memory (one process owns the database, so the cache is authoritative).
 Every lookup by a request's TableName goes through `locate`, which also accepts the table's ARN:
 since 2024 DynamoDB takes `arn:aws:dynamodb:REGION:ACCOUNT:table/NAME` wherever it takes a
 TableName (botocore's TableArn shape; developer guide "DynamoDB API operations supported by
-resource-based policies", "table name overloading"). The ARN names its own account and region;
-there are no resource policies here, so another account's table is reachable by its ARN.
+resource-based policies", "table name overloading"). The ARN names its own account and region.
+Under `--credentials` another account's ARN never reaches here: dynamodb/access.py refuses it
+(there are no resource policies to allow it); without, any account's table is reachable.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from headwater.streams.log import StreamLog
 
 
-class DynamoDbServices(Protocol):
+class DynamoDbServices(context.Served, Protocol):
     @property
     def storage(self) -> Storage: ...
 

@@ -14,6 +14,7 @@ __all__ = [
     "TransactionConflictException",
     "IdempotentParameterMismatchException",
     "ItemCollectionSizeLimitExceededException",
+    "AccessDeniedException",
 ]
 
 
@@ -58,3 +59,9 @@ class TableNotFound(ResourceNotFoundException):
 
 class DuplicateItemException(AwsError):
     code = "DuplicateItemException"
+
+
+class AccessDeniedException(AwsError):
+    """Another account's table or stream, which no resource policy opens (core/tenancy.py)."""
+
+    code = "AccessDeniedException"

@@ -3,66 +3,63 @@ minutes of clock time the same token answers the first response without running 
 other parameters it is IdempotentParameterMismatchException (AWS API reference
 "TransactWriteItems").
 
-Tokens live in memory: a restart forgets them, as AWS's idempotency window is best-effort.
+Tokens are stored in `ddb_request_tokens`, written by `remember` inside the transaction that
+makes the request's writes: both commit or neither does, so a client that retries after a
+crash (its first answer lost) gets the first answer, and the writes are applied once.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from headwater.core.clock import Clock
+from headwater.core.storage import Storage
 from headwater.dynamodb.errors import IdempotentParameterMismatchException
 
 TOKEN_SECONDS = 600
 MISMATCH = ("Request with the same ClientRequestToken was already processed with different "
             "parameters")
 
-TokenKey = tuple[str, str, str, str]  # operation, account, region, token
-
-
-@dataclass(slots=True)
-class _Token:
-    digest: str
-    expires: float
-    response: dict[str, Any]
-
 
 class RequestTokens:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self.storage = storage
         self.clock = clock
-        self._tokens: dict[TokenKey, _Token] = {}
 
     def replayed(self, operation: str, account: str, region: str, request: dict[str, Any]
                  ) -> dict[str, Any] | None:
         """The earlier response for the request's token, or None to run the request."""
         if "ClientRequestToken" not in request:
             return None
-        self._expire()
-        token = self._tokens.get(_key(operation, account, region, request))
-        if token is None:
+        row = self.storage.conn.execute(
+            "SELECT digest, response FROM ddb_request_tokens WHERE operation = ? AND account = ?"
+            " AND region = ? AND token = ? AND expires > ?",
+            (operation, account, region, str(request["ClientRequestToken"]), self.clock.now()),
+        ).fetchone()
+        if row is None:
             return None
-        if token.digest != _digest(request):
+        if row[0] != _digest(request):
             raise IdempotentParameterMismatchException(MISMATCH)
-        return token.response
+        response: dict[str, Any] = orjson.loads(row[1])
+        return response
 
     def remember(self, operation: str, account: str, region: str, request: dict[str, Any],
                  response: dict[str, Any]) -> None:
-        if "ClientRequestToken" in request:
-            self._tokens[_key(operation, account, region, request)] = _Token(
-                _digest(request), self.clock.now() + TOKEN_SECONDS, response)
-
-    def _expire(self) -> None:
+        """Keep the response for the request's token; call inside the transaction of the
+        request's writes. Expired tokens are dropped on the way."""
+        if "ClientRequestToken" not in request:
+            return
         now = self.clock.now()
-        for stale in [key for key, token in self._tokens.items() if token.expires <= now]:
-            del self._tokens[stale]
-
-
-def _key(operation: str, account: str, region: str, request: dict[str, Any]) -> TokenKey:
-    return operation, account, region, str(request["ClientRequestToken"])
+        with self.storage.transaction() as conn:
+            conn.execute("DELETE FROM ddb_request_tokens WHERE expires <= ?", (now,))
+            conn.execute(
+                "INSERT OR REPLACE INTO ddb_request_tokens (operation, account, region, token,"
+                " digest, expires, response) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (operation, account, region, str(request["ClientRequestToken"]),
+                 _digest(request), now + TOKEN_SECONDS, orjson.dumps(response)))
 
 
 def _digest(request: dict[str, Any]) -> str:

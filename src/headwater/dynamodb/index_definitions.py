@@ -1,13 +1,14 @@
 """Secondary index definitions on CreateTable and UpdateTable: AWS's validation (wording from
-dynalite's validations/createTable.js, which records AWS's responses) and the descriptions
-DescribeTable shows."""
+dynalite's validations/createTable.js, which records AWS's responses, and ack-api-quirks
+DDB-TABLE-126/128 for projections and index throughput) and the descriptions DescribeTable
+shows."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from headwater.dynamodb.errors import ValidationException
-from headwater.dynamodb.key_schema import check_key_schema
+from headwater.dynamodb.key_schema import check_gsi_key_schema, check_key_schema
 from headwater.dynamodb.throughput import throughput_description
 
 INVALID = "One or more parameter values were invalid: "
@@ -28,7 +29,9 @@ def check_indexes(request: dict[str, Any], billing_mode: str) -> None:
                 f"{INVALID}Table KeySchema does not have a range key, which is required when "
                 "specifying a LocalSecondaryIndex")
         for index in lsis:
-            _check_index(index, definitions, names)
+            check_key_schema(index["KeySchema"], definitions)
+            check_projection(index)
+            _check_name(index, names)
             if len(index["KeySchema"]) != 2:
                 raise ValidationException(
                     f"{INVALID}Index KeySchema does not have a range key for index: "
@@ -48,7 +51,9 @@ def check_indexes(request: dict[str, Any], billing_mode: str) -> None:
         if not gsis:
             raise ValidationException(f"{INVALID}List of GlobalSecondaryIndexes is empty")
         for index in gsis:
-            _check_index(index, definitions, names)
+            check_gsi_key_schema(index["KeySchema"], definitions)
+            check_projection(index)
+            _check_name(index, names)
             check_gsi_throughput(index, billing_mode)
         if len(gsis) > MAX_GSI:
             raise ValidationException(
@@ -63,18 +68,30 @@ def check_gsi_throughput(index: dict[str, Any], billing_mode: str) -> None:
             "BillingMode is PAY_PER_REQUEST")
     if billing_mode == "PROVISIONED" and not index.get("ProvisionedThroughput"):
         raise ValidationException(
-            f"{INVALID}ProvisionedThroughput must be specified for index: {name}")
+            f"{INVALID}ProvisionedThroughput is not specified for index: {name}")
 
 
-def _check_index(index: dict[str, Any], definitions: list[dict[str, Any]], names: set[str]) -> None:
-    check_key_schema(index["KeySchema"], definitions)
+def check_projection(index: dict[str, Any]) -> None:
     projection = index["Projection"]
     projection_type = projection.get("ProjectionType")
     if projection_type is None:
         raise ValidationException(f"{INVALID}Unknown ProjectionType: null")
-    if projection.get("NonKeyAttributes") and projection_type != "INCLUDE":
+    attributes = projection.get("NonKeyAttributes")
+    if attributes and projection_type != "INCLUDE":
         raise ValidationException(
             f"{INVALID}ProjectionType is {projection_type}, but NonKeyAttributes is specified")
+    if projection_type == "INCLUDE" and not attributes:
+        raise ValidationException(
+            f"{INVALID}ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
+    seen: set[str] = set()
+    for attribute in attributes or []:
+        if attribute in seen:
+            raise ValidationException(
+                f"{INVALID}Duplicate element in NonKeyAttributes: {attribute}")
+        seen.add(attribute)
+
+
+def _check_name(index: dict[str, Any], names: set[str]) -> None:
     name = index["IndexName"]
     if name in names:
         raise ValidationException(f"{INVALID}Duplicate index name: {name}")

@@ -1,32 +1,61 @@
 """Secondary indexes: their definitions as a table holds them, the entry an item projects into
-each index, and the checks an item's index key attributes must pass on every write."""
+each index, and the checks an item's index key attributes must pass on every write.
+
+A GSI key may have up to four HASH and four RANGE attributes (AWS "Multi-attribute keys
+pattern"); an item is in the index only when it has every one of them. composite_keys.py
+says how several attributes make one stored key.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from headwater.dynamodb import composite_keys
 from headwater.dynamodb.errors import ValidationException
-from headwater.dynamodb.keys import encode_key_value
+from headwater.dynamodb.keys import MAX_HASH_KEY_BYTES, MAX_RANGE_KEY_BYTES, encode_key_value
 from headwater.dynamodb.values import value_type
 
 INVALID = "One or more parameter values were invalid: "
+
+KeyPart = tuple[str, str]  # attribute name, attribute type
 
 
 @dataclass(frozen=True, slots=True)
 class Index:
     name: str
     is_global: bool
-    hash_name: str
-    hash_type: str
-    range_name: str | None
-    range_type: str | None
+    hash_keys: tuple[KeyPart, ...]
+    range_keys: tuple[KeyPart, ...]
     projection_type: str
     non_key_attributes: tuple[str, ...]
 
     @property
+    def hash_name(self) -> str:
+        return self.hash_keys[0][0]
+
+    @property
+    def range_name(self) -> str | None:
+        return self.range_keys[0][0] if self.range_keys else None
+
+    @property
+    def key_parts(self) -> tuple[tuple[str, str, bool], ...]:
+        """(name, type, is_hash) of every key attribute, in key schema order."""
+        return (tuple((name, type_, True) for name, type_ in self.hash_keys)
+                + tuple((name, type_, False) for name, type_ in self.range_keys))
+
+    @property
     def key_names(self) -> tuple[str, ...]:
-        return (self.hash_name,) if self.range_name is None else (self.hash_name, self.range_name)
+        return tuple(name for name, _, _ in self.key_parts)
+
+    @property
+    def is_multi_attribute(self) -> bool:
+        return len(self.hash_keys) > 1 or len(self.range_keys) > 1
+
+    def projects(self, name: str, table_keys: tuple[str, ...]) -> bool:
+        """Whether the index holds attribute `name` of its items."""
+        return (self.projection_type == "ALL" or name in table_keys or name in self.key_names
+                or (self.projection_type == "INCLUDE" and name in self.non_key_attributes))
 
 
 def indexes_of(description: dict[str, Any]) -> list[Index]:
@@ -34,66 +63,78 @@ def indexes_of(description: dict[str, Any]) -> list[Index]:
     found = []
     for member, is_global in (("GlobalSecondaryIndexes", True), ("LocalSecondaryIndexes", False)):
         for definition in description.get(member, []):
-            found.append(_index(definition, types, is_global))
+            found.append(index_of(definition, types, is_global))
     return found
 
 
-def _index(definition: dict[str, Any], types: dict[str, str], is_global: bool) -> Index:
-    hash_name = range_name = None
-    for element in definition["KeySchema"]:
-        if element["KeyType"] == "HASH":
-            hash_name = element["AttributeName"]
-        else:
-            range_name = element["AttributeName"]
-    assert hash_name is not None
+def index_of(definition: dict[str, Any], types: dict[str, str], is_global: bool) -> Index:
+    schema = definition["KeySchema"]
     projection = definition["Projection"]
     return Index(
-        name=definition["IndexName"], is_global=is_global, hash_name=hash_name,
-        hash_type=types[hash_name], range_name=range_name,
-        range_type=None if range_name is None else types[range_name],
+        name=definition["IndexName"], is_global=is_global,
+        hash_keys=tuple((k["AttributeName"], types[k["AttributeName"]])
+                        for k in schema if k["KeyType"] == "HASH"),
+        range_keys=tuple((k["AttributeName"], types[k["AttributeName"]])
+                         for k in schema if k["KeyType"] == "RANGE"),
         projection_type=projection.get("ProjectionType", "ALL"),
         non_key_attributes=tuple(projection.get("NonKeyAttributes", ())),
     )
 
 
-def check_index_keys(indexes: list[Index], item: dict[str, Any]) -> None:
-    """Reject an item whose index key attributes have the wrong type or are empty."""
-    for index in indexes:
-        for name, expected in ((index.hash_name, index.hash_type),
-                               (index.range_name, index.range_type)):
-            if name is None or name not in item:
-                continue
-            actual = value_type(item[name])
-            if actual != expected:
-                raise ValidationException(
-                    f"{INVALID}Type mismatch for Index Key {name} Expected: {expected} "
-                    f"Actual: {actual} IndexName: {index.name}"
-                )
-            if item[name][actual] in ("", b""):
-                raise ValidationException(
-                    "One or more parameter values are not valid. A value specified for a "
+def key_problem(index: Index, item: dict[str, Any]) -> str | None:
+    """AWS's message when a present index key attribute of `item` has the wrong type, is empty
+    or is too large; None when every present one is fine."""
+    for name, expected, is_hash in index.key_parts:
+        if name not in item:
+            continue
+        actual = value_type(item[name])
+        if actual != expected:
+            return (f"{INVALID}Type mismatch for Index Key {name} Expected: {expected} "
+                    f"Actual: {actual} IndexName: {index.name}")
+        if actual == "N":
+            continue  # numbers are range-checked on parse and always fit
+        size = len(encode_key_value(item[name]))
+        if size == 0:
+            return ("One or more parameter values are not valid. A value specified for a "
                     "secondary index key is not supported. The AttributeValue for a key attribute "
                     f"cannot contain an empty string value. IndexName: {index.name}, "
-                    f"IndexKey: {name}"
-                )
+                    f"IndexKey: {name}")
+        limit = MAX_HASH_KEY_BYTES if is_hash else MAX_RANGE_KEY_BYTES
+        if size > limit:
+            # Recorded AWS wording for a GSI partition key; the sort-key limit is worded alike.
+            return (f"{INVALID}Size limit exceeded for Index Key {name} Actual Size: {size} "
+                    f"bytes Max Size: {limit} bytes IndexName: {index.name}")
+    return None
+
+
+def check_index_keys(indexes: list[Index], item: dict[str, Any]) -> None:
+    """Reject an item whose index key attributes have the wrong type, are empty or too large."""
+    for index in indexes:
+        problem = key_problem(index, item)
+        if problem is not None:
+            raise ValidationException(problem)
+
+
+def index_key(index: Index, item: dict[str, Any]) -> tuple[bytes, bytes] | None:
+    """(index hk, index rk) of an item, or None when it lacks a key attribute (sparse index)."""
+    if any(name not in item for name in index.key_names):
+        return None
+    hk = composite_keys.encode([item[name] for name, _ in index.hash_keys])
+    rk = (composite_keys.encode([item[name] for name, _ in index.range_keys])
+          if index.range_keys else b"")
+    return hk, rk
 
 
 def index_entry(index: Index, table_keys: tuple[str, ...], item: dict[str, Any]
                 ) -> tuple[bytes, bytes, dict[str, Any]] | None:
     """(index hk, index rk, projected item), or None when the item is not in the (sparse) index."""
-    if index.hash_name not in item:
+    key = index_key(index, item)
+    if key is None:
         return None
-    if index.range_name is not None and index.range_name not in item:
-        return None
-    hk = encode_key_value(item[index.hash_name])
-    rk = b"" if index.range_name is None else encode_key_value(item[index.range_name])
-    return hk, rk, project(index, table_keys, item)
+    return key[0], key[1], project(index, table_keys, item)
 
 
 def project(index: Index, table_keys: tuple[str, ...], item: dict[str, Any]) -> dict[str, Any]:
     if index.projection_type == "ALL":
         return item
-    wanted = set(table_keys) | set(index.key_names)
-    if index.projection_type == "INCLUDE":
-        wanted.update(index.non_key_attributes)
-    return {name: value for name, value in item.items() if name in wanted}
+    return {name: value for name, value in item.items() if index.projects(name, table_keys)}

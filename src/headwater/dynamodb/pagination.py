@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +23,7 @@ from headwater.dynamodb.capacity import consumed
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import RequestExpressions
 from headwater.dynamodb.expressions import ast
+from headwater.dynamodb.indexes import project
 from headwater.dynamodb.key_space import KeySpace, position
 from headwater.dynamodb.keys import decode_key_value
 from headwater.dynamodb.query_store import Row
@@ -46,21 +47,21 @@ def check_select(request: dict[str, Any], operation: str) -> bool:
     select = request.get("Select")
     has_projection = "ProjectionExpression" in request
     has_attributes = "AttributesToGet" in request
+    # Recorded against AWS: Query wraps these in the validation envelope, Scan does not (the
+    # ExtendDB suite, tests/test_wording_parity_validation.py, for COUNT with a projection).
+    envelope = "1 validation error detected: " if operation == "Query" else ""
     if select is not None and select != "SPECIFIC_ATTRIBUTES":
         wanted = "only the Count" if select == "COUNT" else select
         if has_projection:
             raise ValidationException(
-                f"Cannot specify the ProjectionExpression when choosing to get {wanted}")
+                f"{envelope}Cannot specify the ProjectionExpression when choosing to get {wanted}")
         if has_attributes:
             raise ValidationException(
-                f"Cannot specify the AttributesToGet when choosing to get {wanted}")
+                f"{envelope}Cannot specify the AttributesToGet when choosing to get {wanted}")
     if select == "SPECIFIC_ATTRIBUTES" and not (has_projection or has_attributes):
         message = ("Must specify the AttributesToGet or ProjectionExpression when choosing to "
                    "get SPECIFIC_ATTRIBUTES")
-        # Recorded against AWS: Query wraps this one in the validation envelope, Scan does not.
-        if operation == "Query":
-            message = f"1 validation error detected: {message}"
-        raise ValidationException(message)
+        raise ValidationException(envelope + message)
     if select == "ALL_PROJECTED_ATTRIBUTES" and "IndexName" not in request:
         raise ValidationException(
             "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
@@ -111,8 +112,10 @@ def _walk(node: Any, found: set[str]) -> None:
 
 
 def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str, Any],
-            expressions: RequestExpressions, count_only: bool) -> Page:
-    """Read rows until Limit or 1 MB, keep those passing the filter, project them."""
+            expressions: RequestExpressions, count_only: bool,
+            fetch: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Page:
+    """Read rows until Limit or 1 MB, keep those passing the filter, project them. `fetch`
+    replaces an index entry by the table's item (an LSI asked for unprojected attributes)."""
     limit = request.get("Limit")
     condition = expressions.filter
     projection = expressions.projection
@@ -125,6 +128,8 @@ def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str
             page.size += row[3]
             if condition is not None or not count_only:
                 item = orjson.loads(row[2])
+                if fetch is not None:
+                    item = fetch(item)
                 if condition is not None and not condition.evaluate(item):
                     item = None
             else:
@@ -132,7 +137,7 @@ def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str
             if item is not None:
                 page.count += 1
                 if not count_only:
-                    page.items.append(item if projection is None else projection.apply(item))
+                    page.items.append(_shown(space, request, projection, item, fetch))
             if (limit is not None and page.scanned >= limit) or page.size >= PAGE_BYTES:
                 break
         else:
@@ -140,6 +145,17 @@ def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str
     if last is not None:
         page.last_key = _key_of_row(space, last)
     return page
+
+
+def _shown(space: KeySpace, request: dict[str, Any], projection: Any, item: dict[str, Any],
+           fetch: Callable[[dict[str, Any]], dict[str, Any]] | None) -> dict[str, Any]:
+    """What a page shows of an item: the projection asked for; else, for an index, what the
+    index projects (even when the table's item was read for a filter) unless ALL_ATTRIBUTES."""
+    if projection is not None:
+        return dict(projection.apply(item))
+    if fetch is not None and space.index is not None and request.get("Select") != "ALL_ATTRIBUTES":
+        return project(space.index, space.table.key_names, item)
+    return item
 
 
 def response(page: Page, request: dict[str, Any], count_only: bool

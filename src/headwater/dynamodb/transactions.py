@@ -136,10 +136,11 @@ def _decide(action: Action, old: dict[str, Any] | None) -> dict[str, Any] | None
         return action.item
     if action.kind == "Delete":
         return None
-    start = dict(action.key_attributes) if old is None else old
     try:
-        new, touched = action.expressions.update.apply(start)
-        items.check_updated(action.table, new, touched)
+        if action.expressions.update is not None:
+            items.check_key_untouched(action.table, action.expressions.update.top_level_names)
+        new, _ = items.updated(action.table, action.expressions.update, old,
+                               action.key_attributes)
     except ValidationException as error:
         raise _Failed({"Code": "ValidationError", "Message": error.message}) from None
-    return dict(new)
+    return new

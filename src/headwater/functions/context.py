@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from headwater.functions.registry import Functions
 
 
-class FunctionsServices(Protocol):
+class FunctionsServices(context.Served, Protocol):
     @property
     def clock(self) -> Clock: ...
 

@@ -17,6 +17,7 @@ __all__ = [
     "PreconditionFailedException",
     "InvalidRequestContentException",
     "ServiceException",
+    "AccessDeniedException",
 ]
 
 
@@ -59,3 +60,10 @@ class ServiceException(AwsError):
     code = "ServiceException"
     status = 500
     sender_fault = False
+
+
+class AccessDeniedException(AwsError):
+    """Another account's function, which no resource policy opens (core/tenancy.py)."""
+
+    code = "AccessDeniedException"
+    status = 403

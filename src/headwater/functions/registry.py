@@ -55,8 +55,7 @@ class Functions:
             self.code_root = Path(tempfile.mkdtemp(prefix="headwater-code-"))
         else:
             self.code_root = settings.data_dir / "functions"
-        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
-        self.endpoint = f"http://{host}:{settings.port}"
+        self.endpoint = settings.endpoint
         self.credentials = settings.credentials
         self.deliver = deliver
         self.pool = EnvironmentPool(clock)
@@ -69,12 +68,6 @@ class Functions:
         if self._sdk_dir is None:
             self._sdk_dir = link_sdk(self.code_root / "runtime-sdk")
         return self._sdk_dir
-
-    def seen_server(self, server: tuple[str, int] | None) -> None:
-        """Learn the server's real address (the port may have been 0) from a request."""
-        if server:
-            host = "127.0.0.1" if server[0] in ("0.0.0.0", "::", "") else server[0]
-            self.endpoint = f"http://{host}:{server[1]}"
 
     def function(self, ref: FunctionRef) -> FunctionRecord:
         record = self.store.get(ref.account, ref.region, ref.name)

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from headwater.logs.store import LogStore
 
 
-class LogsServices(Protocol):
+class LogsServices(context.Served, Protocol):
     @property
     def logs(self) -> LogStore: ...
 

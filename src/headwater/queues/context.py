@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from headwater.queues.registry import Queues
 
 
-class QueuesServices(Protocol):
+class QueuesServices(context.Served, Protocol):
     @property
     def storage(self) -> Storage: ...
 

@@ -119,3 +119,14 @@ def query_errors() -> dict[str, str]:
 
 def no_such_queue() -> QueueDoesNotExist:
     return QueueDoesNotExist("The specified queue does not exist.")
+
+
+class AccessDenied(SqsError):
+    """Another account's queue, which no queue policy opens (core/tenancy.py). The JSON
+    protocol's `__type` is the front end's `com.amazon.coral.service#AccessDeniedException`
+    with query code AccessDenied, HTTP 403 (SQS developer guide, "Troubleshoot access denied
+    errors in Amazon SQS")."""
+
+    code = "AccessDeniedException"
+    query_error = "AccessDenied"
+    status = 403

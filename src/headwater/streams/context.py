@@ -18,7 +18,7 @@ class Tables(Protocol):
     def find(self, account: str, region: str, name: str, /) -> object | None: ...
 
 
-class StreamsServices(Protocol):
+class StreamsServices(context.Served, Protocol):
     @property
     def streams(self) -> StreamLog: ...
 

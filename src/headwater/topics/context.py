@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from headwater.topics.registry import Topics
 
 
-class TopicsServices(Protocol):
+class TopicsServices(context.Served, Protocol):
     @property
     def storage(self) -> Storage: ...
 

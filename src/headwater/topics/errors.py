@@ -53,3 +53,11 @@ class BatchEntryIdsNotDistinct(AwsError):
 
 class BatchRequestTooLong(AwsError):
     code = "BatchRequestTooLong"
+
+
+class AuthorizationError(AwsError):
+    """Another account's topic, queue or function, which no resource policy opens
+    (core/tenancy.py); SNS's name for IAM's refusal, HTTP 403 (botocore sns model)."""
+
+    code = "AuthorizationError"
+    status = 403

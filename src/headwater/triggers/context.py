@@ -22,7 +22,7 @@ class FunctionResolver(Protocol):
                 qualifier: str | None = None, /) -> object: ...
 
 
-class TriggersServices(Protocol):
+class TriggersServices(context.Served, Protocol):
     @property
     def clock(self) -> Clock: ...
 

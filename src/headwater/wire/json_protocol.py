@@ -16,7 +16,8 @@ from typing import Any
 
 import orjson
 
-from headwater.core.context import RequestContext
+from headwater.core.context import RequestContext, Served
+from headwater.core.tenancy import Authorize
 from headwater.wire.errors import (
     AwsError,
     InternalServerError,
@@ -33,6 +34,9 @@ Answer = tuple[int, bytes]
 
 # Errors raised by AWS's shared front end rather than the service carry these namespaces.
 CORAL_NAMESPACES = {
+    # IAM's refusal, raised by AWS's front end: DynamoDB and (403) SQS (dynalite
+    # test/helpers.js assertAccessDenied, recorded against DynamoDB).
+    "AccessDeniedException": "com.amazon.coral.service",
     "SerializationException": "com.amazon.coral.service",
     "UnknownOperationException": "com.amazon.coral.service",
     "ValidationException": "com.amazon.coral.validate",
@@ -43,7 +47,7 @@ MESSAGELESS = frozenset({"SerializationException", "UnknownOperationException"})
 # The JSON deserialiser capitalises its member: {"__type": "...#SerializationException",
 # "Message": "NUMBER_VALUE cannot be converted to String"} (dynalite test/helpers.js
 # assertSerialization, recorded against DynamoDB). botocore reads either spelling.
-MESSAGE_MEMBER = {"SerializationException": "Message"}
+MESSAGE_MEMBER = {"SerializationException": "Message", "AccessDeniedException": "Message"}
 
 
 @dataclass
@@ -57,6 +61,8 @@ class JsonService:
     validators: dict[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
     # awsQueryCompatible services (SQS): `x-amzn-query-error` values by error code.
     query_errors: dict[str, str] = field(default_factory=dict)
+    # The service's check of who may do what (core/tenancy.py), run after validation.
+    authorize: Authorize | None = None
 
     def __post_init__(self) -> None:
         model = service_model(self.model_name)
@@ -67,7 +73,7 @@ class JsonService:
             self.validators[name] = compile_input(model.operation_model(name).input_shape,
                                                   _java_package(model.metadata), overrides)
 
-    def handle(self, ctx: RequestContext[object], operation_name: str, body: bytes
+    def handle(self, ctx: RequestContext[Served], operation_name: str, body: bytes
                ) -> Answer | Awaitable[Answer]:
         """(status, body) at once for a synchronous operation (most of them: no task, no
         suspension on the hot path), or an awaitable of it for an asynchronous one."""
@@ -79,14 +85,14 @@ class JsonService:
             return self._finish(ctx, operation_name, result)
         return 200, orjson.dumps(result)
 
-    async def _finish(self, ctx: RequestContext[object], operation_name: str, result: Awaitable[Any]
+    async def _finish(self, ctx: RequestContext[Served], operation_name: str, result: Awaitable[Any]
                       ) -> Answer:
         try:
             return 200, orjson.dumps(await result)
         except Exception as error:
             return self._failure(ctx, operation_name, error)
 
-    def _failure(self, ctx: RequestContext[object], operation_name: str, error: Exception
+    def _failure(self, ctx: RequestContext[Served], operation_name: str, error: Exception
                  ) -> Answer:
         if isinstance(error, AwsError):
             return error.status, self.error_body(error)
@@ -94,7 +100,7 @@ class JsonService:
                   ctx.request_id, exc_info=error)
         return 500, self.error_body(InternalServerError("Internal server error"))
 
-    def _call(self, ctx: RequestContext[object], operation_name: str, body: bytes) -> Any:
+    def _call(self, ctx: RequestContext[Served], operation_name: str, body: bytes) -> Any:
         try:
             request = orjson.loads(body) if body else {}
         except orjson.JSONDecodeError:
@@ -107,6 +113,8 @@ class JsonService:
         if operation is None:
             raise UnknownOperationException("")
         self.validators[operation_name](request)
+        if self.authorize is not None:
+            self.authorize(ctx, operation_name, request)
         return operation(ctx, request)
 
     def error_body(self, error: AwsError) -> bytes:
@@ -117,7 +125,7 @@ class JsonService:
         payload.update(error.members)
         return orjson.dumps(payload)
 
-    def headers(self, ctx: RequestContext[object], body: bytes) -> list[tuple[bytes, bytes]]:
+    def headers(self, ctx: RequestContext[Served], body: bytes) -> list[tuple[bytes, bytes]]:
         headers = [
             (b"content-type", self.content_type.encode()),
             (b"x-amzn-requestid", ctx.request_id.encode()),

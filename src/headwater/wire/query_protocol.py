@@ -21,11 +21,12 @@ from xml.sax.saxutils import escape
 
 from botocore.model import ServiceModel, Shape
 
-from headwater.core.context import RequestContext
+from headwater.core.context import RequestContext, Served
 from headwater.core.ids import new_uuid
+from headwater.core.tenancy import Authorize
 from headwater.wire.errors import AwsError, InternalServerError
 from headwater.wire.models import service_model
-from headwater.wire.sigv4 import caller
+from headwater.wire.sigv4 import Caller, IncompleteSignature, authorization_components
 from headwater.wire.validate import compile_input
 
 log = logging.getLogger("headwater.wire")
@@ -54,10 +55,14 @@ def is_query_request(method: str, path: str, headers: dict[str, str], body: byte
 
 
 def signing_service(authorization: str | None) -> str:
-    """The service in a SigV4 credential scope (`Credential=AKID/date/region/service/...`)."""
-    if not authorization or "Credential=" not in authorization:
+    """The service in a SigV4 credential scope (`Credential=AKID/date/region/service/...`);
+    only routes the request (the caller comes from the verified credential)."""
+    if not authorization:
         return ""
-    scope = authorization.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+    try:
+        scope = authorization_components(authorization).get("Credential", "").split("/")
+    except IncompleteSignature:
+        return ""
     return scope[3].strip() if len(scope) >= 5 else ""
 
 
@@ -68,15 +73,15 @@ class QueryRouter:
     def __init__(self, services: dict[str, QueryService]) -> None:
         self.services = services
 
-    async def handle(self, runtime: object, headers: dict[str, str], path: str, body: bytes
-                     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    async def handle(self, runtime: Served, who: Caller, headers: dict[str, str], path: str,
+                     body: bytes) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         name = signing_service(headers.get("authorization"))
         if name not in self.services:
             name = "sqs" if path != "/" else self._by_action(body)
         defaults = {}
         if path != "/":
             defaults["QueueUrl"] = f"http://{headers.get('host', 'localhost:4566')}{path}"
-        return await self.services[name].handle(runtime, headers, body, defaults)
+        return await self.services[name].handle(runtime, who, headers, body, defaults)
 
     def _by_action(self, body: bytes) -> str:
         params = dict(parse_qsl(body.decode("utf-8", "replace")))
@@ -89,20 +94,21 @@ class QueryRouter:
 
 class QueryService:
     def __init__(self, model_name: str, operations: Mapping[str, Operation],
-                 model: ServiceModel | None = None) -> None:
+                 model: ServiceModel | None = None, authorize: Authorize | None = None) -> None:
         self.model = model or service_model(model_name)
+        self.authorize = authorize  # who may do what (core/tenancy.py), after validation
         self.namespace = self.model.metadata.get("xmlNamespace", "")
         self.operations = operations
         self.validators = {name: compile_input(self.model.operation_model(name).input_shape)
                            for name in operations}
 
-    async def handle(self, runtime: object, headers: dict[str, str], body: bytes,
+    async def handle(self, runtime: Served, who: Caller, headers: dict[str, str], body: bytes,
                      defaults: dict[str, str] | None = None,
                      ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-        """(status, body, headers) for one form-encoded request; `defaults` fill parameters
-        the request leaves out (the QueueUrl of a request sent to the queue's URL)."""
-        account, region = caller(headers.get("authorization"))
-        ctx = RequestContext(account, region, new_uuid(), runtime, headers.get("host", ""))
+        """(status, body, headers) for one form-encoded request from `who` (account, region);
+        `defaults` fill parameters the request leaves out (the QueueUrl of a request sent to
+        the queue's URL)."""
+        ctx = RequestContext(*who, new_uuid(), runtime, headers.get("host", ""))
         out_headers = [(b"content-type", XML_TYPE), (b"x-amzn-requestid", ctx.request_id.encode())]
         try:
             params = {**(defaults or {}),
@@ -122,7 +128,7 @@ class QueryService:
             return failure.status, self.error_body(ctx, failure), out_headers
         return 200, payload, out_headers
 
-    async def _call(self, ctx: RequestContext[object], action: str, params: dict[str, str]
+    async def _call(self, ctx: RequestContext[Served], action: str, params: dict[str, str]
                     ) -> bytes:
         operation = self.operations.get(action)
         if operation is None:
@@ -130,12 +136,14 @@ class QueryService:
         model = self.model.operation_model(action)
         request = decode(model.input_shape, "", params) if model.input_shape else {}
         self.validators[action](request or {})
+        if self.authorize is not None:
+            self.authorize(ctx, action, request or {})
         result = operation(ctx, request or {})
         if inspect.isawaitable(result):
             result = await result
         return self.response_body(ctx, action, result)
 
-    def response_body(self, ctx: RequestContext[object], action: str, result: dict[str, Any]
+    def response_body(self, ctx: RequestContext[Served], action: str, result: dict[str, Any]
                       ) -> bytes:
         model = self.model.operation_model(action)
         inner = ""
@@ -146,7 +154,7 @@ class QueryService:
         return (f'<{action}Response xmlns="{self.namespace}">{inner}{metadata}'
                 f"</{action}Response>").encode()
 
-    def error_body(self, ctx: RequestContext[object], error: AwsError) -> bytes:
+    def error_body(self, ctx: RequestContext[Served], error: AwsError) -> bytes:
         fault = "Sender" if error.sender_fault else "Receiver"
         code = getattr(error, "query_error", "") or QUERY_CODES.get(error.code, error.code)
         return (f'<ErrorResponse xmlns="{self.namespace}"><Error><Type>{fault}</Type>'

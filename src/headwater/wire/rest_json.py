@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, unquote
 import orjson
 from botocore.model import OperationModel, ServiceModel, Shape
 
-from headwater.core.context import RequestContext
+from headwater.core.context import RequestContext, Served
+from headwater.core.tenancy import Authorize
 from headwater.wire.errors import AwsError, InternalServerError, SerializationException
 from headwater.wire.models import service_model
 from headwater.wire.validate import compile_input
@@ -88,12 +89,14 @@ class RestJsonService:
     """One rest-json service: `handle()` takes the HTTP request, returns (status, headers, body)."""
 
     def __init__(self, model_name: str, operations: Mapping[str, Operation],
-                 prechecks: Mapping[str, Callable[[dict[str, Any]], None]] | None = None) -> None:
+                 prechecks: Mapping[str, Callable[[dict[str, Any]], None]] | None = None,
+                 authorize: Authorize | None = None) -> None:
         self.model: ServiceModel = service_model(model_name)
         _python_patterns(self.model)
         # Checks AWS makes before model validation (Lambda reports an unknown Runtime as
         # InvalidParameterValueException, not the model's enum ValidationException).
         self.prechecks = prechecks or {}
+        self.authorize = authorize  # who may do what (core/tenancy.py), after validation
         self.routes: list[_Route] = []
         self._message_keys: dict[str, str] = {}
         for name, operation in operations.items():
@@ -113,7 +116,7 @@ class RestJsonService:
                 return route, {k: unquote(v) for k, v in found.groupdict().items()}
         return None
 
-    async def handle(self, ctx: RequestContext[object], method: str, path: str, query: str,
+    async def handle(self, ctx: RequestContext[Served], method: str, path: str, query: str,
                      headers: dict[str, str], body: bytes) -> Response:
         matched = self.match(method, path)
         if matched is None:
@@ -121,6 +124,8 @@ class RestJsonService:
         route, params = matched
         try:
             request = self._decode(route, params, query, headers, body)
+            if self.authorize is not None:
+                self.authorize(ctx, route.name, request)
             result = route.operation(ctx, request)
             if inspect.isawaitable(result):
                 result = await result
@@ -168,7 +173,7 @@ class RestJsonService:
             request[payload_name] = body
         return request
 
-    def _encode(self, ctx: RequestContext[object], op: OperationModel, result: dict[str, Any]
+    def _encode(self, ctx: RequestContext[Served], op: OperationModel, result: dict[str, Any]
                 ) -> Response:
         status = int(op.http.get("responseCode", 200))
         headers = self._base_headers(ctx)
@@ -195,7 +200,7 @@ class RestJsonService:
         headers.append((b"content-type", b"application/json"))
         return status, headers, orjson.dumps(body_members)
 
-    def error_response(self, ctx: RequestContext[object], error: AwsError) -> Response:
+    def error_response(self, ctx: RequestContext[Served], error: AwsError) -> Response:
         headers = self._base_headers(ctx)
         headers.append((b"x-amzn-errortype", error.code.encode()))
         headers.append((b"content-type", b"application/json"))
@@ -221,5 +226,5 @@ class RestJsonService:
         return key
 
     @staticmethod
-    def _base_headers(ctx: RequestContext[object]) -> list[tuple[bytes, bytes]]:
+    def _base_headers(ctx: RequestContext[Served]) -> list[tuple[bytes, bytes]]:
         return [(b"x-amzn-requestid", ctx.request_id.encode())]

@@ -40,19 +40,51 @@ SIGNATURE_MISMATCH = ("The request signature we calculated does not match the si
                       "provided. Check your AWS Secret Access Key and signing method. Consult "
                       "the service documentation for details.")
 AUTH_PARTS = ("Credential", "Signature", "SignedHeaders")
+# (account, region) of a request's caller, as the server hands it to the protocol handlers.
+Caller = tuple[str, str]
 
 
-def caller(authorization: str | None) -> tuple[str, str]:
-    """(account, region) for a request; a 12-digit access key id is taken as the account."""
+def caller(authorization: str | None) -> Caller:
+    """(account, region) a request claims, for a server without `--credentials` (nothing is
+    verified there); a 12-digit access key id is taken as the account. The header is parsed as
+    strictly as for verification, so a header that would be refused names no account: the
+    defaults apply."""
     if not authorization:
         return DEFAULT_ACCOUNT, DEFAULT_REGION
-    start = authorization.find("Credential=")
-    if start < 0:
+    try:
+        credential = authorization_components(authorization).get("Credential", "")
+    except IncompleteSignature:
         return DEFAULT_ACCOUNT, DEFAULT_REGION
-    credential = authorization[start + 11 :].split(",", 1)[0].strip()
+    if not credential:
+        return DEFAULT_ACCOUNT, DEFAULT_REGION
     parts = credential.split("/")
     region = parts[2] if len(parts) >= 5 and parts[2] else DEFAULT_REGION
     return default_account(parts[0]), region
+
+
+def authorization_components(authorization: str) -> dict[str, str]:
+    """The components of an `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
+    Signature=...` header, parsed strictly: one algorithm, then comma-separated `name=value`
+    pairs whose names are among the three SigV4 names, each at most once. Anything else is
+    IncompleteSignature: a loose parse let `XCredential=OTHER/...` stand for the credential.
+    Which components are required is the caller's concern (`_signature_parameters`)."""
+    algorithm, _, rest = authorization.strip().partition(" ")
+    if algorithm != ALGORITHM:
+        raise IncompleteSignature(f"Unsupported AWS 'algorithm': '{algorithm}'")
+    parts: dict[str, str] = {}
+    for item in rest.split(","):
+        pair = item.strip()
+        name, equals, value = pair.partition("=")
+        if not equals:
+            # AWS's wording for a component without "=" (API Gateway and coral front ends).
+            raise IncompleteSignature(f"'{pair}' not a valid key=value pair (missing "
+                                      f"equal-sign) in Authorization header: '{authorization}'.")
+        if name not in AUTH_PARTS or name in parts:
+            raise IncompleteSignature(
+                f"'{name}' is not a valid or is a repeated component of the Authorization "
+                f"header: '{authorization}'.")
+        parts[name] = value
+    return parts
 
 
 def default_account(access_key: str) -> str:
@@ -227,11 +259,7 @@ def _signature_parameters(query: str, headers: Mapping[str, str]) -> _Signed:
         if is_presigned(query):
             return _presigned_parameters(query)
         raise MissingAuthenticationToken("Request is missing Authentication Token")
-    algorithm, _, rest = authorization.strip().partition(" ")
-    parts = {}
-    for item in rest.split(","):
-        name, _, value = item.strip().partition("=")
-        parts[name] = value
+    parts = authorization_components(authorization)
     missing = [f"Authorization header requires '{name}' parameter."
                for name in AUTH_PARTS if not parts.get(name)]
     date = headers.get("x-amz-date", "")
@@ -241,8 +269,6 @@ def _signature_parameters(query: str, headers: Mapping[str, str]) -> _Signed:
     if missing:
         # AWS lists every missing part, then echoes the header (dynalite, recorded responses).
         raise IncompleteSignature(" ".join(missing) + f" Authorization={authorization}")
-    if algorithm != ALGORITHM:
-        raise IncompleteSignature(f"Unsupported AWS 'algorithm': '{algorithm}'")
     return _Signed(parts["Credential"], parts["SignedHeaders"].split(";"), parts["Signature"],
                    date, presigned=False)
 

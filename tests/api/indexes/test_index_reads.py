@@ -191,3 +191,76 @@ def test_transact_write_reports_item_collection_metrics(ddb: Any, indexed_table:
     ], ReturnItemCollectionMetrics="SIZE")
     metrics = response["ItemCollectionMetrics"][indexed_table]
     assert [m["ItemCollectionKey"] for m in metrics] == [{"pk": {"S": "f"}}]
+
+
+@pytest.mark.parametrize(("kwargs", "missing"), [
+    ({"ProjectionExpression": "pk, note, color"}, "[note, color]"),
+    ({"ProjectionExpression": "#s, tags.x", "ExpressionAttributeNames": {"#s": "status"}},
+     "[tags]"),
+    ({"AttributesToGet": ["status", "note"]}, "[note]"),
+])
+def test_gsi_refuses_unprojected_attributes(ddb: Any, indexed_table: str,
+                                            expect_error: Any, kwargs: dict[str, Any],
+                                            missing: str) -> None:
+    """AWS wording recorded in localstack issue #478."""
+    if "AttributesToGet" in kwargs:
+        call = {"KeyConditions": {"status": {"ComparisonOperator": "EQ",
+                                             "AttributeValueList": [{"S": "open"}]}}}
+    else:
+        names = kwargs.pop("ExpressionAttributeNames", {})
+        call = {"KeyConditionExpression": "#st = :s",
+                "ExpressionAttributeNames": {"#st": "status", **names},
+                "ExpressionAttributeValues": {":s": {"S": "open"}}}
+    expect_error(ddb.query, "ValidationException",
+                 "One or more parameter values were invalid: Global secondary index by_status "
+                 f"does not project {missing}",
+                 TableName=indexed_table, IndexName="by_status", **call, **kwargs)
+
+
+def test_gsi_projection_of_projected_attributes(ddb: Any, indexed_table: str) -> None:
+    put(ddb, indexed_table, "a", 1, owner="ann", note="n", color="red")
+    result = ddb.scan(TableName=indexed_table, IndexName="by_owner",
+                      ProjectionExpression="note, pk")
+    assert result["Items"] == [{"note": {"S": "n"}, "pk": {"S": "a"}}]
+
+
+@pytest.fixture
+def lsi_keys_only(ddb: Any, unique: Any) -> Any:
+    """pk (S) + sk (N); LSI `by_rank` on pk + rank (N), KEYS_ONLY."""
+    name = unique("lsiko")
+    ddb.create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                   {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": t}
+                              for n, t in (("pk", "S"), ("sk", "N"), ("rank", "N"))],
+        LocalSecondaryIndexes=[{"IndexName": "by_rank", "Projection": {"ProjectionType":
+                                                                       "KEYS_ONLY"},
+                                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                              {"AttributeName": "rank", "KeyType": "RANGE"}]}])
+    for sk, rank in ((1, 2), (2, 1)):
+        put(ddb, name, "a", sk, rank=rank, note=f"n{sk}")
+    yield name
+    ddb.delete_table(TableName=name)
+
+
+def query_rank(ddb: Any, table: str, **kwargs: Any) -> list[dict[str, Any]]:
+    return ddb.query(TableName=table, IndexName="by_rank", KeyConditionExpression="pk = :p",
+                     ExpressionAttributeValues={":p": {"S": "a"}, **kwargs.pop("values", {})},
+                     **kwargs)["Items"]
+
+
+def test_lsi_select_all_attributes_reads_the_table(ddb: Any, lsi_keys_only: str) -> None:
+    assert query_rank(ddb, lsi_keys_only) == [
+        {"pk": {"S": "a"}, "sk": {"N": "2"}, "rank": {"N": "1"}},
+        {"pk": {"S": "a"}, "sk": {"N": "1"}, "rank": {"N": "2"}}]
+    full = query_rank(ddb, lsi_keys_only, Select="ALL_ATTRIBUTES")
+    assert [i["note"]["S"] for i in full] == ["n2", "n1"]
+
+
+def test_lsi_projection_and_filter_read_the_table(ddb: Any, lsi_keys_only: str) -> None:
+    assert query_rank(ddb, lsi_keys_only, ProjectionExpression="note") == [
+        {"note": {"S": "n2"}}, {"note": {"S": "n1"}}]
+    filtered = query_rank(ddb, lsi_keys_only, FilterExpression="note = :n",
+                          values={":n": {"S": "n1"}})
+    assert filtered == [{"pk": {"S": "a"}, "sk": {"N": "1"}, "rank": {"N": "2"}}]

@@ -94,7 +94,6 @@ def test_send_message_to_a_fifo_queue_is_refused(runtime: Runtime) -> None:
 
 def test_release_ends_long_polls(runtime: Runtime) -> None:
     import asyncio
-    import time
 
     ctx = RequestContext(ACCOUNT, REGION, "r", runtime, "localhost:4566")
     url = f"http://localhost:4566/{ACCOUNT}/failures"
@@ -107,6 +106,5 @@ def test_release_ends_long_polls(runtime: Runtime) -> None:
         runtime.queues.release()
         return await asyncio.wait_for(poll, 2)
 
-    started = time.monotonic()
+    # wait_for fails the test if the release does not end the 20 s poll.
     assert asyncio.run(scenario()) == {}
-    assert time.monotonic() - started < 2

@@ -168,3 +168,46 @@ def test_caller_is_unchanged() -> None:
                   ", SignedHeaders=host, Signature=x") == ("123456789012", "eu-west-1")
     assert caller("AWS4-HMAC-SHA256 Credential=AKID/20240101/ap-south-1/s/aws4_request") == (
         "000000000000", "ap-south-1")
+
+
+def test_the_authorization_header_is_parsed_strictly() -> None:
+    method, path, query, headers, body = signed()
+    sent = headers["authorization"]
+    algorithm, _, rest = sent.partition(" ")
+    for in_front, message in [
+        ("XCredential=111122223333/20240101/us-east-1/s/aws4_request, ",
+         r"^'XCredential' is not a valid or is a repeated component"),
+        ("Credential=111122223333/20240101/us-east-1/s/aws4_request, ",
+         r"^'Credential' is not a valid or is a repeated component"),
+        ("junk, ", r"^'junk' not a valid key=value pair \(missing equal-sign\)"),
+    ]:
+        header = f"{algorithm} {in_front}{rest}"
+        with pytest.raises(IncompleteSignature, match=message):
+            check((method, path, query, {**headers, "authorization": header}, body))
+        assert caller(header) == ("000000000000", "us-east-1")
+    with pytest.raises(IncompleteSignature, match="^Unsupported AWS 'algorithm': 'AWS4-X'$"):
+        check((method, path, query, {**headers, "authorization": f"AWS4-X {rest}"}, body))
+    check((method, path, query, headers, body))
+
+
+def test_caller_ignores_credential_text_outside_the_credential_component() -> None:
+    assert caller("AWS4-HMAC-SHA256 XCredential=111122223333/20240101/eu-west-1/s/aws4_request"
+                  ", Credential=AKID/20240101/us-east-1/s/aws4_request, SignedHeaders=host"
+                  ", Signature=x") == ("000000000000", "us-east-1")
+    assert caller("AWS4-HMAC-SHA256 Credential=AKID/20240101/us-west-2/s/aws4_request"
+                  ", SignedHeaders=host, Signature=Credential=111122223333/x/eu-west-1/s/y"
+                  ) == ("000000000000", "us-west-2")
+
+
+@given(st.text(max_size=200))
+def test_any_header_text_is_parsed_or_refused_as_incomplete(text: str) -> None:
+    for header in (text, f"AWS4-HMAC-SHA256 {text}"):
+        try:
+            parts = sigv4.authorization_components(header)
+        except IncompleteSignature:
+            parts = None
+        if parts is not None:
+            assert set(parts) <= {"Credential", "SignedHeaders", "Signature"}
+        account, region = caller(header)
+        assert len(account) == 12 and account.isdigit()
+        assert region

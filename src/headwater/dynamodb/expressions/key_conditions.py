@@ -3,6 +3,11 @@
 The expression names a hash key equality and at most one range key condition (=, <, <=, >, >=,
 BETWEEN, begins_with), in either order. Which attribute is the hash key is only known from the
 table schema: `for_schema` settles it and raises AWS's schema errors.
+
+A GSI key of several attributes (up to four HASH and four RANGE) takes an equality on every
+HASH attribute and conditions on a left-to-right prefix of the RANGE attributes, where only the
+last one named may be a range condition (AWS "Multi-attribute key schema"; wording recorded
+against AWS in paritysuite/dynamodb-conformance multiAttributeGsiKey.test.ts).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ KIND = "KeyConditionExpression"
 _OPERATORS = {"=": "EQ", "<": "LT", "<=": "LE", ">": "GT", ">=": "GE"}
 _FLIPPED = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _TESTS = {"EQ": "=", "LT": "<", "LE": "<=", "GT": ">", "GE": ">="}
+MAX_TERMS = 8  # four HASH and four RANGE attributes of a multi-attribute GSI key
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,15 @@ class KeyCondition:
     terms: tuple[KeyTerm, ...]
     used_names: frozenset[str] = field(default_factory=frozenset)
     used_values: frozenset[str] = field(default_factory=frozenset)
+    hash_count: int = 1  # after for_key_schema: the leading terms that are HASH equalities
+
+    @property
+    def hash_terms(self) -> tuple[KeyTerm, ...]:
+        return self.terms[:self.hash_count]
+
+    @property
+    def range_terms(self) -> tuple[KeyTerm, ...]:
+        return self.terms[self.hash_count:]
 
     @property
     def _hash(self) -> KeyTerm:
@@ -80,6 +95,8 @@ class KeyCondition:
     def for_schema(self, hash_key: str, range_key: str | None) -> KeyCondition:
         """Order the terms as (hash, range) for this key schema, or raise AWS's error."""
         by_name = {t.name: t for t in self.terms}
+        if len(self.terms) > 2:
+            raise ValidationException("Conditions can be of length 1 or 2 only")
         if hash_key not in by_name:
             raise ValidationException(f"Query condition missed key schema element: {hash_key}")
         extra = [name for name in by_name if name not in (hash_key, range_key)]
@@ -91,6 +108,33 @@ class KeyCondition:
             raise ValidationException("Query key condition not supported")
         ordered = [by_name[hash_key]] + ([by_name[range_key]] if range_key in by_name else [])
         return dataclasses.replace(self, terms=tuple(ordered))
+
+    def for_key_schema(self, hash_keys: list[str], range_keys: list[str]) -> KeyCondition:
+        """Order the terms as (HASH terms, RANGE terms) in key schema order, or raise AWS's
+        error; a schema of one HASH and at most one RANGE attribute goes through for_schema."""
+        if len(hash_keys) == 1 and len(range_keys) <= 1:
+            single = self.for_schema(hash_keys[0], range_keys[0] if range_keys else None)
+            return dataclasses.replace(single, hash_count=1)
+        by_name = {t.name: t for t in self.terms}
+        for name in hash_keys:
+            if name not in by_name:
+                raise ValidationException(f"Query condition missed key schema element: {name}")
+            if by_name[name].op != "EQ":
+                raise ValidationException("Query key condition not supported")
+        if any(name not in hash_keys and name not in range_keys for name in by_name):
+            raise ValidationException("Query key condition not supported")
+        named = [name for name in range_keys if name in by_name]
+        if named:
+            last = named[-1]
+            before = range_keys[:range_keys.index(last)]
+            lacking = [name for name in before if name not in by_name or by_name[name].op != "EQ"]
+            if lacking:
+                raise ValidationException(
+                    f"RANGE key attributes {', '.join(lacking)} must have equality conditions "
+                    f"specified in the query because a condition is present on key attribute "
+                    f"{last}")
+        ordered = [by_name[name] for name in hash_keys] + [by_name[name] for name in named]
+        return dataclasses.replace(self, terms=tuple(ordered), hash_count=len(hash_keys))
 
     def evaluate(self, item: ast.Item | None) -> bool:
         return item is not None and all(t.matches(item.get(t.name)) for t in self.terms)
@@ -120,7 +164,7 @@ def _collect(node: Any, terms: list[KeyTerm]) -> None:
     term = _term(node)
     if any(t.name == term.name for t in terms):
         raise ValidationException("KeyConditionExpressions must only contain one condition per key")
-    if len(terms) == 2:
+    if len(terms) == MAX_TERMS:
         raise ValidationException("Conditions can be of length 1 or 2 only")
     terms.append(term)
 

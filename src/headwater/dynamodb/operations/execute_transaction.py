@@ -41,15 +41,16 @@ def execute_transaction(ctx: RequestContext, request: dict[str, Any]) -> dict[st
     kind = check_one_kind(statements, API)
     tables = [table_of(ctx, s) for s in statements]
     totals: dict[str, float] = {}
-    if kind == st.READ:
-        response = _read(ctx, statements, tables, totals)
-    else:
-        _write(ctx, entries, statements, tables, totals)
-        response = {}
-    capacity = capacity_list(totals, request.get("ReturnConsumedCapacity"))
-    if capacity is not None:
-        response["ConsumedCapacity"] = capacity
-    tokens.remember(API, ctx.account, ctx.region, request, response)
+    with ctx.runtime.storage.transaction():  # the writes and the token commit together
+        if kind == st.READ:
+            response = _read(ctx, statements, tables, totals)
+        else:
+            _write(ctx, entries, statements, tables, totals)
+            response = {}
+        capacity = capacity_list(totals, request.get("ReturnConsumedCapacity"))
+        if capacity is not None:
+            response["ConsumedCapacity"] = capacity
+        tokens.remember(API, ctx.account, ctx.region, request, response)
     return response
 
 

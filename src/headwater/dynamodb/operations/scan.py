@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.dynamodb import key_space, pagination, query_store
+from headwater.dynamodb import index_reads, key_space, pagination, query_store
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import compile_request
@@ -21,6 +21,7 @@ def scan(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     expressions = compile_request(request)  # expression errors come before a missing table
     table = ctx.runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     space = key_space.resolve(table, request)
+    index_reads.check_requested(space, expressions)
     start = pagination.start_key(space, request)
     if start is not None and total is not None and total > 1:
         if query_store.segment_of(start[0], total) != segment:
@@ -30,7 +31,8 @@ def scan(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
                 f"Segment: {segment}")
     rows = query_store.scan(ctx.runtime.storage.conn, table.id, start, segment, total,
                             space.index_name)
-    page = pagination.collect(space, rows, request, expressions, count_only)
+    fetch = index_reads.table_fetch(space, ctx.runtime.storage.conn, request, expressions)
+    page = pagination.collect(space, rows, request, expressions, count_only, fetch)
     return pagination.response(page, request, count_only)
 
 

@@ -12,7 +12,7 @@ from headwater.dynamodb.context import RequestContext
 def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """TransactWriteItems: up to 100 Put/Update/Delete/ConditionCheck actions on distinct
     items, all or nothing, in one SQLite transaction; ClientRequestToken makes a retry within
-    10 minutes return the first answer without writing again."""
+    10 minutes return the first answer without writing again, across restarts."""
     tokens = ctx.runtime.request_tokens
     earlier = tokens.replayed("TransactWriteItems", ctx.account, ctx.region, request)
     if earlier is not None:
@@ -20,7 +20,16 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     transactions.check_size(request)
     actions = [transactions.plan(ctx, entry) for entry in request["TransactItems"]]
     transactions.check_distinct(actions)
-    sizes, collections = transactions.execute(ctx.runtime, actions, request)
+    with ctx.runtime.storage.transaction():  # the writes and the token commit together
+        sizes, collections = transactions.execute(ctx.runtime, actions, request)
+        response = _response(actions, sizes, collections, request)
+        tokens.remember("TransactWriteItems", ctx.account, ctx.region, request, response)
+    return response
+
+
+def _response(actions: list[transactions.Action], sizes: list[int],
+              collections: dict[str, list[dict[str, Any]]], request: dict[str, Any]
+              ) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if collections:
         response["ItemCollectionMetrics"] = collections
@@ -33,5 +42,4 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities
-    tokens.remember("TransactWriteItems", ctx.account, ctx.region, request, response)
     return response

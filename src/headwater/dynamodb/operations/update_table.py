@@ -8,7 +8,7 @@ from typing import Any
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.encryption import sse_description
 from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
-from headwater.dynamodb.index_updates import apply_index_updates
+from headwater.dynamodb.index_updates import apply_index_updates, check_update_members
 from headwater.dynamodb.operations.describe_table import table_description
 from headwater.dynamodb.stream_specification import update_stream
 from headwater.dynamodb.table import Table
@@ -41,16 +41,15 @@ def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     if not any(member in request and (member != "GlobalSecondaryIndexUpdates" or request[member])
                for member in CHANGES):
         raise ValidationException(NOTHING)
+    check_update_members(request, CHANGES)
     # Even on a PROVISIONED table, BillingMode=PROVISIONED needs throughput (DDB-TABLE-057).
     if request.get("BillingMode") == "PROVISIONED" and "ProvisionedThroughput" not in request:
         raise ValidationException(NO_THROUGHPUT)
     table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
     if table is None:
         raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
-    if request.get("AttributeDefinitions") and not request.get("GlobalSecondaryIndexUpdates"):
-        raise ValidationException(
-            "One or more parameter values were invalid: AttributeDefinitions can only be "
-            "specified when creating a GlobalSecondaryIndex")
+    # AttributeDefinitions is read only by a GSI Create; with any other change it is ignored
+    # (ack-api-quirks DDB-TABLE-162).
     original = copy.deepcopy(table.description)
     try:
         busy, index_status = _apply(ctx, table, request)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from headwater.dynamodb import access
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.partiql import statements as st
 from headwater.dynamodb.partiql.binding import bind
@@ -37,6 +38,9 @@ def statement_of(entry: dict[str, Any]) -> st.Statement:
 
 
 def table_of(ctx: RequestContext, statement: st.Statement) -> Table:
+    """The statement's table; another account's is refused (dynamodb/access.py) with IAM's
+    PartiQL action (dynamodb:PartiQLSelect, PartiQLInsert, PartiQLUpdate, PartiQLDelete)."""
+    access.check(ctx, f"PartiQL{type(statement).__name__}", statement.table)
     return ctx.runtime.tables.get(ctx.account, ctx.region, statement.table)
 
 

@@ -32,6 +32,10 @@ from headwater.dynamodb.table import Table
 PAGE_BYTES = 1024 * 1024
 INVALID_TOKEN = "Invalid NextToken"
 OTHER_TOKEN = "The provided starting key is invalid"
+# Recorded against AWS (paritysuite/dynamodb-conformance partiqlMultiAttributeIndex, 2026-10):
+# the refusal follows the index, not the table, despite its wording.
+MULTI_ATTRIBUTE_INDEX = ("PartiQL statements cannot be executed on tables with multi-attribute "
+                         "HASH keys or multi-attribute RANGE keys.")
 
 
 @dataclass(slots=True)
@@ -45,6 +49,8 @@ def select(conn: sqlite3.Connection, table: Table, statement: st.Select, *, limi
            token: str | None, fingerprint: str) -> Page:
     """One page of the SELECT's results."""
     space = None if statement.index is None else resolve(table, {"IndexName": statement.index})
+    if space is not None and space.index is not None and space.index.is_multi_attribute:
+        raise ValidationException(MULTI_ATTRIBUTE_INDEX)
     keys = binding.key_equalities(table, statement.where)
     descending = _descending(table, statement, keys)
     start = None if token is None else _decode(token, fingerprint)

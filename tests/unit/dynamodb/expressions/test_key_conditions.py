@@ -48,6 +48,29 @@ def test_for_schema_and_evaluate() -> None:
         key("h = :h").for_schema("pk", None)
     with pytest.raises(ValidationException, match="Query key condition not supported"):
         key("h < :h").for_schema("h", None)
+    # Three conditions fit only a multi-attribute key: the schema decides.
+    with pytest.raises(ValidationException, match="Conditions can be of length 1 or 2 only"):
+        key("a = :h AND b = :h AND c = :h").for_key_schema(["a"], ["b"])
+
+
+def test_multi_attribute_key_schema() -> None:
+    condition = key("c = :p AND h = :h AND b = :h AND a < :r").for_key_schema(
+        ["h", "b"], ["c", "a", "d"])
+    assert [t.name for t in condition.hash_terms] == ["h", "b"]
+    assert [(t.name, t.op) for t in condition.range_terms] == [("c", "EQ"), ("a", "LT")]
+    with pytest.raises(ValidationException) as raised:
+        key("h = :h AND b = :h").for_key_schema(["h", "x"], [])
+    assert raised.value.message == "Query condition missed key schema element: x"
+    with pytest.raises(ValidationException) as raised:
+        key("h = :h AND c > :r AND a = :r").for_key_schema(["h"], ["c", "a"])
+    assert raised.value.message == (
+        "RANGE key attributes c must have equality conditions specified in the query because a "
+        "condition is present on key attribute a")
+    with pytest.raises(ValidationException) as raised:
+        key("h = :h AND d = :r").for_key_schema(["h"], ["c", "a", "d"])
+    assert raised.value.message.startswith("RANGE key attributes c, a must have")
+    with pytest.raises(ValidationException, match="Query key condition not supported"):
+        key("h = :h AND z = :r").for_key_schema(["h"], ["c", "a"])
 
 
 @pytest.mark.parametrize(
@@ -65,7 +88,7 @@ def test_for_schema_and_evaluate() -> None:
         ("size(h) = :r", "KeyConditionExpressions cannot contain nested operations"),
         ("h = :h AND h = :h", "KeyConditionExpressions must only contain one condition per key"),
         ("h.x = :h", "KeyConditionExpressions cannot have conditions on nested attributes"),
-        ("a = :h AND b = :h AND c = :h", "Conditions can be of length 1 or 2 only"),
+        (" AND ".join(f"k{n} = :h" for n in range(9)), "Conditions can be of length 1 or 2 only"),
         (":h = :h", "Invalid condition in KeyConditionExpression: No key attribute specified"),
         (
             "a = b",

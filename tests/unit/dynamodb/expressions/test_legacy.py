@@ -136,9 +136,14 @@ def test_key_conditions() -> None:
         key_conditions_to_key_condition(
             {"h": {"ComparisonOperator": "NE", "AttributeValueList": [N1]}}
         )
+    three = key_conditions_to_key_condition(
+        {k: {"ComparisonOperator": "EQ", "AttributeValueList": [N1]} for k in "abc"}
+    )
+    with pytest.raises(ValidationException, match="Conditions can be of length 1 or 2 only"):
+        three.for_key_schema(["a"], ["b"])  # more than two fit only a multi-attribute GSI key
     with pytest.raises(ValidationException, match="Conditions can be of length 1 or 2 only"):
         key_conditions_to_key_condition(
-            {k: {"ComparisonOperator": "EQ", "AttributeValueList": [N1]} for k in "abc"}
+            {k: {"ComparisonOperator": "EQ", "AttributeValueList": [N1]} for k in "abcdefghi"}
         )
 
 
@@ -200,3 +205,27 @@ def test_attribute_update_type_mismatch(spec) -> None:
     with pytest.raises(ValidationException) as raised:
         update.apply(ITEM)
     assert raised.value.message == "Type mismatch for attribute to update"
+
+
+def test_not_contains_fails_on_a_missing_attribute() -> None:
+    spec = {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "z"}]}
+    assert expected_to_condition({"s": spec}, None).evaluate(ITEM) is True
+    assert expected_to_condition({"nothere": spec}, None).evaluate(ITEM) is False
+    assert conditions_to_condition({"nothere": spec}, None, "ScanFilter").evaluate(ITEM) is False
+
+
+@pytest.mark.parametrize("value", [{"L": [{"N": "1"}]}, {"M": {}}, {"BOOL": True}, {"NULL": True}])
+def test_eq_and_ne_take_every_type(value) -> None:
+    for operator in ("EQ", "NE"):
+        spec = {"l": {"ComparisonOperator": operator, "AttributeValueList": [value]}}
+        matched = value == ITEM["l"]
+        assert expected_to_condition(spec, None).evaluate(ITEM) is (matched == (operator == "EQ"))
+        assert conditions_to_condition(spec, None, "QueryFilter").evaluate(ITEM) is (
+            matched == (operator == "EQ"))
+
+
+def test_expected_operands_are_type_checked() -> None:
+    with pytest.raises(ValidationException) as raised:
+        expected_to_condition({"n": {"ComparisonOperator": "LT", "Value": {"BOOL": True}}}, None)
+    assert raised.value.message == ("One or more parameter values were invalid: "
+                                    "ComparisonOperator LT is not valid for BOOL AttributeValue type")
