@@ -201,3 +201,10 @@ def test_switching_back_keeps_on_demand_timestamp(ddb: Any, table: str) -> None:
                             ProvisionedThroughput=PROVISIONED)["TableDescription"]
     assert back["BillingModeSummary"] == {"BillingMode": "PROVISIONED",
                                           "LastUpdateToPayPerRequestDateTime": stamp}
+
+
+def test_request_checked_before_the_table(ddb: Any, invalid: Callable[..., Any]) -> None:
+    invalid(ddb.update_table, "One or more parameter values were invalid: AttributeDefinitions "
+            "can only be specified when creating a GlobalSecondaryIndex",
+            TableName="no-such-table", BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "x", "AttributeType": "S"}])

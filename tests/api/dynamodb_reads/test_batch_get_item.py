@@ -126,3 +126,11 @@ def test_empty_keys_list(raw: Any, filled: str) -> None:
     assert status == 400
     assert "failed to satisfy constraint: Member must have length greater than or equal to 1" in (
         body["message"])
+
+
+def test_request_checked_before_any_table(ddb: Any, hash_table: str,
+                                          invalid: Callable[..., Any]) -> None:
+    invalid(ddb.batch_get_item, 'Invalid ProjectionExpression: Syntax error; token: "<EOF>", '
+            'near: ","', RequestItems={
+                "no-such-table": {"Keys": [key("a")]},
+                hash_table: {"Keys": [key("a")], "ProjectionExpression": "a,"}})

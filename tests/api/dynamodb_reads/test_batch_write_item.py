@@ -138,3 +138,11 @@ def test_missing_table_writes_nothing(ddb: Any, hash_table: str,
 def test_bad_attribute_value(ddb: Any, hash_table: str, invalid: Callable[..., Any]) -> None:
     invalid(ddb.batch_write_item, "One or more parameter values were invalid: An number set  may "
             "not be empty", RequestItems={hash_table: [put("a", s={"NS": []})]})
+
+
+def test_request_checked_before_any_table(ddb: Any, hash_table: str,
+                                          invalid: Callable[..., Any]) -> None:
+    invalid(ddb.batch_write_item, "One or more parameter values were invalid: An number set  "
+            "may not be empty", RequestItems={
+                "no-such-table": [put("a")],
+                hash_table: [put("b", ns={"NS": []})]})

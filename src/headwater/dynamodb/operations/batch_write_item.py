@@ -30,8 +30,10 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     requests = request["RequestItems"]
     if sum(len(writes) for writes in requests.values()) > MAX_REQUESTS:
         raise ValidationException("Too many items requested for the BatchWriteItem call")
+    # Every write is checked before any table is looked up.
+    checked = {name: [_check(write) for write in writes] for name, writes in requests.items()}
     planned: list[Write] = []
-    for name, writes in requests.items():
+    for name, writes in checked.items():
         table = runtime.tables.get(ctx.account, ctx.region, name)
         planned.extend((name, *_plan(table, write)) for write in writes)
     seen = set()
@@ -64,14 +66,21 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     return response
 
 
-def _plan(table: Table, write: dict[str, Any]
-          ) -> tuple[Table, items.Key, dict[str, Any] | None, int]:
+def _check(write: dict[str, Any]) -> tuple[dict[str, Any], int] | dict[str, Any]:
+    """A put's checked item and size, or a delete's Key: what needs no table."""
     put, delete = write.get("PutRequest"), write.get("DeleteRequest")
     if put is not None and delete is None:
         item = check_item(put["Item"])
-        key = items.key_from_item(table, item)
-        return table, key, item, items.check_size(item)
+        return item, items.check_size(item)
     if delete is not None and put is None:
-        _, key = items.key_from_request(table, delete["Key"])
-        return table, key, None, 0
+        return dict(delete["Key"])
     raise ValidationException(NOT_ONE)
+
+
+def _plan(table: Table, checked: tuple[dict[str, Any], int] | dict[str, Any]
+          ) -> tuple[Table, items.Key, dict[str, Any] | None, int]:
+    if isinstance(checked, tuple):
+        item, size = checked
+        return table, items.key_from_item(table, item), item, size
+    _, key = items.key_from_request(table, checked)
+    return table, key, None, 0

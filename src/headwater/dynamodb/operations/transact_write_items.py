@@ -18,7 +18,9 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     if earlier is not None:
         return earlier
     transactions.check_size(request)
-    actions = [transactions.plan(ctx, entry) for entry in request["TransactItems"]]
+    # Every entry is checked before any table is looked up.
+    entries = [transactions.check(entry) for entry in request["TransactItems"]]
+    actions = [transactions.plan(ctx, entry) for entry in entries]
     transactions.check_distinct(actions)
     sizes, collections = transactions.execute(ctx.runtime, actions, request)
     response: dict[str, Any] = {}

@@ -44,13 +44,13 @@ def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     # Even on a PROVISIONED table, BillingMode=PROVISIONED needs throughput (DDB-TABLE-057).
     if request.get("BillingMode") == "PROVISIONED" and "ProvisionedThroughput" not in request:
         raise ValidationException(NO_THROUGHPUT)
-    table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
-    if table is None:
-        raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
     if request.get("AttributeDefinitions") and not request.get("GlobalSecondaryIndexUpdates"):
         raise ValidationException(
             "One or more parameter values were invalid: AttributeDefinitions can only be "
             "specified when creating a GlobalSecondaryIndex")
+    table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
+    if table is None:
+        raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
     original = copy.deepcopy(table.description)
     try:
         busy, index_status = _apply(ctx, table, request)
