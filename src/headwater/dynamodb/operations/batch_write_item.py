@@ -11,6 +11,7 @@ from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_item
+from headwater.wire.validate import render
 
 MAX_REQUESTS = 25
 DUPLICATES = "Provided list of item keys contains duplicates"
@@ -18,6 +19,12 @@ DUPLICATES = "Provided list of item keys contains duplicates"
 # attribute-value wording (dynalite validations/batchWriteItem.js, recorded against AWS).
 NOT_ONE = ("Supplied AttributeValue has more than one datatypes set, must contain exactly one "
            "of the supported datatypes")
+
+# A table's list of writes outside 1..25, in AWS's words for a map value (recorded from
+# DynamoDB in a user's log, 2023; dynalite validations childValueLengths).
+COUNT_CONSTRAINT = ("failed to satisfy constraint: Map value must satisfy constraint: [Member "
+                    f"must have length less than or equal to {MAX_REQUESTS}, Member must have "
+                    "length greater than or equal to 1]")
 
 # (TableName as sent, its table, key, new item or None for a delete, new item's size)
 Write = tuple[str, Table, items.Key, dict[str, Any] | None, int]
@@ -64,6 +71,18 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     if capacities:
         response["ConsumedCapacity"] = capacities
     return response
+
+
+def check_write_counts(request: dict[str, Any]) -> None:
+    """Precheck: one table's writes outside 1..25 are reported on the whole RequestItems map,
+    not on the list as the model's own check would."""
+    requests = request.get("RequestItems")
+    if not isinstance(requests, dict):
+        return
+    if any(isinstance(writes, list) and not 1 <= len(writes) <= MAX_REQUESTS
+           for writes in requests.values()):
+        raise ValidationException(f"1 validation error detected: Value '{render(requests)}' at "
+                                  f"'requestItems' {COUNT_CONSTRAINT}")
 
 
 def _check(write: dict[str, Any]) -> tuple[dict[str, Any], int] | dict[str, Any]:
