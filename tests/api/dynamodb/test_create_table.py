@@ -291,3 +291,19 @@ def test_tag_with_forbidden_characters(ddb: Any, invalid: Any) -> None:
             AttributeDefinitions=DEF_A, BillingMode="PAY_PER_REQUEST",
             Tags=[{"Key": "a;b", "Value": "v"}])
     assert "abc" not in ddb.list_tables()["TableNames"]
+
+
+def test_response_shows_gsis_creating_with_the_table(ddb: Any, unique: Any) -> None:
+    name = unique("tbl")
+    index = {"IndexName": "by_b", "KeySchema": [{"AttributeName": "b", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "ALL"}}
+    created = ddb.create_table(TableName=name, KeySchema=HASH, AttributeDefinitions=DEF_AB,
+                               BillingMode="PAY_PER_REQUEST",
+                               GlobalSecondaryIndexes=[index])["TableDescription"]
+    try:
+        assert created["TableStatus"] == "CREATING"
+        assert [i["IndexStatus"] for i in created["GlobalSecondaryIndexes"]] == ["CREATING"]
+        described = ddb.describe_table(TableName=name)["Table"]
+        assert [i["IndexStatus"] for i in described["GlobalSecondaryIndexes"]] == ["ACTIVE"]
+    finally:
+        ddb.delete_table(TableName=name)

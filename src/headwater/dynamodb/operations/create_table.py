@@ -104,6 +104,9 @@ def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         if member in response:
             response[member] = [dict(index, IndexSizeBytes=0, ItemCount=0)
                                 for index in response[member]]
+    # A GSI is CREATING with its table (LSIs carry no status); it is ACTIVE by the next read.
+    for index in response.get("GlobalSecondaryIndexes", []):
+        index["IndexStatus"] = "CREATING"
     return {"TableDescription": response}
 
 
