@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from headwater.dynamodb import item_collections, item_store, items
+from headwater.dynamodb.capacity import Charge, item_write, write_units
 from headwater.dynamodb.errors import (
     TransactionCanceledException,
     ValidationException,
@@ -131,10 +132,11 @@ def check_size(request: dict[str, Any]) -> None:
 
 
 def execute(runtime: Runtime, actions: list[Action], request: dict[str, Any]
-            ) -> tuple[list[int], dict[str, list[dict[str, Any]]]]:
-    """Run every action in one SQLite transaction; returns the written sizes and the item
-    collection metrics by table (when the request asks), or raises
-    TransactionCanceledException with one reason per action, in order."""
+            ) -> tuple[list[Charge], dict[str, list[dict[str, Any]]]]:
+    """Run every action in one SQLite transaction; returns each action's capacity charge
+    (one pass; transactions cost double) and the item collection metrics by table (when the
+    request asks), or raises TransactionCanceledException with one reason per action, in
+    order."""
     with runtime.storage.transaction() as conn:
         decided = []
         reasons: list[dict[str, Any]] = []
@@ -153,18 +155,20 @@ def execute(runtime: Runtime, actions: list[Action], request: dict[str, Any]
             decided.append((action, old, new))
         if len(decided) != len(actions):
             raise cancelled(reasons)
-        sizes = []
+        charges = []
         collections: dict[str, list[dict[str, Any]]] = {}
         for action, old, new in decided:
-            sizes.append(max(item_size(new) if new else 0, item_size(old) if old else 0))
             if action.kind == "ConditionCheck":
+                # A check writes nothing: it costs the item's size, on the table alone.
+                charges.append(Charge(write_units(item_size(old) if old else 0)))
                 continue
+            charges.append(item_write(action.table, old, new))
             items.write(runtime, conn, action.table, action.key, old, new)
             metrics = item_collections.metrics(conn, action.table, action.key[0],
                                                new or old or action.key_attributes, request)
             if metrics is not None:
                 collections.setdefault(action.spec["TableName"], []).append(metrics)
-    return sizes, collections
+    return charges, collections
 
 
 class _Failed(Exception):

@@ -6,9 +6,8 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.capacity import Charge, consumed, item_write
 from headwater.dynamodb.errors import ValidationException
-from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_item
 from headwater.wire.validate import render
@@ -48,7 +47,7 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
         if (table.id, key) in seen:
             raise ValidationException(DUPLICATES)
         seen.add((table.id, key))
-    units: dict[str, float] = {}
+    charges: dict[str, Charge] = {}
     collections: dict[str, list[dict[str, Any]]] = {}
     with runtime.storage.transaction() as conn:
         # Capacity and item collection metrics are keyed by the RequestItems key as sent,
@@ -56,8 +55,8 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
         for name, table, key, new, size in planned:
             old = item_store.get(conn, table.id, *key)
             items.write(runtime, conn, table, key, old, new, size=size if new else None)
-            written = size if new is not None else (0 if old is None else item_size(old))
-            units[name] = units.get(name, 0.0) + write_units(written)
+            charges.setdefault(name, Charge()).add(
+                item_write(table, old, new, size if new is not None else None))
             source = new if new is not None else (old or {})
             if source:
                 metrics = item_collections.metrics(conn, table, key[0], source, request)
@@ -67,7 +66,7 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     if collections:
         response["ItemCollectionMetrics"] = collections
     mode = request.get("ReturnConsumedCapacity")
-    capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
+    capacities = [c for name, charge in charges.items() if (c := consumed(name, charge, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities
     return response

@@ -45,7 +45,7 @@ def query(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     rows = query_store.query(ctx.runtime.storage.conn, table.id, hk, bounds, forward, after,
                              space.index_name)
     page = pagination.collect(space, rows, request, expressions, count_only)
-    return pagination.response(page, request, count_only)
+    return pagination.response(page, request, count_only, space)
 
 
 def _key_range(table: KeySpace, condition: Any) -> tuple[bytes, query_store.SortRange]:

@@ -31,7 +31,7 @@ def scan(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     rows = query_store.scan(ctx.runtime.storage.conn, table.id, start, segment, total,
                             space.index_name)
     page = pagination.collect(space, rows, request, expressions, count_only)
-    return pagination.response(page, request, count_only)
+    return pagination.response(page, request, count_only, space)
 
 
 def _check_segments(request: dict[str, Any]) -> tuple[int | None, int | None]:
