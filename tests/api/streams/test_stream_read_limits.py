@@ -60,7 +60,7 @@ def test_a_third_reader_is_throttled(limited: Private) -> None:
         streams.get_records(ShardIterator=readers[2])
     assert raised.value.response["Error"]["Code"] == "LimitExceededException"
     streams.get_records(ShardIterator=first)  # the first reader, continuing its chain
-    limited.advance(1.5)
+    limited.advance(2.5)
     streams.get_records(ShardIterator=readers[2])
 
 

@@ -1,5 +1,5 @@
 """GetRecords read limits per shard (src/headwater/streams/read_limits.py): 5 calls in any
-second, at most 2 iterator chains reading at once, all on the clock passed in."""
+second, at most 2 iterator chains reading within 2 seconds, all on the clock passed in."""
 
 from __future__ import annotations
 
@@ -53,8 +53,10 @@ def test_a_third_reader_is_throttled_until_one_goes_quiet() -> None:
         call(limits, "third", 50.2)
     # The first reader's chain continues: still one of the two.
     call(limits, "first-next", 50.3)
-    # A second later both have gone quiet and the third may read.
-    call(limits, "third", 51.35)
+    # Two seconds later both have gone quiet and the third may read.
+    with pytest.raises(LimitExceededException):
+        call(limits, "third", 51.9)
+    call(limits, "third", 52.35)
 
 
 def test_disabled_limits_admit_everything() -> None:
