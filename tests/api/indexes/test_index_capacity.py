@@ -109,3 +109,17 @@ def test_index_reads_are_the_index_s(ddb: Any, indexed_table: str, index: str, m
         member: {index: {"CapacityUnits": 0.5}}}
     scanned = ddb.scan(TableName=indexed_table, IndexName=index, ReturnConsumedCapacity="TOTAL")
     assert scanned["ConsumedCapacity"] == {"TableName": indexed_table, "CapacityUnits": 0.5}
+
+
+def test_changed_projection_is_one_write_and_unprojected_changes_none(
+        ddb: Any, indexed_table: str) -> None:
+    put(ddb, indexed_table, status="open", owner="ann", rank=3, note="a")
+    response = ddb.update_item(
+        TableName=indexed_table, Key={"pk": {"S": "a"}, "sk": {"N": "1"}},
+        UpdateExpression="SET note = :n", ExpressionAttributeValues={":n": {"S": "b"}},
+        ReturnConsumedCapacity="INDEXES")
+    # by_owner projects note: one write; by_status is KEYS_ONLY: none; by_rank (ALL): one.
+    assert response["ConsumedCapacity"] == {
+        "TableName": indexed_table, "CapacityUnits": 3.0, "Table": {"CapacityUnits": 1.0},
+        "GlobalSecondaryIndexes": {"by_owner": {"CapacityUnits": 1.0}},
+        "LocalSecondaryIndexes": {"by_rank": {"CapacityUnits": 1.0}}}
