@@ -53,7 +53,13 @@ def test_more_than_five_calls_a_second_are_throttled(limited: Private) -> None:
 
 def test_a_third_reader_is_throttled(limited: Private) -> None:
     streams, arn, shard = _shard(limited, "limited-readers")
-    readers = [_iterator(streams, arn, shard) for _ in range(3)]
+    readers = []
+    for _ in range(3):
+        # Iterators taken in the same millisecond at the same position are the same string,
+        # so one reader; a step of the clock keeps these three apart.
+        limited.advance(0.01)
+        readers.append(_iterator(streams, arn, shard))
+    assert len(set(readers)) == 3
     first = streams.get_records(ShardIterator=readers[0])["NextShardIterator"]
     streams.get_records(ShardIterator=readers[1])
     with pytest.raises(ClientError) as raised:
