@@ -48,13 +48,16 @@ def main() -> None:
 @click.option("--trigger-retry-delay", default=0.05, show_default=True,
               type=click.FloatRange(min=0), help="Seconds before a trigger retries a failed "
               "batch (doubling up to 16x).")
+@click.option("--stream-read-limits", type=click.Choice(["on", "off"]), default="off",
+              show_default=True, help="Answer GetRecords with LimitExceededException beyond "
+              "AWS's limits per shard: 5 calls a second, 2 readers at once.")
 @click.option("--credentials", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Require every AWS API request to be SigV4-signed by a key in FILE "
               "(~/.aws/credentials syntax; README.md, Serving).", metavar="FILE")
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
-    trigger_retry_delay: float, credentials: Path | None,
+    trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
 ) -> None:
     """Serve every API on one port."""
     keys = None
@@ -72,6 +75,7 @@ def serve(
         durability=durability,
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
+        stream_read_limits=stream_read_limits == "on",
     )
     logging.basicConfig(level=log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

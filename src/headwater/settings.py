@@ -22,6 +22,8 @@ class Settings:
     ttl_interval: float = 1.0
     retention_interval: float = 60.0
     trigger_retry_delay: float = 0.05
+    # --stream-read-limits on: GetRecords throttles beyond AWS's per-shard rate and readers.
+    stream_read_limits: bool = False
     # --credentials: every AWS API request must be signed by one of these keys (None: any
     # request is accepted, signatures unchecked).
     credentials: Credentials | None = None
