@@ -17,7 +17,7 @@ import pytest
 from server_support import Server, serving, wait_for
 
 TIMEOUT = 5.0
-MAX_BODY = 72 * 1024 * 1024
+MAX_BODY = 16 * 1024 * 1024  # DynamoDB's
 HEALTH = b"GET /_headwater/health HTTP/1.1\r\nHost: headwater\r\n\r\n"
 NOT_FOUND = {"message": "Not Found"}
 
@@ -244,10 +244,9 @@ def test_body_over_the_limit_is_413_and_closes(conn: Connection) -> None:
               b"X-Amz-Target: DynamoDB_20120810.ListTables\r\n"
               b"Content-Length: %d\r\n\r\n{" % (MAX_BODY + 1))
     answer = conn.read()
-    assert answer.status == 413
+    # AWS's bare 413 (dynalite's connection tests, recorded against DynamoDB).
+    assert (answer.status, answer.body) == (413, b"")
     assert answer.headers["connection"] == "close"
-    assert answer.json() == {"__type": "RequestEntityTooLargeException",
-                             "message": f"Request must be smaller than {MAX_BODY} bytes"}
     assert conn.closed()
 
 
