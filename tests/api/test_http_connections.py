@@ -343,6 +343,31 @@ def test_unknown_path_is_a_routing_404(conn: Connection) -> None:
     assert (answer.status, answer.json()) == (404, NOT_FOUND)
 
 
+@pytest.mark.parametrize("path", [b"/foo", b"/2015-03-31/functions", b"/000000000000/q",
+                                  b"/_headwater/health"])
+@pytest.mark.parametrize("target", [b"DynamoDB_20120810.ListTables", b"AmazonSQS.ListQueues"])
+def test_calls_to_another_path_than_root_are_404_as_aws_answers(conn: Connection, path: bytes,
+                                                                target: bytes) -> None:
+    # The answer of AWS's front end to a call it cannot route (dynalite, recorded).
+    conn.send(b"POST %s HTTP/1.1\r\nHost: headwater\r\nX-Amz-Target: %s\r\n"
+              b"Content-Type: application/x-amz-json-1.0\r\nContent-Length: 2\r\n\r\n{}"
+              % (path, target))
+    answer = conn.read()
+    assert (answer.status, answer.body) == (404, b"<UnknownOperationException/>\n")
+    conn.send(HEALTH)  # the connection stays usable
+    assert conn.read().status == 200
+
+
+def test_query_call_at_a_queue_url_is_still_served(conn: Connection) -> None:
+    body = b"Action=ListQueues&Version=2012-11-05"
+    conn.send(b"POST /000000000000/any-queue HTTP/1.1\r\nHost: headwater\r\n"
+              b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s"
+              % (len(body), body))
+    answer = conn.read()
+    assert answer.status == 200
+    assert b"<ListQueuesResponse" in answer.body
+
+
 # durability across connections
 
 
