@@ -123,6 +123,7 @@ class HttpServer:
         self.too_large = too_large or _too_large
         self.connections: set[HttpProtocol] = set()
         self.admitted = 0  # connections within the cap (the others are being refused)
+        self.refusing = False  # a refusal was logged since the last sweep
         self.closing = False
         self.loop = asyncio.get_running_loop()
         self._server: asyncio.Server | None = None
@@ -147,6 +148,7 @@ class HttpServer:
 
     def _sweep(self) -> None:
         now = time.monotonic()
+        self.refusing = False
         for connection in list(self.connections):
             connection.check_time(now)
         self._sweeper = self.loop.call_later(self.limits.sweep_interval, self._sweep)
@@ -217,7 +219,9 @@ class HttpProtocol(asyncio.Protocol):
         server = self.server
         server.connections.add(self)
         if server.admitted >= self.limits.max_connections:
-            log.warning("refusing a connection: %d open (the limit)", server.admitted)
+            if not server.refusing:  # once per sweep, not once per connection
+                server.refusing = True
+                log.warning("refusing connections: %d open (the limit)", server.admitted)
             self._fail(503, b"text/plain", b"Too many open connections; try again later",
                        linger=True)
             return
@@ -422,7 +426,8 @@ class HttpProtocol(asyncio.Protocol):
             if self._linger and not self._last and transport.can_write_eof():
                 # Read (and drop) the rest of what the client sends, until it closes.
                 transport.write_eof()
-                self._closing_at = time.monotonic() + LINGER
+                # A connection over the cap lingers briefly: its descriptor is what is short.
+                self._closing_at = time.monotonic() + (LINGER if self.admitted else 1.0)
             else:
                 self.close()
         elif self._last:
