@@ -53,8 +53,8 @@ log = logging.getLogger("headwater.server")
 
 JSON = b"application/json"
 NOT_FOUND = b'{"message":"Not Found"}'
-# What AWS's front end answers a call it cannot route, e.g. one posted to another path than `/`
-# (dynalite's connection tests, recorded against DynamoDB).
+# What AWS's front end answers a call it cannot route: another method than GET or POST at `/`
+# (dynalite's connection tests, recorded against DynamoDB), or a call posted to another path.
 UNKNOWN_OPERATION: Response = (404, [(b"content-type", b"text/xml")],
                                b"<UnknownOperationException/>\n")
 # Under --credentials, a request whose body may be larger than this (or is chunked) is
@@ -168,6 +168,8 @@ class HeadwaterApp:
             region = caller(headers.get("authorization"))[1]
             return _answer(200, f"healthy: dynamodb.{region}.amazonaws.com ".encode(),
                            b"text/plain")
+        if path == "/":
+            return UNKNOWN_OPERATION  # PUT, DELETE, an OPTIONS that is no preflight, ...
         return _answer(404, NOT_FOUND)
 
     @staticmethod
