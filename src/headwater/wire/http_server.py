@@ -56,7 +56,7 @@ Settle = Callable[[Callable[[BaseException | None], None]], None]
 # Sizes a request from its head (body still unread, `body` empty): the most bytes its body may
 # have, or the answer to send at once (the body is then read and dropped, and the connection
 # closes), e.g. a refusal to authenticate.
-Head = Callable[[Request], "int | Response"]
+Head = Callable[[Request], int | Response]
 # The answer (a 413) to a request whose body is over its limit (its head, the limit in bytes).
 TooLarge = Callable[[Request, int], Response]
 
