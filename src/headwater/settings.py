@@ -27,6 +27,13 @@ class Settings:
     # --credentials: every AWS API request must be signed by one of these keys (None: any
     # request is accepted, signatures unchecked).
     credentials: Credentials | None = None
+    # The HTTP server's limits on clients (wire/http_server.Limits); None: from the descriptor
+    # limit.
+    max_connections: int | None = None
+    head_timeout: float = 20.0
+    body_timeout: float = 20.0
+    min_body_rate: int = 500
+    idle_timeout: float = 60.0
 
     @property
     def address(self) -> str:
