@@ -19,6 +19,7 @@ from headwater.logs.store import LogStore
 from headwater.queues.registry import Queues
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
+from headwater.streams.read_limits import ReadLimits
 from headwater.streams.retention import RetentionWorker
 from headwater.streams.rollover import RolloverWorker
 from headwater.topics.registry import Topics
@@ -36,6 +37,7 @@ class Runtime:
         self.tables = TableCatalog(self.storage)
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
+        self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.queues = Queues(self.storage, self.clock)
         self.cloudwatch = MetricStore(self.clock)
         self.functions = Functions(self.storage, self.clock, settings, self.deliver)

@@ -22,9 +22,18 @@ class Settings:
     ttl_interval: float = 1.0
     retention_interval: float = 60.0
     trigger_retry_delay: float = 0.05
+    # --stream-read-limits on: GetRecords throttles beyond AWS's per-shard rate and readers.
+    stream_read_limits: bool = False
     # --credentials: every AWS API request must be signed by one of these keys (None: any
     # request is accepted, signatures unchecked).
     credentials: Credentials | None = None
+    # The HTTP server's limits on clients (http/server.py Limits); None: from the descriptor
+    # limit.
+    max_connections: int | None = None
+    head_timeout: float = 20.0
+    body_timeout: float = 20.0
+    min_body_rate: int = 500
+    idle_timeout: float = 60.0
 
     @property
     def address(self) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from headwater.dynamodb import items
-from headwater.dynamodb.capacity import consumed
+from headwater.dynamodb.capacity import consumed, index_read
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import RequestExpressions
 from headwater.dynamodb.expressions import ast
@@ -158,8 +158,8 @@ def _shown(space: KeySpace, request: dict[str, Any], projection: Any, item: dict
     return item
 
 
-def response(page: Page, request: dict[str, Any], count_only: bool
-             ) -> dict[str, Any]:
+def response(page: Page, request: dict[str, Any], count_only: bool,
+             space: KeySpace | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if not count_only:
         result["Items"] = page.items
@@ -168,8 +168,11 @@ def response(page: Page, request: dict[str, Any], count_only: bool
     if page.last_key is not None:
         result["LastEvaluatedKey"] = page.last_key
     units = max(1, math.ceil(page.size / 4096))
-    capacity = consumed(request["TableName"], units if request.get("ConsistentRead") else units / 2,
-                        request.get("ReturnConsumedCapacity"))
+    used = float(units) if request.get("ConsistentRead") else units / 2
+    # Reading an index is the index's capacity, not the table's.
+    charge = (used if space is None or space.index is None
+              else index_read(space.table, space.index.name, used))
+    capacity = consumed(request["TableName"], charge, request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         result["ConsumedCapacity"] = capacity
     return result

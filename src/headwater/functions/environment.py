@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from headwater.http.server import HttpServer, Request, Response
+from headwater.http.server import HttpServer, Limits, Request, Response
 
 MARKER = b"\x1e\x1fheadwater-end\x1f\n"  # keep in sync with functions/bootstrap.py
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
@@ -81,7 +81,8 @@ class Environment:
 
     async def start(self) -> None:
         self._started = time.perf_counter()
-        self.server = HttpServer(self._route, _settled, MAX_REQUEST, self._too_large)
+        self.server = HttpServer(self._route, _settled, Limits(max_body=MAX_REQUEST),
+                                 too_large=self._too_large)
         host, port = await self.server.listen("127.0.0.1", 0)
         env = {**self.spec.env, "AWS_LAMBDA_RUNTIME_API": f"{host}:{port}"}
         self.process = await asyncio.create_subprocess_exec(
@@ -213,14 +214,16 @@ class Environment:
             return _json(202, {"status": "OK"})
         return _json(404, {"errorMessage": "Not found", "errorType": "NotFound"})
 
-    def _too_large(self, request: Request) -> None:
-        """A post over MAX_REQUEST gets the server's 413 unread; a result for the current
-        invocation still ends it as AWS does, rather than leaving it to time out."""
+    def _too_large(self, request: Request, limit: int) -> Response:
+        """A post over MAX_REQUEST gets a 413 unread; a result for the current invocation
+        still ends it as AWS does, rather than leaving it to time out."""
         current = self.current
         prefix = f"{API}/invocation/{current.request_id if current else ''}/"
         if current is not None and not current.done.done() and request.path.startswith(prefix):
             length = request.headers.get("content-length", "")
             self._fail_too_large(current, length if length.isdigit() else f"over {MAX_REQUEST}")
+        return _json(413, {"errorMessage": f"Request must be smaller than {limit} bytes",
+                           "errorType": "RequestEntityTooLarge"})
 
     @staticmethod
     def _fail_too_large(current: Invocation, size: str) -> dict[str, Any]:

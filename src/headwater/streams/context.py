@@ -1,5 +1,6 @@
-"""What the DynamoDB Streams operations reach through their context: the change log, and the
-tables (ListStreams tells a table without streams from a missing one). The composition root's
+"""What the DynamoDB Streams operations reach through their context: the change log, the
+tables (ListStreams tells a table without streams from a missing one) and the per-shard read
+limits (GetRecords). The composition root's
 runtime provides them (runtime.py)."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from headwater.core import context
 
 if TYPE_CHECKING:
     from headwater.streams.log import StreamLog
+    from headwater.streams.read_limits import ReadLimits
 
 
 class Tables(Protocol):
@@ -24,6 +26,9 @@ class StreamsServices(context.Served, Protocol):
 
     @property
     def tables(self) -> Tables: ...
+
+    @property
+    def stream_read_limits(self) -> ReadLimits: ...
 
 
 RequestContext = context.RequestContext[StreamsServices]

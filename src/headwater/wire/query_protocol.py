@@ -47,9 +47,11 @@ class MalformedQueryString(AwsError):
     code = "MalformedQueryString"
 
 
-def is_query_request(method: str, path: str, headers: dict[str, str], body: bytes) -> bool:
-    """A form-encoded POST with an Action, to `/` or to a queue URL's path."""
-    return (method == "POST" and b"Action=" in body
+def is_query_request(method: str, path: str, headers: dict[str, str], body: bytes | None
+                     ) -> bool:
+    """A form-encoded POST with an Action (any, when `body` is None: not read yet), to `/` or to
+    a queue URL's path."""
+    return (method == "POST" and (body is None or b"Action=" in body)
             and headers.get("content-type", FORM_TYPE).startswith(FORM_TYPE)
             and (path == "/" or QUEUE_PATH.fullmatch(path) is not None))
 

@@ -48,7 +48,7 @@ def query(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
                              space.index_name)
     fetch = index_reads.table_fetch(space, ctx.runtime.storage.conn, request, expressions)
     page = pagination.collect(space, rows, request, expressions, count_only, fetch)
-    return pagination.response(page, request, count_only)
+    return pagination.response(page, request, count_only, space)
 
 
 def _key_range(space: KeySpace, condition: Any) -> tuple[bytes, query_store.SortRange]:

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.capacity import consumed, item_write
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.expression_params import compile_request
 from headwater.dynamodb.expressions import paths
-from headwater.dynamodb.item_size import item_size
 
 RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
 
@@ -39,8 +38,8 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     attributes = _returned(return_values, old, new, actions)
     if attributes:
         response["Attributes"] = attributes
-    units = write_units(max(size, 0 if old is None else item_size(old)))
-    capacity = consumed(request["TableName"], units, request.get("ReturnConsumedCapacity"))
+    capacity = consumed(request["TableName"], item_write(table, old, new, size),
+                        request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:
