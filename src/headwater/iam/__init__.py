@@ -1,1 +1,1 @@
-"""IAM and the policies that authorise a request's caller (DESIGN.md, principle 10)."""
+"""IAM and STS: identities, roles, policies and the policy engine that authorises callers."""

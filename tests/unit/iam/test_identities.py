@@ -82,3 +82,8 @@ def test_identity_policies_follow_iam_writes(identities: Identities) -> None:
     assert identities.identity_policies(ACCOUNT, role.arn) == identities.identity_policies(
         ACCOUNT, session)
     assert identities.identity_policies("999999999999", role.arn) == []
+
+
+@pytest.mark.parametrize("arn", sorted(aws_policies()))
+def test_every_aws_managed_policy_is_a_valid_identity_policy(arn: str) -> None:
+    assert parsed(aws_policies()[arn].document).statements

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.iam import names, principals, store
+from headwater.iam import entities, names, store
 from headwater.iam.context import RequestContext
 from headwater.iam.errors import LimitExceeded, NoSuchEntity, ValidationError
 from headwater.iam.store import Principal
@@ -22,7 +22,7 @@ def _user(ctx: RequestContext, request: dict[str, Any]) -> Principal:
             raise ValidationError("Must specify userName when calling with non-User "
                                   "credentials")
         name = key.user_name
-    return principals.user(ctx.runtime.storage.conn, ctx.account, name)
+    return entities.user(ctx.runtime.storage.conn, ctx.account, name)
 
 
 def _no_key(key_id: str) -> NoSuchEntity:

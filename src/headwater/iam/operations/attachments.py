@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.iam import managed, paging, principals, store
+from headwater.iam import entities, managed, paging, store
 from headwater.iam.context import RequestContext
 from headwater.iam.errors import LimitExceeded, no_such_policy, not_attachable
 
@@ -17,7 +17,7 @@ QUOTA = {"role": "PoliciesPerRole", "user": "PoliciesPerUser"}
 def _attach(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     arn = request["PolicyArn"]
     with ctx.runtime.storage.transaction() as conn:
-        entity = principals.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+        entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
         if managed.find(conn, ctx.account, arn) is None:
             raise not_attachable(arn)
         present = store.attached(conn, entity.id)
@@ -31,7 +31,7 @@ def _attach(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str
 def _detach(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     arn = request["PolicyArn"]
     with ctx.runtime.storage.transaction() as conn:
-        entity = principals.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+        entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
         managed.find(conn, ctx.account, arn)  # InvalidInput for what is no policy ARN
         if not store.detach(conn, entity.id, arn):
             raise no_such_policy(arn)
@@ -41,7 +41,7 @@ def _detach(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str
 
 def _list(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     conn = ctx.runtime.storage.conn
-    entity = principals.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+    entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
     prefix = request.get("PathPrefix", "/")
     found = [policy for arn in store.attached(conn, entity.id)
              if (policy := managed.find(conn, ctx.account, arn)) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.iam import documents, paging, principals, store
+from headwater.iam import documents, entities, paging, store
 from headwater.iam.context import RequestContext
 from headwater.iam.errors import NoSuchEntity
 
@@ -16,7 +16,7 @@ def _put(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, A
     text = documents.check(request["PolicyDocument"])
     name = request["PolicyName"]
     with ctx.runtime.storage.transaction() as conn:
-        entity = principals.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+        entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
         others = [doc for other, doc in store.inline_policies(conn, entity.id)
                   if other.lower() != name.lower()]
         documents.check_inline_total(kind, entity.name, [*others, text])
@@ -28,7 +28,7 @@ def _put(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, A
 def _get(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     member = NAME_MEMBER[kind]
     conn = ctx.runtime.storage.conn
-    entity = principals.find(conn, ctx.account, kind, request[member])
+    entity = entities.find(conn, ctx.account, kind, request[member])
     found = store.get_inline(conn, entity.id, request["PolicyName"])
     if found is None:
         raise NoSuchEntity(f"The {kind} policy with name {request['PolicyName']} cannot be "
@@ -39,7 +39,7 @@ def _get(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, A
 
 def _delete(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     with ctx.runtime.storage.transaction() as conn:
-        entity = principals.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+        entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
         if not store.delete_inline(conn, entity.id, request["PolicyName"]):
             raise NoSuchEntity(f"The {kind} policy with name {request['PolicyName']} cannot "
                                "be found.")
@@ -49,7 +49,7 @@ def _delete(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str
 
 def _list(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     conn = ctx.runtime.storage.conn
-    entity = principals.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+    entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
     names = [name for name, _ in store.inline_policies(conn, entity.id)]
     chosen, more = paging.page(names, request, lambda name: name)
     return {"PolicyNames": chosen, **more}

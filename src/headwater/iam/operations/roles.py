@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.iam import documents, names, paging, principals, store
+from headwater.iam import documents, entities, names, paging, store
 from headwater.iam.context import RequestContext
 from headwater.iam.errors import DeleteConflict, EntityAlreadyExists
 from headwater.iam.operations.tags import checked_tags
@@ -28,19 +28,19 @@ def create_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
             max_session_duration=request.get("MaxSessionDuration", DEFAULT_MAX_SESSION),
             tags=tags)
         identities.changed()
-    return {"Role": principals.role_shape(role)}
+    return {"Role": entities.role_shape(role)}
 
 
 def get_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """GetRole. Deviation: RoleLastUsed is always empty."""
-    role = principals.role(ctx.runtime.storage.conn, ctx.account, request["RoleName"])
-    return {"Role": {**principals.role_shape(role), "RoleLastUsed": {}}}
+    role = entities.role(ctx.runtime.storage.conn, ctx.account, request["RoleName"])
+    return {"Role": {**entities.role_shape(role), "RoleLastUsed": {}}}
 
 
 def delete_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteRole: only once its managed policies are detached and inline ones deleted."""
     with ctx.runtime.storage.transaction() as conn:
-        role = principals.role(conn, ctx.account, request["RoleName"])
+        role = entities.role(conn, ctx.account, request["RoleName"])
         check_deletable(conn, role)
         store.delete_principal(conn, role.id)
         ctx.runtime.identities.changed()
@@ -62,13 +62,13 @@ def list_roles(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     roles = store.list_principals(ctx.runtime.storage.conn, ctx.account, "role",
                                   request.get("PathPrefix", "/"), "", -1)
     chosen, more = paging.page(roles, request, lambda role: role.name)
-    return {"Roles": [principals.role_shape(role, tags=False) for role in chosen], **more}
+    return {"Roles": [entities.role_shape(role, tags=False) for role in chosen], **more}
 
 
 def update_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """UpdateRole: Description and MaxSessionDuration."""
     with ctx.runtime.storage.transaction() as conn:
-        role = principals.role(conn, ctx.account, request["RoleName"])
+        role = entities.role(conn, ctx.account, request["RoleName"])
         fields = {column: request[member] for member, column in (
             ("Description", "description"), ("MaxSessionDuration", "max_session_duration"))
             if member in request}
@@ -82,7 +82,7 @@ def update_assume_role_policy(ctx: RequestContext, request: dict[str, Any]) -> d
     """UpdateAssumeRolePolicy."""
     trust = documents.check_trust(request["PolicyDocument"])
     with ctx.runtime.storage.transaction() as conn:
-        role = principals.role(conn, ctx.account, request["RoleName"])
+        role = entities.role(conn, ctx.account, request["RoleName"])
         store.update_principal(conn, role.id, trust_policy=trust)
         ctx.runtime.identities.changed()
     return {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.iam import paging, principals, store
+from headwater.iam import entities, paging, store
 from headwater.iam.context import RequestContext
 from headwater.iam.errors import InvalidInput, LimitExceeded
 
@@ -33,21 +33,21 @@ def merged(old: list[dict[str, str]], new: list[dict[str, str]]) -> list[dict[st
 
 def _tag(ctx: RequestContext, kind: str, name: str, tags: list[dict[str, str]]) -> None:
     with ctx.runtime.storage.transaction() as conn:
-        entity = principals.find(conn, ctx.account, kind, name)
+        entity = entities.find(conn, ctx.account, kind, name)
         store.update_principal(conn, entity.id, tags=merged(entity.tags, tags))
 
 
 def _untag(ctx: RequestContext, kind: str, name: str, keys: list[str]) -> None:
     gone = {key.lower() for key in keys}
     with ctx.runtime.storage.transaction() as conn:
-        entity = principals.find(conn, ctx.account, kind, name)
+        entity = entities.find(conn, ctx.account, kind, name)
         store.update_principal(conn, entity.id, tags=[
             tag for tag in entity.tags if tag["Key"].lower() not in gone])
 
 
 def _list(ctx: RequestContext, kind: str, name: str, request: dict[str, Any]
           ) -> dict[str, Any]:
-    entity = principals.find(ctx.runtime.storage.conn, ctx.account, kind, name)
+    entity = entities.find(ctx.runtime.storage.conn, ctx.account, kind, name)
     chosen, more = paging.page(entity.tags, request, lambda tag: tag["Key"])
     return {"Tags": chosen, **more}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.iam import names, paging, principals, store
+from headwater.iam import entities, names, paging, store
 from headwater.iam.context import RequestContext
 from headwater.iam.errors import EntityAlreadyExists
 from headwater.iam.operations.roles import check_deletable
@@ -22,7 +22,7 @@ def create_user(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
                                       names.unique_id("AIDA"),
                                       names.entity_arn(ctx.account, "user", path, name),
                                       ctx.runtime.clock.now(), tags=tags)
-    return {"User": principals.user_shape(user)}
+    return {"User": entities.user_shape(user)}
 
 
 def get_user(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -36,13 +36,13 @@ def get_user(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
             return {"User": {"UserId": ctx.account, "Arn": f"arn:aws:iam::{ctx.account}:root",
                              "CreateDate": 0.0, "Path": "/"}}
         name = key.user_name
-    return {"User": principals.user_shape(principals.user(conn, ctx.account, name))}
+    return {"User": entities.user_shape(entities.user(conn, ctx.account, name))}
 
 
 def delete_user(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteUser: only once its policies are gone and its access keys deleted."""
     with ctx.runtime.storage.transaction() as conn:
-        user = principals.user(conn, ctx.account, request["UserName"])
+        user = entities.user(conn, ctx.account, request["UserName"])
         check_deletable(conn, user)
         store.delete_principal(conn, user.id)
         ctx.runtime.identities.changed()
@@ -54,4 +54,4 @@ def list_users(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     users = store.list_principals(ctx.runtime.storage.conn, ctx.account, "user",
                                   request.get("PathPrefix", "/"), "", -1)
     chosen, more = paging.page(users, request, lambda user: user.name)
-    return {"Users": [principals.user_shape(user, tags=False) for user in chosen], **more}
+    return {"Users": [entities.user_shape(user, tags=False) for user in chosen], **more}

@@ -28,7 +28,7 @@ def assume_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     match = names.ROLE_ARN.fullmatch(role_arn)
     identities = ctx.runtime.identities
     role = identities.role(match.group(1), match.group(3)) if match else None
-    if role is None or (trust.enforced(ctx) and not trust.trusts(role, who.arn)):
+    if role is None or not trust.may_assume(ctx, role, who):
         raise AccessDenied(f"User: {who.arn} is not authorized to perform: sts:AssumeRole on "
                            f"resource: {role_arn}")
     duration = int(request.get("DurationSeconds", DEFAULT_DURATION))
