@@ -93,6 +93,11 @@ def test_a_role_that_does_not_exist_is_access_denied(sts: Any) -> None:
                  f"sts:AssumeRole on resource: {arn}", 403, RoleArn=arn, RoleSessionName="sess")
 
 
+def test_a_malformed_session_policy_is_refused(sts: Any, role: dict[str, Any]) -> None:
+    expect_error(sts.assume_role, "MalformedPolicyDocument", "Syntax errors in policy.",
+                 RoleArn=role["Arn"], RoleSessionName="sess", Policy="{nope")
+
+
 def test_session_name_is_checked_by_the_model(sts: Any, role: dict[str, Any]) -> None:
     error = expect_error(sts.assume_role, "ValidationError", RoleArn=role["Arn"],
                          RoleSessionName="has space")
