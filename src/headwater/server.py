@@ -24,11 +24,13 @@ from headwater.core.ids import new_uuid, request_id
 from headwater.functions import rest_api as lambda_http
 from headwater.functions.errors import RequestTooLargeException
 from headwater.http.server import Headers, Request, Response
+from headwater.iam.service import OPERATIONS as IAM
 from headwater.queues import access as queues_access
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.runtime import Runtime
 from headwater.services import json_services, lambda_service
+from headwater.sts.service import OPERATIONS as STS
 from headwater.topics import access as topics_access
 from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.wire.json_protocol import JsonService
@@ -46,6 +48,7 @@ from headwater.wire.sigv4 import (
     AuthError,
     Caller,
     IncompleteSignature,
+    access_key_id,
     caller,
     verify,
     verify_head,
@@ -75,7 +78,9 @@ class HeadwaterApp:
         self.json_services: dict[str, JsonService] = json_services()
         self.query = QueryRouter({
             "sns": QueryService("sns", TOPICS, authorize=topics_access.authorize),
-            "sqs": QueryService("sqs", SQS, sqs_query_model(), queues_access.authorize)})
+            "sqs": QueryService("sqs", SQS, sqs_query_model(), queues_access.authorize),
+            "iam": QueryService("iam", IAM),
+            "sts": QueryService("sts", STS)})
         self.lambda_api: RestJsonService = lambda_service()
         self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
                                            "com.amazonaws.cloudwatch")
@@ -144,8 +149,9 @@ class HeadwaterApp:
 
     def _route(self, request: Request) -> Response | Awaitable[Response]:
         headers = request.headers
+        key = access_key_id(headers.get("authorization"))
         if self.credentials is None:
-            who = caller(headers.get("authorization"))
+            who = self._claimed(headers.get("authorization"), key)
         else:
             try:
                 who = self._authenticate(request)
@@ -158,7 +164,7 @@ class HeadwaterApp:
                 return UNKNOWN_OPERATION
             return self._json(who, target, headers, body)
         if is_query_request(method, path, headers, body):
-            return self._query(who, headers, path, body)
+            return self._query(who, headers, path, body, key)
         if lambda_http.is_lambda_path(path):
             return self._lambda(who, request)
         if method == "POST" and self.cloudwatch.serves(path):
@@ -187,6 +193,14 @@ class HeadwaterApp:
         if "origin" not in request.headers:
             return response
         return cors.allow(response, self._expose(request.path))
+
+    def _claimed(self, authorization: str | None, key: str) -> Caller:
+        """(account, region) a request claims without --credentials: an IAM-issued key
+        (CreateAccessKey, AssumeRole) acts in the account it was issued in; any other key by
+        sigv4.caller's rule. Nothing is verified here (see iam/identities.py)."""
+        account, region = caller(authorization)
+        issued = self.runtime.identities.lookup_key(key) if key else None
+        return (issued.account, region) if issued is not None else (account, region)
 
     def _authenticate(self, request: Request) -> Caller:
         """The verified (account, region) of the request (an open path needs no signature and
@@ -248,10 +262,10 @@ class HeadwaterApp:
         return next((service for service in services.values() if action in service.operations),
                     services["sns"])
 
-    async def _query(self, who: Caller, headers: dict[str, str], path: str, body: bytes
-                     ) -> Response:
+    async def _query(self, who: Caller, headers: dict[str, str], path: str, body: bytes,
+                     key: str) -> Response:
         status, payload, out_headers = await self.query.handle(self.runtime, who, headers, path,
-                                                               body)
+                                                               body, key)
         return status, out_headers, payload
 
     async def _lambda(self, who: Caller, request: Request) -> Response:

@@ -76,14 +76,16 @@ class QueryRouter:
         self.services = services
 
     async def handle(self, runtime: Served, who: Caller, headers: dict[str, str], path: str,
-                     body: bytes) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+                     body: bytes, access_key: str = ""
+                     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         name = signing_service(headers.get("authorization"))
         if name not in self.services:
             name = "sqs" if path != "/" else self._by_action(body)
         defaults = {}
         if path != "/":
             defaults["QueueUrl"] = f"http://{headers.get('host', 'localhost:4566')}{path}"
-        return await self.services[name].handle(runtime, who, headers, body, defaults)
+        return await self.services[name].handle(runtime, who, headers, body, defaults,
+                                                access_key)
 
     def _by_action(self, body: bytes) -> str:
         params = dict(parse_qsl(body.decode("utf-8", "replace")))
@@ -105,12 +107,12 @@ class QueryService:
                            for name in operations}
 
     async def handle(self, runtime: Served, who: Caller, headers: dict[str, str], body: bytes,
-                     defaults: dict[str, str] | None = None,
+                     defaults: dict[str, str] | None = None, access_key: str = "",
                      ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-        """(status, body, headers) for one form-encoded request from `who` (account, region);
-        `defaults` fill parameters the request leaves out (the QueueUrl of a request sent to
-        the queue's URL)."""
-        ctx = RequestContext(*who, new_uuid(), runtime, headers.get("host", ""))
+        """(status, body, headers) for one form-encoded request from `who` (account, region)
+        signed with `access_key`; `defaults` fill parameters the request leaves out (the
+        QueueUrl of a request sent to the queue's URL)."""
+        ctx = RequestContext(*who, new_uuid(), runtime, headers.get("host", ""), access_key)
         out_headers = [(b"content-type", XML_TYPE), (b"x-amzn-requestid", ctx.request_id.encode())]
         try:
             params = {**(defaults or {}),
