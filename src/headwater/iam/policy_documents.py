@@ -65,6 +65,7 @@ NO_ACTIONS = "Policy statement must contain actions."
 NO_RESOURCES = "Policy statement must contain resources."
 NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
 TWO_COLONS = "Actions/Condition can contain only one colon."
+_CACHE_LIMIT = 4096  # per document, for the by-action and by-request statement caches
 _VENDOR = re.compile(r"[a-zA-Z0-9\-.*]+")
 
 
@@ -87,6 +88,13 @@ class Statement:
     principals: Principals | None  # None: identity policies
     not_principal: bool
     conditions: tuple[Condition, ...]
+    dynamic_resources: bool  # the Resource element has policy variables (resolved per request)
+
+    def names_resource(self, resource: str) -> bool:
+        """Whether Resource/NotResource covers `resource`, variables aside."""
+        if self.resources is None:
+            return True
+        return self.resources.matches(resource, {}) != self.not_resource
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +108,10 @@ class PolicyDocument:
     # first use, so a request looks at only the statements that can apply.
     by_action: dict[str, tuple[Statement, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
+    # (action, resource) -> the statements that can apply: action and resource matched, or
+    # a resource with policy variables left to check per request.
+    by_request: dict[tuple[str, str], tuple[Statement, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False)
 
     def for_action(self, action: str) -> tuple[Statement, ...]:
         """The statements whose Action/NotAction covers `action` (matched case-insensitively)."""
@@ -108,8 +120,23 @@ class PolicyDocument:
         if found is None:
             found = tuple(s for s in self.statements
                           if s.actions.matches(action, {}) != s.not_action)
-            if len(self.by_action) < 1024:
-                self.by_action[action] = found
+            if len(self.by_action) >= _CACHE_LIMIT:
+                self.by_action.clear()
+            self.by_action[action] = found
+        return found
+
+
+    def for_request(self, action: str, resource: str) -> tuple[Statement, ...]:
+        """The statements whose Action and Resource elements can cover this request: only
+        their Principal, conditions and variable-bearing resources remain to check."""
+        key = (action.lower(), resource)
+        found = self.by_request.get(key)
+        if found is None:
+            found = tuple(s for s in self.for_action(action)
+                          if s.dynamic_resources or s.names_resource(resource))
+            if len(self.by_request) >= _CACHE_LIMIT:
+                self.by_request.clear()
+            self.by_request[key] = found
         return found
 
 
@@ -313,4 +340,5 @@ def _compile(statement: dict[str, Any], variables: bool) -> Statement:
             values = [_text(item) for item in (value if isinstance(value, list) else [value])]
             conditions.append(compile_condition(operator, key, values, variables))
     return Statement(statement.get("Sid"), statement["Effect"] == "Allow", actions, not_action,
-                     resources, not_resource, principals, not_principal, tuple(conditions))
+                     resources, not_resource, principals, not_principal, tuple(conditions),
+                     resources is not None and bool(resources.templates))
