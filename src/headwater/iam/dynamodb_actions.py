@@ -71,7 +71,7 @@ def authorizations(operation: str, account: str, region: str, request: Mapping[s
         return _transaction(operation, account, region, request, keys)
     name = request.get("TableName") or request.get("TableArn") or request.get("ResourceArn")
     if not isinstance(name, str):
-        return [(f"dynamodb:{operation}", "*", {})]
+        return [(f"dynamodb:{operation}", _other_resource(account, request), {})]
     resource = table_arn(region, account, name)
     index = request.get("IndexName")
     if operation in ("Query", "Scan") and isinstance(index, str):
@@ -82,6 +82,17 @@ def authorizations(operation: str, account: str, region: str, request: Mapping[s
     if operation == "UpdateTable" and any("Create" in update for update in replicas):
         found.append(("dynamodb:CreateTableReplica", resource, {}))
     return found
+
+
+def _other_resource(account: str, request: Mapping[str, Any]) -> str:
+    """A backup's ARN, a (legacy) global table's ARN, or "*"."""
+    backup = request.get("BackupArn")
+    if isinstance(backup, str):
+        return backup
+    global_table = request.get("GlobalTableName")
+    if isinstance(global_table, str):
+        return f"arn:aws:dynamodb::{account}:global-table/{global_table}"
+    return "*"
 
 
 def _stream(request: Mapping[str, Any]) -> str:

@@ -82,7 +82,7 @@ NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec
 TWO_COLONS = "Actions/Condition can contain only one colon."
 _CACHE_LIMIT = 4096  # per document, for the by-action and by-request statement caches
 _SID = re.compile(r"[0-9A-Za-z]*")
-_VENDOR = re.compile(r"[a-zA-Z0-9\-.*]+")
+_VENDOR = re.compile(r"\*|[a-zA-Z0-9\-.]+")
 
 
 class MalformedPolicy(Exception):

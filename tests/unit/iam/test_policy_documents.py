@@ -103,6 +103,7 @@ MALFORMED = [
     (doc(with_(ALLOW, Action="dynamodb:Get:Item")), "identity",
      "Actions/Condition can contain only one colon."),
     (doc(with_(ALLOW, Action="dyna mo:GetItem")), "identity", "Vendor dyna mo is not valid"),
+    (doc(with_(ALLOW, Action="dyn*:GetItem")), "identity", "Vendor dyn* is not valid"),
 ]
 
 
