@@ -162,16 +162,24 @@ def test_unknown_kind_is_a_programming_error() -> None:
         parse_policy(doc(ALLOW), kind="session")
 
 
+POLICY_WORDS = st.sampled_from([
+    "Version", "Statement", "Effect", "Action", "NotAction", "Resource", "NotResource",
+    "Principal", "NotPrincipal", "Condition", "Sid", "Id", "StringLike",
+    "ForAllValues:StringEquals", "Null", "DateEquals", "AWS", "Service", "aws:username"])
+
+
+def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    # A named function: hypothesis checks that `extend` uses its argument by reading its
+    # source, which fails for a multi-line lambda in some runs (a deprecation warning, an error
+    # under -W error).
+    return st.lists(children, max_size=4) | st.dictionaries(
+        POLICY_WORDS | st.text(max_size=5), children, max_size=5)
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
     | st.sampled_from(["Allow", "Deny", "*", V, "s3:*", "arn:aws:s3:::b", "AWS", "Service"]),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["Version", "Statement", "Effect", "Action", "NotAction", "Resource",
-                         "NotResource", "Principal", "NotPrincipal", "Condition", "Sid", "Id",
-                         "StringLike", "ForAllValues:StringEquals", "Null", "DateEquals",
-                         "AWS", "Service", "aws:username"]) | st.text(max_size=5),
-        children, max_size=5),
-    max_leaves=25)
+    _containers, max_leaves=25)
 
 
 @settings(max_examples=400)
