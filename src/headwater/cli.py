@@ -50,10 +50,14 @@ def main() -> None:
 @click.option("--credentials", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Require every AWS API request to be SigV4-signed by a key in FILE "
               "(~/.aws/credentials syntax; README.md, Serving).", metavar="FILE")
+@click.option("--max-workers", type=click.IntRange(min=1), default=None,
+              help="Function worker processes alive at once; past it invocations are "
+              "throttled. Default: 1,000 (AWS's account concurrency) or what this machine's "
+              "memory and open-file limit hold, whichever is fewer.")
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
-    trigger_retry_delay: float, credentials: Path | None,
+    trigger_retry_delay: float, credentials: Path | None, max_workers: int | None,
 ) -> None:
     """Serve every API on one port."""
     keys = None
@@ -71,6 +75,7 @@ def serve(
         durability=durability,
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
+        max_workers=max_workers or 0,
     )
     logging.basicConfig(level=log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -25,3 +25,6 @@ class Settings:
     # --credentials: every AWS API request must be signed by one of these keys (None: any
     # request is accepted, signatures unchecked).
     credentials: Credentials | None = None
+    # --max-workers: function worker processes alive at once (0: what the machine can hold,
+    # at most AWS's account concurrency of 1,000; functions/pool.py).
+    max_workers: int = 0

@@ -18,7 +18,7 @@ import sys
 import time
 import traceback
 
-MARKER = b"\x1e\x1fheadwater-end\x1f\n"  # keep in sync with functions/environment.py
+MARKER = b"\x1e\x1fheadwater-end\x1f\n"  # keep in sync with functions/output.py
 API = "/2018-06-01/runtime"
 
 

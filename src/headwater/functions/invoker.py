@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from headwater.functions.environment import Environment, Invocation
+from headwater.functions.environment import OUT_OF_MEMORY, Environment, Invocation
 from headwater.functions.errors import (
     InvalidParameterValueException,
     InvalidRequestContentException,
@@ -105,9 +105,10 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
     started_ms = functions.clock.now_ms()
     error_type: str | None
     if env is None:
+        pool.make_room()
         env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex))
+        pool.register(env)  # counted against the cap from now on
         failure = await _start(env, request_id)
-        pool.register(env)
         init_ms = env.init_ms
         lines.extend((await env.output(0.5)).splitlines())
         if failure is not None or env.init_error is not None or not env.alive:
@@ -141,10 +142,10 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
     else:
         body, error_type = outcome
         lines.extend((await env.output()).splitlines())
-        if error_type == "Runtime.ExitError":
+        if error_type in ("Runtime.ExitError", OUT_OF_MEMORY):
             lines.append(f"RequestId: {request_id} Error: Runtime exited with error: "
                          f"{env.exit_reason}")
-            lines.append("Runtime.ExitError")
+            lines.append(error_type)
             status = "error"
         pool.give_back(env)
     lines += _end(request_id, duration, config, env, init_ms, status, error_type)
@@ -172,8 +173,8 @@ async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:
 
 def _exit_error(env: Environment, request_id: str) -> tuple[bytes, str]:
     message = f"RequestId: {request_id} Error: Runtime exited with error: {env.exit_reason}"
-    return orjson.dumps({"errorType": "Runtime.ExitError", "errorMessage": message}), \
-        "Runtime.ExitError"
+    kind = OUT_OF_MEMORY if env.out_of_memory else "Runtime.ExitError"
+    return orjson.dumps({"errorType": kind, "errorMessage": message}), kind
 
 
 def _end(request_id: str, duration: float, config: dict[str, object], env: Environment,

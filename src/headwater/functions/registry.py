@@ -3,6 +3,7 @@ execution-environment pool, logs and the in-process Invoke API (`Functions.invok
 
 from __future__ import annotations
 
+import logging
 import random
 import shutil
 import tempfile
@@ -17,12 +18,16 @@ from headwater.functions.errors import ResourceNotFoundException
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
 from headwater.functions.runtime_sdk import link_sdk
 from headwater.functions.store import FunctionRecord, FunctionStore
+from headwater.functions.worker_processes import reap_leftovers, server_token
 from headwater.logs.store import LogStore
 from headwater.settings import Settings
 
 if TYPE_CHECKING:
     from headwater.background import Worker
     from headwater.functions.invoker import InvokeResult
+
+
+log = logging.getLogger("headwater.functions")
 
 
 @dataclass(slots=True)
@@ -58,7 +63,7 @@ def not_found(ref: FunctionRef) -> ResourceNotFoundException:
 class Functions:
     def __init__(self, storage: Storage, clock: Clock, settings: Settings) -> None:
         from headwater.functions.event_queue import EventQueue
-        from headwater.functions.pool import EnvironmentPool
+        from headwater.functions.pool import EnvironmentPool, default_max_workers
 
         self.store = FunctionStore(storage)
         self.logs = LogStore(storage)
@@ -70,7 +75,11 @@ class Functions:
             self.code_root = settings.data_dir / "functions"
         host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
         self.endpoint = f"http://{host}:{settings.port}"
-        self.pool = EnvironmentPool(self)
+        # Tags this server's workers; with a data directory, kills a SIGKILLed predecessor's.
+        self.worker_token = server_token(settings.data_dir)
+        if settings.data_dir is not None and (reaped := reap_leftovers(self.worker_token)):
+            log.warning("killed %d function worker processes a previous server left", reaped)
+        self.pool = EnvironmentPool(self, settings.max_workers or default_max_workers())
         self.events = EventQueue(self)
         # The runtime (its queues and topics receive destination records); set by it.
         self.runtime: Any = None

@@ -60,7 +60,8 @@ def build_spec(functions: Functions, resolved: Resolved, environment_id: str) ->
     else:
         argv = [str(task_root / "bootstrap")]
     env.update((config.get("Environment") or {}).get("Variables") or {})
-    return Spec(argv, task_root, env, python, log_stream)
+    return Spec(argv, task_root, env, python, log_stream, memory_mb=int(config["MemorySize"]),
+                token=functions.worker_token)
 
 
 def _secret(functions: Functions, account: str) -> str:

@@ -38,6 +38,7 @@ class Request:
     headers: dict[str, str]  # names lower-cased
     body: bytes
     server: tuple[str, int]  # the address the request arrived on
+    peer: tuple[str, int] | None = None  # the client's address (the Lambda Runtime API checks it)
 
 
 # The response, or an awaitable of it when the request must wait (a long poll, an invoke).
@@ -129,6 +130,7 @@ class HttpProtocol(asyncio.Protocol):
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
         self.address: tuple[str, int] = ("127.0.0.1", 0)
+        self.peer: tuple[str, int] | None = None
         self.last_activity = time.monotonic()
         self.queue: collections.deque[tuple[Request, bool]] = collections.deque()
         self.busy = False  # a request is being served (its answer is not written yet)
@@ -156,6 +158,9 @@ class HttpProtocol(asyncio.Protocol):
         sockname = transport.get_extra_info("sockname")
         if isinstance(sockname, tuple):
             self.address = (str(sockname[0]), int(sockname[1]))
+        peername = transport.get_extra_info("peername")
+        if isinstance(peername, tuple):
+            self.peer = (str(peername[0]), int(peername[1]))
         self.server.connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -239,7 +244,7 @@ class HttpProtocol(asyncio.Protocol):
             path = unquote(path)
         body = self._body[0] if len(self._body) == 1 else b"".join(self._body)
         method = self.parser.get_method().decode("latin-1")
-        request = Request(method, path, query, self._headers, body, self.address)
+        request = Request(method, path, query, self._headers, body, self.address, self.peer)
         self.queue.append((request, self.parser.should_keep_alive()))
         if self.busy:
             self._update_reading()
@@ -347,7 +352,7 @@ class HttpProtocol(asyncio.Protocol):
             method = self.parser.get_method().decode("latin-1")
             try:
                 self.server.too_large(Request(method, unquote(path), query, self._headers, b"",
-                                              self.address))
+                                              self.address, self.peer))
             except Exception:
                 log.exception("too-large hook failed for %s %s", method, path)
         message = f"Request must be smaller than {self.server.max_body} bytes"
