@@ -69,6 +69,7 @@ def serve(
         except CredentialsError as error:
             click.echo(f"headwater: --credentials: {error}", err=True)
             sys.exit(1)
+        _owner_only(credentials)
     settings = Settings(
         # Absolute, because function workers run with their code directory as cwd.
         host=host, port=port, data_dir=None if in_memory else data_dir.resolve(),
@@ -172,6 +173,20 @@ def stream(table: str, follow: bool, start: str, as_json: bool, endpoint: str,
         pass
     except BrokenPipeError:  # `headwater stream T -f | head`: the reader has gone
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _owner_only(path: Path) -> None:
+    """The credentials file readable by its owner only (function workers must not read it)."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        try:
+            os.chmod(path, mode & 0o700)
+        except OSError as error:
+            click.echo(f"headwater: --credentials: {path} is readable by others and cannot be "
+                       f"made owner-only: {error}", err=True)
+            return
+        click.echo(f"headwater: --credentials: made {path} readable by its owner only "
+                   f"(mode {mode:o} -> {mode & 0o700:o})", err=True)
 
 
 def _run(main: Coroutine[Any, Any, None]) -> None:

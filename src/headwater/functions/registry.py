@@ -4,6 +4,7 @@ execution-environment pool, logs and the in-process Invoke API (`Functions.invok
 from __future__ import annotations
 
 import logging
+import os
 import random
 import shutil
 import tempfile
@@ -13,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
+from headwater.functions import isolation
 from headwater.functions.code import unpack
 from headwater.functions.errors import ResourceNotFoundException
+from headwater.functions.isolation import UserIds
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
 from headwater.functions.runtime_sdk import link_sdk
 from headwater.functions.store import FunctionRecord, FunctionStore
@@ -77,9 +80,22 @@ class Functions:
         self.endpoint = f"http://{host}:{settings.port}"
         # Tags this server's workers; with a data directory, kills a SIGKILLed predecessor's.
         self.worker_token = server_token(settings.data_dir)
-        if settings.data_dir is not None and (reaped := reap_leftovers(self.worker_token)):
+        max_workers = settings.max_workers or default_max_workers()
+        # What workers must not see: the data directory (or the in-memory code root).
+        self.hidden_root = settings.data_dir or self.code_root
+        self.user_ids: UserIds | None = None
+        if isolation.available():
+            # Room for environments still closing while new ones start.
+            self.user_ids = UserIds(self.worker_token, 2 * max_workers + 16)
+            self.code_root.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.code_root, 0o711)  # workers may enter it, not list it
+        reaped = 0
+        if settings.data_dir is not None:
+            reaped = reap_leftovers(self.worker_token)
+            reaped += self.user_ids.reap() if self.user_ids is not None else 0
+        if reaped:
             log.warning("killed %d function worker processes a previous server left", reaped)
-        self.pool = EnvironmentPool(self, settings.max_workers or default_max_workers())
+        self.pool = EnvironmentPool(self, max_workers)
         self.events = EventQueue(self)
         # The runtime (its queues and topics receive destination records); set by it.
         self.runtime: Any = None
