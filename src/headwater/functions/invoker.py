@@ -32,6 +32,7 @@ SYNC_LIMIT = 6 * 1024 * 1024
 ASYNC_LIMIT = 1024 * 1024
 INIT_TIMEOUT = 10.0
 TAIL_BYTES = 4096
+EVENT_BYTES = 256 * 1024  # a CloudWatch Logs event's limit: a longer line becomes several
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,21 @@ async def invoke(functions: Functions, account: str, region: str, function_name:
                           request_id or str(uuid.uuid4()))
     finally:
         functions.pool.release(resolved.record.id)
+
+
+def _log_lines(output: str) -> list[str]:
+    """The output's lines as log events, each at most EVENT_BYTES of UTF-8."""
+    events = []
+    for line in output.splitlines():
+        if len(line) * 4 <= EVENT_BYTES:
+            events.append(line)
+            continue
+        raw = line.encode()
+        while raw:
+            piece = raw[:EVENT_BYTES].decode("utf-8", "ignore")  # not inside a character
+            events.append(piece)
+            raw = raw[len(piece.encode()):]
+    return events
 
 
 def _check_json(payload: bytes) -> None:
@@ -110,7 +126,7 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
         pool.register(env)  # counted against the cap from now on
         failure = await _start(env, request_id)
         init_ms = env.init_ms
-        lines.extend((await env.output(0.5)).splitlines())
+        lines.extend(_log_lines(await env.output(0.5)))
         if failure is not None or env.init_error is not None or not env.alive:
             body, error_type = failure or env.init_error or _exit_error(env, request_id)
             lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
@@ -134,14 +150,14 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
         body = orjson.dumps({"errorMessage": f"RequestId: {request_id} Error: Task timed out "
                              f"after {timeout:.2f} seconds", "errorType": "Sandbox.Timedout"})
         error_type = "Sandbox.Timedout"
-        lines.extend((await env.output()).splitlines())
+        lines.extend(_log_lines(await env.output()))
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(functions.clock.now()))
         lines.append(f"{stamp}Z {request_id} Task timed out after {timeout:.2f} seconds")
         status = "timeout"
         pool.forget(env)
     else:
         body, error_type = outcome
-        lines.extend((await env.output()).splitlines())
+        lines.extend(_log_lines(await env.output()))
         if error_type in ("Runtime.ExitError", OUT_OF_MEMORY):
             lines.append(f"RequestId: {request_id} Error: Runtime exited with error: "
                          f"{env.exit_reason}")

@@ -53,3 +53,17 @@ def test_100_mb_of_stdout_is_capped_and_the_server_stays_small(flood_server: Ser
     dropped = 100_000 * 1000 + len("first line\n") + len("last line\n") - 1024 * 1024
     assert (f"[Headwater dropped {dropped} bytes of this invocation's output: it keeps the "
             "first 524288 and the last 524288]") in text
+
+
+def test_a_line_longer_than_a_log_event_becomes_several(flood_server: Server) -> None:
+    lam = flood_server.client("lambda")
+    logs = flood_server.client("logs")
+    name = new_name()
+    lam.create_function(FunctionName=name, Runtime=RUNTIME, Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": handler_zip(
+                            "def handler(e, c):\n    print('é' * 300_000)\n")})
+    lam.invoke(FunctionName=name, Payload=b"{}")
+    events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+    pieces = [event["message"] for event in events if event["message"].startswith("é")]
+    assert "".join(pieces) == "é" * 300_000
+    assert [len(piece.encode()) for piece in pieces] == [262144, 262144, 75712]
