@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -47,6 +48,9 @@ def main() -> None:
 @click.option("--trigger-retry-delay", default=0.05, show_default=True,
               type=click.FloatRange(min=0), help="Seconds before a trigger retries a failed "
               "batch (doubling up to 16x).")
+@click.option("--stream-read-limits", type=click.Choice(["on", "off"]), default="off",
+              show_default=True, help="Answer GetRecords with LimitExceededException beyond "
+              "AWS's limits per shard: 5 calls a second, 2 readers at once.")
 @click.option("--credentials", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Require every AWS API request to be SigV4-signed by a key in FILE "
               "(~/.aws/credentials syntax; README.md, Serving).", metavar="FILE")
@@ -57,7 +61,8 @@ def main() -> None:
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
-    trigger_retry_delay: float, credentials: Path | None, max_workers: int | None,
+    trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
+    max_workers: int | None,
 ) -> None:
     """Serve every API on one port."""
     keys = None
@@ -76,7 +81,7 @@ def serve(
         durability=durability,
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
-        max_workers=max_workers or 0,
+        stream_read_limits=stream_read_limits == "on", max_workers=max_workers or 0,
     )
     logging.basicConfig(level=log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -199,6 +204,21 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
 
 
 async def _serve(settings: Settings) -> None:
+    from headwater.core.data_dir_lock import DataDirInUse, DataDirLock
+
+    # First of all, so a second server on the same data directory ends at once.
+    lock = None if settings.data_dir is None else DataDirLock(settings.data_dir)
+    if lock is not None:
+        try:
+            lock.acquire()
+        except DataDirInUse as error:
+            click.echo(f"headwater: {error}", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"headwater: cannot use the data directory {settings.data_dir}: {error}",
+                       err=True)
+            sys.exit(1)
+
     from headwater.runtime import Runtime
     from headwater.server import MAX_BODY, HeadwaterApp
     from headwater.wire.http_server import HttpServer
@@ -213,6 +233,9 @@ async def _serve(settings: Settings) -> None:
         sys.exit(1)
     sock.listen(1024)
     host, port = sock.getsockname()[:2]
+    # Everything that names this server (function workers' AWS_ENDPOINT_URL, DescribeEndpoints)
+    # learns the bound port here, before any background worker starts.
+    settings = dataclasses.replace(settings, port=port)
     app = HeadwaterApp(Runtime(settings))
     app.start()
     server = HttpServer(app.handle, app.runtime.storage.when_settled, MAX_BODY)
@@ -230,3 +253,5 @@ async def _serve(settings: Settings) -> None:
     app.runtime.queues.release()
     await server.shutdown(SHUTDOWN_GRACE)
     await app.stop()
+    if lock is not None:
+        lock.release()

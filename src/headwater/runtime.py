@@ -12,6 +12,7 @@ from headwater.functions.registry import Functions
 from headwater.queues.registry import Queues
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
+from headwater.streams.read_limits import ReadLimits
 from headwater.topics.registry import Topics
 from headwater.triggers.manager import TriggerManager
 
@@ -24,6 +25,7 @@ class Runtime:
         self.tables = TableCatalog(self.storage)
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
+        self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.queues = Queues(self.storage, self.clock)
         self.topics = Topics(self.storage, self.clock, self.queues)
         self.cloudwatch = MetricStore(self.clock)

@@ -8,6 +8,7 @@ from headwater.cloudwatch.service import TARGET_PREFIX as CLOUDWATCH_TARGET
 from headwater.cloudwatch.stream_metrics import counting_get_records
 from headwater.dynamodb import access as dynamodb_access
 from headwater.dynamodb.service import OPERATIONS as DYNAMODB
+from headwater.dynamodb.service import PRECHECKS as DYNAMODB_PRECHECKS
 from headwater.logs.service import OPERATIONS as LOGS
 from headwater.queues import access as queues_access
 from headwater.queues.errors import query_errors as sqs_query_errors
@@ -25,7 +26,7 @@ def json_services() -> dict[str, JsonService]:
     """JSON-protocol services keyed by their X-Amz-Target prefix."""
     return {
         "DynamoDB_20120810": JsonService("dynamodb", "DynamoDB_20120810", DYNAMODB_ERRORS,
-                                         DYNAMODB, crc32=True,
+                                         DYNAMODB, crc32=True, prechecks=DYNAMODB_PRECHECKS,
                                          authorize=dynamodb_access.authorize),
         "DynamoDBStreams_20120810": JsonService("dynamodbstreams", "DynamoDBStreams_20120810",
                                                 DYNAMODB_ERRORS, STREAMS,

@@ -22,9 +22,24 @@ class Settings:
     ttl_interval: float = 1.0
     retention_interval: float = 60.0
     trigger_retry_delay: float = 0.05
+    # --stream-read-limits on: GetRecords throttles beyond AWS's per-shard rate and readers.
+    stream_read_limits: bool = False
     # --credentials: every AWS API request must be signed by one of these keys (None: any
     # request is accepted, signatures unchecked).
     credentials: Credentials | None = None
     # --max-workers: function worker processes alive at once (0: what the machine can hold,
     # at most AWS's account concurrency of 1,000; functions/pool.py).
     max_workers: int = 0
+
+    @property
+    def address(self) -> str:
+        """`host:port` where this server is reached from its own machine: a wildcard listen
+        address is reached on loopback. `port` is the bound port (the command line's 0 is
+        replaced once the socket is bound, before anything is built)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"{host}:{self.port}"
+
+    @property
+    def endpoint(self) -> str:
+        """The server's URL, as function workers' AWS_ENDPOINT_URL."""
+        return f"http://{self.address}"

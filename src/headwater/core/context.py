@@ -16,3 +16,9 @@ class RequestContext:
     request_id: str
     runtime: Runtime
     host: str = ""  # the request's Host header, for URLs in responses (SQS queue URLs)
+
+    @property
+    def url_host(self) -> str:
+        """The host:port for URLs in responses: the one the client used (its Host header),
+        else this server's own bound address."""
+        return self.host or self.runtime.settings.address

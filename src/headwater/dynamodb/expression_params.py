@@ -49,12 +49,20 @@ def compile_request(request: dict[str, Any],
         return RequestExpressions()
     used_expressions = [m for m in EXPRESSION_MEMBERS if m in request]
     used_legacy = [m for m in LEGACY_MEMBERS if m in request]
+    # KeyConditions conflicts only with KeyConditionExpression: Query takes it beside a
+    # FilterExpression or ProjectionExpression (recorded against AWS by the ExtendDB suite,
+    # tests/test_conditional_operator.py; dynalite's validateExpressionParams).
+    key_conditions_apart = ("KeyConditions" in used_legacy
+                            and "KeyConditionExpression" not in request)
+    if key_conditions_apart:
+        used_legacy.remove("KeyConditions")
     if used_expressions and used_legacy:
         raise ValidationException(
             "Can not use both expression and non-expression parameters in the same request: "
             f"Non-expression parameters: {{{', '.join(used_legacy)}}} "
             f"Expression parameters: {{{', '.join(used_expressions)}}}"
         )
+    check_conditional_operator(request)
     names = request.get("ExpressionAttributeNames")
     values = request.get("ExpressionAttributeValues")
     _check_maps(names, values, bool(used_expressions), value_expressions)
@@ -62,9 +70,14 @@ def compile_request(request: dict[str, Any],
     if values:
         values = _checked_values(values)
     result = RequestExpressions()
-    if used_legacy:
+    if used_legacy or not used_expressions:
         _compile_legacy(request, result)
         return result
+    if key_conditions_apart:
+        from headwater.dynamodb.expressions import legacy
+
+        result.key_condition = legacy.key_conditions_to_key_condition(
+            _normalised_legacy(request["KeyConditions"]))
     if "ConditionExpression" in request:
         result.condition = expressions.compile_condition(
             request["ConditionExpression"], names, values, "ConditionExpression")
@@ -83,6 +96,23 @@ def compile_request(request: dict[str, Any],
     return result
 
 
+def check_conditional_operator(request: dict[str, Any]) -> None:
+    """ConditionalOperator needs an Expected, QueryFilter or ScanFilter of two or more
+    conditions (messages recorded against AWS by the ExtendDB suite,
+    tests/test_conditional_operator.py); AWS checks it after the expression/legacy mixing
+    error but before Query's missing key condition."""
+    if request.get("ConditionalOperator") is None:
+        return
+    conditions = next((request[m] for m in ("Expected", "QueryFilter", "ScanFilter")
+                       if isinstance(request.get(m), dict) and request[m]), None)
+    if conditions is None:
+        raise ValidationException("ConditionalOperator cannot be used without Filter or Expected")
+    if len(conditions) < 2:
+        raise ValidationException(
+            "ConditionalOperator can only be used when Filter or Expected has two or more "
+            "elements")
+
+
 def _check_maps(names: Any, values: Any, has_expressions: bool,
                 value_expressions: tuple[str, ...]) -> None:
     if names is not None and not has_expressions:
@@ -99,6 +129,12 @@ def _check_maps(names: Any, values: Any, has_expressions: bool,
     if names is not None and not names:
         raise ValidationException("ExpressionAttributeNames must not be empty")
     _check_keys("ExpressionAttributeNames", names, _NAME_KEY)
+    for key, name in (names or {}).items():
+        if name == "":
+            # AWS's answer as applications quote it (an error string matched in app code).
+            raise ValidationException(
+                f"ExpressionAttributeNames contains invalid value: Empty attribute name for key "
+                f"{key}")
     if values is not None and not values:
         raise ValidationException("ExpressionAttributeValues must not be empty")
     _check_keys("ExpressionAttributeValues", values, _VALUE_KEY)
@@ -144,10 +180,6 @@ def _compile_legacy(request: dict[str, Any], result: RequestExpressions) -> None
         conditions = request.get("QueryFilter") or request.get("ScanFilter") or {}
         kind = "QueryFilter" if "QueryFilter" in request else "ScanFilter"
         result.filter = legacy.conditions_to_condition(conditions, operator, kind)
-    elif operator is not None:
-        raise ValidationException(
-            "ConditionalOperator can only be used when Expected or QueryFilter or ScanFilter is "
-            "present")
     if "AttributeUpdates" in request:
         result.update = legacy.attribute_updates_to_update(request["AttributeUpdates"])
     if "AttributesToGet" in request:

@@ -5,10 +5,13 @@ appends its stream record in the caller's transaction (DESIGN.md principle 2).""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from headwater.dynamodb import index_store, item_store
 from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.expressions import ast
+from headwater.dynamodb.expressions.updates import Update
 from headwater.dynamodb.indexes import check_index_keys, index_entry
 from headwater.dynamodb.item_size import MAX_ITEM_SIZE, item_size
 from headwater.dynamodb.keys import check_key_attribute, encode_key_value
@@ -65,11 +68,39 @@ def check_size(item: dict[str, Any], message: str = TOO_BIG) -> int:
 def check_updated(table: Table, new: dict[str, Any], touched: set[str]) -> int:
     """An update's result: its key attributes untouched and its size within the limit (the
     rules UpdateItem, TransactWriteItems and PartiQL UPDATE share); returns the size."""
+    check_key_untouched(table, touched)
+    return check_size(new, UPDATE_TOO_BIG)
+
+
+def updated(table: Table, update: Update | None, old: dict[str, Any] | None,
+            key_attributes: dict[str, Any]) -> tuple[dict[str, Any] | None, int]:
+    """The item UpdateItem (or a transaction's Update) leaves, and its size; None when the item
+    stays missing.
+
+    An update of a missing key creates the item, except when every action only takes
+    something away (REMOVE, DELETE, AttributeUpdates DELETE): then AWS creates nothing, writes
+    no stream record and accepts even nested paths (REMOVE a.b) that are invalid on an
+    existing item (scylladb/scylladb#5862 and its test_nested_attribute_remove_from_missing_
+    item, both run against DynamoDB). An update with no actions at all creates a key-only item.
+    """
+    actions = () if update is None else update.node.actions
+    if old is None and actions and all(
+            isinstance(action, ast.RemoveAction | ast.DeleteAction) for action in actions):
+        check_key_untouched(table, {str(ast.bound_elements(a.path)[0]) for a in actions})
+        return None, 0
+    start = dict(key_attributes) if old is None else old
+    new, touched = (dict(start), set()) if update is None else update.apply(start)
+    return new, check_updated(table, new, touched)
+
+
+def check_key_untouched(table: Table, names: Iterable[str]) -> None:
+    """AWS's error for an update of a key attribute, whatever the action: checked before the
+    update runs, so `ADD pk :n` on a string key reports the key, not the operand type."""
+    touched = set(names)
     for name in table.key_names:
         if name in touched:
             raise ValidationException(
                 f"{INVALID}Cannot update attribute {name}. This attribute is part of the key")
-    return check_size(new, UPDATE_TOO_BIG)
 
 
 def read(runtime: Runtime, table: Table, key: Key) -> dict[str, Any] | None:

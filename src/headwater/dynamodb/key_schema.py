@@ -74,10 +74,13 @@ def _check_defined(key_schema: list[dict[str, Any]], definitions: list[dict[str,
 
 def check_definitions(definitions: list[dict[str, Any]], used: set[str]) -> None:
     names = [d["AttributeName"] for d in definitions]
-    if len(set(names)) != len(names):
-        raise ValidationException(
-            f"{INVALID}Cannot have two attributes with the same name"
-        )
+    # AWS names the repeated attribute (scylladb/scylladb#13870, recorded against DynamoDB);
+    # "Cannot have two attributes with the same name" is DynamoDB Local's wording.
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValidationException(f"Attribute Name is duplicated: {name}")
+        seen.add(name)
     if set(names) != used:
         raise ValidationException(
             f"{INVALID}Number of attributes in KeySchema does not exactly match number of "

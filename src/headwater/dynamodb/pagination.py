@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from headwater.dynamodb import items
-from headwater.dynamodb.capacity import consumed
+from headwater.dynamodb.capacity import consumed, index_read
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import RequestExpressions
 from headwater.dynamodb.expressions import ast
@@ -47,21 +47,21 @@ def check_select(request: dict[str, Any], operation: str) -> bool:
     select = request.get("Select")
     has_projection = "ProjectionExpression" in request
     has_attributes = "AttributesToGet" in request
+    # Recorded against AWS: Query wraps these in the validation envelope, Scan does not (the
+    # ExtendDB suite, tests/test_wording_parity_validation.py, for COUNT with a projection).
+    envelope = "1 validation error detected: " if operation == "Query" else ""
     if select is not None and select != "SPECIFIC_ATTRIBUTES":
         wanted = "only the Count" if select == "COUNT" else select
         if has_projection:
             raise ValidationException(
-                f"Cannot specify the ProjectionExpression when choosing to get {wanted}")
+                f"{envelope}Cannot specify the ProjectionExpression when choosing to get {wanted}")
         if has_attributes:
             raise ValidationException(
-                f"Cannot specify the AttributesToGet when choosing to get {wanted}")
+                f"{envelope}Cannot specify the AttributesToGet when choosing to get {wanted}")
     if select == "SPECIFIC_ATTRIBUTES" and not (has_projection or has_attributes):
         message = ("Must specify the AttributesToGet or ProjectionExpression when choosing to "
                    "get SPECIFIC_ATTRIBUTES")
-        # Recorded against AWS: Query wraps this one in the validation envelope, Scan does not.
-        if operation == "Query":
-            message = f"1 validation error detected: {message}"
-        raise ValidationException(message)
+        raise ValidationException(envelope + message)
     if select == "ALL_PROJECTED_ATTRIBUTES" and "IndexName" not in request:
         raise ValidationException(
             "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
@@ -158,8 +158,8 @@ def _shown(space: KeySpace, request: dict[str, Any], projection: Any, item: dict
     return item
 
 
-def response(page: Page, request: dict[str, Any], count_only: bool
-             ) -> dict[str, Any]:
+def response(page: Page, request: dict[str, Any], count_only: bool,
+             space: KeySpace | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if not count_only:
         result["Items"] = page.items
@@ -168,8 +168,11 @@ def response(page: Page, request: dict[str, Any], count_only: bool
     if page.last_key is not None:
         result["LastEvaluatedKey"] = page.last_key
     units = max(1, math.ceil(page.size / 4096))
-    capacity = consumed(request["TableName"], units if request.get("ConsistentRead") else units / 2,
-                        request.get("ReturnConsumedCapacity"))
+    used = float(units) if request.get("ConsistentRead") else units / 2
+    # Reading an index is the index's capacity, not the table's.
+    charge = (used if space is None or space.index is None
+              else index_read(space.table, space.index.name, used))
+    capacity = consumed(request["TableName"], charge, request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         result["ConsumedCapacity"] = capacity
     return result

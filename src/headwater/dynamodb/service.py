@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from headwater.dynamodb.operations.batch_execute_statement import batch_execute_statement
 from headwater.dynamodb.operations.batch_get_item import batch_get_item
-from headwater.dynamodb.operations.batch_write_item import batch_write_item
-from headwater.dynamodb.operations.create_table import create_table
+from headwater.dynamodb.operations.batch_write_item import batch_write_item, check_write_counts
+from headwater.dynamodb.operations.create_table import check_table_name_given, create_table
 from headwater.dynamodb.operations.delete_item import delete_item
 from headwater.dynamodb.operations.delete_table import delete_table
 from headwater.dynamodb.operations.describe_endpoints import describe_endpoints
@@ -56,4 +56,10 @@ OPERATIONS = {
     "UpdateItem": update_item,
     "UpdateTable": update_table,
     "UpdateTimeToLive": update_time_to_live,
+}
+
+# Checks AWS makes before validating a request against the model.
+PRECHECKS = {
+    "BatchWriteItem": check_write_counts,
+    "CreateTable": check_table_name_given,
 }

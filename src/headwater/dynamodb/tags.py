@@ -8,6 +8,7 @@ region, so another account's or region's table is reached by its ARN.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from headwater.core.arns import parse_table_arn
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
 
 MAX_TAGS = 50
 RESERVED_PREFIX = "aws:"
+# "The allowed characters are letters, white space, and numbers, plus the following special
+# characters: + - = . _ : /" (developer guide "Tagging restrictions"); "@" too, as in the
+# pattern AWS's other tagging APIs state, [\p{L}\p{Z}\p{N}_.:/=+\-@]*.
+TAG_PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"
+_SPECIAL = frozenset("_.:/=+-@")
 
 
 def table_for_arn(ctx: RequestContext, arn: str) -> Table:
@@ -37,6 +43,32 @@ def table_for_arn(ctx: RequestContext, arn: str) -> Table:
         raise ResourceNotFoundException(
             f"Requested resource not found: ResourcArn: {arn} not found")
     return table
+
+
+def check_characters(values: list[tuple[str, str]]) -> None:
+    """(location, text) pairs, as 'tags.1.member.key': every text within TAG_PATTERN. AWS's
+    exact wording for this is not recorded; this is its standard pattern message [infer]."""
+    bad = [(where, text) for where, text in values if not _allowed(text)]
+    if bad:
+        count = len(bad)
+        detail = "; ".join(
+            f"Value '{text}' at '{where}' failed to satisfy constraint: Member must satisfy "
+            f"regular expression pattern: {TAG_PATTERN}" for where, text in bad)
+        raise ValidationException(
+            f"{count} validation error{'s' if count > 1 else ''} detected: {detail}")
+
+
+def tag_locations(tags: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """Each tag's key and value with its request location (1-based, as AWS counts)."""
+    found = []
+    for number, tag in enumerate(tags, 1):
+        found.append((f"tags.{number}.member.key", tag["Key"]))
+        found.append((f"tags.{number}.member.value", tag["Value"]))
+    return found
+
+
+def _allowed(text: str) -> bool:
+    return all(char in _SPECIAL or unicodedata.category(char)[0] in "LZN" for char in text)
 
 
 def check_keys(keys: list[str]) -> None:

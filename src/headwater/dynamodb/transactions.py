@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from headwater.dynamodb import item_collections, item_store, items
+from headwater.dynamodb.capacity import Charge, item_write, write_units
 from headwater.dynamodb.errors import (
     TransactionCanceledException,
     ValidationException,
@@ -33,6 +34,16 @@ FAILED = "The conditional request failed"
 
 
 @dataclass(slots=True)
+class Entry:
+    """One TransactItems entry after the checks that need no table: its kind, spec and
+    compiled expressions (and a Put's checked item)."""
+    kind: str
+    spec: dict[str, Any]
+    expressions: RequestExpressions
+    item: dict[str, Any] | None = None  # Put's item
+
+
+@dataclass(slots=True)
 class Action:
     kind: str
     table: Table
@@ -41,10 +52,14 @@ class Action:
     expressions: RequestExpressions
     key_attributes: dict[str, Any] = field(default_factory=dict)
     item: dict[str, Any] | None = None  # Put's item
+    # A per-item error that cancels the transaction with a ValidationError reason in this
+    # position instead of failing the whole request (an empty Key).
+    invalid: str | None = None
 
 
-def plan(ctx: RequestContext, entry: dict[str, Any], kinds: tuple[str, ...] = KINDS) -> Action:
-    """One TransactItems entry checked against its table (raises before anything is read)."""
+def check(entry: dict[str, Any], kinds: tuple[str, ...] = KINDS) -> Entry:
+    """One TransactItems entry checked on its own: every entry passes this before any table
+    is looked up, so a malformed request to a missing table is a ValidationException."""
     present = [kind for kind in kinds if kind in entry]
     if len(present) != 1:
         if len(kinds) == 1:
@@ -53,23 +68,57 @@ def plan(ctx: RequestContext, entry: dict[str, Any], kinds: tuple[str, ...] = KI
             "TransactItems can only contain one of Check, Put, Update or Delete")
     kind = present[0]
     spec = entry[kind]
-    table = ctx.runtime.tables.get(ctx.account, ctx.region, spec["TableName"])
     expressions = compile_request(spec)
     if kind == "Put":
         item = check_item(spec["Item"])
-        key = items.key_from_item(table, item)
         items.check_size(item)
-        return Action(kind, table, key, spec, expressions, item=item)
-    key_attributes, key = items.key_from_request(table, spec["Key"])
-    return Action(kind, table, key, spec, expressions, key_attributes)
+        return Entry(kind, spec, expressions, item)
+    return Entry(kind, spec, expressions)
+
+
+def plan(ctx: RequestContext, entry: Entry) -> Action:
+    """A checked entry bound to its table and key."""
+    table = ctx.runtime.tables.get(ctx.account, ctx.region, entry.spec["TableName"])
+    if entry.item is not None:
+        key = items.key_from_item(table, entry.item)
+        return Action(entry.kind, table, key, entry.spec, entry.expressions, item=entry.item)
+    if not entry.spec["Key"]:
+        # An empty Key cancels rather than rejects (issue 11; AWS's recorded answers
+        # for wrong-typed or empty-string key values are whole-request ValidationExceptions,
+        # kept below).
+        return Action(entry.kind, table, (b"", b""), entry.spec, entry.expressions,
+                      invalid=items.KEY_MISMATCH)
+    key_attributes, key = items.key_from_request(table, entry.spec["Key"])
+    return Action(entry.kind, table, key, entry.spec, entry.expressions, key_attributes)
 
 
 def check_distinct(actions: list[Action]) -> None:
     seen: set[tuple[int, items.Key]] = set()
     for action in actions:
+        if action.invalid is not None:
+            continue
         if (action.table.id, action.key) in seen:
             raise ValidationException(ONE_ITEM)
         seen.add((action.table.id, action.key))
+
+
+def cancel_invalid(actions: list[Action]) -> None:
+    """Raise TransactionCanceledException when any action carries a per-item error."""
+    if any(action.invalid is not None for action in actions):
+        raise cancelled([_invalid_reason(action) or {"Code": "None"} for action in actions])
+
+
+def cancelled(reasons: list[dict[str, Any]]) -> TransactionCanceledException:
+    codes = ", ".join(reason["Code"] for reason in reasons)
+    return TransactionCanceledException(
+        "Transaction cancelled, please refer cancellation reasons for specific reasons "
+        f"[{codes}]", CancellationReasons=reasons)
+
+
+def _invalid_reason(action: Action) -> dict[str, Any] | None:
+    if action.invalid is None:
+        return None
+    return {"Code": "ValidationError", "Message": action.invalid}
 
 
 def check_size(request: dict[str, Any]) -> None:
@@ -83,14 +132,19 @@ def check_size(request: dict[str, Any]) -> None:
 
 
 def execute(runtime: Runtime, actions: list[Action], request: dict[str, Any]
-            ) -> tuple[list[int], dict[str, list[dict[str, Any]]]]:
-    """Run every action in one SQLite transaction; returns the written sizes and the item
-    collection metrics by table (when the request asks), or raises
-    TransactionCanceledException with one reason per action, in order."""
+            ) -> tuple[list[Charge], dict[str, list[dict[str, Any]]]]:
+    """Run every action in one SQLite transaction; returns each action's capacity charge
+    (one pass; transactions cost double) and the item collection metrics by table (when the
+    request asks), or raises TransactionCanceledException with one reason per action, in
+    order."""
     with runtime.storage.transaction() as conn:
         decided = []
         reasons: list[dict[str, Any]] = []
         for action in actions:
+            invalid = _invalid_reason(action)
+            if invalid is not None:
+                reasons.append(invalid)
+                continue
             old = item_store.get(conn, action.table.id, *action.key)
             try:
                 new = _decide(action, old)
@@ -100,22 +154,21 @@ def execute(runtime: Runtime, actions: list[Action], request: dict[str, Any]
             reasons.append({"Code": "None"})
             decided.append((action, old, new))
         if len(decided) != len(actions):
-            codes = ", ".join(r["Code"] for r in reasons)
-            raise TransactionCanceledException(
-                "Transaction cancelled, please refer cancellation reasons for specific reasons "
-                f"[{codes}]", CancellationReasons=reasons)
-        sizes = []
+            raise cancelled(reasons)
+        charges = []
         collections: dict[str, list[dict[str, Any]]] = {}
         for action, old, new in decided:
-            sizes.append(max(item_size(new) if new else 0, item_size(old) if old else 0))
             if action.kind == "ConditionCheck":
+                # A check writes nothing: it costs the item's size, on the table alone.
+                charges.append(Charge(write_units(item_size(old) if old else 0)))
                 continue
+            charges.append(item_write(action.table, old, new))
             items.write(runtime, conn, action.table, action.key, old, new)
             metrics = item_collections.metrics(conn, action.table, action.key[0],
                                                new or old or action.key_attributes, request)
             if metrics is not None:
                 collections.setdefault(action.spec["TableName"], []).append(metrics)
-    return sizes, collections
+    return charges, collections
 
 
 class _Failed(Exception):
@@ -137,10 +190,11 @@ def _decide(action: Action, old: dict[str, Any] | None) -> dict[str, Any] | None
         return action.item
     if action.kind == "Delete":
         return None
-    start = dict(action.key_attributes) if old is None else old
     try:
-        new, touched = action.expressions.update.apply(start)
-        items.check_updated(action.table, new, touched)
+        if action.expressions.update is not None:
+            items.check_key_untouched(action.table, action.expressions.update.top_level_names)
+        new, _ = items.updated(action.table, action.expressions.update, old,
+                               action.key_attributes)
     except ValidationException as error:
         raise _Failed({"Code": "ValidationError", "Message": error.message}) from None
-    return dict(new)
+    return new

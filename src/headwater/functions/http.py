@@ -29,7 +29,6 @@ def is_lambda_path(path: str) -> bool:
 
 async def handle(runtime: Any, who: Caller, request: Request) -> Response:
     """A Lambda request from `who` (account, region: the verified caller under --credentials)."""
-    runtime.functions.seen_server(request.server)
     ctx = RequestContext(*who, new_uuid(), runtime)
     return await lambda_service().handle(ctx, request.method, request.path, request.query,
                                          request.headers, request.body)

@@ -76,8 +76,7 @@ class Functions:
             self.code_root = Path(tempfile.mkdtemp(prefix="headwater-code-"))
         else:
             self.code_root = settings.data_dir / "functions"
-        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
-        self.endpoint = f"http://{host}:{settings.port}"
+        self.endpoint = settings.endpoint
         # Tags this server's workers; with a data directory, kills a SIGKILLed predecessor's.
         self.worker_token = server_token(settings.data_dir)
         max_workers = settings.max_workers or default_max_workers()
@@ -110,12 +109,6 @@ class Functions:
 
     def workers(self) -> list[Worker]:
         return [self.pool, self.events]
-
-    def seen_server(self, server: tuple[str, int] | None) -> None:
-        """Learn the server's real address (the port may have been 0) from a request."""
-        if server:
-            host = "127.0.0.1" if server[0] in ("0.0.0.0", "::", "") else server[0]
-            self.endpoint = f"http://{host}:{server[1]}"
 
     def function(self, ref: FunctionRef) -> FunctionRecord:
         record = self.store.get(ref.account, ref.region, ref.name)

@@ -1,5 +1,5 @@
-"""Queue names, URLs (`http://<host>/<account>/<name>`, host from the request) and ARNs
-(`arn:aws:sqs:<region>:<account>:<name>`)."""
+"""Queue names, URLs (`http://<host>/<account>/<name>`, host from the request, else the
+server's own address) and ARNs (`arn:aws:sqs:<region>:<account>:<name>`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from headwater.queues.errors import InvalidAddress, InvalidParameterValue
 NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
 FIFO_NAME = re.compile(r"[A-Za-z0-9_-]{1,75}\.fifo")
 ARN = re.compile(r"arn:aws:sqs:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_.-]{1,80})")
-DEFAULT_HOST = "localhost:4566"
 
 
 def check_name(name: str) -> None:
@@ -23,7 +22,7 @@ def check_name(name: str) -> None:
 
 
 def queue_url(host: str, account: str, name: str) -> str:
-    return f"http://{host or DEFAULT_HOST}/{account}/{name}"
+    return f"http://{host}/{account}/{name}"
 
 
 def queue_arn(region: str, account: str, name: str) -> str:

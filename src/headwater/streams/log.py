@@ -223,8 +223,10 @@ class StreamLog:
         return shard
 
     def _close(self, conn: sqlite3.Connection, shard: Shard) -> None:
+        # The range ends at the last record the shard ever held, trimmed or not: a closed
+        # shard's SequenceNumberRange never changes (aws-facts §1.3).
         last = store.last_seq(conn, shard.pk)
-        shard.end_seq = shard.start_seq if last is None else last
+        shard.end_seq = max(shard.start_seq, shard.trimmed_seq, last or 0)
         store.close_shard(conn, shard)
         self.open.pop((shard.stream_id, shard.lane), None)
         self._notify_shard(shard.pk)

@@ -1,6 +1,10 @@
 """The retention worker: deletes records older than 24 h of clock time, closed shards whose
-data has all expired, and streams disabled more than 24 h ago (aws-facts §1.7). Readers treat
-old records as trimmed before this runs (`reading.check_not_trimmed`)."""
+content has all aged out, and streams disabled more than 24 h ago (aws-facts §1.7; the Streams
+developer guide: shards are ephemeral, records live 24 h). Readers treat old records as
+trimmed before this runs (`reading.check_not_trimmed`).
+
+A closed shard's content has aged out when it closed more than 24 h ago, or when it held
+records and every one of them has been trimmed. Trimming never changes a shard's range."""
 
 from __future__ import annotations
 
@@ -26,9 +30,12 @@ def trim(log: StreamLog) -> None:
         if stream.disabled_at is not None and stream.disabled_at < horizon:
             log.remove_stream(stream)
             continue
-        for shard in list(log.shards.get(stream.id, [])):
+        # Due rollovers first, so a shard that closes now is judged in this same pass.
+        for shard in list(log.shards_of(stream)):
             closed = log.closed_at(shard)
             if closed is not None and closed < horizon:
                 log.remove_shard(shard)
-            else:
-                log.trim_shard(shard, horizon)
+                continue
+            log.trim_shard(shard, horizon)
+            if shard.end_seq is not None and shard.start_seq < shard.end_seq <= shard.trimmed_seq:
+                log.remove_shard(shard)

@@ -20,6 +20,8 @@ from headwater.local_clients import local_client
 
 # AWS allows 5 GetRecords calls per second per shard.
 SHARD_CALL_SECONDS = 0.2
+# How long a throttled shard waits before its next call.
+THROTTLED_SECONDS = 1.0
 # How often --follow looks for new shards (DescribeStream allows 10 calls per second).
 REFRESH_SECONDS = 1.0
 START_TYPES = {"trim-horizon": "TRIM_HORIZON", "latest": "LATEST"}
@@ -142,6 +144,9 @@ class Watcher:
                 return False
             if code == "ExpiredIteratorException":  # e.g. the virtual clock jumped ahead
                 shard.iterator = None
+                return False
+            if code == "LimitExceededException":  # a server with --stream-read-limits on
+                shard.next_call = self.now() + THROTTLED_SECONDS
                 return False
             raise
         for record in page["Records"]:

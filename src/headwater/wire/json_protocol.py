@@ -23,6 +23,7 @@ from headwater.wire.errors import (
     InternalServerError,
     SerializationException,
     UnknownOperationException,
+    ValidationException,
 )
 from headwater.wire.models import name_or_arn_shapes, service_model
 from headwater.wire.validate import NOT_A_STRUCTURE, compile_input, name_or_arn
@@ -63,6 +64,10 @@ class JsonService:
     query_errors: dict[str, str] = field(default_factory=dict)
     # The service's check of who may do what (core/tenancy.py), run after validation.
     authorize: Authorize | None = None
+    # Service checks whose wording replaces the model's constraint errors, by operation (a
+    # missing CreateTable TableName is not "Member must not be null"); run when the model
+    # rejects the request.
+    prechecks: dict[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         model = service_model(self.model_name)
@@ -83,12 +88,12 @@ class JsonService:
             return self._failure(ctx, operation_name, error)
         if inspect.isawaitable(result):
             return self._finish(ctx, operation_name, result)
-        return 200, orjson.dumps(result)
+        return 200, _encode(result)
 
     async def _finish(self, ctx: RequestContext, operation_name: str, result: Awaitable[Any]
                       ) -> Answer:
         try:
-            return 200, orjson.dumps(await result)
+            return 200, _encode(await result)
         except Exception as error:
             return self._failure(ctx, operation_name, error)
 
@@ -111,7 +116,15 @@ class JsonService:
         operation = self.operations.get(operation_name)
         if operation is None:
             raise UnknownOperationException("")
-        self.validators[operation_name](request)
+        try:
+            self.validators[operation_name](request)
+        except ValidationException:
+            # A type error (SerializationException) still comes first; among constraint
+            # errors, the service's own wording wins.
+            precheck = self.prechecks.get(operation_name)
+            if precheck is not None:
+                precheck(request)
+            raise
         if self.authorize is not None:
             self.authorize(ctx, operation_name, request)
         return operation(ctx, request)
@@ -136,6 +149,12 @@ class JsonService:
             if code in self.query_errors:
                 headers.append((b"x-amzn-query-error", self.query_errors[code].encode()))
         return headers
+
+
+def _encode(result: Any) -> bytes:
+    """The response body: an operation without an output shape (DynamoDB's TagResource and
+    UntagResource) returns None and AWS sends it no body at all."""
+    return b"" if result is None else orjson.dumps(result)
 
 
 def _java_package(metadata: dict[str, Any]) -> str:

@@ -200,6 +200,19 @@ def test_dotted_name_through_placeholder_is_one_attribute(ddb: Any, stored: str)
     ("attribute_exists(n) = :v", {":v": N("1")}, "The function is not allowed to be used this "
      "way in an expression; function: attribute_exists"),
     ("n = ", None, 'Syntax error; token: "<EOF>", near: "= "'),
+    # Update functions have no place in a condition; unknown names are "Invalid function name",
+    # and function names are case-sensitive (Alternator suite, recorded against AWS).
+    ("if_not_exists(n, :v) = :v", {":v": N("1")}, "The function is not allowed in a condition "
+     "expression; function: if_not_exists"),
+    ("list_append(l, :v) = l", {":v": {"L": []}}, "The function is not allowed in a condition "
+     "expression; function: list_append"),
+    ("if_not_exists(n, :v)", {":v": N("1")}, "The function is not allowed in a condition "
+     "expression; function: if_not_exists"),
+    ("ATTRIBUTE_EXISTS(n)", None, "Invalid function name; function: ATTRIBUTE_EXISTS"),
+    ("n < f(f(s))", None, "Invalid function name; function: f"),
+    # Names start with a letter.
+    ("_n = :v", {":v": N("1")}, 'Syntax error; token: "_", near: "_n"'),
+    ("attribute_exists(m._x)", None, 'Syntax error; token: "_", near: "._x"'),
 ])
 def test_expression_errors(ddb: Any, stored: str, invalid: Any, expression: str,
                            values: dict[str, Any] | None, message: str) -> None:

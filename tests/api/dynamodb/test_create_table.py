@@ -258,3 +258,52 @@ def test_sse_specification_variants(created: Any, sse: dict[str, Any], enabled: 
         assert table["SSEDescription"]["SSEType"] == "KMS"
     else:
         assert "SSEDescription" not in table
+
+
+def test_duplicated_attribute_definition(ddb: Any, invalid: Any) -> None:
+    # AWS names the attribute (scylladb/scylladb#13870, recorded against DynamoDB).
+    invalid(ddb.create_table, "Attribute Name is duplicated: a", TableName="abc",
+            KeySchema=HASH, BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=DEF_A + [{"AttributeName": "a", "AttributeType": "N"}])
+
+
+def test_missing_table_name(raw: Any) -> None:
+    status, body = raw.op("CreateTable", {"KeySchema": HASH, "AttributeDefinitions": DEF_A,
+                                          "BillingMode": "PAY_PER_REQUEST"})
+    assert (status, body["message"]) == (
+        400, "The parameter 'TableName' is required but was not present in the request")
+    assert body["__type"] == "com.amazon.coral.validate#ValidationException"
+
+
+def test_empty_table_name(raw: Any) -> None:
+    # botocore refuses an empty TableName itself, so this goes over plain HTTP.
+    status, body = raw.op("CreateTable", {"TableName": "", "KeySchema": HASH,
+                                          "AttributeDefinitions": DEF_A,
+                                          "BillingMode": "PAY_PER_REQUEST"})
+    assert (status, body["message"]) == (
+        400, "TableName must be at least 3 characters long and at most 255 characters long")
+
+
+def test_tag_with_forbidden_characters(ddb: Any, invalid: Any) -> None:
+    invalid(ddb.create_table, "1 validation error detected: Value 'a;b' at 'tags.1.member.key' "
+            "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+            r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*", TableName="abc", KeySchema=HASH,
+            AttributeDefinitions=DEF_A, BillingMode="PAY_PER_REQUEST",
+            Tags=[{"Key": "a;b", "Value": "v"}])
+    assert "abc" not in ddb.list_tables()["TableNames"]
+
+
+def test_response_shows_gsis_creating_with_the_table(ddb: Any, unique: Any) -> None:
+    name = unique("tbl")
+    index = {"IndexName": "by_b", "KeySchema": [{"AttributeName": "b", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "ALL"}}
+    created = ddb.create_table(TableName=name, KeySchema=HASH, AttributeDefinitions=DEF_AB,
+                               BillingMode="PAY_PER_REQUEST",
+                               GlobalSecondaryIndexes=[index])["TableDescription"]
+    try:
+        assert created["TableStatus"] == "CREATING"
+        assert [i["IndexStatus"] for i in created["GlobalSecondaryIndexes"]] == ["CREATING"]
+        described = ddb.describe_table(TableName=name)["Table"]
+        assert [i["IndexStatus"] for i in described["GlobalSecondaryIndexes"]] == ["ACTIVE"]
+    finally:
+        ddb.delete_table(TableName=name)

@@ -41,3 +41,23 @@ def test_recreated_table_starts_empty(ddb: Any, make_table: Callable[..., str]) 
                      BillingMode="PAY_PER_REQUEST")
     assert "Item" not in ddb.get_item(TableName=name, Key={"pk": {"S": "a"}})
     assert ddb.describe_table(TableName=name)["Table"]["TableId"] != old_id
+
+
+def test_description_omits_what_aws_omits(ddb: Any, unique: Callable[[str], str]) -> None:
+    name = unique("tbl")
+    keys = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
+    definitions = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "g")]
+    projection = {"ProjectionType": "KEYS_ONLY"}
+    ddb.create_table(
+        TableName=name, KeySchema=keys, AttributeDefinitions=definitions,
+        BillingMode="PAY_PER_REQUEST",
+        GlobalSecondaryIndexes=[{"IndexName": "gsi1", "Projection": projection,
+                                 "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}],
+        LocalSecondaryIndexes=[{"IndexName": "lsi1", "Projection": projection, "KeySchema": [
+            keys[0], {"AttributeName": "g", "KeyType": "RANGE"}]}])
+    table = ddb.delete_table(TableName=name)["TableDescription"]
+    for member in ("CreationDateTime", "KeySchema", "AttributeDefinitions",
+                   "GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        assert member not in table
+    assert {"TableName", "TableStatus", "TableArn", "TableId", "ItemCount",
+            "TableSizeBytes"} <= set(table)

@@ -88,6 +88,10 @@ def test_value_used_in_condition_and_update(ddb: Any, table: str) -> None:
         ":v": {"N": "1"}}, ExpressionAttributeNames={"#a": "a", "b": "b"}),
         'ExpressionAttributeNames contains invalid key: Syntax error; key: "b"',
         id="name-key-without-hash"),
+    pytest.param(dict(UpdateExpression="SET #a = :v", ExpressionAttributeValues={
+        ":v": {"N": "1"}}, ExpressionAttributeNames={"#a": ""}),
+        "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a",
+        id="empty-attribute-name"),
 ])
 def test_errors(ddb: Any, table: str, invalid: Any, kwargs: dict[str, Any], message: str) -> None:
     invalid(ddb.update_item, message, TableName=table, Key=KEY, **kwargs)
@@ -146,3 +150,14 @@ def test_mixed_parameters_are_listed_in_aws_order(ddb: Any, table: str, invalid:
             AttributeUpdates={"a": {"Value": {"S": "x"}}}, Expected={"a": {"Exists": False}},
             UpdateExpression="SET a = :v", ConditionExpression="attribute_exists(a)",
             ExpressionAttributeValues={":v": {"S": "x"}})
+
+
+def test_empty_attribute_name_in_projection_and_condition(ddb: Any, table: str,
+                                                          invalid: Any) -> None:
+    invalid(ddb.get_item, "ExpressionAttributeNames contains invalid value: Empty attribute name "
+            "for key #e", TableName=table, Key=KEY, ProjectionExpression="#a, #e",
+            ExpressionAttributeNames={"#a": "a", "#e": ""})
+    invalid(ddb.put_item, "ExpressionAttributeNames contains invalid value: Empty attribute name "
+            "for key #e", TableName=table, Item=KEY, ConditionExpression="attribute_exists(#e)",
+            ExpressionAttributeNames={"#e": ""})
+    assert "Item" not in ddb.get_item(TableName=table, Key=KEY)

@@ -65,6 +65,15 @@ S = lambda v: {"S": v}  # noqa: E731
     ({"n": {"ComparisonOperator": "EQ", "Value": N("5")}}, True),
     ({"n": {"Value": N("5")}, "s": {"Value": S("hello")}}, True),
     ({"n": {"Value": N("5")}, "s": {"Value": S("nope")}}, False),
+    # NOT_CONTAINS on a missing attribute fails, unlike NOT contains() in an expression.
+    ({"nothere": cmp("NOT_CONTAINS", S("a"))}, False),
+    ({"s": cmp("NOT_CONTAINS", S("xyz"))}, True),
+    # EQ and NE take every type.
+    ({"l": cmp("EQ", {"L": [S("x")]})}, True),
+    ({"l": cmp("NE", {"L": [S("x")]})}, False),
+    ({"l": {"Value": {"L": [S("y")]}}}, False),
+    ({"nothere": cmp("EQ", {"BOOL": True})}, False),
+    ({"n": cmp("NE", {"M": {"a": {"NULL": True}}})}, True),
 ])
 def test_expected(ddb: Any, stored: str, expected: dict[str, Any], result: bool) -> None:
     assert holds(ddb, stored, expected) is result
@@ -102,9 +111,52 @@ def test_expected_errors(ddb: Any, stored: str, invalid: Any, expected: dict[str
     invalid(ddb.put_item, INVALID + message, TableName=stored, Item=ITEM, Expected=expected)
 
 
-def test_conditional_operator_needs_expected(ddb: Any, stored: str, invalid: Any) -> None:
-    invalid(ddb.put_item, "ConditionalOperator can only be used when Expected or QueryFilter or "
-            "ScanFilter is present", TableName=stored, Item=ITEM, ConditionalOperator="OR")
+# The ConditionalOperator messages were recorded against AWS by the ExtendDB suite
+# (tests/test_conditional_operator.py).
+@pytest.mark.parametrize("extra", [{}, {"Expected": {}}])
+def test_conditional_operator_needs_expected(ddb: Any, stored: str, invalid: Any,
+                                             extra: dict[str, Any]) -> None:
+    invalid(ddb.put_item, "ConditionalOperator cannot be used without Filter or Expected",
+            TableName=stored, Item=ITEM, ConditionalOperator="OR", **extra)
+    invalid(ddb.delete_item, "ConditionalOperator cannot be used without Filter or Expected",
+            TableName=stored, Key=KEY, ConditionalOperator="AND", **extra)
+
+
+def test_conditional_operator_needs_two_expected_conditions(ddb: Any, stored: str,
+                                                            invalid: Any) -> None:
+    invalid(ddb.update_item, "ConditionalOperator can only be used when Filter or Expected has "
+            "two or more elements", TableName=stored, Key=KEY, ConditionalOperator="AND",
+            Expected={"n": {"Value": N("5")}}, AttributeUpdates={"v": {"Value": S("x")}})
+    assert "v" not in ddb.get_item(TableName=stored, Key=KEY)["Item"]
+
+
+def test_conditional_operator_with_a_condition_expression_is_mixing(ddb: Any, stored: str,
+                                                                    invalid: Any) -> None:
+    invalid(ddb.put_item, "Can not use both expression and non-expression parameters in the same "
+            "request: Non-expression parameters: {Expected, ConditionalOperator} Expression "
+            "parameters: {ConditionExpression}", TableName=stored, Item=ITEM,
+            Expected={"n": {"Value": N("5")}}, ConditionalOperator="AND",
+            ConditionExpression="attribute_exists(pk)")
+
+
+@pytest.mark.parametrize(("condition", "kind"), [
+    (cmp("LT", {"BOOL": True}), "BOOL"),
+    (cmp("GE", {"L": [S("x")]}), "L"),
+    (cmp("BETWEEN", {"SS": ["a"]}, {"SS": ["b"]}), "SS"),
+    (cmp("CONTAINS", {"M": {}}), "M"),
+    (cmp("NOT_CONTAINS", {"NULL": True}), "NULL"),
+    (cmp("BEGINS_WITH", N("1")), "N"),
+    (cmp("IN", {"NS": ["1"]}), "NS"),
+    ({"ComparisonOperator": "GT", "Value": {"BOOL": False}}, "BOOL"),
+])
+def test_expected_operand_types_per_operator(ddb: Any, stored: str, invalid: Any,
+                                             condition: dict[str, Any], kind: str) -> None:
+    # A ValidationException before anything is read, not a failed condition.
+    operator = condition["ComparisonOperator"]
+    invalid(ddb.put_item, INVALID + f"ComparisonOperator {operator} is not valid for {kind} "
+            "AttributeValue type", TableName=stored, Item={**KEY, "new": S("x")},
+            Expected={"n": condition})
+    assert "new" not in ddb.get_item(TableName=stored, Key=KEY)["Item"]
 
 
 def test_attribute_updates_put_add_delete(ddb: Any, stored: str) -> None:

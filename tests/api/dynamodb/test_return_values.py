@@ -180,6 +180,10 @@ NESTED = {"pk": {"S": "k"},
     ("REMOVE m.a.c", "UPDATED_NEW", None),
     ("SET l[5] = :v", "UPDATED_NEW", None),
     ("SET top = :v", "UPDATED_OLD", {"top": {"S": "t"}}),
+    # After REMOVE l[0] the element that moved up to l[0] is what UPDATED_NEW shows.
+    ("REMOVE l[0]", "UPDATED_NEW", {"l": {"L": [{"M": {"a": {"S": "old1"}, "b": {"S": "b1"}}}]}}),
+    ("REMOVE l[0]", "UPDATED_OLD", {"l": {"L": [{"M": {"a": {"S": "old0"}, "b": {"S": "b0"}}}]}}),
+    ("REMOVE l[1]", "UPDATED_NEW", None),
 ])
 def test_updated_values_are_path_fragments(ddb: Any, table: str, expression: str, mode: str,
                                            expected: dict[str, Any] | None) -> None:
@@ -200,3 +204,11 @@ def test_delete_capacity_follows_item_size(ddb: Any, table: str, padding: int,
         "d": {"B": b"\x01\x02"}, "e": {"BS": [b"\x01\x02", b"\x02", b"\x01"]}})
     response = ddb.delete_item(TableName=table, Key=KEY, ReturnConsumedCapacity="TOTAL")
     assert response["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": units}
+
+
+def test_updated_new_after_removing_a_nested_list_element(ddb: Any, table: str) -> None:
+    ddb.put_item(TableName=table, Item={**KEY, "a": {"M": {"c": {"L": [
+        {"N": "1"}, {"N": "2"}, {"N": "3"}]}}}})
+    response = ddb.update_item(TableName=table, Key=KEY, UpdateExpression="REMOVE a.c[1]",
+                               ReturnValues="UPDATED_NEW")
+    assert response["Attributes"] == {"a": {"M": {"c": {"L": [{"N": "3"}]}}}}

@@ -201,3 +201,12 @@ def test_switching_back_keeps_on_demand_timestamp(ddb: Any, table: str) -> None:
                             ProvisionedThroughput=PROVISIONED)["TableDescription"]
     assert back["BillingModeSummary"] == {"BillingMode": "PROVISIONED",
                                           "LastUpdateToPayPerRequestDateTime": stamp}
+
+
+def test_request_checked_before_the_table(ddb: Any, invalid: Callable[..., Any]) -> None:
+    # AttributeDefinitions beside a non-index change is ignored (ack-api-quirks DDB-TABLE-162),
+    # so the precedence is shown with a check that does fail on its own.
+    invalid(ddb.update_table, "One or more parameter values were invalid: ProvisionedThroughput "
+            "must be specified when BillingMode is PROVISIONED",
+            TableName="no-such-table", BillingMode="PROVISIONED",
+            AttributeDefinitions=[{"AttributeName": "x", "AttributeType": "S"}])

@@ -91,6 +91,16 @@ def test_too_many_keys_across_tables(ddb: Any, filled: str, make_table: Callable
                           other: {"Keys": [key(str(i)) for i in range(41)]}})
 
 
+def test_too_many_keys_in_one_table(raw: Any, filled: str) -> None:
+    status, body = raw.op("BatchGetItem", {"RequestItems": {
+        filled: {"Keys": [key(str(i)) for i in range(101)]}}})
+    keys = ", ".join(f"{{pk={{S={i}}}}}" for i in range(101))
+    assert status == 400
+    assert body["message"] == (
+        f"1 validation error detected: Value '[{keys}]' at 'requestItems.{filled}.member.keys' "
+        "failed to satisfy constraint: Member must have length less than or equal to 100")
+
+
 def test_duplicate_keys(ddb: Any, filled: str, invalid: Callable[..., Any]) -> None:
     invalid(ddb.batch_get_item, "Provided list of item keys contains duplicates",
             RequestItems={filled: {"Keys": [key("1"), key("2"), key("1")]}})
@@ -126,3 +136,11 @@ def test_empty_keys_list(raw: Any, filled: str) -> None:
     assert status == 400
     assert "failed to satisfy constraint: Member must have length greater than or equal to 1" in (
         body["message"])
+
+
+def test_request_checked_before_any_table(ddb: Any, hash_table: str,
+                                          invalid: Callable[..., Any]) -> None:
+    invalid(ddb.batch_get_item, 'Invalid ProjectionExpression: Syntax error; token: "<EOF>", '
+            'near: ","', RequestItems={
+                "no-such-table": {"Keys": [key("a")]},
+                hash_table: {"Keys": [key("a")], "ProjectionExpression": "a,"}})

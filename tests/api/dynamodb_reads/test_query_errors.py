@@ -100,12 +100,59 @@ def test_legacy_key_condition_errors(ddb: Any, sorted_table: str, invalid: Calla
     invalid(ddb.query, message, TableName=sorted_table, KeyConditions=key_conditions)
 
 
-def test_mixing_legacy_and_expression(ddb: Any, sorted_table: str,
-                                      invalid: Callable[..., Any]) -> None:
+def test_key_conditions_conflict_with_key_condition_expression(
+        ddb: Any, sorted_table: str, invalid: Callable[..., Any]) -> None:
     invalid(ddb.query, "Can not use both expression and non-expression parameters in the same "
-            "request: Non-expression parameters: {KeyConditions} Expression parameters: "
-            "{FilterExpression}", TableName=sorted_table, KeyConditions=PK_EQ,
-            FilterExpression="attribute_exists(n)")
+            "request: Non-expression parameters: {QueryFilter, KeyConditions} Expression "
+            "parameters: {ProjectionExpression, FilterExpression, KeyConditionExpression}",
+            TableName=sorted_table, KeyConditions=PK_EQ,
+            QueryFilter={"n": {"ComparisonOperator": "NOT_NULL"}}, KeyConditionExpression="pk = :p",
+            FilterExpression="attribute_exists(n)", ProjectionExpression="n",
+            ExpressionAttributeValues=P)
+
+
+def test_key_conditions_beside_filter_and_projection_expressions(ddb: Any,
+                                                                 sorted_table: str) -> None:
+    # KeyConditions conflicts only with KeyConditionExpression (recorded against AWS by the
+    # ExtendDB suite, tests/test_conditional_operator.py).
+    response = ddb.query(TableName=sorted_table, KeyConditions=PK_EQ, FilterExpression="n = :one",
+                         ProjectionExpression="sk", ExpressionAttributeValues={":one": {"N": "1"}})
+    assert response["Items"] == [{"sk": {"N": str(i)}} for i in (1, 4, 7)]
+    assert response["ScannedCount"] == 10
+
+
+def test_key_conditions_beside_expressions_still_check_unused_values(
+        ddb: Any, sorted_table: str, invalid: Callable[..., Any]) -> None:
+    invalid(ddb.query, "Value provided in ExpressionAttributeValues unused in expressions: "
+            "keys: {:x}", TableName=sorted_table, KeyConditions=PK_EQ,
+            FilterExpression="attribute_exists(n)", ExpressionAttributeValues={":x": {"N": "1"}})
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({}, "ConditionalOperator cannot be used without Filter or Expected"),
+    ({"QueryFilter": {}}, "ConditionalOperator cannot be used without Filter or Expected"),
+    ({"QueryFilter": {"n": {"ComparisonOperator": "NOT_NULL"}}},
+     "ConditionalOperator can only be used when Filter or Expected has two or more elements"),
+])
+def test_conditional_operator_needs_two_filter_conditions(
+        ddb: Any, sorted_table: str, invalid: Callable[..., Any], extra: dict[str, Any],
+        message: str) -> None:
+    invalid(ddb.query, message, TableName=sorted_table, KeyConditions=PK_EQ,
+            ConditionalOperator="AND", **extra)
+
+
+def test_conditional_operator_reported_before_missing_key_condition(
+        ddb: Any, sorted_table: str, invalid: Callable[..., Any]) -> None:
+    invalid(ddb.query, "ConditionalOperator cannot be used without Filter or Expected",
+            TableName=sorted_table, ConditionalOperator="OR")
+
+
+def test_conditional_operator_with_an_expression_is_mixing(
+        ddb: Any, sorted_table: str, invalid: Callable[..., Any]) -> None:
+    invalid(ddb.query, "Can not use both expression and non-expression parameters in the same "
+            "request: Non-expression parameters: {ConditionalOperator} Expression parameters: "
+            "{KeyConditionExpression}", TableName=sorted_table, ConditionalOperator="AND",
+            KeyConditionExpression="pk = :p", ExpressionAttributeValues=P)
 
 
 def test_filter_expression_on_key_attribute(ddb: Any, sorted_table: str,
@@ -124,9 +171,11 @@ def test_query_filter_on_key_attribute(ddb: Any, sorted_table: str,
 
 @pytest.mark.parametrize(("select", "extra", "message"), [
     ("ALL_ATTRIBUTES", {"ProjectionExpression": "n"},
-     "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES"),
+     "1 validation error detected: Cannot specify the ProjectionExpression when choosing to get "
+     "ALL_ATTRIBUTES"),
     ("COUNT", {"ProjectionExpression": "n"},
-     "Cannot specify the ProjectionExpression when choosing to get only the Count"),
+     "1 validation error detected: Cannot specify the ProjectionExpression when choosing to get "
+     "only the Count"),
     ("SPECIFIC_ATTRIBUTES", {},
      "1 validation error detected: Must specify the AttributesToGet or ProjectionExpression when "
      "choosing to get SPECIFIC_ATTRIBUTES"),
@@ -141,7 +190,8 @@ def test_select_errors(ddb: Any, sorted_table: str, invalid: Callable[..., Any],
 
 def test_select_count_with_attributes_to_get(ddb: Any, sorted_table: str,
                                              invalid: Callable[..., Any]) -> None:
-    invalid(ddb.query, "Cannot specify the AttributesToGet when choosing to get only the Count",
+    invalid(ddb.query, "1 validation error detected: Cannot specify the AttributesToGet when "
+            "choosing to get only the Count",
             TableName=sorted_table, KeyConditions=PK_EQ, Select="COUNT", AttributesToGet=["n"])
 
 
@@ -163,9 +213,33 @@ def test_limit_zero(raw: Any, sorted_table: str) -> None:
 
 def test_bad_select_enum(ddb: Any, sorted_table: str, invalid: Callable[..., Any]) -> None:
     invalid(ddb.query, "1 validation error detected: Value 'SOME' at 'select' failed to satisfy "
-            "constraint: Member must satisfy enum value set: [ALL_ATTRIBUTES, "
-            "ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT]", TableName=sorted_table,
+            "constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, "
+            "ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]", TableName=sorted_table,
             KeyConditionExpression="pk = :p", ExpressionAttributeValues=P, Select="SOME")
+
+
+@pytest.mark.parametrize("start", [
+    {"pk": {"S": "p"}, "x": {"S": "1"}},
+    {"pk": {"N": "1"}},
+    {"sk": {"S": "p"}},
+    {},
+])
+def test_exclusive_start_key_of_hash_only_table_must_match_schema(
+        ddb: Any, hash_table: str, invalid: Callable[..., Any], start: dict[str, Any]) -> None:
+    invalid(ddb.query, "The provided starting key is invalid: The provided key element does not "
+            "match the schema", TableName=hash_table, KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues=P, ExclusiveStartKey=start)
+
+
+def test_exclusive_start_key_of_hash_only_table(ddb: Any, hash_table: str,
+                                                invalid: Callable[..., Any]) -> None:
+    ddb.put_item(TableName=hash_table, Item={"pk": {"S": "p"}})
+    response = ddb.query(TableName=hash_table, KeyConditionExpression="pk = :p",
+                         ExpressionAttributeValues=P, ExclusiveStartKey={"pk": {"S": "p"}})
+    assert response["Items"] == [] and "LastEvaluatedKey" not in response
+    invalid(ddb.query, "The provided starting key is outside query boundaries based on provided "
+            "conditions", TableName=hash_table, KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues=P, ExclusiveStartKey={"pk": {"S": "q"}})
 
 
 @pytest.mark.parametrize("start", [

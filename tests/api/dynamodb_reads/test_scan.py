@@ -119,6 +119,41 @@ def test_scan_filter_null_and_conditional_operator(ddb: Any, sorted_table: str) 
     assert sorted(keys(response["Items"])) == [("q", 0), ("q", 1), ("q", 2)]
 
 
+DOCS = [
+    {"pk": {"S": "a"}, "v": {"L": [{"N": "1"}, {"S": "x"}]}},
+    {"pk": {"S": "b"}, "v": {"M": {"k": {"BOOL": True}}}},
+    {"pk": {"S": "c"}, "v": {"BOOL": False}},
+    {"pk": {"S": "d"}, "v": {"NULL": True}},
+    {"pk": {"S": "e"}},
+]
+
+
+@pytest.mark.parametrize(("operator", "value", "expected"), [
+    ("EQ", {"L": [{"N": "1"}, {"S": "x"}]}, ["a"]),
+    ("EQ", {"M": {"k": {"BOOL": True}}}, ["b"]),
+    ("EQ", {"BOOL": False}, ["c"]),
+    ("EQ", {"NULL": True}, ["d"]),
+    ("NE", {"BOOL": False}, ["a", "b", "d", "e"]),
+    ("NE", {"L": [{"N": "1"}]}, ["a", "b", "c", "d", "e"]),
+])
+def test_scan_filter_eq_and_ne_take_every_type(ddb: Any, hash_table: str, operator: str,
+                                                value: dict[str, Any], expected: list[str]) -> None:
+    for item in DOCS:
+        ddb.put_item(TableName=hash_table, Item=item)
+    response = ddb.scan(TableName=hash_table, ScanFilter={
+        "v": {"ComparisonOperator": operator, "AttributeValueList": [value]}})
+    assert sorted(item["pk"]["S"] for item in response["Items"]) == expected
+
+
+def test_scan_filter_not_contains_skips_items_without_the_attribute(ddb: Any,
+                                                                    hash_table: str) -> None:
+    for item in DOCS:
+        ddb.put_item(TableName=hash_table, Item=item)
+    response = ddb.scan(TableName=hash_table, ScanFilter={
+        "v": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "x"}]}})
+    assert sorted(item["pk"]["S"] for item in response["Items"]) == ["b", "c", "d"]
+
+
 def test_projection_expression(ddb: Any, sorted_table: str) -> None:
     response = ddb.scan(TableName=sorted_table, ProjectionExpression="sk")
     assert all(list(i) == ["sk"] for i in response["Items"]) and response["Count"] == 13
@@ -206,8 +241,8 @@ def test_missing_table(ddb: Any, expect_error: Callable[..., Any]) -> None:
     ({"ScanFilter": {"n": {"ComparisonOperator": "LT", "AttributeValueList": [{"BOOL": True}]}}},
      "One or more parameter values were invalid: ComparisonOperator LT is not valid for BOOL "
      "AttributeValue type"),
-    ({"ConditionalOperator": "OR"}, "ConditionalOperator can only be used when Expected or "
-     "QueryFilter or ScanFilter is present"),
+    ({"ConditionalOperator": "OR"}, "ConditionalOperator cannot be used without Filter or "
+     "Expected"),
     ({"FilterExpression": "n = :v"}, "Invalid FilterExpression: An expression attribute value "
      "used in expression is not defined; attribute value: :v"),
     ({"IndexName": "idx"}, "The table does not have the specified index: idx"),

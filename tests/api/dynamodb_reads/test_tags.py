@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import pytest
 
 
@@ -154,3 +155,45 @@ def test_tags_persist_across_restart(tmp_path: Any, helpers: Any) -> None:
         assert tags(client("dynamodb", server.url), arn) == {"env": "kept"}
     finally:
         server.stop()
+
+
+PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"
+
+
+@pytest.mark.parametrize(("tag", "where", "text"), [
+    pytest.param({"Key": "a*b", "Value": "v"}, "tags.1.member.key", "a*b", id="key"),
+    pytest.param({"Key": "ok", "Value": "x{y}"}, "tags.1.member.value", "x{y}", id="value"),
+])
+def test_forbidden_characters(ddb: Any, arn: str, invalid: Callable[..., Any],
+                              tag: dict[str, str], where: str, text: str) -> None:
+    # Tagging restrictions: letters, white space, numbers and + - = . _ : / (@ as elsewhere).
+    invalid(ddb.tag_resource, f"1 validation error detected: Value '{text}' at '{where}' failed "
+            f"to satisfy constraint: Member must satisfy regular expression pattern: {PATTERN}",
+            ResourceArn=arn, Tags=[tag])
+    assert tags(ddb, arn) == {}
+
+
+def test_allowed_characters(ddb: Any, arn: str) -> None:
+    allowed = {"Key": "Team Ü 9 +-=._:/@", "Value": "Ωmega 2 +-=._:/@"}
+    ddb.tag_resource(ResourceArn=arn, Tags=[allowed])
+    assert tags(ddb, arn) == {allowed["Key"]: allowed["Value"]}
+
+
+def test_untag_forbidden_characters(ddb: Any, arn: str, invalid: Callable[..., Any]) -> None:
+    invalid(ddb.untag_resource, "1 validation error detected: Value 'a#' at 'tagKeys.2.member' "
+            f"failed to satisfy constraint: Member must satisfy regular expression pattern: "
+            f"{PATTERN}", ResourceArn=arn, TagKeys=["fine", "a#"])
+
+
+@pytest.mark.parametrize(("operation", "extra"), [
+    ("TagResource", {"Tags": [{"Key": "env", "Value": "x"}]}),
+    ("UntagResource", {"TagKeys": ["env"]}),
+])
+def test_tag_changes_answer_an_empty_body(raw: Any, arn: str, operation: str,
+                                          extra: dict[str, Any]) -> None:
+    response = raw.http.request(
+        "POST", raw.endpoint + "/", body=orjson.dumps({"ResourceArn": arn, **extra}),
+        headers={"Content-Type": "application/x-amz-json-1.0",
+                 "X-Amz-Target": f"DynamoDB_20120810.{operation}"})
+    assert response.status == 200
+    assert response.data == b""

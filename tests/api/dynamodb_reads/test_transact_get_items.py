@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
 
 def get(table: str, pk: str, **extra: Any) -> dict[str, Any]:
     return {"Get": {"TableName": table, "Key": {"pk": {"S": pk}}, **extra}}
@@ -52,3 +55,29 @@ def test_more_than_hundred(raw: Any, hash_table: str) -> None:
         get(hash_table, str(i)) for i in range(101)]})
     assert status == 400
     assert "Member must have length less than or equal to 100" in body["message"]
+
+
+def test_empty_key_cancels_with_a_validation_reason(ddb: Any, hash_table: str) -> None:
+    # Issue 11: an empty Key is a per-item error, reported in that item's position.
+    with pytest.raises(ClientError) as caught:
+        ddb.transact_get_items(TransactItems=[
+            get(hash_table, "a"), {"Get": {"TableName": hash_table, "Key": {}}}])
+    response = caught.value.response
+    assert response["Error"]["Code"] == "TransactionCanceledException"
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert response["Error"]["Message"] == (
+        "Transaction cancelled, please refer cancellation reasons for specific reasons "
+        "[None, ValidationError]")
+    assert response["CancellationReasons"] == [
+        {"Code": "None"},
+        {"Code": "ValidationError",
+         "Message": "The provided key element does not match the schema"}]
+
+
+def test_request_checked_before_any_table(ddb: Any, hash_table: str,
+                                          invalid: Callable[..., Any]) -> None:
+    invalid(ddb.transact_get_items, 'Invalid ProjectionExpression: Syntax error; token: '
+            '"<EOF>", near: ","', TransactItems=[
+                get("no-such-table", "a"),
+                {"Get": {"TableName": hash_table, "Key": {"pk": {"S": "b"}},
+                         "ProjectionExpression": "a,"}}])

@@ -265,3 +265,36 @@ def test_cancelled_transaction_token_can_be_retried(ddb: Any, seeded: str) -> No
     ddb.put_item(TableName=seeded, Item={"pk": {"S": "x"}})
     ddb.transact_write_items(TransactItems=items, ClientRequestToken="token-retry")
     assert get(ddb, seeded, "c") is not None
+
+
+def test_empty_key_cancels_with_a_validation_reason(ddb: Any, seeded: str) -> None:
+    response = cancelled(ddb, TransactItems=[
+        put(seeded, "c"), {"Delete": {"TableName": seeded, "Key": {}}},
+        {"ConditionCheck": {"TableName": seeded, "Key": key("a"),
+                            "ConditionExpression": "attribute_not_exists(pk)"}}])
+    assert response["Error"]["Message"] == (
+        "Transaction cancelled, please refer cancellation reasons for specific reasons "
+        "[None, ValidationError, ConditionalCheckFailed]")
+    assert response["CancellationReasons"] == [
+        {"Code": "None"},
+        {"Code": "ValidationError",
+         "Message": "The provided key element does not match the schema"},
+        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}]
+    assert get(ddb, seeded, "c") is None
+
+
+def test_empty_string_key_stays_a_request_error(ddb: Any, seeded: str,
+                                                invalid: Callable[..., Any]) -> None:
+    # Recorded against AWS (moto test_transaction_with_empty_key, aws_verified).
+    invalid(ddb.transact_write_items, "One or more parameter values are not valid. The "
+            "AttributeValue for a key attribute cannot contain an empty string value. Key: pk",
+            TransactItems=[{"Update": {"TableName": seeded, "Key": key(""),
+                                       "UpdateExpression": "SET n = :v",
+                                       "ExpressionAttributeValues": {":v": {"N": "0"}}}}])
+
+
+def test_request_checked_before_any_table(ddb: Any, hash_table: str,
+                                          invalid: Callable[..., Any]) -> None:
+    invalid(ddb.transact_write_items, 'Invalid ConditionExpression: Syntax error; token: '
+            '"<EOF>", near: "="', TransactItems=[
+                put("no-such-table", "a"), put(hash_table, "b", ConditionExpression="a =")])

@@ -87,3 +87,37 @@ def test_transaction_across_two_streamed_tables(ddb: Any, read_stream: Callable[
         {"Put": {"TableName": second, "Item": {"pk": {"S": "y"}}}}])
     assert events(read_stream(first)) == [("INSERT", "x")]
     assert events(read_stream(second)) == [("INSERT", "y")]
+
+
+def test_removes_only_on_missing_items_write_nothing(
+        ddb: Any, read_stream: Callable[[str], Any], streamed: str) -> None:
+    # aws-facts §2.2: only effective changes make records; a removes-only update of a missing
+    # key creates no item (scylladb/scylladb#5862), so there is nothing to record.
+    ddb.update_item(TableName=streamed, Key={"pk": {"S": "u"}}, UpdateExpression="REMOVE a")
+    ddb.update_item(TableName=streamed, Key={"pk": {"S": "u"}}, UpdateExpression="REMOVE a.b")
+    ddb.update_item(TableName=streamed, Key={"pk": {"S": "u"}},
+                    AttributeUpdates={"a": {"Action": "DELETE"}})
+    ddb.transact_write_items(TransactItems=[
+        {"Update": {"TableName": streamed, "Key": {"pk": {"S": "t"}},
+                    "UpdateExpression": "REMOVE a[0] DELETE s :s",
+                    "ExpressionAttributeValues": {":s": {"NS": ["1"]}}}},
+        {"Delete": {"TableName": streamed, "Key": {"pk": {"S": "gone"}}}},
+    ])
+    ddb.execute_statement(Statement=f"DELETE FROM \"{streamed}\" WHERE pk = 'gone'")
+    assert read_stream(streamed) == []
+    for pk in ("u", "t"):
+        assert "Item" not in ddb.get_item(TableName=streamed, Key={"pk": {"S": pk}})
+
+
+def test_writes_that_change_nothing_make_no_records(
+        ddb: Any, read_stream: Callable[[str], Any], streamed: str) -> None:
+    item = {"pk": {"S": "a"}, "n": {"N": "1"}, "s": {"SS": ["x", "y"]}}
+    ddb.put_item(TableName=streamed, Item=item)
+    ddb.batch_write_item(RequestItems={streamed: [{"PutRequest": {"Item": item}}]})
+    ddb.transact_write_items(TransactItems=[
+        {"Put": {"TableName": streamed, "Item": {**item, "s": {"SS": ["y", "x"]}}}}])
+    ddb.update_item(TableName=streamed, Key={"pk": {"S": "a"}},
+                    UpdateExpression="SET n = :n REMOVE nothing",
+                    ExpressionAttributeValues={":n": {"N": "1.0"}})
+    ddb.execute_statement(Statement=f"UPDATE \"{streamed}\" SET n = 1 WHERE pk = 'a'")
+    assert events(read_stream(streamed)) == [("INSERT", "a")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+STREAM = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+
 
 def put(ddb: Any, table: str, pk: str, sk: int, **attributes: Any) -> None:
     item = {"pk": {"S": pk}, "sk": {"N": str(sk)}}

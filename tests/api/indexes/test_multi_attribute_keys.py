@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import STREAM
+from index_support import STREAM
 
 VALIDATION = "ValidationException"
 ITEMS = [

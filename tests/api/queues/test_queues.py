@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import pytest
 from server_support import Server
 from sqs_support import error_of
@@ -193,3 +195,23 @@ def test_malformed_queue_url_is_invalid_address(sqs: Any) -> None:
     assert error["Message"] == "The address not-a-queue-url is not valid for this endpoint."
     with pytest.raises(sqs.exceptions.InvalidAddress):
         sqs.get_queue_attributes(QueueUrl="http://localhost/", AttributeNames=["All"])
+
+
+def test_queue_url_without_a_host_header_names_this_server(hw: Server,
+                                                           unique: Callable[[str], str]) -> None:
+    # A request without Host (HTTP/1.0) gets a URL on the address the server is bound to, not
+    # on a fixed localhost:4566.
+    name = unique("q")
+    body = orjson.dumps({"QueueName": name})
+    address = hw.url.removeprefix("http://")
+    host, port = address.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"POST / HTTP/1.0\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                     b"X-Amz-Target: AmazonSQS.CreateQueue\r\n"
+                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    head, _, payload = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") or head.startswith(b"HTTP/1.0 200"), head
+    assert orjson.loads(payload)["QueueUrl"] == f"http://{address}/000000000000/{name}"

@@ -101,7 +101,16 @@ def test_update_disable_enable_and_delete(lam: Any, target: tuple[str, str, str]
     deleted = lam.delete_event_source_mapping(UUID=uuid)
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 202
     assert deleted["State"] == "Deleting"
-    wait_for(lambda: error_of(lambda: lam.get_event_source_mapping(UUID=uuid))[0] == 404)
+    wait_for(lambda: _gone(lam, uuid))
+
+
+def _gone(lam: Any, uuid: str) -> bool:
+    """True once GetEventSourceMapping answers 404; False while the mapping is still Deleting."""
+    try:
+        lam.get_event_source_mapping(UUID=uuid)
+    except lam.exceptions.ResourceNotFoundException:
+        return True
+    return False
 
 
 def test_created_disabled_settles_disabled(lam: Any, target: tuple[str, str, str],

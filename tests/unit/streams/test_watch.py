@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from headwater.streams.watch import SHARD_CALL_SECONDS, Watcher
+from headwater.streams.watch import SHARD_CALL_SECONDS, THROTTLED_SECONDS, Watcher
 
 ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x"
 
@@ -140,3 +140,22 @@ def test_an_expired_iterator_resumes_after_the_last_record() -> None:
             raise KeyboardInterrupt
 
     assert watch(fake, follow=True, on_sleep=writes) == [("s1", 1), ("s1", 2)]
+
+
+def test_a_throttled_shard_waits_and_resumes() -> None:
+    fake = FakeStreams()
+    fake.add("s1", [1, 2], closed=True)
+    throttled = {"left": 1}
+    real_get_records = fake.get_records
+
+    def get_records(ShardIterator: str) -> dict[str, Any]:
+        if throttled["left"]:
+            throttled["left"] -= 1
+            fake.calls.append((fake.time, "s1"))
+            raise ClientError({"Error": {"Code": "LimitExceededException"}}, "GetRecords")
+        return real_get_records(ShardIterator)
+
+    fake.get_records = get_records  # type: ignore[method-assign]
+    assert watch(fake) == [("s1", 1), ("s1", 2)]
+    times = [t for t, _ in fake.calls]
+    assert times[1] - times[0] >= THROTTLED_SECONDS

@@ -19,9 +19,12 @@ from headwater.wire.errors import ValidationException
 INVALID = "One or more parameter values were invalid: "
 _COMPARATORS = {"EQ": "=", "NE": "<>", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">"}
 _ARGUMENT_COUNTS = {"NULL": 0, "NOT_NULL": 0, "BETWEEN": 2}  # IN: one or more; others: one
-_FILTER_TYPES = {
-    "EQ": ("S", "N", "B", "SS", "NS", "BS"),
-    "NE": ("S", "N", "B", "SS", "NS", "BS"),
+# The operand types each ComparisonOperator takes (API reference, Condition): EQ and NE any
+# type, lists, maps and booleans included; BEGINS_WITH strings and binaries; the others
+# scalar S, N or B. Another type is a ValidationException, not a failed condition.
+_OPERAND_TYPES = {
+    "EQ": values.ALL_TYPES,
+    "NE": values.ALL_TYPES,
     "BEGINS_WITH": ("S", "B"),
 }
 _KEY_OPERATORS = ("EQ", "LE", "LT", "GE", "GT", "BEGINS_WITH", "BETWEEN")
@@ -43,7 +46,11 @@ def _term(name: str, operator: str, arguments: list[ast.AttributeValue]) -> ast.
     if operator == "CONTAINS":
         return ast.FunctionCondition(ast.Call("contains", (path, literals[0])))
     if operator == "NOT_CONTAINS":
-        return ast.Not(ast.FunctionCondition(ast.Call("contains", (path, literals[0]))))
+        # Unlike NOT contains(...) in an expression, a missing attribute fails NOT_CONTAINS.
+        return ast.And(
+            ast.FunctionCondition(ast.Call("attribute_exists", (path,))),
+            ast.Not(ast.FunctionCondition(ast.Call("contains", (path, literals[0])))),
+        )
     if operator == "BEGINS_WITH":
         return ast.FunctionCondition(ast.Call("begins_with", (path, literals[0])))
     if operator == "IN":
@@ -62,7 +69,7 @@ def _combine(terms: list[ast.ConditionNode], operator: str | None) -> ast.Condit
     return node
 
 
-def _check_arguments(operator: str, arguments: list[ast.AttributeValue], types: bool) -> None:
+def _check_arguments(operator: str, arguments: list[ast.AttributeValue]) -> None:
     count = len(arguments)
     expected = _ARGUMENT_COUNTS.get(operator, 1)
     if (operator == "IN" and count < 1) or (operator != "IN" and count != expected):
@@ -74,8 +81,8 @@ def _check_arguments(operator: str, arguments: list[ast.AttributeValue], types: 
         raise ValidationException(
             f"{INVALID}AttributeValues inside AttributeValueList must be of same type"
         )
-    if types and operator not in ("NULL", "NOT_NULL"):
-        allowed = _FILTER_TYPES.get(operator, ("S", "N", "B"))
+    if operator not in ("NULL", "NOT_NULL"):
+        allowed = _OPERAND_TYPES.get(operator, ("S", "N", "B"))
         for kind in kinds:
             if kind not in allowed:
                 raise ValidationException(
@@ -119,7 +126,7 @@ def expected_to_condition(
             arguments = spec.get("AttributeValueList")
             if arguments is None:
                 arguments = [spec["Value"]] if spec.get("Value") is not None else []
-            _check_arguments(operator, arguments, types=False)
+            _check_arguments(operator, arguments)
             terms.append(_term(name, operator, arguments))
         elif "AttributeValueList" in spec:
             raise ValidationException(
@@ -154,7 +161,7 @@ def conditions_to_condition(
     for name, spec in conditions.items():
         comparison = spec["ComparisonOperator"]
         arguments = list(spec.get("AttributeValueList") or [])
-        _check_arguments(comparison, arguments, types=True)
+        _check_arguments(comparison, arguments)
         terms.append(_term(name, comparison, arguments))
     return Condition(_combine(terms, operator), kind)
 
@@ -165,7 +172,7 @@ def key_conditions_to_key_condition(key_conditions: dict[str, dict[str, Any]]) -
     for name, spec in key_conditions.items():
         comparison = spec["ComparisonOperator"]
         arguments = list(spec.get("AttributeValueList") or [])
-        _check_arguments(comparison, arguments, types=True)
+        _check_arguments(comparison, arguments)
         terms.append(KeyTerm(name, comparison, tuple(arguments)))
     # More than two conditions only fit a multi-attribute GSI key (checked against the schema).
     if not 1 <= len(terms) <= MAX_TERMS:

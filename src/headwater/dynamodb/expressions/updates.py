@@ -39,6 +39,11 @@ class Update:
     used_names: frozenset[str] = field(default_factory=frozenset)
     used_values: frozenset[str] = field(default_factory=frozenset)
 
+    @property
+    def top_level_names(self) -> set[str]:
+        """The top-level attributes the update's actions write to."""
+        return {str(ast.bound_elements(a.path)[0]) for a in self.node.actions}
+
     def apply(self, item: ast.Item) -> tuple[ast.Item, set[str]]:
         """Return the updated copy of `item` and the top-level attributes the update touched."""
         return apply(self.node, item)

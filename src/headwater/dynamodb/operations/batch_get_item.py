@@ -8,7 +8,7 @@ from headwater.core.context import RequestContext
 from headwater.dynamodb import items
 from headwater.dynamodb.capacity import consumed, read_units
 from headwater.dynamodb.errors import ValidationException
-from headwater.dynamodb.expression_params import compile_request
+from headwater.dynamodb.expression_params import RequestExpressions, compile_request
 from headwater.dynamodb.item_size import item_size
 
 MAX_KEYS = 100
@@ -22,7 +22,9 @@ def batch_get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, An
     requests = request["RequestItems"]
     if sum(len(spec["Keys"]) for spec in requests.values()) > MAX_KEYS:
         raise ValidationException("Too many items requested for the BatchGetItem call")
-    plans = [_plan(ctx, name, spec) for name, spec in requests.items()]
+    # Every table's request is checked before any table is looked up.
+    compiled = {name: compile_request(spec) for name, spec in requests.items()}
+    plans = [_plan(ctx, name, spec, compiled[name]) for name, spec in requests.items()]
     responses: dict[str, list[dict[str, Any]]] = {}
     unprocessed: dict[str, Any] = {}
     capacities = []
@@ -51,9 +53,9 @@ def batch_get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, An
     return response
 
 
-def _plan(ctx: RequestContext, name: str, spec: dict[str, Any]) -> tuple[Any, ...]:
+def _plan(ctx: RequestContext, name: str, spec: dict[str, Any],
+          expressions: RequestExpressions) -> tuple[Any, ...]:
     table = ctx.runtime.tables.get(ctx.account, ctx.region, name)
-    expressions = compile_request(spec)
     seen: set[tuple[bytes, bytes]] = set()
     keys = []
     for key in spec["Keys"]:

@@ -6,11 +6,11 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.capacity import Charge, consumed, item_write
 from headwater.dynamodb.errors import ValidationException
-from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_item
+from headwater.wire.validate import render
 
 MAX_REQUESTS = 25
 DUPLICATES = "Provided list of item keys contains duplicates"
@@ -18,6 +18,12 @@ DUPLICATES = "Provided list of item keys contains duplicates"
 # attribute-value wording (dynalite validations/batchWriteItem.js, recorded against AWS).
 NOT_ONE = ("Supplied AttributeValue has more than one datatypes set, must contain exactly one "
            "of the supported datatypes")
+
+# A table's list of writes outside 1..25, in AWS's words for a map value (recorded from
+# DynamoDB in a user's log, 2023; dynalite validations childValueLengths).
+COUNT_CONSTRAINT = ("failed to satisfy constraint: Map value must satisfy constraint: [Member "
+                    f"must have length less than or equal to {MAX_REQUESTS}, Member must have "
+                    "length greater than or equal to 1]")
 
 # (TableName as sent, its table, key, new item or None for a delete, new item's size)
 Write = tuple[str, Table, items.Key, dict[str, Any] | None, int]
@@ -30,8 +36,10 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     requests = request["RequestItems"]
     if sum(len(writes) for writes in requests.values()) > MAX_REQUESTS:
         raise ValidationException("Too many items requested for the BatchWriteItem call")
+    # Every write is checked before any table is looked up.
+    checked = {name: [_check(write) for write in writes] for name, writes in requests.items()}
     planned: list[Write] = []
-    for name, writes in requests.items():
+    for name, writes in checked.items():
         table = runtime.tables.get(ctx.account, ctx.region, name)
         planned.extend((name, *_plan(table, write)) for write in writes)
     seen = set()
@@ -39,7 +47,7 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
         if (table.id, key) in seen:
             raise ValidationException(DUPLICATES)
         seen.add((table.id, key))
-    units: dict[str, float] = {}
+    charges: dict[str, Charge] = {}
     collections: dict[str, list[dict[str, Any]]] = {}
     with runtime.storage.transaction() as conn:
         # Capacity and item collection metrics are keyed by the RequestItems key as sent,
@@ -47,8 +55,8 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
         for name, table, key, new, size in planned:
             old = item_store.get(conn, table.id, *key)
             items.write(runtime, conn, table, key, old, new, size=size if new else None)
-            written = size if new is not None else (0 if old is None else item_size(old))
-            units[name] = units.get(name, 0.0) + write_units(written)
+            charges.setdefault(name, Charge()).add(
+                item_write(table, old, new, size if new is not None else None))
             source = new if new is not None else (old or {})
             if source:
                 metrics = item_collections.metrics(conn, table, key[0], source, request)
@@ -58,20 +66,39 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     if collections:
         response["ItemCollectionMetrics"] = collections
     mode = request.get("ReturnConsumedCapacity")
-    capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
+    capacities = [c for name, charge in charges.items() if (c := consumed(name, charge, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities
     return response
 
 
-def _plan(table: Table, write: dict[str, Any]
-          ) -> tuple[Table, items.Key, dict[str, Any] | None, int]:
+def check_write_counts(request: dict[str, Any]) -> None:
+    """Precheck: one table's writes outside 1..25 are reported on the whole RequestItems map,
+    not on the list as the model's own check would."""
+    requests = request.get("RequestItems")
+    if not isinstance(requests, dict):
+        return
+    if any(isinstance(writes, list) and not 1 <= len(writes) <= MAX_REQUESTS
+           for writes in requests.values()):
+        raise ValidationException(f"1 validation error detected: Value '{render(requests)}' at "
+                                  f"'requestItems' {COUNT_CONSTRAINT}")
+
+
+def _check(write: dict[str, Any]) -> tuple[dict[str, Any], int] | dict[str, Any]:
+    """A put's checked item and size, or a delete's Key: what needs no table."""
     put, delete = write.get("PutRequest"), write.get("DeleteRequest")
     if put is not None and delete is None:
         item = check_item(put["Item"])
-        key = items.key_from_item(table, item)
-        return table, key, item, items.check_size(item)
+        return item, items.check_size(item)
     if delete is not None and put is None:
-        _, key = items.key_from_request(table, delete["Key"])
-        return table, key, None, 0
+        return dict(delete["Key"])
     raise ValidationException(NOT_ONE)
+
+
+def _plan(table: Table, checked: tuple[dict[str, Any], int] | dict[str, Any]
+          ) -> tuple[Table, items.Key, dict[str, Any] | None, int]:
+    if isinstance(checked, tuple):
+        item, size = checked
+        return table, items.key_from_item(table, item), item, size
+    _, key = items.key_from_request(table, checked)
+    return table, key, None, 0

@@ -17,6 +17,7 @@ from headwater.dynamodb.index_definitions import (
     used_attributes,
 )
 from headwater.dynamodb.key_schema import check_definitions, check_key_schema
+from headwater.dynamodb.tags import check_characters, tag_locations
 from headwater.dynamodb.throughput import check_throughput, throughput_description
 from headwater.streams.lifecycle import (
     check_shard_tag,
@@ -27,6 +28,18 @@ from headwater.streams.lifecycle import (
 UNSUPPORTED = ("VectorIndexes", "GlobalTableSourceArn", "ResourcePolicy")
 MAX_TAGS = 50
 RESERVED_TAG_PREFIX = "aws:"
+
+
+def check_table_name_given(request: dict[str, Any]) -> None:
+    """CreateTable's own words for a missing or empty TableName, answered before the model's
+    checks (dynalite test/createTable.js, recorded against DynamoDB)."""
+    name = request.get("TableName")
+    if name is None:
+        raise ValidationException(
+            "The parameter 'TableName' is required but was not present in the request")
+    if name == "":
+        raise ValidationException(
+            "TableName must be at least 3 characters long and at most 255 characters long")
 
 
 def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -91,6 +104,9 @@ def create_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         if member in response:
             response[member] = [dict(index, IndexSizeBytes=0, ItemCount=0)
                                 for index in response[member]]
+    # A GSI is CREATING with its table (LSIs carry no status); it is ACTIVE by the next read.
+    for index in response.get("GlobalSecondaryIndexes", []):
+        index["IndexStatus"] = "CREATING"
     return {"TableDescription": response}
 
 
@@ -117,6 +133,7 @@ def _new_table_name(ctx: RequestContext, requested: str) -> str:
 def _check_tags(tags: list[dict[str, str]]) -> None:
     """CreateTable's own tag wording, which differs from TagResource's (ack-api-quirks
     DDB-TABLE-110, verified 2026-10-08); a rejected create creates nothing."""
+    check_characters(tag_locations(tags))
     for tag in tags:
         if tag["Key"].startswith(RESERVED_TAG_PREFIX):
             raise ValidationException(

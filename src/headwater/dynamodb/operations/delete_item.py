@@ -6,10 +6,9 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.capacity import consumed, item_write
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.expression_params import compile_request
-from headwater.dynamodb.item_size import item_size
 
 
 def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -27,8 +26,7 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    size = 0 if old is None else item_size(old)
-    capacity = consumed(request["TableName"], write_units(size),
+    capacity = consumed(request["TableName"], item_write(table, old, None),
                         request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity

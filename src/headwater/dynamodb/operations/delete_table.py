@@ -9,6 +9,11 @@ from headwater.dynamodb.errors import ResourceNotFoundException, ValidationExcep
 from headwater.dynamodb.operations.describe_table import table_description
 from headwater.streams.lifecycle import disable_stream
 
+# Members AWS leaves out of DeleteTable's TableDescription (issue 11; the API reference's
+# example response and recorded answers show name, status, throughput, size, count, ARN, id).
+OMITTED = ("CreationDateTime", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes",
+           "LocalSecondaryIndexes")
+
 
 def delete_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteTable; the table's stream stays readable for 24 hours, as on AWS."""
@@ -28,4 +33,6 @@ def delete_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
             disable_stream(ctx.runtime, table)
         tables.remove(table)
     description["TableStatus"] = "DELETING"
+    for member in OMITTED:
+        description.pop(member, None)
     return {"TableDescription": description}

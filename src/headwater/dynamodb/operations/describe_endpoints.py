@@ -10,6 +10,7 @@ CACHE_MINUTES = 1440
 
 
 def describe_endpoints(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """DescribeEndpoints: the regional endpoint AWS names, cached for a day as AWS answers."""
-    return {"Endpoints": [{"Address": f"dynamodb.{ctx.region}.amazonaws.com",
+    """DescribeEndpoints: this server's host:port (AWS names its regional endpoint, also
+    without a scheme), cached for a day as AWS answers."""
+    return {"Endpoints": [{"Address": ctx.runtime.settings.address,
                            "CachePeriodInMinutes": CACHE_MINUTES}]}

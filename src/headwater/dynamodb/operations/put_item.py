@@ -6,7 +6,7 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.capacity import consumed, item_write
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.expression_params import compile_request
 from headwater.dynamodb.values import check_item
@@ -23,9 +23,11 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     expressions = compile_request(request, ("ConditionExpression",))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key = items.key_from_item(table, item)
-    # Only a condition, ALL_OLD, index upkeep and the stream record look at the old item.
+    # Only a condition, ALL_OLD, index upkeep, the stream record and capacity (an overwrite
+    # costs the larger of the two items) look at the old item.
+    mode = request.get("ReturnConsumedCapacity")
     needs_old = (expressions.condition is not None or return_values == "ALL_OLD"
-                 or bool(table.indexes)
+                 or bool(table.indexes) or mode in ("TOTAL", "INDEXES")
                  or runtime.streams.has_stream(table.account, table.region, table.name))
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key) if needs_old else None
@@ -35,8 +37,7 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    capacity = consumed(request["TableName"], write_units(size),
-                        request.get("ReturnConsumedCapacity"))
+    capacity = consumed(request["TableName"], item_write(table, old, item, size), mode)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from headwater.core.context import RequestContext
 from headwater.dynamodb import composite_keys, index_reads, key_space, pagination, query_store
 from headwater.dynamodb.errors import ValidationException
-from headwater.dynamodb.expression_params import compile_request
+from headwater.dynamodb.expression_params import check_conditional_operator, compile_request
 from headwater.dynamodb.key_space import KeySpace
 from headwater.dynamodb.keys import check_key_attribute, encode_key_value
 from headwater.dynamodb.values import value_type
@@ -24,6 +24,7 @@ def query(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     Every read is strongly consistent here; ConsistentRead only changes the capacity reported.
     """
     if "KeyConditions" not in request and "KeyConditionExpression" not in request:
+        check_conditional_operator(request)  # AWS reports a lone ConditionalOperator first
         raise ValidationException("Either the KeyConditions or KeyConditionExpression parameter "
                                   "must be specified in the request.")
     count_only = pagination.check_select(request, "Query")
@@ -47,7 +48,7 @@ def query(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
                              space.index_name)
     fetch = index_reads.table_fetch(space, ctx.runtime.storage.conn, request, expressions)
     page = pagination.collect(space, rows, request, expressions, count_only, fetch)
-    return pagination.response(page, request, count_only)
+    return pagination.response(page, request, count_only, space)
 
 
 def _key_range(space: KeySpace, condition: Any) -> tuple[bytes, query_store.SortRange]:

@@ -33,7 +33,7 @@ def scan(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
                             space.index_name)
     fetch = index_reads.table_fetch(space, ctx.runtime.storage.conn, request, expressions)
     page = pagination.collect(space, rows, request, expressions, count_only, fetch)
-    return pagination.response(page, request, count_only)
+    return pagination.response(page, request, count_only, space)
 
 
 def _check_segments(request: dict[str, Any]) -> tuple[int | None, int | None]:

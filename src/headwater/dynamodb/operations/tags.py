@@ -9,10 +9,12 @@ from headwater.dynamodb import tags
 from headwater.dynamodb.errors import ValidationException
 
 
-def tag_resource(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """TagResource: add or replace tags; a key given twice keeps its last value."""
+def tag_resource(ctx: RequestContext, request: dict[str, Any]) -> None:
+    """TagResource: add or replace tags; a key given twice keeps its last value. AWS answers
+    with an empty body (the operation has no output shape), so this returns None."""
     if not request["Tags"]:
         raise ValidationException("Atleast one Tag needs to be provided as Input.")
+    tags.check_characters(tags.tag_locations(request["Tags"]))
     new = {tag["Key"]: tag["Value"] for tag in request["Tags"]}
     tags.check_keys(list(new))
     table = tags.table_for_arn(ctx, request["ResourceArn"])
@@ -20,18 +22,18 @@ def tag_resource(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     tags.check_count(merged)
     table.tags = merged
     ctx.runtime.tables.save(table)
-    return {}
 
 
-def untag_resource(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """UntagResource: removing a key that is not there is not an error."""
+def untag_resource(ctx: RequestContext, request: dict[str, Any]) -> None:
+    """UntagResource: removing a key that is not there is not an error; an empty body."""
     if not request["TagKeys"]:
         raise ValidationException("Atleast one Tag Key needs to be provided as Input.")
+    tags.check_characters([(f"tagKeys.{number}.member", key)
+                           for number, key in enumerate(request["TagKeys"], 1)])
     tags.check_keys(request["TagKeys"])
     table = tags.table_for_arn(ctx, request["ResourceArn"])
     table.tags = {k: v for k, v in table.tags.items() if k not in set(request["TagKeys"])}
     ctx.runtime.tables.save(table)
-    return {}
 
 
 def list_tags_of_resource(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,11 @@ from headwater.dynamodb.item_size import item_size
 
 def transact_get_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """TransactGetItems: up to 100 Gets of distinct items read as one snapshot."""
-    actions = [transactions.plan(ctx, entry, ("Get",)) for entry in request["TransactItems"]]
+    # Every entry is checked before any table is looked up.
+    entries = [transactions.check(entry, ("Get",)) for entry in request["TransactItems"]]
+    actions = [transactions.plan(ctx, entry) for entry in entries]
     transactions.check_distinct(actions)
+    transactions.cancel_invalid(actions)
     responses: list[dict[str, Any]] = []
     units: dict[str, float] = {}
     # Requests run one at a time on the storage thread, so these reads form one snapshot.

@@ -6,7 +6,7 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.dynamodb import transactions
-from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.capacity import Charge, consumed
 
 
 def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -18,28 +18,30 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     if earlier is not None:
         return earlier
     transactions.check_size(request)
-    actions = [transactions.plan(ctx, entry) for entry in request["TransactItems"]]
+    # Every entry is checked before any table is looked up.
+    entries = [transactions.check(entry) for entry in request["TransactItems"]]
+    actions = [transactions.plan(ctx, entry) for entry in entries]
     transactions.check_distinct(actions)
     with ctx.runtime.storage.transaction():  # the writes and the token commit together
-        sizes, collections = transactions.execute(ctx.runtime, actions, request)
-        response = _response(actions, sizes, collections, request)
+        charges, collections = transactions.execute(ctx.runtime, actions, request)
+        response = _response(actions, charges, collections, request)
         tokens.remember("TransactWriteItems", ctx.account, ctx.region, request, response)
     return response
 
 
-def _response(actions: list[transactions.Action], sizes: list[int],
+def _response(actions: list[transactions.Action], charges: list[Charge],
               collections: dict[str, list[dict[str, Any]]], request: dict[str, Any]
               ) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if collections:
         response["ItemCollectionMetrics"] = collections
-    units: dict[str, float] = {}
-    for action, size in zip(actions, sizes, strict=True):
-        # Transactional writes cost two units per 1 KB (prepare and commit).
+    totals: dict[str, Charge] = {}
+    for action, charge in zip(actions, charges, strict=True):
+        # Transactional writes cost two units per 1 KB (prepare and commit), index writes too.
         name = action.spec["TableName"]  # as sent: a name or an ARN
-        units[name] = units.get(name, 0.0) + 2 * write_units(size)
+        totals.setdefault(name, Charge()).add(charge, times=2)
     mode = request.get("ReturnConsumedCapacity")
-    capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
+    capacities = [c for name, total in totals.items() if (c := consumed(name, total, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities
     return response

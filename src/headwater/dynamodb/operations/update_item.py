@@ -8,11 +8,10 @@ from typing import Any
 
 from headwater.core.context import RequestContext
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import consumed, write_units
+from headwater.dynamodb.capacity import consumed, item_write
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.expression_params import compile_request
-from headwater.dynamodb.expressions import ast, paths
-from headwater.dynamodb.item_size import item_size
+from headwater.dynamodb.expressions import paths
 
 RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
 
@@ -25,24 +24,22 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     expressions = compile_request(request, ("UpdateExpression", "ConditionExpression"))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key_attributes, key = items.key_from_request(table, request["Key"])
+    if expressions.update is not None:
+        items.check_key_untouched(table, expressions.update.top_level_names)
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key)
         enforce(expressions.condition, old, request)
-        start = dict(key_attributes) if old is None else old
-        if expressions.update is None:
-            new, touched = dict(start), set()
-        else:
-            new, touched = expressions.update.apply(start)
-        size = items.check_updated(table, new, touched)
+        new, size = items.updated(table, expressions.update, old, key_attributes)
         items.write(runtime, conn, table, key, old, new, size=size)
-        collection = item_collections.metrics(conn, table, key[0], new, request)
+        collection = item_collections.metrics(conn, table, key[0], new or key_attributes,
+                                              request)
     response: dict[str, Any] = {}
     actions = () if expressions.update is None else expressions.update.node.actions
     attributes = _returned(return_values, old, new, actions)
     if attributes:
         response["Attributes"] = attributes
-    units = write_units(max(size, 0 if old is None else item_size(old)))
-    capacity = consumed(request["TableName"], units, request.get("ReturnConsumedCapacity"))
+    capacity = consumed(request["TableName"], item_write(table, old, new, size),
+                        request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:
@@ -50,22 +47,21 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def _returned(mode: str, old: dict[str, Any] | None, new: dict[str, Any],
+def _returned(mode: str, old: dict[str, Any] | None, new: dict[str, Any] | None,
               actions: Sequence[Any]) -> dict[str, Any] | None:
     if mode == "ALL_OLD":
         return old
     if mode == "ALL_NEW":
         return new
-    if mode == "NONE" or (mode == "UPDATED_OLD" and old is None):
+    if mode == "NONE" or (old if mode == "UPDATED_OLD" else new) is None:
         return None
     # UPDATED_* return only the fragments at the updated document paths, not whole top-level
     # attributes: SET m.x = :v gives {m: {M: {x: ...}}}; a path with nothing at it (a REMOVE
-    # for UPDATED_NEW, an append past the end of a list) adds nothing.
+    # for UPDATED_NEW, an append past the end of a list) adds nothing, except that after
+    # `REMOVE l[1]` UPDATED_NEW shows the element that moved up to l[1].
     source = old if mode == "UPDATED_OLD" else new
     tree: dict[str | int, Any] = {}
     for action in actions:
-        if mode == "UPDATED_NEW" and isinstance(action, ast.RemoveAction):
-            continue
         elements = action.path.elements
         value = paths.get(source, elements)
         if value is not None:

@@ -44,4 +44,4 @@ def create_queue(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
                                        {**defaults, **wanted}, runtime.clock.now())
             if tags:
                 store.set_tags(conn, queue.id, tags)
-    return {"QueueUrl": queue_url(ctx.host, ctx.account, name)}
+    return {"QueueUrl": queue_url(ctx.url_host, ctx.account, name)}

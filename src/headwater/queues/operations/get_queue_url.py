@@ -13,4 +13,4 @@ def get_queue_url(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any
     queues/access.py)."""
     account = request.get("QueueOwnerAWSAccountId") or ctx.account
     queue = ctx.runtime.queues.get(account, ctx.region, request["QueueName"])
-    return {"QueueUrl": queue_url(ctx.host, queue.account, queue.name)}
+    return {"QueueUrl": queue_url(ctx.url_host, queue.account, queue.name)}

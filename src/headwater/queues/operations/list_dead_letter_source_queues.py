@@ -24,7 +24,7 @@ def list_dead_letter_source_queues(ctx: RequestContext, request: dict[str, Any]
         ctx.runtime.storage.conn, queue.account, queue.region, after)
         if _targets(policy, target)]
     response: dict[str, Any] = {
-        "queueUrls": [queue_url(ctx.host, queue.account, name) for name in names[:limit]]}
+        "queueUrls": [queue_url(ctx.url_host, queue.account, name) for name in names[:limit]]}
     if max_results is not None and len(names) > limit:
         response["NextToken"] = _encode_token(names[limit - 1])
     return response

@@ -28,7 +28,8 @@ def list_queues(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
                                    request.get("QueueNamePrefix") or "", after, limit + 1)
     response: dict[str, Any] = {}
     if names[:limit]:
-        response["QueueUrls"] = [queue_url(ctx.host, ctx.account, name) for name in names[:limit]]
+        response["QueueUrls"] = [queue_url(ctx.url_host, ctx.account, name)
+                                 for name in names[:limit]]
     if max_results is not None and len(names) > limit:
         response["NextToken"] = _encode_token(names[limit - 1])
     return response

@@ -1,5 +1,7 @@
 """GetRecords (aws-facts §1.5): up to Limit (max 1000) records or 1 MB from an iterator's
-position; an open shard always gives a NextShardIterator, a drained closed shard none."""
+position; an open shard always gives a NextShardIterator, a drained closed shard none. With
+`--stream-read-limits on`, calls beyond AWS's per-shard rate or readers are throttled
+(streams/read_limits.py)."""
 
 from __future__ import annotations
 
@@ -29,10 +31,14 @@ def get_records(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     shard = log.shard_by_pk.get(position.shard)
     if shard is None or shard.stream_id != stream.id:
         raise shard_not_found(str(position.shard), stream.arn)
+    limits = ctx.runtime.stream_read_limits
+    reader = limits.admit(shard.pk, shard.shard_id, stream.arn, ctx.account,
+                          request["ShardIterator"], now)
     reading.check_not_trimmed(log, shard, position.next_seq)
     records, next_seq = reading.read_page(log, shard, position.next_seq, limit)
     response: dict[str, Any] = {"Records": [orjson.Fragment(r) for r in records]}
     if not reading.drained(shard, next_seq):
         following = iterators.Position(stream.arn, shard.pk, next_seq, now)
         response["NextShardIterator"] = iterators.encode(following, log.secret)
+        limits.follow(reader, response["NextShardIterator"], now)
     return response

@@ -37,8 +37,9 @@ def get_shard_iterator(ctx: RequestContext, request: dict[str, Any]) -> dict[str
                 f"Invalid SequenceNumber {request['SequenceNumber']} for shard "
                 f"{shard.shard_id}: it is not in the shard's sequence number range"
             )
+        # A trimmed record cannot be named as a starting point, whether AT or AFTER it.
+        check_not_trimmed(log, shard, sequence)
         position = sequence if kind == "AT_SEQUENCE_NUMBER" else sequence + 1
-        check_not_trimmed(log, shard, position)
     position_of = iterators.Position(stream.arn, shard.pk, position, log.clock.now())
     return {"ShardIterator": iterators.encode(position_of, log.secret)}
 

@@ -160,6 +160,16 @@ def test_names_resolve_nested_and_literal_dots() -> None:
         ("order = :one", "Attribute name is a reserved keyword; reserved keyword: order"),
         ("foo(n)", "Invalid function name; function: foo"),
         (
+            "if_not_exists(n, :one) = :one",
+            "The function is not allowed in a condition expression; function: if_not_exists",
+        ),
+        ("_n = :one", 'Syntax error; token: "_", near: "_n"'),
+        (
+            "attribute_exists(" + ".".join(["m"] * 33) + ")",
+            "The document path has too many nesting levels; nesting levels: 33",
+        ),
+        ("l[2147483648] = :one", "List index is not within the allowable range; index: [2147483648]"),
+        (
             "size(n)",
             "The function is not allowed to be used this way in an expression; function: size",
         ),

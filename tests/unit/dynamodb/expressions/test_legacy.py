@@ -205,3 +205,27 @@ def test_attribute_update_type_mismatch(spec) -> None:
     with pytest.raises(ValidationException) as raised:
         update.apply(ITEM)
     assert raised.value.message == "Type mismatch for attribute to update"
+
+
+def test_not_contains_fails_on_a_missing_attribute() -> None:
+    spec = {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "z"}]}
+    assert expected_to_condition({"s": spec}, None).evaluate(ITEM) is True
+    assert expected_to_condition({"nothere": spec}, None).evaluate(ITEM) is False
+    assert conditions_to_condition({"nothere": spec}, None, "ScanFilter").evaluate(ITEM) is False
+
+
+@pytest.mark.parametrize("value", [{"L": [{"N": "1"}]}, {"M": {}}, {"BOOL": True}, {"NULL": True}])
+def test_eq_and_ne_take_every_type(value) -> None:
+    for operator in ("EQ", "NE"):
+        spec = {"l": {"ComparisonOperator": operator, "AttributeValueList": [value]}}
+        matched = value == ITEM["l"]
+        assert expected_to_condition(spec, None).evaluate(ITEM) is (matched == (operator == "EQ"))
+        assert conditions_to_condition(spec, None, "QueryFilter").evaluate(ITEM) is (
+            matched == (operator == "EQ"))
+
+
+def test_expected_operands_are_type_checked() -> None:
+    with pytest.raises(ValidationException) as raised:
+        expected_to_condition({"n": {"ComparisonOperator": "LT", "Value": {"BOOL": True}}}, None)
+    assert raised.value.message == ("One or more parameter values were invalid: "
+                                    "ComparisonOperator LT is not valid for BOOL AttributeValue type")

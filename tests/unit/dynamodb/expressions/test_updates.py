@@ -171,7 +171,12 @@ def test_number_range_errors_come_from_the_numbers_module() -> None:
             "Incorrect number of operands for operator or function; "
             "operator or function: list_append, number of operands: 1",
         ),
-        ("SET n = size(n)", "Invalid function name; function: size"),
+        ("SET n = size(n)", "The function is not allowed in an update expression; function: size"),
+        (
+            "SET n = list_append(list_append(n, n), n)",
+            "The function is not allowed to be used this way in an expression; function: list_append",
+        ),
+        ("SET _n = :one", 'Syntax error; token: "_", near: "SET _n"'),
         (
             "ADD n :s",
             "Incorrect operand type for operator or function; operator: ADD, operand type: STRING",

@@ -1,0 +1,80 @@
+"""`headwater serve --stream-read-limits on`: GetRecords beyond AWS's per-shard limits answers
+LimitExceededException (aws-facts §1.5, §1.8); the default server never throttles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from streams_support import Private
+
+
+@pytest.fixture(scope="module")
+def limited() -> Iterator[Private]:
+    running = Private("--in-memory", "--stream-read-limits", "on", "--stream-shards", "1")
+    yield running
+    running.stop()
+
+
+def _shard(server: Private, name: str) -> tuple[Any, str, str]:
+    ddb = server.ddb
+    ddb.create_table(TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST",
+                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+    arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    streams = server.streams  # one attempt: botocore would retry this throttle
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    return streams, arn, shard
+
+
+def _iterator(streams: Any, arn: str, shard: str) -> str:
+    return str(streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"])
+
+
+def test_more_than_five_calls_a_second_are_throttled(limited: Private) -> None:
+    streams, arn, shard = _shard(limited, "limited-rate")
+    iterator = _iterator(streams, arn, shard)
+    for _ in range(5):
+        streams.get_records(ShardIterator=iterator)
+    with pytest.raises(ClientError) as raised:
+        streams.get_records(ShardIterator=iterator)
+    error = raised.value.response
+    assert error["Error"]["Code"] == "LimitExceededException"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert error["Error"]["Message"] == (f"Rate exceeded for shard {shard} in stream {arn} "
+                                         "under account 000000000000.")
+    limited.advance(1.5)
+    streams.get_records(ShardIterator=iterator)
+
+
+def test_a_third_reader_is_throttled(limited: Private) -> None:
+    streams, arn, shard = _shard(limited, "limited-readers")
+    readers = []
+    for _ in range(3):
+        # Iterators taken in the same millisecond at the same position are the same string,
+        # so one reader; a step of the clock keeps these three apart.
+        limited.advance(0.01)
+        readers.append(_iterator(streams, arn, shard))
+    assert len(set(readers)) == 3
+    first = streams.get_records(ShardIterator=readers[0])["NextShardIterator"]
+    streams.get_records(ShardIterator=readers[1])
+    with pytest.raises(ClientError) as raised:
+        streams.get_records(ShardIterator=readers[2])
+    assert raised.value.response["Error"]["Code"] == "LimitExceededException"
+    streams.get_records(ShardIterator=first)  # the first reader, continuing its chain
+    limited.advance(2.5)
+    streams.get_records(ShardIterator=readers[2])
+
+
+def test_default_server_never_throttles(ddb: Any, streams: Any, make_table: Any) -> None:
+    name = make_table(StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+    arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterators = [_iterator(streams, arn, shard) for _ in range(4)]
+    for _ in range(5):
+        for iterator in iterators:
+            streams.get_records(ShardIterator=iterator)
