@@ -32,6 +32,7 @@ SIGNALS = {signal.SIGKILL: "killed", signal.SIGSEGV: "segmentation fault",
            signal.SIGABRT: "aborted", signal.SIGTERM: "terminated"}
 MEMORY_POLL = 0.05  # seconds between two looks at a busy worker's resident memory
 OUT_OF_MEMORY = "Runtime.OutOfMemory"
+KILLED = "signal: killed"
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Environment:
         self._tasks: list[asyncio.Task[None]] = []
         self.exit_reason: str | None = None
         self.out_of_memory = False
+        self._busy = asyncio.Event()  # wakes the memory watch
         self._peak_kb = 0
         self.last_used = 0.0
         self.retired = False
@@ -110,14 +112,32 @@ class Environment:
     async def run(self, invocation: Invocation, timeout: float) -> tuple[bytes, str | None] | None:
         """The (payload, error type) the runtime posted, or None when `timeout` passed."""
         self.current = invocation
+        self._busy.set()
         if self._waiting is not None and not self._waiting.done():
             self._waiting.set_result(invocation)
         else:
             self._queued = invocation
         try:
-            return await asyncio.wait_for(asyncio.shield(invocation.done), timeout)
+            outcome = await asyncio.wait_for(asyncio.shield(invocation.done), timeout)
         except TimeoutError:
             return None
+        if outcome[1] != OUT_OF_MEMORY and self._over_memory():
+            # It went over and back between two looks: AWS's cgroup would have ended it.
+            self._end_out_of_memory()
+            return _out_of_memory(invocation.request_id)
+        return outcome
+
+    def _over_memory(self) -> bool:
+        if not self.spec.memory_mb or self.process is None:
+            return False
+        rss, hwm = worker_processes.rss_kb(self.process.pid)
+        self._peak_kb = max(self._peak_kb, rss, hwm)
+        return max(rss, hwm) > self.spec.memory_mb * 1024
+
+    def _end_out_of_memory(self) -> None:
+        self.out_of_memory = True
+        self.retired = True  # never back to the pool, even before its exit is seen
+        self.kill()
 
     async def output(self, wait: float = 1.0) -> str:
         """The output of the last phase (init or invocation)."""
@@ -174,16 +194,19 @@ class Environment:
         limit_kb = self.spec.memory_mb * 1024
         pid = self.process.pid
         while self.alive:
-            await asyncio.sleep(MEMORY_POLL)
             busy = not self.ready.done() or (self.current is not None
                                              and not self.current.done.done())
-            if not busy or not self.alive:
+            if not busy:  # idle: no polling until `run` hands it work
+                self._busy.clear()
+                await self._busy.wait()
                 continue
+            await asyncio.sleep(MEMORY_POLL)
+            if not self.alive:
+                return
             rss, hwm = worker_processes.rss_kb(pid)
             self._peak_kb = max(self._peak_kb, hwm, rss)
             if limit_kb and rss > limit_kb:
-                self.out_of_memory = True
-                self.kill()
+                self._end_out_of_memory()
                 return
 
     async def _watch_exit(self) -> None:
@@ -193,14 +216,18 @@ class Environment:
             self.exit_reason = f"exit status {code}"
         else:
             self.exit_reason = f"signal: {SIGNALS.get(signal.Signals(-code), str(-code))}"
+        self._busy.set()  # lets the memory watch end
         if not self.ready.done():
             self.ready.set_result(None)
         if self.current is not None and not self.current.done.done():
-            kind = OUT_OF_MEMORY if self.out_of_memory else "Runtime.ExitError"
-            message = (f"RequestId: {self.current.request_id} Error: Runtime exited with error: "
-                       f"{self.exit_reason}")
-            self.current.done.set_result((orjson.dumps(
-                {"errorType": kind, "errorMessage": message}), kind))
+            if self.out_of_memory:
+                self.current.done.set_result(_out_of_memory(self.current.request_id))
+            else:
+                message = (f"RequestId: {self.current.request_id} Error: Runtime exited with "
+                           f"error: {self.exit_reason}")
+                self.current.done.set_result((orjson.dumps(
+                    {"errorType": "Runtime.ExitError", "errorMessage": message}),
+                    "Runtime.ExitError"))
         if self._waiting is not None and not self._waiting.done():
             self._waiting.cancel()  # ends the pending /next; its connection is gone
         if self.server is not None:
@@ -284,6 +311,12 @@ def _next_answer(invocation: Invocation) -> Response:
     if invocation.client_context:
         headers.append((b"lambda-runtime-client-context", invocation.client_context.encode()))
     return 200, headers, invocation.payload
+
+
+def _out_of_memory(request_id: str) -> tuple[bytes, str]:
+    """AWS's answer for an invocation whose sandbox ran out of memory (SIGKILLed)."""
+    message = f"RequestId: {request_id} Error: Runtime exited with error: {KILLED}"
+    return orjson.dumps({"errorType": OUT_OF_MEMORY, "errorMessage": message}), OUT_OF_MEMORY
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from headwater.functions.environment import OUT_OF_MEMORY, Environment, Invocation
+from headwater.functions.environment import KILLED, OUT_OF_MEMORY, Environment, Invocation
 from headwater.functions.errors import (
     InvalidParameterValueException,
     InvalidRequestContentException,
@@ -159,8 +159,8 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
         body, error_type = outcome
         lines.extend(_log_lines(await env.output()))
         if error_type in ("Runtime.ExitError", OUT_OF_MEMORY):
-            lines.append(f"RequestId: {request_id} Error: Runtime exited with error: "
-                         f"{env.exit_reason}")
+            reason = KILLED if error_type == OUT_OF_MEMORY else env.exit_reason
+            lines.append(f"RequestId: {request_id} Error: Runtime exited with error: {reason}")
             lines.append(error_type)
             status = "error"
         pool.give_back(env)
@@ -188,7 +188,8 @@ async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:
 
 
 def _exit_error(env: Environment, request_id: str) -> tuple[bytes, str]:
-    message = f"RequestId: {request_id} Error: Runtime exited with error: {env.exit_reason}"
+    reason = KILLED if env.out_of_memory else env.exit_reason
+    message = f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
     kind = OUT_OF_MEMORY if env.out_of_memory else "Runtime.ExitError"
     return orjson.dumps({"errorType": kind, "errorMessage": message}), kind
 

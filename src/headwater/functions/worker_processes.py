@@ -21,6 +21,7 @@ import hashlib
 import os
 import secrets
 import signal
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def preexec(identity: tuple[int, int] | None = None,
     unprivileged identity (uid, gid) if any, then the parent-death signal, which a change of
     identity would clear, so it comes last."""
     parent = os.getpid()
-    libc = _libc
+    prctl = getattr(_libc, "prctl", None) if sys.platform == "linux" else None
 
     def setup() -> None:
         if before is not None:
@@ -60,8 +61,8 @@ def preexec(identity: tuple[int, int] | None = None,
             os.setgroups([])
             os.setresgid(gid, gid, gid)
             os.setresuid(uid, uid, uid)
-        if libc is not None:
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if prctl is not None:
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != parent:  # the server died before the signal was asked for
             os._exit(1)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from functions_support import ROLE, RUNTIME, call, handler_zip, new_name
 from server_support import start_server, wait_for
 from worker_procs import alive, processes_of
@@ -99,12 +100,22 @@ def test_max_workers_throttles_past_the_cap() -> None:
         server.stop()
 
 
-def test_memory_over_memory_size_ends_the_invocation(lambda_: Any,
-                                                     make_function: Any) -> None:
-    name = make_function("import time\ndef handler(e, c):\n    hog = bytearray(400 * 2**20)\n"
-                         "    hog[::4096] = b'x' * len(hog[::4096])\n    time.sleep(30)\n",
-                         MemorySize=128, Timeout=60)
-    response = lambda_.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+HOG = """
+import time
+def handler(event, context):
+    hog = bytearray(400 * 2**20)
+    hog[::4096] = b"x" * len(hog[::4096])
+    time.sleep(event["then_sleep"])
+    return "survived"
+"""
+
+
+@pytest.mark.parametrize("then_sleep", [30, 0], ids=["while-running", "gone-at-the-end"])
+def test_memory_over_memory_size_ends_the_invocation(lambda_: Any, make_function: Any,
+                                                     then_sleep: int) -> None:
+    name = make_function(HOG, MemorySize=128, Timeout=60)
+    response = lambda_.invoke(FunctionName=name, Payload=orjson.dumps({"then_sleep": then_sleep}),
+                              LogType="Tail")
     request_id = response["ResponseMetadata"]["RequestId"]
     assert response["FunctionError"] == "Unhandled"
     assert orjson.loads(response["Payload"].read()) == {
