@@ -8,6 +8,7 @@ import asyncio
 import base64
 import binascii
 import math
+import subprocess
 import time
 import uuid
 from dataclasses import dataclass
@@ -172,9 +173,11 @@ async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: b
 async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:
     try:
         await env.start()
-    except OSError as error:
+    except (OSError, subprocess.SubprocessError) as error:
+        # SubprocessError: the child's set-up (isolation.py's mounts) failed before exec.
+        strerror = getattr(error, "strerror", None)
         message = (f"RequestId: {request_id} Error: fork/exec {env.spec.argv[0]}: "
-                   f"{error.strerror.lower() if error.strerror else error}")
+                   f"{strerror.lower() if strerror else error}")
         return orjson.dumps({"errorType": "Runtime.InvalidEntrypoint",
                              "errorMessage": message}), "Runtime.InvalidEntrypoint"
     try:
