@@ -58,11 +58,16 @@ def main() -> None:
               help="Function worker processes alive at once; past it invocations are "
               "throttled. Default: 1,000 (AWS's account concurrency) or what this machine's "
               "memory and open-file limit hold, whichever is fewer.")
+@click.option("--worker-isolation", type=click.Choice(["auto", "off"]), default="auto",
+              show_default=True, help="auto: when run as root, each function worker runs under "
+              "a user id of its own and sees only its code, its runtime and a /tmp of its own. "
+              "off: workers run as the server's user and see what it sees (handlers that must "
+              "reach host files).")
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
     trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
-    max_workers: int | None,
+    max_workers: int | None, worker_isolation: str,
 ) -> None:
     """Serve every API on one port."""
     keys = None
@@ -82,6 +87,7 @@ def serve(
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
         stream_read_limits=stream_read_limits == "on", max_workers=max_workers or 0,
+        worker_isolation=worker_isolation == "auto",
     )
     logging.basicConfig(level=log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

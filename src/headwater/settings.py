@@ -30,6 +30,9 @@ class Settings:
     # --max-workers: function worker processes alive at once (0: what the machine can hold,
     # at most AWS's account concurrency of 1,000; functions/pool.py).
     max_workers: int = 0
+    # --worker-isolation auto: as root, workers get a user id and mount namespace of their
+    # own (functions/isolation.py); False (off): they run as the server's user.
+    worker_isolation: bool = True
 
     @property
     def address(self) -> str:

@@ -83,7 +83,7 @@ class Functions:
         # What workers must not see: the data directory (or the in-memory code root).
         self.hidden_root = settings.data_dir or self.code_root
         self.user_ids: UserIds | None = None
-        if isolation.available():
+        if settings.worker_isolation and isolation.available():
             # Room for environments still closing while new ones start.
             self.user_ids = UserIds(self.worker_token, 2 * max_workers + 16)
             self.code_root.mkdir(parents=True, exist_ok=True)
