@@ -22,10 +22,12 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/headwater serve --port $(PORT)
 
-# ruff (with isort) everywhere, mypy strict on the packages pyproject.toml lists (STYLE.md "Typing").
+# ruff (with isort) everywhere, mypy strict on the packages pyproject.toml lists (STYLE.md "Typing"),
+# and DESIGN.md's layering as import contracts (import-linter, [tool.importlinter] in pyproject.toml).
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 test: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -63,11 +63,29 @@ def main() -> None:
               "a user id of its own and sees only its code, its runtime and a /tmp of its own. "
               "off: workers run as the server's user and see what it sees (handlers that must "
               "reach host files).")
+@click.option("--max-connections", type=click.IntRange(min=1), default=None,
+              help="Open client connections to allow; more are answered 503 and closed. "
+              "[default: the open-file limit less a quarter, at most 10000]")
+@click.option("--header-timeout", default=20.0, show_default=True,
+              type=click.FloatRange(min=0.01),
+              help="Seconds a client has to send a request's headers (a new connection's "
+              "first, from when it connects).")
+@click.option("--body-timeout", default=20.0, show_default=True,
+              type=click.FloatRange(min=0.01),
+              help="Seconds a client has to send a request body, plus one second for every "
+              "--min-body-rate bytes it sent.")
+@click.option("--min-body-rate", default=500, show_default=True, type=click.IntRange(min=1),
+              help="Bytes per second that earn a slow body one more second.")
+@click.option("--idle-timeout", default=60.0, show_default=True,
+              type=click.FloatRange(min=0.01),
+              help="Seconds a keep-alive connection may stay idle between requests.")
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
     trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
     max_workers: int | None, worker_isolation: str,
+    max_connections: int | None, header_timeout: float, body_timeout: float,
+    min_body_rate: int, idle_timeout: float,
 ) -> None:
     """Serve every API on one port."""
     keys = None
@@ -88,6 +106,8 @@ def serve(
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
         stream_read_limits=stream_read_limits == "on", max_workers=max_workers or 0,
         worker_isolation=worker_isolation == "auto",
+        max_connections=max_connections, head_timeout=header_timeout,
+        body_timeout=body_timeout, min_body_rate=min_body_rate, idle_timeout=idle_timeout,
     )
     logging.basicConfig(level=log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -225,9 +245,9 @@ async def _serve(settings: Settings) -> None:
                        err=True)
             sys.exit(1)
 
+    from headwater.http.server import HttpServer, Limits, default_max_connections
     from headwater.runtime import Runtime
-    from headwater.server import MAX_BODY, HeadwaterApp
-    from headwater.wire.http_server import HttpServer
+    from headwater.server import HeadwaterApp
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -244,7 +264,11 @@ async def _serve(settings: Settings) -> None:
     settings = dataclasses.replace(settings, port=port)
     app = HeadwaterApp(Runtime(settings))
     app.start()
-    server = HttpServer(app.handle, app.runtime.storage.when_settled, MAX_BODY)
+    limits = Limits(max_connections=settings.max_connections or default_max_connections(),
+                    head_timeout=settings.head_timeout, body_timeout=settings.body_timeout,
+                    min_rate=settings.min_body_rate, idle_timeout=settings.idle_timeout)
+    server = HttpServer(app.handle, app.runtime.storage.when_settled, limits, head=app.head,
+                        too_large=app.too_large)
     await server.start(sock)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()

@@ -1,6 +1,11 @@
-"""The process-wide state every request and background worker shares."""
+"""The composition root's object graph: builds every service once, in dependency order, and
+hands each its typed dependencies (no back-pointers set after construction). Request contexts
+carry it as their services handle; each service package types the part it uses (its
+`context.py`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from headwater.background import Worker
 from headwater.cloudwatch.store import MetricStore
@@ -8,13 +13,21 @@ from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
 from headwater.dynamodb.idempotency import RequestTokens
+from headwater.dynamodb.ttl import TtlSweeper
 from headwater.functions.registry import Functions
+from headwater.iam.identities import Identities
+from headwater.logs.store import LogStore
 from headwater.queues.registry import Queues
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
 from headwater.streams.read_limits import ReadLimits
+from headwater.streams.retention import RetentionWorker
+from headwater.streams.rollover import RolloverWorker
 from headwater.topics.registry import Topics
+from headwater.triggers import failures
+from headwater.triggers.invoking import function_layer_invoker
 from headwater.triggers.manager import TriggerManager
+from headwater.triggers.stream_source import LocalStreamSource
 
 
 class Runtime:
@@ -23,28 +36,41 @@ class Runtime:
         self.clock = Clock()
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
+        self.identities = Identities(self.storage, self.clock)
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.queues = Queues(self.storage, self.clock)
-        self.topics = Topics(self.storage, self.clock, self.queues)
         self.cloudwatch = MetricStore(self.clock)
-        self.functions = Functions(self.storage, self.clock, settings)
-        self.topics.functions = self.functions
-        self.functions.runtime = self
-        self.triggers = TriggerManager(self)
+        self.functions = Functions(self.storage, self.clock, settings, self.deliver)
+        self.logs: LogStore = self.functions.logs
+        self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
+        self.triggers = TriggerManager(
+            self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
+            function_layer_invoker(self.functions, self.storage), self.deliver,
+            settings.trigger_retry_delay)
+
+    def deliver(self, account: str, region: str, destination: str, message: str,
+                attributes: dict[str, Any] | None = None, /) -> None:
+        """Send a destination record (Lambda destinations and dead-letter queues, trigger
+        OnFailure) to the SQS queue or SNS topic `destination` names. Resolved at call time:
+        topics deliver to functions, and functions deliver to topics."""
+        failures.deliver(self.queues, self.topics, account, region, destination, message,
+                         attributes)
 
     def workers(self) -> list[Worker]:
-        """The background workers the server lifespan runs (TTL, retention, rollover, ...)."""
-        from headwater.dynamodb.ttl import TtlSweeper
-        from headwater.streams.retention import RetentionWorker
-        from headwater.streams.rollover import RolloverWorker
-
+        """The background workers the server lifespan runs, in start order (stopped in reverse):
+        WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
+        and event queue, the triggers."""
+        checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
+            self.storage.checkpointer]
         return [
+            *checkpoints,
             RolloverWorker(self.streams),
             RetentionWorker(self.streams, self.settings.retention_interval),
             TtlSweeper(self, self.settings.ttl_interval),
-            *self.functions.workers(),
+            self.functions.pool,
+            self.functions.events,
             self.triggers,
         ]
 

@@ -1,6 +1,8 @@
-"""The application behind the HTTP server: checks SigV4 signatures when the server runs with
-`--credentials`, routes each request to its protocol handler, serves the local control
-endpoints under /_headwater/, and owns background work."""
+"""The application behind the HTTP server: sizes each request from its head (body_limits.py) and,
+with `--credentials`, refuses an unauthenticated large one before reading its body; checks SigV4
+signatures; answers CORS (cors.py); routes each request to its protocol handler (API calls only
+at `/`, Lambda's REST paths, SQS queue URLs and rpc-v2-cbor paths); serves the local control
+endpoints under /_headwater/; and owns background work."""
 
 from __future__ import annotations
 
@@ -12,22 +14,25 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from headwater import __version__
+from headwater import __version__, cors
 from headwater.background import BackgroundWork
+from headwater.body_limits import body_limit, invoke_operation, is_invoke
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
-from headwater.core.context import RequestContext
-from headwater.core.ids import request_id
-from headwater.functions import http as lambda_http
+from headwater.core.context import RequestContext, Served
+from headwater.core.ids import new_uuid, request_id
+from headwater.functions import rest_api as lambda_http
+from headwater.functions.errors import RequestTooLargeException
+from headwater.http.server import Headers, Request, Response
+from headwater.iam.service import OPERATIONS as IAM
 from headwater.queues import access as queues_access
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.runtime import Runtime
-from headwater.services import json_services
+from headwater.services import json_services, lambda_service
+from headwater.sts.service import OPERATIONS as STS
 from headwater.topics import access as topics_access
 from headwater.topics.service import OPERATIONS as TOPICS
-from headwater.triggers.service import register as register_mappings
-from headwater.wire.http_server import Headers, Request, Response
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
     QueryRouter,
@@ -35,6 +40,7 @@ from headwater.wire.query_protocol import (
     is_query_request,
     signing_service,
 )
+from headwater.wire.rest_json import RestJsonService
 from headwater.wire.rpc_v2_cbor import RpcV2CborService, encode_text_map
 from headwater.wire.sigv4 import (
     DEFAULT_ACCOUNT,
@@ -42,16 +48,23 @@ from headwater.wire.sigv4 import (
     AuthError,
     Caller,
     IncompleteSignature,
+    access_key_id,
     caller,
     verify,
+    verify_head,
 )
 
 log = logging.getLogger("headwater.server")
 
-# The largest body any API accepts: a 50 MB Lambda zip, base64-encoded in JSON.
-MAX_BODY = 72 * 1024 * 1024
 JSON = b"application/json"
 NOT_FOUND = b'{"message":"Not Found"}'
+# What AWS's front end answers a call it cannot route: another method than GET or POST at `/`
+# (dynalite's connection tests, recorded against DynamoDB), or a call posted to another path.
+UNKNOWN_OPERATION: Response = (404, [(b"content-type", b"text/xml")],
+                               b"<UnknownOperationException/>\n")
+# Under --credentials, a request whose body may be larger than this (or is chunked) is
+# authenticated from its head before its body is read; smaller ones are read first.
+HEAD_AUTH_OVER = 64 * 1024
 # Served without a signature under --credentials (GET and HEAD): health checks, and Prometheus
 # scrapers, which cannot sign. Everything else, /_headwater/clock included, must be signed.
 OPEN_PATHS = frozenset({"/", "/_headwater/health", "/metrics"})
@@ -65,8 +78,10 @@ class HeadwaterApp:
         self.json_services: dict[str, JsonService] = json_services()
         self.query = QueryRouter({
             "sns": QueryService("sns", TOPICS, authorize=topics_access.authorize),
-            "sqs": QueryService("sqs", SQS, sqs_query_model(), queues_access.authorize)})
-        register_mappings(lambda_http.lambda_service())
+            "sqs": QueryService("sqs", SQS, sqs_query_model(), queues_access.authorize),
+            "iam": QueryService("iam", IAM),
+            "sts": QueryService("sts", STS)})
+        self.lambda_api: RestJsonService = lambda_service()
         self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
                                            "com.amazonaws.cloudwatch")
         self.background = BackgroundWork(runtime.workers())
@@ -82,12 +97,61 @@ class HeadwaterApp:
         self.runtime.storage.group_commits(None)
         self.runtime.close()
 
+    def head(self, request: Request) -> int | Response:
+        """The most bytes the request's body may have, or the answer to send before reading
+        it: AWS checks the size first, then (under --credentials, for a large or chunked body)
+        what of the signature the head allows."""
+        method, path, headers = request.method, request.path, request.headers
+        limit = body_limit(method, path, headers)
+        if self.credentials is None or (path in OPEN_PATHS and method in ("GET", "HEAD")):
+            return limit
+        length = headers.get("content-length")
+        if length is None and "transfer-encoding" not in headers:
+            return limit  # no body
+        if length is not None and (not length.isdigit() or int(length) <= HEAD_AUTH_OVER
+                                   or int(length) > limit):
+            return limit
+        try:
+            verify_head(method, path, request.query, headers, self.credentials.lookup,
+                        time.time())
+        except AuthError as error:
+            return self._with_cors(request, self._refuse(request, error, unread=True))
+        return limit
+
+    def too_large(self, request: Request, limit: int) -> Response:
+        """AWS's answer to a body over `limit`: Lambda's modelled error, else a bare 413."""
+        method, path, headers = request.method, request.path, request.headers
+        if lambda_http.is_lambda_path(path):
+            if is_invoke(method, path):
+                operation = invoke_operation(headers)
+            else:
+                matched = self.lambda_api.match(method, path)
+                operation = matched[0].name if matched else "Unknown"
+            account, region = caller(headers.get("authorization"))
+            ctx = RequestContext(account, region, request_id(), self.runtime)
+            error = RequestTooLargeException(
+                f"Request must be smaller than {limit} bytes for the {operation} operation")
+            return self._with_cors(request, self.lambda_api.error_response(ctx, error))
+        return self._with_cors(request, (413, [], b""))
+
     def handle(self, request: Request) -> Response | Awaitable[Response]:
         """The response, at once when the operation is synchronous; the server sends it once
         the request's writes are committed (group commit, core/storage.py)."""
+        if "origin" not in request.headers:
+            return self._route(request)
+        expose = self._expose(request.path)
+        if request.method == "OPTIONS":
+            return cors.preflight(request, request_id(), expose)
+        answer = self._route(request)
+        if isinstance(answer, tuple):
+            return cors.allow(answer, expose)
+        return cors.allow_later(answer, expose)
+
+    def _route(self, request: Request) -> Response | Awaitable[Response]:
         headers = request.headers
+        key = access_key_id(headers.get("authorization"))
         if self.credentials is None:
-            who = caller(headers.get("authorization"))
+            who = self._claimed(headers.get("authorization"), key)
         else:
             try:
                 who = self._authenticate(request)
@@ -96,16 +160,20 @@ class HeadwaterApp:
         method, path, body = request.method, request.path, request.body
         target = headers.get("x-amz-target")
         if method == "POST" and target:
+            if path != "/":
+                return UNKNOWN_OPERATION
             return self._json(who, target, headers, body)
         if is_query_request(method, path, headers, body):
-            return self._query(who, headers, path, body)
+            return self._query(who, headers, path, body, key)
         if lambda_http.is_lambda_path(path):
-            return lambda_http.handle(self.runtime, who, request)
+            return self._lambda(who, request)
         if method == "POST" and self.cloudwatch.serves(path):
             ctx = RequestContext(*who, request_id(), self.runtime)
             return self.cloudwatch.handle(ctx, path, body)
         if method == "GET" and path == "/metrics":
-            return _answer(200, exposition.exposition(self.runtime), exposition.CONTENT_TYPE)
+            registries = (self.runtime.cloudwatch.registry, self.runtime.triggers.metrics.registry,
+                          self.background.registry)
+            return _answer(200, exposition.exposition(registries), exposition.CONTENT_TYPE)
         if path.startswith("/_headwater/"):
             return self._control(method, path, body)
         if method == "POST" and path == "/":
@@ -113,7 +181,26 @@ class HeadwaterApp:
         if method in ("GET", "HEAD") and path == "/":
             return _answer(200, f"healthy: dynamodb.{who[1]}.amazonaws.com ".encode(),
                            b"text/plain")
+        if path == "/":
+            return UNKNOWN_OPERATION  # PUT, DELETE, an OPTIONS that is no preflight, ...
         return _answer(404, NOT_FOUND)
+
+    @staticmethod
+    def _expose(path: str) -> bytes:
+        return cors.LAMBDA_EXPOSE if lambda_http.is_lambda_path(path) else cors.EXPOSE
+
+    def _with_cors(self, request: Request, response: Response) -> Response:
+        if "origin" not in request.headers:
+            return response
+        return cors.allow(response, self._expose(request.path))
+
+    def _claimed(self, authorization: str | None, key: str) -> Caller:
+        """(account, region) a request claims without --credentials: an IAM-issued key
+        (CreateAccessKey, AssumeRole) acts in the account it was issued in; any other key by
+        sigv4.caller's rule. Nothing is verified here (see iam/identities.py)."""
+        account, region = caller(authorization)
+        issued = self.runtime.identities.lookup_key(key) if key else None
+        return (issued.account, region) if issued is not None else (account, region)
 
     def _authenticate(self, request: Request) -> Caller:
         """The verified (account, region) of the request (an open path needs no signature and
@@ -128,11 +215,12 @@ class HeadwaterApp:
                           self.credentials.lookup, time.time())
         return identity.account, identity.region
 
-    def _refuse(self, request: Request, error: AuthError) -> Response:
+    def _refuse(self, request: Request, error: AuthError, *, unread: bool = False) -> Response:
         """An authentication error as each protocol's front end sends it: JSON services
         (DynamoDB, Streams, Logs) 400 with a coral `__type`; query-protocol services (SNS, SQS)
         and the query-compatible JSON and CBOR ones (SQS, CloudWatch) 403 with the query names
-        (InvalidClientTokenId, SignatureDoesNotMatch; IncompleteSignature is 400); Lambda 403."""
+        (InvalidClientTokenId, SignatureDoesNotMatch; IncompleteSignature is 400); Lambda 403.
+        `unread`: the body is not read yet (a refusal from the head)."""
         method, path, headers = request.method, request.path, request.headers
         ctx = RequestContext(DEFAULT_ACCOUNT, DEFAULT_REGION, request_id(), self.runtime)
         query_status = 400 if isinstance(error, IncompleteSignature) else 403
@@ -146,12 +234,12 @@ class HeadwaterApp:
             if service is None or not service.query_errors:
                 return 400, out, _coral(error.code, error.message)
             return query_status, [*out, query_error], _coral(error.query_code, error.message)
-        if is_query_request(method, path, headers, request.body):
+        if is_query_request(method, path, headers, None if unread else request.body):
             payload = self._query_service(headers, path, request.body).error_body(ctx, error)
             return query_status, [(b"content-type", b"text/xml"),
                                   (b"x-amzn-requestid", ctx.request_id.encode())], payload
         if lambda_http.is_lambda_path(path):
-            _, out_headers, payload = lambda_http.lambda_service().error_response(ctx, error)
+            _, out_headers, payload = self.lambda_api.error_response(ctx, error)
             return 403, out_headers, payload
         if method == "POST" and self.cloudwatch.serves(path):
             payload = encode_text_map({"__type": f"{CORAL}#{error.query_code}",
@@ -174,11 +262,18 @@ class HeadwaterApp:
         return next((service for service in services.values() if action in service.operations),
                     services["sns"])
 
-    async def _query(self, who: Caller, headers: dict[str, str], path: str, body: bytes
-                     ) -> Response:
+    async def _query(self, who: Caller, headers: dict[str, str], path: str, body: bytes,
+                     key: str) -> Response:
         status, payload, out_headers = await self.query.handle(self.runtime, who, headers, path,
-                                                               body)
+                                                               body, key)
         return status, out_headers, payload
+
+    async def _lambda(self, who: Caller, request: Request) -> Response:
+        """A Lambda request from `who` (account, region: the verified caller under
+        --credentials)."""
+        ctx = RequestContext(*who, new_uuid(), self.runtime)
+        return await self.lambda_api.handle(ctx, request.method, request.path, request.query,
+                                            request.headers, request.body)
 
     def _json(self, who: Caller, target: str, headers: dict[str, str], body: bytes
               ) -> Response | Awaitable[Response]:
@@ -200,7 +295,7 @@ class HeadwaterApp:
         return self._json_later(service, ctx, answer)
 
     @staticmethod
-    async def _json_later(service: JsonService, ctx: RequestContext,
+    async def _json_later(service: JsonService, ctx: RequestContext[Served],
                           answer: Awaitable[tuple[int, bytes]]) -> Response:
         status, payload = await answer
         return status, service.headers(ctx, payload), payload

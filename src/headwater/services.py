@@ -9,12 +9,17 @@ from headwater.cloudwatch.stream_metrics import counting_get_records
 from headwater.dynamodb import access as dynamodb_access
 from headwater.dynamodb.service import OPERATIONS as DYNAMODB
 from headwater.dynamodb.service import PRECHECKS as DYNAMODB_PRECHECKS
+from headwater.functions import access as functions_access
+from headwater.functions.service import OPERATIONS as FUNCTIONS
+from headwater.functions.service import PRECHECKS as FUNCTION_PRECHECKS
 from headwater.logs.service import OPERATIONS as LOGS
 from headwater.queues import access as queues_access
 from headwater.queues.errors import query_errors as sqs_query_errors
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.streams.service import OPERATIONS as STREAMS_OPERATIONS
+from headwater.triggers.service import OPERATIONS as MAPPINGS
 from headwater.wire.json_protocol import JsonService
+from headwater.wire.rest_json import RestJsonService
 
 # GetRecords reports AWS/DynamoDB ReturnedRecordsCount and ReturnedBytes per stream.
 STREAMS = {**STREAMS_OPERATIONS,
@@ -40,3 +45,10 @@ def json_services() -> dict[str, JsonService]:
         "Logs_20140328": JsonService("logs", "Logs_20140328", "com.amazonaws.logs", LOGS,
                                      content_type="application/x-amz-json-1.1"),
     }
+
+
+def lambda_service() -> RestJsonService:
+    """Lambda's rest-json service: the function operations, then the event source mapping ones
+    (routes match in that order)."""
+    return RestJsonService("lambda", {**FUNCTIONS, **MAPPINGS}, FUNCTION_PRECHECKS,
+                           functions_access.authorize)

@@ -33,6 +33,13 @@ class Settings:
     # --worker-isolation auto: as root, workers get a user id and mount namespace of their
     # own (functions/isolation.py); False (off): they run as the server's user.
     worker_isolation: bool = True
+    # The HTTP server's limits on clients (http/server.py Limits); None: from the descriptor
+    # limit.
+    max_connections: int | None = None
+    head_timeout: float = 20.0
+    body_timeout: float = 20.0
+    min_body_rate: int = 500
+    idle_timeout: float = 60.0
 
     @property
     def address(self) -> str:

@@ -1,4 +1,4 @@
-"""Edge cases of the HTTP/1.1 server (wire/http_server.py) and group commit (core/storage.py)
+"""Edge cases of the HTTP/1.1 server (http/server.py) and group commit (core/storage.py)
 that test_http_connections.py does not cover: long pipelines behind a request that waits,
 clients that never read, connections upgraded or stalled mid-request, duplicate and
 conflicting headers, stops with long polls and half-sent requests in flight, and a write that
@@ -24,7 +24,7 @@ from server_support import Server, serving, start_server
 from headwater.core.storage import Storage
 
 TIMEOUT = 3.0
-MAX_BODY = 72 * 1024 * 1024
+MAX_BODY = 16 * 1024 * 1024  # DynamoDB's
 HEALTH = b"GET /_headwater/health HTTP/1.1\r\nHost: headwater\r\n\r\n"
 # A query-protocol request: always answered by a task, so requests behind it queue up.
 LIST_QUEUES_BODY = b"Action=ListQueues&Version=2012-11-05"

@@ -11,11 +11,12 @@ from typing import Any
 import orjson
 from prometheus_client import Counter
 
+from headwater.cloudwatch.context import StreamMetricsServices
 from headwater.core.context import RequestContext
 from headwater.streams import iterators
 
 DYNAMODB = "AWS/DynamoDB"
-Operation = Callable[[RequestContext, dict[str, Any]], Any]
+Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 _COUNTERS: dict[int, tuple[Counter, Counter]] = {}
 
 
@@ -34,7 +35,7 @@ def _counters(store: Any) -> tuple[Counter, Counter]:
 
 
 def counting_get_records(operation: Operation) -> Operation:
-    def get_records(ctx: RequestContext, request: dict[str, Any]) -> Any:
+    def get_records(ctx: RequestContext[StreamMetricsServices], request: dict[str, Any]) -> Any:
         result = operation(ctx, request)
         log = ctx.runtime.streams
         stream = log.by_arn.get(iterators.decode(request["ShardIterator"], log.secret).stream_arn)

@@ -3,14 +3,16 @@
 SQLite normally checkpoints inside the COMMIT that pushes the WAL past 1,000 pages: it copies the
 WAL into the database file and fsyncs it, on the event-loop thread, stalling every request for
 that moment. Headwater turns automatic checkpoints off on its connection and runs passive ones
-from this thread with its own connection instead; passive checkpoints never block the writer.
+in a worker thread with its own connection instead; passive checkpoints never block the writer.
+It is a background worker (`run()`, `stop()`) the server lifespan runs and restarts.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
-import threading
 from pathlib import Path
 
 log = logging.getLogger("headwater.storage")
@@ -23,24 +25,22 @@ class Checkpointer:
     def __init__(self, path: Path, interval: float = INTERVAL) -> None:
         self.path = path
         self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="headwater-checkpoints",
-                                        daemon=True)
+        self._stop = asyncio.Event()
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
+    async def run(self) -> None:
         conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
         try:
-            while not self._stop.wait(self.interval):
-                self._checkpoint(conn)
+            while not self._stop.is_set():
+                # Real time, not the clock: this paces disk work, not anything AWS defines.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), self.interval)
+                if not self._stop.is_set():
+                    await asyncio.to_thread(self._checkpoint, conn)
         finally:
             conn.close()
+
+    async def stop(self) -> None:
+        self._stop.set()
 
     def _checkpoint(self, conn: sqlite3.Connection) -> None:
         try:

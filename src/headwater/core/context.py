@@ -1,21 +1,48 @@
-"""What every operation receives besides its request: caller identity, clock and storage."""
+"""What every operation receives besides its request: caller identity, the request id, and a
+typed handle on the services the operation may use.
+
+Core knows nothing above it: the handle's type is a parameter. Each service package names what
+its operations need as a Protocol (`dynamodb/context.py`, `queues/context.py`, ...) and types its
+operations with `RequestContext[ThatProtocol]`; the composition root (server.py) passes the one
+object that provides them all (runtime.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Generic, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from headwater.runtime import Runtime
+
+class ServerSettings(Protocol):
+    """What core reads of the server's settings (headwater/settings.py provides them)."""
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def credentials(self) -> object | None: ...
+
+
+class Served(Protocol):
+    """The least every services handle offers: the server's settings."""
+
+    @property
+    def settings(self) -> ServerSettings: ...
+
+
+# Covariant: a context over the runtime is a context over any narrower view of it.
+Services = TypeVar("Services", bound=Served, covariant=True)
 
 
 @dataclass(slots=True)
-class RequestContext:
+class RequestContext(Generic[Services]):
     account: str
     region: str
     request_id: str
-    runtime: Runtime
+    runtime: Services
     host: str = ""  # the request's Host header, for URLs in responses (SQS queue URLs)
+    # The access key id of the request's credential ("" when unsigned): IAM and STS tell an
+    # IAM user or a role session from the account's root by it (iam/identities.py).
+    access_key: str = ""
 
     @property
     def url_host(self) -> str:

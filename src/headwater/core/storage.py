@@ -48,11 +48,12 @@ class Storage:
         # SQLite's default 4 KB pages: a commit writes every page it touched to the WAL, and
         # with items and stream records appended to rowid tables (schema 9, 10) most touched
         # pages are partly new, so smaller pages mean fewer WAL bytes per write.
-        self._checkpoints: Checkpointer | None = None
+        # Run by the server lifespan (runtime.workers()); None in memory.
+        self.checkpointer: Checkpointer | None = None
         if data_dir is not None:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA wal_autocheckpoint=0")
-            self._checkpoints = Checkpointer(data_dir / DB_FILE)
+            self.checkpointer = Checkpointer(data_dir / DB_FILE)
         synchronous = "FULL" if durability == "full" else "NORMAL"
         self.conn.execute(f"PRAGMA synchronous={synchronous}")
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -64,8 +65,6 @@ class Storage:
         self._group: _Group | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.migrate()
-        if self._checkpoints is not None:
-            self._checkpoints.start()
 
     def migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -233,8 +232,6 @@ class Storage:
 
     def close(self) -> None:
         self._commit_group()
-        if self._checkpoints is not None:
-            self._checkpoints.stop()
         self.conn.close()
 
 

@@ -15,14 +15,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from headwater.core.context import RequestContext
+    from headwater.core.context import RequestContext, Served
 
 # (request context, operation name, decoded request): raises the service's error when the
 # caller may not do this; given to a protocol service, which calls it before the operation.
-Authorize = Callable[["RequestContext", str, dict[str, Any]], None]
+Authorize = Callable[["RequestContext[Any]", str, dict[str, Any]], None]
 
 
-def enforced(ctx: RequestContext) -> bool:
+def enforced(ctx: RequestContext[Served]) -> bool:
     """Whether accounts are kept apart: only when callers are verified (`--credentials`)."""
     return ctx.runtime.settings.credentials is not None
 

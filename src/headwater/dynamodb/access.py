@@ -18,7 +18,7 @@ from headwater.core import tenancy
 from headwater.dynamodb.errors import AccessDeniedException
 
 if TYPE_CHECKING:
-    from headwater.core.context import RequestContext
+    from headwater.dynamodb.context import RequestContext
 
 NAME_MEMBERS = ("TableName", "TableArn", "ResourceArn", "StreamArn")
 ITEM_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",

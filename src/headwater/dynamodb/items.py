@@ -19,7 +19,7 @@ from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_value, value_type
 
 if TYPE_CHECKING:
-    from headwater.runtime import Runtime
+    from headwater.dynamodb.context import DynamoDbServices
 
 INVALID = "One or more parameter values were invalid: "
 KEY_MISMATCH = "The provided key element does not match the schema"
@@ -103,12 +103,12 @@ def check_key_untouched(table: Table, names: Iterable[str]) -> None:
                 f"{INVALID}Cannot update attribute {name}. This attribute is part of the key")
 
 
-def read(runtime: Runtime, table: Table, key: Key) -> dict[str, Any] | None:
+def read(runtime: DynamoDbServices, table: Table, key: Key) -> dict[str, Any] | None:
     return item_store.get(runtime.storage.conn, table.id, key[0], key[1])
 
 
 def write(
-    runtime: Runtime, conn: sqlite3.Connection, table: Table, key: Key,
+    runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key,
     old: dict[str, Any] | None, new: dict[str, Any] | None, *, size: int | None = None,
     ttl_delete: bool = False,
 ) -> None:

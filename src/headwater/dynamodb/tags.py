@@ -21,7 +21,7 @@ from headwater.dynamodb.errors import (
 from headwater.dynamodb.table import Table
 
 if TYPE_CHECKING:
-    from headwater.core.context import RequestContext
+    from headwater.dynamodb.context import RequestContext
 
 MAX_TAGS = 50
 RESERVED_PREFIX = "aws:"

@@ -23,8 +23,7 @@ from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_item
 
 if TYPE_CHECKING:
-    from headwater.core.context import RequestContext
-    from headwater.runtime import Runtime
+    from headwater.dynamodb.context import DynamoDbServices, RequestContext
 
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
 TOKEN_SECONDS = 600
@@ -131,7 +130,7 @@ def check_size(request: dict[str, Any]) -> None:
         raise ValidationException("Transaction request cannot be larger than 4 MB")
 
 
-def execute(runtime: Runtime, actions: list[Action], request: dict[str, Any]
+def execute(runtime: DynamoDbServices, actions: list[Action], request: dict[str, Any]
             ) -> tuple[list[Charge], dict[str, list[dict[str, Any]]]]:
     """Run every action in one SQLite transaction; returns each action's capacity charge
     (one pass; transactions cost double) and the item collection metrics by table (when the

@@ -17,7 +17,7 @@ from headwater.dynamodb.table import Table
 from headwater.streams.workers import PeriodicWorker
 
 if TYPE_CHECKING:
-    from headwater.runtime import Runtime
+    from headwater.dynamodb.context import DynamoDbServices
 
 FIVE_YEARS = 5 * 365 * 24 * 3600
 BATCH = 500
@@ -42,7 +42,7 @@ def expired(item: dict[str, Any], attribute: str, now: float) -> bool:
 
 
 class TtlSweeper(PeriodicWorker):
-    def __init__(self, runtime: Runtime, interval: float) -> None:
+    def __init__(self, runtime: DynamoDbServices, interval: float) -> None:
         super().__init__(runtime.clock)
         self.runtime = runtime
         self.interval = interval
@@ -54,7 +54,7 @@ class TtlSweeper(PeriodicWorker):
         return 0.0 if more else self.interval
 
 
-def sweep_table(runtime: Runtime, table: Table) -> int:
+def sweep_table(runtime: DynamoDbServices, table: Table) -> int:
     """Delete one batch of the table's expired items; returns how many were deleted."""
     attribute = ttl_attribute(table)
     if attribute is None:

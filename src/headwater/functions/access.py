@@ -25,7 +25,7 @@ from headwater.functions.errors import AccessDeniedException, InvalidParameterVa
 from headwater.functions.names import function_arn, parse
 
 if TYPE_CHECKING:
-    from headwater.core.context import RequestContext
+    from headwater.functions.context import RequestContext
 
 # Operations whose IAM action has another name.
 ACTIONS = {"Invoke": "InvokeFunction", "InvokeWithResponseStream": "InvokeFunction"}

@@ -17,13 +17,15 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
+from typing import Any
 
 MARKER = b"\x1e\x1fheadwater-end\x1f\n"  # keep in sync with functions/output.py
 API = "/2018-06-01/runtime"
 
 
 class InitFailure(Exception):
-    def __init__(self, error_type, message, trace=None):
+    def __init__(self, error_type: str, message: str, trace: list[str] | None = None) -> None:
         super().__init__(message)
         self.error_type = error_type
         self.message = message
@@ -31,7 +33,8 @@ class InitFailure(Exception):
 
 
 class LambdaContext:
-    def __init__(self, request_id, deadline_ms, invoked_arn, client_context, identity):
+    def __init__(self, request_id: str | None, deadline_ms: int, invoked_arn: str | None,
+                 client_context: _Obj | None, identity: _Obj | None) -> None:
         self.aws_request_id = request_id
         self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
         self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
@@ -41,13 +44,13 @@ class LambdaContext:
         self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
         self.client_context = client_context
         self.identity = identity
-        self.tenant_id = None
+        self.tenant_id: str | None = None
         self._deadline_ms = deadline_ms
 
-    def get_remaining_time_in_millis(self):
+    def get_remaining_time_in_millis(self) -> int:
         return max(int(self._deadline_ms - time.time() * 1000), 0)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"LambdaContext([aws_request_id={self.aws_request_id},"
                 f"log_group_name={self.log_group_name},log_stream_name={self.log_stream_name},"
                 f"function_name={self.function_name},memory_limit_in_mb={self.memory_limit_in_mb},"
@@ -56,11 +59,11 @@ class LambdaContext:
 
 
 class _Obj:
-    def __init__(self, **fields):
+    def __init__(self, **fields: Any) -> None:
         self.__dict__.update(fields)
 
 
-def _client_context(raw):
+def _client_context(raw: str | None) -> _Obj | None:
     if not raw:
         return None
     data = json.loads(raw)
@@ -68,7 +71,7 @@ def _client_context(raw):
                 custom=data.get("custom"), env=data.get("env"))
 
 
-def _identity(raw):
+def _identity(raw: str | None) -> _Obj | None:
     if not raw:
         return None
     data = json.loads(raw)
@@ -76,13 +79,13 @@ def _identity(raw):
                 cognito_identity_pool_id=data.get("cognitoIdentityPoolId"))
 
 
-def end_segment():
+def end_segment() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os.write(1, MARKER)
 
 
-def load_handler(spec):
+def load_handler(spec: str) -> Callable[[Any, Any], Any]:
     module_path, _, function_name = spec.rpartition(".")
     if not module_path or not function_name:
         raise InitFailure("Runtime.MalformedHandlerName",
@@ -103,10 +106,10 @@ def load_handler(spec):
     if handler is None:
         raise InitFailure("Runtime.HandlerNotFound",
                           f"Handler '{function_name}' missing on module '{module_name}'")
-    return handler
+    return handler  # type: ignore[no-any-return]
 
 
-def _trace(error):
+def _trace(error: BaseException) -> list[str]:
     tb = error.__traceback__
     frames = traceback.extract_tb(tb)
     here = os.path.abspath(__file__)
@@ -114,13 +117,13 @@ def _trace(error):
             if os.path.abspath(frame.filename) != here]
 
 
-def _default(value):
+def _default(value: object) -> int | float:
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _log_error(payload):
+def _log_error(payload: dict[str, Any]) -> None:
     lines = [f"[ERROR] {payload['errorType']}: {payload['errorMessage']}"]
     if payload.get("stackTrace"):
         lines.append("Traceback (most recent call last):")
@@ -129,16 +132,17 @@ def _log_error(payload):
 
 
 class RuntimeClient:
-    def __init__(self, address):
+    def __init__(self, address: str) -> None:
         host, _, port = address.rpartition(":")
         self.conn = http.client.HTTPConnection(host, int(port))
 
-    def call(self, method, path, body=None, headers=None):
+    def call(self, method: str, path: str, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> tuple[http.client.HTTPResponse, bytes]:
         self.conn.request(method, API + path, body=body, headers=headers or {})
         response = self.conn.getresponse()
         return response, response.read()
 
-    def post(self, path, body, error_type=None):
+    def post(self, path: str, body: bytes, error_type: str | None = None) -> None:
         headers = {"Content-Type": "application/json"}
         if error_type:
             headers["Lambda-Runtime-Function-Error-Type"] = error_type
@@ -150,7 +154,7 @@ class RuntimeClient:
             self.conn.close()
 
 
-def main():
+def main() -> None:
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     # Started with -I: sys.path lacks this file's directory (our modules must not shadow the
     # user's or the standard library's) and PYTHONPATH, which Lambda honours, so add it here.
@@ -168,8 +172,9 @@ def main():
     try:
         handler = load_handler(os.environ.get("_HANDLER", ""))
     except InitFailure as failure:
-        payload = {"errorMessage": failure.message, "errorType": failure.error_type,
-                   "requestId": "", "stackTrace": failure.trace}
+        payload: dict[str, Any] = {
+            "errorMessage": failure.message, "errorType": failure.error_type,
+            "requestId": "", "stackTrace": failure.trace}
         _log_error(payload)
         end_segment()
         runtime.post("/init/error", json.dumps(payload).encode(), failure.error_type)

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from headwater.core.timestamps import iso_millis
 from headwater.functions.names import LATEST
 from headwater.functions.store import QueuedEvent
-from headwater.triggers.failures import deliver, iso_millis
 from headwater.wire.errors import AwsError
 
 if TYPE_CHECKING:
-    from headwater.functions.invoker import InvokeResult
-    from headwater.functions.registry import Functions
+    from headwater.functions.function_service import FunctionService
+    from headwater.functions.invocation import InvokeResult
 
 log = logging.getLogger("headwater.functions")
 
@@ -71,7 +71,7 @@ def _json(payload: bytes) -> Any:
         return payload.decode(errors="replace")
 
 
-def send(functions: Functions, event: QueuedEvent, destination: str,
+def send(functions: FunctionService, event: QueuedEvent, destination: str,
          record: dict[str, Any]) -> bool:
     """Deliver `record` inside the caller's transaction; False (logged) when it cannot be, as
     AWS counts a DestinationDeliveryFailures and moves on."""
@@ -82,7 +82,7 @@ def send(functions: Functions, event: QueuedEvent, destination: str,
             resolved = functions.resolve(event.account, event.region, destination)
             functions.events.enqueue(resolved, body)
         else:
-            deliver(functions.runtime, event.account, event.region, destination, body.decode())
+            functions.deliver(event.account, event.region, destination, body.decode())
     except AwsError as error:
         log.warning("destination %s of %s: delivery failed: %s", destination, event.function,
                     error.message or error.code)
@@ -90,7 +90,7 @@ def send(functions: Functions, event: QueuedEvent, destination: str,
     return True
 
 
-def dead_letter(functions: Functions, event: QueuedEvent, target: str, condition: str,
+def dead_letter(functions: FunctionService, event: QueuedEvent, target: str, condition: str,
                 result: InvokeResult | None) -> bool:
     """Send the event's payload to its function's dead-letter queue or topic, inside the
     caller's transaction; False (logged) when it cannot be, as AWS counts DeadLetterErrors."""
@@ -108,7 +108,7 @@ def dead_letter(functions: Functions, event: QueuedEvent, target: str, condition
     }
     body = (event.payload or b"{}").decode(errors="replace")
     try:
-        deliver(functions.runtime, event.account, event.region, target, body, attributes)
+        functions.deliver(event.account, event.region, target, body, attributes)
     except AwsError as error:
         log.warning("dead-letter queue %s of %s: delivery failed: %s", target, event.function,
                     error.message or error.code)

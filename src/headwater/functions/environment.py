@@ -21,7 +21,7 @@ import orjson
 
 from headwater.functions import runtime_peers, worker_processes
 from headwater.functions.output import OutputSplitter
-from headwater.wire.http_server import HttpServer, Request, Response
+from headwater.http.server import HttpServer, Limits, Request, Response
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 API = "/2018-06-01/runtime"
@@ -94,7 +94,8 @@ class Environment:
 
     async def start(self) -> None:
         self._started = time.perf_counter()
-        self.server = HttpServer(self._route, _settled, MAX_REQUEST, self._too_large)
+        self.server = HttpServer(self._route, _settled, Limits(max_body=MAX_REQUEST),
+                                 too_large=self._too_large)
         host, port = await self.server.listen("127.0.0.1", 0)
         env = {**self.spec.env, "AWS_LAMBDA_RUNTIME_API": f"{host}:{port}",
                worker_processes.TAG: worker_processes.tag_value(self.spec.token, self.id)}
@@ -235,8 +236,7 @@ class Environment:
 
     def _route(self, request: Request) -> Response | Awaitable[Response]:
         if self.peers is not None and not self.peers.allows(request.peer):
-            return _json(403, {"errorMessage": "Only this execution environment's runtime may "
-                               "use its Runtime API.", "errorType": "Forbidden"})
+            return FORBIDDEN
         method, target, headers, body = request.method, request.path, request.headers, request.body
         if method == "GET" and target == f"{API}/invocation/next":
             if not self.ready.done():
@@ -272,16 +272,18 @@ class Environment:
             return _json(202, {"status": "OK"})
         return _json(404, {"errorMessage": "Not found", "errorType": "NotFound"})
 
-    def _too_large(self, request: Request) -> None:
-        """A post over MAX_REQUEST gets the server's 413 unread; a result for the current
-        invocation still ends it as AWS does, rather than leaving it to time out."""
+    def _too_large(self, request: Request, limit: int) -> Response:
+        """A post over MAX_REQUEST gets a 413 unread; a result for the current invocation
+        still ends it as AWS does, rather than leaving it to time out."""
         if self.peers is not None and not self.peers.allows(request.peer):
-            return
+            return FORBIDDEN
         current = self.current
         prefix = f"{API}/invocation/{current.request_id if current else ''}/"
         if current is not None and not current.done.done() and request.path.startswith(prefix):
             length = request.headers.get("content-length", "")
             self._fail_too_large(current, length if length.isdigit() else f"over {MAX_REQUEST}")
+        return _json(413, {"errorMessage": f"Request must be smaller than {limit} bytes",
+                           "errorType": "RequestEntityTooLarge"})
 
     @staticmethod
     def _fail_too_large(current: Invocation, size: str) -> dict[str, Any]:
@@ -321,6 +323,10 @@ def _out_of_memory(request_id: str) -> tuple[bytes, str]:
 
 def _json(status: int, body: dict[str, Any]) -> Response:
     return status, [JSON], orjson.dumps(body)
+
+
+FORBIDDEN = _json(403, {"errorMessage": "Only this execution environment's runtime may use its "
+                       "Runtime API.", "errorType": "Forbidden"})
 
 
 def _settled(callback: Callable[[BaseException | None], None]) -> None:

@@ -31,8 +31,8 @@ from headwater.functions.names import LATEST, function_arn
 from headwater.functions.store import FunctionRecord, QueuedEvent
 
 if TYPE_CHECKING:
-    from headwater.functions.invoker import InvokeResult
-    from headwater.functions.registry import Functions, Resolved
+    from headwater.functions.function_service import FunctionService
+    from headwater.functions.invocation import InvokeResult, Resolved
 
 log = logging.getLogger("headwater.functions")
 
@@ -52,7 +52,7 @@ class Settings:
 
 
 class EventQueue:
-    def __init__(self, functions: Functions) -> None:
+    def __init__(self, functions: FunctionService) -> None:
         self.functions = functions
         self._wake: asyncio.Event | None = None
         self._stopped = False

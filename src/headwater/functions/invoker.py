@@ -11,7 +11,6 @@ import math
 import subprocess
 import time
 import uuid
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import orjson
@@ -22,12 +21,14 @@ from headwater.functions.errors import (
     InvalidRequestContentException,
     RequestTooLargeException,
 )
+from headwater.functions.invocation import InvokeResult
 from headwater.functions.pool import environment_key
 from headwater.functions.sandbox import build_spec
 from headwater.functions.settings import log_group
 
 if TYPE_CHECKING:
-    from headwater.functions.registry import Functions, Resolved
+    from headwater.functions.function_service import FunctionService
+    from headwater.functions.invocation import Resolved
 
 SYNC_LIMIT = 6 * 1024 * 1024
 ASYNC_LIMIT = 1024 * 1024
@@ -36,17 +37,7 @@ TAIL_BYTES = 4096
 EVENT_BYTES = 256 * 1024  # a CloudWatch Logs event's limit: a longer line becomes several
 
 
-@dataclass(frozen=True, slots=True)
-class InvokeResult:
-    status: int  # 200, 202 (Event) or 204 (DryRun)
-    payload: bytes
-    function_error: str | None  # "Unhandled" when the function failed
-    executed_version: str | None
-    log_tail: str | None  # base64 of the last 4 KB of the log, when Tail was asked
-    request_id: str = ""  # the invocation's id (context.aws_request_id), when it ran
-
-
-async def invoke(functions: Functions, account: str, region: str, function_name: str,
+async def invoke(functions: FunctionService, account: str, region: str, function_name: str,
                  payload: bytes, qualifier: str | None = None, *,
                  invocation_type: str = "RequestResponse", log_type: str | None = None,
                  client_context: str | None = None,
@@ -111,7 +102,7 @@ def _client_context(raw: str | None) -> str | None:
     return decoded.decode()
 
 
-async def _run(functions: Functions, resolved: Resolved, payload: bytes, tail: bool,
+async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, tail: bool,
                client_context: str | None, request_id: str) -> InvokeResult:
     pool = functions.pool
     config = resolved.config
@@ -211,7 +202,7 @@ def _end(request_id: str, duration: float, config: dict[str, object], env: Envir
     return [f"END RequestId: {request_id}", report]
 
 
-def _finish(functions: Functions, resolved: Resolved, env: Environment, lines: list[str],
+def _finish(functions: FunctionService, resolved: Resolved, env: Environment, lines: list[str],
             body: bytes, function_error: str | None, tail: bool, request_id: str,
             started_ms: int, head: int) -> InvokeResult:
     """Store the log (init output and START at the start time, the rest at the end time)."""

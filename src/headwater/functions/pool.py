@@ -16,11 +16,12 @@ import os
 import resource
 from typing import TYPE_CHECKING, Any
 
+from headwater.core.clock import Clock
 from headwater.functions.environment import Environment
 from headwater.functions.errors import TooManyRequestsException
 
 if TYPE_CHECKING:
-    from headwater.functions.registry import Functions, Resolved
+    from headwater.functions.invocation import Resolved
 
 log = logging.getLogger("headwater.functions")
 
@@ -51,8 +52,8 @@ def environment_key(resolved: Resolved) -> tuple[int, str, str]:
 
 
 class EnvironmentPool:
-    def __init__(self, functions: Functions, max_workers: int = ACCOUNT_LIMIT) -> None:
-        self.functions = functions
+    def __init__(self, clock: Clock, max_workers: int = ACCOUNT_LIMIT) -> None:
+        self.clock = clock
         self.max_workers = max_workers
         self.idle: dict[Any, list[Environment]] = {}
         self.environments: set[Environment] = set()
@@ -105,7 +106,7 @@ class EnvironmentPool:
             self._discard(env)
             return
         env.current = None
-        env.last_used = self.functions.clock.now()
+        env.last_used = self.clock.now()
         self.idle.setdefault(env.key, []).append(env)
 
     def forget(self, env: Environment) -> None:
@@ -130,7 +131,7 @@ class EnvironmentPool:
 
     async def run(self) -> None:
         self._stopped = asyncio.Event()
-        clock = self.functions.clock
+        clock = self.clock
         while not self._stopped.is_set():
             sleeper = asyncio.ensure_future(clock.sleep(REAP_INTERVAL))
             stopper = asyncio.ensure_future(self._stopped.wait())

@@ -8,42 +8,27 @@ import os
 import random
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
-from headwater.functions import isolation
-from headwater.functions.code import unpack
+from headwater.functions import invoker, isolation
+from headwater.functions.deployment_packages import unpack
 from headwater.functions.errors import ResourceNotFoundException
+from headwater.functions.event_queue import EventQueue
+from headwater.functions.function_service import Deliver
+from headwater.functions.invocation import InvokeResult, Resolved
 from headwater.functions.isolation import UserIds
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
+from headwater.functions.pool import EnvironmentPool, default_max_workers
 from headwater.functions.runtime_sdk import link_sdk
 from headwater.functions.store import FunctionRecord, FunctionStore
 from headwater.functions.worker_processes import reap_leftovers, server_token
 from headwater.logs.store import LogStore
 from headwater.settings import Settings
 
-if TYPE_CHECKING:
-    from headwater.background import Worker
-    from headwater.functions.invoker import InvokeResult
-
-
 log = logging.getLogger("headwater.functions")
-
-
-@dataclass(slots=True)
-class Resolved:
-    record: FunctionRecord
-    ref: FunctionRef
-    version: str  # "$LATEST" or a version number
-    config: dict[str, Any]
-    alias: str | None
-
-    @property
-    def invoked_arn(self) -> str:
-        return function_arn(self.ref.region, self.ref.account, self.ref.name, self.ref.qualifier)
 
 
 def _route(alias: dict[str, Any]) -> str:
@@ -64,10 +49,10 @@ def not_found(ref: FunctionRef) -> ResourceNotFoundException:
 
 
 class Functions:
-    def __init__(self, storage: Storage, clock: Clock, settings: Settings) -> None:
-        from headwater.functions.event_queue import EventQueue
-        from headwater.functions.pool import EnvironmentPool, default_max_workers
+    """`deliver` sends destination and dead-letter records to SQS queues and SNS topics."""
 
+    def __init__(self, storage: Storage, clock: Clock, settings: Settings,
+                 deliver: Deliver) -> None:
         self.store = FunctionStore(storage)
         self.logs = LogStore(storage)
         self.clock = clock
@@ -94,10 +79,10 @@ class Functions:
             reaped += self.user_ids.reap() if self.user_ids is not None else 0
         if reaped:
             log.warning("killed %d function worker processes a previous server left", reaped)
-        self.pool = EnvironmentPool(self, max_workers)
+        self.credentials = settings.credentials
+        self.deliver = deliver
+        self.pool = EnvironmentPool(clock, max_workers)
         self.events = EventQueue(self)
-        # The runtime (its queues and topics receive destination records); set by it.
-        self.runtime: Any = None
         self._sdk_dir: Path | None = None
 
     @property
@@ -106,9 +91,6 @@ class Functions:
         if self._sdk_dir is None:
             self._sdk_dir = link_sdk(self.code_root / "runtime-sdk")
         return self._sdk_dir
-
-    def workers(self) -> list[Worker]:
-        return [self.pool, self.events]
 
     def function(self, ref: FunctionRef) -> FunctionRecord:
         record = self.store.get(ref.account, ref.region, ref.name)
@@ -140,7 +122,7 @@ class Functions:
         return Resolved(record, ref, version, config, wanted)
 
     def code_dir(self, config: dict[str, Any]) -> Path:
-        key = config["_CodeKey"]
+        key: str = config["_CodeKey"]
         target = self.code_root / key
         if target.is_dir():
             return target
@@ -157,9 +139,7 @@ class Functions:
         (ResourceNotFoundException, TooManyRequestsException, ...). `request_id` is the
         invocation's id (the Invoke request's, as on AWS; an Event invocation keeps it across
         its retries); None makes a new one."""
-        from headwater.functions.invoker import invoke
-
-        return await invoke(self, account, region, function_name, payload, qualifier,
+        return await invoker.invoke(self, account, region, function_name, payload, qualifier,
                             invocation_type=invocation_type, log_type=log_type,
                             client_context=client_context, request_id=request_id)
 

@@ -23,10 +23,11 @@ from headwater.functions.settings import log_group
 from headwater.wire.credentials import WORKER_TOKEN
 
 if TYPE_CHECKING:
-    from headwater.functions.registry import Functions, Resolved
+    from headwater.functions.function_service import FunctionService
+    from headwater.functions.invocation import Resolved
 
 
-def build_spec(functions: Functions, resolved: Resolved, environment_id: str) -> Spec:
+def build_spec(functions: FunctionService, resolved: Resolved, environment_id: str) -> Spec:
     config = resolved.config
     name = config["FunctionName"]
     runtime = config["Runtime"]
@@ -62,8 +63,8 @@ def build_spec(functions: Functions, resolved: Resolved, environment_id: str) ->
     if python:
         env["_HEADWATER_RUNTIME_SDK"] = str(functions.sdk_dir)
     if python:
-        # -I keeps this package's directory (whose modules shadow the standard library's
-        # `http` and `code`) off sys.path; -u and -B stand in for the PYTHON* variables -I ignores.
+        # -I keeps this package's directory (whose modules, `settings` or `errors`, would shadow
+        # a handler's own) off sys.path; -u and -B stand in for the PYTHON* variables -I ignores.
         argv = [python_for(runtime).path, "-I", "-u", "-B", str(BOOTSTRAP)]
     else:
         argv = [str(task_root / "bootstrap")]
@@ -79,7 +80,7 @@ def build_spec(functions: Functions, resolved: Resolved, environment_id: str) ->
     return spec
 
 
-def _isolate(spec: Spec, functions: Functions, config: dict[str, Any],
+def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
              interpreter: str | None) -> None:
     """Its own user id, and a mount namespace that holds only what it needs."""
     assert functions.user_ids is not None
@@ -99,7 +100,6 @@ def _isolate(spec: Spec, functions: Functions, config: dict[str, Any],
     spec.cleanup = lambda: user_ids.give_back(uid)
 
 
-def _secret(functions: Functions, account: str) -> str:
-    settings = getattr(functions.runtime, "settings", None)  # None in unit tests
-    credentials = settings.credentials if settings is not None else None
+def _secret(functions: FunctionService, account: str) -> str:
+    credentials = functions.credentials
     return "headwater" if credentials is None else credentials.worker_secret(account)

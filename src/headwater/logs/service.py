@@ -7,7 +7,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.logs.context import RequestContext
 from headwater.logs.store import LogStream
 from headwater.wire.errors import AwsError
 
@@ -36,7 +36,7 @@ def _token(raw: str | None, prefix: str = "") -> int:
 
 
 def _streams(ctx: RequestContext, group: str) -> list[LogStream]:
-    streams = ctx.runtime.functions.logs.streams(ctx.account, ctx.region, group)
+    streams = ctx.runtime.logs.streams(ctx.account, ctx.region, group)
     if not streams:
         raise ResourceNotFoundException("The specified log group does not exist.")
     return streams
@@ -45,7 +45,7 @@ def _streams(ctx: RequestContext, group: str) -> list[LogStream]:
 def describe_log_groups(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     prefix = request.get("logGroupNamePrefix") or ""
     pattern = request.get("logGroupNamePattern")
-    groups = ctx.runtime.functions.logs.groups(ctx.account, ctx.region, prefix)
+    groups = ctx.runtime.logs.groups(ctx.account, ctx.region, prefix)
     if pattern:
         groups = [g for g in groups if pattern.lower() in g[0].lower()]
     start = _token(request.get("nextToken"))
@@ -87,7 +87,7 @@ def get_log_events(ctx: RequestContext, request: dict[str, Any]) -> dict[str, An
     streams = [s for s in _streams(ctx, group) if s.name == request["logStreamName"]]
     if not streams:
         raise ResourceNotFoundException("The specified log stream does not exist.")
-    logs = ctx.runtime.functions.logs
+    logs = ctx.runtime.logs
     limit = min(int(request.get("limit") or MAX_EVENTS), MAX_EVENTS)
     token = request.get("nextToken") or ""
     start, end = request.get("startTime"), request.get("endTime")
@@ -120,7 +120,7 @@ def filter_log_events(ctx: RequestContext, request: dict[str, Any]) -> dict[str,
     terms = _terms(request.get("filterPattern") or "")
     limit = min(int(request.get("limit") or MAX_EVENTS), MAX_EVENTS)
     after = _token(request.get("nextToken"))
-    logs = ctx.runtime.functions.logs
+    logs = ctx.runtime.logs
     ids = [s.id for s in streams]
     found: list[Any] = []
     while len(found) < limit:

@@ -14,7 +14,7 @@ from headwater.queues.names import parse_arn, parse_url, queue_url
 from headwater.wire.errors import AwsError
 
 if TYPE_CHECKING:
-    from headwater.core.context import RequestContext
+    from headwater.queues.context import RequestContext
 
 
 def authorize(ctx: RequestContext, operation: str, request: dict[str, Any]) -> None:
@@ -28,9 +28,9 @@ def authorize(ctx: RequestContext, operation: str, request: dict[str, Any]) -> N
         except AwsError:
             return  # the operation answers an invalid address
         _check(ctx, owner, url)
-    owner = request.get("QueueOwnerAWSAccountId")
-    if isinstance(owner, str) and owner:
-        _check(ctx, owner, queue_url(ctx.host, owner, str(request.get("QueueName", ""))))
+    owner_id = request.get("QueueOwnerAWSAccountId")
+    if isinstance(owner_id, str) and owner_id:
+        _check(ctx, owner_id, queue_url(ctx.host, owner_id, str(request.get("QueueName", ""))))
     for member in ("SourceArn", "DestinationArn"):
         arn = request.get(member)
         parsed = parse_arn(arn) if isinstance(arn, str) else None

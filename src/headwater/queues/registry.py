@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -160,7 +161,7 @@ class Queues:
                 if dead_letter and message.receive_count >= dead_letter[1]:
                     store.move_message(conn, message.id, dead_letter[0].id, now,
                                        queue_arn(queue.region, queue.account, queue.name))
-                    self.storage.after_commit(lambda q=dead_letter[0].id: self.notify(q))
+                    self.storage.after_commit(functools.partial(self.notify, dead_letter[0].id))
                     continue
                 token, handle = messages.new_receipt(queue.id, message)
                 store.mark_received(conn, message, now + visibility, token, now)

@@ -222,7 +222,7 @@ def next_visible(conn: sqlite3.Connection, queue_id: int, now: float) -> float |
 
 def get_tags(conn: sqlite3.Connection, queue_id: int) -> dict[str, str]:
     row = conn.execute("SELECT tags FROM sqs_queues WHERE id = ?", (queue_id,)).fetchone()
-    return orjson.loads(row[0]) if row else {}  # type: ignore[no-any-return]
+    return orjson.loads(row[0]) if row else {}
 
 
 def set_tags(conn: sqlite3.Connection, queue_id: int, tags: dict[str, str]) -> None:

@@ -80,7 +80,8 @@ def read_records(conn: sqlite3.Connection, shard: int, start: int, limit: int
 
 def last_seq(conn: sqlite3.Connection, shard: int) -> int | None:
     row = conn.execute("SELECT max(seq) FROM stream_records WHERE shard = ?", (shard,)).fetchone()
-    return row[0]
+    seq: int | None = row[0]
+    return seq
 
 
 def max_sequence(conn: sqlite3.Connection) -> int:

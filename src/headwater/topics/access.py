@@ -16,7 +16,7 @@ from headwater.core import tenancy
 from headwater.topics.errors import AuthorizationError
 
 if TYPE_CHECKING:
-    from headwater.core.context import RequestContext
+    from headwater.topics.context import RequestContext
 
 RESOURCE_MEMBERS = ("TopicArn", "TargetArn", "ResourceArn", "SubscriptionArn")
 ENDPOINT_ACTIONS = {"sqs": "sqs:SendMessage", "lambda": "lambda:InvokeFunction"}

@@ -4,7 +4,7 @@ happens inside the publish's transaction, so a publish and its deliveries commit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from headwater.core.clock import Clock
 from headwater.core.ids import new_uuid
@@ -17,15 +17,19 @@ from headwater.topics.names import parse_topic_arn
 from headwater.topics.store import Subscription, Topic
 from headwater.wire.errors import AwsError
 
+if TYPE_CHECKING:
+    from headwater.functions.registry import Functions
+
 MAX_SQS_ATTRIBUTES = 10
 
 
 class Topics:
-    def __init__(self, storage: Storage, clock: Clock, queues: Queues) -> None:
+    def __init__(self, storage: Storage, clock: Clock, queues: Queues,
+                 functions: Functions | None = None) -> None:
         self.storage = storage
         self.clock = clock
         self.queues = queues
-        self.functions: Any = None  # set by the runtime; lambda subscriptions invoke through it
+        self.functions = functions  # lambda subscriptions invoke through it (None: not wired)
 
     def get(self, arn: str, parameter: str = "TopicArn") -> Topic:
         parse_topic_arn(arn, parameter)

@@ -130,7 +130,7 @@ def delete_subscription(conn: sqlite3.Connection, arn: str) -> None:
 
 def get_tags(conn: sqlite3.Connection, topic_id: int) -> dict[str, str]:
     row = conn.execute("SELECT tags FROM sns_topics WHERE id = ?", (topic_id,)).fetchone()
-    return orjson.loads(row[0]) if row else {}  # type: ignore[no-any-return]
+    return orjson.loads(row[0]) if row else {}
 
 
 def set_tags(conn: sqlite3.Connection, topic_id: int, tags: dict[str, str]) -> None:

@@ -28,14 +28,14 @@ from headwater.triggers.stream_source import SourceRecord
 from headwater.triggers.windows import Window, window_start
 
 if TYPE_CHECKING:
-    from headwater.triggers.manager import TriggerManager
+    from headwater.triggers.consumer_host import ConsumerHost
 
 log = logging.getLogger("headwater.triggers")
 MAX_BACKOFF_STEPS = 4  # the retry delay doubles at most this many times
 
 
 class ShardConsumer(Delivery):
-    def __init__(self, manager: TriggerManager, mapping: Mapping, shard_id: str,
+    def __init__(self, manager: ConsumerHost, mapping: Mapping, shard_id: str,
                  position: int) -> None:
         self.manager = manager
         self.mapping = mapping
@@ -225,7 +225,7 @@ class ShardConsumer(Delivery):
             self._finish()
             return True
         lanes.changed.clear()
-        waits = [asyncio.ensure_future(lanes.changed.wait())]
+        waits: list[asyncio.Future[bool]] = [asyncio.ensure_future(lanes.changed.wait())]
         if room > 0:
             waits.append(asyncio.ensure_future(source.wait_for_records(arn, self.shard_id,
                                                                        None, self.progress.read)))

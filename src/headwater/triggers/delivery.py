@@ -25,7 +25,6 @@ from headwater.triggers.events import Batch
 from headwater.triggers.failures import (
     RECORD_AGE_EXCEEDED,
     RETRIES_EXHAUSTED,
-    deliver,
     invocation_record,
     response_context,
 )
@@ -36,8 +35,8 @@ from headwater.triggers.responses import OK as SUCCEEDED
 from headwater.wire.errors import AwsError
 
 if TYPE_CHECKING:
+    from headwater.triggers.consumer_host import ConsumerHost
     from headwater.triggers.lanes import Progress
-    from headwater.triggers.manager import TriggerManager
     from headwater.triggers.metrics import Source
     from headwater.triggers.windows import Window
 
@@ -47,7 +46,7 @@ NOT_INVOCABLE = "PROBLEM: Function call failed"
 
 
 class Delivery:
-    manager: TriggerManager
+    manager: ConsumerHost
     mapping: Mapping
     shard_id: str
     position: int
@@ -59,10 +58,10 @@ class Delivery:
     # provided by ShardConsumer
     def settled(self, seqs: list[int]) -> None: ...
     def _checkpoint(self, seq: int, finished: bool = False) -> None: ...
-    def window_blob(self) -> bytes | None: ...
+    def window_blob(self) -> bytes | None: raise NotImplementedError
     async def _idle_for(self, waiting: Callable[[], Awaitable[Any]]) -> Any: ...
     async def _pause(self, seconds: float) -> None: ...
-    def _delay(self, attempt: int) -> float: ...
+    def _delay(self, attempt: int) -> float: raise NotImplementedError
 
     async def deliver(self, batch: Batch) -> None:
         """Process `batch` until every record in it succeeded or was discarded."""
@@ -204,7 +203,7 @@ class Delivery:
         if m.on_failure is not None:
             try:
                 with manager.storage.transaction() as conn:
-                    deliver(manager.runtime, m.account, m.region, m.on_failure,
+                    manager.deliver(m.account, m.region, m.on_failure,
                             orjson.dumps(record).decode())
                     store.save_checkpoint(conn, m.uuid, self.shard_id, seq, window=window)
                 delivered = True

@@ -6,22 +6,22 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from headwater.core.timestamps import iso_millis
 from headwater.streams.model import format_sequence
 from headwater.triggers.events import Batch
+
+if TYPE_CHECKING:
+    from headwater.queues.registry import Queues
+    from headwater.topics.registry import Topics
 
 log = logging.getLogger("headwater.triggers")
 
 RETRIES_EXHAUSTED = "RetryAttemptsExhausted"
 RECORD_AGE_EXCEEDED = "RecordAgeExceeded"
-
-
-def iso_millis(moment: float) -> str:
-    stamp = datetime.fromtimestamp(moment, UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
 def _seconds(moment: float) -> str:
@@ -68,15 +68,15 @@ def response_context(status: int, executed_version: str, function_error: str | N
             "functionError": function_error}
 
 
-def deliver(runtime: Any, account: str, region: str, destination: str, message: str,
-            attributes: dict[str, Any] | None = None) -> None:
+def deliver(queues: Queues, topics: Topics, account: str, region: str, destination: str,
+            message: str, attributes: dict[str, Any] | None = None) -> None:
     """Send `message` (with message `attributes`) to the destination, inside the caller's
     transaction."""
     service = destination.split(":")[2] if destination.count(":") >= 5 else ""
     if service == "sqs":
-        runtime.queues.send_message(account, region, destination, message, attributes)
+        queues.send_message(account, region, destination, message, attributes)
     elif service == "sns":
-        runtime.topics.publish(account, region, destination, message, attributes)
+        topics.publish(account, region, destination, message, attributes)
     else:
         log.warning("OnFailure destination %s is not an SQS queue or SNS topic; record dropped",
                     destination)

@@ -3,8 +3,8 @@ echoes, and whether that function (and qualifier) exists."""
 
 from __future__ import annotations
 
-from headwater.core.context import RequestContext
 from headwater.functions import names
+from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import InvalidParameterValueException, ResourceNotFoundException
 
 MISSING = "Function does not exist"

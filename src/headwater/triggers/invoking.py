@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
+from headwater.core.storage import Storage
 from headwater.wire.errors import AwsError
 
 THROTTLE = "TooManyRequestsException"
@@ -32,16 +33,23 @@ class Outcome:
 Invoker = Callable[[str, str, str, bytes, "str | None"], Awaitable[Outcome]]
 
 
-def function_layer_invoker(runtime: Any) -> Invoker:
-    """An invoker over `runtime.functions.invoke`."""
+class FunctionLayer(Protocol):
+    """The function service's in-process Invoke (functions/registry.py `Functions.invoke`)."""
+
+    async def invoke(self, account: str, region: str, function_name: str, payload: bytes,
+                     qualifier: str | None = None, /) -> object: ...
+
+
+def function_layer_invoker(functions: FunctionLayer, storage: Storage) -> Invoker:
+    """An invoker over `functions.invoke`."""
 
     async def invoke(account: str, region: str, function_arn: str, payload: bytes,
                      qualifier: str | None) -> Outcome:
         # The batch may hold records of writes still in an open group commit (the consumer
         # reads through the writer's connection): never show a function an uncommitted write.
-        await runtime.storage.settle()
+        await storage.settle()
         try:
-            result = await runtime.functions.invoke(account, region, function_arn, payload,
+            result = await functions.invoke(account, region, function_arn, payload,
                                                     qualifier)
         except AwsError as error:
             return Outcome(status=error.status, refused=error)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from headwater.cloudwatch.store import MetricStore
+from headwater.core.clock import Clock
+from headwater.core.storage import Storage
 from headwater.triggers import store
 from headwater.triggers.consumer import ShardConsumer
-from headwater.triggers.invoking import Invoker, Outcome, function_layer_invoker
+from headwater.triggers.consumer_host import Deliver
+from headwater.triggers.invoking import Invoker, Outcome
 from headwater.triggers.metrics import TriggerMetrics
 from headwater.triggers.model import (
     CREATING,
@@ -24,7 +26,7 @@ from headwater.triggers.model import (
     UPDATING,
     Mapping,
 )
-from headwater.triggers.stream_source import LocalStreamSource, StreamSource
+from headwater.triggers.stream_source import StreamSource
 
 log = logging.getLogger("headwater.triggers")
 DEFAULT_RETRY_DELAY = 0.05
@@ -33,17 +35,20 @@ SUPERVISOR_BACKOFF = 0.5
 
 
 class TriggerManager:
-    def __init__(self, runtime: Any, invoker: Invoker | None = None,
-                 source: StreamSource | None = None) -> None:
-        self.runtime = runtime
-        self.storage = runtime.storage
-        self.clock = runtime.clock
-        self.source: StreamSource = source or LocalStreamSource(runtime.streams)
-        cloudwatch = getattr(runtime, "cloudwatch", None) or MetricStore(runtime.clock)
+    """Built by the composition root (runtime.py) with what it runs on: the stream source the
+    consumers read, the invoker that calls functions, and `deliver`, which sends OnFailure
+    records to SQS queues and SNS topics."""
+
+    def __init__(self, storage: Storage, clock: Clock, source: StreamSource,
+                 cloudwatch: MetricStore, invoker: Invoker, deliver: Deliver,
+                 retry_delay: float = DEFAULT_RETRY_DELAY) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.source = source
         self.metrics = TriggerMetrics(cloudwatch)
         self._invoker = invoker
-        self.retry_delay = float(getattr(runtime.settings, "trigger_retry_delay",
-                                         DEFAULT_RETRY_DELAY))
+        self.deliver = deliver
+        self.retry_delay = retry_delay
         self.mappings: dict[str, Mapping] = {m.uuid: m for m in store.load_all(self.storage.conn)}
         self.supervisors: dict[str, Supervisor] = {}
         self._wake = asyncio.Event()
@@ -84,8 +89,6 @@ class TriggerManager:
 
     async def invoke(self, account: str, region: str, function: str, payload: bytes,
                      qualifier: str | None) -> Outcome:
-        if self._invoker is None:
-            self._invoker = function_layer_invoker(self.runtime)
         return await self._invoker(account, region, function, payload, qualifier)
 
     def shard_finished(self, uuid: str) -> None:
@@ -217,7 +220,7 @@ class Supervisor:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _wait(self, mapping: Mapping) -> None:
-        waits = [asyncio.ensure_future(self.wake.wait())]
+        waits: list[asyncio.Future[bool]] = [asyncio.ensure_future(self.wake.wait())]
         if mapping.runs() and self.manager.source.exists(mapping.source_arn):
             waits.append(asyncio.ensure_future(
                 self.manager.source.wait_for_shards(mapping.source_arn, None)))

@@ -1,4 +1,5 @@
-"""The event source mapping operations Lambda's rest-json router serves (aws-facts §3.1)."""
+"""The event source mapping operations Lambda's rest-json service serves beside the function
+operations (aws-facts §3.1); services.py builds that service."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from headwater.triggers.operations.list_event_source_mappings import list_event_
 from headwater.triggers.operations.update_event_source_mapping import (
     update_event_source_mapping,
 )
-from headwater.wire.rest_json import RestJsonService
 
 OPERATIONS = {
     "CreateEventSourceMapping": create_event_source_mapping,
@@ -23,10 +23,3 @@ OPERATIONS = {
     "UpdateEventSourceMapping": update_event_source_mapping,
 }
 
-
-def register(service: RestJsonService) -> None:
-    """Add the mapping operations to Lambda's rest-json service (idempotent)."""
-    known = {route.name for route in service.routes}
-    for name, operation in OPERATIONS.items():
-        if name not in known:
-            service.add(name, operation)

@@ -19,7 +19,7 @@ def _mapping(row: tuple[Any, ...]) -> Mapping:
     config = orjson.loads(values[5])
     enabled = config.pop("Enabled", True)
     values[5] = config
-    return Mapping(*values, enabled=enabled)
+    return Mapping(*values, enabled=enabled)  # type: ignore[misc]  # the row stops before it
 
 
 def _config_blob(mapping: Mapping) -> bytes:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import inspect
 import logging
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from headwater.core.context import RequestContext
+from headwater.core.context import RequestContext, Served
 from headwater.core.tenancy import Authorize
 from headwater.wire.errors import (
     AwsError,
@@ -30,7 +30,7 @@ from headwater.wire.validate import NOT_A_STRUCTURE, compile_input, name_or_arn
 
 log = logging.getLogger("headwater.wire")
 
-Operation = Callable[[RequestContext, dict[str, Any]], Any]
+Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 Answer = tuple[int, bytes]
 
 # Errors raised by AWS's shared front end rather than the service carry these namespaces.
@@ -56,7 +56,7 @@ class JsonService:
     model_name: str
     target_prefix: str
     error_namespace: str
-    operations: dict[str, Operation]
+    operations: Mapping[str, Operation]
     content_type: str = "application/x-amz-json-1.0"
     crc32: bool = False
     validators: dict[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
@@ -67,7 +67,7 @@ class JsonService:
     # Service checks whose wording replaces the model's constraint errors, by operation (a
     # missing CreateTable TableName is not "Member must not be null"); run when the model
     # rejects the request.
-    prechecks: dict[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
+    prechecks: Mapping[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         model = service_model(self.model_name)
@@ -78,7 +78,7 @@ class JsonService:
             self.validators[name] = compile_input(model.operation_model(name).input_shape,
                                                   _java_package(model.metadata), overrides)
 
-    def handle(self, ctx: RequestContext, operation_name: str, body: bytes
+    def handle(self, ctx: RequestContext[Served], operation_name: str, body: bytes
                ) -> Answer | Awaitable[Answer]:
         """(status, body) at once for a synchronous operation (most of them: no task, no
         suspension on the hot path), or an awaitable of it for an asynchronous one."""
@@ -90,21 +90,22 @@ class JsonService:
             return self._finish(ctx, operation_name, result)
         return 200, _encode(result)
 
-    async def _finish(self, ctx: RequestContext, operation_name: str, result: Awaitable[Any]
+    async def _finish(self, ctx: RequestContext[Served], operation_name: str, result: Awaitable[Any]
                       ) -> Answer:
         try:
             return 200, _encode(await result)
         except Exception as error:
             return self._failure(ctx, operation_name, error)
 
-    def _failure(self, ctx: RequestContext, operation_name: str, error: Exception) -> Answer:
+    def _failure(self, ctx: RequestContext[Served], operation_name: str, error: Exception
+                 ) -> Answer:
         if isinstance(error, AwsError):
             return error.status, self.error_body(error)
         log.error("unhandled error in %s.%s (request %s)", self.model_name, operation_name,
                   ctx.request_id, exc_info=error)
         return 500, self.error_body(InternalServerError("Internal server error"))
 
-    def _call(self, ctx: RequestContext, operation_name: str, body: bytes) -> Any:
+    def _call(self, ctx: RequestContext[Served], operation_name: str, body: bytes) -> Any:
         try:
             request = orjson.loads(body) if body else {}
         except orjson.JSONDecodeError:
@@ -137,7 +138,7 @@ class JsonService:
         payload.update(error.members)
         return orjson.dumps(payload)
 
-    def headers(self, ctx: RequestContext, body: bytes) -> list[tuple[bytes, bytes]]:
+    def headers(self, ctx: RequestContext[Served], body: bytes) -> list[tuple[bytes, bytes]]:
         headers = [
             (b"content-type", self.content_type.encode()),
             (b"x-amzn-requestid", ctx.request_id.encode()),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from botocore.model import ServiceModel, Shape
 
-from headwater.core.context import RequestContext
+from headwater.core.context import RequestContext, Served
 from headwater.core.ids import new_uuid
 from headwater.core.tenancy import Authorize
 from headwater.wire.errors import AwsError, InternalServerError
@@ -31,7 +31,7 @@ from headwater.wire.validate import compile_input
 
 log = logging.getLogger("headwater.wire")
 
-Operation = Callable[[RequestContext, dict[str, Any]], Any]
+Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 # Query services name some shared errors differently from JSON services.
 QUERY_CODES = {"ValidationException": "ValidationError", "InternalServerError": "InternalFailure"}
 XML_TYPE = b"text/xml"
@@ -47,9 +47,11 @@ class MalformedQueryString(AwsError):
     code = "MalformedQueryString"
 
 
-def is_query_request(method: str, path: str, headers: dict[str, str], body: bytes) -> bool:
-    """A form-encoded POST with an Action, to `/` or to a queue URL's path."""
-    return (method == "POST" and b"Action=" in body
+def is_query_request(method: str, path: str, headers: dict[str, str], body: bytes | None
+                     ) -> bool:
+    """A form-encoded POST with an Action (any, when `body` is None: not read yet), to `/` or to
+    a queue URL's path."""
+    return (method == "POST" and (body is None or b"Action=" in body)
             and headers.get("content-type", FORM_TYPE).startswith(FORM_TYPE)
             and (path == "/" or QUEUE_PATH.fullmatch(path) is not None))
 
@@ -73,15 +75,17 @@ class QueryRouter:
     def __init__(self, services: dict[str, QueryService]) -> None:
         self.services = services
 
-    async def handle(self, runtime: Any, who: Caller, headers: dict[str, str], path: str,
-                     body: bytes) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    async def handle(self, runtime: Served, who: Caller, headers: dict[str, str], path: str,
+                     body: bytes, access_key: str = ""
+                     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         name = signing_service(headers.get("authorization"))
         if name not in self.services:
             name = "sqs" if path != "/" else self._by_action(body)
         defaults = {}
         if path != "/":
             defaults["QueueUrl"] = f"http://{headers.get('host', 'localhost:4566')}{path}"
-        return await self.services[name].handle(runtime, who, headers, body, defaults)
+        return await self.services[name].handle(runtime, who, headers, body, defaults,
+                                                access_key)
 
     def _by_action(self, body: bytes) -> str:
         params = dict(parse_qsl(body.decode("utf-8", "replace")))
@@ -93,7 +97,7 @@ class QueryRouter:
 
 
 class QueryService:
-    def __init__(self, model_name: str, operations: dict[str, Operation],
+    def __init__(self, model_name: str, operations: Mapping[str, Operation],
                  model: ServiceModel | None = None, authorize: Authorize | None = None) -> None:
         self.model = model or service_model(model_name)
         self.authorize = authorize  # who may do what (core/tenancy.py), after validation
@@ -102,13 +106,13 @@ class QueryService:
         self.validators = {name: compile_input(self.model.operation_model(name).input_shape)
                            for name in operations}
 
-    async def handle(self, runtime: Any, who: Caller, headers: dict[str, str], body: bytes,
-                     defaults: dict[str, str] | None = None,
+    async def handle(self, runtime: Served, who: Caller, headers: dict[str, str], body: bytes,
+                     defaults: dict[str, str] | None = None, access_key: str = "",
                      ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-        """(status, body, headers) for one form-encoded request from `who` (account, region);
-        `defaults` fill parameters the request leaves out (the QueueUrl of a request sent to
-        the queue's URL)."""
-        ctx = RequestContext(*who, new_uuid(), runtime, headers.get("host", ""))
+        """(status, body, headers) for one form-encoded request from `who` (account, region)
+        signed with `access_key`; `defaults` fill parameters the request leaves out (the
+        QueueUrl of a request sent to the queue's URL)."""
+        ctx = RequestContext(*who, new_uuid(), runtime, headers.get("host", ""), access_key)
         out_headers = [(b"content-type", XML_TYPE), (b"x-amzn-requestid", ctx.request_id.encode())]
         try:
             params = {**(defaults or {}),
@@ -128,7 +132,8 @@ class QueryService:
             return failure.status, self.error_body(ctx, failure), out_headers
         return 200, payload, out_headers
 
-    async def _call(self, ctx: RequestContext, action: str, params: dict[str, str]) -> bytes:
+    async def _call(self, ctx: RequestContext[Served], action: str, params: dict[str, str]
+                    ) -> bytes:
         operation = self.operations.get(action)
         if operation is None:
             raise InvalidAction(f"The action {action} is not valid for this web service.")
@@ -142,7 +147,8 @@ class QueryService:
             result = await result
         return self.response_body(ctx, action, result)
 
-    def response_body(self, ctx: RequestContext, action: str, result: dict[str, Any]) -> bytes:
+    def response_body(self, ctx: RequestContext[Served], action: str, result: dict[str, Any]
+                      ) -> bytes:
         model = self.model.operation_model(action)
         inner = ""
         if model.output_shape is not None:
@@ -152,7 +158,7 @@ class QueryService:
         return (f'<{action}Response xmlns="{self.namespace}">{inner}{metadata}'
                 f"</{action}Response>").encode()
 
-    def error_body(self, ctx: RequestContext, error: AwsError) -> bytes:
+    def error_body(self, ctx: RequestContext[Served], error: AwsError) -> bytes:
         fault = "Sender" if error.sender_fault else "Receiver"
         code = getattr(error, "query_error", "") or QUERY_CODES.get(error.code, error.code)
         return (f'<ErrorResponse xmlns="{self.namespace}"><Error><Type>{fault}</Type>'

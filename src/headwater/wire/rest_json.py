@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote
 import orjson
 from botocore.model import OperationModel, ServiceModel, Shape
 
-from headwater.core.context import RequestContext
+from headwater.core.context import RequestContext, Served
 from headwater.core.tenancy import Authorize
 from headwater.wire.errors import AwsError, InternalServerError, SerializationException
 from headwater.wire.models import service_model
@@ -25,7 +25,7 @@ from headwater.wire.validate import compile_input
 
 log = logging.getLogger("headwater.wire")
 
-Operation = Callable[[RequestContext, dict[str, Any]], Any]
+Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
@@ -116,7 +116,7 @@ class RestJsonService:
                 return route, {k: unquote(v) for k, v in found.groupdict().items()}
         return None
 
-    async def handle(self, ctx: RequestContext, method: str, path: str, query: str,
+    async def handle(self, ctx: RequestContext[Served], method: str, path: str, query: str,
                      headers: dict[str, str], body: bytes) -> Response:
         matched = self.match(method, path)
         if matched is None:
@@ -173,7 +173,8 @@ class RestJsonService:
             request[payload_name] = body
         return request
 
-    def _encode(self, ctx: RequestContext, op: OperationModel, result: dict[str, Any]) -> Response:
+    def _encode(self, ctx: RequestContext[Served], op: OperationModel, result: dict[str, Any]
+                ) -> Response:
         status = int(op.http.get("responseCode", 200))
         headers = self._base_headers(ctx)
         shape = op.output_shape
@@ -199,7 +200,7 @@ class RestJsonService:
         headers.append((b"content-type", b"application/json"))
         return status, headers, orjson.dumps(body_members)
 
-    def error_response(self, ctx: RequestContext, error: AwsError) -> Response:
+    def error_response(self, ctx: RequestContext[Served], error: AwsError) -> Response:
         headers = self._base_headers(ctx)
         headers.append((b"x-amzn-errortype", error.code.encode()))
         headers.append((b"content-type", b"application/json"))
@@ -225,5 +226,5 @@ class RestJsonService:
         return key
 
     @staticmethod
-    def _base_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
+    def _base_headers(ctx: RequestContext[Served]) -> list[tuple[bytes, bytes]]:
         return [(b"x-amzn-requestid", ctx.request_id.encode())]

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from botocore.parsers import RpcV2CBORParser
 from botocore.serialize import RpcV2CBORSerializer
 
-from headwater.core.context import RequestContext
+from headwater.core.context import RequestContext, Served
 from headwater.wire.errors import (
     AwsError,
     InternalServerError,
@@ -30,7 +30,7 @@ from headwater.wire.validate import compile_input
 
 log = logging.getLogger("headwater.wire")
 
-Operation = Callable[[RequestContext, dict[str, Any]], Any]
+Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 PREFIX = "/service/"
 
@@ -40,7 +40,7 @@ def is_rpc_v2_path(path: str) -> bool:
 
 
 class RpcV2CborService:
-    def __init__(self, model_name: str, operations: dict[str, Operation],
+    def __init__(self, model_name: str, operations: Mapping[str, Operation],
                  error_namespace: str) -> None:
         self.model = service_model(model_name)
         self.service_name = self.model.metadata["targetPrefix"]
@@ -55,7 +55,7 @@ class RpcV2CborService:
     def serves(self, path: str) -> bool:
         return path.startswith(f"{PREFIX}{self.service_name}/operation/")
 
-    async def handle(self, ctx: RequestContext, path: str, body: bytes) -> Response:
+    async def handle(self, ctx: RequestContext[Served], path: str, body: bytes) -> Response:
         name = path.rsplit("/", 1)[-1]
         try:
             result = await self._call(ctx, name, body)
@@ -70,7 +70,7 @@ class RpcV2CborService:
             self._serializer._serialize_data_item(out, result or {}, output)
         return 200, self._headers(ctx), bytes(out)
 
-    async def _call(self, ctx: RequestContext, name: str, body: bytes) -> Any:
+    async def _call(self, ctx: RequestContext[Served], name: str, body: bytes) -> Any:
         operation = self.operations.get(name)
         if operation is None:
             raise UnknownOperationException("")
@@ -89,11 +89,11 @@ class RpcV2CborService:
             result = await result
         return result
 
-    def _headers(self, ctx: RequestContext) -> list[tuple[bytes, bytes]]:
+    def _headers(self, ctx: RequestContext[Served]) -> list[tuple[bytes, bytes]]:
         return [(b"smithy-protocol", b"rpc-v2-cbor"), (b"content-type", b"application/cbor"),
                 (b"x-amzn-requestid", ctx.request_id.encode())]
 
-    def _error(self, ctx: RequestContext, error: AwsError) -> Response:
+    def _error(self, ctx: RequestContext[Served], error: AwsError) -> Response:
         headers = self._headers(ctx)
         query_code = getattr(error, "query_code", None)
         if self.query_compatible and query_code:

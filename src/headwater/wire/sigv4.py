@@ -62,6 +62,18 @@ def caller(authorization: str | None) -> Caller:
     return default_account(parts[0]), region
 
 
+def access_key_id(authorization: str | None) -> str:
+    """The access key id of a request's `Authorization` header ("" when there is none or the
+    header would be refused); the server reads it once, for IAM-issued keys."""
+    if not authorization:
+        return ""
+    try:
+        credential = authorization_components(authorization).get("Credential", "")
+    except IncompleteSignature:
+        return ""
+    return credential.split("/", 1)[0]
+
+
 def authorization_components(authorization: str) -> dict[str, str]:
     """The components of an `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
     Signature=...` header, parsed strictly: one algorithm, then comma-separated `name=value`
@@ -156,13 +168,35 @@ def verify(method: str, path: str, query: str, headers: Mapping[str, str], body:
 
     `path` is the decoded path (the HTTP server unquotes it), `query` the raw query string,
     `headers` lower-cased; `now` is the wall-clock time in seconds."""
+    signed, scope, secret, account = _check_head(query, headers, lookup, now)
+    _check_signature(method, path, query, headers, signed, scope, secret,
+                     _payload_hash(headers, body))
+    return Identity(scope[0], account, scope[2], scope[3], signed.date)
+
+
+def verify_head(method: str, path: str, query: str, headers: Mapping[str, str],
+                lookup: KeyLookup, now: float) -> None:
+    """The checks a request's head allows before its body is read (raising the AuthError AWS
+    would answer): signature parameters present and well formed, date within 15 minutes, key
+    known; and the signature itself when the client sent its payload's hash in
+    x-amz-content-sha256. `verify` must still run once the body is there."""
+    signed, scope, secret, _ = _check_head(query, headers, lookup, now)
+    claimed = headers.get("x-amz-content-sha256", "")
+    if len(claimed) == 64 and all(c in "0123456789abcdef" for c in claimed):
+        _check_signature(method, path, query, headers, signed, scope, secret, claimed)
+
+
+def _check_head(query: str, headers: Mapping[str, str], lookup: KeyLookup, now: float
+                ) -> tuple[_Signed, list[str], str, str]:
+    """(signature parameters, credential scope, secret key, account) of a request whose
+    signature parameters, date and key pass."""
     signed = _signature_parameters(query, headers)
     scope = signed.credential.split("/")
     if len(scope) != 5 or scope[4] != TERMINATOR:
         raise IncompleteSignature(
             f"Credential should be scoped with a valid terminator: '{TERMINATOR}', "
             f"not '{scope[-1]}'.")
-    access_key, day, region, service, _ = scope
+    access_key, day = scope[0], scope[1]
     when = _parse_date(signed.date)
     _check_time(signed, when, now)
     if day != signed.date[:8]:
@@ -174,13 +208,16 @@ def verify(method: str, path: str, query: str, headers: Mapping[str, str], body:
     key = lookup(access_key, token)
     if key is None:
         raise UnrecognizedClient("The security token included in the request is invalid.")
-    secret, account = key
+    return signed, scope, key[0], key[1]
+
+
+def _check_signature(method: str, path: str, query: str, headers: Mapping[str, str],
+                     signed: _Signed, scope: list[str], secret: str, payload_hash: str) -> None:
     canonical = canonical_request(method, path, query, headers, signed.signed_headers,
-                                  _payload_hash(headers, body), signed.presigned)
+                                  payload_hash, signed.presigned)
     expected = signature(secret, signed.date, "/".join(scope[1:]), canonical)
     if not hmac.compare_digest(expected, signed.signature):
         raise InvalidSignature(SIGNATURE_MISMATCH)
-    return Identity(access_key, account, region, service, signed.date)
 
 
 def is_presigned(query: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from headwater.functions.environment import API, Environment, Invocation, Spec
-from headwater.wire.http_server import Request
+from headwater.http.server import Request
 
 
 def _request(method: str, path: str, body: bytes = b"") -> Request:

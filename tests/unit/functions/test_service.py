@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from headwater.functions.http import lambda_service
 from headwater.functions.service import OPERATIONS
 from headwater.logs.service import OPERATIONS as LOGS
+from headwater.services import lambda_service
 from headwater.wire.models import service_model
 
 

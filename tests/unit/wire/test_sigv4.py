@@ -3,6 +3,7 @@ signs verifies; changing any signed part of it does not."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,6 +25,7 @@ from headwater.wire.sigv4 import (
     canonical_query,
     canonical_uri,
     verify,
+    verify_head,
 )
 
 KEYS = {"AKIDTEST": ("secret", "123456789012")}
@@ -132,6 +134,39 @@ def test_a_content_hash_header_must_match_the_body() -> None:
     method, path, query, headers, body = signed(headers={"X-Amz-Content-SHA256": "0" * 64})
     with pytest.raises(InvalidSignature, match="x-amz-content-sha256"):
         check((method, path, query, headers, body))
+
+
+def head(request: tuple[Any, ...]) -> None:
+    method, path, query, headers, _ = request
+    verify_head(method, path, query, headers, lookup, time.time())
+
+
+def test_the_head_alone_refuses_missing_unknown_and_stale_signatures() -> None:
+    method, path, query, headers, body = signed()
+    with pytest.raises(MissingAuthenticationToken):
+        head((method, path, query, {"host": "x"}, b""))
+    unknown = {**headers, "authorization": headers["authorization"].replace("AKIDTEST", "AKIDX")}
+    with pytest.raises(UnrecognizedClient):
+        head((method, path, query, unknown, b""))
+    stale = {**headers, "x-amz-date": "20000101T000000Z"}
+    with pytest.raises(InvalidSignature, match="^Signature expired"):
+        head((method, path, query, stale, b""))
+
+
+def test_the_head_checks_the_signature_only_when_it_carries_the_payload_hash() -> None:
+    # Without x-amz-content-sha256 the signature covers a body not read yet: only verify can
+    # tell a wrong secret.
+    wrong = signed(secret="not-the-secret")
+    head(wrong)
+    with pytest.raises(InvalidSignature, match="^The request signature we calculated"):
+        check(wrong)
+    body = b'{"TableName": "t"}'
+    digest = hashlib.sha256(body).hexdigest()
+    hashed = signed(body=body, headers={"X-Amz-Content-SHA256": digest})
+    head(hashed)
+    check(hashed)
+    with pytest.raises(InvalidSignature, match="^The request signature we calculated"):
+        head(signed(body=body, secret="nope", headers={"X-Amz-Content-SHA256": digest}))
 
 
 def test_canonical_uri_encodes_the_sent_path_again() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from headwater.cloudwatch.context import RequestContext
 from headwater.cloudwatch.errors import InvalidParameterValueException
 from headwater.cloudwatch.statistics import buckets, check_stat, compute
 from headwater.cloudwatch.times import epoch
-from headwater.core.context import RequestContext
 
 
 def get_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:

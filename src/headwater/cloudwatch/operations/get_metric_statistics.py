@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from headwater.cloudwatch.context import RequestContext
 from headwater.cloudwatch.errors import (
     InvalidParameterCombinationException,
     InvalidParameterValueException,
 )
 from headwater.cloudwatch.statistics import buckets, compute
 from headwater.cloudwatch.times import epoch
-from headwater.core.context import RequestContext
 
 
 def get_metric_statistics(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:

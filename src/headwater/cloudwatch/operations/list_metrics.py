@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from headwater.cloudwatch.context import RequestContext
 from headwater.cloudwatch.errors import InvalidNextToken
-from headwater.core.context import RequestContext
 
 PAGE = 500
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.dynamodb.capacity import read_units, write_units
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.partiql import (

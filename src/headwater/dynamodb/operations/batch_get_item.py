@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.dynamodb import items
 from headwater.dynamodb.capacity import consumed, read_units
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import RequestExpressions, compile_request
 from headwater.dynamodb.item_size import item_size

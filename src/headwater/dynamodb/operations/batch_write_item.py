@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import Charge, consumed, item_write
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_item

@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 from headwater.core.arns import table_arn
-from headwater.core.context import RequestContext
 from headwater.dynamodb.catalog import locate
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.encryption import sse_description
 from headwater.dynamodb.errors import ResourceInUseException, ValidationException
 from headwater.dynamodb.index_definitions import (
@@ -17,13 +17,13 @@ from headwater.dynamodb.index_definitions import (
     used_attributes,
 )
 from headwater.dynamodb.key_schema import check_definitions, check_key_schema
-from headwater.dynamodb.tags import check_characters, tag_locations
-from headwater.dynamodb.throughput import check_throughput, throughput_description
-from headwater.streams.lifecycle import (
+from headwater.dynamodb.stream_specification import (
     check_shard_tag,
     check_stream_specification,
     enable_stream,
 )
+from headwater.dynamodb.tags import check_characters, tag_locations
+from headwater.dynamodb.throughput import check_throughput, throughput_description
 
 UNSUPPORTED = ("VectorIndexes", "GlobalTableSourceArn", "ResourcePolicy")
 MAX_TAGS = 50

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
 from headwater.dynamodb.operations.describe_table import table_description
-from headwater.streams.lifecycle import disable_stream
+from headwater.dynamodb.stream_specification import disable_stream
 
 # Members AWS leaves out of DeleteTable's TableDescription (issue 11; the API reference's
 # example response and recorded answers show name, status, throughput, size, count, ARN, id).

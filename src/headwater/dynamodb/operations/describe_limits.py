@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.dynamodb.context import RequestContext
 
 # AWS's default per-account and per-table provisioned throughput quotas (DynamoDB developer
 # guide "Service, account, and table quotas"), which DescribeLimits reports in every region.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ResourceNotFoundException
 from headwater.dynamodb.table import Table
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.dynamodb.capacity import consumed, read_units, write_units
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.partiql import reads, statement_of, table_of, writes
 from headwater.dynamodb.partiql import statements as st

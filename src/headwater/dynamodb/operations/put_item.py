@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import consumed, item_write
 from headwater.dynamodb.condition_check import check_return_values, enforce
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.expression_params import compile_request
 from headwater.dynamodb.values import check_item
 

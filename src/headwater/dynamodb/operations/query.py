@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.dynamodb import composite_keys, index_reads, key_space, pagination, query_store
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import check_conditional_operator, compile_request
 from headwater.dynamodb.key_space import KeySpace

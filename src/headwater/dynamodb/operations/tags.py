@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.dynamodb import tags
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.dynamodb import item_store, transactions
 from headwater.dynamodb.capacity import consumed, read_units
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.item_size import item_size
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.dynamodb import transactions
 from headwater.dynamodb.capacity import Charge, consumed
+from headwater.dynamodb.context import RequestContext
 
 
 def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:

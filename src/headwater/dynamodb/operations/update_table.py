@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.encryption import sse_description
 from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
 from headwater.dynamodb.index_updates import apply_index_updates, check_update_members
 from headwater.dynamodb.operations.describe_table import table_description
+from headwater.dynamodb.stream_specification import update_stream
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.throughput import check_throughput, throughput_description
-from headwater.streams.lifecycle import update_stream
 
 # Current AWS wording (ack-api-quirks DDB-TABLE-015, verified 2026-10-08).
 NOTHING = (

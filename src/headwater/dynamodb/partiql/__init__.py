@@ -16,7 +16,7 @@ from headwater.dynamodb.partiql.parser import parse
 from headwater.wire.errors import AwsError
 
 if TYPE_CHECKING:
-    from headwater.core.context import RequestContext
+    from headwater.dynamodb.context import RequestContext
     from headwater.dynamodb.table import Table
 
 # Batch responses and cancellation reasons name errors without the "Exception" suffix.

@@ -26,7 +26,7 @@ from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_item
 
 if TYPE_CHECKING:
-    from headwater.runtime import Runtime
+    from headwater.dynamodb.context import DynamoDbServices
 
 FAILED = "The conditional request failed"
 DUPLICATE = "Duplicate primary key exists in table"
@@ -129,7 +129,7 @@ def decide(conn: sqlite3.Connection, write: Write, return_old: bool) -> Change:
     return Change(write, old, new, touched)
 
 
-def apply(runtime: Runtime, conn: sqlite3.Connection, change: Change) -> int:
+def apply(runtime: DynamoDbServices, conn: sqlite3.Connection, change: Change) -> int:
     """Store the change and its stream record; returns the size for write capacity."""
     if isinstance(change.write.statement, st.Exists):
         return 0

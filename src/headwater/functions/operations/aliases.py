@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.functions.config import revision
+from headwater.functions.context import RequestContext
 from headwater.functions.errors import ResourceConflictException, ResourceNotFoundException
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
 from headwater.functions.operations.versions import check_revision

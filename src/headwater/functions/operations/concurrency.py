@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.functions.context import RequestContext
 from headwater.functions.errors import InvalidParameterValueException
 from headwater.functions.names import parse
 

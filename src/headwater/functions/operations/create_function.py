@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from headwater.core.context import RequestContext
-from headwater.functions.code import check_zip, unpack
 from headwater.functions.config import (
     DEFAULTS,
     apply_settings,
@@ -17,6 +15,8 @@ from headwater.functions.config import (
     revision,
     timestamp,
 )
+from headwater.functions.context import RequestContext
+from headwater.functions.deployment_packages import check_zip, unpack
 from headwater.functions.errors import InvalidParameterValueException, ResourceConflictException
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
 from headwater.functions.names import LATEST, function_arn, parse

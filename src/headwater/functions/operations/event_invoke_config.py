@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.functions.context import RequestContext
 from headwater.functions.errors import InvalidParameterValueException, ResourceNotFoundException
 from headwater.functions.names import LATEST, function_arn, parse
 from headwater.functions.paging import page

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.functions.context import RequestContext
 
 
 async def invoke(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:

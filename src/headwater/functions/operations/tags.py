@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.functions.context import RequestContext
 from headwater.functions.errors import InvalidParameterValueException
 from headwater.functions.names import FunctionRef
 from headwater.functions.store import FunctionRecord

@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from headwater.core.context import RequestContext
-from headwater.functions.code import check_zip, unpack
 from headwater.functions.config import (
     apply_settings,
     check_environment,
@@ -16,6 +14,8 @@ from headwater.functions.config import (
     revision,
     timestamp,
 )
+from headwater.functions.context import RequestContext
+from headwater.functions.deployment_packages import check_zip, unpack
 from headwater.functions.errors import InvalidParameterValueException
 from headwater.functions.interpreters import python_for
 from headwater.functions.names import LATEST, parse

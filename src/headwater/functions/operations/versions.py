@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.functions.config import revision
+from headwater.functions.context import RequestContext
 from headwater.functions.errors import PreconditionFailedException
 from headwater.functions.names import function_arn, parse
 from headwater.functions.paging import page

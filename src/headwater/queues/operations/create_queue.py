@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.queues import attributes, store
+from headwater.queues.context import RequestContext
 from headwater.queues.errors import InvalidParameterValue, QueueNameExists
 from headwater.queues.names import check_name, queue_url
 from headwater.queues.operations.tags import check_tags

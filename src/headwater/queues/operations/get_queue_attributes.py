@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.queues import attributes, store
+from headwater.queues.context import RequestContext
 from headwater.queues.names import queue_arn
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 
-from headwater.core.context import RequestContext
 from headwater.queues import store
+from headwater.queues.context import RequestContext
 from headwater.queues.names import queue_arn, queue_url
 from headwater.queues.operations.list_queues import DEFAULT_LIMIT, _decode_token, _encode_token
 

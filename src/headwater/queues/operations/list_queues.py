@@ -6,8 +6,8 @@ import base64
 import binascii
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.queues import store
+from headwater.queues.context import RequestContext
 from headwater.queues.errors import InvalidParameterValue
 from headwater.queues.names import queue_url
 

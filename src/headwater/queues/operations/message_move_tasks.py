@@ -4,11 +4,12 @@ returns and cannot be cancelled; task records are kept in memory (the moves are 
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.queues import store
+from headwater.queues.context import RequestContext
 from headwater.queues.errors import (
     InvalidParameterValue,
     ResourceNotFoundException,
@@ -44,7 +45,7 @@ def start_message_move_task(ctx: RequestContext, request: dict[str, Any]) -> dic
                     continue
             if target is not None:
                 store.redrive_message(conn, row_id, target.id, now)
-                queues.storage.after_commit(lambda q=target.id: queues.notify(q))
+                queues.storage.after_commit(functools.partial(queues.notify, target.id))
                 moved += 1
     task = {
         "TaskHandle": str(uuid.uuid4()), "Status": "COMPLETED", "SourceArn": source_arn,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.queues.context import RequestContext
 from headwater.queues.errors import InvalidParameterValue
 from headwater.queues.messages import wanted_system
 
@@ -50,4 +50,4 @@ def _bounded(request: dict[str, Any], name: str, lo: int, hi: int, reason: str) 
         raise InvalidParameterValue(
             f"Value {value} for parameter {name} is invalid. Reason: {reason}"
         )
-    return value  # type: ignore[no-any-return]
+    return value

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.queues import messages
+from headwater.queues.context import RequestContext
 from headwater.queues.errors import InvalidParameterValue, MissingParameter
 from headwater.queues.md5 import attributes_md5, body_md5
 from headwater.queues.registry import Sent

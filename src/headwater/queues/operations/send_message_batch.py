@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.queues.context import RequestContext
 from headwater.queues.errors import BatchRequestTooLong
 from headwater.queues.messages import message_size
 from headwater.queues.operations.batches import check_entries, run_entries

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.queues import attributes, store
+from headwater.queues.context import RequestContext
 
 
 def set_queue_attributes(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:

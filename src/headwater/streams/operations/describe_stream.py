@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.streams.arns import parse_stream_arn
+from headwater.streams.context import RequestContext
 from headwater.streams.errors import ValidationException, limit_too_large, stream_not_found
 from headwater.streams.model import Shard, format_sequence
 

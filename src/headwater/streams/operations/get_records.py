@@ -9,8 +9,8 @@ from typing import Any
 
 import orjson
 
-from headwater.core.context import RequestContext
 from headwater.streams import iterators, reading
+from headwater.streams.context import RequestContext
 from headwater.streams.errors import limit_too_large, shard_not_found, stream_not_found
 
 MAX_LIMIT = 1000

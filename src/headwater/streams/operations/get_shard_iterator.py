@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.streams import iterators, reading
 from headwater.streams.arns import parse_stream_arn
+from headwater.streams.context import RequestContext
 from headwater.streams.errors import ValidationException, stream_not_found
 from headwater.streams.model import parse_sequence
 from headwater.streams.reading import check_not_trimmed

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.streams.arns import parse_stream_arn
+from headwater.streams.context import RequestContext
 from headwater.streams.errors import ResourceNotFoundException, limit_too_large
 
 MAX_LIMIT = 100

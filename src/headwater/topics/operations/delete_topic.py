@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.topics import store
+from headwater.topics.context import RequestContext
 from headwater.topics.names import parse_topic_arn
 
 

@@ -6,8 +6,8 @@ import base64
 import binascii
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.topics import store
+from headwater.topics.context import RequestContext
 from headwater.topics.errors import invalid
 
 PAGE = 100

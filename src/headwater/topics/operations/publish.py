@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from headwater.core.context import RequestContext
+from headwater.topics.context import RequestContext
 from headwater.topics.errors import ParameterValueInvalid, invalid
 
 MAX_MESSAGE = 262144

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.topics.context import RequestContext
 from headwater.topics.errors import (
     BatchEntryIdsNotDistinct,
     BatchRequestTooLong,

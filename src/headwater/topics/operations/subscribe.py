@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.core.ids import new_uuid
 from headwater.queues.names import parse_arn
 from headwater.topics import filter_policy, store
+from headwater.topics.context import RequestContext
 from headwater.topics.errors import NotFound, invalid
 from headwater.topics.names import check_subscription_arn
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.topics import store
+from headwater.topics.context import RequestContext
 from headwater.topics.errors import NotFound
 from headwater.topics.names import check_subscription_arn, parse_topic_arn
 from headwater.topics.operations.subscribe import check_subscription_attributes

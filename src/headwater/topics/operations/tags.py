@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.topics import store
+from headwater.topics.context import RequestContext
 from headwater.topics.errors import ResourceNotFound, TagLimitExceeded
 from headwater.topics.names import TOPIC_ARN
 from headwater.topics.store import Topic

@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 
-from headwater.core.context import RequestContext
 from headwater.topics import store
+from headwater.topics.context import RequestContext
 from headwater.topics.errors import invalid
 from headwater.topics.store import Topic
 

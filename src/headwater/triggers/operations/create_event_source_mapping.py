@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.core.ids import new_uuid
 from headwater.triggers import checks, functions_ref
+from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import InvalidParameterValueException, ResourceConflictException
 from headwater.triggers.model import CREATING, DEFAULTS, NO_RECORDS, OPTIONAL, Mapping
 

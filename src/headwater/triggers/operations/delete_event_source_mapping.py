@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import ResourceInUseException
 from headwater.triggers.model import DELETING
 from headwater.triggers.operations.get_event_source_mapping import find

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
+from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import NOT_FOUND, ResourceNotFoundException
 from headwater.triggers.model import Mapping
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.triggers import functions_ref
+from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import InvalidParameterValueException
 
 PAGE_LIMIT = 100

@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from headwater.core.context import RequestContext
 from headwater.triggers import checks, functions_ref
+from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import ResourceInUseException
 from headwater.triggers.model import BUSY, DISABLING, ENABLING, UPDATING
 from headwater.triggers.operations.create_event_source_mapping import check_unique, settings_from

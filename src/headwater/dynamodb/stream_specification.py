@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from headwater.dynamodb.errors import ValidationException
 
 if TYPE_CHECKING:
+    from headwater.dynamodb.context import DynamoDbServices
     from headwater.dynamodb.table import Table
-    from headwater.runtime import Runtime
 
 INVALID = "One or more parameter values were invalid: "
 SHARDS_TAG = "headwater:stream-shards"
@@ -35,7 +35,7 @@ def check_stream_specification(spec: dict[str, Any], table: Table | None, name: 
         raise ValidationException(f"Table has no stream to disable: TableName: {name}")
 
 
-def enable_stream(runtime: Runtime, table: Table, view_type: str) -> None:
+def enable_stream(runtime: DynamoDbServices, table: Table, view_type: str) -> None:
     """CreateTable's enable: mint the new table's stream inside the caller's transaction.
 
     The catalog caches tables in memory, so if this transaction rolls back (an invalid
@@ -45,7 +45,7 @@ def enable_stream(runtime: Runtime, table: Table, view_type: str) -> None:
     _enable(runtime, table, view_type)
 
 
-def _enable(runtime: Runtime, table: Table, view_type: str) -> None:
+def _enable(runtime: DynamoDbServices, table: Table, view_type: str) -> None:
     stream = runtime.streams.create_stream(
         table.account, table.region, table.name, view_type, table.description["KeySchema"],
         shard_count(runtime, table),
@@ -56,7 +56,7 @@ def _enable(runtime: Runtime, table: Table, view_type: str) -> None:
     runtime.tables.save(table)
 
 
-def disable_stream(runtime: Runtime, table: Table) -> None:
+def disable_stream(runtime: DynamoDbServices, table: Table) -> None:
     stream = runtime.streams.current_stream(table.account, table.region, table.name)
     if stream is not None:
         runtime.streams.disable(stream)
@@ -65,7 +65,7 @@ def disable_stream(runtime: Runtime, table: Table) -> None:
     runtime.tables.save(table)
 
 
-def update_stream(runtime: Runtime, table: Table, spec: dict[str, Any]) -> None:
+def update_stream(runtime: DynamoDbServices, table: Table, spec: dict[str, Any]) -> None:
     check_stream_specification(spec, table, table.name)
     if spec["StreamEnabled"]:
         _enable(runtime, table, spec["StreamViewType"])
@@ -73,7 +73,7 @@ def update_stream(runtime: Runtime, table: Table, spec: dict[str, Any]) -> None:
         disable_stream(runtime, table)
 
 
-def shard_count(runtime: Runtime, table: Table) -> int:
+def shard_count(runtime: DynamoDbServices, table: Table) -> int:
     """Open shards for the table's stream: its `headwater:stream-shards` tag or the default."""
     check_shard_tag(table.tags)
     tagged = table.tags.get(SHARDS_TAG)

@@ -1,0 +1,40 @@
+"""What DynamoDB's operations and its shared write path reach through their context: storage,
+the clock, the table catalog, the change log their writes append to, the idempotency tokens and
+the server settings. The composition root's runtime provides them (runtime.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from headwater.core import context
+
+if TYPE_CHECKING:
+    from headwater.core.clock import Clock
+    from headwater.core.storage import Storage
+    from headwater.dynamodb.catalog import TableCatalog
+    from headwater.dynamodb.idempotency import RequestTokens
+    from headwater.settings import Settings
+    from headwater.streams.log import StreamLog
+
+
+class DynamoDbServices(context.Served, Protocol):
+    @property
+    def storage(self) -> Storage: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def tables(self) -> TableCatalog: ...
+
+    @property
+    def streams(self) -> StreamLog: ...
+
+    @property
+    def request_tokens(self) -> RequestTokens: ...
+
+
+RequestContext = context.RequestContext[DynamoDbServices]

@@ -1,0 +1,28 @@
+"""Whether a caller may assume a role: the seam where enforcement plugs in (IAM_PLAN.md).
+Without `--enforce-iam` nothing is checked beyond the role's existence, as every key acts with
+its account's full rights; with it, the role's trust policy and the caller's identity policies
+decide (iam.evaluation.assume_role_outcome: within the role's account a trust policy naming
+the caller is enough; naming only its account, or another account, needs the caller's own
+policy to allow sts:AssumeRole as well)."""
+
+from __future__ import annotations
+
+from headwater.iam.context import RequestContext
+from headwater.iam.evaluation import AuthzRequest, Decision, assume_role_outcome
+from headwater.iam.identities import RoleRecord
+from headwater.sts.callers import Caller
+
+
+def enforced(ctx: RequestContext) -> bool:
+    """Settings.enforce_iam (added by the enforcement branch); False until it exists."""
+    return bool(getattr(ctx.runtime.settings, "enforce_iam", False))
+
+
+def may_assume(ctx: RequestContext, role: RoleRecord, who: Caller) -> bool:
+    if not enforced(ctx):
+        return True
+    policies = [] if who.key is None else ctx.runtime.identities.identity_policies(
+        who.account, who.arn)
+    request = AuthzRequest(who.arn, who.account, "sts:AssumeRole", role.arn, {})
+    outcome = assume_role_outcome(request, policies, role.trust_policy)
+    return outcome.decision is Decision.ALLOW

@@ -1,0 +1,39 @@
+"""What the event source mapping operations reach through their context: the trigger manager,
+the change log (the mapping's source), the clock, and the functions a mapping may name. The
+composition root's runtime provides them (runtime.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from headwater.core import context
+
+if TYPE_CHECKING:
+    from headwater.core.clock import Clock
+    from headwater.streams.log import StreamLog
+    from headwater.triggers.manager import TriggerManager
+
+
+class FunctionResolver(Protocol):
+    """The function service, as far as mappings look at it: does this function exist? Raises
+    ResourceNotFoundException when it does not."""
+
+    def resolve(self, account: str, region: str, function_name: str,
+                qualifier: str | None = None, /) -> object: ...
+
+
+class TriggersServices(context.Served, Protocol):
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def streams(self) -> StreamLog: ...
+
+    @property
+    def triggers(self) -> TriggerManager: ...
+
+    @property
+    def functions(self) -> FunctionResolver: ...
+
+
+RequestContext = context.RequestContext[TriggersServices]
