@@ -54,6 +54,15 @@ def main() -> None:
 @click.option("--credentials", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Require every AWS API request to be SigV4-signed by a key in FILE "
               "(~/.aws/credentials syntax; README.md, Serving).", metavar="FILE")
+@click.option("--max-workers", type=click.IntRange(min=1), default=None,
+              help="Function worker processes alive at once; past it invocations are "
+              "throttled. Default: 1,000 (AWS's account concurrency) or what this machine's "
+              "memory and open-file limit hold, whichever is fewer.")
+@click.option("--worker-isolation", type=click.Choice(["auto", "off"]), default="auto",
+              show_default=True, help="auto: when run as root, each function worker runs under "
+              "a user id of its own and sees only its code, its runtime and a /tmp of its own. "
+              "off: workers run as the server's user and see what it sees (handlers that must "
+              "reach host files).")
 @click.option("--max-connections", type=click.IntRange(min=1), default=None,
               help="Open client connections to allow; more are answered 503 and closed. "
               "[default: the open-file limit less a quarter, at most 10000]")
@@ -74,6 +83,7 @@ def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
     trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
+    max_workers: int | None, worker_isolation: str,
     max_connections: int | None, header_timeout: float, body_timeout: float,
     min_body_rate: int, idle_timeout: float,
 ) -> None:
@@ -87,13 +97,15 @@ def serve(
         except CredentialsError as error:
             click.echo(f"headwater: --credentials: {error}", err=True)
             sys.exit(1)
+        _owner_only(credentials)
     settings = Settings(
         # Absolute, because function workers run with their code directory as cwd.
         host=host, port=port, data_dir=None if in_memory else data_dir.resolve(),
         durability=durability,
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
-        stream_read_limits=stream_read_limits == "on",
+        stream_read_limits=stream_read_limits == "on", max_workers=max_workers or 0,
+        worker_isolation=worker_isolation == "auto",
         max_connections=max_connections, head_timeout=header_timeout,
         body_timeout=body_timeout, min_body_rate=min_body_rate, idle_timeout=idle_timeout,
     )
@@ -192,6 +204,20 @@ def stream(table: str, follow: bool, start: str, as_json: bool, endpoint: str,
         pass
     except BrokenPipeError:  # `headwater stream T -f | head`: the reader has gone
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _owner_only(path: Path) -> None:
+    """The credentials file readable by its owner only (function workers must not read it)."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        try:
+            os.chmod(path, mode & 0o700)
+        except OSError as error:
+            click.echo(f"headwater: --credentials: {path} is readable by others and cannot be "
+                       f"made owner-only: {error}", err=True)
+            return
+        click.echo(f"headwater: --credentials: made {path} readable by its owner only "
+                   f"(mode {mode:o} -> {mode & 0o700:o})", err=True)
 
 
 def _run(main: Coroutine[Any, Any, None]) -> None:

@@ -27,6 +27,12 @@ class Settings:
     # --credentials: every AWS API request must be signed by one of these keys (None: any
     # request is accepted, signatures unchecked).
     credentials: Credentials | None = None
+    # --max-workers: function worker processes alive at once (0: what the machine can hold,
+    # at most AWS's account concurrency of 1,000; functions/pool.py).
+    max_workers: int = 0
+    # --worker-isolation auto: as root, workers get a user id and mount namespace of their
+    # own (functions/isolation.py); False (off): they run as the server's user.
+    worker_isolation: bool = True
     # The HTTP server's limits on clients (http/server.py Limits); None: from the descriptor
     # limit.
     max_connections: int | None = None

@@ -7,7 +7,9 @@ transaction (STYLE.md, aiosqlite lesson) and writes are serialised by constructi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,12 +25,23 @@ log = logging.getLogger("headwater.storage")
 MAX_GROUP = 64
 
 
+def _owner_only(data_dir: Path) -> None:
+    """The data directory 0700 and the database files 0600 (SQLite gives its -wal and -shm
+    files the database's mode): they hold every account's data."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(data_dir, 0o700)
+    os.close(os.open(data_dir / DB_FILE, os.O_CREAT | os.O_RDWR, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(data_dir / f"{DB_FILE}{suffix}", 0o600)
+
+
 class Storage:
     def __init__(self, data_dir: Path | None, durability: str = "normal") -> None:
         if data_dir is None:
             target = ":memory:"
         else:
-            data_dir.mkdir(parents=True, exist_ok=True)
+            _owner_only(data_dir)
             target = str(data_dir / DB_FILE)
         self.data_dir = data_dir
         self.conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)

@@ -20,7 +20,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-MARKER = b"\x1e\x1fheadwater-end\x1f\n"  # keep in sync with functions/environment.py
+MARKER = b"\x1e\x1fheadwater-end\x1f\n"  # keep in sync with functions/output.py
 API = "/2018-06-01/runtime"
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from headwater.core.clock import Clock
     from headwater.functions.invocation import InvokeResult, Resolved
+    from headwater.functions.isolation import UserIds
     from headwater.functions.pool import EnvironmentPool
     from headwater.functions.store import FunctionStore
     from headwater.logs.store import LogStore
@@ -58,6 +59,21 @@ class FunctionService(Protocol):
 
     @property
     def deliver(self) -> Deliver: ...
+
+    @property
+    def worker_token(self) -> str:
+        """Tags this server's workers (worker_processes.py)."""
+        ...
+
+    @property
+    def user_ids(self) -> UserIds | None:
+        """The user ids isolated workers run under; None when workers are not isolated."""
+        ...
+
+    @property
+    def hidden_root(self) -> Path:
+        """What isolated workers must not see: the data directory (or in-memory code root)."""
+        ...
 
     def code_dir(self, config: dict[str, Any]) -> Path: ...
 

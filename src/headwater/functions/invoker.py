@@ -8,13 +8,14 @@ import asyncio
 import base64
 import binascii
 import math
+import subprocess
 import time
 import uuid
 from typing import TYPE_CHECKING
 
 import orjson
 
-from headwater.functions.environment import Environment, Invocation
+from headwater.functions.environment import KILLED, OUT_OF_MEMORY, Environment, Invocation
 from headwater.functions.errors import (
     InvalidParameterValueException,
     InvalidRequestContentException,
@@ -33,6 +34,7 @@ SYNC_LIMIT = 6 * 1024 * 1024
 ASYNC_LIMIT = 1024 * 1024
 INIT_TIMEOUT = 10.0
 TAIL_BYTES = 4096
+EVENT_BYTES = 256 * 1024  # a CloudWatch Logs event's limit: a longer line becomes several
 
 
 async def invoke(functions: FunctionService, account: str, region: str, function_name: str,
@@ -59,6 +61,21 @@ async def invoke(functions: FunctionService, account: str, region: str, function
                           request_id or str(uuid.uuid4()))
     finally:
         functions.pool.release(resolved.record.id)
+
+
+def _log_lines(output: str) -> list[str]:
+    """The output's lines as log events, each at most EVENT_BYTES of UTF-8."""
+    events = []
+    for line in output.splitlines():
+        if len(line) * 4 <= EVENT_BYTES:
+            events.append(line)
+            continue
+        raw = line.encode()
+        while raw:
+            piece = raw[:EVENT_BYTES].decode("utf-8", "ignore")  # not inside a character
+            events.append(piece)
+            raw = raw[len(piece.encode()):]
+    return events
 
 
 def _check_json(payload: bytes) -> None:
@@ -96,11 +113,12 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
     started_ms = functions.clock.now_ms()
     error_type: str | None
     if env is None:
+        pool.make_room()
         env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex))
+        pool.register(env)  # counted against the cap from now on
         failure = await _start(env, request_id)
-        pool.register(env)
         init_ms = env.init_ms
-        lines.extend((await env.output(0.5)).splitlines())
+        lines.extend(_log_lines(await env.output(0.5)))
         if failure is not None or env.init_error is not None or not env.alive:
             body, error_type = failure or env.init_error or _exit_error(env, request_id)
             lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
@@ -124,18 +142,18 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
         body = orjson.dumps({"errorMessage": f"RequestId: {request_id} Error: Task timed out "
                              f"after {timeout:.2f} seconds", "errorType": "Sandbox.Timedout"})
         error_type = "Sandbox.Timedout"
-        lines.extend((await env.output()).splitlines())
+        lines.extend(_log_lines(await env.output()))
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(functions.clock.now()))
         lines.append(f"{stamp}Z {request_id} Task timed out after {timeout:.2f} seconds")
         status = "timeout"
         pool.forget(env)
     else:
         body, error_type = outcome
-        lines.extend((await env.output()).splitlines())
-        if error_type == "Runtime.ExitError":
-            lines.append(f"RequestId: {request_id} Error: Runtime exited with error: "
-                         f"{env.exit_reason}")
-            lines.append("Runtime.ExitError")
+        lines.extend(_log_lines(await env.output()))
+        if error_type in ("Runtime.ExitError", OUT_OF_MEMORY):
+            reason = KILLED if error_type == OUT_OF_MEMORY else env.exit_reason
+            lines.append(f"RequestId: {request_id} Error: Runtime exited with error: {reason}")
+            lines.append(error_type)
             status = "error"
         pool.give_back(env)
     lines += _end(request_id, duration, config, env, init_ms, status, error_type)
@@ -146,9 +164,11 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
 async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:
     try:
         await env.start()
-    except OSError as error:
+    except (OSError, subprocess.SubprocessError) as error:
+        # SubprocessError: the child's set-up (isolation.py's mounts) failed before exec.
+        strerror = getattr(error, "strerror", None)
         message = (f"RequestId: {request_id} Error: fork/exec {env.spec.argv[0]}: "
-                   f"{error.strerror.lower() if error.strerror else error}")
+                   f"{strerror.lower() if strerror else error}")
         return orjson.dumps({"errorType": "Runtime.InvalidEntrypoint",
                              "errorMessage": message}), "Runtime.InvalidEntrypoint"
     try:
@@ -162,9 +182,10 @@ async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:
 
 
 def _exit_error(env: Environment, request_id: str) -> tuple[bytes, str]:
-    message = f"RequestId: {request_id} Error: Runtime exited with error: {env.exit_reason}"
-    return orjson.dumps({"errorType": "Runtime.ExitError", "errorMessage": message}), \
-        "Runtime.ExitError"
+    reason = KILLED if env.out_of_memory else env.exit_reason
+    message = f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
+    kind = OUT_OF_MEMORY if env.out_of_memory else "Runtime.ExitError"
+    return orjson.dumps({"errorType": kind, "errorMessage": message}), kind
 
 
 def _end(request_id: str, duration: float, config: dict[str, object], env: Environment,

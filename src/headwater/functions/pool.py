@@ -1,12 +1,19 @@
 """Execution environments by function version: warm reuse, concurrency accounting and throttles
 (aws-facts §5.4), retirement on code or configuration change, and idle reaping on the clock.
-Runs as a background worker (the reaper)."""
+Runs as a background worker (the reaper).
+
+At most `max_workers` worker processes live at once: AWS's account concurrency (1,000) unless
+the machine holds fewer (default_max_workers). Invocations beyond it are throttled as AWS
+throttles past the account's concurrency; a new environment past it first ends the idle
+environment used longest ago."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import os
+import resource
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.clock import Clock
@@ -21,6 +28,23 @@ log = logging.getLogger("headwater.functions")
 IDLE_TIMEOUT = 300.0  # clock seconds an environment stays warm without work
 REAP_INTERVAL = 1.0
 ACCOUNT_LIMIT = 1000
+WORKER_MEMORY_MB = 128  # what one worker is assumed to need when sizing the default cap
+FDS_PER_WORKER = 4  # the server's ends: output pipe, Runtime API listener and connection(s)
+
+
+def default_max_workers() -> int:
+    """ACCOUNT_LIMIT, or fewer when the machine's memory or the server's open-file limit
+    cannot hold that many workers; at least 4."""
+    limits = [ACCOUNT_LIMIT]
+    try:
+        memory_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+        limits.append(memory_mb // WORKER_MEMORY_MB)
+    except (ValueError, OSError):
+        pass
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft != resource.RLIM_INFINITY:
+        limits.append((soft - 256) // FDS_PER_WORKER)
+    return max(4, min(limits))
 
 
 def environment_key(resolved: Resolved) -> tuple[int, str, str]:
@@ -28,8 +52,9 @@ def environment_key(resolved: Resolved) -> tuple[int, str, str]:
 
 
 class EnvironmentPool:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, max_workers: int = ACCOUNT_LIMIT) -> None:
         self.clock = clock
+        self.max_workers = max_workers
         self.idle: dict[Any, list[Environment]] = {}
         self.environments: set[Environment] = set()
         self.inflight: dict[int, int] = {}
@@ -44,7 +69,7 @@ class EnvironmentPool:
         if reserved is not None and running >= reserved:
             raise TooManyRequestsException(
                 "Rate Exceeded.", Reason="ReservedFunctionConcurrentInvocationLimitExceeded")
-        if self.total >= ACCOUNT_LIMIT:
+        if self.total >= min(ACCOUNT_LIMIT, self.max_workers):
             raise TooManyRequestsException(
                 "Rate Exceeded.", Reason="ConcurrentInvocationLimitExceeded")
         self.inflight[function_id] = running + 1
@@ -64,6 +89,14 @@ class EnvironmentPool:
                 return env
             self._discard(env)
         return None
+
+    def make_room(self) -> None:
+        """Before a new environment starts: end idle ones while the cap is reached."""
+        while len(self.environments) >= self.max_workers:
+            idle = [env for envs in self.idle.values() for env in envs]
+            if not idle:
+                return
+            self._discard(min(idle, key=lambda env: env.last_used))
 
     def register(self, env: Environment) -> None:
         self.environments.add(env)

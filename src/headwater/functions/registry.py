@@ -3,6 +3,8 @@ execution-environment pool, logs and the in-process Invoke API (`Functions.invok
 
 from __future__ import annotations
 
+import logging
+import os
 import random
 import shutil
 import tempfile
@@ -11,18 +13,22 @@ from typing import Any
 
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
-from headwater.functions import invoker
+from headwater.functions import invoker, isolation
 from headwater.functions.deployment_packages import unpack
 from headwater.functions.errors import ResourceNotFoundException
 from headwater.functions.event_queue import EventQueue
 from headwater.functions.function_service import Deliver
 from headwater.functions.invocation import InvokeResult, Resolved
+from headwater.functions.isolation import UserIds
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
-from headwater.functions.pool import EnvironmentPool
+from headwater.functions.pool import EnvironmentPool, default_max_workers
 from headwater.functions.runtime_sdk import link_sdk
 from headwater.functions.store import FunctionRecord, FunctionStore
+from headwater.functions.worker_processes import reap_leftovers, server_token
 from headwater.logs.store import LogStore
 from headwater.settings import Settings
+
+log = logging.getLogger("headwater.functions")
 
 
 def _route(alias: dict[str, Any]) -> str:
@@ -56,9 +62,26 @@ class Functions:
         else:
             self.code_root = settings.data_dir / "functions"
         self.endpoint = settings.endpoint
+        # Tags this server's workers; with a data directory, kills a SIGKILLed predecessor's.
+        self.worker_token = server_token(settings.data_dir)
+        max_workers = settings.max_workers or default_max_workers()
+        # What workers must not see: the data directory (or the in-memory code root).
+        self.hidden_root = settings.data_dir or self.code_root
+        self.user_ids: UserIds | None = None
+        if settings.worker_isolation and isolation.available():
+            # Room for environments still closing while new ones start.
+            self.user_ids = UserIds(self.worker_token, 2 * max_workers + 16)
+            self.code_root.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.code_root, 0o711)  # workers may enter it, not list it
+        reaped = 0
+        if settings.data_dir is not None:
+            reaped = reap_leftovers(self.worker_token)
+            reaped += self.user_ids.reap() if self.user_ids is not None else 0
+        if reaped:
+            log.warning("killed %d function worker processes a previous server left", reaped)
         self.credentials = settings.credentials
         self.deliver = deliver
-        self.pool = EnvironmentPool(clock)
+        self.pool = EnvironmentPool(clock, max_workers)
         self.events = EventQueue(self)
         self._sdk_dir: Path | None = None
 

@@ -1,14 +1,22 @@
 """What an execution environment sees: the command it runs and Lambda's environment variables,
 including AWS_ENDPOINT_URL back to Headwater and dummy credentials whose access key is the
 function's account (wire/sigv4.py reads it back), so a handler's boto3 calls need no setup.
-With --credentials the secret is the account's worker secret (wire/credentials.py)."""
+With --credentials the secret is the account's worker secret (wire/credentials.py).
+
+Run as root, a worker gets a user id and mount namespace of its own (isolation.py); otherwise
+it runs as the server's user, with a TMPDIR of its own."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from headwater.functions import isolation
 from headwater.functions.environment import BOOTSTRAP, Spec
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
 from headwater.functions.settings import log_group
@@ -61,7 +69,35 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
     else:
         argv = [str(task_root / "bootstrap")]
     env.update((config.get("Environment") or {}).get("Variables") or {})
-    return Spec(argv, task_root, env, python, log_stream)
+    spec = Spec(argv, task_root, env, python, log_stream, memory_mb=int(config["MemorySize"]),
+                token=functions.worker_token)
+    if functions.user_ids is not None:
+        _isolate(spec, functions, config, argv[0] if python else None)
+    else:
+        tmp = tempfile.mkdtemp(prefix="headwater-tmp-")
+        env.setdefault("TMPDIR", tmp)
+        spec.cleanup = lambda: shutil.rmtree(tmp, ignore_errors=True)
+    return spec
+
+
+def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
+             interpreter: str | None) -> None:
+    """Its own user id, and a mount namespace that holds only what it needs."""
+    assert functions.user_ids is not None
+    uid = functions.user_ids.take()
+    if uid is None:
+        raise RuntimeError("no free worker user id")  # the pool's cap keeps this from happening
+    needed = [spec.cwd, BOOTSTRAP.parent, Path(sys.prefix), Path(sys.base_prefix)]
+    if interpreter is not None:
+        needed.append(Path(os.path.realpath(interpreter)).parents[1])
+        sdk = functions.sdk_dir
+        needed += [sdk, *(Path(os.path.realpath(link)) for link in sdk.iterdir())]
+    os.chmod(spec.cwd, 0o755)
+    size = int((config.get("EphemeralStorage") or {}).get("Size") or 512)
+    spec.identity = (uid, uid)
+    spec.before_exec = isolation.plan([functions.hidden_root], needed, uid, size, spec.cwd)
+    user_ids = functions.user_ids
+    spec.cleanup = lambda: user_ids.give_back(uid)
 
 
 def _secret(functions: FunctionService, account: str) -> str:

@@ -47,6 +47,7 @@ class Request:
     headers: dict[str, str]  # names lower-cased
     body: bytes
     server: tuple[str, int]  # the address the request arrived on
+    peer: tuple[str, int] | None = None  # the client's address (the Lambda Runtime API checks it)
 
 
 # The response, or an awaitable of it when the request must wait (a long poll, an invoke).
@@ -177,6 +178,7 @@ class HttpProtocol(asyncio.Protocol):
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
         self.address: tuple[str, int] = ("127.0.0.1", 0)
+        self.peer: tuple[str, int] | None = None
         self.last_activity = self._now = time.monotonic()
         self.queue: collections.deque[tuple[Request, bool]] = collections.deque()
         self.busy = False  # a request is being served (its answer is not written yet)
@@ -216,6 +218,9 @@ class HttpProtocol(asyncio.Protocol):
         sockname = transport.get_extra_info("sockname")
         if isinstance(sockname, tuple):
             self.address = (str(sockname[0]), int(sockname[1]))
+        peername = transport.get_extra_info("peername")
+        if isinstance(peername, tuple):
+            self.peer = (str(peername[0]), int(peername[1]))
         server = self.server
         server.connections.add(self)
         if server.admitted >= self.limits.max_connections:
@@ -308,7 +313,8 @@ class HttpProtocol(asyncio.Protocol):
         if "%" in path:
             path = unquote(path)
         method = self.parser.get_method().decode("latin-1")
-        request = self._request = Request(method, path, query, self._headers, b"", self.address)
+        request = self._request = Request(method, path, query, self._headers, b"", self.address,
+                                              self.peer)
         self._limit = self.limits.max_body
         if self.server.head is not None:
             try:

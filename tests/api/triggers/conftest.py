@@ -10,7 +10,40 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from triggers_support import RECORDING_HANDLER, ROLE, settle, zip_source
+from server_support import Clock, Server, client, serving
+from triggers_support import HOST_FILES, RECORDING_HANDLER, ROLE, settle, zip_source
+
+
+# The handlers here write what they receive to files the tests read (and read the files that
+# make them fail), so their workers must see the host's files: a server of their own with
+# worker isolation off, and the clients the tests use pointed at it.
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    yield from serving("--in-memory", *HOST_FILES)
+
+
+@pytest.fixture(scope="session")
+def endpoint(server: Server) -> str:
+    return server.url
+
+
+def _client(name: str, service: str) -> Any:
+    def make(endpoint: str) -> Any:
+        return client(service, endpoint)
+    return pytest.fixture(scope="session", name=name)(make)
+
+
+ddb = _client("ddb", "dynamodb")
+streams = _client("streams", "dynamodbstreams")
+lam = _client("lam", "lambda")
+logs = _client("logs", "logs")
+sqs = _client("sqs", "sqs")
+sns = _client("sns", "sns")
+
+
+@pytest.fixture(scope="session")
+def clock(endpoint: str) -> Clock:
+    return Clock(endpoint)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from server_support import client, start_server
-from triggers_support import ROLE, keys_of, settle, wait_for, zip_source
+from triggers_support import HOST_FILES, ROLE, keys_of, settle, wait_for, zip_source
 
 SLOW_RECORDING_HANDLER = '''
 import json, os, time
@@ -65,7 +65,7 @@ def test_update_resumes_after_the_last_processed_record(
 def test_restart_mid_stream_neither_replays_nor_skips(tmp_path: Path) -> None:
     data = tmp_path / "data"
     out = tmp_path / "events.jsonl"
-    server = start_server("--data-dir", str(data))
+    server = start_server("--data-dir", str(data), *HOST_FILES)
     try:
         lam, ddb = client("lambda", server.url), client("dynamodb", server.url)
         lam.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE,
@@ -86,7 +86,7 @@ def test_restart_mid_stream_neither_replays_nor_skips(tmp_path: Path) -> None:
     finally:
         server.stop()  # SIGTERM: in-flight batches finish and checkpoint
     assert len(keys_of(out)) < 30, "the restart did not happen mid-stream"
-    server = start_server("--data-dir", str(data))
+    server = start_server("--data-dir", str(data), *HOST_FILES)
     try:
         ddb = client("dynamodb", server.url)
         for i in range(30, 35):
@@ -107,7 +107,7 @@ def test_sigkill_mid_stream_loses_nothing(tmp_path: Path) -> None:
     but every record is delivered and none before its predecessors."""
     data = tmp_path / "data"
     out = tmp_path / "events.jsonl"
-    server = start_server("--data-dir", str(data))
+    server = start_server("--data-dir", str(data), *HOST_FILES)
     try:
         lam, ddb = client("lambda", server.url), client("dynamodb", server.url)
         lam.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE,
@@ -128,7 +128,7 @@ def test_sigkill_mid_stream_loses_nothing(tmp_path: Path) -> None:
     finally:
         server.process.kill()
         server.stop()
-    server = start_server("--data-dir", str(data))
+    server = start_server("--data-dir", str(data), *HOST_FILES)
     try:
         wait_for(lambda: len({int(r["dynamodb"]["NewImage"]["n"]["N"])
                               for r in _records(out)}) == 20, timeout=30)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from server_support import client, start_server
-from triggers_support import ROLE, wait_for, zip_source
+from triggers_support import HOST_FILES, ROLE, wait_for, zip_source
 
 # Copies every new item into the table named by $AUDIT through the SDK's default endpoint.
 COPYING_HANDLER = '''
@@ -51,7 +51,7 @@ def _copied(ddb: Any, pk: str) -> bool:
 @pytest.mark.local_only
 def test_resumed_mapping_calls_the_restarted_server(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
-    first = start_server("--data-dir", data)
+    first = start_server("--data-dir", data, *HOST_FILES)
     try:
         _set_up(first.url)
         ddb = client("dynamodb", first.url)
@@ -59,7 +59,7 @@ def test_resumed_mapping_calls_the_restarted_server(tmp_path: Path) -> None:
         wait_for(lambda: _copied(ddb, "before"))
     finally:
         first.stop()
-    second = start_server("--data-dir", data)
+    second = start_server("--data-dir", data, *HOST_FILES)
     try:
         assert second.url != first.url
         # No Lambda API request reaches the second server: only DynamoDB writes.

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from server_support import Server, start_server
-from triggers_support import ROLE, events, settle, wait_for, zip_source
+from triggers_support import HOST_FILES, ROLE, events, settle, wait_for, zip_source
 
 WINDOW = 900  # the longest window: the tests never cross a window boundary by accident
 
@@ -99,7 +99,7 @@ def _setup(server: Server, out: Path) -> None:
 @pytest.mark.parametrize("signal", ["SIGTERM", "SIGKILL"])
 def test_restart_mid_window_keeps_the_state(tmp_path: Path, signal: str) -> None:
     data, out = tmp_path / "data", tmp_path / "events.jsonl"
-    server = start_server("--data-dir", str(data))
+    server = start_server("--data-dir", str(data), *HOST_FILES)
     try:
         align(server.clock)
         _setup(server, out)
@@ -110,7 +110,7 @@ def test_restart_mid_window_keeps_the_state(tmp_path: Path, signal: str) -> None
             server.kill()
         server.stop()
     assert len(set(delivered(out))) < 20, "the restart did not happen mid-window"
-    server = start_server("--data-dir", str(data))
+    server = start_server("--data-dir", str(data), *HOST_FILES)
     try:
         put(server.client("dynamodb"), "orders", range(20, 25))
         wait_for(lambda: len(set(delivered(out))) == 25, timeout=30)

@@ -14,6 +14,9 @@ from typing import Any
 import server_support
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-ddb"
+# Server options for handlers that write to the test's files (run as root, workers are
+# isolated from the host's files otherwise).
+HOST_FILES = ("--worker-isolation", "off")
 
 # Appends each event to $OUT as one JSON line; fails while $OUT.fail exists.
 RECORDING_HANDLER = '''
