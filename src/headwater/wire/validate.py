@@ -194,6 +194,10 @@ def name_or_arn(name: Shape, arn: Shape, prefix: str = "arn:") -> Check:
 
 def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> Check:
     members: list[tuple[str, str, Check, bool]] = []
+    # Integer members a JSON number with a zero fraction (2.0) was accepted for: the Java
+    # integer it deserialises to is what operations get.
+    integral = frozenset(name for name, member in shape.members.items()
+                         if member.type_name in ("integer", "long"))
     required = set(shape.required_members)
     known = frozenset(shape.members)
     java_type = f"class {package}.{shape.name}"
@@ -214,6 +218,8 @@ def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> 
                     )
                 continue
             member_check(item, _member_path(path, step), errors)
+            if type(item) is float and name in integral:
+                value[name] = int(item)
 
     cache[shape.name] = check
     for name, member in shape.members.items():
