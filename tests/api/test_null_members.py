@@ -128,3 +128,15 @@ def test_sqs_null_elements_and_values(raw: Raw, operation: str, body: dict[str, 
     assert status == 400
     assert payload["__type"].endswith("#ValidationException")
     assert payload["message"] == message
+
+
+@pytest.mark.parametrize("value", [{"S": None}, {"N": 5}, {"B": "!!"}, {"L": "x"}])
+def test_transact_put_with_a_malformed_attribute_value(raw: Raw, table: str,
+                                                        value: dict[str, Any]) -> None:
+    """Found by the fuzz: the transaction's 4 MB size check met the value first (500)."""
+    status, payload = raw.op("TransactWriteItems", {"TransactItems": [
+        {"Put": {"TableName": table, "Item": {"pk": {"S": "a"}, "v": value}}}]})
+    assert status == 400
+    assert payload["__type"] in (VALIDATION, SERIALIZATION)
+    single = raw.op("PutItem", {"TableName": table, "Item": {"pk": {"S": "a"}, "v": value}})
+    assert (status, payload) == single
