@@ -35,16 +35,36 @@ DEFAULT_PACKAGE = "com.amazonaws.dynamodb.v20120810"
 
 
 def render(value: Any) -> str:
-    """Java-style rendering of a value as AWS messages show it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(render(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={render(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    """Java-style rendering of a value as AWS messages show it. Iterative: a request may nest
+    lists 1,000 levels deep, past Python's recursion limit."""
+    out: list[str] = []
+    pending: list[Any] = [value]
+    while pending:
+        item = pending.pop()
+        if item is None:
+            out.append("null")
+        elif isinstance(item, bool):
+            out.append("true" if item else "false")
+        elif isinstance(item, list):
+            out.append("[")
+            pending.append("]")
+            for index in range(len(item) - 1, -1, -1):
+                pending.append(item[index])
+                if index:
+                    pending.append(", ")
+        elif isinstance(item, dict):
+            out.append("{")
+            pending.append("}")
+            entries = list(item.items())
+            for index in range(len(entries) - 1, -1, -1):
+                key, member = entries[index]
+                pending.append(member)
+                pending.append(f"{key}=")
+                if index:
+                    pending.append(", ")
+        else:
+            out.append(str(item))
+    return "".join(out)
 
 
 def _describe(value: Any) -> str:
