@@ -337,6 +337,7 @@ def _check(case: Case, response: urllib3.BaseHTTPResponse) -> None:
         assert "__type" in orjson.loads(body), shown
     elif case.protocol == "rest":
         assert response.headers.get("x-amzn-errortype"), shown
+        assert {"message", "Message"} & orjson.loads(body).keys(), shown
     elif case.protocol == "query":
         assert b"<ErrorResponse" in body and b"<Code>" in body, shown
     else:
