@@ -18,6 +18,11 @@ class InvalidParameterCombinationException(AwsError):
     query_code: ClassVar[str] = "InvalidParameterCombination"
 
 
+class MissingRequiredParameterException(AwsError):
+    code = "MissingRequiredParameterException"
+    query_code: ClassVar[str] = "MissingParameter"
+
+
 class InvalidNextToken(AwsError):
     code = "InvalidNextToken"
     query_code: ClassVar[str] = "InvalidNextToken"

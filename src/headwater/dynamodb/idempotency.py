@@ -63,5 +63,12 @@ class RequestTokens:
 
 
 def _digest(request: dict[str, Any]) -> str:
+    """The parameters' fingerprint; "" for a request nested too deep to encode (orjson stops at
+    254 levels), which cannot equal a remembered one: only requests that succeeded, whose
+    attribute values are at most 32 levels deep, are remembered."""
     body = {k: v for k, v in request.items() if k != "ClientRequestToken"}
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    try:
+        encoded = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return ""
+    return hashlib.sha256(encoded).hexdigest()

@@ -124,10 +124,19 @@ def check_size(request: dict[str, Any]) -> None:
     total = 0
     for entry in request["TransactItems"]:
         for spec in entry.values():
-            total += item_size(spec.get("Item") or spec.get("Key") or {})
-            total += item_size(spec.get("ExpressionAttributeValues") or {})
+            total += _size(spec.get("Item") or spec.get("Key") or {})
+            total += _size(spec.get("ExpressionAttributeValues") or {})
     if total > MAX_TRANSACTION_BYTES:
         raise ValidationException("Transaction request cannot be larger than 4 MB")
+
+
+def _size(values: dict[str, Any]) -> int:
+    """The size of attribute values not yet checked: a malformed one counts nothing here, and
+    `plan` refuses it in DynamoDB's words."""
+    try:
+        return item_size(values)
+    except (ValueError, TypeError, AttributeError):
+        return 0
 
 
 def execute(runtime: DynamoDbServices, actions: list[Action], request: dict[str, Any]

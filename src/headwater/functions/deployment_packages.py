@@ -7,11 +7,14 @@ import base64
 import binascii
 import hashlib
 import io
+import lzma
 import os
 import shutil
 import stat
+import struct
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -31,6 +34,9 @@ class Package:
 
 
 def check_zip(encoded: str | bytes) -> Package:
+    """The package, once every entry has been read back: a zip whose central directory,
+    local headers (names that differ from the directory's), compressed data or CRCs are bad is
+    refused here with AWS's message, so nothing later (unpack, DryRun) meets it."""
     try:
         data = base64.b64decode(encoded, validate=True) if isinstance(encoded, str) else encoded
     except binascii.Error:
@@ -38,19 +44,34 @@ def check_zip(encoded: str | bytes) -> Package:
     if len(data) > MAX_ZIPPED:
         raise RequestTooLargeException(f"Zipped size must be smaller than {MAX_ZIPPED} bytes")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise InvalidParameterValueException(BAD_ZIP)
-    total = 0
-    for info in infos:
-        _check_entry(info)
-        total += info.file_size
-    if total > MAX_UNZIPPED:
-        raise InvalidParameterValueException(
-            f"Unzipped size must be smaller than {MAX_UNZIPPED} bytes")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _read_entries(archive)
+    except UNREADABLE:
+        raise InvalidParameterValueException(BAD_ZIP) from None
     digest = hashlib.sha256(data)
     return Package(data, base64.b64encode(digest.digest()).decode(), len(data), digest.hexdigest())
+
+
+# What zipfile raises for a damaged archive: BadZipFile (directory, header names, CRC),
+# zlib/bz2/lzma errors, EOFError (truncated data), NotImplementedError (compression method),
+# RuntimeError (encrypted entries), struct.error and ValueError (malformed fields), and
+# UnicodeDecodeError (names) among the ValueErrors.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError,
+              RuntimeError, struct.error, ValueError, OSError)
+
+
+def _read_entries(archive: zipfile.ZipFile) -> None:
+    total = 0
+    for info in archive.infolist():
+        _check_entry(info)
+        if info.is_dir():
+            continue
+        with archive.open(info) as source:
+            while chunk := source.read(1 << 20):
+                total += len(chunk)
+                if total > MAX_UNZIPPED:
+                    raise InvalidParameterValueException(
+                        f"Unzipped size must be smaller than {MAX_UNZIPPED} bytes")
 
 
 def _check_entry(info: zipfile.ZipInfo) -> None:

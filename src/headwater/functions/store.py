@@ -14,6 +14,8 @@ import orjson
 
 from headwater.core.storage import Storage
 
+MAX_VERSION = (1 << 63) - 1  # SQLite INTEGER
+
 
 @dataclass(slots=True)
 class FunctionRecord:
@@ -93,6 +95,8 @@ class FunctionStore:
 
     # versions
     def version(self, function_id: int, version: int) -> dict[str, Any] | None:
+        if not 0 <= version <= MAX_VERSION:
+            return None  # a qualifier of digits past what SQLite stores names no version
         row = self.storage.conn.execute(
             "SELECT config FROM lambda_versions WHERE function_id = ? AND version = ?",
             (function_id, version)).fetchone()

@@ -4,6 +4,15 @@ Collects every violation (required, type, length, range, enum, pattern; maxima t
 botocore's client never checks) into one ValidationException:
 "2 validation errors detected: Value 'x' at 'tableName' failed to satisfy constraint: ...; ...".
 Type mismatches are SerializationExceptions, as AWS's JSON deserialiser reports them.
+
+What the deserialiser does to the request is done here too, so operations see only what AWS's
+would: a JSON null member of a structure counts as absent and is removed, and so is a member the
+model does not name (Coral skips unknown fields). A null element of a list or a null map value is
+a ValidationException in Coral's collection wording, reported at the collection: "Value '[null]'
+at 'entries' failed to satisfy constraint: Member must satisfy constraint: [Member must not be
+null]" (recorded from AWS by floci's Cognito suite), "Map value must satisfy constraint: [...]"
+for maps (the wording DynamoDB answers for a RequestItems value out of range). An opaque shape's
+value (DynamoDB's AttributeValue) must still be a JSON object, as its union deserialiser demands.
 """
 
 from __future__ import annotations
@@ -26,16 +35,36 @@ DEFAULT_PACKAGE = "com.amazonaws.dynamodb.v20120810"
 
 
 def render(value: Any) -> str:
-    """Java-style rendering of a value as AWS messages show it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(render(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={render(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    """Java-style rendering of a value as AWS messages show it. Iterative: a request may nest
+    lists 1,000 levels deep, past Python's recursion limit."""
+    out: list[str] = []
+    pending: list[Any] = [value]
+    while pending:
+        item = pending.pop()
+        if item is None:
+            out.append("null")
+        elif isinstance(item, bool):
+            out.append("true" if item else "false")
+        elif isinstance(item, list):
+            out.append("[")
+            pending.append("]")
+            for index in range(len(item) - 1, -1, -1):
+                pending.append(item[index])
+                if index:
+                    pending.append(", ")
+        elif isinstance(item, dict):
+            out.append("{")
+            pending.append("}")
+            entries = list(item.items())
+            for index in range(len(entries) - 1, -1, -1):
+                key, member = entries[index]
+                pending.append(member)
+                pending.append(f"{key}=")
+                if index:
+                    pending.append(", ")
+        else:
+            out.append(str(item))
+    return "".join(out)
 
 
 def _describe(value: Any) -> str:
@@ -60,6 +89,11 @@ _JAVA_CLASSES = {
 }
 NOT_A_STRUCTURE = "Start of structure or map found where not expected"
 UNEXPECTED_FIELD = "Unexpected field type"
+# What AWS's union deserialiser (DynamoDB's AttributeValue) says of a value that is not an object.
+NOT_A_UNION_VALUE = "Unexpected value type in payload"
+# Coral's constraint on the elements of a list and the values of a map, broken by a null.
+NULL_ELEMENT = "satisfy constraint: [Member must not be null]"
+NULL_MAP_VALUE = "Map value must satisfy constraint: [Member must not be null]"
 
 
 def _json_token(value: Any) -> str:
@@ -200,15 +234,23 @@ def name_or_arn(name: Shape, arn: Shape, prefix: str = "arn:") -> Check:
 
 def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> Check:
     members: list[tuple[str, str, Check, bool]] = []
+    # Integer members a JSON number with a zero fraction (2.0) was accepted for: the Java
+    # integer it deserialises to is what operations get.
+    integral = frozenset(name for name, member in shape.members.items()
+                         if member.type_name in ("integer", "long"))
     required = set(shape.required_members)
+    known = frozenset(shape.members)
     java_type = f"class {package}.{shape.name}"
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
             raise _container_mismatch(value, java_type)
+        for unknown in value.keys() - known:
+            del value[unknown]
         for name, step, member_check, is_required in members:
             item = value.get(name)
             if item is None:
+                value.pop(name, None)
                 if is_required:
                     errors.append(
                         f"Value null at '{_member_path(path, step)}' failed to satisfy "
@@ -216,6 +258,8 @@ def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> 
                     )
                 continue
             member_check(item, _member_path(path, step), errors)
+            if type(item) is float and name in integral:
+                value[name] = int(item)
 
     cache[shape.name] = check
     for name, member in shape.members.items():
@@ -238,13 +282,16 @@ def _check_count(value: list[Any] | dict[str, Any], path: str, lo: int | None, h
 def _list(shape: ListShape, cache: dict[str, Check], package: str) -> Check:
     lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
     element = compile_shape(shape.member, cache, package)
+    opaque = shape.member.name in OPAQUE_SHAPES
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, list):
             raise _container_mismatch(value, "")
         _check_count(value, path, lo, hi, errors)
+        if not opaque and None in value:
+            _report(value, path, [NULL_ELEMENT], errors)
         for index, item in enumerate(value, start=1):
-            if item is not None:
+            if item is not None or opaque:
                 element(item, f"{path}.{index}.member", errors)
 
     return check
@@ -258,28 +305,41 @@ def _map(shape: MapShape, cache: dict[str, Check], package: str) -> Check:
                   else _JAVA_CLASSES.get(shape.value.type_name.capitalize(), "java.lang.String")
                   .removeprefix("class "))
     java_type = f"java.util.Map<java.lang.String, {value_type}>"
+    opaque = shape.value.name in OPAQUE_SHAPES
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
             raise _container_mismatch(value, java_type)
         _check_count(value, path, lo, hi, errors)
+        if not opaque and None in value.values():
+            errors.append(f"Value '{render(value)}' at '{path}' failed to satisfy constraint: "
+                          f"{NULL_MAP_VALUE}")
         for name, item in value.items():
             key(name, f"{path}.key", errors)
-            if item is not None:
+            if item is not None or opaque:
                 value_check(item, f"{path}.{name}.member", errors)
 
     return check
 
 
-def _opaque(value: Any, path: str, errors: list[str]) -> None:
-    return None
+def _opaque(shape: Shape, package: str) -> Check:
+    """An object the service checks inside itself; anything else is refused as AWS's union
+    deserialiser refuses it (values.py in DynamoDB uses the same words)."""
+    as_list = f"Unrecognized collection type class {package}.{shape.name}"
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if isinstance(value, dict):
+            return
+        raise SerializationException(as_list if isinstance(value, list) else NOT_A_UNION_VALUE)
+
+    return check
 
 
 def compile_shape(shape: Shape, cache: dict[str, Check] | None = None,
                   package: str = DEFAULT_PACKAGE) -> Check:
     cache = {} if cache is None else cache
     if shape.name in OPAQUE_SHAPES:
-        return _opaque
+        return _opaque(shape, package)
     if shape.type_name != "structure" and shape.name in cache:
         return cache[shape.name]  # a check given by the caller (`compile_input` `overrides`)
     if shape.type_name == "structure":

@@ -122,6 +122,22 @@ def test_bad_zip_escape_and_link_are_rejected(lambda_: Any) -> None:
     assert "symbolic link" in error(excinfo)[2]
 
 
+@pytest.mark.parametrize("damage", ["header-name", "crc"])
+def test_damaged_zip_is_invalid_parameter_not_internal_error(lambda_: Any, damage: str) -> None:
+    """Issue 11: a zip whose local header names an other file than its central directory, or
+    whose data fails its CRC, passed the directory check and failed while unpacking (500)."""
+    zipped = handler_zip("def handler(e, c):\n    return 1\n")
+    if damage == "header-name":
+        zipped = zipped.replace(b"app.py", b"apq.py", 1)
+    else:
+        at = zipped.index(b"PK\x01\x02") + 16
+        zipped = zipped[:at] + b"\0\0\0\0" + zipped[at + 4:]
+    with pytest.raises(ClientError) as excinfo:
+        create(lambda_, new_name(), Code={"ZipFile": zipped})
+    assert error(excinfo) == (400, "InvalidParameterValueException", "Could not unzip uploaded "
+                              "file. Please check your file, then try to upload again.")
+
+
 def test_list_functions_paginates(lambda_: Any, make_function: Factory) -> None:
     names = {make_function() for _ in range(3)}
     seen: set[str] = set()

@@ -87,3 +87,19 @@ def test_alias_crud(lambda_: Any, make_function: Factory) -> None:
         lambda_.get_alias(FunctionName=name, Name="live")
     assert error(excinfo) == (404, "ResourceNotFoundException",
                               f"Cannot find alias arn: {created['AliasArn']}")
+
+
+def test_a_version_number_past_64_bits_is_not_found(lambda_: Any, make_function: Factory
+                                                    ) -> None:
+    """Found by the request fuzz: a qualifier of 20 digits overflowed SQLite's INTEGER (500)."""
+    name = make_function(V1)
+    huge = "9" * 20
+    calls = [lambda: lambda_.get_function(FunctionName=name, Qualifier=huge),
+             lambda: lambda_.get_function_configuration(FunctionName=f"{name}:{huge}"),
+             lambda: lambda_.delete_function(FunctionName=name, Qualifier=huge),
+             lambda: lambda_.create_alias(FunctionName=name, Name="big", FunctionVersion=huge)]
+    for call in calls:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert error(excinfo) == (404, "ResourceNotFoundException", "Function not found: "
+                                  f"arn:aws:lambda:us-east-1:000000000000:function:{name}:{huge}")

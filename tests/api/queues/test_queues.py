@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
-from server_support import Server
+from server_support import Raw, Server
 from sqs_support import error_of
 
 
@@ -145,6 +145,28 @@ def test_list_queues_prefix_and_pages(sqs: Any, make_queue: Callable[..., str],
     assert error["Code"] == "InvalidParameterValue"
     assert error["Message"] == ("Value 1001 for parameter MaxResults is invalid. Reason: "
                                 "MaxResults must be an integer between 1 and 1000.")
+
+
+@pytest.mark.parametrize("max_results", [0, -1, 1001])
+def test_dead_letter_source_listing_checks_max_results(sqs: Any, make_queue: Callable[..., str],
+                                                       max_results: int) -> None:
+    """Issue 11: out of range, MaxResults answered 500 (an IndexError paging the list)."""
+    error = error_of(lambda: sqs.list_dead_letter_source_queues(QueueUrl=make_queue(),
+                                                                MaxResults=max_results))
+    assert error["Code"] == "InvalidParameterValue"
+    assert error["Message"] == (f"Value {max_results} for parameter MaxResults is invalid. "
+                                "Reason: MaxResults must be an integer between 1 and 1000.")
+
+
+def test_integral_json_number_for_max_results_pages(hw: Server, make_queue: Callable[..., str],
+                                                    unique: Callable[[str], str]) -> None:
+    """A JSON 2.0 where an integer belongs deserialises to 2 (it was a float slice index: 500)."""
+    prefix = unique("lq")
+    urls = sorted(make_queue(prefix) for _ in range(3))
+    status, body = Raw(hw.url).call("AmazonSQS.ListQueues",
+                                    {"QueueNamePrefix": prefix, "MaxResults": 2.0})
+    assert status == 200
+    assert body["QueueUrls"] == urls[:2] and "NextToken" in body
 
 
 def test_delete_queue_removes_it_and_its_messages(sqs: Any, unique: Callable[[str], str]

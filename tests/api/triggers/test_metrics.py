@@ -118,3 +118,22 @@ def test_get_records_counts_per_stream(ddb: Any, streams: Any, cloudwatch: Any, 
     text = urllib3.PoolManager().request("GET", f"{endpoint}/metrics").data.decode()
     assert f'headwater_stream_returned_records_total{{stream_label="{label}",table="{table}"}} 2.0' \
         in text
+
+
+@pytest.mark.parametrize("missing", ["Namespace", "MetricName"])
+def test_get_metric_data_names_a_metric_stat_without_its_metric(cloudwatch: Any,
+                                                               missing: str) -> None:
+    """Issue 11: a MetricStat whose Metric lacked Namespace or MetricName (optional in the
+    model) answered 500."""
+    metric = {"Namespace": "AWS/Lambda", "MetricName": "Invocations"}
+    del metric[missing]
+    now = datetime.now(UTC)
+    with pytest.raises(cloudwatch.exceptions.MissingRequiredParameterException) as caught:
+        cloudwatch.get_metric_data(
+            MetricDataQueries=[{"Id": "m1", "MetricStat": {"Metric": metric, "Period": 60,
+                                                           "Stat": "Sum"}}],
+            StartTime=now - timedelta(minutes=5), EndTime=now)
+    error = caught.value.response["Error"]
+    assert error["Message"] == (
+        f"The parameter MetricDataQueries.member.1.MetricStat.Metric.{missing} is required.")
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from headwater.functions import deployment_packages as packages
 from headwater.functions.errors import InvalidParameterValueException, RequestTooLargeException
@@ -68,3 +70,44 @@ def test_unpack_once_keeps_modes(tmp_path: Path) -> None:
     assert packages.unpack(tmp_path, package.key, data) == target
     assert (target / "marker").exists()
     assert [p.name for p in tmp_path.iterdir()] == [package.key]
+
+
+def _replace_at(data: bytes, signature: bytes, offset: int, value: bytes) -> bytes:
+    """`data` with `value` written `offset` bytes into the record that starts with `signature`."""
+    at = data.index(signature) + offset
+    return data[:at] + value + data[at + len(value):]
+
+
+LOCAL, CENTRAL = b"PK\x03\x04", b"PK\x01\x02"
+APP = make_zip({"app.py": b"def handler(event, context):\n    return event\n" * 20})
+
+
+@pytest.mark.parametrize("damaged", [
+    # A local header whose name differs from the central directory's.
+    pytest.param(APP.replace(b"app.py", b"apq.py", 1), id="header-name-differs"),
+    # Central directory entries that point at no local header, or name an unknown method.
+    pytest.param(_replace_at(APP, CENTRAL, 42, b"\x10\x00\x00\x00"), id="bad-header-offset"),
+    pytest.param(_replace_at(APP, CENTRAL, 10, b"\x63\x00"), id="unknown-compression"),
+    pytest.param(_replace_at(APP, b"PK\x05\x06", 16, b"\x01\x00\x00\x00"),
+                 id="directory-offset-wrong"),
+    pytest.param(_replace_at(APP, CENTRAL, 16, b"\0\0\0\0"), id="bad-crc"),
+    pytest.param(_replace_at(APP, CENTRAL, 8, b"\x01\x00"), id="encrypted-flag"),
+    pytest.param(APP[:40] + APP[60:], id="truncated-data"),
+])
+def test_damaged_archives_are_refused_with_awss_message(damaged: bytes) -> None:
+    with pytest.raises(InvalidParameterValueException) as caught:
+        packages.check_zip(damaged)
+    assert caught.value.message == packages.BAD_ZIP
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.integers(0, len(APP) - 1), st.integers(0, 255)), max_size=4))
+def test_any_corruption_is_refused_or_accepted_never_raised(changes: list[tuple[int, int]]
+                                                            ) -> None:
+    data = bytearray(APP)
+    for at, byte in changes:
+        data[at] = byte
+    try:
+        packages.check_zip(bytes(data))
+    except InvalidParameterValueException as error:
+        assert error.message.startswith(packages.BAD_ZIP) or "Unzipped size" in error.message

@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.cloudwatch.context import RequestContext
-from headwater.cloudwatch.errors import InvalidParameterValueException
+from headwater.cloudwatch.errors import (
+    InvalidParameterValueException,
+    MissingRequiredParameterException,
+)
 from headwater.cloudwatch.statistics import buckets, check_stat, compute
 from headwater.cloudwatch.times import epoch
 
@@ -19,7 +22,7 @@ def get_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
     descending = request.get("ScanBy", "TimestampDescending") == "TimestampDescending"
     results = []
     messages: list[dict[str, str]] = []
-    for query in request["MetricDataQueries"]:
+    for number, query in enumerate(request["MetricDataQueries"], start=1):
         if query.get("ReturnData") is False:
             continue
         stat = query.get("MetricStat")
@@ -31,6 +34,7 @@ def get_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
             continue
         check_stat(stat["Stat"])
         metric = stat["Metric"]
+        _check_named(metric, f"MetricDataQueries.member.{number}.MetricStat.Metric")
         dimensions = {d["Name"]: d["Value"] for d in metric.get("Dimensions") or []}
         series = ctx.runtime.cloudwatch.get(ctx.account, ctx.region, metric["Namespace"],
                                             metric["MetricName"], dimensions)
@@ -43,3 +47,12 @@ def get_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
                         "Timestamps": [p[0] for p in points], "Values": [p[1] for p in points],
                         "StatusCode": "Complete"})
     return {"MetricDataResults": results, "Messages": messages}
+
+
+def _check_named(metric: dict[str, Any], path: str) -> None:
+    """Namespace and MetricName are optional in the model, needed in a MetricStat: AWS names
+    the missing one by its query path ("The parameter MetricData.member.12.Dimensions.member.1
+    .Value is required.", MissingParameter, as PutMetricData reports it)."""
+    for member in ("Namespace", "MetricName"):
+        if member not in metric:
+            raise MissingRequiredParameterException(f"The parameter {path}.{member} is required.")

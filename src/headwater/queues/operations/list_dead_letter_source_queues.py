@@ -9,7 +9,12 @@ import orjson
 from headwater.queues import store
 from headwater.queues.context import RequestContext
 from headwater.queues.names import queue_arn, queue_url
-from headwater.queues.operations.list_queues import DEFAULT_LIMIT, _decode_token, _encode_token
+from headwater.queues.operations.list_queues import (
+    DEFAULT_LIMIT,
+    _decode_token,
+    _encode_token,
+    check_max_results,
+)
 
 
 def list_dead_letter_source_queues(ctx: RequestContext, request: dict[str, Any]
@@ -18,7 +23,7 @@ def list_dead_letter_source_queues(ctx: RequestContext, request: dict[str, Any]
     queue = ctx.runtime.queues.from_url(ctx.region, request["QueueUrl"])
     target = queue_arn(queue.region, queue.account, queue.name)
     after = _decode_token(request.get("NextToken"))
-    max_results = request.get("MaxResults")
+    max_results = check_max_results(request)
     limit = max_results or DEFAULT_LIMIT
     names = [name for name, policy in store.redrive_policies(
         ctx.runtime.storage.conn, queue.account, queue.region, after)

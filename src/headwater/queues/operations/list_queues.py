@@ -16,12 +16,7 @@ DEFAULT_LIMIT = 1000
 
 def list_queues(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """ListQueues; NextToken is returned only when MaxResults was given."""
-    max_results = request.get("MaxResults")
-    if max_results is not None and not 1 <= max_results <= DEFAULT_LIMIT:
-        raise InvalidParameterValue(
-            f"Value {max_results} for parameter MaxResults is invalid. Reason: MaxResults must "
-            "be an integer between 1 and 1000."
-        )
+    max_results = check_max_results(request)
     after = _decode_token(request.get("NextToken"))
     limit = max_results or DEFAULT_LIMIT
     names = store.list_queue_names(ctx.runtime.storage.conn, ctx.account, ctx.region,
@@ -33,6 +28,17 @@ def list_queues(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     if max_results is not None and len(names) > limit:
         response["NextToken"] = _encode_token(names[limit - 1])
     return response
+
+
+def check_max_results(request: dict[str, Any]) -> int | None:
+    """MaxResults of a paged listing (ListQueues, ListDeadLetterSourceQueues): 1-1000."""
+    max_results: int | None = request.get("MaxResults")
+    if max_results is not None and not 1 <= max_results <= DEFAULT_LIMIT:
+        raise InvalidParameterValue(
+            f"Value {max_results} for parameter MaxResults is invalid. Reason: MaxResults must "
+            "be an integer between 1 and 1000."
+        )
+    return max_results
 
 
 def _encode_token(name: str) -> str:
