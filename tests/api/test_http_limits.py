@@ -348,7 +348,9 @@ def test_head_sent_a_byte_at_a_time_too_slowly_is_cut_off_while_others_are_serve
             assert _served(slow_server)  # everyone else meanwhile
             received, closed = _read_all(sock, 0.1)
             if closed:
-                assert received.startswith(b"HTTP/1.1 408 ")
+                # The 408 comes first; a byte we sent after the server closed may make its
+                # kernel answer with a reset that discards the 408 before we read it.
+                assert received == b"" or received.startswith(b"HTTP/1.1 408 "), received
                 break
         assert closed, "a head trickled for longer than --header-timeout was never cut off"
     finally:
@@ -368,7 +370,9 @@ def test_body_sent_below_the_minimum_rate_is_cut_off(slow_server: Server) -> Non
                 break
             received, closed = _read_all(sock, 0.1)
             if closed:
-                assert received.startswith(b"HTTP/1.1 408 ")
+                # The 408 comes first; a byte we sent after the server closed may make its
+                # kernel answer with a reset that discards the 408 before we read it.
+                assert received == b"" or received.startswith(b"HTTP/1.1 408 "), received
                 break
         assert closed, "a body trickled below --min-body-rate was never cut off"
     finally:
