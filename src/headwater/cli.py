@@ -54,6 +54,11 @@ def main() -> None:
 @click.option("--credentials", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Require every AWS API request to be SigV4-signed by a key in FILE "
               "(~/.aws/credentials syntax; README.md, Serving).", metavar="FILE")
+@click.option("--enforce-iam", is_flag=True,
+              help="Authorise requests by IAM users and role sessions through their policies "
+              "and resource policies, check functions' execution roles, and run handlers "
+              "with their role's session credentials (keys IAM did not issue act as their "
+              "account's root).")
 @click.option("--max-connections", type=click.IntRange(min=1), default=None,
               help="Open client connections to allow; more are answered 503 and closed. "
               "[default: the open-file limit less a quarter, at most 10000]")
@@ -74,7 +79,7 @@ def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
     trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
-    max_connections: int | None, header_timeout: float, body_timeout: float,
+    enforce_iam: bool, max_connections: int | None, header_timeout: float, body_timeout: float,
     min_body_rate: int, idle_timeout: float,
 ) -> None:
     """Serve every API on one port."""
@@ -93,7 +98,7 @@ def serve(
         durability=durability,
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
-        stream_read_limits=stream_read_limits == "on",
+        stream_read_limits=stream_read_limits == "on", enforce_iam=enforce_iam,
         max_connections=max_connections, head_timeout=header_timeout,
         body_timeout=body_timeout, min_body_rate=min_body_rate, idle_timeout=idle_timeout,
     )

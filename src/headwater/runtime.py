@@ -9,6 +9,7 @@ from typing import Any
 
 from headwater.background import Worker
 from headwater.cloudwatch.store import MetricStore
+from headwater.core.authority import OPEN, Authority, KeyIssuer
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
@@ -33,6 +34,9 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.clock = Clock()
+        # IAM (issue 13): the keys IAM issued, and what the caller may do (core/authority.py).
+        self.key_issuer: KeyIssuer | None = None
+        self.authority: Authority = OPEN
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
         self.request_tokens = RequestTokens(self.storage, self.clock)

@@ -27,6 +27,9 @@ class Settings:
     # --credentials: every AWS API request must be signed by one of these keys (None: any
     # request is accepted, signatures unchecked).
     credentials: Credentials | None = None
+    # --enforce-iam: requests by IAM users and role sessions are authorised by their policies
+    # (and resource policies); Lambda checks execution roles; workers run as their role.
+    enforce_iam: bool = False
     # The HTTP server's limits on clients (http/server.py Limits); None: from the descriptor
     # limit.
     max_connections: int | None = None

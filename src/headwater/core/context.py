@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from headwater.core.principal import Principal
+
 
 class ServerSettings(Protocol):
     """What core reads of the server's settings (headwater/settings.py provides them)."""
@@ -20,6 +22,9 @@ class ServerSettings(Protocol):
 
     @property
     def credentials(self) -> object | None: ...
+
+    @property
+    def enforce_iam(self) -> bool: ...
 
 
 class Served(Protocol):
@@ -40,6 +45,14 @@ class RequestContext(Generic[Services]):
     request_id: str
     runtime: Services
     host: str = ""  # the request's Host header, for URLs in responses (SQS queue URLs)
+    # The verified caller (core/principal.py); None in in-process calls, which act as the
+    # account's root (`caller`).
+    principal: Principal | None = None
+
+    @property
+    def caller(self) -> Principal:
+        """Who makes the request: its verified principal, else the account's root."""
+        return self.principal or Principal.root(self.account, self.region)
 
     @property
     def url_host(self) -> str:

@@ -118,6 +118,13 @@ class UnrecognizedClient(AuthError):
     query_code = "InvalidClientTokenId"
 
 
+class ExpiredToken(AuthError):
+    """A role session's credentials used after their Expiration (STS AssumeRole)."""
+
+    code = "ExpiredTokenException"
+    query_code = "ExpiredToken"
+
+
 class InvalidSignature(AuthError):
     code = "InvalidSignatureException"
     query_code = "SignatureDoesNotMatch"
