@@ -11,6 +11,7 @@ from headwater.background import Worker
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.authority import OPEN, Authority, KeyIssuer
 from headwater.core.clock import Clock
+from headwater.core.resource_policies import ResourcePolicies
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
 from headwater.dynamodb.idempotency import RequestTokens
@@ -39,6 +40,7 @@ class Runtime:
         self.authority: Authority = OPEN
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
+        self.resource_policies = ResourcePolicies(self.storage)
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)

@@ -8,6 +8,7 @@ Services reach it through their context (`ctx.runtime.authority`), never by impo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -83,6 +84,9 @@ class Authority(Protocol):
                      ) -> SessionKeys | None:
         """Credentials of a new session of the role (None when the role is missing)."""
 
+    def policy_problem(self, text: str) -> str | None:
+        """What is wrong with a resource-based policy document, in IAM's words, or None."""
+
 
 class Open:
     """Nothing enforced (a server without --enforce-iam): everything is allowed, and workers
@@ -103,6 +107,13 @@ class Open:
     def role_session(self, account: str, role_arn: str, session_name: str
                      ) -> SessionKeys | None:
         return None
+
+    def policy_problem(self, text: str) -> str | None:
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return "Syntax errors in policy."
+        return None if isinstance(document, dict) else "Syntax errors in policy."
 
 
 OPEN = Open()
