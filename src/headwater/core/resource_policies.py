@@ -49,11 +49,12 @@ class ResourcePolicies:
             conn.execute("DELETE FROM resource_policies WHERE arn = ?", (arn,))
             self._forget(arn)
 
-    def delete_under(self, arn: str) -> None:
-        """Remove the policies of `arn` and of everything under it (a table's streams)."""
+    def delete_under(self, arn: str, separator: str = "/") -> None:
+        """Remove the policies of `arn` and of everything under it (a table's streams after
+        `/`, a function's qualifiers after `:`)."""
         with self.storage.transaction() as conn:
             conn.execute("DELETE FROM resource_policies WHERE arn = ? OR arn GLOB ?",
-                         (arn, _glob_literal(arn) + "/*"))
+                         (arn, _glob_literal(arn + separator) + "*"))
             self._cache.clear()
             self.storage.on_rollback(self._cache.clear)
 
