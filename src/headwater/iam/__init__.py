@@ -1,0 +1,1 @@
+"""IAM and STS: identities, roles, policies and the policy engine that authorises callers."""
