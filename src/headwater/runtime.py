@@ -25,9 +25,10 @@ from headwater.streams.read_limits import ReadLimits
 from headwater.streams.retention import RetentionWorker
 from headwater.streams.rollover import RolloverWorker
 from headwater.topics.registry import Topics
-from headwater.triggers import failures
+from headwater.triggers import failures, role_checks
 from headwater.triggers.invoking import function_layer_invoker
 from headwater.triggers.manager import TriggerManager
+from headwater.triggers.model import Mapping
 from headwater.triggers.stream_source import LocalStreamSource
 
 
@@ -46,13 +47,14 @@ class Runtime:
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.queues = Queues(self.storage, self.clock)
         self.cloudwatch = MetricStore(self.clock)
-        self.functions = Functions(self.storage, self.clock, settings, self.deliver)
+        self.functions = Functions(self.storage, self.clock, settings, self.deliver,
+                                   self.authority)
         self.logs: LogStore = self.functions.logs
         self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
-            settings.trigger_retry_delay)
+            settings.trigger_retry_delay, self._stream_access)
 
     def deliver(self, account: str, region: str, destination: str, message: str,
                 attributes: dict[str, Any] | None = None, /) -> None:
@@ -61,6 +63,14 @@ class Runtime:
         topics deliver to functions, and functions deliver to topics."""
         failures.deliver(self.queues, self.topics, account, region, destination, message,
                          attributes)
+
+    def _stream_access(self, mapping: Mapping) -> bool:
+        """Whether a mapping's function role may read its stream (--enforce-iam)."""
+        if not self.authority.enforcing:
+            return True
+        return role_checks.can_read(self.authority, mapping.account,
+                                    self.functions.role_of(mapping.function_arn),
+                                    mapping.source_arn)
 
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):

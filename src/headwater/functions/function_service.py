@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from headwater.core.authority import Authority
     from headwater.core.clock import Clock
     from headwater.functions.invocation import InvokeResult, Resolved
     from headwater.functions.pool import EnvironmentPool
@@ -58,6 +59,9 @@ class FunctionService(Protocol):
 
     @property
     def deliver(self) -> Deliver: ...
+
+    @property
+    def authority(self) -> Authority: ...
 
     def code_dir(self, config: dict[str, Any]) -> Path: ...
 

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from headwater.core.authority import OPEN, Authority
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.functions import invoker
@@ -23,6 +24,7 @@ from headwater.functions.runtime_sdk import link_sdk
 from headwater.functions.store import FunctionRecord, FunctionStore
 from headwater.logs.store import LogStore
 from headwater.settings import Settings
+from headwater.wire.errors import AwsError
 
 
 def _route(alias: dict[str, Any]) -> str:
@@ -46,7 +48,7 @@ class Functions:
     """`deliver` sends destination and dead-letter records to SQS queues and SNS topics."""
 
     def __init__(self, storage: Storage, clock: Clock, settings: Settings,
-                 deliver: Deliver) -> None:
+                 deliver: Deliver, authority: Authority = OPEN) -> None:
         self.store = FunctionStore(storage)
         self.logs = LogStore(storage)
         self.clock = clock
@@ -58,6 +60,8 @@ class Functions:
         self.endpoint = settings.endpoint
         self.credentials = settings.credentials
         self.deliver = deliver
+        # What IAM allows (core/authority.py): role checks, and workers' role sessions.
+        self.authority = authority
         self.pool = EnvironmentPool(clock)
         self.events = EventQueue(self)
         self._sdk_dir: Path | None = None
@@ -74,6 +78,16 @@ class Functions:
         if record is None:
             raise not_found(FunctionRef(ref.account, ref.region, ref.name, None))
         return record
+
+    def role_of(self, function_arn: str) -> str | None:
+        """The execution role of the function (and qualifier) an ARN names, or None when
+        there is no such function."""
+        try:
+            resolved = self.resolve("", "", function_arn)
+        except AwsError:
+            return None
+        role = resolved.config.get("Role")
+        return role if isinstance(role, str) else None
 
     def resolve(self, account: str, region: str, function_name: str,
                 qualifier: str | None = None) -> Resolved:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.core.ids import new_uuid
-from headwater.triggers import checks, functions_ref
+from headwater.triggers import checks, functions_ref, role_checks
 from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import InvalidParameterValueException, ResourceConflictException
 from headwater.triggers.model import CREATING, DEFAULTS, NO_RECORDS, OPTIONAL, Mapping
@@ -27,6 +27,7 @@ def create_event_source_mapping(ctx: RequestContext, request: dict[str, Any]) ->
     now = round(runtime.clock.now(), 3)
     config = settings_from(request, dict(DEFAULTS))
     config["StartingPosition"] = request["StartingPosition"]
+    role_checks.check_role(ctx, function_arn, source_arn, config)
     latest = request["StartingPosition"] == "LATEST"
     mapping = Mapping(
         uuid=new_uuid(), account=ctx.account, region=ctx.region, function_arn=function_arn,
