@@ -1,7 +1,8 @@
 """Who a request comes from (core/principal.py), worked out once per request by the server.
 
 - Without `--credentials` and `--enforce-iam`: the account the access key claims (a 12-digit
-  key id is the account), its root; nothing is verified.
+  key id is the account), its root; or, for a key IAM issued, that user or role session in
+  its account. Nothing is verified.
 - `--credentials FILE`: the key must be listed (or be a function worker's) and the signature
   must match: the key's account, its root.
 - `--enforce-iam`: a key IAM issued (CreateAccessKey, AssumeRole, a function's role session)
@@ -34,25 +35,29 @@ from headwater.wire.sigv4 import (
 class Callers:
     def __init__(self, settings: Settings, issuer: KeyIssuer | None, clock: Clock) -> None:
         self.credentials = settings.credentials
-        self.issuer = issuer if settings.enforce_iam else None
+        self.enforce_iam = settings.enforce_iam
+        self.issuer = issuer
         self.clock = clock
 
     @property
     def verifying(self) -> bool:
         """Whether some request's signature is checked at all."""
-        return self.credentials is not None or self.issuer is not None
+        return self.credentials is not None or self.enforce_iam
 
     def claimed(self, authorization: str | None) -> Principal:
-        """The root of the account a request's key names, unverified (the caller of every
-        request on a server that checks nothing); the defaults for a header that would be
-        refused."""
+        """Who a request's key names, unverified (the caller of every request on a server that
+        checks nothing): the user or role session of a key IAM issued, else the root of the
+        account the key names; the defaults for a header that would be refused."""
         key, region = _credential(authorization)
+        issued = self.issuer.lookup_key(key) if key and self.issuer is not None else None
+        if issued is not None:
+            return Principal(issued.account, region, issued.principal_arn, issued.kind, key)
         return Principal.root(default_account(key), region, key)
 
     def principal(self, method: str, path: str, query: str, headers: Mapping[str, str],
                   body: bytes) -> Principal:
         """The verified caller, or the AuthError AWS would answer."""
-        if self.issuer is not None:
+        if self.enforce_iam and self.issuer is not None:
             key, _ = _credential(headers.get("authorization"))
             issued = self.issuer.lookup_key(key) if key else None
             if issued is not None:

@@ -17,6 +17,7 @@ from headwater.dynamodb.catalog import TableCatalog
 from headwater.dynamodb.idempotency import RequestTokens
 from headwater.dynamodb.ttl import TtlSweeper
 from headwater.functions.registry import Functions
+from headwater.iam.identities import Identities
 from headwater.logs.store import LogStore
 from headwater.queues.registry import Queues
 from headwater.settings import Settings
@@ -42,6 +43,7 @@ class Runtime:
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
         self.resource_policies = ResourcePolicies(self.storage)
+        self.identities = Identities(self.storage, self.clock)
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)

@@ -27,12 +27,16 @@ from headwater.core.principal import Principal
 from headwater.functions import rest_api as lambda_http
 from headwater.functions.errors import RequestTooLargeException
 from headwater.http.server import Headers, Request, Response
+from headwater.iam.errors import AccessDenied as IamAccessDenied
+from headwater.iam.service import OPERATIONS as IAM
 from headwater.queues import access as queues_access
 from headwater.queues.errors import AccessDenied as SqsAccessDenied
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.runtime import Runtime
 from headwater.services import json_services, lambda_service
+from headwater.sts.errors import AccessDenied as StsAccessDenied
+from headwater.sts.service import OPERATIONS as STS
 from headwater.topics import access as topics_access
 from headwater.topics.errors import AuthorizationError
 from headwater.topics.service import OPERATIONS as TOPICS
@@ -80,13 +84,15 @@ class HeadwaterApp:
             "sns": QueryService("sns", TOPICS, authorize=guarded(
                 "sns", authority, AuthorizationError, topics_access.authorize)),
             "sqs": QueryService("sqs", SQS, sqs_query_model(), guarded(
-                "sqs", authority, SqsAccessDenied, queues_access.authorize))})
+                "sqs", authority, SqsAccessDenied, queues_access.authorize)),
+            "iam": QueryService("iam", IAM, authorize=guarded("iam", authority, IamAccessDenied)),
+            "sts": QueryService("sts", STS, authorize=guarded("sts", authority, StsAccessDenied))})
         self.lambda_api: RestJsonService = lambda_service(authority)
         self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
                                            "com.amazonaws.cloudwatch")
         self.background = BackgroundWork(runtime.workers())
         self.credentials = runtime.settings.credentials
-        self.callers = Callers(runtime.settings, runtime.key_issuer, runtime.clock)
+        self.callers = Callers(runtime.settings, runtime.identities, runtime.clock)
 
     def start(self) -> None:
         """Begin background work and group commits; call on the running event loop."""
@@ -169,7 +175,7 @@ class HeadwaterApp:
             return self._lambda(who, request)
         if method == "POST" and self.cloudwatch.serves(path):
             ctx = RequestContext(who.account, who.region, request_id(), self.runtime,
-                                 principal=who)
+                                 access_key=who.access_key, principal=who)
             return self.cloudwatch.handle(ctx, path, body)
         if method == "GET" and path == "/metrics":
             registries = (self.runtime.cloudwatch.registry, self.runtime.triggers.metrics.registry,
@@ -261,7 +267,8 @@ class HeadwaterApp:
     async def _lambda(self, who: Principal, request: Request) -> Response:
         """A Lambda request from `who` (the verified caller under --credentials or
         --enforce-iam)."""
-        ctx = RequestContext(who.account, who.region, new_uuid(), self.runtime, principal=who)
+        ctx = RequestContext(who.account, who.region, new_uuid(), self.runtime,
+                             access_key=who.access_key, principal=who)
         return await self.lambda_api.handle(ctx, request.method, request.path, request.query,
                                             request.headers, request.body)
 
@@ -270,7 +277,7 @@ class HeadwaterApp:
         prefix, _, operation = target.partition(".")
         service = self.json_services.get(prefix)
         ctx = RequestContext(who.account, who.region, request_id(), self.runtime,
-                             headers.get("host", ""), who)
+                             headers.get("host", ""), who.access_key, who)
         if service is None:
             # AWS's front end parses the body before it looks at the target.
             payload = b'{"__type":"com.amazon.coral.service#UnknownOperationException"}'

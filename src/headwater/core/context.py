@@ -45,6 +45,9 @@ class RequestContext(Generic[Services]):
     request_id: str
     runtime: Services
     host: str = ""  # the request's Host header, for URLs in responses (SQS queue URLs)
+    # The access key id of the request's credential ("" when unsigned): IAM and STS tell an
+    # IAM user or a role session from the account's root by it (iam/identities.py).
+    access_key: str = ""
     # The verified caller (core/principal.py); None in in-process calls, which act as the
     # account's root (`caller`).
     principal: Principal | None = None

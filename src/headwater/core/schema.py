@@ -302,7 +302,85 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX ddb_request_tokens_by_expiry ON ddb_request_tokens (expires);
     """,
-    # 14 (issue 13 §5): resource-based policies by resource ARN: DynamoDB tables and streams
+    # 14: IAM (global: scoped by account, not region): users and roles in one table of
+    # principals (names unique per account and kind, ignoring case, as IAM's are), their inline
+    # policies, managed-policy attachments (by ARN: AWS managed policies are data files, not
+    # rows), customer managed policies and their versions, access keys, and the role sessions
+    # AssumeRole issues (iam/store.py).
+    """
+    CREATE TABLE iam_principals (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL COLLATE NOCASE,
+        path TEXT NOT NULL,
+        unique_id TEXT NOT NULL UNIQUE,
+        arn TEXT NOT NULL,
+        created REAL NOT NULL,
+        trust_policy TEXT,
+        description TEXT,
+        max_session_duration INTEGER,
+        tags BLOB NOT NULL DEFAULT '[]',
+        UNIQUE (account, kind, name)
+    );
+    CREATE TABLE iam_inline_policies (
+        principal_id INTEGER NOT NULL REFERENCES iam_principals (id) ON DELETE CASCADE,
+        name TEXT NOT NULL COLLATE NOCASE,
+        document TEXT NOT NULL,
+        PRIMARY KEY (principal_id, name)
+    ) WITHOUT ROWID;
+    CREATE TABLE iam_attachments (
+        principal_id INTEGER NOT NULL REFERENCES iam_principals (id) ON DELETE CASCADE,
+        policy_arn TEXT NOT NULL,
+        attached REAL NOT NULL,
+        PRIMARY KEY (principal_id, policy_arn)
+    ) WITHOUT ROWID;
+    CREATE INDEX iam_attachments_by_policy ON iam_attachments (policy_arn);
+    CREATE TABLE iam_policies (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        name TEXT NOT NULL COLLATE NOCASE,
+        path TEXT NOT NULL,
+        policy_id TEXT NOT NULL UNIQUE,
+        arn TEXT NOT NULL UNIQUE,
+        description TEXT,
+        default_version TEXT NOT NULL,
+        next_version INTEGER NOT NULL,
+        created REAL NOT NULL,
+        updated REAL NOT NULL,
+        tags BLOB NOT NULL DEFAULT '[]',
+        UNIQUE (account, name)
+    );
+    CREATE TABLE iam_policy_versions (
+        policy_id INTEGER NOT NULL REFERENCES iam_policies (id) ON DELETE CASCADE,
+        version_id TEXT NOT NULL,
+        document TEXT NOT NULL,
+        created REAL NOT NULL,
+        PRIMARY KEY (policy_id, version_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE iam_access_keys (
+        access_key_id TEXT PRIMARY KEY,
+        principal_id INTEGER NOT NULL REFERENCES iam_principals (id) ON DELETE CASCADE,
+        secret TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX iam_access_keys_by_principal ON iam_access_keys (principal_id);
+    CREATE TABLE iam_sessions (
+        access_key_id TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        session_token TEXT NOT NULL,
+        role_arn TEXT NOT NULL,
+        role_name TEXT NOT NULL,
+        role_id TEXT NOT NULL,
+        session_name TEXT NOT NULL,
+        expires REAL NOT NULL,
+        chained INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE INDEX iam_sessions_by_expiry ON iam_sessions (expires);
+    """,
+    # 15 (issue 13 §5): resource-based policies by resource ARN: DynamoDB tables and streams
     # (PutResourcePolicy) and Lambda functions (AddPermission, one document per function and
     # qualifier), with the revision id each change gets.
     """

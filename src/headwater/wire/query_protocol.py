@@ -112,7 +112,7 @@ class QueryService:
         `defaults` fill parameters the request leaves out (the QueueUrl of a request sent to
         the queue's URL)."""
         ctx = RequestContext(who.account, who.region, new_uuid(), runtime, headers.get("host", ""),
-                             who)
+                             who.access_key, who)
         out_headers = [(b"content-type", XML_TYPE), (b"x-amzn-requestid", ctx.request_id.encode())]
         try:
             params = {**(defaults or {}),

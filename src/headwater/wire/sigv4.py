@@ -62,6 +62,18 @@ def caller(authorization: str | None) -> Caller:
     return default_account(parts[0]), region
 
 
+def access_key_id(authorization: str | None) -> str:
+    """The access key id of a request's `Authorization` header ("" when there is none or the
+    header would be refused); the server reads it once, for IAM-issued keys."""
+    if not authorization:
+        return ""
+    try:
+        credential = authorization_components(authorization).get("Credential", "")
+    except IncompleteSignature:
+        return ""
+    return credential.split("/", 1)[0]
+
+
 def authorization_components(authorization: str) -> dict[str, str]:
     """The components of an `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
     Signature=...` header, parsed strictly: one algorithm, then comma-separated `name=value`

@@ -105,12 +105,32 @@ def _container_mismatch(value: Any, collection: str) -> SerializationException:
     return SerializationException(UNEXPECTED_FIELD)
 
 
+# Java's Unicode classes, which AWS's patterns use (IAM's and STS's tag keys and values:
+# `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`) and Python's `re` lacks: letters, separators and digits
+# of the main scripts, spelled as ranges so they also work inside a character class.
+JAVA_CLASSES = {
+    r"\p{L}": ("A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02c1"
+               "\u0370-\u03ff\u0400-\u052f\u0531-\u0556\u05d0-\u05ea\u0620-\u064a"
+               "\u0800-\u1fff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\uf900-\ufaff"),
+    r"\p{Z}": " \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000",
+    r"\p{N}": "0-9\u00b2\u00b3\u00b9\u00bc-\u00be\u0660-\u0669\u06f0-\u06f9"
+               "\u0966-\u096f\uff10-\uff19",
+}
+
+
+def java_pattern(pattern: str) -> re.Pattern[str]:
+    """A model's (Java) regular expression as a Python one."""
+    for java, python in JAVA_CLASSES.items():
+        pattern = pattern.replace(java, python)
+    return re.compile(pattern)
+
+
 def _scalar(shape: Shape) -> Check:
     meta = shape.metadata
     type_name = shape.type_name
     lo, hi = meta.get("min"), meta.get("max")
     enum = meta.get("enum")
-    pattern = re.compile(meta["pattern"]) if "pattern" in meta else None
+    pattern = java_pattern(meta["pattern"]) if "pattern" in meta else None
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if type_name == "string":
@@ -151,7 +171,7 @@ def _scalar(shape: Shape) -> Check:
             failures.append(f"satisfy enum value set: [{', '.join(enum)}]")
         # AWS reports a pattern violation before a length one ('a;' at 'tableName').
         if pattern is not None and isinstance(value, str) and not pattern.fullmatch(value):
-            failures.append(f"satisfy regular expression pattern: {pattern.pattern}")
+            failures.append(f"satisfy regular expression pattern: {meta['pattern']}")
         if lo is not None and size < lo:
             failures.append(f"have {kind} greater than or equal to {lo}")
         if hi is not None and size > hi:

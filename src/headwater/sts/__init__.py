@@ -1,0 +1,1 @@
+"""AWS STS: who is calling (GetCallerIdentity) and role sessions (AssumeRole)."""

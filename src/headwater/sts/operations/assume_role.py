@@ -1,0 +1,47 @@
+"""AssumeRole: session keys (ASIA...) for a role, valid DurationSeconds (900 up to the role's
+MaxSessionDuration; an hour at most for role chaining) of the project clock.
+
+A role that does not exist is refused as AWS refuses it, without saying it does not exist:
+AccessDenied "User: CALLER is not authorized to perform: sts:AssumeRole on resource: ROLE_ARN";
+under --enforce-iam so is a role whose trust policy does not allow the caller.
+Deviations: Policy, PolicyArns, Tags, TransitiveTagKeys, ExternalId, SerialNumber/TokenCode
+and SourceIdentity are accepted and not applied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater.iam import names
+from headwater.iam.context import RequestContext
+from headwater.sts import trust
+from headwater.sts.callers import caller
+from headwater.sts.errors import AccessDenied, ValidationError
+
+DEFAULT_DURATION = 3600
+CHAINED_MAX = 3600
+
+
+def assume_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """AssumeRole."""
+    who = caller(ctx)
+    role_arn, session_name = request["RoleArn"], request["RoleSessionName"]
+    match = names.ROLE_ARN.fullmatch(role_arn)
+    identities = ctx.runtime.identities
+    role = identities.role(match.group(1), match.group(3)) if match else None
+    if role is None or (trust.enforced(ctx) and not trust.trusts(role, who.arn)):
+        raise AccessDenied(f"User: {who.arn} is not authorized to perform: sts:AssumeRole on "
+                           f"resource: {role_arn}")
+    duration = int(request.get("DurationSeconds", DEFAULT_DURATION))
+    chained = who.key is not None and who.key.kind == "assumed-role"
+    if chained and duration > CHAINED_MAX:
+        raise ValidationError("The requested DurationSeconds exceeds the 1 hour session limit "
+                              "for roles assumed by role chaining.")
+    if duration > role.max_session_duration:
+        raise ValidationError("The requested DurationSeconds exceeds the MaxSessionDuration "
+                              "set for this role.")
+    key = identities.issue_session(role, session_name, duration, chained)
+    return {
+        "Credentials": {"AccessKeyId": key.access_key_id, "SecretAccessKey": key.secret,
+                        "SessionToken": key.session_token, "Expiration": key.expires},
+        "AssumedRoleUser": {"AssumedRoleId": key.user_id, "Arn": key.principal_arn},
+    }
