@@ -1,5 +1,5 @@
 """Shared fixtures: one live Headwater server per test session, boto3 clients pointed at it
-(ddb, streams, lam, logs, sqs, sns), raw JSON-protocol requests, error assertions, uniquely
+(ddb, streams, lam, logs, sqs, sns, iam, sts), raw JSON-protocol requests, error assertions, uniquely
 named resources, and the virtual clock."""
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ lam = _session_client("lam", "lambda")
 logs = _session_client("logs", "logs")
 sqs = _session_client("sqs", "sqs")
 sns = _session_client("sns", "sns")
+iam = _session_client("iam", "iam")
+sts = _session_client("sts", "sts")
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,9 @@ and "Cross-account policy evaluation logic"), and IAM's denial messages (aws-fac
 
 1. An explicit Deny in any applicable policy (identity-based or resource-based) decides.
 2. Same account: an Allow in an identity-based policy or in the resource-based policy is
-   enough. Another account's resource: both must allow (the identity policy in the
-   caller's account and the resource policy in the resource's).
+   enough (a resource policy Allow that names only the account delegates to the identity
+   policies and grants nothing by itself). Another account's resource: both must allow
+   (the identity policy in the caller's account and the resource policy in the resource's).
 3. Otherwise the request is implicitly denied.
 
 A statement applies when its Action/NotAction covers the action, its Resource/NotResource the
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 from headwater.iam.patterns import Context
 from headwater.iam.policy_documents import PolicyDocument, Statement
-from headwater.iam.principals import arn_account, role_of_session
+from headwater.iam.principals import DIRECT, NONE, arn_account, role_of_session
 
 IDENTITY = "identity-based"
 RESOURCE = "resource-based"
@@ -92,20 +93,25 @@ def _applies(statement: Statement, resource: str, context: Context) -> bool:
 
 
 def _scan(policy: PolicyDocument, request: AuthzRequest, context: Context,
-          principal: tuple[str, str] | None) -> tuple[bool, bool]:
-    """(some statement allows, some statement denies) in one policy."""
-    allowed = False
+          principal: tuple[str, str] | None) -> tuple[int, bool]:
+    """(how strongly some statement allows, some statement denies) in one policy: the allow
+    level is 0 (no Allow), ACCOUNT (an Allow naming only the caller's account) or DIRECT."""
+    allowed = NONE
     for statement in policy.for_action(request.action):
-        if statement.allow and allowed:
+        if statement.allow and allowed == DIRECT:
             continue  # one Allow is enough; only a Deny could still change the answer
+        level = DIRECT
         if principal is not None:
-            named = statement.principals is not None and statement.principals.names(*principal)
-            if named == statement.not_principal:
+            level = NONE if statement.principals is None else statement.principals.match(
+                *principal)
+            if statement.not_principal:
+                level = DIRECT if level == NONE else NONE
+            if level == NONE:
                 continue
         if _applies(statement, request.resource, context):
             if not statement.allow:
                 return allowed, True
-            allowed = True
+            allowed = max(allowed, level)
     return allowed, False
 
 
@@ -124,13 +130,14 @@ def evaluate(request: AuthzRequest, identity_policies: Sequence[PolicyDocument],
         allows, denies = _scan(policy, request, context, None)
         if denies:
             return Outcome(Decision.EXPLICIT_DENY, IDENTITY)
-        identity_allows = identity_allows or allows
-    resource_allows = False
+        identity_allows = identity_allows or allows != NONE
+    resource_level = NONE
     if resource_policy is not None:
-        resource_allows, denies = _scan(resource_policy, request, context,
-                                        ("AWS", request.principal_arn))
+        resource_level, denies = _scan(resource_policy, request, context,
+                                       ("AWS", request.principal_arn))
         if denies:
             return Outcome(Decision.EXPLICIT_DENY, RESOURCE)
+    resource_allows = resource_level != NONE
     cross_account = resource_account is not None and resource_account != request.principal_account
     if cross_account:
         if not resource_allows:
@@ -138,7 +145,7 @@ def evaluate(request: AuthzRequest, identity_policies: Sequence[PolicyDocument],
         if not identity_allows:
             return Outcome(Decision.IMPLICIT_DENY, IDENTITY)
         return ALLOWED
-    if identity_allows or resource_allows:
+    if identity_allows or resource_level == DIRECT:
         return ALLOWED
     return Outcome(Decision.IMPLICIT_DENY, IDENTITY)
 
@@ -148,14 +155,39 @@ def can_assume(trust_policy: PolicyDocument, principal: str, principal_kind: str
                context: Mapping[str, Sequence[str]] | None = None) -> bool:
     """Whether a role's trust policy lets `principal` ("lambda.amazonaws.com" for kind
     "Service", an ARN for kind "AWS") perform `action` on the role: some statement allows and
-    none denies. The caller's own identity policy (needed across accounts) is not checked here.
-    """
+    none denies. The caller's own identity policy is not checked here; for an IAM caller use
+    `assume_role_outcome`, which also applies it."""
     keys: Context = dict(context or {})
     if principal_kind == "AWS":
         keys = {**principal_keys(principal), **keys}
     request = AuthzRequest(principal, arn_account(principal), action, "*", keys)
     allows, denies = _scan(trust_policy, request, keys, (principal_kind, principal))
-    return allows and not denies
+    return allows != NONE and not denies
+
+
+def assume_role_outcome(request: AuthzRequest, identity_policies: Sequence[PolicyDocument],
+                        trust_policy: PolicyDocument) -> Outcome:
+    """sts:AssumeRole (request.resource: the role ARN) by an IAM principal. The trust policy
+    must always allow: naming the caller (or its role, or "*") is enough within the role's
+    account; naming only the caller's account, or another account's caller, also needs the
+    caller's identity policy to allow sts:AssumeRole on the role. An explicit Deny in either
+    decides."""
+    context = request_context(request)
+    identity_allows = _is_root(request.principal_arn)
+    for policy in identity_policies:
+        allows, denies = _scan(policy, request, context, None)
+        if denies:
+            return Outcome(Decision.EXPLICIT_DENY, IDENTITY)
+        identity_allows = identity_allows or allows != NONE
+    trust_level, denies = _scan(trust_policy, request, context, ("AWS", request.principal_arn))
+    if denies:
+        return Outcome(Decision.EXPLICIT_DENY, RESOURCE)
+    if trust_level == NONE:
+        return Outcome(Decision.IMPLICIT_DENY, RESOURCE)
+    same_account = arn_account(request.resource) == request.principal_account
+    if (same_account and trust_level == DIRECT) or identity_allows:
+        return ALLOWED
+    return Outcome(Decision.IMPLICIT_DENY, IDENTITY)
 
 
 def denial_message(principal_arn: str, action: str, resource: str, outcome: Outcome) -> str:

@@ -5,6 +5,11 @@ an account id or `arn:aws:iam::ACCOUNT:root` is every principal of that account;
 also covers that role's sessions (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, a role's
 path is not in its session ARN); a user or session ARN names exactly that principal;
 `{"Service": "lambda.amazonaws.com"}` names a service.
+
+Naming an account is not the same as naming its principals: within the account, a resource
+policy that allows the account grants nothing by itself (the account's identity policies
+decide), while one naming the user, role or session, or "*", grants directly (IAM user guide,
+"Policy evaluation logic": the union of identity and resource policies in one account).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ _AWS_PRINCIPAL = re.compile(
     r"|arn:aws[a-z-]*:sts::\d{12}:(assumed-role/[\w+=,.@-]+/[\w+=,.@-]+"
     r"|federated-user/[\w+=,.@-]+)")
 _SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazon(aws)?\.com(\.cn)?")
+# How a Principal element names a caller (Principals.match).
+NONE, ACCOUNT, DIRECT = 0, 1, 2
 _SESSION = re.compile(r"arn:(aws[a-z-]*):sts::(\d{12}):assumed-role/([^/]+)/.+")
 _ROLE = re.compile(r"arn:(aws[a-z-]*):iam::(\d{12}):role/(?:.*/)?([^/]+)")
 
@@ -61,20 +68,28 @@ class Principals:
     def names(self, kind: str, principal: str) -> bool:
         """Whether this element names `principal` of `kind` ("AWS" an ARN, "Service" a
         service name, "Federated" a provider)."""
+        return self.match(kind, principal) != NONE
+
+    def match(self, kind: str, principal: str) -> int:
+        """How this element names `principal`: DIRECT (everyone, its ARN, its role), ACCOUNT
+        (only through its account, which delegates to the account's identity policies) or
+        NONE."""
         if self.everyone:
-            return True
+            return DIRECT
         if kind == "Service":
-            return principal in self.services
+            return DIRECT if principal in self.services else NONE
         if kind == "Federated":
-            return principal in self.federated
+            return DIRECT if principal in self.federated else NONE
         if "*" in self.aws or principal in self.aws:
-            return True
+            return DIRECT
+        role = role_of_session(principal)
+        if role is not None and any(_same_role(named, role)
+                                    for named in self.aws if ":role/" in named):
+            return DIRECT
         account = arn_account(principal)
         if account and (account in self.aws or f"arn:aws:iam::{account}:root" in self.aws):
-            return True
-        role = role_of_session(principal)
-        return role is not None and any(
-            _same_role(named, role) for named in self.aws if ":role/" in named)
+            return ACCOUNT
+        return NONE
 
 
 def principals_from(element: object) -> Principals:

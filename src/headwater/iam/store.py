@@ -79,7 +79,8 @@ POLICY_COLUMNS = ("id, account, name, path, policy_id, arn, description, default
 
 
 def _principal(row: tuple[Any, ...]) -> Principal:
-    return Principal(*row[:11], orjson.loads(row[11]))
+    return Principal(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                     row[9], row[10], orjson.loads(row[11]))
 
 
 # principals (users and roles)
@@ -287,7 +288,7 @@ def get_key(conn: sqlite3.Connection, access_key_id: str) -> AccessKey | None:
                        f"{PRINCIPAL_COLUMNS} FROM iam_access_keys k JOIN iam_principals p "
                        "ON p.id = k.principal_id WHERE k.access_key_id = ?",
                        (access_key_id,)).fetchone()
-    return AccessKey(*row[:4], _principal(row[4:])) if row else None
+    return AccessKey(row[0], row[1], row[2], row[3], _principal(row[4:])) if row else None
 
 
 def keys_of(conn: sqlite3.Connection, principal_id: int) -> list[tuple[str, str, float]]:
@@ -322,7 +323,10 @@ def get_session(conn: sqlite3.Connection, access_key_id: str) -> Session | None:
     row = conn.execute("SELECT access_key_id, account, secret, session_token, role_arn, "
                        "role_name, role_id, session_name, expires, chained FROM iam_sessions "
                        "WHERE access_key_id = ?", (access_key_id,)).fetchone()
-    return Session(*row[:9], bool(row[9])) if row else None
+    if row is None:
+        return None
+    return Session(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                   bool(row[9]))
 
 
 def purge_sessions(conn: sqlite3.Connection, before: float) -> None:

@@ -9,6 +9,7 @@ from headwater.iam import documents, managed, store
 from headwater.iam.context import RequestContext
 from headwater.iam.errors import DeleteConflict, InvalidInput, LimitExceeded, NoSuchEntity
 from headwater.iam.managed import Policy
+from headwater.iam.managed_policies import aws_policies
 
 MAX_VERSIONS = 5
 
@@ -42,7 +43,7 @@ def get_policy_version(ctx: RequestContext, request: dict[str, Any]) -> dict[str
     if policy.row is None:
         if version_id != policy.default_version:
             raise _no_version(arn, version_id)
-        text = managed.aws_policies()[arn].document
+        text = aws_policies()[arn].document
         return {"PolicyVersion": _version_shape(version_id, text, True, policy.updated)}
     version = store.get_version(conn, policy.row.id, version_id)
     if version is None:
