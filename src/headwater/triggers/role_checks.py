@@ -12,10 +12,10 @@ strings beyond "PROBLEM: Function call failed" (aws-facts §3.3) [unk].
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from headwater.core.authority import Authority
-from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import InvalidParameterValueException
 
 STREAM_ACTIONS = ("dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream",
@@ -34,14 +34,14 @@ def can_read(authority: Authority, account: str, role: str | None, stream_arn: s
                for action in STREAM_ACTIONS)
 
 
-def check_role(ctx: RequestContext, function_arn: str, stream_arn: str,
-               config: dict[str, Any]) -> None:
-    """InvalidParameterValueException when the function's role may not read the stream or
-    send to the mapping's OnFailure destination."""
-    authority, account = ctx.runtime.authority, ctx.account
+def check_role(authority: Authority, account: str, role_of: Callable[[], str | None],
+               stream_arn: str, config: dict[str, Any]) -> None:
+    """InvalidParameterValueException when the function's role (`role_of()`, looked up only
+    under enforcement) may not read the stream or send to the mapping's OnFailure
+    destination."""
     if not authority.enforcing:
         return
-    role = ctx.runtime.functions.role_of(function_arn)
+    role = role_of()
     if role is None:
         return
     if not can_read(authority, account, role, stream_arn):

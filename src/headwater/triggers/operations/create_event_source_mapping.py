@@ -27,7 +27,8 @@ def create_event_source_mapping(ctx: RequestContext, request: dict[str, Any]) ->
     now = round(runtime.clock.now(), 3)
     config = settings_from(request, dict(DEFAULTS))
     config["StartingPosition"] = request["StartingPosition"]
-    role_checks.check_role(ctx, function_arn, source_arn, config)
+    role_checks.check_role(runtime.authority, ctx.account,
+                           lambda: runtime.functions.role_of(function_arn), source_arn, config)
     latest = request["StartingPosition"] == "LATEST"
     mapping = Mapping(
         uuid=new_uuid(), account=ctx.account, region=ctx.region, function_arn=function_arn,

@@ -36,7 +36,9 @@ def update_event_source_mapping(ctx: RequestContext, request: dict[str, Any]) ->
         state = UPDATING
     config = settings_from(request, dict(mapping.config))
     if enabled:
-        role_checks.check_role(ctx, function_arn, mapping.source_arn, config)
+        role_checks.check_role(ctx.runtime.authority, ctx.account,
+                               lambda: ctx.runtime.functions.role_of(function_arn),
+                               mapping.source_arn, config)
     updated = dataclasses.replace(
         mapping, function_arn=function_arn, config=config,
         state=state, enabled=enabled, last_modified=round(ctx.runtime.clock.now(), 3))
