@@ -9,7 +9,7 @@ from typing import Any
 
 from headwater.background import Worker
 from headwater.cloudwatch.store import MetricStore
-from headwater.core.authority import OPEN, Authority, KeyIssuer
+from headwater.core.authority import Authority
 from headwater.core.clock import Clock
 from headwater.core.resource_policies import ResourcePolicies
 from headwater.core.storage import Storage
@@ -17,6 +17,7 @@ from headwater.dynamodb.catalog import TableCatalog
 from headwater.dynamodb.idempotency import RequestTokens
 from headwater.dynamodb.ttl import TtlSweeper
 from headwater.functions.registry import Functions
+from headwater.iam.enforcement import Enforcer
 from headwater.iam.identities import Identities
 from headwater.logs.store import LogStore
 from headwater.queues.registry import Queues
@@ -37,13 +38,14 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.clock = Clock()
-        # IAM (issue 13): the keys IAM issued, and what the caller may do (core/authority.py).
-        self.key_issuer: KeyIssuer | None = None
-        self.authority: Authority = OPEN
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
+        # IAM (issue 13): the identities IAM issued, resource-based policies, and what a caller
+        # may do (core/authority.py), enforced under --enforce-iam.
         self.resource_policies = ResourcePolicies(self.storage)
         self.identities = Identities(self.storage, self.clock)
+        self.authority: Authority = Enforcer(self.identities, self.resource_policies,
+                                             self._partition_key, settings.enforce_iam)
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
@@ -65,6 +67,10 @@ class Runtime:
         topics deliver to functions, and functions deliver to topics."""
         failures.deliver(self.queues, self.topics, account, region, destination, message,
                          attributes)
+
+    def _partition_key(self, account: str, region: str, table_name: str) -> str | None:
+        table = self.tables.find(account, region, table_name)
+        return None if table is None else table.hash_name
 
     def _stream_access(self, mapping: Mapping) -> bool:
         """Whether a mapping's function role may read its stream (--enforce-iam)."""

@@ -1,0 +1,155 @@
+"""IAM's decisions for Headwater's services (core/authority.py's Authority), under
+`--enforce-iam` (issue 13 §3-§6):
+
+- a request: every (action, resource) the operation asks for (iam/actions.py) is evaluated
+  (iam/evaluation.py) with the caller's identity policies (iam/identities.py: inline and
+  attached managed policies of the user, or of the role behind a role session) and the
+  resource's resource-based policy (a table's or stream's PutResourcePolicy, a function's
+  AddPermission; core/resource_policies.py). An account's root may do everything in its own
+  account; another account's resource needs its resource policy to allow the caller (and, for
+  a user or role session, its own identity policy too). A denial carries IAM's message;
+- Lambda's execution roles: whether lambda.amazonaws.com may assume one (its trust policy),
+  what a session of it may do (the four stream actions, sending to a destination), and the
+  session credentials its workers run with.
+
+Without the flag the same object only validates resource policies (`enforcing` False), so
+services need not know whether IAM is on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from headwater.core.authority import Denied, SessionKeys
+from headwater.core.principal import Principal
+from headwater.core.resource_policies import ResourcePolicies
+from headwater.iam import names
+from headwater.iam.actions import authorizations
+from headwater.iam.evaluation import AuthzRequest, denial_message, evaluate
+from headwater.iam.evaluation import can_assume as trust_allows
+from headwater.iam.identities import Identities
+from headwater.iam.policy_documents import MalformedPolicy, PolicyDocument, parse_policy
+
+LAMBDA = "lambda.amazonaws.com"
+# A worker's role session lasts this long on the project clock (Lambda renews its sessions
+# itself; a warm worker outliving it is refreshed when it is recycled).
+WORKER_SESSION = 12 * 3600
+# (account, region, table name) -> the table's partition key attribute, or None.
+PartitionKey = Callable[[str, str, str], "str | None"]
+
+
+class Enforcer:
+    def __init__(self, identities: Identities, policies: ResourcePolicies,
+                 partition_key: PartitionKey, enforcing: bool = True) -> None:
+        self.identities = identities
+        self.policies = policies
+        self.partition_key = partition_key
+        self.enforcing = enforcing
+        self._parsed: dict[tuple[str, str], PolicyDocument] = {}
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def authorize(self, principal: Principal, service: str, operation: str,
+                  request: Mapping[str, Any]) -> None:
+        if not self.enforcing:
+            return
+        account = principal.account
+        keys = _KeyNames(self.partition_key, account, principal.region)
+        asked = authorizations(service, operation, account, principal.region, request,
+                               key_names=keys, caller_arn=principal.arn)
+        if not asked:
+            return
+        identity = (None if principal.is_root
+                    else self.identities.identity_policies(account, principal.arn))
+        for action, resource, context in asked:
+            owner = _account_of(resource)
+            policy = self.resource_policy(resource)
+            if identity is None and policy is None and owner in (None, account):
+                continue  # the root in its own account, and no resource policy to deny it
+            outcome = evaluate(AuthzRequest(principal.arn, account, action, resource, context),
+                               identity or (), policy, owner)
+            if not outcome.allowed:
+                raise Denied(denial_message(principal.arn, action, resource, outcome))
+
+    def resource_policy(self, resource: str) -> PolicyDocument | None:
+        """The resource-based policy that governs `resource`: a table's for the table and its
+        indexes, a stream's, a (qualified) function's."""
+        arn = resource.split("/index/", 1)[0] if ":dynamodb:" in resource else resource
+        stored = self.policies.get(arn)
+        if stored is None:
+            return None
+        key = (arn, stored.revision)
+        document = self._parsed.get(key)
+        if document is None:
+            try:
+                document = parse_policy(stored.text, kind="resource")
+            except MalformedPolicy:
+                return None  # stored before validation could refuse it: it grants nothing
+            if len(self._parsed) > 4096:
+                self._parsed.clear()
+            self._parsed[key] = document
+        return document
+
+    # -- execution roles -----------------------------------------------------------------------
+
+    def lambda_can_assume(self, account: str, role_arn: str) -> bool:
+        role = self._role(role_arn)
+        return role is not None and trust_allows(role.trust_policy, LAMBDA, "Service")
+
+    def role_allows(self, account: str, role_arn: str, action: str, resource: str) -> bool:
+        role = self._role(role_arn)
+        if role is None:
+            return False
+        session = names.session_arn(role.account, role.name, "headwater")
+        owner = _account_of(resource)
+        outcome = evaluate(AuthzRequest(session, role.account, action, resource, {}),
+                           self.identities.identity_policies(role.account, session),
+                           self.resource_policy(resource), owner)
+        return outcome.allowed
+
+    def role_session(self, account: str, role_arn: str, session_name: str
+                     ) -> SessionKeys | None:
+        if not self.enforcing or self._role(role_arn) is None:
+            return None
+        issued = self.identities.assume_role_for_service(account, role_arn, session_name,
+                                                         WORKER_SESSION)
+        return SessionKeys(issued.access_key_id, issued.secret, issued.session_token or "")
+
+    def policy_problem(self, text: str) -> str | None:
+        try:
+            parse_policy(text, kind="resource")
+        except MalformedPolicy as error:
+            return error.message
+        return None
+
+    def _role(self, role_arn: str) -> Any:
+        match = names.ROLE_ARN.fullmatch(role_arn)
+        return None if match is None else self.identities.role(match.group(1), match.group(3))
+
+
+def _account_of(arn: str) -> str | None:
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or not parts[4]:
+        return None
+    return parts[4]
+
+
+class _KeyNames(Mapping[str, str]):
+    """Table name -> partition key attribute, looked up only when dynamodb:LeadingKeys asks."""
+
+    def __init__(self, partition_key: PartitionKey, account: str, region: str) -> None:
+        self._lookup = partition_key
+        self._account, self._region = account, region
+
+    def __getitem__(self, table: str) -> str:
+        found = self._lookup(self._account, self._region, table)
+        if found is None:
+            raise KeyError(table)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
