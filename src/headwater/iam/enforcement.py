@@ -153,3 +153,6 @@ class _KeyNames(Mapping[str, str]):
 
     def __len__(self) -> int:
         return 0
+
+    def __bool__(self) -> bool:
+        return True  # tables are looked up on demand: never take this for "no tables"
