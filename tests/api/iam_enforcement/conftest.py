@@ -4,35 +4,12 @@ made on the spot with the policies a test gives them."""
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from enforcement_support import LAMBDA_TRUST, OTHER, name, policy
 from server_support import Server, client, serving
-
-ACCOUNT = "000000000000"
-OTHER = "111111111111"
-LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-     "Action": "sts:AssumeRole"}]})
-
-
-def policy(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def allow(action: str | list[str], resource: str | list[str] = "*") -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": action, "Resource": resource}
-
-
-def deny(action: str | list[str], resource: str | list[str] = "*") -> dict[str, Any]:
-    return {"Effect": "Deny", "Action": action, "Resource": resource}
-
-
-def name(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture(scope="module")
@@ -111,11 +88,3 @@ def make_table(root: Callable[..., Any]) -> Callable[..., str]:
         return table
 
     return make
-
-
-def table_arn(table: str, account: str = ACCOUNT) -> str:
-    return f"arn:aws:dynamodb:us-east-1:{account}:table/{table}"
-
-
-def item(pk: str = "a") -> dict[str, Any]:
-    return {"pk": {"S": pk}}

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from conftest import ACCOUNT, allow, deny, item, name, policy, table_arn
+from enforcement_support import ACCOUNT, allow, deny, item, name, policy, table_arn
 from server_support import Server, client, expect_error
 
 
