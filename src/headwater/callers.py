@@ -58,13 +58,15 @@ class Callers:
                   body: bytes) -> Principal:
         """The verified caller, or the AuthError AWS would answer."""
         if self.enforce_iam and self.issuer is not None:
-            key, _ = _credential(headers.get("authorization"))
+            # Only to find the key: `verify` parses the header strictly, and the lookup
+            # below answers for this key id alone.
+            key = _key_id(headers.get("authorization"))
             issued = self.issuer.lookup_key(key) if key else None
             if issued is not None:
                 # The wall clock for the signature's date (sigv4._check_time); the project
                 # clock for the session's expiry, as AssumeRole set it.
-                identity = verify(method, path, query, headers, body, self._issued(issued),
-                                  time.time())
+                identity = verify(method, path, query, headers, body,
+                                  self._issued(key, issued), time.time())
                 return Principal(issued.account, identity.region, issued.principal_arn,
                                  issued.kind, key)
         if self.credentials is None:
@@ -73,14 +75,28 @@ class Callers:
                           time.time())
         return Principal.root(identity.account, identity.region, identity.access_key)
 
-    def _issued(self, issued: IssuedKey) -> KeyLookup:
+    def _issued(self, key: str, issued: IssuedKey) -> KeyLookup:
         def lookup(access_key: str, token: str) -> tuple[str, str] | None:
+            if access_key != key:
+                return None
             if issued.session_token is not None and token != issued.session_token:
                 return None  # "The security token included in the request is invalid."
             if issued.expires is not None and self.clock.now() >= issued.expires:
                 raise ExpiredToken("The security token included in the request is expired")
             return issued.secret, issued.account
         return lookup
+
+
+def _key_id(authorization: str | None) -> str:
+    """The access key id after `Credential=`, found cheaply (not validated)."""
+    if not authorization:
+        return ""
+    start = authorization.find("Credential=")
+    if start < 0:
+        return ""
+    start += len("Credential=")
+    end = authorization.find("/", start)
+    return authorization[start:end] if end > start else ""
 
 
 def _credential(authorization: str | None) -> tuple[str, str]:

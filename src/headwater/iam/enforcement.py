@@ -18,7 +18,7 @@ services need not know whether IAM is on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from headwater.core.authority import Denied, SessionKeys
@@ -26,15 +26,21 @@ from headwater.core.principal import Principal
 from headwater.core.resource_policies import ResourcePolicies
 from headwater.iam import names
 from headwater.iam.actions import authorizations
-from headwater.iam.evaluation import AuthzRequest, denial_message, evaluate
+from headwater.iam.evaluation import AuthzRequest, Outcome, denial_message, evaluate
 from headwater.iam.evaluation import can_assume as trust_allows
 from headwater.iam.identities import Identities
-from headwater.iam.policy_documents import MalformedPolicy, PolicyDocument, parse_policy
+from headwater.iam.policy_documents import (
+    MalformedPolicy,
+    PolicyDocument,
+    Statement,
+    parse_policy,
+)
 
 LAMBDA = "lambda.amazonaws.com"
 # A worker's role session lasts this long on the project clock (Lambda renews its sessions
 # itself; a warm worker outliving it is refreshed when it is recycled).
 WORKER_SESSION = 12 * 3600
+DECISIONS = 10_000  # cached decisions before the cache starts again
 # (account, region, table name) -> the table's partition key attribute, or None.
 PartitionKey = Callable[[str, str, str], "str | None"]
 
@@ -47,6 +53,10 @@ class Enforcer:
         self.partition_key = partition_key
         self.enforcing = enforcing
         self._parsed: dict[tuple[str, str], PolicyDocument] = {}
+        # (principal, action, resource) -> (identity policies, resource policy, outcome) of a
+        # decision no condition can change: reused while both policy objects are the same
+        # (identities.py and resource_policy() hand out new objects when a policy changes).
+        self._decisions: dict[tuple[str, str, str], tuple[object, object, Outcome]] = {}
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -67,10 +77,25 @@ class Enforcer:
             policy = self.resource_policy(resource)
             if identity is None and policy is None and owner in (None, account):
                 continue  # the root in its own account, and no resource policy to deny it
-            outcome = evaluate(AuthzRequest(principal.arn, account, action, resource, context),
-                               identity or (), policy, owner)
+            outcome = self._decide(principal.arn, account, action, resource, context,
+                                   identity or (), policy, owner)
             if not outcome.allowed:
                 raise Denied(denial_message(principal.arn, action, resource, outcome))
+
+    def _decide(self, principal_arn: str, account: str, action: str, resource: str,
+                context: Mapping[str, Sequence[str]], identity: Sequence[PolicyDocument],
+                policy: PolicyDocument | None, owner: str | None) -> Outcome:
+        key = (principal_arn, action, resource)
+        cached = self._decisions.get(key)
+        if cached is not None and cached[0] is identity and cached[1] is policy:
+            return cached[2]
+        outcome = evaluate(AuthzRequest(principal_arn, account, action, resource, context),
+                           identity, policy, owner)
+        if _static(identity, policy, principal_arn, action, resource):
+            if len(self._decisions) >= DECISIONS:
+                self._decisions.clear()
+            self._decisions[key] = (identity, policy, outcome)
+        return outcome
 
     def resource_policy(self, resource: str) -> PolicyDocument | None:
         """The resource-based policy that governs `resource`: a table's for the table and its
@@ -126,6 +151,33 @@ class Enforcer:
     def _role(self, role_arn: str) -> Any:
         match = names.ROLE_ARN.fullmatch(role_arn)
         return None if match is None else self.identities.role(match.group(1), match.group(3))
+
+
+def _static(identity: Sequence[PolicyDocument], policy: PolicyDocument | None,
+            principal_arn: str, action: str, resource: str) -> bool:
+    """Whether no condition or policy variable can change the decision: every statement that
+    covers the action, the resource (and, in a resource policy, the principal) has neither."""
+    for document in identity:
+        if not all(_fixed(statement, resource) for statement in document.for_action(action)):
+            return False
+    if policy is None:
+        return True
+    for statement in policy.for_action(action):
+        principals = statement.principals
+        if principals is not None and (principals.names("AWS", principal_arn)
+                                       == statement.not_principal):
+            continue  # names someone else
+        if not _fixed(statement, resource):
+            return False
+    return True
+
+
+def _fixed(statement: Statement, resource: str) -> bool:
+    resources = statement.resources
+    if resources is not None and resources.templates:
+        return False
+    applies = resources is None or resources.matches(resource, {}) != statement.not_resource
+    return not applies or not statement.conditions
 
 
 def _account_of(arn: str) -> str | None:
