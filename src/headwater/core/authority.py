@@ -87,6 +87,10 @@ class Authority(Protocol):
     def policy_problem(self, text: str) -> str | None:
         """What is wrong with a resource-based policy document, in IAM's words, or None."""
 
+    def resource_allows(self, principal: Principal, action: str, resource: str) -> bool:
+        """Whether the resource's own policy allows `principal` the action (what opens
+        another account's resource under --credentials without --enforce-iam)."""
+
 
 class Open:
     """Nothing enforced (a server without --enforce-iam): everything is allowed, and workers
@@ -107,6 +111,9 @@ class Open:
     def role_session(self, account: str, role_arn: str, session_name: str
                      ) -> SessionKeys | None:
         return None
+
+    def resource_allows(self, principal: Principal, action: str, resource: str) -> bool:
+        return False
 
     def policy_problem(self, text: str) -> str | None:
         try:

@@ -18,6 +18,7 @@ services need not know whether IAM is on.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -141,6 +142,15 @@ class Enforcer:
                                                          WORKER_SESSION)
         return SessionKeys(issued.access_key_id, issued.secret, issued.session_token or "")
 
+    def resource_allows(self, principal: Principal, action: str, resource: str) -> bool:
+        policy = self.resource_policy(resource)
+        if policy is None:
+            return False
+        # Without --enforce-iam identity policies are not in play: the resource's policy
+        # alone decides (as across accounts, where it must allow).
+        request = AuthzRequest(principal.arn, principal.account, action, resource, {})
+        return evaluate(request, (_allow_all(),), policy, _account_of(resource)).allowed
+
     def policy_problem(self, text: str) -> str | None:
         try:
             parse_policy(text, kind="resource")
@@ -151,6 +161,12 @@ class Enforcer:
     def _role(self, role_arn: str) -> Any:
         match = names.ROLE_ARN.fullmatch(role_arn)
         return None if match is None else self.identities.role(match.group(1), match.group(3))
+
+
+@functools.cache
+def _allow_all() -> PolicyDocument:
+    return parse_policy('{"Version": "2012-10-17", "Statement": '
+                        '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]}')
 
 
 def _static(identity: Sequence[PolicyDocument], policy: PolicyDocument | None,
