@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from enforcement_support import (
     ACCOUNT,
+    LAMBDA_TRUST,
+    OTHER,
     allow,
     item,
     name,
@@ -185,3 +187,45 @@ def test_a_mapping_stops_and_recovers_with_its_roles_policy(
     wait_for(lambda: arrived("second"), timeout=20)
     wait_for(lambda: lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "OK")
     lam.delete_event_source_mapping(UUID=uuid)
+
+
+def test_a_cross_account_trigger_needs_the_streams_policy(
+        root: Callable[..., Any], other_root: Callable[..., Any],
+        make_table: Callable[..., str]) -> None:
+    """Issue 13 §5: a function in another account reads this account's stream once the
+    stream's resource policy allows its role (its own policy must allow it too)."""
+    ddb = root("dynamodb")
+    source = make_table(stream=True)
+    stream = ddb.describe_table(TableName=source)["Table"]["LatestStreamArn"]
+    other_iam, other_lambda, other_ddb = (other_root("iam"), other_root("lambda"),
+                                          other_root("dynamodb"))
+    sink = name("sink")
+    other_ddb.create_table(TableName=sink, BillingMode="PAY_PER_REQUEST",
+                           KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                           AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+    role_name = name("role")
+    role = other_iam.create_role(RoleName=role_name,
+                                 AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"]
+    other_iam.put_role_policy(RoleName=role_name, PolicyName="p", PolicyDocument=policy(
+        allow(STREAM_ACTIONS, stream),
+        allow("dynamodb:PutItem", f"arn:aws:dynamodb:us-east-1:{OTHER}:table/{sink}")))
+    function = name("fn")
+    other_lambda.create_function(
+        FunctionName=function, Runtime="python3.12", Role=role, Handler="handler.handler",
+        Code={"ZipFile": zip_source(FORWARDER)}, Environment={"Variables": {"SINK": sink}})
+    expect_error(other_lambda.create_event_source_mapping, "InvalidParameterValueException",
+                 f"Cannot access stream {stream}. Please ensure the role can perform the "
+                 "GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on "
+                 "your stream in IAM.", EventSourceArn=stream, FunctionName=function,
+                 StartingPosition="TRIM_HORIZON")
+    ddb.put_resource_policy(ResourceArn=stream, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": role}, "Action": STREAM_ACTIONS,
+            "Resource": stream}]}))
+    uuid = other_lambda.create_event_source_mapping(
+        EventSourceArn=stream, FunctionName=function, StartingPosition="TRIM_HORIZON")["UUID"]
+    ddb.put_item(TableName=source, Item=item("shared"))
+    wait_for(lambda: "Item" in other_ddb.get_item(TableName=sink, Key=item("shared")),
+             timeout=20)
+    other_lambda.delete_event_source_mapping(UUID=uuid)
+    other_lambda.delete_function(FunctionName=function)

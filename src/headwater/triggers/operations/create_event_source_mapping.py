@@ -1,5 +1,7 @@
 """CreateEventSourceMapping for DynamoDB stream sources (aws-facts §3.2-3.4); returns 202 with
-State "Creating". StartingPosition LATEST means records appended after this call returns."""
+State "Creating". StartingPosition LATEST means records appended after this call returns.
+Under --enforce-iam the stream may be another account's, when its resource policy and the
+function role's own policy both allow the stream actions (issue 13 §5)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,10 @@ def create_event_source_mapping(ctx: RequestContext, request: dict[str, Any]) ->
     function_arn = functions_ref.resolve(ctx, request["FunctionName"])
     runtime = ctx.runtime
     stream = runtime.streams.by_arn.get(source_arn)
-    if stream is None or (stream.account, stream.region) != (ctx.account, ctx.region):
+    if stream is None or stream.region != ctx.region or (
+            stream.account != ctx.account and not runtime.authority.enforcing):
+        # Another account's stream is reachable only under --enforce-iam, where its
+        # resource policy may allow the function's role (role_checks.check_role below).
         raise InvalidParameterValueException(f"Stream not found: {source_arn}")
     triggers = runtime.triggers
     _check_unique(triggers.of_account(ctx.account, ctx.region), source_arn, function_arn,
