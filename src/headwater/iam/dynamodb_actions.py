@@ -71,7 +71,7 @@ def authorizations(operation: str, account: str, region: str, request: Mapping[s
         return _transaction(operation, account, region, request, keys)
     name = request.get("TableName") or request.get("TableArn") or request.get("ResourceArn")
     if not isinstance(name, str):
-        return [(f"dynamodb:{operation}", "*", {})]
+        return [(f"dynamodb:{operation}", _other_resource(account, request), {})]
     resource = table_arn(region, account, name)
     index = request.get("IndexName")
     if operation in ("Query", "Scan") and isinstance(index, str):
@@ -82,6 +82,17 @@ def authorizations(operation: str, account: str, region: str, request: Mapping[s
     if operation == "UpdateTable" and any("Create" in update for update in replicas):
         found.append(("dynamodb:CreateTableReplica", resource, {}))
     return found
+
+
+def _other_resource(account: str, request: Mapping[str, Any]) -> str:
+    """A backup's ARN, a (legacy) global table's ARN, or "*"."""
+    backup = request.get("BackupArn")
+    if isinstance(backup, str):
+        return backup
+    global_table = request.get("GlobalTableName")
+    if isinstance(global_table, str):
+        return f"arn:aws:dynamodb::{account}:global-table/{global_table}"
+    return "*"
 
 
 def _stream(request: Mapping[str, Any]) -> str:
@@ -152,19 +163,37 @@ def _query_leading(request: Mapping[str, Any], partition_key: str | None) -> lis
     return []
 
 
+_SCALAR_KEYS = (("Select", "dynamodb:select"), ("ReturnValues", "dynamodb:returnvalues"),
+                ("ReturnConsumedCapacity", "dynamodb:returnconsumedcapacity"))
+
+
 def item_keys(operation: str, request: Mapping[str, Any],
               partition_key: str | None) -> dict[str, list[str]]:
     """The DynamoDB condition keys of one item-level request."""
     context: dict[str, list[str]] = {}
+    if operation == "PutItem":  # the hot path: kept short
+        item = request.get("Item")
+        if isinstance(item, dict) and item:
+            context["dynamodb:attributes"] = list(item)
+            if partition_key is not None:
+                text = _value_text(item.get(partition_key))
+                if text is not None:
+                    context["dynamodb:leadingkeys"] = [text]
+    else:
+        _other_item_keys(operation, request, partition_key, context)
+    for member, key in _SCALAR_KEYS:
+        value = request.get(member)
+        if isinstance(value, str):
+            context[key] = [value]
+    return context
+
+
+def _other_item_keys(operation: str, request: Mapping[str, Any], partition_key: str | None,
+                     context: dict[str, list[str]]) -> None:
     leading: list[str] = []
     attributes: list[str] = []
     names = request.get("ExpressionAttributeNames")
-    if operation == "PutItem" and isinstance(request.get("Item"), dict):
-        item = request["Item"]
-        attributes = list(item)
-        if partition_key is not None:
-            leading = _leading({partition_key: item.get(partition_key)}, partition_key)
-    elif operation in ("GetItem", "DeleteItem", "UpdateItem", "ConditionCheckItem"):
+    if operation in ("GetItem", "DeleteItem", "UpdateItem", "ConditionCheckItem"):
         leading = _leading(request.get("Key"), partition_key)
     elif operation == "Query":
         leading = _query_leading(request, partition_key)
@@ -176,16 +205,10 @@ def item_keys(operation: str, request: Mapping[str, Any],
     if operation == "UpdateItem":
         attributes = list(request.get("Key") or {}) + _names(
             request.get("UpdateExpression"), names) + list(request.get("AttributeUpdates") or {})
-    if isinstance(request.get("Select"), str):
-        context["dynamodb:select"] = [request["Select"]]
-    for member in ("ReturnValues", "ReturnConsumedCapacity"):
-        if isinstance(request.get(member), str):
-            context[f"dynamodb:{member.lower()}"] = [request[member]]
     if leading:
         context["dynamodb:leadingkeys"] = leading
     if attributes:
         context["dynamodb:attributes"] = list(dict.fromkeys(attributes))
-    return context
 
 
 def _merge(contexts: Iterable[dict[str, list[str]]]) -> dict[str, list[str]]:

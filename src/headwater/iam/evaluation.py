@@ -85,19 +85,14 @@ def request_context(request: AuthzRequest) -> Context:
     return {**derived, **request.context}
 
 
-def _applies(statement: Statement, resource: str, context: Context) -> bool:
-    resources = statement.resources
-    if resources is not None and resources.matches(resource, context) == statement.not_resource:
-        return False
-    return all(condition.holds(context) for condition in statement.conditions)
-
-
 def _scan(policy: PolicyDocument, request: AuthzRequest, context: Context,
           principal: tuple[str, str] | None) -> tuple[int, bool]:
     """(how strongly some statement allows, some statement denies) in one policy: the allow
-    level is 0 (no Allow), ACCOUNT (an Allow naming only the caller's account) or DIRECT."""
+    level is 0 (no Allow), ACCOUNT (an Allow naming only the caller's account) or DIRECT.
+    PolicyDocument.for_request has matched Action and Resource; what is left is per request:
+    the Principal, a resource with policy variables, and the conditions."""
     allowed = NONE
-    for statement in policy.for_action(request.action):
+    for statement in policy.for_request(request.action, request.resource):
         if statement.allow and allowed == DIRECT:
             continue  # one Allow is enough; only a Deny could still change the answer
         level = DIRECT
@@ -108,11 +103,24 @@ def _scan(policy: PolicyDocument, request: AuthzRequest, context: Context,
                 level = DIRECT if level == NONE else NONE
             if level == NONE:
                 continue
-        if _applies(statement, request.resource, context):
+        if statement.dynamic_resources and not _resource_matches(statement, request.resource,
+                                                                 context):
+            continue
+        for condition in statement.conditions:
+            if not condition.holds(context):
+                break
+        else:
             if not statement.allow:
                 return allowed, True
-            allowed = max(allowed, level)
+            if level > allowed:
+                allowed = level
     return allowed, False
+
+
+def _resource_matches(statement: Statement, resource: str, context: Context) -> bool:
+    resources = statement.resources
+    assert resources is not None
+    return resources.matches(resource, context) != statement.not_resource
 
 
 def _is_root(principal_arn: str) -> bool:

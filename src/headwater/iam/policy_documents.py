@@ -19,9 +19,16 @@ AWS-verified validator):
    "Has prohibited field Resource" and "AssumeRole policy may only specify STS AssumeRole
    actions." (trust), "Missing required field Principal" (trust and resource),
    'Invalid principal in policy: "AWS":"X"' (a principal that is no account or IAM ARN);
-5. "Statement IDs (SID) in a single policy must be unique."
+5. a Sid with other characters than letters and digits (IAM's own policies; resource
+   policies allow more): "Statement IDs (SID) must be alpha-numeric. Check that your input
+   satisfies the regular expression [0-9A-Za-z]*"; then "Statement IDs (SID) in a single
+   policy must be unique."
 6. "Policy statement must contain actions." / "Policy statement must contain resources."
-7. a resource that is no ARN ('Resource X must be in ARN format or "*".'), an action without
+7. a resource that is no ARN ('Resource X must be in ARN format or "*".'), has an unknown
+   partition ('Partition "P" is not valid for resource "arn:P:..."'), no plain service
+   ("Resource vendor must be fully qualified and cannot contain regexes."), an IAM ARN
+   with a region or an unknown path ("IAM resource X cannot contain region information.",
+   'IAM resource path must either be "*" or start with user/, ...'); an action without
    a vendor ("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."),
    with two colons ("Actions/Condition can contain only one colon."), or a bad vendor
    ("Vendor X is not valid").
@@ -61,11 +68,21 @@ TRUST_RESOURCE = "Has prohibited field Resource"
 TRUST_ACTION = "AssumeRole policy may only specify STS AssumeRole actions."
 MISSING_PRINCIPAL = "Missing required field Principal"
 DUPLICATE_SID = "Statement IDs (SID) in a single policy must be unique."
+SID_CHARACTERS = ("Statement IDs (SID) must be alpha-numeric. Check that your input satisfies "
+                  "the regular expression [0-9A-Za-z]*")
+VENDOR_UNQUALIFIED = "Resource vendor must be fully qualified and cannot contain regexes."
+IAM_PATHS = ("user/", "federated-user/", "role/", "group/", "instance-profile/", "mfa/",
+             "server-certificate/", "policy/", "sms-mfa/", "saml-provider/", "oidc-provider/",
+             "report/", "access-report/")
+PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
+                        "aws-iso-f", "aws-eusc"})
 NO_ACTIONS = "Policy statement must contain actions."
 NO_RESOURCES = "Policy statement must contain resources."
 NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
 TWO_COLONS = "Actions/Condition can contain only one colon."
-_VENDOR = re.compile(r"[a-zA-Z0-9\-.*]+")
+_CACHE_LIMIT = 4096  # per document, for the by-action and by-request statement caches
+_SID = re.compile(r"[0-9A-Za-z]*")
+_VENDOR = re.compile(r"\*|[a-zA-Z0-9\-.]+")
 
 
 class MalformedPolicy(Exception):
@@ -87,6 +104,13 @@ class Statement:
     principals: Principals | None  # None: identity policies
     not_principal: bool
     conditions: tuple[Condition, ...]
+    dynamic_resources: bool  # the Resource element has policy variables (resolved per request)
+
+    def names_resource(self, resource: str) -> bool:
+        """Whether Resource/NotResource covers `resource`, variables aside."""
+        if self.resources is None:
+            return True
+        return self.resources.matches(resource, {}) != self.not_resource
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +124,10 @@ class PolicyDocument:
     # first use, so a request looks at only the statements that can apply.
     by_action: dict[str, tuple[Statement, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
+    # (action, resource) -> the statements that can apply: action and resource matched, or
+    # a resource with policy variables left to check per request.
+    by_request: dict[tuple[str, str], tuple[Statement, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False)
 
     def for_action(self, action: str) -> tuple[Statement, ...]:
         """The statements whose Action/NotAction covers `action` (matched case-insensitively)."""
@@ -108,8 +136,23 @@ class PolicyDocument:
         if found is None:
             found = tuple(s for s in self.statements
                           if s.actions.matches(action, {}) != s.not_action)
-            if len(self.by_action) < 1024:
-                self.by_action[action] = found
+            if len(self.by_action) >= _CACHE_LIMIT:
+                self.by_action.clear()
+            self.by_action[action] = found
+        return found
+
+
+    def for_request(self, action: str, resource: str) -> tuple[Statement, ...]:
+        """The statements whose Action and Resource elements can cover this request: only
+        their Principal, conditions and variable-bearing resources remain to check."""
+        key = (action.lower(), resource)
+        found = self.by_request.get(key)
+        if found is None:
+            found = tuple(s for s in self.for_action(action)
+                          if s.dynamic_resources or s.names_resource(resource))
+            if len(self.by_request) >= _CACHE_LIMIT:
+                self.by_request.clear()
+            self.by_request[key] = found
         return found
 
 
@@ -127,6 +170,8 @@ def parse_policy(text: str, *, kind: str = "identity") -> PolicyDocument:
     for statement in statements:
         _kind_checks(statement, kind)
     sids = [s["Sid"] for s in statements if s.get("Sid")]
+    if kind != "resource" and not all(_SID.fullmatch(sid) for sid in sids):
+        raise MalformedPolicy(SID_CHARACTERS)
     if len(sids) != len(set(sids)):
         raise MalformedPolicy(DUPLICATE_SID)
     for statement in statements:
@@ -266,8 +311,7 @@ def _listed(statement: dict[str, Any], name: str, negated: str) -> bool:
 def _format_checks(statement: dict[str, Any]) -> None:
     for name in ("Resource", "NotResource"):
         for resource in _as_list(statement.get(name)):
-            if resource != "*" and not resource.startswith("arn:"):
-                raise MalformedPolicy(f'Resource {resource} must be in ARN format or "*".')
+            _check_resource(resource)
     for name in ("Action", "NotAction"):
         for action in _as_list(statement.get(name)):
             if action == "*":
@@ -279,6 +323,29 @@ def _format_checks(statement: dict[str, Any]) -> None:
                 raise MalformedPolicy(TWO_COLONS)
             if not _VENDOR.fullmatch(parts[0]):
                 raise MalformedPolicy(f"Vendor {parts[0]} is not valid")
+
+
+def _check_resource(resource: str) -> None:
+    """A Resource value: "*" or an ARN with a known partition and a plain service name."""
+    if resource == "*":
+        return
+    if not resource.startswith("arn:"):
+        raise MalformedPolicy(f'Resource {resource} must be in ARN format or "*".')
+    fields = resource.split(":", 5)
+    partition = fields[1]
+    if partition not in PARTITIONS and "*" not in partition:
+        rest = fields[2:] + ["*"] * (4 - len(fields[2:]))  # missing fields show as "*"
+        shown = ":".join(rest)
+        raise MalformedPolicy(
+            f'Partition "{partition}" is not valid for resource "arn:{partition}:{shown}".')
+    if len(fields) < 3 or not fields[2] or "*" in fields[2] or "?" in fields[2]:
+        raise MalformedPolicy(VENDOR_UNQUALIFIED)
+    if fields[2] == "iam" and len(fields) > 3 and fields[3]:
+        raise MalformedPolicy(f"IAM resource {resource} cannot contain region information.")
+    if fields[2] == "iam" and len(fields) == 6 and not (
+            fields[5] == "*" or fields[5].startswith(IAM_PATHS)):
+        raise MalformedPolicy('IAM resource path must either be "*" or start with '
+                              + ", ".join(IAM_PATHS) + ".")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -313,4 +380,5 @@ def _compile(statement: dict[str, Any], variables: bool) -> Statement:
             values = [_text(item) for item in (value if isinstance(value, list) else [value])]
             conditions.append(compile_condition(operator, key, values, variables))
     return Statement(statement.get("Sid"), statement["Effect"] == "Allow", actions, not_action,
-                     resources, not_resource, principals, not_principal, tuple(conditions))
+                     resources, not_resource, principals, not_principal, tuple(conditions),
+                     resources is not None and bool(resources.templates))

@@ -75,17 +75,35 @@ MALFORMED = [
      'Invalid principal in policy: "SERVICE":"lambda"'),
     (doc(with_(ALLOW, Sid="a"), with_(ALLOW, Sid="a")), "identity",
      "Statement IDs (SID) in a single policy must be unique."),
+    (doc(with_(ALLOW, Sid="no-dashes")), "identity",
+     "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular "
+     "expression [0-9A-Za-z]*"),
+    (doc(with_(TRUST, Sid="with space")), "trust",
+     "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular "
+     "expression [0-9A-Za-z]*"),
     (doc(with_(ALLOW, Action=None)), "identity", "Policy statement must contain actions."),
     (doc(with_(ALLOW, Action=[])), "identity", "Policy statement must contain actions."),
     (doc(with_(ALLOW, Resource=None)), "identity", "Policy statement must contain resources."),
     (doc(with_(ALLOW, Resource=[])), "identity", "Policy statement must contain resources."),
     (doc(with_(ALLOW, Resource="table/T")), "identity",
      'Resource table/T must be in ARN format or "*".'),
+    (doc(with_(ALLOW, Resource="arn:aw:s3:::b")), "identity",
+     'Partition "aw" is not valid for resource "arn:aw:s3:::b".'),
+    (doc(with_(ALLOW, Resource="arn:aws:*:us-east-1:1:x")), "identity",
+     "Resource vendor must be fully qualified and cannot contain regexes."),
+    (doc(with_(ALLOW, Resource="arn:aws:iam:us-east-1:111111111111:role/r")), "identity",
+     "IAM resource arn:aws:iam:us-east-1:111111111111:role/r cannot contain region "
+     "information."),
+    (doc(with_(ALLOW, Resource="arn:aws:iam::111111111111:robot/r")), "identity",
+     'IAM resource path must either be "*" or start with user/, federated-user/, role/, '
+     "group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, "
+     "saml-provider/, oidc-provider/, report/, access-report/."),
     (doc(with_(ALLOW, Action="GetItem")), "identity",
      "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."),
     (doc(with_(ALLOW, Action="dynamodb:Get:Item")), "identity",
      "Actions/Condition can contain only one colon."),
     (doc(with_(ALLOW, Action="dyna mo:GetItem")), "identity", "Vendor dyna mo is not valid"),
+    (doc(with_(ALLOW, Action="dyn*:GetItem")), "identity", "Vendor dyn* is not valid"),
 ]
 
 
@@ -118,6 +136,9 @@ VALID = [
      "trust"),
     (doc(with_(TRUST, Principal="*", Action=["sts:AssumeRole", "sts:TagSession"])), "trust"),
     (doc(with_(ALLOW, Principal={"AWS": "*"})), "resource"),
+    (doc(with_(ALLOW, Principal={"AWS": "*"}, Sid="Allow everyone")), "resource"),
+    (doc(with_(ALLOW, Resource=["arn:aws:iam::111111111111:role/*", "arn:aws-cn:s3:::b",
+                                "arn:aws:dynamodb:*:*:table/*"])), "identity"),
     (doc(with_(ALLOW, Action="*")), "identity"),
 ]
 
