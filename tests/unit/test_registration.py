@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from headwater.core.authority import OPEN
+from headwater.iam.service import OPERATIONS as IAM
 from headwater.services import json_services
+from headwater.sts.service import OPERATIONS as STS
 from headwater.wire.models import service_model
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -20,6 +22,12 @@ def test_json_operations_exist_in_the_model(prefix: str) -> None:
     service = json_services(OPEN)[prefix]
     names = set(service_model(service.model_name).operation_names)
     assert set(service.operations) <= names
+
+
+@pytest.mark.parametrize("model, operations", [("iam", IAM), ("sts", STS)])
+def test_query_operations_exist_in_the_model(model: str, operations: dict[str, object]
+                                             ) -> None:
+    assert set(operations) <= set(service_model(model).operation_names)
 
 
 def test_test_modules_have_unique_basenames() -> None:

@@ -17,7 +17,8 @@ INLINE_SIZE = {"role": 10240, "user": 2048}
 
 
 def check(text: str, kind: str = "identity") -> str:
-    """`text` when it is a valid policy of `kind` ("identity", "trust"), else the error."""
+    """`text` when it is a valid policy of `kind` ("identity", "managed", "trust"), else the
+    error."""
     try:
         parse_policy(text, kind=kind)
     except MalformedPolicy as error:
@@ -34,7 +35,7 @@ def check_trust(text: str) -> str:
 def check_managed(text: str) -> str:
     if len(_significant(text)) > MANAGED_POLICY_SIZE:
         raise LimitExceeded(f"Cannot exceed quota for PolicySize: {MANAGED_POLICY_SIZE}")
-    return check(text)
+    return check(text, "managed")
 
 
 def check_inline_total(kind: str, name: str, documents: list[str]) -> None:

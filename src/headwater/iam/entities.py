@@ -1,5 +1,5 @@
-"""Users and roles (IAM entities) as the IAM operations find and describe them: lookups that
-raise IAM's NoSuchEntity, and the `Role` and `User` response shapes."""
+"""Users and roles (IAM's entities) as the IAM operations find and describe them: lookups
+that raise IAM's NoSuchEntity, and the `Role` and `User` response shapes."""
 
 from __future__ import annotations
 

@@ -1,14 +1,16 @@
-"""Whether a role's trust policy lets a caller assume it: the seam where enforcement plugs in
-(IAM_PLAN.md). Without `--enforce-iam` nothing is checked beyond the role's existence, as
-every key acts with its account's full rights; with it, the trust policy is evaluated by
-`iam.evaluation.can_assume`."""
+"""Whether a caller may assume a role: the seam where enforcement plugs in (IAM_PLAN.md).
+Without `--enforce-iam` nothing is checked beyond the role's existence, as every key acts with
+its account's full rights; with it, the role's trust policy and the caller's identity policies
+decide (iam.evaluation.assume_role_outcome: within the role's account a trust policy naming
+the caller is enough; naming only its account, or another account, needs the caller's own
+policy to allow sts:AssumeRole as well)."""
 
 from __future__ import annotations
 
-import importlib
-
 from headwater.iam.context import RequestContext
+from headwater.iam.evaluation import AuthzRequest, Decision, assume_role_outcome
 from headwater.iam.identities import RoleRecord
+from headwater.sts.callers import Caller
 
 
 def enforced(ctx: RequestContext) -> bool:
@@ -16,8 +18,11 @@ def enforced(ctx: RequestContext) -> bool:
     return bool(getattr(ctx.runtime.settings, "enforce_iam", False))
 
 
-def trusts(role: RoleRecord, principal_arn: str) -> bool:
-    """The trust policy of `role` allows `principal_arn` sts:AssumeRole."""
-    # The iampolicy branch's module, imported by name until it is merged.
-    evaluation = importlib.import_module("headwater.iam.evaluation")
-    return bool(evaluation.can_assume(role.trust_policy, principal_arn, "AWS"))
+def may_assume(ctx: RequestContext, role: RoleRecord, who: Caller) -> bool:
+    if not enforced(ctx):
+        return True
+    policies = [] if who.key is None else ctx.runtime.identities.identity_policies(
+        who.account, who.arn)
+    request = AuthzRequest(who.arn, who.account, "sts:AssumeRole", role.arn, {})
+    outcome = assume_role_outcome(request, policies, role.trust_policy)
+    return outcome.decision is Decision.ALLOW

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import suppress
 from typing import Any
 
 import pytest
-
-LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-     "Action": "sts:AssumeRole"}]}
-ALLOW_ALL = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}
+from iam_support import ALLOW_ALL, LAMBDA_TRUST, remove_role, remove_user
 
 
 @pytest.fixture
@@ -25,26 +19,6 @@ def trust() -> str:
 @pytest.fixture
 def allow_all() -> str:
     return json.dumps(ALLOW_ALL)
-
-
-def remove_role(iam: Any, name: str) -> None:
-    with suppress(iam.exceptions.NoSuchEntityException):
-        for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
-            iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
-        for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
-            iam.delete_role_policy(RoleName=name, PolicyName=policy)
-        iam.delete_role(RoleName=name)
-
-
-def remove_user(iam: Any, name: str) -> None:
-    with suppress(iam.exceptions.NoSuchEntityException):
-        for policy in iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]:
-            iam.detach_user_policy(UserName=name, PolicyArn=policy["PolicyArn"])
-        for policy in iam.list_user_policies(UserName=name)["PolicyNames"]:
-            iam.delete_user_policy(UserName=name, PolicyName=policy)
-        for key in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]:
-            iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
-        iam.delete_user(UserName=name)
 
 
 @pytest.fixture

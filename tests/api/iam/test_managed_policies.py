@@ -9,7 +9,7 @@ from contextlib import suppress
 from typing import Any
 
 import pytest
-from conftest import ALLOW_ALL
+from iam_support import ALLOW_ALL
 from server_support import expect_error
 
 AWS = "arn:aws:iam::aws:policy/"

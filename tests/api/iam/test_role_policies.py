@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from conftest import ALLOW_ALL
+from iam_support import ALLOW_ALL
 from server_support import expect_error
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from conftest import LAMBDA_TRUST
+from iam_support import LAMBDA_TRUST
 from server_support import expect_error
 
 

@@ -4,7 +4,8 @@ MaxSessionDuration; an hour at most for role chaining) of the project clock.
 A role that does not exist is refused as AWS refuses it, without saying it does not exist:
 AccessDenied "User: CALLER is not authorized to perform: sts:AssumeRole on resource: ROLE_ARN";
 under --enforce-iam so is a role whose trust policy does not allow the caller.
-Deviations: Policy, PolicyArns, Tags, TransitiveTagKeys, ExternalId, SerialNumber/TokenCode
+Deviations: a session policy (Policy) is validated (MalformedPolicyDocument) but not applied;
+PolicyArns, Tags, TransitiveTagKeys, ExternalId, SerialNumber/TokenCode
 and SourceIdentity are accepted and not applied."""
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any
 
 from headwater.iam import names
 from headwater.iam.context import RequestContext
+from headwater.iam.policy_documents import MalformedPolicy, parse_policy
 from headwater.sts import trust
 from headwater.sts.callers import caller
-from headwater.sts.errors import AccessDenied, ValidationError
+from headwater.sts.errors import AccessDenied, MalformedPolicyDocument, ValidationError
 
 DEFAULT_DURATION = 3600
 CHAINED_MAX = 3600
@@ -23,12 +25,14 @@ CHAINED_MAX = 3600
 
 def assume_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """AssumeRole."""
+    if "Policy" in request:
+        _check_session_policy(request["Policy"])
     who = caller(ctx)
     role_arn, session_name = request["RoleArn"], request["RoleSessionName"]
     match = names.ROLE_ARN.fullmatch(role_arn)
     identities = ctx.runtime.identities
     role = identities.role(match.group(1), match.group(3)) if match else None
-    if role is None or (trust.enforced(ctx) and not trust.trusts(role, who.arn)):
+    if role is None or not trust.may_assume(ctx, role, who):
         raise AccessDenied(f"User: {who.arn} is not authorized to perform: sts:AssumeRole on "
                            f"resource: {role_arn}")
     duration = int(request.get("DurationSeconds", DEFAULT_DURATION))
@@ -45,3 +49,10 @@ def assume_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
                         "SessionToken": key.session_token, "Expiration": key.expires},
         "AssumedRoleUser": {"AssumedRoleId": key.user_id, "Arn": key.principal_arn},
     }
+
+
+def _check_session_policy(text: str) -> None:
+    try:
+        parse_policy(text)
+    except MalformedPolicy as error:
+        raise MalformedPolicyDocument(error.message) from None
