@@ -100,7 +100,12 @@ class Enforcer:
 
     def resource_policy(self, resource: str) -> PolicyDocument | None:
         """The resource-based policy that governs `resource`: a table's for the table and its
-        indexes, a stream's, a (qualified) function's."""
+        indexes, a stream's, a (qualified) function's, a role's trust policy."""
+        if ":iam::" in resource:
+            # A role's resource policy is its trust policy (IAM user guide, "How IAM roles
+            # differ from resource-based policies"): it lets a named principal AssumeRole.
+            role = self._role(resource)
+            return None if role is None else role.trust_policy
         arn = resource.split("/index/", 1)[0] if ":dynamodb:" in resource else resource
         stored = self.policies.get(arn)
         if stored is None:

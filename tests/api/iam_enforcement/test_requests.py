@@ -122,6 +122,21 @@ def test_a_role_session_is_named_in_denials(root: Callable[..., Any],
                  TableName=table, Key=item())
 
 
+def test_a_trust_policy_naming_the_user_is_enough_to_assume_a_role(
+        make_user: Callable[..., Any], make_role: Callable[..., str]) -> None:
+    """In one account a role's trust policy is its resource policy: naming the user allows
+    AssumeRole without an identity policy; a role that does not name it refuses."""
+    user = make_user()
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": user.arn}, "Action": "sts:AssumeRole"}]})
+    role = make_role(trust=trust)
+    user("sts").assume_role(RoleArn=role, RoleSessionName="session")
+    other = make_role()
+    expect_error(user("sts").assume_role, "AccessDenied",
+                 _denied(user.arn, "sts:AssumeRole", other), status=403, RoleArn=other,
+                 RoleSessionName="session")
+
+
 def test_a_users_key_is_verified(enforced: Server, make_user: Callable[..., Any],
                                  root: Callable[..., Any]) -> None:
     user = make_user(allow("dynamodb:ListTables"))
