@@ -20,6 +20,7 @@ from headwater.background import BackgroundWork
 from headwater.body_limits import body_limit, invoke_operation, is_invoke
 from headwater.callers import Callers
 from headwater.cloudwatch import exposition
+from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext, Served
 from headwater.core.ids import new_uuid, request_id
@@ -88,8 +89,9 @@ class HeadwaterApp:
             "iam": QueryService("iam", IAM, authorize=guarded("iam", authority, IamAccessDenied)),
             "sts": QueryService("sts", STS, authorize=guarded("sts", authority, StsAccessDenied))})
         self.lambda_api: RestJsonService = lambda_service(authority)
-        self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
-                                           "com.amazonaws.cloudwatch")
+        self.cloudwatch = RpcV2CborService(
+            "cloudwatch", CLOUDWATCH, "com.amazonaws.cloudwatch",
+            guarded("cloudwatch", authority, CloudWatchAccessDenied))
         self.background = BackgroundWork(runtime.workers())
         self.credentials = runtime.settings.credentials
         self.callers = Callers(runtime.settings, runtime.identities, runtime.clock)

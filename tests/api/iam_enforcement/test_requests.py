@@ -84,6 +84,10 @@ def test_each_protocol_answers_with_its_own_error(root: Callable[..., Any],
                  FunctionName="nosuch")
     expect_error(user("iam").list_roles, "AccessDenied",
                  _denied(user.arn, "iam:ListRoles", "*"), status=403)
+    expect_error(user("cloudwatch").list_metrics, "AccessDenied",
+                 _denied(user.arn, "cloudwatch:ListMetrics", "*"), status=403)
+    expect_error(user("logs").describe_log_groups, "AccessDeniedException",
+                 _denied(user.arn, "logs:DescribeLogGroups", "*"))
 
 
 def test_a_role_session_is_named_in_denials(root: Callable[..., Any],
