@@ -63,6 +63,11 @@ def main() -> None:
               "a user id of its own and sees only its code, its runtime and a /tmp of its own. "
               "off: workers run as the server's user and see what it sees (handlers that must "
               "reach host files).")
+@click.option("--enforce-iam", is_flag=True,
+              help="Authorise requests by IAM users and role sessions through their policies "
+              "and resource policies, check functions' execution roles, and run handlers "
+              "with their role's session credentials (keys IAM did not issue act as their "
+              "account's root).")
 @click.option("--max-connections", type=click.IntRange(min=1), default=None,
               help="Open client connections to allow; more are answered 503 and closed. "
               "[default: the open-file limit less a quarter, at most 10000]")
@@ -83,7 +88,7 @@ def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
     trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
-    max_workers: int | None, worker_isolation: str,
+    max_workers: int | None, worker_isolation: str, enforce_iam: bool,
     max_connections: int | None, header_timeout: float, body_timeout: float,
     min_body_rate: int, idle_timeout: float,
 ) -> None:
@@ -105,7 +110,7 @@ def serve(
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
         stream_read_limits=stream_read_limits == "on", max_workers=max_workers or 0,
-        worker_isolation=worker_isolation == "auto",
+        worker_isolation=worker_isolation == "auto", enforce_iam=enforce_iam,
         max_connections=max_connections, head_timeout=header_timeout,
         body_timeout=body_timeout, min_body_rate=min_body_rate, idle_timeout=idle_timeout,
     )

@@ -9,12 +9,15 @@ from typing import Any
 
 from headwater.background import Worker
 from headwater.cloudwatch.store import MetricStore
+from headwater.core.authority import Authority
 from headwater.core.clock import Clock
+from headwater.core.resource_policies import ResourcePolicies
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
 from headwater.dynamodb.idempotency import RequestTokens
 from headwater.dynamodb.ttl import TtlSweeper
 from headwater.functions.registry import Functions
+from headwater.iam.enforcement import Enforcer
 from headwater.iam.identities import Identities
 from headwater.logs.store import LogStore
 from headwater.queues.registry import Queues
@@ -24,9 +27,10 @@ from headwater.streams.read_limits import ReadLimits
 from headwater.streams.retention import RetentionWorker
 from headwater.streams.rollover import RolloverWorker
 from headwater.topics.registry import Topics
-from headwater.triggers import failures
+from headwater.triggers import failures, role_checks
 from headwater.triggers.invoking import function_layer_invoker
 from headwater.triggers.manager import TriggerManager
+from headwater.triggers.model import Mapping
 from headwater.triggers.stream_source import LocalStreamSource
 
 
@@ -36,19 +40,25 @@ class Runtime:
         self.clock = Clock()
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
+        # IAM (issue 13): the identities IAM issued, resource-based policies, and what a caller
+        # may do (core/authority.py), enforced under --enforce-iam.
+        self.resource_policies = ResourcePolicies(self.storage)
         self.identities = Identities(self.storage, self.clock)
+        self.authority: Authority = Enforcer(self.identities, self.resource_policies,
+                                             self._partition_key, settings.enforce_iam)
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.queues = Queues(self.storage, self.clock)
         self.cloudwatch = MetricStore(self.clock)
-        self.functions = Functions(self.storage, self.clock, settings, self.deliver)
+        self.functions = Functions(self.storage, self.clock, settings, self.deliver,
+                                   self.authority)
         self.logs: LogStore = self.functions.logs
         self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
-            settings.trigger_retry_delay)
+            settings.trigger_retry_delay, self._stream_access)
 
     def deliver(self, account: str, region: str, destination: str, message: str,
                 attributes: dict[str, Any] | None = None, /) -> None:
@@ -57,6 +67,18 @@ class Runtime:
         topics deliver to functions, and functions deliver to topics."""
         failures.deliver(self.queues, self.topics, account, region, destination, message,
                          attributes)
+
+    def _partition_key(self, account: str, region: str, table_name: str) -> str | None:
+        table = self.tables.find(account, region, table_name)
+        return None if table is None else table.hash_name
+
+    def _stream_access(self, mapping: Mapping) -> bool:
+        """Whether a mapping's function role may read its stream (--enforce-iam)."""
+        if not self.authority.enforcing:
+            return True
+        return role_checks.can_read(self.authority, mapping.account,
+                                    self.functions.role_of(mapping.function_arn),
+                                    mapping.source_arn)
 
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):

@@ -15,23 +15,31 @@ from urllib.parse import parse_qsl
 import orjson
 
 from headwater import __version__, cors
+from headwater.authorization import guarded
 from headwater.background import BackgroundWork
 from headwater.body_limits import body_limit, invoke_operation, is_invoke
+from headwater.callers import Callers
 from headwater.cloudwatch import exposition
+from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext, Served
 from headwater.core.ids import new_uuid, request_id
+from headwater.core.principal import Principal
 from headwater.functions import rest_api as lambda_http
 from headwater.functions.errors import RequestTooLargeException
 from headwater.http.server import Headers, Request, Response
+from headwater.iam.errors import AccessDenied as IamAccessDenied
 from headwater.iam.service import OPERATIONS as IAM
 from headwater.queues import access as queues_access
+from headwater.queues.errors import AccessDenied as SqsAccessDenied
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.runtime import Runtime
 from headwater.services import json_services, lambda_service
+from headwater.sts.errors import AccessDenied as StsAccessDenied
 from headwater.sts.service import OPERATIONS as STS
 from headwater.topics import access as topics_access
+from headwater.topics.errors import AuthorizationError
 from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
@@ -46,11 +54,7 @@ from headwater.wire.sigv4 import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
     AuthError,
-    Caller,
     IncompleteSignature,
-    access_key_id,
-    caller,
-    verify,
     verify_head,
 )
 
@@ -75,17 +79,22 @@ CORAL = "com.amazon.coral.service"
 class HeadwaterApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.json_services: dict[str, JsonService] = json_services()
+        authority = runtime.authority
+        self.json_services: dict[str, JsonService] = json_services(authority)
         self.query = QueryRouter({
-            "sns": QueryService("sns", TOPICS, authorize=topics_access.authorize),
-            "sqs": QueryService("sqs", SQS, sqs_query_model(), queues_access.authorize),
-            "iam": QueryService("iam", IAM),
-            "sts": QueryService("sts", STS)})
-        self.lambda_api: RestJsonService = lambda_service()
-        self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
-                                           "com.amazonaws.cloudwatch")
+            "sns": QueryService("sns", TOPICS, authorize=guarded(
+                "sns", authority, AuthorizationError, topics_access.authorize)),
+            "sqs": QueryService("sqs", SQS, sqs_query_model(), guarded(
+                "sqs", authority, SqsAccessDenied, queues_access.authorize)),
+            "iam": QueryService("iam", IAM, authorize=guarded("iam", authority, IamAccessDenied)),
+            "sts": QueryService("sts", STS, authorize=guarded("sts", authority, StsAccessDenied))})
+        self.lambda_api: RestJsonService = lambda_service(authority)
+        self.cloudwatch = RpcV2CborService(
+            "cloudwatch", CLOUDWATCH, "com.amazonaws.cloudwatch",
+            guarded("cloudwatch", authority, CloudWatchAccessDenied))
         self.background = BackgroundWork(runtime.workers())
         self.credentials = runtime.settings.credentials
+        self.callers = Callers(runtime.settings, runtime.identities, runtime.clock)
 
     def start(self) -> None:
         """Begin background work and group commits; call on the running event loop."""
@@ -127,8 +136,8 @@ class HeadwaterApp:
             else:
                 matched = self.lambda_api.match(method, path)
                 operation = matched[0].name if matched else "Unknown"
-            account, region = caller(headers.get("authorization"))
-            ctx = RequestContext(account, region, request_id(), self.runtime)
+            who = self.callers.claimed(headers.get("authorization"))
+            ctx = RequestContext(who.account, who.region, request_id(), self.runtime)
             error = RequestTooLargeException(
                 f"Request must be smaller than {limit} bytes for the {operation} operation")
             return self._with_cors(request, self.lambda_api.error_response(ctx, error))
@@ -149,9 +158,8 @@ class HeadwaterApp:
 
     def _route(self, request: Request) -> Response | Awaitable[Response]:
         headers = request.headers
-        key = access_key_id(headers.get("authorization"))
-        if self.credentials is None:
-            who = self._claimed(headers.get("authorization"), key)
+        if not self.callers.verifying:
+            who = self.callers.claimed(headers.get("authorization"))
         else:
             try:
                 who = self._authenticate(request)
@@ -164,11 +172,12 @@ class HeadwaterApp:
                 return UNKNOWN_OPERATION
             return self._json(who, target, headers, body)
         if is_query_request(method, path, headers, body):
-            return self._query(who, headers, path, body, key)
+            return self._query(who, headers, path, body)
         if lambda_http.is_lambda_path(path):
             return self._lambda(who, request)
         if method == "POST" and self.cloudwatch.serves(path):
-            ctx = RequestContext(*who, request_id(), self.runtime)
+            ctx = RequestContext(who.account, who.region, request_id(), self.runtime,
+                                 access_key=who.access_key, principal=who)
             return self.cloudwatch.handle(ctx, path, body)
         if method == "GET" and path == "/metrics":
             registries = (self.runtime.cloudwatch.registry, self.runtime.triggers.metrics.registry,
@@ -179,7 +188,7 @@ class HeadwaterApp:
         if method == "POST" and path == "/":
             return self._json(who, "", headers, body)
         if method in ("GET", "HEAD") and path == "/":
-            return _answer(200, f"healthy: dynamodb.{who[1]}.amazonaws.com ".encode(),
+            return _answer(200, f"healthy: dynamodb.{who.region}.amazonaws.com ".encode(),
                            b"text/plain")
         if path == "/":
             return UNKNOWN_OPERATION  # PUT, DELETE, an OPTIONS that is no preflight, ...
@@ -194,26 +203,15 @@ class HeadwaterApp:
             return response
         return cors.allow(response, self._expose(request.path))
 
-    def _claimed(self, authorization: str | None, key: str) -> Caller:
-        """(account, region) a request claims without --credentials: an IAM-issued key
-        (CreateAccessKey, AssumeRole) acts in the account it was issued in; any other key by
-        sigv4.caller's rule. Nothing is verified here (see iam/identities.py)."""
-        account, region = caller(authorization)
-        issued = self.runtime.identities.lookup_key(key) if key else None
-        return (issued.account, region) if issued is not None else (account, region)
-
-    def _authenticate(self, request: Request) -> Caller:
-        """The verified (account, region) of the request (an open path needs no signature and
-        gets the defaults), or the AuthError AWS would answer. Handlers get the caller from
-        here only, never from the header text."""
-        method, path, headers = request.method, request.path, request.headers
+    def _authenticate(self, request: Request) -> Principal:
+        """The verified caller of the request (an open path needs no signature and gets the
+        default account's root), or the AuthError AWS would answer (callers.py). Handlers
+        get the caller from here only, never from the header text."""
+        method, path = request.method, request.path
         if path in OPEN_PATHS and method in ("GET", "HEAD"):
-            return DEFAULT_ACCOUNT, DEFAULT_REGION
-        assert self.credentials is not None
-        # The wall clock, not the virtual one: see sigv4._check_time.
-        identity = verify(method, path, request.query, headers, request.body,
-                          self.credentials.lookup, time.time())
-        return identity.account, identity.region
+            return Principal.root(DEFAULT_ACCOUNT, DEFAULT_REGION)
+        return self.callers.principal(method, path, request.query, request.headers,
+                                      request.body)
 
     def _refuse(self, request: Request, error: AuthError, *, unread: bool = False) -> Response:
         """An authentication error as each protocol's front end sends it: JSON services
@@ -262,24 +260,26 @@ class HeadwaterApp:
         return next((service for service in services.values() if action in service.operations),
                     services["sns"])
 
-    async def _query(self, who: Caller, headers: dict[str, str], path: str, body: bytes,
-                     key: str) -> Response:
+    async def _query(self, who: Principal, headers: dict[str, str], path: str, body: bytes
+                     ) -> Response:
         status, payload, out_headers = await self.query.handle(self.runtime, who, headers, path,
-                                                               body, key)
+                                                               body)
         return status, out_headers, payload
 
-    async def _lambda(self, who: Caller, request: Request) -> Response:
-        """A Lambda request from `who` (account, region: the verified caller under
-        --credentials)."""
-        ctx = RequestContext(*who, new_uuid(), self.runtime)
+    async def _lambda(self, who: Principal, request: Request) -> Response:
+        """A Lambda request from `who` (the verified caller under --credentials or
+        --enforce-iam)."""
+        ctx = RequestContext(who.account, who.region, new_uuid(), self.runtime,
+                             access_key=who.access_key, principal=who)
         return await self.lambda_api.handle(ctx, request.method, request.path, request.query,
                                             request.headers, request.body)
 
-    def _json(self, who: Caller, target: str, headers: dict[str, str], body: bytes
+    def _json(self, who: Principal, target: str, headers: dict[str, str], body: bytes
               ) -> Response | Awaitable[Response]:
         prefix, _, operation = target.partition(".")
         service = self.json_services.get(prefix)
-        ctx = RequestContext(*who, request_id(), self.runtime, headers.get("host", ""))
+        ctx = RequestContext(who.account, who.region, request_id(), self.runtime,
+                             headers.get("host", ""), who.access_key, who)
         if service is None:
             # AWS's front end parses the body before it looks at the target.
             payload = b'{"__type":"com.amazon.coral.service#UnknownOperationException"}'

@@ -33,6 +33,9 @@ class Settings:
     # --worker-isolation auto: as root, workers get a user id and mount namespace of their
     # own (functions/isolation.py); False (off): they run as the server's user.
     worker_isolation: bool = True
+    # --enforce-iam: requests by IAM users and role sessions are authorised by their policies
+    # (and resource policies); Lambda checks execution roles; workers run as their role.
+    enforce_iam: bool = False
     # The HTTP server's limits on clients (http/server.py Limits); None: from the descriptor
     # limit.
     max_connections: int | None = None

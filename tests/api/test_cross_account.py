@@ -1,5 +1,6 @@
 """Issue 12 item 2: under `--credentials` a correctly signed caller cannot reach another
-account's resources by ARN or URL (no resource policies exist to allow it), and each service
+account's resources by ARN or URL unless the resource's policy allows it (issue 13 §5: tables,
+streams and functions have resource policies; queues and topics none here), and each service
 refuses with its own error; without `--credentials` any account stays reachable, as before."""
 
 from __future__ import annotations
@@ -288,6 +289,27 @@ def test_another_accounts_queue_or_function_cannot_be_subscribed(secured: Server
 
 
 # -- without --credentials -----------------------------------------------------------------
+
+def test_a_resource_policy_opens_a_table_or_function_to_another_account(
+        secured: Server) -> None:
+    """Issue 13 §5: what the resource's own policy allows gets through (and nothing more)."""
+    table = owned_table(secured)
+    arn, key = table["TableArn"], {"k": {"S": "a"}}
+    make(secured, "dynamodb", OWNER).put_resource_policy(ResourceArn=arn, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": OTHER_ACCOUNT},
+            "Action": "dynamodb:GetItem", "Resource": arn}]}))
+    other = make(secured, "dynamodb", OTHER)
+    assert other.get_item(TableName=arn, Key=key)["Item"]["v"] == {"S": "secret"}
+    expect_error(other.delete_item, "AccessDeniedException",
+                 denied("dynamodb:DeleteItem", arn), 400, TableName=arn, Key=key)
+    fn = function(secured, OWNER, OWNER_ACCOUNT)
+    make(secured, "lambda", OWNER).add_permission(
+        FunctionName=fn, StatementId="other", Action="lambda:InvokeFunction",
+        Principal=OTHER_ACCOUNT)
+    answer = make(secured, "lambda", OTHER).invoke(FunctionName=fn, Payload=b'{"a": 1}')
+    assert json.loads(answer["Payload"].read()) == {"a": 1}
+
 
 def test_without_credentials_other_accounts_stay_reachable(server: Server) -> None:
     """The documented behaviour of a server without --credentials: callers are not verified,

@@ -28,6 +28,15 @@ class InvalidNextToken(AwsError):
     query_code: ClassVar[str] = "InvalidNextToken"
 
 
+class AccessDenied(AwsError):
+    """IAM's refusal (under --enforce-iam): query code AccessDenied, HTTP 403 (CloudWatch API
+    reference, "Common Errors")."""
+
+    code = "AccessDenied"
+    status = 403
+    query_code: ClassVar[str] = "AccessDenied"
+
+
 def query_errors() -> dict[str, str]:
     """`x-amzn-query-error` values by error code (CloudWatch is awsQueryCompatible)."""
     found = {}

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from headwater.core.principal import Principal
+
 
 class ServerSettings(Protocol):
     """What core reads of the server's settings (headwater/settings.py provides them)."""
@@ -20,6 +22,9 @@ class ServerSettings(Protocol):
 
     @property
     def credentials(self) -> object | None: ...
+
+    @property
+    def enforce_iam(self) -> bool: ...
 
 
 class Served(Protocol):
@@ -43,6 +48,14 @@ class RequestContext(Generic[Services]):
     # The access key id of the request's credential ("" when unsigned): IAM and STS tell an
     # IAM user or a role session from the account's root by it (iam/identities.py).
     access_key: str = ""
+    # The verified caller (core/principal.py); None in in-process calls, which act as the
+    # account's root (`caller`).
+    principal: Principal | None = None
+
+    @property
+    def caller(self) -> Principal:
+        """Who makes the request: its verified principal, else the account's root."""
+        return self.principal or Principal.root(self.account, self.region)
 
     @property
     def url_host(self) -> str:

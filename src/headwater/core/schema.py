@@ -380,4 +380,14 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX iam_sessions_by_expiry ON iam_sessions (expires);
     """,
+    # 15 (issue 13 §5): resource-based policies by resource ARN: DynamoDB tables and streams
+    # (PutResourcePolicy) and Lambda functions (AddPermission, one document per function and
+    # qualifier), with the revision id each change gets.
+    """
+    CREATE TABLE resource_policies (
+        arn TEXT PRIMARY KEY,
+        policy TEXT NOT NULL,
+        revision TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]

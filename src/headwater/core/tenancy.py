@@ -1,9 +1,11 @@
 """Who may use a resource of another account. AWS refuses a caller acting on another account's
 resource (a table by its ARN, a function, a queue URL, a topic) unless that resource's
-resource-based policy allows it; Headwater has no resource policies yet, so under
-`--credentials` (where the caller's account is verified) every such request is refused with the
-service's own error. Without `--credentials` the caller's account is only claimed, nothing
-is enforced, and any account's resources stay reachable by ARN or URL, as before.
+resource-based policy allows it. Under `--credentials` (where the caller's account is
+verified) such a request is refused with the service's own error unless the table's, stream's
+or function's resource policy (PutResourcePolicy, AddPermission) allows the caller; queues and
+topics have no resource policies here, so theirs are always refused. Under `--enforce-iam`
+IAM's own evaluation takes over (iam/enforcement.py). Without either flag the caller's account
+is only claimed, nothing is enforced, and any account's resources stay reachable by ARN or URL.
 
 The message is IAM's implicit-deny wording (IAM user guide, "Troubleshoot access denied error
 messages"); the caller is the account's root, as every key here acts as its account's root.

@@ -42,8 +42,11 @@ def authorize(ctx: RequestContext, operation: str, request: dict[str, Any]) -> N
 
 
 def check(ctx: RequestContext, action: str, name: str) -> None:
-    """AccessDeniedException when `name` is an ARN of another account than the caller's."""
+    """AccessDeniedException when `name` is an ARN of another account than the caller's
+    whose resource-based policy (PutResourcePolicy) does not allow the caller."""
     owner = tenancy.arn_account(name)
-    if owner is not None and owner != ctx.account and tenancy.enforced(ctx):
+    if owner is None or owner == ctx.account or not tenancy.enforced(ctx):
+        return
+    if not ctx.runtime.authority.resource_allows(ctx.caller, f"dynamodb:{action}", name):
         raise AccessDeniedException(
             tenancy.not_authorized(ctx.account, f"dynamodb:{action}", name))

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Protocol
 from headwater.core import context
 
 if TYPE_CHECKING:
+    from headwater.core.authority import Authority
     from headwater.core.clock import Clock
+    from headwater.core.resource_policies import ResourcePolicies
     from headwater.core.storage import Storage
     from headwater.dynamodb.catalog import TableCatalog
     from headwater.dynamodb.idempotency import RequestTokens
@@ -35,6 +37,12 @@ class DynamoDbServices(context.Served, Protocol):
 
     @property
     def request_tokens(self) -> RequestTokens: ...
+
+    @property
+    def resource_policies(self) -> ResourcePolicies: ...
+
+    @property
+    def authority(self) -> Authority: ...
 
 
 RequestContext = context.RequestContext[DynamoDbServices]

@@ -26,6 +26,12 @@ class ResourceInUseException(AwsError):
     code = "ResourceInUseException"
 
 
+class PolicyNotFoundException(AwsError):
+    """No resource-based policy, or not the revision ExpectedRevisionId names."""
+
+    code = "PolicyNotFoundException"
+
+
 class ConditionalCheckFailedException(AwsError):
     code = "ConditionalCheckFailedException"
 

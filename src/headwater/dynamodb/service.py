@@ -18,6 +18,11 @@ from headwater.dynamodb.operations.get_item import get_item
 from headwater.dynamodb.operations.list_tables import list_tables
 from headwater.dynamodb.operations.put_item import put_item
 from headwater.dynamodb.operations.query import query
+from headwater.dynamodb.operations.resource_policy import (
+    delete_resource_policy,
+    get_resource_policy,
+    put_resource_policy,
+)
 from headwater.dynamodb.operations.scan import scan
 from headwater.dynamodb.operations.tags import (
     list_tags_of_resource,
@@ -36,6 +41,7 @@ OPERATIONS = {
     "BatchWriteItem": batch_write_item,
     "CreateTable": create_table,
     "DeleteItem": delete_item,
+    "DeleteResourcePolicy": delete_resource_policy,
     "DeleteTable": delete_table,
     "DescribeEndpoints": describe_endpoints,
     "DescribeLimits": describe_limits,
@@ -44,9 +50,11 @@ OPERATIONS = {
     "ExecuteStatement": execute_statement,
     "ExecuteTransaction": execute_transaction,
     "GetItem": get_item,
+    "GetResourcePolicy": get_resource_policy,
     "ListTables": list_tables,
     "ListTagsOfResource": list_tags_of_resource,
     "PutItem": put_item,
+    "PutResourcePolicy": put_resource_policy,
     "Query": query,
     "Scan": scan,
     "TagResource": tag_resource,

@@ -67,7 +67,8 @@ def _check_function(ctx: RequestContext, operation: str, name: str,
     if ref.account != ctx.account:
         action = f"lambda:{ACTIONS.get(operation, operation)}"
         resource = function_arn(ref.region, ref.account, ref.name, ref.qualifier)
-        raise AccessDeniedException(tenancy.not_authorized(ctx.account, action, resource))
+        if not ctx.runtime.authority.resource_allows(ctx.caller, action, resource):
+            raise AccessDeniedException(tenancy.not_authorized(ctx.account, action, resource))
 
 
 def _destinations(request: dict[str, Any]) -> list[str]:

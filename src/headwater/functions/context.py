@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Protocol
 from headwater.core import context
 
 if TYPE_CHECKING:
+    from headwater.core.authority import Authority
     from headwater.core.clock import Clock
+    from headwater.core.resource_policies import ResourcePolicies
     from headwater.functions.registry import Functions
 
 
@@ -18,6 +20,12 @@ class FunctionsServices(context.Served, Protocol):
 
     @property
     def functions(self) -> Functions: ...
+
+    @property
+    def resource_policies(self) -> ResourcePolicies: ...
+
+    @property
+    def authority(self) -> Authority: ...
 
 
 RequestContext = context.RequestContext[FunctionsServices]

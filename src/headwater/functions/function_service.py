@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from headwater.core.authority import Authority
     from headwater.core.clock import Clock
     from headwater.functions.invocation import InvokeResult, Resolved
     from headwater.functions.isolation import UserIds
@@ -74,6 +75,9 @@ class FunctionService(Protocol):
     def hidden_root(self) -> Path:
         """What isolated workers must not see: the data directory (or in-memory code root)."""
         ...
+
+    @property
+    def authority(self) -> Authority: ...
 
     def code_dir(self, config: dict[str, Any]) -> Path: ...
 

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from headwater.core.authority import OPEN, Authority
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.functions import invoker, isolation
@@ -27,6 +28,7 @@ from headwater.functions.store import FunctionRecord, FunctionStore
 from headwater.functions.worker_processes import reap_leftovers, server_token
 from headwater.logs.store import LogStore
 from headwater.settings import Settings
+from headwater.wire.errors import AwsError
 
 log = logging.getLogger("headwater.functions")
 
@@ -52,7 +54,7 @@ class Functions:
     """`deliver` sends destination and dead-letter records to SQS queues and SNS topics."""
 
     def __init__(self, storage: Storage, clock: Clock, settings: Settings,
-                 deliver: Deliver) -> None:
+                 deliver: Deliver, authority: Authority = OPEN) -> None:
         self.store = FunctionStore(storage)
         self.logs = LogStore(storage)
         self.clock = clock
@@ -81,6 +83,8 @@ class Functions:
             log.warning("killed %d function worker processes a previous server left", reaped)
         self.credentials = settings.credentials
         self.deliver = deliver
+        # What IAM allows (core/authority.py): role checks, and workers' role sessions.
+        self.authority = authority
         self.pool = EnvironmentPool(clock, max_workers)
         self.events = EventQueue(self)
         self._sdk_dir: Path | None = None
@@ -97,6 +101,16 @@ class Functions:
         if record is None:
             raise not_found(FunctionRef(ref.account, ref.region, ref.name, None))
         return record
+
+    def role_of(self, function_arn: str) -> str | None:
+        """The execution role of the function (and qualifier) an ARN names, or None when
+        there is no such function."""
+        try:
+            resolved = self.resolve("", "", function_arn)
+        except AwsError:
+            return None
+        role = resolved.config.get("Role")
+        return role if isinstance(role, str) else None
 
     def resolve(self, account: str, region: str, function_name: str,
                 qualifier: str | None = None) -> Resolved:

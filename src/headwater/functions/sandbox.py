@@ -1,7 +1,8 @@
 """What an execution environment sees: the command it runs and Lambda's environment variables,
 including AWS_ENDPOINT_URL back to Headwater and dummy credentials whose access key is the
 function's account (wire/sigv4.py reads it back), so a handler's boto3 calls need no setup.
-With --credentials the secret is the account's worker secret (wire/credentials.py).
+With --credentials the secret is the account's worker secret (wire/credentials.py); with
+--enforce-iam the credentials are a session of the function's execution role.
 
 Run as root, a worker gets a user id and mount namespace of its own (isolation.py); otherwise
 it runs as the server's user, with a TMPDIR of its own."""
@@ -51,9 +52,7 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
         "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
         "AWS_REGION": resolved.record.region,
         "AWS_DEFAULT_REGION": resolved.record.region,
-        "AWS_ACCESS_KEY_ID": resolved.record.account,
-        "AWS_SECRET_ACCESS_KEY": _secret(functions, resolved.record.account),
-        "AWS_SESSION_TOKEN": WORKER_TOKEN,
+        **_credentials(functions, resolved),
         "AWS_ENDPOINT_URL": functions.endpoint,
         # The host's ~/.aws files must not leak into the sandbox.
         "AWS_CONFIG_FILE": os.devnull,
@@ -98,6 +97,22 @@ def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
     spec.before_exec = isolation.plan([functions.hidden_root], needed, uid, size, spec.cwd)
     user_ids = functions.user_ids
     spec.cleanup = lambda: user_ids.give_back(uid)
+
+
+def _credentials(functions: FunctionService, resolved: Resolved) -> dict[str, str]:
+    """The worker's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN: under
+    --enforce-iam a session of the function's execution role named after the function (so a
+    denied call names arn:aws:sts::ACCOUNT:assumed-role/ROLE/FUNCTION, aws-facts §7), else
+    the account's worker key."""
+    account = resolved.record.account
+    session = functions.authority.role_session(account, resolved.config.get("Role", ""),
+                                               resolved.config["FunctionName"])
+    if session is not None:
+        return {"AWS_ACCESS_KEY_ID": session.access_key_id,
+                "AWS_SECRET_ACCESS_KEY": session.secret,
+                "AWS_SESSION_TOKEN": session.session_token}
+    return {"AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": _secret(functions, account),
+            "AWS_SESSION_TOKEN": WORKER_TOKEN}
 
 
 def _secret(functions: FunctionService, account: str) -> str:

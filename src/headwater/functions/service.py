@@ -29,6 +29,11 @@ from headwater.functions.operations.event_invoke_config import (
 from headwater.functions.operations.get_function import get_function, get_function_configuration
 from headwater.functions.operations.invoke import invoke
 from headwater.functions.operations.list_functions import list_functions
+from headwater.functions.operations.permissions import (
+    add_permission,
+    get_policy,
+    remove_permission,
+)
 from headwater.functions.operations.tags import list_tags, tag_resource, untag_resource
 from headwater.functions.operations.update_function import (
     update_function_code,
@@ -37,6 +42,7 @@ from headwater.functions.operations.update_function import (
 from headwater.functions.operations.versions import list_versions_by_function, publish_version
 
 OPERATIONS = {
+    "AddPermission": add_permission,
     "CreateAlias": create_alias,
     "CreateFunction": create_function,
     "DeleteAlias": delete_alias,
@@ -48,6 +54,7 @@ OPERATIONS = {
     "GetFunctionConcurrency": get_function_concurrency,
     "GetFunctionConfiguration": get_function_configuration,
     "GetFunctionEventInvokeConfig": get_function_event_invoke_config,
+    "GetPolicy": get_policy,
     "Invoke": invoke,
     "ListAliases": list_aliases,
     "ListFunctionEventInvokeConfigs": list_function_event_invoke_configs,
@@ -57,6 +64,7 @@ OPERATIONS = {
     "PublishVersion": publish_version,
     "PutFunctionConcurrency": put_function_concurrency,
     "PutFunctionEventInvokeConfig": put_function_event_invoke_config,
+    "RemovePermission": remove_permission,
     "TagResource": tag_resource,
     "UntagResource": untag_resource,
     "UpdateAlias": update_alias,

@@ -56,3 +56,10 @@ def no_such_policy(arn: str) -> NoSuchEntity:
 
 def not_attachable(arn: str) -> NoSuchEntity:
     return NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
+
+
+class AccessDenied(AwsError):
+    """IAM's (and STS's) refusal of a caller its policies do not allow (--enforce-iam)."""
+
+    code = "AccessDenied"
+    status = 403

@@ -23,6 +23,7 @@ from headwater.iam.store import Principal, Session
 # Role sessions are kept this long after they expire (for lookups that report them expired).
 SESSION_GRACE = 24 * 3600
 DEFAULT_SESSION = 3600
+KEY_CACHE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +68,33 @@ class Identities:
         self.storage = storage
         self.clock = clock
         self._policies: dict[tuple[str, str], list[PolicyDocument]] = {}
+        # Every signed request looks its key up (callers.py): access key id -> what it names.
+        self._keys: dict[str, IssuedKey | None] = {}
 
     def changed(self) -> None:
-        """Forget cached policy lists: called by every IAM write (and on its rollback)."""
+        """Forget cached policy lists and keys: called by every IAM write (and on its
+        rollback)."""
+        self._forget()
+        self.storage.on_rollback(self._forget)
+
+    def _forget(self) -> None:
         self._policies.clear()
-        self.storage.on_rollback(self._policies.clear)
+        self._keys.clear()
 
     def lookup_key(self, access_key_id: str) -> IssuedKey | None:
         """The IAM-issued key `access_key_id` names (an active user key, or a role session key,
         expired or not: `expires` says), or None."""
+        try:
+            return self._keys[access_key_id]
+        except KeyError:
+            pass
+        found = self._lookup_key(access_key_id)
+        if len(self._keys) >= KEY_CACHE:
+            self._keys.clear()
+        self._keys[access_key_id] = found
+        return found
+
+    def _lookup_key(self, access_key_id: str) -> IssuedKey | None:
         if access_key_id.startswith("AKIA"):
             key = store.get_key(self.storage.conn, access_key_id)
             if key is None or key.status != "Active":
@@ -131,6 +150,7 @@ class Identities:
         with self.storage.transaction() as conn:
             store.purge_sessions(conn, now - SESSION_GRACE)
             store.insert_session(conn, session)
+            self.changed()
         return _session_key(session)
 
     def _principal(self, account: str, arn: str) -> Principal | None:

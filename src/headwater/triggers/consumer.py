@@ -24,6 +24,7 @@ from headwater.triggers.filter_patterns import compile_filters
 from headwater.triggers.lanes import Lanes, Progress, lane_of
 from headwater.triggers.metrics import Source
 from headwater.triggers.model import Mapping
+from headwater.triggers.role_checks import NO_ACCESS
 from headwater.triggers.stream_source import SourceRecord
 from headwater.triggers.windows import Window, window_start
 
@@ -147,6 +148,11 @@ class ShardConsumer(Delivery):
         """Send what there is to send, or wait for records; True once the shard is finished."""
         if self.window is not None and self._window_outdated(self.window):
             await self.close_window(early=self._window_ends_early(self.window))
+            return False
+        if not self.manager.may_read(self.mapping):
+            # The role lost the stream actions (role_checks.py): report it, wait, try again.
+            self.manager.set_result(self.mapping.uuid, NO_ACCESS)
+            await self._idle_for(lambda: self._pause(self._delay(MAX_BACKOFF_STEPS + 1)))
             return False
         if self._lane_set is not None:
             return await self._step_lanes()

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from headwater.core.storage import Storage
     from headwater.triggers.invoking import Outcome
     from headwater.triggers.metrics import TriggerMetrics
+    from headwater.triggers.model import Mapping
     from headwater.triggers.stream_source import StreamSource
 
 
@@ -45,5 +46,8 @@ class ConsumerHost(Protocol):
                      qualifier: str | None) -> Outcome: ...
 
     def set_result(self, uuid: str, result: str) -> None: ...
+
+    def may_read(self, mapping: Mapping) -> bool:
+        """Whether the mapping's function role may still read its stream (--enforce-iam)."""
 
     def shard_finished(self, uuid: str) -> None: ...

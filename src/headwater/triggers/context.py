@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from headwater.core import context
 
 if TYPE_CHECKING:
+    from headwater.core.authority import Authority
     from headwater.core.clock import Clock
     from headwater.streams.log import StreamLog
     from headwater.triggers.manager import TriggerManager
@@ -20,6 +21,9 @@ class FunctionResolver(Protocol):
 
     def resolve(self, account: str, region: str, function_name: str,
                 qualifier: str | None = None, /) -> object: ...
+
+    def role_of(self, function_arn: str) -> str | None:
+        """The execution role of the function (and qualifier) an ARN names, or None."""
 
 
 class TriggersServices(context.Served, Protocol):
@@ -34,6 +38,9 @@ class TriggersServices(context.Served, Protocol):
 
     @property
     def functions(self) -> FunctionResolver: ...
+
+    @property
+    def authority(self) -> Authority: ...
 
 
 RequestContext = context.RequestContext[TriggersServices]

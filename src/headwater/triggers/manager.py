@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
@@ -41,7 +42,8 @@ class TriggerManager:
 
     def __init__(self, storage: Storage, clock: Clock, source: StreamSource,
                  cloudwatch: MetricStore, invoker: Invoker, deliver: Deliver,
-                 retry_delay: float = DEFAULT_RETRY_DELAY) -> None:
+                 retry_delay: float = DEFAULT_RETRY_DELAY,
+                 stream_access: Callable[[Mapping], bool] | None = None) -> None:
         self.storage = storage
         self.clock = clock
         self.source = source
@@ -49,6 +51,8 @@ class TriggerManager:
         self._invoker = invoker
         self.deliver = deliver
         self.retry_delay = retry_delay
+        # Whether a mapping's role may read its stream (role_checks.py); None: always.
+        self._stream_access = stream_access
         self.mappings: dict[str, Mapping] = {m.uuid: m for m in store.load_all(self.storage.conn)}
         self.supervisors: dict[str, Supervisor] = {}
         self._wake = asyncio.Event()
@@ -86,6 +90,9 @@ class TriggerManager:
         mapping.last_result = result
         with self.storage.transaction() as conn:
             store.set_result(conn, uuid, result)
+
+    def may_read(self, mapping: Mapping) -> bool:
+        return self._stream_access is None or self._stream_access(mapping)
 
     async def invoke(self, account: str, region: str, function: str, payload: bytes,
                      qualifier: str | None) -> Outcome:

@@ -23,10 +23,11 @@ from botocore.model import ServiceModel, Shape
 
 from headwater.core.context import RequestContext, Served
 from headwater.core.ids import new_uuid
+from headwater.core.principal import Principal
 from headwater.core.tenancy import Authorize
 from headwater.wire.errors import AwsError, InternalServerError
 from headwater.wire.models import service_model
-from headwater.wire.sigv4 import Caller, IncompleteSignature, authorization_components
+from headwater.wire.sigv4 import IncompleteSignature, authorization_components
 from headwater.wire.validate import compile_input
 
 log = logging.getLogger("headwater.wire")
@@ -75,17 +76,15 @@ class QueryRouter:
     def __init__(self, services: dict[str, QueryService]) -> None:
         self.services = services
 
-    async def handle(self, runtime: Served, who: Caller, headers: dict[str, str], path: str,
-                     body: bytes, access_key: str = ""
-                     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    async def handle(self, runtime: Served, who: Principal, headers: dict[str, str], path: str,
+                     body: bytes) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         name = signing_service(headers.get("authorization"))
         if name not in self.services:
             name = "sqs" if path != "/" else self._by_action(body)
         defaults = {}
         if path != "/":
             defaults["QueueUrl"] = f"http://{headers.get('host', 'localhost:4566')}{path}"
-        return await self.services[name].handle(runtime, who, headers, body, defaults,
-                                                access_key)
+        return await self.services[name].handle(runtime, who, headers, body, defaults)
 
     def _by_action(self, body: bytes) -> str:
         params = dict(parse_qsl(body.decode("utf-8", "replace")))
@@ -106,13 +105,14 @@ class QueryService:
         self.validators = {name: compile_input(self.model.operation_model(name).input_shape)
                            for name in operations}
 
-    async def handle(self, runtime: Served, who: Caller, headers: dict[str, str], body: bytes,
-                     defaults: dict[str, str] | None = None, access_key: str = "",
+    async def handle(self, runtime: Served, who: Principal, headers: dict[str, str], body: bytes,
+                     defaults: dict[str, str] | None = None,
                      ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-        """(status, body, headers) for one form-encoded request from `who` (account, region)
-        signed with `access_key`; `defaults` fill parameters the request leaves out (the
-        QueueUrl of a request sent to the queue's URL)."""
-        ctx = RequestContext(*who, new_uuid(), runtime, headers.get("host", ""), access_key)
+        """(status, body, headers) for one form-encoded request from `who` (its caller);
+        `defaults` fill parameters the request leaves out (the QueueUrl of a request sent to
+        the queue's URL)."""
+        ctx = RequestContext(who.account, who.region, new_uuid(), runtime, headers.get("host", ""),
+                             who.access_key, who)
         out_headers = [(b"content-type", XML_TYPE), (b"x-amzn-requestid", ctx.request_id.encode())]
         try:
             params = {**(defaults or {}),

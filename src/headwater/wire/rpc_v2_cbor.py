@@ -19,6 +19,7 @@ from botocore.parsers import RpcV2CBORParser
 from botocore.serialize import RpcV2CBORSerializer
 
 from headwater.core.context import RequestContext, Served
+from headwater.core.tenancy import Authorize
 from headwater.wire.errors import (
     AwsError,
     InternalServerError,
@@ -41,11 +42,12 @@ def is_rpc_v2_path(path: str) -> bool:
 
 class RpcV2CborService:
     def __init__(self, model_name: str, operations: Mapping[str, Operation],
-                 error_namespace: str) -> None:
+                 error_namespace: str, authorize: Authorize | None = None) -> None:
         self.model = service_model(model_name)
         self.service_name = self.model.metadata["targetPrefix"]
         self.operations = operations
         self.error_namespace = error_namespace
+        self.authorize = authorize  # who may do what (authorization.py), after validation
         self.query_compatible = "awsQueryCompatible" in self.model.metadata
         self.validators = {name: compile_input(self.model.operation_model(name).input_shape)
                            for name in operations}
@@ -84,6 +86,8 @@ class RpcV2CborService:
             raise SerializationException("Unable to parse the CBOR request body.")
         request = _plain(decoded)
         self.validators[name](request)
+        if self.authorize is not None:
+            self.authorize(ctx, name, request)
         result = operation(ctx, request)
         if inspect.isawaitable(result):
             result = await result

@@ -130,6 +130,13 @@ class UnrecognizedClient(AuthError):
     query_code = "InvalidClientTokenId"
 
 
+class ExpiredToken(AuthError):
+    """A role session's credentials used after their Expiration (STS AssumeRole)."""
+
+    code = "ExpiredTokenException"
+    query_code = "ExpiredToken"
+
+
 class InvalidSignature(AuthError):
     code = "InvalidSignatureException"
     query_code = "SignatureDoesNotMatch"
@@ -341,9 +348,10 @@ def _query_value(query: str, name: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=256)
 def _parse_date(date: str) -> float:
     """Seconds since the epoch of `YYYYMMDDTHHMMSSZ` (by hand: strptime is a third of the
-    cost of a verification)."""
+    cost of a verification; cached, as a second's requests share their date)."""
     digits = date[:8] + date[9:15]
     if len(date) == 16 and date[8] == "T" and date[15] == "Z" and digits.isdigit():
         parts = (int(digits[:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:10]),
@@ -358,22 +366,22 @@ def _parse_date(date: str) -> float:
 def _check_time(signed: _Signed, when: float, now: float) -> None:
     """AWS's replay window. Signers stamp requests with their wall clock, so this compares
     with the server's wall clock (`now`), never the virtual clock (DESIGN.md principle 3):
-    advancing /_headwater/clock must not expire every client's signature."""
-    stamp = _stamp(now)
+    advancing /_headwater/clock must not expire every client's signature. (The texts are
+    formatted only for a refusal.)"""
     if signed.presigned:
         if now > when + signed.expires:
             raise InvalidSignature(f"Signature expired: {_stamp(when + signed.expires)} is now "
-                                   f"earlier than {stamp}.")
+                                   f"earlier than {_stamp(now)}.")
         if when > now + MAX_SKEW:
             raise InvalidSignature(f"Signature not yet current: {signed.date} is still later "
-                                   f"than {_stamp(now + MAX_SKEW)} ({stamp} + 15 min.)")
+                                   f"than {_stamp(now + MAX_SKEW)} ({_stamp(now)} + 15 min.)")
         return
     if when < now - MAX_SKEW:
         raise InvalidSignature(f"Signature expired: {signed.date} is now earlier than "
-                               f"{_stamp(now - MAX_SKEW)} ({stamp} - 15 min.)")
+                               f"{_stamp(now - MAX_SKEW)} ({_stamp(now)} - 15 min.)")
     if when > now + MAX_SKEW:
         raise InvalidSignature(f"Signature not yet current: {signed.date} is still later than "
-                               f"{_stamp(now + MAX_SKEW)} ({stamp} + 15 min.)")
+                               f"{_stamp(now + MAX_SKEW)} ({_stamp(now)} + 15 min.)")
 
 
 def _stamp(seconds: float) -> str:

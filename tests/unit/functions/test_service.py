@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from headwater.core.authority import OPEN
 from headwater.functions.service import OPERATIONS
 from headwater.logs.service import OPERATIONS as LOGS
 from headwater.services import lambda_service
@@ -15,7 +16,7 @@ def test_operation_names_match_the_models() -> None:
 
 
 def test_routes_resolve() -> None:
-    service = lambda_service()
+    service = lambda_service(OPEN)
     route, params = service.match("POST", "/2015-03-31/functions/fn%3Alive/invocations") or (None, {})
     assert route is not None and route.name == "Invoke" and params == {"FunctionName": "fn:live"}
     assert service.match("PUT", "/2017-10-31/functions/fn/concurrency")[0].name == (  # type: ignore[index]

@@ -32,6 +32,9 @@ def delete_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         if table.stream_view_type is not None:
             disable_stream(ctx.runtime, table)
         tables.remove(table)
+        # Its policy and its streams' go with it (observed: a Get by the old stream ARN
+        # answers PolicyNotFoundException).
+        ctx.runtime.resource_policies.delete_under(table.arn)
     description["TableStatus"] = "DELETING"
     for member in OMITTED:
         description.pop(member, None)

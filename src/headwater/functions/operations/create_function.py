@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from headwater.functions import roles
 from headwater.functions.config import (
     DEFAULTS,
     apply_settings,
@@ -41,6 +42,9 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
     ref = parse(ctx.account, ctx.region, request["FunctionName"])
     if functions.store.get(ref.account, ref.region, ref.name) is not None:
         raise ResourceConflictException(f"Function already exist: {ref.name}")
+    roles.check_assumable(ctx, request["Role"])
+    roles.check_destination(ctx, request["Role"],
+                            (request.get("DeadLetterConfig") or {}).get("TargetArn"))
     code = request["Code"]
     if not code.get("ZipFile"):
         raise InvalidParameterValueException("Headwater supports Code.ZipFile only.")

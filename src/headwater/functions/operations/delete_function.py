@@ -7,7 +7,7 @@ from typing import Any
 
 from headwater.functions.context import RequestContext
 from headwater.functions.errors import InvalidParameterValueException, ResourceConflictException
-from headwater.functions.names import LATEST, parse
+from headwater.functions.names import LATEST, function_arn, parse
 from headwater.functions.registry import not_found
 
 
@@ -18,6 +18,9 @@ def delete_function(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
     if ref.qualifier is None:
         functions.store.delete(record.id)
         functions.pool.retire(record.id, None)
+        # Its resource-based policies (AddPermission) go with it, qualified ones too.
+        ctx.runtime.resource_policies.delete_under(
+            function_arn(record.region, record.account, record.name), ":")
         return {"StatusCode": 204}
     if ref.qualifier == LATEST:
         raise InvalidParameterValueException(
@@ -33,5 +36,7 @@ def delete_function(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
         raise ResourceConflictException(
             f"Unable to delete version because the following aliases reference it: {users}")
     functions.store.delete_version(record.id, int(ref.qualifier))
+    ctx.runtime.resource_policies.delete(
+        function_arn(record.region, record.account, record.name, ref.qualifier))
     functions.pool.retire(record.id, ref.qualifier)
     return {"StatusCode": 204}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from headwater.functions import roles
 from headwater.functions.context import RequestContext
 from headwater.functions.errors import InvalidParameterValueException, ResourceNotFoundException
 from headwater.functions.names import LATEST, function_arn, parse
@@ -29,6 +30,7 @@ def put_function_event_invoke_config(ctx: RequestContext,
     _check_some(request)
     functions, record, qualifier = _target(ctx, request)
     _check_destinations(functions, record, request.get("DestinationConfig"))
+    _check_role_sends(ctx, record, request.get("DestinationConfig"))
     config = {k: request[k] for k in SETTINGS if request.get(k) is not None}
     return _save(ctx, functions, record, qualifier, config)
 
@@ -40,6 +42,7 @@ def update_function_event_invoke_config(ctx: RequestContext,
     functions, record, qualifier = _target(ctx, request)
     config = _existing(functions, record, qualifier)
     _check_destinations(functions, record, request.get("DestinationConfig"))
+    _check_role_sends(ctx, record, request.get("DestinationConfig"))
     config.update({k: request[k] for k in SETTINGS if request.get(k) is not None})
     return _save(ctx, functions, record, qualifier, config)
 
@@ -135,6 +138,14 @@ def _existing(functions: Functions, record: FunctionRecord, qualifier: str) -> d
     if config is None:
         raise _no_config(function_arn(record.region, record.account, record.name, qualifier))
     return config
+
+
+def _check_role_sends(ctx: RequestContext, record: FunctionRecord,
+                      destinations: dict[str, Any] | None) -> None:
+    """Under --enforce-iam the execution role must be allowed to send there (roles.py)."""
+    for kind in KINDS:
+        roles.check_destination(ctx, record.config.get("Role", ""),
+                                _destination(destinations or {}, kind).get("Destination"))
 
 
 def _check_destinations(functions: Functions, record: FunctionRecord,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from headwater.functions import roles
 from headwater.functions.config import (
     apply_settings,
     check_environment,
@@ -58,6 +59,10 @@ async def update_function_configuration(ctx: RequestContext,
     check_unsupported(request)
     check_environment(request.get("Environment"))
     check_timeout(request)
+    role = request.get("Role", record.config.get("Role", ""))
+    if "Role" in request:
+        roles.check_assumable(ctx, role)
+    roles.check_destination(ctx, role, (request.get("DeadLetterConfig") or {}).get("TargetArn"))
     if "Runtime" in request:
         await asyncio.to_thread(python_for, request["Runtime"])
         record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))

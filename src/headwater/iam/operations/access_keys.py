@@ -37,6 +37,7 @@ def create_access_key(ctx: RequestContext, request: dict[str, Any]) -> dict[str,
         if len(store.keys_of(conn, user.id)) >= MAX_KEYS:
             raise LimitExceeded(f"Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS}")
         store.insert_key(conn, user.id, key_id, secret, now)
+        ctx.runtime.identities.changed()
     return {"AccessKey": {"UserName": user.name, "AccessKeyId": key_id, "Status": "Active",
                           "SecretAccessKey": secret, "CreateDate": now}}
 
@@ -50,6 +51,7 @@ def delete_access_key(ctx: RequestContext, request: dict[str, Any]) -> dict[str,
         if key is None or key.principal.id != user.id:
             raise _no_key(key_id)
         store.delete_key(conn, key_id)
+        ctx.runtime.identities.changed()
     return {}
 
 
@@ -62,6 +64,7 @@ def update_access_key(ctx: RequestContext, request: dict[str, Any]) -> dict[str,
         if key is None or key.principal.id != user.id:
             raise _no_key(key_id)
         store.set_key_status(conn, key_id, request["Status"])
+        ctx.runtime.identities.changed()
     return {}
 
 

@@ -1,12 +1,14 @@
 """CreateEventSourceMapping for DynamoDB stream sources (aws-facts §3.2-3.4); returns 202 with
-State "Creating". StartingPosition LATEST means records appended after this call returns."""
+State "Creating". StartingPosition LATEST means records appended after this call returns.
+Under --enforce-iam the stream may be another account's, when its resource policy and the
+function role's own policy both allow the stream actions (issue 13 §5)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from headwater.core.ids import new_uuid
-from headwater.triggers import checks, functions_ref
+from headwater.triggers import checks, functions_ref, role_checks
 from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import InvalidParameterValueException, ResourceConflictException
 from headwater.triggers.model import CREATING, DEFAULTS, NO_RECORDS, OPTIONAL, Mapping
@@ -19,7 +21,10 @@ def create_event_source_mapping(ctx: RequestContext, request: dict[str, Any]) ->
     function_arn = functions_ref.resolve(ctx, request["FunctionName"])
     runtime = ctx.runtime
     stream = runtime.streams.by_arn.get(source_arn)
-    if stream is None or (stream.account, stream.region) != (ctx.account, ctx.region):
+    if stream is None or stream.region != ctx.region or (
+            stream.account != ctx.account and not runtime.authority.enforcing):
+        # Another account's stream is reachable only under --enforce-iam, where its
+        # resource policy may allow the function's role (role_checks.check_role below).
         raise InvalidParameterValueException(f"Stream not found: {source_arn}")
     triggers = runtime.triggers
     _check_unique(triggers.of_account(ctx.account, ctx.region), source_arn, function_arn,
@@ -27,6 +32,8 @@ def create_event_source_mapping(ctx: RequestContext, request: dict[str, Any]) ->
     now = round(runtime.clock.now(), 3)
     config = settings_from(request, dict(DEFAULTS))
     config["StartingPosition"] = request["StartingPosition"]
+    role_checks.check_role(runtime.authority, ctx.account,
+                           lambda: runtime.functions.role_of(function_arn), source_arn, config)
     latest = request["StartingPosition"] == "LATEST"
     mapping = Mapping(
         uuid=new_uuid(), account=ctx.account, region=ctx.region, function_arn=function_arn,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from headwater.triggers import checks, functions_ref
+from headwater.triggers import checks, functions_ref, role_checks
 from headwater.triggers.context import RequestContext
 from headwater.triggers.errors import ResourceInUseException
 from headwater.triggers.model import BUSY, DISABLING, ENABLING, UPDATING
@@ -34,8 +34,13 @@ def update_event_source_mapping(ctx: RequestContext, request: dict[str, Any]) ->
         state = ENABLING if enabled else DISABLING
     else:
         state = UPDATING
+    config = settings_from(request, dict(mapping.config))
+    if enabled:
+        role_checks.check_role(ctx.runtime.authority, ctx.account,
+                               lambda: ctx.runtime.functions.role_of(function_arn),
+                               mapping.source_arn, config)
     updated = dataclasses.replace(
-        mapping, function_arn=function_arn, config=settings_from(request, dict(mapping.config)),
+        mapping, function_arn=function_arn, config=config,
         state=state, enabled=enabled, last_modified=round(ctx.runtime.clock.now(), 3))
     ctx.runtime.triggers.save(updated)
     return updated.response()

@@ -1,0 +1,113 @@
+"""Who a request comes from (core/principal.py), worked out once per request by the server.
+
+- Without `--credentials` and `--enforce-iam`: the account the access key claims (a 12-digit
+  key id is the account), its root; or, for a key IAM issued, that user or role session in
+  its account. Nothing is verified.
+- `--credentials FILE`: the key must be listed (or be a function worker's) and the signature
+  must match: the key's account, its root.
+- `--enforce-iam`: a key IAM issued (CreateAccessKey, AssumeRole, a function's role session)
+  is verified with its own secret, with its session token for a role session and its
+  expiry on the project clock, and the caller is that user or role session; any other key is
+  its account's root (verified when `--credentials` lists it), so existing set-ups keep
+  working.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+from headwater.core.authority import IssuedKey, KeyIssuer
+from headwater.core.clock import Clock
+from headwater.core.principal import Principal
+from headwater.settings import Settings
+from headwater.wire.sigv4 import (
+    DEFAULT_REGION,
+    ExpiredToken,
+    IncompleteSignature,
+    KeyLookup,
+    authorization_components,
+    default_account,
+    verify,
+)
+
+
+class Callers:
+    def __init__(self, settings: Settings, issuer: KeyIssuer | None, clock: Clock) -> None:
+        self.credentials = settings.credentials
+        self.enforce_iam = settings.enforce_iam
+        self.issuer = issuer
+        self.clock = clock
+
+    @property
+    def verifying(self) -> bool:
+        """Whether some request's signature is checked at all."""
+        return self.credentials is not None or self.enforce_iam
+
+    def claimed(self, authorization: str | None) -> Principal:
+        """Who a request's key names, unverified (the caller of every request on a server that
+        checks nothing): the user or role session of a key IAM issued, else the root of the
+        account the key names; the defaults for a header that would be refused."""
+        key, region = _credential(authorization)
+        issued = self.issuer.lookup_key(key) if key and self.issuer is not None else None
+        if issued is not None:
+            return Principal(issued.account, region, issued.principal_arn, issued.kind, key)
+        return Principal.root(default_account(key), region, key)
+
+    def principal(self, method: str, path: str, query: str, headers: Mapping[str, str],
+                  body: bytes) -> Principal:
+        """The verified caller, or the AuthError AWS would answer."""
+        if self.enforce_iam and self.issuer is not None:
+            # Only to find the key: `verify` parses the header strictly, and the lookup
+            # below answers for this key id alone.
+            key = _key_id(headers.get("authorization"))
+            issued = self.issuer.lookup_key(key) if key else None
+            if issued is not None:
+                # The wall clock for the signature's date (sigv4._check_time); the project
+                # clock for the session's expiry, as AssumeRole set it.
+                identity = verify(method, path, query, headers, body,
+                                  self._issued(key, issued), time.time())
+                return Principal(issued.account, identity.region, issued.principal_arn,
+                                 issued.kind, key)
+        if self.credentials is None:
+            return self.claimed(headers.get("authorization"))
+        identity = verify(method, path, query, headers, body, self.credentials.lookup,
+                          time.time())
+        return Principal.root(identity.account, identity.region, identity.access_key)
+
+    def _issued(self, key: str, issued: IssuedKey) -> KeyLookup:
+        def lookup(access_key: str, token: str) -> tuple[str, str] | None:
+            if access_key != key:
+                return None
+            if issued.session_token is not None and token != issued.session_token:
+                return None  # "The security token included in the request is invalid."
+            if issued.expires is not None and self.clock.now() >= issued.expires:
+                raise ExpiredToken("The security token included in the request is expired")
+            return issued.secret, issued.account
+        return lookup
+
+
+def _key_id(authorization: str | None) -> str:
+    """The access key id after `Credential=`, found cheaply (not validated)."""
+    if not authorization:
+        return ""
+    start = authorization.find("Credential=")
+    if start < 0:
+        return ""
+    start += len("Credential=")
+    end = authorization.find("/", start)
+    return authorization[start:end] if end > start else ""
+
+
+def _credential(authorization: str | None) -> tuple[str, str]:
+    """(access key id, region) of a request's Credential, parsed as strictly as for
+    verification; ("", default region) when there is none."""
+    if not authorization:
+        return "", DEFAULT_REGION
+    try:
+        credential = authorization_components(authorization).get("Credential", "")
+    except IncompleteSignature:
+        return "", DEFAULT_REGION
+    parts = credential.split("/")
+    region = parts[2] if len(parts) >= 5 and parts[2] else DEFAULT_REGION
+    return parts[0], region
