@@ -94,6 +94,7 @@ class TableCatalog:
         with self.storage.transaction() as conn:
             conn.execute("DELETE FROM ddb_items WHERE table_id = ?", (table.id,))
             conn.execute("DELETE FROM ddb_index_items WHERE table_id = ?", (table.id,))
+            conn.execute("DELETE FROM ddb_item_versions WHERE table_id = ?", (table.id,))
             conn.execute("DELETE FROM ddb_tables WHERE id = ?", (table.id,))
             key = (table.account, table.region, table.name)
             self._tables.pop(key, None)

@@ -63,6 +63,16 @@ class Table:
             return str(spec["StreamViewType"])
         return None
 
+    @property
+    def replicated(self) -> bool:
+        """Whether the table is a global table replica (it lists other replicas)."""
+        return bool(self.description.get("Replicas"))
+
+    @property
+    def replica_regions(self) -> list[str]:
+        """The regions of the table's other replicas, as DescribeTable lists them."""
+        return [str(r["RegionName"]) for r in self.description.get("Replicas", [])]
+
     def index(self, name: str) -> Index | None:
         return next((index for index in self.indexes if index.name == name), None)
 
