@@ -26,6 +26,8 @@ class Table:
     range_name: str | None = None
     range_type: str | None = None
     indexes: list[Index] = field(default_factory=list)
+    # UpdateTableReplicaAutoScaling's settings (accepted and described; nothing scales).
+    autoscaling: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.refresh()
