@@ -106,3 +106,21 @@ def converged(regional: dict[str, Any], table: str, regions: tuple[str, ...],
     result: dict[str, dict[str, Any]] = wait_for(lambda: same() is not None and (same(),),
                                                  timeout)[0]
     return result
+
+
+def stream_records(endpoint: str, region: str, table: str) -> list[dict[str, Any]]:
+    """Every record of the table's current stream in `region`, in sequence order."""
+    ddb = client("dynamodb", endpoint, region_name=region)
+    streams = client("dynamodbstreams", endpoint, region_name=region)
+    arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    records: list[dict[str, Any]] = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        while iterator:
+            page = streams.get_records(ShardIterator=iterator)
+            records.extend(page["Records"])
+            if not page["Records"]:
+                break
+            iterator = page.get("NextShardIterator")
+    return sorted(records, key=lambda r: int(r["dynamodb"]["SequenceNumber"]))
