@@ -6,6 +6,7 @@ unpaused with no delay."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 
@@ -18,6 +19,7 @@ class ReplicationControls:
         self.paused = False
         self.delay = 0.0
         self.changed = asyncio.Event()
+        self.listeners: list[Callable[[], None]] = []  # told of every change
 
     def configure(self, body: dict[str, Any]) -> None:
         """Apply `{"paused": bool}` and/or `{"delay": seconds}`; ControlError if malformed."""
@@ -31,3 +33,5 @@ class ReplicationControls:
         self.paused, self.delay = paused, float(delay)
         self.changed.set()
         self.changed = asyncio.Event()
+        for listener in self.listeners:
+            listener()

@@ -14,7 +14,7 @@ from headwater.cloudwatch.store import MetricStore
 from headwater.dynamodb.table import Table
 
 NAMESPACE = "AWS/DynamoDB"
-RECENT = 2048  # latencies kept per pair for the percentiles the control endpoint shows
+RECENT = 8192  # latencies kept per pair for the percentiles the control endpoint shows
 _LABELS = ["table", "source_region", "receiving_region"]
 
 

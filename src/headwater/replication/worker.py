@@ -50,6 +50,7 @@ class Replicator:
         self.metrics = metrics
         self._stop = asyncio.Event()
         self._tasks: dict[Pair, asyncio.Task[None]] = {}
+        controls.listeners.append(self._wake_all)
 
     async def run(self) -> None:
         self._stop.clear()
@@ -66,6 +67,7 @@ class Replicator:
 
     async def stop(self) -> None:
         self._stop.set()
+        self._wake_all()
 
     def _rescan(self) -> None:
         pairs = replica_pairs(self.runtime)
@@ -126,14 +128,22 @@ class Replicator:
                                            self.streams.backlog(stream, batch[-1][0]), now)
             await asyncio.sleep(0)  # let requests in between batches
             return
-        waits: list[Coroutine[Any, Any, object]] = [
-            self._stop.wait(), appended.wait(), controls.changed.wait(),
-            self.links.changed.wait()]
-        if rows:
-            waits.append(self.clock.sleep_until(rows[0][1] + controls.delay))
-        elif self.metrics.pending_due(source, target, now, True):
+        if rows:  # delayed: wait for the first record's time, or anything else
+            await _first(self._stop.wait(), appended.wait(), controls.changed.wait(),
+                         self.clock.sleep_until(rows[0][1] + controls.delay))
+            return
+        if self.metrics.pending_due(source, target, now, True):
             self.metrics.pending_count(source, target, 0, now)
-        await _first(*waits)
+        # The hot path waits on the append event alone (no helper tasks): a stop or a control
+        # change sets it too (_wake_all).
+        await appended.wait()
+
+    def _wake_all(self) -> None:
+        """Wake every pair waiting for appends (a stop, or the controls changed)."""
+        for source, _target in replica_pairs(self.runtime).values():
+            stream = self.streams.current_stream(source.account, source.region, source.name)
+            if stream is not None:
+                self.streams.wake_readers(stream)
 
 
 async def _first(*waits: Coroutine[Any, Any, object]) -> None:

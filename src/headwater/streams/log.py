@@ -332,6 +332,12 @@ class StreamLog:
         reading, so an append between the read and the wait still wakes the reader."""
         return self._appends.setdefault(stream.id, asyncio.Event())
 
+    def wake_readers(self, stream: Stream) -> None:
+        """Set the stream's `appended` event now (its readers have something else to see)."""
+        event = self._appends.pop(stream.id, None)
+        if event is not None:
+            event.set()
+
     def _notify_shard(self, shard_pk: int) -> None:
         event = self._waiters.pop(shard_pk, None)
         if event is not None:
