@@ -109,8 +109,9 @@ class Replicator:
             return
         appended = self.streams.appended(stream)  # before reading: no append can slip by
         position = store.position(self.runtime.storage.conn, source.id, target.id)
-        if position is None:
-            return  # the pair is being unlinked
+        if position is None:  # the pair is being unlinked; the rescan will end this loop
+            await _first(self._stop.wait(), asyncio.sleep(0.05))
+            return
         rows = self.streams.records_after(stream, position, BATCH)
         now = self.clock.now()
         due = len(rows)
