@@ -5,11 +5,13 @@ longer adds), and replicated writes are not sent back (no echo)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
+import urllib3
 from conftest import REGIONS, converged, stream_records
-from server_support import wait_for
+from server_support import client, wait_for
 
 EAST, WEST, EU = REGIONS
 
@@ -97,15 +99,15 @@ def test_metrics_through_cloudwatch_and_prometheus(endpoint, regional, global_ta
     regional[EAST].put_item(TableName=name, Item={"pk": {"S": "m"}})
     converged(regional, name, (EAST, WEST))
     wait_for(lambda: replication.drained(name))
-    from server_support import client
     cloudwatch = client("cloudwatch", endpoint, region_name=EAST)
     listed = cloudwatch.list_metrics(Namespace="AWS/DynamoDB",
                                      Dimensions=[{"Name": "TableName", "Value": name}])["Metrics"]
     names = {(m["MetricName"], tuple(sorted((d["Name"], d["Value"]) for d in m["Dimensions"])))
              for m in listed}
-    assert ("ReplicationLatency", (("ReceivingRegion", WEST), ("TableName", name))) in names
+    dimensions = (("ReceivingRegion", WEST), ("TableName", name))
+    assert ("ReplicationLatency", dimensions) in names
+    assert ("PendingReplicationCount", dimensions) in names
     now = clock.now()
-    import datetime
     stats = cloudwatch.get_metric_statistics(
         Namespace="AWS/DynamoDB", MetricName="ReplicationLatency",
         Dimensions=[{"Name": "TableName", "Value": name},
@@ -114,7 +116,6 @@ def test_metrics_through_cloudwatch_and_prometheus(endpoint, regional, global_ta
         EndTime=datetime.datetime.fromtimestamp(now + 60, datetime.UTC), Period=60,
         Statistics=["SampleCount", "Maximum"])["Datapoints"]
     assert sum(p["SampleCount"] for p in stats) >= 1
-    import urllib3
     exposition = urllib3.PoolManager().request("GET", f"{endpoint}/metrics").data.decode()
     assert (f'headwater_replication_latency_milliseconds_count{{receiving_region="{WEST}",'
             f'source_region="{EAST}",table="{name}"}} 1.0') in exposition
