@@ -131,7 +131,7 @@ def write(
         item_store.put(conn, table.id, key[0], key[1], new, size)
     source = new if new is not None else old
     assert source is not None
-    stamp = runtime.clock.now() if origin is None and table.replicated else None
+    stamp = _stamp(runtime, conn, table, key) if origin is None and table.replicated else None
     record = runtime.streams.record_change(
         conn, table.account, table.region, table.name, key[0], table.key_of(source), old, new,
         ttl_delete=ttl_delete, new_size=size, now=stamp, origin=origin,
@@ -139,6 +139,16 @@ def write(
     if stamp is not None and record is not None:
         item_versions.put(conn, table.id, key[0], key[1],
                           item_versions.Version(stamp, table.region))
+
+
+def _stamp(runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key
+           ) -> float:
+    """A local write's last-writer-wins time: the clock's, but always after the version the
+    item holds, so a local write wins locally and everywhere even if the wall clock under the
+    project clock stepped back (a write that replaced a version must outrank it)."""
+    now = runtime.clock.now()
+    held = item_versions.get(conn, table.id, key[0], key[1])
+    return now if held is None or now > held.written else held.written + 1e-6
 
 
 def _maintain_indexes(conn: sqlite3.Connection, table: Table, key: Key,
