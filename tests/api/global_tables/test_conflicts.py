@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 import pytest
-from conftest import REGIONS, converged
+from global_support import REGIONS, converged
 from server_support import wait_for
 
 EAST, WEST, EU = REGIONS

@@ -5,7 +5,7 @@ included), ListGlobalTables lists none."""
 from __future__ import annotations
 
 import pytest
-from conftest import REGIONS
+from global_support import REGIONS
 
 EAST, WEST, _ = REGIONS
 NOT_SUPPORTED = ("DynamoDB global tables version 2017.11.29 is not supported. We recommend using "

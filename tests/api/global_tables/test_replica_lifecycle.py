@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import REGIONS, converged
+from global_support import REGIONS, converged
 
 EAST, WEST, EU = REGIONS
 KEY = {"KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],

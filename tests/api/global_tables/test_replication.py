@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import urllib3
-from conftest import REGIONS, converged, stream_records
+from global_support import REGIONS, converged, stream_records
 from server_support import client, wait_for
 
 EAST, WEST, EU = REGIONS

@@ -5,7 +5,7 @@ each replica pair's backlog and lag."""
 from __future__ import annotations
 
 import pytest
-from conftest import REGIONS, converged, scan_all
+from global_support import REGIONS, converged, scan_all
 from server_support import wait_for
 
 EAST, WEST, _ = REGIONS

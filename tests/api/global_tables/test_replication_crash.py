@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REGIONS, Replication, converged, stream_records
+from global_support import REGIONS, Replication, converged, stream_records
 from server_support import Server, client, start_server, wait_for
 
 EAST, WEST, _ = REGIONS
