@@ -59,9 +59,11 @@ def converged(regional: dict[str, Any], table: str, regions: tuple[str, ...],
     def same() -> dict[str, dict[str, Any]] | None:
         states = [scan_all(regional[region], table) for region in regions]
         return states[0] if all(state == states[0] for state in states) else None
-    result: dict[str, dict[str, Any]] = wait_for(lambda: same() is not None and (same(),),
-                                                 timeout)[0]
-    return result
+    def found() -> tuple[dict[str, dict[str, Any]]] | None:
+        state = same()
+        return None if state is None else (state,)
+    result: tuple[dict[str, dict[str, Any]]] = wait_for(found, timeout)
+    return result[0]
 
 
 def stream_records(endpoint: str, region: str, table: str) -> list[dict[str, Any]]:

@@ -57,6 +57,7 @@ def test_replicated_writes_appear_in_the_replica_stream_and_do_not_echo(
     east.update_item(TableName=name, Key=key("a"), UpdateExpression="SET v = :v",
                      ExpressionAttributeValues={":v": {"N": "2"}})
     east.delete_item(TableName=name, Key=key("a"))
+    wait_for(lambda: replication.drained(name))  # so west's own write comes after them
     west.put_item(TableName=name, Item={"pk": {"S": "w"}})
     converged(regional, name, (EAST, WEST))
     wait_for(lambda: replication.drained(name))
