@@ -248,3 +248,23 @@ def test_replica_updates_on_a_missing_table(regional, expect_error):
     expect_error(regional[EAST].update_table, "ResourceNotFoundException",
                  "Requested resource not found: Table: no-such-table not found",
                  TableName="no-such-table", ReplicaUpdates=[{"Create": {"RegionName": WEST}}])
+
+
+def test_index_changes_reach_every_replica(regional, global_table):
+    name = global_table()
+    east, west = regional[EAST], regional[WEST]
+    east.put_item(TableName=name, Item={"pk": {"S": "a"}, "g": {"S": "x"}})
+    converged(regional, name, (EAST, WEST))
+    west.update_table(TableName=name,  # issued at the replica's endpoint
+                      AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"}],
+                      GlobalSecondaryIndexUpdates=[{"Create": {
+                          "IndexName": "byG",
+                          "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                          "Projection": {"ProjectionType": "ALL"}}}])
+    for ddb in (east, west):
+        found = ddb.query(TableName=name, IndexName="byG", KeyConditionExpression="g = :g",
+                          ExpressionAttributeValues={":g": {"S": "x"}})["Items"]
+        assert found == [{"pk": {"S": "a"}, "g": {"S": "x"}}]
+    east.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {
+        "IndexName": "byG"}}])
+    assert "GlobalSecondaryIndexes" not in west.describe_table(TableName=name)["Table"]

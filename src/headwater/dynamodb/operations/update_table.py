@@ -11,6 +11,7 @@ from headwater.dynamodb.errors import ResourceNotFoundException, ValidationExcep
 from headwater.dynamodb.index_updates import apply_index_updates, check_update_members
 from headwater.dynamodb.operations.describe_table import table_description
 from headwater.dynamodb.replicas.checks import check_consistency
+from headwater.dynamodb.replicas.settings import replicate_index_updates
 from headwater.dynamodb.replicas.updates import apply_replica_updates, show_statuses
 from headwater.dynamodb.stream_specification import update_stream
 from headwater.dynamodb.table import Table
@@ -101,6 +102,8 @@ def _apply(ctx: RequestContext, table: Table, request: dict[str, Any]
         if request.get("GlobalSecondaryIndexUpdates"):
             mode = description.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
             index_status = apply_index_updates(conn, table, request, mode)
+            if table.replicated:
+                replicate_index_updates(ctx.runtime, conn, table, request)
             busy = True
         if "StreamSpecification" in request:
             if table.replicated and not request["StreamSpecification"]["StreamEnabled"]:
