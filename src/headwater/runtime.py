@@ -21,6 +21,10 @@ from headwater.iam.enforcement import Enforcer
 from headwater.iam.identities import Identities
 from headwater.logs.store import LogStore
 from headwater.queues.registry import Queues
+from headwater.replication.controls import ReplicationControls
+from headwater.replication.links import ReplicaLinks
+from headwater.replication.metrics import ReplicationMetrics
+from headwater.replication.worker import Replicator
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
 from headwater.streams.read_limits import ReadLimits
@@ -48,6 +52,7 @@ class Runtime:
                                              self._partition_key, settings.enforce_iam)
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
+        self.replica_links = ReplicaLinks(self.streams)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.queues = Queues(self.storage, self.clock)
         self.cloudwatch = MetricStore(self.clock)
@@ -59,6 +64,8 @@ class Runtime:
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
             settings.trigger_retry_delay, self._stream_access)
+        self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
+                                     ReplicationControls(), ReplicationMetrics(self.cloudwatch))
 
     def deliver(self, account: str, region: str, destination: str, message: str,
                 attributes: dict[str, Any] | None = None, /) -> None:
@@ -83,7 +90,7 @@ class Runtime:
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
-        and event queue, the triggers."""
+        and event queue, the triggers, replication."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
         return [
@@ -94,6 +101,7 @@ class Runtime:
             self.functions.pool,
             self.functions.events,
             self.triggers,
+            self.replicator,
         ]
 
     def close(self) -> None:

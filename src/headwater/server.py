@@ -34,6 +34,8 @@ from headwater.queues import access as queues_access
 from headwater.queues.errors import AccessDenied as SqsAccessDenied
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
+from headwater.replication.controls import ControlError
+from headwater.replication.status import replication_status
 from headwater.runtime import Runtime
 from headwater.services import json_services, lambda_service
 from headwater.sts.errors import AccessDenied as StsAccessDenied
@@ -181,7 +183,7 @@ class HeadwaterApp:
             return self.cloudwatch.handle(ctx, path, body)
         if method == "GET" and path == "/metrics":
             registries = (self.runtime.cloudwatch.registry, self.runtime.triggers.metrics.registry,
-                          self.background.registry)
+                          self.runtime.replicator.metrics.registry, self.background.registry)
             return _answer(200, exposition.exposition(registries), exposition.CONTENT_TYPE)
         if path.startswith("/_headwater/"):
             return self._control(method, path, body)
@@ -305,7 +307,23 @@ class HeadwaterApp:
             return _answer(200, orjson.dumps({"status": "ok", "version": __version__}))
         if path == "/_headwater/clock":
             return self._clock(method, body)
+        if path == "/_headwater/replication":
+            return self._replication(method, body)
         return _answer(404, NOT_FOUND)
+
+    def _replication(self, method: str, body: bytes) -> Response:
+        """Pause, resume or delay global tables replication; show each pair's backlog."""
+        replicator = self.runtime.replicator
+        if method == "POST":
+            try:
+                replicator.controls.configure(orjson.loads(body or b"{}"))
+            except orjson.JSONDecodeError:
+                return _answer(400, b'{"message":"the body must be a JSON object"}')
+            except ControlError as error:
+                return _answer(400, orjson.dumps({"message": str(error)}))
+        elif method != "GET":
+            return _answer(405, b'{"message":"Method Not Allowed"}')
+        return _answer(200, orjson.dumps(replication_status(replicator)))
 
     def _clock(self, method: str, body: bytes) -> Response:
         clock = self.runtime.clock

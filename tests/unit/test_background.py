@@ -199,6 +199,7 @@ def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> No
     from headwater.dynamodb.ttl import TtlSweeper
     from headwater.functions.event_queue import EventQueue
     from headwater.functions.pool import EnvironmentPool
+    from headwater.replication.worker import Replicator
     from headwater.runtime import Runtime
     from headwater.settings import Settings
     from headwater.streams.retention import RetentionWorker
@@ -210,9 +211,9 @@ def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> No
         workers: list[Worker] = runtime.workers()
         assert [type(w) for w in workers] == [
             Checkpointer, RolloverWorker, RetentionWorker, TtlSweeper, EnvironmentPool,
-            EventQueue, TriggerManager]
+            EventQueue, TriggerManager, Replicator]
         assert workers[0] is runtime.storage.checkpointer
         assert workers[4:] == [runtime.functions.pool, runtime.functions.events,
-                               runtime.triggers]
+                               runtime.triggers, runtime.replicator]
     finally:
         runtime.close()

@@ -390,4 +390,27 @@ MIGRATIONS: list[str] = [
         revision TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 16: global tables (replication/). The region a stream record's write was replicated
+    # from (NULL: a write made in this region), so replicated writes are never sent back; each
+    # replicated item's last-writer-wins version (write time and region, kept out of the item
+    # as AWS keeps it hidden; a deleted item keeps its row as a tombstone); and each replica
+    # pair's durable position in the source table's stream, saved in the transaction of the
+    # writes it covers.
+    """
+    ALTER TABLE stream_records ADD COLUMN origin TEXT;
+    CREATE TABLE ddb_item_versions (
+        table_id INTEGER NOT NULL,
+        hk BLOB NOT NULL,
+        rk BLOB NOT NULL,
+        written REAL NOT NULL,
+        region TEXT NOT NULL,
+        PRIMARY KEY (table_id, hk, rk)
+    ) WITHOUT ROWID;
+    CREATE TABLE replication_positions (
+        source_id INTEGER NOT NULL,
+        target_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (source_id, target_id)
+    ) WITHOUT ROWID;
+    """,
 ]

@@ -49,7 +49,8 @@ class TableCatalog:
         for table_id, account, region, name, blob in rows:
             state = orjson.loads(blob)
             table = Table(table_id, account, region, name, state["description"],
-                          state.get("tags", {}), state.get("ttl", {}))
+                          state.get("tags", {}), state.get("ttl", {}),
+                          autoscaling=state.get("autoscaling", {}))
             self._tables[(account, region, name)] = table
 
     def find(self, account: str, region: str, name: str) -> Table | None:
@@ -88,12 +89,14 @@ class TableCatalog:
         """Persist a changed table; call inside the write's transaction when there is one."""
         with self.storage.transaction() as conn:
             conn.execute("UPDATE ddb_tables SET description = ? WHERE id = ?",
-                         (_state(table.description, table.tags, table.ttl), table.id))
+                         (_state(table.description, table.tags, table.ttl, table.autoscaling),
+                          table.id))
 
     def remove(self, table: Table) -> None:
         with self.storage.transaction() as conn:
             conn.execute("DELETE FROM ddb_items WHERE table_id = ?", (table.id,))
             conn.execute("DELETE FROM ddb_index_items WHERE table_id = ?", (table.id,))
+            conn.execute("DELETE FROM ddb_item_versions WHERE table_id = ?", (table.id,))
             conn.execute("DELETE FROM ddb_tables WHERE id = ?", (table.id,))
             key = (table.account, table.region, table.name)
             self._tables.pop(key, None)
@@ -115,5 +118,9 @@ class TableCatalog:
         return int(count), int(size)
 
 
-def _state(description: dict[str, Any], tags: dict[str, str], ttl: dict[str, Any]) -> bytes:
-    return orjson.dumps({"description": description, "tags": tags, "ttl": ttl})
+def _state(description: dict[str, Any], tags: dict[str, str], ttl: dict[str, Any],
+           autoscaling: dict[str, Any] | None = None) -> bytes:
+    state = {"description": description, "tags": tags, "ttl": ttl}
+    if autoscaling:
+        state["autoscaling"] = autoscaling
+    return orjson.dumps(state)

@@ -9,14 +9,27 @@ from typing import TYPE_CHECKING, Protocol
 from headwater.core import context
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from headwater.core.authority import Authority
     from headwater.core.clock import Clock
     from headwater.core.resource_policies import ResourcePolicies
     from headwater.core.storage import Storage
     from headwater.dynamodb.catalog import TableCatalog
     from headwater.dynamodb.idempotency import RequestTokens
+    from headwater.dynamodb.table import Table
     from headwater.settings import Settings
     from headwater.streams.log import StreamLog
+
+
+class ReplicaLinks(Protocol):
+    """The replication positions a replica's arrival and departure set, in the transaction
+    that changes the group (replication/links.py provides them)."""
+
+    def link(self, conn: sqlite3.Connection, new: Table, source: Table,
+             peers: list[Table]) -> None: ...
+
+    def unlink(self, conn: sqlite3.Connection, table: Table) -> None: ...
 
 
 class DynamoDbServices(context.Served, Protocol):
@@ -43,6 +56,9 @@ class DynamoDbServices(context.Served, Protocol):
 
     @property
     def authority(self) -> Authority: ...
+
+    @property
+    def replica_links(self) -> ReplicaLinks: ...
 
 
 RequestContext = context.RequestContext[DynamoDbServices]

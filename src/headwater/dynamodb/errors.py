@@ -15,6 +15,7 @@ __all__ = [
     "IdempotentParameterMismatchException",
     "ItemCollectionSizeLimitExceededException",
     "AccessDeniedException",
+    "GlobalTableNotFoundException",
 ]
 
 
@@ -71,3 +72,7 @@ class AccessDeniedException(AwsError):
     """Another account's table or stream, which no resource policy opens (core/tenancy.py)."""
 
     code = "AccessDeniedException"
+
+
+class GlobalTableNotFoundException(AwsError):
+    code = "GlobalTableNotFoundException"

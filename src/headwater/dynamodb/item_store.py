@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -26,3 +27,12 @@ def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, item: dic
 def delete(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> None:
     conn.execute("DELETE FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
                  (table_id, hk, rk))
+
+
+def scan_all(conn: sqlite3.Connection, table_id: int
+             ) -> Iterator[tuple[bytes, bytes, dict[str, Any], int]]:
+    """Every item of a table with its key and size (a new replica's initial copy)."""
+    rows = conn.execute("SELECT hk, rk, item, size FROM ddb_items WHERE table_id = ?",
+                        (table_id,)).fetchall()
+    for hk, rk, item, size in rows:
+        yield bytes(hk), bytes(rk), orjson.loads(item), int(size)

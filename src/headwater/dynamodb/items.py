@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from headwater.dynamodb import index_store, item_store
+from headwater.dynamodb import index_store, item_store, item_versions
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expressions import ast
 from headwater.dynamodb.expressions.updates import Update
@@ -110,10 +110,14 @@ def read(runtime: DynamoDbServices, table: Table, key: Key) -> dict[str, Any] | 
 def write(
     runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key,
     old: dict[str, Any] | None, new: dict[str, Any] | None, *, size: int | None = None,
-    ttl_delete: bool = False,
+    ttl_delete: bool = False, origin: str | None = None,
 ) -> None:
     """Store `new` (None deletes), maintain index entries and append the stream record, all in
-    the open transaction."""
+    the open transaction.
+
+    On a global table a local write that changes the item also stamps its version (the
+    record's time, this region) for last-writer-wins; `origin` marks a replicated write (the
+    region it came from), whose version the replicator keeps itself."""
     if table.indexes:
         if new is not None:
             check_index_keys(table.indexes, new)
@@ -127,10 +131,24 @@ def write(
         item_store.put(conn, table.id, key[0], key[1], new, size)
     source = new if new is not None else old
     assert source is not None
-    runtime.streams.record_change(
+    stamp = _stamp(runtime, conn, table, key) if origin is None and table.replicated else None
+    record = runtime.streams.record_change(
         conn, table.account, table.region, table.name, key[0], table.key_of(source), old, new,
-        ttl_delete=ttl_delete, new_size=size,
+        ttl_delete=ttl_delete, new_size=size, now=stamp, origin=origin,
     )
+    if stamp is not None and record is not None:
+        item_versions.put(conn, table.id, key[0], key[1],
+                          item_versions.Version(stamp, table.region))
+
+
+def _stamp(runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key
+           ) -> float:
+    """A local write's last-writer-wins time: the clock's, but always after the version the
+    item holds, so a local write wins locally and everywhere even if the wall clock under the
+    project clock stepped back (a write that replaced a version must outrank it)."""
+    now = runtime.clock.now()
+    held = item_versions.get(conn, table.id, key[0], key[1])
+    return now if held is None or now > held.written else held.written + 1e-6
 
 
 def _maintain_indexes(conn: sqlite3.Connection, table: Table, key: Key,

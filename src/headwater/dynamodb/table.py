@@ -26,6 +26,8 @@ class Table:
     range_name: str | None = None
     range_type: str | None = None
     indexes: list[Index] = field(default_factory=list)
+    # UpdateTableReplicaAutoScaling's settings (accepted and described; nothing scales).
+    autoscaling: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -62,6 +64,16 @@ class Table:
         if spec and spec.get("StreamEnabled"):
             return str(spec["StreamViewType"])
         return None
+
+    @property
+    def replicated(self) -> bool:
+        """Whether the table is a global table replica (it lists other replicas)."""
+        return bool(self.description.get("Replicas"))
+
+    @property
+    def replica_regions(self) -> list[str]:
+        """The regions of the table's other replicas, as DescribeTable lists them."""
+        return [str(r["RegionName"]) for r in self.description.get("Replicas", [])]
 
     def index(self, name: str) -> Index | None:
         return next((index for index in self.indexes if index.name == name), None)

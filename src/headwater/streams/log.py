@@ -35,6 +35,7 @@ class StreamLog:
         self.rollover_seconds = rollover_seconds
         self._waiters: dict[int, asyncio.Event] = {}
         self._stream_events: dict[int, asyncio.Event] = {}
+        self._appends: dict[int, asyncio.Event] = {}
         self.secret = self._load_secret()
         # Stored record times, iterators and TTLs only make sense on a clock that never moves
         # back, so the virtual clock's offset is kept beside them.
@@ -241,9 +242,12 @@ class StreamLog:
         self, conn: sqlite3.Connection, account: str, region: str, table_name: str,
         hash_key: bytes, keys: dict[str, Any], old: dict[str, Any] | None,
         new: dict[str, Any] | None, ttl_delete: bool = False, new_size: int | None = None,
+        now: float | None = None, origin: str | None = None,
     ) -> dict[str, Any] | None:
         """Append the record for one item change, inside the caller's transaction.
 
+        `now` is the write's clock time when the writer took it already; `origin` the region
+        a replicated write came from (global tables: such records are not sent on again).
         Returns the record, or None when the table has no stream or nothing changed.
         """
         stream = self.current.get((account, region, table_name))
@@ -254,7 +258,7 @@ class StreamLog:
             return None
         lane = zlib.crc32(hash_key) % stream.shard_count
         shard = self.open[(stream.id, lane)]
-        now = self.clock.now()
+        now = self.clock.now() if now is None else now
         if now - shard.created >= self.rollover_seconds:
             self.storage.on_rollback(self.reload)
             shard = self._roll_over(conn, stream, shard, now)
@@ -265,9 +269,30 @@ class StreamLog:
             created=now, sequence=format_sequence(seq), ttl_delete=ttl_delete,
             new_size=new_size,
         )
-        store.append_record(conn, shard.pk, seq, now, orjson.dumps(record))
+        store.append_record(conn, shard.pk, seq, now, orjson.dumps(record), origin)
         self.storage.after_commit(lambda: self._notify_shard(shard.pk))
         return record
+
+    def records_after(self, stream: Stream, after: int, limit: int
+                      ) -> list[tuple[int, float, bytes, str | None]]:
+        """The stream's records after position `after` across all its shards, in sequence
+        order (so each item's changes in order): (seq, created, record JSON, origin region)."""
+        shards = [shard.pk for shard in self.shards.get(stream.id, [])]
+        if not shards:
+            return []
+        return store.read_stream(self.storage.conn, shards, after, limit)
+
+    def backlog(self, stream: Stream, after: int) -> int:
+        """How many records of local writes the stream holds after position `after`."""
+        shards = [shard.pk for shard in self.shards.get(stream.id, [])]
+        if not shards:
+            return 0
+        return store.count_stream(self.storage.conn, shards, after, origin=False)
+
+    def oldest_local(self, stream: Stream, after: int) -> float | None:
+        """When the stream received its first local write's record after `after`, if any."""
+        shards = [shard.pk for shard in self.shards.get(stream.id, [])]
+        return store.oldest_local(self.storage.conn, shards, after) if shards else None
 
     def trim_horizon(self) -> float:
         return self.clock.now() - RETENTION_SECONDS
@@ -302,10 +327,25 @@ class StreamLog:
             return False
         return True
 
+    def appended(self, stream: Stream) -> asyncio.Event:
+        """An event set when the next append to any shard of the stream commits. Taken before
+        reading, so an append between the read and the wait still wakes the reader."""
+        return self._appends.setdefault(stream.id, asyncio.Event())
+
+    def wake_readers(self, stream: Stream) -> None:
+        """Set the stream's `appended` event now (its readers have something else to see)."""
+        event = self._appends.pop(stream.id, None)
+        if event is not None:
+            event.set()
+
     def _notify_shard(self, shard_pk: int) -> None:
         event = self._waiters.pop(shard_pk, None)
         if event is not None:
             event.set()
+        shard = self.shard_by_pk.get(shard_pk)
+        appended = None if shard is None else self._appends.pop(shard.stream_id, None)
+        if appended is not None:
+            appended.set()
 
     def _notify_stream(self, stream_id: int) -> None:
         event = self._stream_events.pop(stream_id, None)

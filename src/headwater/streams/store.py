@@ -64,9 +64,38 @@ def close_shard(conn: sqlite3.Connection, shard: Shard) -> None:
 
 
 def append_record(conn: sqlite3.Connection, shard: int, seq: int, created: float,
-                  record: bytes) -> None:
-    conn.execute("INSERT INTO stream_records (shard, seq, created, record) VALUES (?, ?, ?, ?)",
-                 (shard, seq, created, record))
+                  record: bytes, origin: str | None = None) -> None:
+    conn.execute("INSERT INTO stream_records (shard, seq, created, record, origin) "
+                 "VALUES (?, ?, ?, ?, ?)", (shard, seq, created, record, origin))
+
+
+def read_stream(conn: sqlite3.Connection, shards: list[int], after: int, limit: int
+                ) -> list[tuple[int, float, bytes, str | None]]:
+    """Records of several shards (one stream's) after `after`, in sequence order, with the
+    region each was replicated from (None for a local write)."""
+    marks = ",".join("?" * len(shards))
+    return conn.execute(
+        f"SELECT seq, created, record, origin FROM stream_records WHERE seq > ? "
+        f"AND shard IN ({marks}) ORDER BY seq LIMIT ?", (after, *shards, limit),
+    ).fetchall()
+
+
+def count_stream(conn: sqlite3.Connection, shards: list[int], after: int, origin: bool) -> int:
+    """How many records of the shards lie after `after` (only local writes unless `origin`)."""
+    marks = ",".join("?" * len(shards))
+    local = "" if origin else " AND origin IS NULL"
+    row = conn.execute(
+        f"SELECT count(*) FROM stream_records WHERE seq > ? AND shard IN ({marks}){local}",
+        (after, *shards)).fetchone()
+    return int(row[0])
+
+
+def oldest_local(conn: sqlite3.Connection, shards: list[int], after: int) -> float | None:
+    marks = ",".join("?" * len(shards))
+    row = conn.execute(
+        f"SELECT min(created) FROM stream_records WHERE seq > ? AND shard IN ({marks}) "
+        "AND origin IS NULL", (after, *shards)).fetchone()
+    return None if row[0] is None else float(row[0])
 
 
 def read_records(conn: sqlite3.Connection, shard: int, start: int, limit: int

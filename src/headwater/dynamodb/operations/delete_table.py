@@ -7,6 +7,7 @@ from typing import Any
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
 from headwater.dynamodb.operations.describe_table import table_description
+from headwater.dynamodb.replicas.delete import leave_group
 from headwater.dynamodb.stream_specification import disable_stream
 
 # Members AWS leaves out of DeleteTable's TableDescription (issue 11; the API reference's
@@ -29,6 +30,8 @@ def delete_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         )
     description = table_description(ctx, table)
     with ctx.runtime.storage.transaction():
+        if table.replicated:
+            leave_group(ctx.runtime, table)
         if table.stream_view_type is not None:
             disable_stream(ctx.runtime, table)
         tables.remove(table)

@@ -10,6 +10,9 @@ from headwater.dynamodb.encryption import sse_description
 from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
 from headwater.dynamodb.index_updates import apply_index_updates, check_update_members
 from headwater.dynamodb.operations.describe_table import table_description
+from headwater.dynamodb.replicas.checks import check_consistency
+from headwater.dynamodb.replicas.settings import replicate_index_updates
+from headwater.dynamodb.replicas.updates import apply_replica_updates, show_statuses
 from headwater.dynamodb.stream_specification import update_stream
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.throughput import check_throughput, throughput_description
@@ -25,7 +28,9 @@ NO_THROUGHPUT = (
     "One or more parameter values were invalid: ProvisionedThroughput must be specified when "
     "BillingMode is PROVISIONED"
 )
-UNSUPPORTED = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTableWitnessUpdates")
+UNSUPPORTED = ("GlobalTableWitnessUpdates",)
+REPLICA_STREAM = ("One or more parameter values were invalid: Disabling Stream is not allowed for "
+                  "a Global Table replica.")
 CHANGES = ("GlobalSecondaryIndexUpdates", "ProvisionedThroughput", "BillingMode",
            "StreamSpecification", "SSESpecification", "DeletionProtectionEnabled", "TableClass",
            "OnDemandThroughput", "WarmThroughput")
@@ -38,6 +43,9 @@ def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
         if request.get(member):
             raise ValidationException(f"Headwater does not support {member} yet")
     # An empty GlobalSecondaryIndexUpdates list counts as absent (DDB-TABLE-015).
+    check_consistency(request)
+    if request.get("ReplicaUpdates"):
+        return _replica_updates(ctx, request)
     if not any(member in request and (member != "GlobalSecondaryIndexUpdates" or request[member])
                for member in CHANGES):
         raise ValidationException(NOTHING)
@@ -70,6 +78,19 @@ def update_table(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]
     return {"TableDescription": response}
 
 
+def _replica_updates(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """UpdateTable with ReplicaUpdates (global tables, dynamodb/replicas/)."""
+    name = request["TableName"]
+    table = ctx.runtime.tables.find(ctx.account, ctx.region, name)
+    if table is None:
+        raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+    shown = apply_replica_updates(ctx.runtime, table, request, CHANGES)
+    response = table_description(ctx, table)
+    response["TableStatus"] = "UPDATING"
+    show_statuses(response, shown)
+    return {"TableDescription": response}
+
+
 def _apply(ctx: RequestContext, table: Table, request: dict[str, Any]
            ) -> tuple[bool, dict[str, str]]:
     """Apply every change in one transaction; the caller restores the description on error."""
@@ -81,8 +102,12 @@ def _apply(ctx: RequestContext, table: Table, request: dict[str, Any]
         if request.get("GlobalSecondaryIndexUpdates"):
             mode = description.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
             index_status = apply_index_updates(conn, table, request, mode)
+            if table.replicated:
+                replicate_index_updates(ctx.runtime, conn, table, request)
             busy = True
         if "StreamSpecification" in request:
+            if table.replicated and not request["StreamSpecification"]["StreamEnabled"]:
+                raise ValidationException(REPLICA_STREAM)
             update_stream(ctx.runtime, table, request["StreamSpecification"])
             busy = True
         if "DeletionProtectionEnabled" in request:

@@ -8,6 +8,7 @@ from typing import Any
 
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ResourceNotFoundException, ValidationException
+from headwater.dynamodb.replicas.group import peers
 
 # AWS refuses a second change within about an hour of the previous one.
 CHANGE_INTERVAL = 3600.0
@@ -33,6 +34,11 @@ def update_time_to_live(ctx: RequestContext, request: dict[str, Any]) -> dict[st
     table.ttl = {"Enabled": enabled, "AttributeName": attribute, "LastModified": now}
     with runtime.storage.transaction():
         runtime.tables.save(table)
+        # A global table's TTL setting is the group's (ack-api-quirks DDB-TABLE-230: TTL
+        # changes from any region reach every replica).
+        for peer in peers(runtime, table):
+            peer.ttl = dict(table.ttl)
+            runtime.tables.save(peer)
     return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute}}
 
 

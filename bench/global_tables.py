@@ -1,0 +1,157 @@
+"""Global tables: replication lag under a steady write rate, and write throughput with
+replicas against a plain table (issue 14 goals: lag p50 < 10 ms at 1,000 writes/s between two
+regions; PutItem with one replica at least 70% of a plain table's).
+
+    .venv/bin/python bench/global_tables.py
+    .venv/bin/python bench/global_tables.py --duration 5 --rate 1000 --disk
+
+Throughput: one Headwater server, four tables written in turn by closed-loop PutItem clients
+(bench/loadgen.py) in us-east-1: a plain table, one with a stream (a replica's writes always
+append stream records), a global table with one replica (us-west-2) and one with two
+(us-west-2, eu-west-1). Replication runs in the same process and on the same cores, so its
+whole cost (a second write per replica) shows.
+Lag: an open-loop writer sends PutItem at a fixed rate to a two-region global table; the server
+measures, for each replicated write, the time from the write to its application in the other
+region (what `GET /_headwater/replication` reports as latencyMs, over its last 8,192 writes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from loadgen import AUTHORIZATION, measure, put_workload  # noqa: E402
+from peers import call, cpu_seconds, create_table, start_headwater, temp_data_dir  # noqa: E402
+
+LAG_GOAL_MS = 10.0
+THROUGHPUT_GOAL = 0.70
+
+
+def add_replicas(address: tuple[str, int], table: str, regions: list[str]) -> None:
+    for region in regions:
+        call(address, "UpdateTable", {"TableName": table,
+                                      "ReplicaUpdates": [{"Create": {"RegionName": region}}]})
+
+
+def status(address: tuple[str, int]) -> dict[str, object]:
+    with urllib.request.urlopen(f"http://{address[0]}:{address[1]}/_headwater/replication") as r:
+        return dict(orjson.loads(r.read()))
+
+
+def wait_drained(address: tuple[str, int], table: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pairs = [p for p in status(address)["pairs"] if p["table"] == table]  # type: ignore
+        if pairs and all(p["backlog"] == 0 for p in pairs):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"replication of {table} did not drain")
+
+
+def paced_writer(address: tuple[str, int], table: str, rate: float, duration: float,
+                 threads: int) -> int:
+    """PutItem at `rate` per second for `duration` seconds over `threads` connections."""
+    sent = [0] * threads
+    start = time.perf_counter() + 0.2
+
+    def run(index: int) -> None:
+        conn = http.client.HTTPConnection(*address, timeout=30)
+        headers = {"X-Amz-Target": "DynamoDB_20120810.PutItem",
+                   "Content-Type": "application/x-amz-json-1.0",
+                   "Authorization": AUTHORIZATION, "X-Amz-Date": "20260101T000000Z"}
+        interval = threads / rate
+        n = 0
+        while True:
+            due = start + index / rate + n * interval
+            if due > start + duration:
+                break
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            body = orjson.dumps({"TableName": table, "Item": {
+                "pk": {"S": f"w{index}-{n}"}, "data": {"S": "x" * 200}}})
+            conn.request("POST", "/", body, headers)
+            response = conn.getresponse()
+            response.read()
+            n += 1
+        sent[index] = n
+        conn.close()
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(sent)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--rate", type=float, default=1000.0, help="writes/s for the lag run")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--disk", action="store_true", help="a WAL database, not --in-memory")
+    args = parser.parse_args()
+    peer = start_headwater("headwater", temp_data_dir() if args.disk else None)
+    try:
+        address = peer.address
+        rows = []
+        for stream, replicas in ((False, []), (True, []), (False, ["us-west-2"]),
+                                 (False, ["us-west-2", "eu-west-1"])):
+            table = f"bench-{len(replicas)}-{stream}"
+            create_table(address, table, stream=stream)
+            add_replicas(address, table, replicas)
+            cpu_before = cpu_seconds(peer.pid())
+            m = measure(address, put_workload(table, 1024), clients=args.clients,
+                        processes=args.processes, warmup=args.warmup, duration=args.duration)
+            if replicas:
+                wait_drained(address, table)
+            # Server CPU per write, replication included (drained): robust to a busy machine.
+            writes = m.requests * (args.warmup + args.duration) / args.duration
+            cpu_per_write = (cpu_seconds(peer.pid()) - cpu_before) / writes * 1e6
+            rows.append((stream, len(replicas), m, cpu_per_write))
+        plain = rows[0][2].requests_per_second
+        plain_cpu = rows[0][3]
+        print(f"PutItem throughput ({args.clients} clients, ~1 KB items, "
+              f"{'disk' if args.disk else 'in memory'}):")
+        for stream, count, m, cpu in rows:
+            label = (f"{count} replica{'s' * (count > 1)}" if count
+                     else "plain + stream" if stream else "plain table")
+            print(f"  {label:<14} {m.requests_per_second:8.0f}/s  p50 {m.p50_ms:6.2f} ms  "
+                  f"p99 {m.p99_ms:6.2f} ms  {m.requests_per_second / plain:5.0%} of plain"
+                  f"  server CPU {cpu:5.0f} us/write ({plain_cpu / cpu:4.0%} of plain's "
+                  f"capacity)  errors {m.errors}")
+        one = rows[2][2].requests_per_second / plain
+        by_cpu = plain_cpu / rows[2][3]
+        print(f"  goal: one replica >= {THROUGHPUT_GOAL:.0%} of plain: "
+              f"{'met' if one >= THROUGHPUT_GOAL else 'NOT met'} ({one:.0%} measured, "
+              f"{by_cpu:.0%} by server CPU per write)")
+
+        table = "bench-lag"
+        create_table(address, table)
+        add_replicas(address, table, ["us-west-2"])
+        sent = paced_writer(address, table, args.rate, args.duration, threads=4)
+        wait_drained(address, table)
+        pair = next(p for p in status(address)["pairs"]  # type: ignore[attr-defined]
+                    if p["table"] == table and p["source"] == "us-east-1")
+        p50, p99 = pair["latencyMs"]["p50"], pair["latencyMs"]["p99"]
+        print(f"Replication lag us-east-1 -> us-west-2 at {sent / args.duration:.0f} writes/s "
+              f"(last {min(sent, 8192)} writes): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+        print(f"  goal: p50 < {LAG_GOAL_MS:.0f} ms: {'met' if p50 < LAG_GOAL_MS else 'NOT met'}")
+    finally:
+        peer.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Each replicated item's last-writer-wins version (global tables): the clock time of the
+write that produced it and the region that made it. Kept beside the item, never in it (AWS
+hides its own replication metadata since version 2019.11.21); a deleted item keeps its version
+as a tombstone, so a late, older update cannot bring it back."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Version:
+    """Ordered as the conflict rule orders writes: later time wins, the region name breaks a
+    tie (a deterministic choice: every replica picks the same winner)."""
+
+    written: float
+    region: str
+
+
+def get(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> Version | None:
+    row = conn.execute(
+        "SELECT written, region FROM ddb_item_versions WHERE table_id = ? AND hk = ? AND rk = ?",
+        (table_id, hk, rk)).fetchone()
+    return None if row is None else Version(float(row[0]), str(row[1]))
+
+
+def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, version: Version) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO ddb_item_versions (table_id, hk, rk, written, region) "
+        "VALUES (?, ?, ?, ?, ?)", (table_id, hk, rk, version.written, version.region))
+
+
+def copy_table(conn: sqlite3.Connection, source_id: int, target_id: int) -> None:
+    """Give a new replica the versions of the table it was copied from."""
+    conn.execute(
+        "INSERT OR REPLACE INTO ddb_item_versions (table_id, hk, rk, written, region) "
+        "SELECT ?, hk, rk, written, region FROM ddb_item_versions WHERE table_id = ?",
+        (target_id, source_id))
+
+
+def drop_table(conn: sqlite3.Connection, table_id: int) -> None:
+    conn.execute("DELETE FROM ddb_item_versions WHERE table_id = ?", (table_id,))
