@@ -9,9 +9,10 @@ LastEvaluatedKey says where to resume. Capacity is the total size read, in 4 KB 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,8 @@ from headwater.dynamodb.query_store import Row
 from headwater.dynamodb.values import check_value, value_type
 
 PAGE_BYTES = 1024 * 1024
+# Rows evaluated between two turns of the event loop in a large page (~1-3 ms of Python).
+SLICE = 128
 BAD_START_KEY = "The provided starting key is invalid: "
 
 
@@ -111,39 +114,76 @@ def _walk(node: Any, found: set[str]) -> None:
             _walk(getattr(node, spec.name), found)
 
 
-def collect(space: KeySpace, rows: Generator[Row, None, None], request: dict[str, Any],
+def respond(space: KeySpace, rows: Generator[Row, None, None], request: dict[str, Any],
             expressions: RequestExpressions, count_only: bool,
-            fetch: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Page:
-    """Read rows until Limit or 1 MB, keep those passing the filter, project them. `fetch`
-    replaces an index entry by the table's item (an LSI asked for unprojected attributes)."""
-    limit = request.get("Limit")
-    condition = expressions.filter
-    projection = expressions.projection
+            fetch: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+            ) -> dict[str, Any] | Awaitable[dict[str, Any]]:
+    """Query's and Scan's answer: at once for a small page; for a large one (up to 1 MB of
+    rows to decode, filter and project, tens of milliseconds of Python), an awaitable that
+    evaluates the rows in slices and lets the event loop serve other clients between them
+    (issue 12: no request may hold the loop for more than a few milliseconds). The rows are
+    read from SQLite first, in one go, so the page is one snapshot whatever runs in between."""
+    batch, more = read(rows, request)
+    if len(batch) <= SLICE or fetch is not None:
+        page = Page()
+        _evaluate(page, space, batch, request, expressions, count_only, fetch)
+        return response(_finished(page, space, batch, more), request, count_only, space)
+    return _respond_in_slices(space, batch, more, request, expressions, count_only)
+
+
+async def _respond_in_slices(space: KeySpace, batch: list[Row], more: bool,
+                             request: dict[str, Any], expressions: RequestExpressions,
+                             count_only: bool) -> dict[str, Any]:
     page = Page()
-    last: Row | None = None
+    for start in range(0, len(batch), SLICE):
+        if start:
+            await asyncio.sleep(0)
+        _evaluate(page, space, batch[start:start + SLICE], request, expressions, count_only,
+                  None)
+    return response(_finished(page, space, batch, more), request, count_only, space)
+
+
+def read(rows: Generator[Row, None, None], request: dict[str, Any]) -> tuple[list[Row], bool]:
+    """The rows one page reads: up to Limit, or until 1 MB has been read (the row that crosses
+    it included, as DynamoDB does); and whether the table may hold more after them."""
+    limit = request.get("Limit")
+    batch: list[Row] = []
+    size = 0
     with closing(rows):
         for row in rows:
-            last = row
-            page.scanned += 1
-            page.size += row[3]
-            if condition is not None or not count_only:
-                item = orjson.loads(row[2])
-                if fetch is not None:
-                    item = fetch(item)
-                if condition is not None and not condition.evaluate(item):
-                    item = None
-            else:
-                item = {}
-            if item is not None:
-                page.count += 1
-                if not count_only:
-                    page.items.append(_shown(space, request, projection, item, fetch))
-            if (limit is not None and page.scanned >= limit) or page.size >= PAGE_BYTES:
-                break
+            batch.append(row)
+            size += row[3]
+            if (limit is not None and len(batch) >= limit) or size >= PAGE_BYTES:
+                return batch, True
+    return batch, False
+
+
+def _evaluate(page: Page, space: KeySpace, batch: list[Row], request: dict[str, Any],
+              expressions: RequestExpressions, count_only: bool,
+              fetch: Callable[[dict[str, Any]], dict[str, Any]] | None) -> None:
+    condition = expressions.filter
+    projection = expressions.projection
+    for row in batch:
+        page.scanned += 1
+        page.size += row[3]
+        if condition is not None or not count_only:
+            item: dict[str, Any] | None = orjson.loads(row[2])
+            assert item is not None
+            if fetch is not None:
+                item = fetch(item)
+            if condition is not None and not condition.evaluate(item):
+                item = None
         else:
-            last = None
-    if last is not None:
-        page.last_key = _key_of_row(space, last)
+            item = {}
+        if item is not None:
+            page.count += 1
+            if not count_only:
+                page.items.append(_shown(space, request, projection, item, fetch))
+
+
+def _finished(page: Page, space: KeySpace, batch: list[Row], more: bool) -> Page:
+    if more and batch:
+        page.last_key = _key_of_row(space, batch[-1])
     return page
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from headwater.dynamodb import composite_keys, index_reads, key_space, pagination, query_store
@@ -18,7 +19,8 @@ OUTSIDE = "The provided starting key is outside query boundaries based on provid
 NOT_IN_RANGE = "The provided starting key does not match the range key predicate"
 
 
-def query(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+def query(ctx: RequestContext, request: dict[str, Any]
+         ) -> dict[str, Any] | Awaitable[dict[str, Any]]:
     """Query one partition of the table or an index by sort-key range, read from its SQLite index.
 
     Every read is strongly consistent here; ConsistentRead only changes the capacity reported.
@@ -47,8 +49,7 @@ def query(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     rows = query_store.query(ctx.runtime.storage.conn, table.id, hk, bounds, forward, after,
                              space.index_name)
     fetch = index_reads.table_fetch(space, ctx.runtime.storage.conn, request, expressions)
-    page = pagination.collect(space, rows, request, expressions, count_only, fetch)
-    return pagination.response(page, request, count_only, space)
+    return pagination.respond(space, rows, request, expressions, count_only, fetch)
 
 
 def _key_range(space: KeySpace, condition: Any) -> tuple[bytes, query_store.SortRange]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from headwater.dynamodb import index_reads, key_space, pagination, query_store
@@ -10,7 +11,8 @@ from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import compile_request
 
 
-def scan(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+def scan(ctx: RequestContext, request: dict[str, Any]
+         ) -> dict[str, Any] | Awaitable[dict[str, Any]]:
     """Scan the table (or one parallel-scan segment) in primary-key order.
 
     Segments split the partition keys by a stable hash, so together they return every item
@@ -32,8 +34,7 @@ def scan(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     rows = query_store.scan(ctx.runtime.storage.conn, table.id, start, segment, total,
                             space.index_name)
     fetch = index_reads.table_fetch(space, ctx.runtime.storage.conn, request, expressions)
-    page = pagination.collect(space, rows, request, expressions, count_only, fetch)
-    return pagination.response(page, request, count_only, space)
+    return pagination.respond(space, rows, request, expressions, count_only, fetch)
 
 
 def _check_segments(request: dict[str, Any]) -> tuple[int | None, int | None]:
