@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from headwater import __version__, cors
+from headwater import __version__, cors, unserved
 from headwater.background import BackgroundWork
 from headwater.body_limits import body_limit, invoke_operation, is_invoke
 from headwater.cloudwatch import exposition
@@ -159,6 +159,11 @@ class HeadwaterApp:
                 return self._refuse(request, error)
         method, path, body = request.method, request.path, request.body
         target = headers.get("x-amz-target")
+        service = signing_service(headers.get("authorization"))
+        if not unserved.is_served(service):
+            return unserved.not_provided(
+                service, request_id(), json_protocol=bool(target),
+                query_protocol=is_query_request(method, path, headers, body))
         if method == "POST" and target:
             if path != "/":
                 return UNKNOWN_OPERATION
