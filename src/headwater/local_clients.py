@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import botocore.exceptions
 import botocore.session
 from botocore.config import Config
 
@@ -13,16 +14,43 @@ from botocore.config import Config
 DUMMY_KEY = ("000000000000", "headwater")
 
 
-def local_client(service: str, endpoint: str, region: str) -> Any:
+def _session(profile: str | None) -> Any:
+    session = botocore.session.get_session()
+    if profile:
+        session.set_config_variable("profile", profile)
+    return session
+
+
+def resolve_region(region: str | None, profile: str | None = None) -> str:
+    """As the aws CLI picks it: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's
+    `region` in the shared config file (~/.aws/config, AWS_CONFIG_FILE), else us-east-1."""
+    if region:
+        return region
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if os.environ.get(name):
+            return os.environ[name]
+    configured = _session(profile).get_config_variable("region")
+    return str(configured) if configured else "us-east-1"
+
+
+def local_client(service: str, endpoint: str, region: str, profile: str | None = None) -> Any:
     """A client for `service` at `endpoint`, signing with AWS_ACCESS_KEY_ID /
-    AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) when both are set: a server started with
+    AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) when both are set, else with the profile's
+    keys in the shared files (--profile or AWS_PROFILE, else `default`): a server started with
     --credentials needs a listed key, and a 12-digit key id picks the account. Else a dummy key."""
     key = os.environ.get("AWS_ACCESS_KEY_ID")
     secret = os.environ.get("AWS_SECRET_ACCESS_KEY")
     token = os.environ.get("AWS_SESSION_TOKEN")
+    session = _session(profile)
     if not (key and secret):
         (key, secret), token = DUMMY_KEY, None
-    return botocore.session.get_session().create_client(
+        try:
+            found = session.get_credentials()
+        except botocore.exceptions.BotoCoreError:
+            found = None
+        if found is not None:
+            key, secret, token = found.access_key, found.secret_key, found.token
+    return session.create_client(
         service, region_name=region, endpoint_url=endpoint, aws_access_key_id=key,
         aws_secret_access_key=secret, aws_session_token=token,
         config=Config(retries={"max_attempts": 2}))

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from headwater import __version__, cors, unserved
+from headwater import __version__, cors, request_log, unserved
 from headwater.background import BackgroundWork
 from headwater.body_limits import body_limit, invoke_operation, is_invoke
 from headwater.cloudwatch import exposition
@@ -136,7 +136,13 @@ class HeadwaterApp:
 
     def handle(self, request: Request) -> Response | Awaitable[Response]:
         """The response, at once when the operation is synchronous; the server sends it once
-        the request's writes are committed (group commit, core/storage.py)."""
+        the request's writes are committed (group commit, core/storage.py). At
+        `--log-level info` each request is logged with its status and duration."""
+        if not request_log.log.isEnabledFor(logging.INFO):
+            return self._handle(request)
+        return request_log.logged(request, self._handle(request), time.perf_counter())
+
+    def _handle(self, request: Request) -> Response | Awaitable[Response]:
         if "origin" not in request.headers:
             return self._route(request)
         expose = self._expose(request.path)
@@ -313,18 +319,41 @@ class HeadwaterApp:
         return _answer(404, NOT_FOUND)
 
     def _clock(self, method: str, body: bytes) -> Response:
+        """GET: the clock. POST {"advance": seconds} or {"set": epoch seconds}: move it forward
+        (never back, never past year 9999); anything else is refused, never ignored."""
         clock = self.runtime.clock
         if method == "POST":
             try:
-                advance = float(orjson.loads(body or b"{}").get("advance", 0))
-                if advance < 0:
-                    raise ValueError
-            except (ValueError, TypeError, AttributeError, orjson.JSONDecodeError):
-                return _answer(400, b'{"message":"advance must be a number of seconds >= 0"}')
-            clock.advance(advance)
+                clock.advance(clock_move(body, clock.now()))
+            except ValueError as error:
+                return _answer(400, orjson.dumps({"message": str(error)}))
         elif method != "GET":
             return _answer(405, b'{"message":"Method Not Allowed"}')
         return _answer(200, orjson.dumps({"now": clock.now(), "offset": clock.offset}))
+
+
+# 9999-12-31T23:59:59Z: the last second a timestamp in AWS's formats can name.
+CLOCK_LIMIT = 253402300799.0
+
+
+def clock_move(body: bytes, now: float) -> float:
+    """The seconds a clock request moves the clock forward; ValueError with the reason."""
+    try:
+        request = orjson.loads(body or b"{}")
+    except orjson.JSONDecodeError:
+        raise ValueError("the body must be a JSON object") from None
+    if not isinstance(request, dict) or len(request) != 1 or not {"advance", "set"} >= set(request):
+        raise ValueError('give one of {"advance": seconds} or {"set": epoch seconds}')
+    (name, value), = request.items()
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value \
+            or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{name} must be a number")
+    seconds = float(value) if name == "advance" else float(value) - now
+    if seconds < 0:
+        raise ValueError(f"the clock never moves back (it is at {now:.3f})")
+    if now + seconds > CLOCK_LIMIT:
+        raise ValueError("the clock cannot move past 9999-12-31T23:59:59Z")
+    return seconds
 
 
 def _coral(code: str, message: str) -> bytes:
