@@ -266,13 +266,19 @@ def clock(advance: float | None, to: float | None, endpoint: str) -> None:
 
 @main.command()
 @click.option("--data-dir", default=".headwater", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="The state to delete.")
-def reset(data_dir: Path) -> None:
-    """Delete a stopped server's state (its data directory); the venv is kept."""
-    import shutil
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The state to delete when no server runs on it.")
+@click.option("--endpoint", default=None, envvar="AWS_ENDPOINT_URL",
+              help="Reset the running server there (e.g. http://127.0.0.1:4566).")
+def reset(data_dir: Path, endpoint: str | None) -> None:
+    """Delete every account's state: a running server's (through its admin endpoint,
+    POST /_headwater/reset; the clock keeps its time), or a stopped server's data directory.
+    The venv is kept."""
+    from headwater.core.data_dir_lock import DataDirInUse, DataDirLock, clear
 
-    from headwater.core.data_dir_lock import LOCK_FILE, DataDirInUse, DataDirLock
-
+    if endpoint is not None:
+        _reset_running(endpoint)
+        return
     if not data_dir.exists():
         click.echo(f"{data_dir}: nothing to reset")
         return
@@ -280,22 +286,32 @@ def reset(data_dir: Path) -> None:
     try:
         lock.acquire()
     except DataDirInUse as error:
-        click.echo(f"headwater: {error}: stop it first", err=True)
+        click.echo(f"headwater: {error}: give its address with --endpoint to reset it "
+                   "running, or stop it first", err=True)
         sys.exit(1)
     except OSError as error:
         click.echo(f"headwater: cannot use the data directory {data_dir}: {error}", err=True)
         sys.exit(1)
     try:
-        for entry in data_dir.iterdir():
-            if entry.name == LOCK_FILE:
-                continue
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
+        clear(data_dir)
     finally:
         lock.release()
     click.echo(f"{data_dir}: state deleted")
+
+
+def _reset_running(endpoint: str) -> None:
+    import urllib3
+
+    url = f"{endpoint.rstrip('/')}/_headwater/reset"
+    try:
+        response = urllib3.request("POST", url, retries=False, timeout=120)
+    except urllib3.exceptions.HTTPError as error:
+        click.echo(f"headwater: cannot reach {endpoint}: {error}", err=True)
+        sys.exit(1)
+    if response.status != 200:
+        click.echo(f"headwater: {url}: {response.status} {response.data.decode()}", err=True)
+        sys.exit(1)
+    click.echo(f"{endpoint}: state deleted")
 
 
 def _owner_only(path: Path) -> None:
@@ -359,7 +375,7 @@ async def _serve(settings: Settings) -> None:
     limits = Limits(max_connections=settings.max_connections or default_max_connections(),
                     head_timeout=settings.head_timeout, body_timeout=settings.body_timeout,
                     min_rate=settings.min_body_rate, idle_timeout=settings.idle_timeout)
-    server = HttpServer(app.handle, app.runtime.storage.when_settled, limits, head=app.head,
+    server = HttpServer(app.handle, app.when_settled, limits, head=app.head,
                         too_large=app.too_large)
     await server.start(sock)
     loop = asyncio.get_running_loop()

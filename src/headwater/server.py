@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
 import orjson
@@ -20,6 +20,7 @@ from headwater.body_limits import body_limit, invoke_operation, is_invoke
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext, Served
+from headwater.core.data_dir_lock import clear
 from headwater.core.ids import new_uuid, request_id
 from headwater.functions import rest_api as lambda_http
 from headwater.functions.errors import RequestTooLargeException
@@ -86,6 +87,7 @@ class HeadwaterApp:
                                            "com.amazonaws.cloudwatch")
         self.background = BackgroundWork(runtime.workers())
         self.credentials = runtime.settings.credentials
+        self._resetting = asyncio.Lock()
 
     def start(self) -> None:
         """Begin background work and group commits; call on the running event loop."""
@@ -96,6 +98,29 @@ class HeadwaterApp:
         await self.background.stop()
         self.runtime.storage.group_commits(None)
         self.runtime.close()
+
+    def when_settled(self, callback: Callable[[BaseException | None], None]) -> None:
+        """The HTTP server's settle hook, on whichever runtime is current (a reset swaps it)."""
+        self.runtime.storage.when_settled(callback)
+
+    async def reset(self) -> Response:
+        """`POST /_headwater/reset`: stop background work and function workers, delete every
+        account's state (the data directory but its lock, or the in-memory database), and start
+        afresh. The clock keeps its time: it never moves back."""
+        async with self._resetting:
+            offset = self.runtime.clock.offset
+            self.runtime.queues.release()
+            await self.stop()
+            settings = self.runtime.settings
+            if settings.data_dir is not None:
+                clear(settings.data_dir)
+            self.runtime = Runtime(settings)
+            if self.runtime.clock.offset < offset:
+                self.runtime.clock.advance(offset - self.runtime.clock.offset)
+            self.background = BackgroundWork(self.runtime.workers())
+            self.start()
+        log.warning("reset: every account's state was deleted")
+        return _answer(200, b'{"reset":true}')
 
     def head(self, request: Request) -> int | Response:
         """The most bytes the request's body may have, or the answer to send before reading
@@ -311,7 +336,12 @@ class HeadwaterApp:
         status, payload = await answer
         return status, service.headers(ctx, payload), payload
 
-    def _control(self, method: str, path: str, body: bytes) -> Response:
+    def _control(self, method: str, path: str, body: bytes
+                 ) -> Response | Awaitable[Response]:
+        if path == "/_headwater/reset":
+            if method != "POST":
+                return _answer(405, b'{"message":"Method Not Allowed"}')
+            return self.reset()
         if path == "/_headwater/health":
             return _answer(200, orjson.dumps({"status": "ok", "version": __version__}))
         if path == "/_headwater/clock":

@@ -54,16 +54,58 @@ def test_reset_deletes_a_stopped_server_s_state(tmp_path: Path, servers: list[Se
     assert client("sqs", second.url).list_queues().get("QueueUrls", []) == []
 
 
-def test_reset_refuses_while_the_server_runs(tmp_path: Path, servers: list[Server]) -> None:
+def test_reset_of_a_data_dir_in_use_asks_for_the_endpoint(tmp_path: Path,
+                                                           servers: list[Server]) -> None:
     data = tmp_path / "data"
     running = start_server("--data-dir", str(data))
     servers.append(running)
     client("sqs", running.url).create_queue(QueueName="still-here")
     result = headwater("reset", "--data-dir", str(data))
     assert result.returncode == 1
-    assert result.stderr == (f"headwater: the data directory {data} is in use by another "
-                             f"headwater server (PID {running.process.pid}): stop it first\n")
+    assert result.stderr == (
+        f"headwater: the data directory {data} is in use by another headwater server "
+        f"(PID {running.process.pid}): give its address with --endpoint to reset it running, "
+        "or stop it first\n")
     assert len(client("sqs", running.url).list_queues()["QueueUrls"]) == 1
+
+
+@pytest.mark.parametrize("storage", ["on disk", "in memory"])
+def test_reset_of_a_running_server(tmp_path: Path, servers: list[Server], storage: str) -> None:
+    data = tmp_path / "data"
+    running = start_server(*(["--data-dir", str(data)] if storage == "on disk"
+                             else ["--in-memory"]))
+    servers.append(running)
+    ddb = client("dynamodb", running.url, aws_access_key_id="123456789012")
+    ddb.create_table(TableName="gone", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST")
+    client("sqs", running.url).create_queue(QueueName="gone-too")
+    moved = running.advance(7200)
+    result = headwater("reset", "--endpoint", running.url)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, f"{running.url}: state deleted\n", "")
+    assert ddb.list_tables()["TableNames"] == []
+    assert client("sqs", running.url).list_queues().get("QueueUrls", []) == []
+    assert running.now() >= moved  # the clock never moves back
+    # The server goes on serving, writes included.
+    ddb.create_table(TableName="gone", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST")
+    ddb.put_item(TableName="gone", Item={"pk": {"S": "back"}})
+    assert ddb.get_item(TableName="gone", Key={"pk": {"S": "back"}})["Item"]
+    if storage == "on disk":
+        running.stop()
+        again = start_server("--data-dir", str(data))
+        servers.append(again)
+        ddb = client("dynamodb", again.url, aws_access_key_id="123456789012")
+        assert ddb.list_tables()["TableNames"] == ["gone"]
+        assert again.now() >= moved
+
+
+def test_reset_endpoint_takes_post_only(server: Server) -> None:
+    import urllib3
+
+    assert urllib3.request("GET", f"{server.url}/_headwater/reset").status == 405
 
 
 def test_reset_of_a_missing_directory_is_nothing_to_do(tmp_path: Path) -> None:
@@ -82,3 +124,36 @@ def test_a_busy_port_is_a_one_line_error() -> None:
     assert result.stdout == ""
     assert result.stderr.startswith(f"headwater: cannot listen on 127.0.0.1:{port}: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_functions_and_triggers_work_after_a_reset(servers: list[Server]) -> None:
+    import io
+    import zipfile
+
+    from headwater.testing.embedded import wait_for_trigger
+
+    running = start_server("--in-memory")
+    servers.append(running)
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return {}\n")
+
+    def deploy() -> str:
+        ddb, lam = client("dynamodb", running.url), client("lambda", running.url)
+        arn = ddb.create_table(
+            TableName="orders", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+        )["TableDescription"]["LatestStreamArn"]
+        lam.create_function(FunctionName="f", Runtime="python3.12", Handler="app.handler",
+                            Role="arn:aws:iam::000000000000:role/r",
+                            Code={"ZipFile": code.getvalue()})
+        uuid: str = lam.create_event_source_mapping(
+            FunctionName="f", EventSourceArn=arn, StartingPosition="TRIM_HORIZON")["UUID"]
+        ddb.put_item(TableName="orders", Item={"pk": {"S": "a"}})
+        return uuid
+
+    assert wait_for_trigger(running.url, deploy(), records=1, timeout=30) == 1
+    assert headwater("reset", "--endpoint", running.url).returncode == 0
+    assert wait_for_trigger(running.url, deploy(), records=1, timeout=30) == 1

@@ -215,29 +215,43 @@ class Server:
 
     def trigger_records(self, mapping_uuid: str) -> int:
         """Records the mapping has finished with (delivered, sent on failure or dropped)."""
-        response = self._http.request("GET", f"{self.endpoint_url}/metrics")
-        total = 0.0
-        for line in response.data.decode().splitlines():
-            match = _RECORDS.match(line)
-            if match and f'uuid="{mapping_uuid}"' in match.group("labels"):
-                total += float(match.group("value"))
-        return int(total)
+        return trigger_records(self.endpoint_url, mapping_uuid, self._http)
 
     def wait_for_trigger(self, mapping_uuid: str, records: int = 1,
                          timeout: float = 10.0) -> int:
-        seen = 0
+        return wait_for_trigger(self.endpoint_url, mapping_uuid, records, timeout, self._http)
 
-        def done() -> bool:
-            nonlocal seen
-            seen = self.trigger_records(mapping_uuid)
-            return seen >= records
 
-        try:
-            wait_for(done, timeout)
-        except TimeoutError:
-            raise TimeoutError(f"the trigger {mapping_uuid} finished with {seen} of {records} "
-                               f"records within {timeout}s") from None
-        return seen
+def trigger_records(endpoint_url: str, mapping_uuid: str,
+                    http: urllib3.PoolManager | None = None) -> int:
+    """Records the mapping `mapping_uuid` of the server at `endpoint_url` has finished with
+    since that server started: its delivered and discarded counters at /metrics."""
+    response = (http or urllib3.PoolManager()).request("GET", f"{endpoint_url}/metrics")
+    total = 0.0
+    for line in response.data.decode().splitlines():
+        match = _RECORDS.match(line)
+        if match and f'uuid="{mapping_uuid}"' in match.group("labels"):
+            total += float(match.group("value"))
+    return int(total)
+
+
+def wait_for_trigger(endpoint_url: str, mapping_uuid: str, records: int = 1,
+                     timeout: float = 10.0, http: urllib3.PoolManager | None = None) -> int:
+    """Wait until the mapping has finished with at least `records` records; the count.
+    TimeoutError (with the count seen) after `timeout` seconds."""
+    seen = 0
+
+    def done() -> bool:
+        nonlocal seen
+        seen = trigger_records(endpoint_url, mapping_uuid, http)
+        return seen >= records
+
+    try:
+        wait_for(done, timeout)
+    except TimeoutError:
+        raise TimeoutError(f"the trigger {mapping_uuid} finished with {seen} of {records} "
+                           f"records within {timeout}s") from None
+    return seen
 
 
 _RECORDS = re.compile(r"headwater_trigger_records_(?:delivered|discarded)_total"
