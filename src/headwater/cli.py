@@ -229,13 +229,17 @@ def stream(table: str, follow: bool, start: str, as_json: bool, endpoint: str,
               help="Move the clock forward to EPOCH seconds first.")
 @click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
               envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
-def clock(advance: float | None, to: float | None, endpoint: str) -> None:
+@click.option("--profile", default=None, envvar="AWS_PROFILE",
+              help="Sign with this profile's keys (a server with --credentials needs it).")
+def clock(advance: float | None, to: float | None, endpoint: str, profile: str | None) -> None:
     """Print the server's virtual clock (UTC and epoch seconds); --advance or --set move it
     forward (never back, never past year 9999)."""
     import time
 
     import orjson
     import urllib3
+
+    from headwater.local_clients import control_request
 
     if advance is not None and to is not None:
         click.echo("headwater: give --advance or --set, not both", err=True)
@@ -246,9 +250,8 @@ def clock(advance: float | None, to: float | None, endpoint: str) -> None:
     elif to is not None:
         body = orjson.dumps({"set": to})
     try:
-        response = urllib3.request("POST" if body else "GET",
-                                   f"{endpoint.rstrip('/')}/_headwater/clock", body=body,
-                                   retries=False, timeout=10)
+        response = control_request("POST" if body else "GET",
+                                   f"{endpoint.rstrip('/')}/_headwater/clock", body, profile)
     except urllib3.exceptions.HTTPError as error:
         click.echo(f"headwater: cannot reach {endpoint}: {error}", err=True)
         sys.exit(1)
@@ -270,14 +273,16 @@ def clock(advance: float | None, to: float | None, endpoint: str) -> None:
               help="The state to delete when no server runs on it.")
 @click.option("--endpoint", default=None, envvar="AWS_ENDPOINT_URL",
               help="Reset the running server there (e.g. http://127.0.0.1:4566).")
-def reset(data_dir: Path, endpoint: str | None) -> None:
+@click.option("--profile", default=None, envvar="AWS_PROFILE",
+              help="Sign with this profile's keys (a server with --credentials needs it).")
+def reset(data_dir: Path, endpoint: str | None, profile: str | None) -> None:
     """Delete every account's state: a running server's (through its admin endpoint,
     POST /_headwater/reset; the clock keeps its time), or a stopped server's data directory.
     The venv is kept."""
     from headwater.core.data_dir_lock import DataDirInUse, DataDirLock, clear
 
     if endpoint is not None:
-        _reset_running(endpoint)
+        _reset_running(endpoint, profile)
         return
     if not data_dir.exists():
         click.echo(f"{data_dir}: nothing to reset")
@@ -299,12 +304,14 @@ def reset(data_dir: Path, endpoint: str | None) -> None:
     click.echo(f"{data_dir}: state deleted")
 
 
-def _reset_running(endpoint: str) -> None:
+def _reset_running(endpoint: str, profile: str | None) -> None:
     import urllib3
+
+    from headwater.local_clients import control_request
 
     url = f"{endpoint.rstrip('/')}/_headwater/reset"
     try:
-        response = urllib3.request("POST", url, retries=False, timeout=120)
+        response = control_request("POST", url, None, profile)
     except urllib3.exceptions.HTTPError as error:
         click.echo(f"headwater: cannot reach {endpoint}: {error}", err=True)
         sys.exit(1)

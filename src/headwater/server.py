@@ -191,7 +191,7 @@ class HeadwaterApp:
         method, path, body = request.method, request.path, request.body
         target = headers.get("x-amz-target")
         service = signing_service(headers.get("authorization"))
-        if not unserved.is_served(service):
+        if not unserved.is_served(service) and not path.startswith("/_headwater/"):
             return unserved.not_provided(
                 service, request_id(), json_protocol=bool(target),
                 query_protocol=is_query_request(method, path, headers, body))

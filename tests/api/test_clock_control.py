@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import orjson
 import pytest
@@ -81,3 +83,25 @@ def test_the_clock_command_prints_and_moves_it(private: Server) -> None:
     assert back.returncode == 1
     assert back.stderr.startswith("headwater: the clock never moves back (it is at ")
     assert back.stdout == ""
+
+
+def test_the_clock_command_signs_for_a_server_with_credentials(tmp_path: Path) -> None:
+    keys = tmp_path / "credentials"
+    keys.write_text("[alice]\naws_access_key_id = AKIDALICE\n"
+                    "aws_secret_access_key = alice-secret\n")
+    keys.chmod(0o600)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    for server in serving("--in-memory", "--credentials", str(keys)):
+        command = [sys.executable, "-m", "headwater", "clock", "--endpoint", server.url,
+                   "--advance", "10"]
+        dummy = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                                  env={**base, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"})
+        assert dummy.returncode == 1
+        # The dummy key signs: the server knows no such key.
+        assert dummy.stderr == (
+            "headwater: The security token included in the request is invalid.\n")
+        signed = subprocess.run(command + ["--profile", "alice"], capture_output=True,
+                                text=True, timeout=60,
+                                env={**base, "AWS_SHARED_CREDENTIALS_FILE": str(keys),
+                                     "AWS_CONFIG_FILE": "/nonexistent"})
+        assert signed.returncode == 0, signed.stderr
