@@ -135,3 +135,18 @@ def test_a_failing_user_test_fails(tmp_path: Path) -> None:
     ''')
     assert result.returncode == 1
     assert "1 failed" in result.stdout
+
+
+def test_the_documented_example_passes(tmp_path: Path) -> None:
+    """examples/testing (the README's "Testing your stream handlers") run as a user runs it."""
+    import shutil
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "testing"
+    project = tmp_path / "example"
+    shutil.copytree(example, project)
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("AWS_", "PYTEST_"))}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                            cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed" in result.stdout
