@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 4566
 
-.PHONY: run test bench install lint clean
+.PHONY: run test bench install lint clean shell reset
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,19 @@ install: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(BIN)/headwater serve --port $(PORT)
+
+# A shell with the venv's `headwater` (and, after `make test`, `aws` and `pytest`) on PATH.
+shell: $(VENV)/.installed
+	@echo "headwater is on PATH; AWS_ENDPOINT_URL=http://127.0.0.1:$(PORT). 'exit' to leave."
+	@PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" \
+		AWS_ENDPOINT_URL="http://127.0.0.1:$(PORT)" $${SHELL:-/bin/sh} -i
+
+# Delete the state of `make run` (running: through its admin endpoint; stopped: .headwater);
+# the venv is kept.
+reset: $(VENV)/.installed
+	@if $(BIN)/python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$(PORT)/_headwater/health', timeout=2)" 2>/dev/null; \
+	then $(BIN)/headwater reset --endpoint http://127.0.0.1:$(PORT); \
+	else $(BIN)/headwater reset --data-dir .headwater; fi
 
 # ruff (with isort) everywhere, mypy strict on the packages pyproject.toml lists (STYLE.md "Typing"),
 # and DESIGN.md's layering as import contracts (import-linter, [tool.importlinter] in pyproject.toml).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 import os
 import signal
 import socket
@@ -16,13 +15,14 @@ from typing import Any, NoReturn
 import click
 
 from headwater import __version__
+from headwater import log_format as log_format_module
 from headwater.settings import Settings
 
 # Seconds a stop waits for in-flight requests to be answered.
 SHUTDOWN_GRACE = 30.0
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="headwater")
 def main() -> None:
     """Headwater: local DynamoDB, DynamoDB Streams and Lambda stream triggers."""
@@ -38,7 +38,11 @@ def main() -> None:
 @click.option("--durability", type=click.Choice(["normal", "full"]), default="normal",
               show_default=True, help="SQLite synchronous mode: NORMAL or FULL.")
 @click.option("--log-level", default="warning", show_default=True,
-              type=click.Choice(["debug", "info", "warning", "error"]))
+              type=click.Choice(["debug", "info", "warning", "error"]),
+              help="info: one line per request (time, caller account, service, operation, "
+              "status, duration) and per trigger batch.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: one JSON object a line, for machines.")
 @click.option("--stream-shards", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Open shards per table stream.")
 @click.option("--shard-rollover", default=4 * 3600.0, show_default=True,
@@ -86,6 +90,7 @@ def main() -> None:
               help="Seconds a keep-alive connection may stay idle between requests.")
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
+    log_format: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
     trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
     max_workers: int | None, worker_isolation: str, enforce_iam: bool,
@@ -114,8 +119,7 @@ def serve(
         max_connections=max_connections, head_timeout=header_timeout,
         body_timeout=body_timeout, min_body_rate=min_body_rate, idle_timeout=idle_timeout,
     )
-    logging.basicConfig(level=log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_format_module.configure(log_level, log_format)
     _run(_serve(settings))
 
 
@@ -126,20 +130,25 @@ def serve(
               help="Only events from the last N seconds.")
 @click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
               envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
-@click.option("--region", default="us-east-1", show_default=True, envvar="AWS_REGION")
-def logs(function: str, follow: bool, since: float | None, endpoint: str, region: str) -> None:
+@click.option("--region", default=None, help="Default: AWS_REGION, AWS_DEFAULT_REGION, the "
+              "profile's region in ~/.aws/config, else us-east-1 (as the aws CLI).")
+@click.option("--profile", default=None, envvar="AWS_PROFILE",
+              help="A profile of the shared config and credentials files.")
+def logs(function: str, follow: bool, since: float | None, endpoint: str, region: str | None,
+         profile: str | None) -> None:
     """Print a function's logs (START/END/REPORT and its output)."""
     import time
 
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from headwater.local_clients import local_client
-    from headwater.logs.tail import function_log_group, logs_client, tail
+    from headwater.local_clients import local_client, resolve_region
+    from headwater.logs.tail import function_log_group, tail
 
+    region = resolve_region(region, profile)
     since_ms = int((time.time() - since) * 1000) if since is not None else None
     try:
-        group = function_log_group(local_client("lambda", endpoint, region), function)
-        tail(logs_client(endpoint, region), group, follow, since_ms, click.echo)
+        group = function_log_group(local_client("lambda", endpoint, region, profile), function)
+        tail(local_client("logs", endpoint, region, profile), group, follow, since_ms, click.echo)
     except ClientError as error:
         click.echo(f"headwater: {error.response['Error']['Message']}", err=True)
         sys.exit(1)
@@ -161,9 +170,12 @@ def logs(function: str, follow: bool, since: float | None, endpoint: str, region
               help="Print each record as one line of JSON, as GetRecords returns it.")
 @click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
               envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
-@click.option("--region", default="us-east-1", show_default=True, envvar="AWS_REGION")
+@click.option("--region", default=None, help="Default: AWS_REGION, AWS_DEFAULT_REGION, the "
+              "profile's region in ~/.aws/config, else us-east-1 (as the aws CLI).")
+@click.option("--profile", default=None, envvar="AWS_PROFILE",
+              help="A profile of the shared config and credentials files.")
 def stream(table: str, follow: bool, start: str, as_json: bool, endpoint: str,
-           region: str) -> None:
+           region: str | None, profile: str | None) -> None:
     """Print a table's stream records: one line per change.
 
     Reads the table's stream with the public DynamoDB Streams API (DescribeStream,
@@ -181,14 +193,18 @@ def stream(table: str, follow: bool, start: str, as_json: bool, endpoint: str,
     from botocore.exceptions import BotoCoreError, ClientError
 
     from headwater.streams.record_lines import record_json, record_line
-    from headwater.streams.watch import Watcher, WatchError, clients, table_stream
+    from headwater.streams.watch import Watcher, WatchError, table_stream
 
     def fail(message: str) -> NoReturn:
         click.echo(f"headwater: {message}", err=True)
         sys.exit(1)
 
+    from headwater.local_clients import local_client, resolve_region
+
+    region = resolve_region(region, profile)
     try:
-        ddb, streams = clients(endpoint, region)
+        ddb = local_client("dynamodb", endpoint, region, profile)
+        streams = local_client("dynamodbstreams", endpoint, region, profile)
     except ValueError as error:  # botocore's "Invalid endpoint: ..."
         fail(str(error))
     try:
@@ -209,6 +225,105 @@ def stream(table: str, follow: bool, start: str, as_json: bool, endpoint: str,
         pass
     except BrokenPipeError:  # `headwater stream T -f | head`: the reader has gone
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@main.command()
+@click.option("--advance", type=float, default=None, metavar="SECONDS",
+              help="Move the clock forward by SECONDS first.")
+@click.option("--set", "to", type=float, default=None, metavar="EPOCH",
+              help="Move the clock forward to EPOCH seconds first.")
+@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
+              envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
+@click.option("--profile", default=None, envvar="AWS_PROFILE",
+              help="Sign with this profile's keys (a server with --credentials needs it).")
+def clock(advance: float | None, to: float | None, endpoint: str, profile: str | None) -> None:
+    """Print the server's virtual clock (UTC and epoch seconds); --advance or --set move it
+    forward (never back, never past year 9999)."""
+    import time
+
+    import orjson
+    import urllib3
+
+    from headwater.local_clients import control_request
+
+    if advance is not None and to is not None:
+        click.echo("headwater: give --advance or --set, not both", err=True)
+        sys.exit(2)
+    body = None
+    if advance is not None:
+        body = orjson.dumps({"advance": advance})
+    elif to is not None:
+        body = orjson.dumps({"set": to})
+    try:
+        response = control_request("POST" if body else "GET",
+                                   f"{endpoint.rstrip('/')}/_headwater/clock", body, profile)
+    except urllib3.exceptions.HTTPError as error:
+        click.echo(f"headwater: cannot reach {endpoint}: {error}", err=True)
+        sys.exit(1)
+    try:
+        answer = orjson.loads(response.data)
+    except orjson.JSONDecodeError:
+        answer = {}
+    if response.status != 200 or "now" not in answer:
+        click.echo(f"headwater: {answer.get('message') or response.status}", err=True)
+        sys.exit(1)
+    now = float(answer["now"])
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+    click.echo(f"{stamp}Z {now:.3f} (offset {float(answer['offset']):.3f} s)")
+
+
+@main.command()
+@click.option("--data-dir", default=".headwater", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The state to delete when no server runs on it.")
+@click.option("--endpoint", default=None, envvar="AWS_ENDPOINT_URL",
+              help="Reset the running server there (e.g. http://127.0.0.1:4566).")
+@click.option("--profile", default=None, envvar="AWS_PROFILE",
+              help="Sign with this profile's keys (a server with --credentials needs it).")
+def reset(data_dir: Path, endpoint: str | None, profile: str | None) -> None:
+    """Delete every account's state: a running server's (through its admin endpoint,
+    POST /_headwater/reset; the clock keeps its time), or a stopped server's data directory.
+    The venv is kept."""
+    from headwater.core.data_dir_lock import DataDirInUse, DataDirLock, clear
+
+    if endpoint is not None:
+        _reset_running(endpoint, profile)
+        return
+    if not data_dir.exists():
+        click.echo(f"{data_dir}: nothing to reset")
+        return
+    lock = DataDirLock(data_dir)
+    try:
+        lock.acquire()
+    except DataDirInUse as error:
+        click.echo(f"headwater: {error}: give its address with --endpoint to reset it "
+                   "running, or stop it first", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"headwater: cannot use the data directory {data_dir}: {error}", err=True)
+        sys.exit(1)
+    try:
+        clear(data_dir)
+    finally:
+        lock.release()
+    click.echo(f"{data_dir}: state deleted")
+
+
+def _reset_running(endpoint: str, profile: str | None) -> None:
+    import urllib3
+
+    from headwater.local_clients import control_request
+
+    url = f"{endpoint.rstrip('/')}/_headwater/reset"
+    try:
+        response = control_request("POST", url, None, profile)
+    except urllib3.exceptions.HTTPError as error:
+        click.echo(f"headwater: cannot reach {endpoint}: {error}", err=True)
+        sys.exit(1)
+    if response.status != 200:
+        click.echo(f"headwater: {url}: {response.status} {response.data.decode()}", err=True)
+        sys.exit(1)
+    click.echo(f"{endpoint}: state deleted")
 
 
 def _owner_only(path: Path) -> None:
@@ -272,7 +387,7 @@ async def _serve(settings: Settings) -> None:
     limits = Limits(max_connections=settings.max_connections or default_max_connections(),
                     head_timeout=settings.head_timeout, body_timeout=settings.body_timeout,
                     min_rate=settings.min_body_rate, idle_timeout=settings.idle_timeout)
-    server = HttpServer(app.handle, app.runtime.storage.when_settled, limits, head=app.head,
+    server = HttpServer(app.handle, app.when_settled, limits, head=app.head,
                         too_large=app.too_large)
     await server.start(sock)
     loop = asyncio.get_running_loop()

@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
 import orjson
 
-from headwater import __version__, cors
+from headwater import __version__, cors, request_log, unserved
 from headwater.authorization import guarded
 from headwater.background import BackgroundWork
 from headwater.body_limits import body_limit, invoke_operation, is_invoke
@@ -23,6 +23,7 @@ from headwater.cloudwatch import exposition
 from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.core.context import RequestContext, Served
+from headwater.core.data_dir_lock import clear
 from headwater.core.ids import new_uuid, request_id
 from headwater.core.principal import Principal
 from headwater.functions import rest_api as lambda_http
@@ -80,6 +81,12 @@ CORAL = "com.amazon.coral.service"
 
 class HeadwaterApp:
     def __init__(self, runtime: Runtime) -> None:
+        self._resetting = asyncio.Lock()
+        self._build(runtime)
+
+    def _build(self, runtime: Runtime) -> None:
+        """Everything that serves requests from `runtime` (again after a reset, so nothing
+        keeps the old runtime's storage, identities or authority)."""
         self.runtime = runtime
         authority = runtime.authority
         self.json_services: dict[str, JsonService] = json_services(authority)
@@ -107,6 +114,28 @@ class HeadwaterApp:
         await self.background.stop()
         self.runtime.storage.group_commits(None)
         self.runtime.close()
+
+    def when_settled(self, callback: Callable[[BaseException | None], None]) -> None:
+        """The HTTP server's settle hook, on whichever runtime is current (a reset swaps it)."""
+        self.runtime.storage.when_settled(callback)
+
+    async def reset(self) -> Response:
+        """`POST /_headwater/reset`: stop background work and function workers, delete every
+        account's state (the data directory but its lock, or the in-memory database), and start
+        afresh. The clock keeps its time: it never moves back."""
+        async with self._resetting:
+            offset = self.runtime.clock.offset
+            self.runtime.queues.release()
+            await self.stop()
+            settings = self.runtime.settings
+            if settings.data_dir is not None:
+                clear(settings.data_dir)
+            self._build(Runtime(settings))
+            if self.runtime.clock.offset < offset:
+                self.runtime.clock.advance(offset - self.runtime.clock.offset)
+            self.start()
+        log.warning("reset: every account's state was deleted")
+        return _answer(200, b'{"reset":true}')
 
     def head(self, request: Request) -> int | Response:
         """The most bytes the request's body may have, or the answer to send before reading
@@ -147,7 +176,13 @@ class HeadwaterApp:
 
     def handle(self, request: Request) -> Response | Awaitable[Response]:
         """The response, at once when the operation is synchronous; the server sends it once
-        the request's writes are committed (group commit, core/storage.py)."""
+        the request's writes are committed (group commit, core/storage.py). At
+        `--log-level info` each request is logged with its status and duration."""
+        if not request_log.log.isEnabledFor(logging.INFO):
+            return self._handle(request)
+        return request_log.logged(request, self._handle(request), time.perf_counter())
+
+    def _handle(self, request: Request) -> Response | Awaitable[Response]:
         if "origin" not in request.headers:
             return self._route(request)
         expose = self._expose(request.path)
@@ -169,6 +204,11 @@ class HeadwaterApp:
                 return self._refuse(request, error)
         method, path, body = request.method, request.path, request.body
         target = headers.get("x-amz-target")
+        service = signing_service(headers.get("authorization"))
+        if not unserved.is_served(service) and not path.startswith("/_headwater/"):
+            return unserved.not_provided(
+                service, request_id(), json_protocol=bool(target),
+                query_protocol=is_query_request(method, path, headers, body))
         if method == "POST" and target:
             if path != "/":
                 return UNKNOWN_OPERATION
@@ -302,7 +342,12 @@ class HeadwaterApp:
         status, payload = await answer
         return status, service.headers(ctx, payload), payload
 
-    def _control(self, method: str, path: str, body: bytes) -> Response:
+    def _control(self, method: str, path: str, body: bytes
+                 ) -> Response | Awaitable[Response]:
+        if path == "/_headwater/reset":
+            if method != "POST":
+                return _answer(405, b'{"message":"Method Not Allowed"}')
+            return self.reset()
         if path == "/_headwater/health":
             return _answer(200, orjson.dumps({"status": "ok", "version": __version__}))
         if path == "/_headwater/clock":
@@ -326,18 +371,41 @@ class HeadwaterApp:
         return _answer(200, orjson.dumps(replication_status(replicator)))
 
     def _clock(self, method: str, body: bytes) -> Response:
+        """GET: the clock. POST {"advance": seconds} or {"set": epoch seconds}: move it forward
+        (never back, never past year 9999); anything else is refused, never ignored."""
         clock = self.runtime.clock
         if method == "POST":
             try:
-                advance = float(orjson.loads(body or b"{}").get("advance", 0))
-                if advance < 0:
-                    raise ValueError
-            except (ValueError, TypeError, AttributeError, orjson.JSONDecodeError):
-                return _answer(400, b'{"message":"advance must be a number of seconds >= 0"}')
-            clock.advance(advance)
+                clock.advance(clock_move(body, clock.now()))
+            except ValueError as error:
+                return _answer(400, orjson.dumps({"message": str(error)}))
         elif method != "GET":
             return _answer(405, b'{"message":"Method Not Allowed"}')
         return _answer(200, orjson.dumps({"now": clock.now(), "offset": clock.offset}))
+
+
+# 9999-12-31T23:59:59Z: the last second a timestamp in AWS's formats can name.
+CLOCK_LIMIT = 253402300799.0
+
+
+def clock_move(body: bytes, now: float) -> float:
+    """The seconds a clock request moves the clock forward; ValueError with the reason."""
+    try:
+        request = orjson.loads(body or b"{}")
+    except orjson.JSONDecodeError:
+        raise ValueError("the body must be a JSON object") from None
+    if not isinstance(request, dict) or len(request) != 1 or not {"advance", "set"} >= set(request):
+        raise ValueError('give one of {"advance": seconds} or {"set": epoch seconds}')
+    (name, value), = request.items()
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value \
+            or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{name} must be a number")
+    seconds = float(value) if name == "advance" else float(value) - now
+    if seconds < 0:
+        raise ValueError(f"the clock never moves back (it is at {now:.3f})")
+    if now + seconds > CLOCK_LIMIT:
+        raise ValueError("the clock cannot move past 9999-12-31T23:59:59Z")
+    return seconds
 
 
 def _coral(code: str, message: str) -> bytes:

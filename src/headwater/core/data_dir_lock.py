@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 from pathlib import Path
 
 LOCK_FILE = "headwater.lock"
@@ -58,3 +59,15 @@ def _read_pid(fd: int) -> int | None:
     # find the file still empty.
     text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
     return int(text) if text.isdigit() else None
+
+
+def clear(data_dir: Path) -> None:
+    """Delete everything a server keeps in `data_dir` but the lock (`headwater reset`; the
+    caller holds the lock, or is the server that does)."""
+    for entry in data_dir.iterdir():
+        if entry.name == LOCK_FILE:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()

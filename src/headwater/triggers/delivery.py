@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     from headwater.triggers.windows import Window
 
 log = logging.getLogger("headwater.triggers")
+
+
+def function_name(mapping: Mapping) -> str:
+    return mapping.function_arn.split(":")[6]
 THROTTLED = "PROBLEM: Function call throttled"
 NOT_INVOCABLE = "PROBLEM: Function call failed"
 
@@ -119,6 +123,10 @@ class Delivery:
             verdict = judge(outcome, batch.seqs, m.reports_failures, self.window is not None)
             metrics.invoked(self._source, elapsed_ms, outcome.function_error is not None)
             metrics.invoked_events(self._source, len(batch.records), verdict.kind != SUCCEEDED)
+            log.info("trigger batch", extra={"fields": {
+                "account": m.account, "mapping": m.uuid, "function": function_name(m),
+                "shard": self.shard_id, "records": len(batch.records), "result": verdict.kind,
+                "duration_ms": round(elapsed_ms, 1)}})
             if verdict.has_state and verdict.kind != FAILED and self.window is not None:
                 # A failed batch is sent again with the state it was sent with; a partial
                 # answer's state is the function's account of the records it did process.
