@@ -31,6 +31,9 @@ from headwater.wire.sigv4 import (
     verify,
 )
 
+# Entries each of Callers' small caches holds before it starts again.
+CACHED = 1024
+
 
 class Callers:
     def __init__(self, settings: Settings, issuer: KeyIssuer | None, clock: Clock) -> None:
@@ -38,6 +41,12 @@ class Callers:
         self.enforce_iam = settings.enforce_iam
         self.issuer = issuer
         self.clock = clock
+        # Per verified key, what a request signed by it needs besides its signature (the
+        # secret's lookup, its Principal per region): reused while the issuer hands out the
+        # same IssuedKey object, which it replaces on every IAM write (Identities.changed).
+        self._verified: dict[str, _Verified] = {}
+        # (account, region, access key) -> the root Principal of a --credentials key.
+        self._roots: dict[tuple[str, str, str], Principal] = {}
 
     @property
     def verifying(self) -> bool:
@@ -63,17 +72,31 @@ class Callers:
             key = _key_id(headers.get("authorization"))
             issued = self.issuer.lookup_key(key) if key else None
             if issued is not None:
+                verified = self._verified.get(key)
+                if verified is None or verified.issued is not issued:
+                    verified = self._remember(key, issued)
                 # The wall clock for the signature's date (sigv4._check_time); the project
                 # clock for the session's expiry, as AssumeRole set it.
-                identity = verify(method, path, query, headers, body,
-                                  self._issued(key, issued), time.time())
-                return Principal(issued.account, identity.region, issued.principal_arn,
-                                 issued.kind, key)
+                identity = verify(method, path, query, headers, body, verified.lookup,
+                                  time.time())
+                return verified.principal(identity.region)
         if self.credentials is None:
             return self.claimed(headers.get("authorization"))
         identity = verify(method, path, query, headers, body, self.credentials.lookup,
                           time.time())
-        return Principal.root(identity.account, identity.region, identity.access_key)
+        root = (identity.account, identity.region, identity.access_key)
+        principal = self._roots.get(root)
+        if principal is None:
+            if len(self._roots) >= CACHED:
+                self._roots.clear()
+            principal = self._roots[root] = Principal.root(*root)
+        return principal
+
+    def _remember(self, key: str, issued: IssuedKey) -> _Verified:
+        if len(self._verified) >= CACHED:
+            self._verified.clear()
+        verified = self._verified[key] = _Verified(key, issued, self._issued(key, issued))
+        return verified
 
     def _issued(self, key: str, issued: IssuedKey) -> KeyLookup:
         def lookup(access_key: str, token: str) -> tuple[str, str] | None:
@@ -85,6 +108,28 @@ class Callers:
                 raise ExpiredToken("The security token included in the request is expired")
             return issued.secret, issued.account
         return lookup
+
+
+class _Verified:
+    """A key IAM issued, as verification uses it; Principals made once per region."""
+
+    __slots__ = ("key", "issued", "lookup", "_principals")
+
+    def __init__(self, key: str, issued: IssuedKey, lookup: KeyLookup) -> None:
+        self.key = key
+        self.issued = issued
+        self.lookup = lookup
+        self._principals: dict[str, Principal] = {}
+
+    def principal(self, region: str) -> Principal:
+        found = self._principals.get(region)
+        if found is None:
+            if len(self._principals) >= CACHED:
+                self._principals.clear()
+            issued = self.issued
+            found = self._principals[region] = Principal(
+                issued.account, region, issued.principal_arn, issued.kind, self.key)
+        return found
 
 
 def _key_id(authorization: str | None) -> str:

@@ -22,10 +22,11 @@ key condition is not read; PutItem and composite keys then carry no LeadingKeys.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-Authorization = tuple[str, str, dict[str, list[str]]]
+# (action, resource, condition keys): a Mapping, as an item's keys are worked out on first use.
+Authorization = tuple[str, str, Mapping[str, list[str]]]
 
 GLOBAL = frozenset({"ListTables", "ListStreams", "DescribeLimits", "DescribeEndpoints",
                     "ListBackups", "ListGlobalTables", "ListContributorInsights",
@@ -76,12 +77,43 @@ def authorizations(operation: str, account: str, region: str, request: Mapping[s
     index = request.get("IndexName")
     if operation in ("Query", "Scan") and isinstance(index, str):
         resource = f"{resource}/index/{index}"
-    found = [(f"dynamodb:{operation}", resource,
-              item_keys(operation, request, keys.get(table_name(name))))]
+    found: list[Authorization] = [(f"dynamodb:{operation}", resource,
+                                   _ItemKeys(operation, request, keys, name))]
     replicas = request.get("ReplicaUpdates") or []
     if operation == "UpdateTable" and any("Create" in update for update in replicas):
         found.append(("dynamodb:CreateTableReplica", resource, {}))
     return found
+
+
+class _ItemKeys(Mapping[str, list[str]]):
+    """item_keys() of a request, worked out on first use: a decision no condition can change
+    is cached (iam/enforcement.py) and never reads them, nor looks the table's key up."""
+
+    __slots__ = ("_operation", "_request", "_key_names", "_table", "_found")
+
+    def __init__(self, operation: str, request: Mapping[str, Any],
+                 key_names: Mapping[str, str], table: str) -> None:
+        self._operation, self._request = operation, request
+        self._key_names, self._table = key_names, table
+        self._found: dict[str, list[str]] | None = None
+
+    def _keys(self) -> dict[str, list[str]]:
+        if self._found is None:
+            self._found = item_keys(self._operation, self._request,
+                                    self._key_names.get(table_name(self._table)))
+        return self._found
+
+    def __getitem__(self, key: str) -> list[str]:
+        return self._keys()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __repr__(self) -> str:
+        return repr(self._keys())
 
 
 def _other_resource(account: str, request: Mapping[str, Any]) -> str:
@@ -222,7 +254,7 @@ def _merge(contexts: Iterable[dict[str, list[str]]]) -> dict[str, list[str]]:
 
 def _batch(operation: str, account: str, region: str, request: Mapping[str, Any],
            keys: Mapping[str, str]) -> list[Authorization]:
-    found = []
+    found: list[Authorization] = []
     for name, spec in (request.get("RequestItems") or {}).items():
         partition_key = keys.get(table_name(name))
         contexts = []
@@ -245,7 +277,7 @@ def _batch(operation: str, account: str, region: str, request: Mapping[str, Any]
 
 def _transaction(operation: str, account: str, region: str, request: Mapping[str, Any],
                  keys: Mapping[str, str]) -> list[Authorization]:
-    found = []
+    found: list[Authorization] = []
     for entry in request.get("TransactItems") or []:
         for kind, spec in (entry or {}).items():
             if not isinstance(spec, dict) or not isinstance(spec.get("TableName"), str):

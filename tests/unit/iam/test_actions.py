@@ -215,3 +215,27 @@ def test_function_arn(name: str, qualifier: str | None, arn: str) -> None:
 def test_unknown_service() -> None:
     with pytest.raises(ValueError):
         authorizations("s3", "PutObject", A, R, {})
+
+
+class CountedKeys(dict[str, str]):
+    """key_names that count their look-ups."""
+
+    looked_up = 0
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.looked_up += 1
+        return super().get(key, default)
+
+
+def test_an_items_condition_keys_are_worked_out_only_when_read() -> None:
+    """A cached decision (iam/enforcement.py) needs no condition keys: the table's partition
+    key is looked up once they are read, and then once only."""
+    keys = CountedKeys(Orders="pk")
+    item = {"pk": {"S": "alice"}, "n": {"N": "1"}}
+    (action, resource, context), = authorizations(
+        "dynamodb", "PutItem", A, R, {"TableName": "Orders", "Item": item}, key_names=keys)
+    assert (action, resource, keys.looked_up) == ("dynamodb:PutItem", T, 0)
+    assert dict(context) == {"dynamodb:attributes": ["pk", "n"],
+                             "dynamodb:leadingkeys": ["alice"]}
+    assert context["dynamodb:leadingkeys"] == ["alice"] and len(context) == 2
+    assert keys.looked_up == 1
