@@ -10,6 +10,7 @@ from typing import Any
 from headwater.background import Worker
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
+from headwater.core.events import EventBus
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
 from headwater.dynamodb.idempotency import RequestTokens
@@ -34,21 +35,25 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.clock = Clock()
+        # What happens, as it happens: the live console's feed (console/).
+        self.events = EventBus()
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
         self.identities = Identities(self.storage, self.clock)
         self.request_tokens = RequestTokens(self.storage, self.clock)
-        self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
+        self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover,
+                                 self.events.publish)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.queues = Queues(self.storage, self.clock)
         self.cloudwatch = MetricStore(self.clock)
-        self.functions = Functions(self.storage, self.clock, settings, self.deliver)
+        self.functions = Functions(self.storage, self.clock, settings, self.deliver,
+                                   self.events.publish)
         self.logs: LogStore = self.functions.logs
         self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
-            settings.trigger_retry_delay)
+            settings.trigger_retry_delay, self.events.publish)
 
     def deliver(self, account: str, region: str, destination: str, message: str,
                 attributes: dict[str, Any] | None = None, /) -> None:

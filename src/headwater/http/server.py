@@ -25,7 +25,7 @@ import logging
 import resource
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import cast
@@ -50,8 +50,22 @@ class Request:
     peer: tuple[str, int] | None = None  # the client's address (the Lambda Runtime API checks it)
 
 
-# The response, or an awaitable of it when the request must wait (a long poll, an invoke).
-Handler = Callable[[Request], Response | Awaitable[Response]]
+
+
+@dataclass(slots=True)
+class StreamingResponse:
+    """A response whose body is written as `chunks` yields them (server-sent events): no
+    content-length, and the connection closes when the chunks end, the client goes away (the
+    iterator is then cancelled) or the server shuts down."""
+
+    status: int
+    headers: Headers
+    chunks: AsyncIterator[bytes]
+
+
+# The response, or an awaitable of it when the request must wait (a long poll, an invoke), or
+# a streaming one.
+Handler = Callable[[Request], Response | Awaitable[Response] | StreamingResponse]
 # Calls back (with None, or the error that lost them) once the writes made so far are durable.
 Settle = Callable[[Callable[[BaseException | None], None]], None]
 # Sizes a request from its head (body still unread, `body` empty): the most bytes its body may
@@ -162,7 +176,7 @@ class HttpServer:
         if self._server is not None:
             self._server.close()
         for connection in list(self.connections):
-            if connection.quiet:
+            if connection.quiet or connection.streaming:
                 connection.close()
         deadline = time.monotonic() + grace
         while self.connections and time.monotonic() < deadline:
@@ -188,6 +202,7 @@ class HttpProtocol(asyncio.Protocol):
         self._serving = False  # inside _next's loop
         self._last = False  # read no more requests: answer the queued ones, then close
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stream: asyncio.Task[None] | None = None  # writing a StreamingResponse
         # The request being read: where it is (a new connection waits for its first head),
         # since when (for the timeouts), its head so far and its body.
         self._phase = HEAD
@@ -205,6 +220,10 @@ class HttpProtocol(asyncio.Protocol):
         self._failure: bytes | None = None  # the answer that ends this connection
         self._linger = False  # after the failure: read and drop what the client still sends
         self._closing_at = 0.0  # while lingering: when to close regardless
+
+    @property
+    def streaming(self) -> bool:
+        return self._stream is not None
 
     @property
     def quiet(self) -> bool:
@@ -234,6 +253,7 @@ class HttpProtocol(asyncio.Protocol):
         self.admitted = True
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_stream()
         self._forget()
         self.queue.clear()
         self.transport = None
@@ -447,6 +467,10 @@ class HttpProtocol(asyncio.Protocol):
             result = INTERNAL_ERROR
         if isinstance(result, tuple):
             self._answer_when_settled(request, keep_alive, result)
+        elif isinstance(result, StreamingResponse):
+            self._last = True  # the connection ends with this response
+            self._update_reading()
+            self._stream = self.server.loop.create_task(self._write_stream(request, result))
         else:
             task = self.server.loop.create_task(self._await(request, keep_alive, result))
             self._tasks.add(task)
@@ -460,6 +484,39 @@ class HttpProtocol(asyncio.Protocol):
             log.exception("unhandled error serving %s %s", request.method, request.path)
             response = INTERNAL_ERROR
         self._answer_when_settled(request, keep_alive, response)
+
+    async def _write_stream(self, request: Request, response: StreamingResponse) -> None:
+        chunks = response.chunks
+        try:
+            head = _encode((response.status, response.headers, b""), keep_alive=False,
+                           length=False)
+            if self.transport is None:
+                return
+            self.transport.write(head)
+            if request.method == "HEAD":
+                return
+            async for chunk in chunks:
+                if self.transport is None:
+                    return
+                self.transport.write(chunk)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("unhandled error streaming %s %s", request.method, request.path)
+        finally:
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                try:
+                    await aclose()
+                except Exception:
+                    log.exception("closing the stream of %s %s", request.method, request.path)
+            self._stream = None
+            self.busy = False
+            self.close()
+
+    def _stop_stream(self) -> None:
+        if self._stream is not None:
+            self._stream.cancel()
 
     def _answer_when_settled(self, request: Request, keep_alive: bool, response: Response
                              ) -> None:
@@ -528,6 +585,7 @@ class HttpProtocol(asyncio.Protocol):
             server.admitted -= 1
 
     def close(self) -> None:
+        self._stop_stream()
         if self.transport is not None:
             self.transport.close()
             self.transport = None
@@ -535,13 +593,14 @@ class HttpProtocol(asyncio.Protocol):
 
 
 def _encode(response: Response, *, keep_alive: bool, client_keep_alive: bool = False,
-            head: bool = False) -> bytes:
+            head: bool = False, length: bool = True) -> bytes:
     """A response's bytes: status line, headers, content-length, and the connection header
     when the connection closes (or an HTTP/1.0 client asked to keep it)."""
     status, headers, body = response
     out = [STATUS_LINES.get(status) or _status_line(status)]
     out.extend(b"%s: %s\r\n" % header for header in headers)
-    out.append(b"content-length: %d\r\n" % len(body))
+    if length:
+        out.append(b"content-length: %d\r\n" % len(body))
     if not keep_alive:
         out.append(b"connection: close\r\n")
     elif client_keep_alive:

@@ -11,6 +11,7 @@ import logging
 
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
+from headwater.core.events import Publish, ignore
 from headwater.core.storage import Storage
 from headwater.triggers import store
 from headwater.triggers.consumer import ShardConsumer
@@ -41,11 +42,11 @@ class TriggerManager:
 
     def __init__(self, storage: Storage, clock: Clock, source: StreamSource,
                  cloudwatch: MetricStore, invoker: Invoker, deliver: Deliver,
-                 retry_delay: float = DEFAULT_RETRY_DELAY) -> None:
+                 retry_delay: float = DEFAULT_RETRY_DELAY, publish: Publish = ignore) -> None:
         self.storage = storage
         self.clock = clock
         self.source = source
-        self.metrics = TriggerMetrics(cloudwatch)
+        self.metrics = TriggerMetrics(cloudwatch, publish=publish)
         self._invoker = invoker
         self.deliver = deliver
         self.retry_delay = retry_delay
