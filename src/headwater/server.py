@@ -19,11 +19,12 @@ from headwater.background import BackgroundWork
 from headwater.body_limits import body_limit, invoke_operation, is_invoke
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
+from headwater.console.app import Console, is_console_path
 from headwater.core.context import RequestContext, Served
 from headwater.core.ids import new_uuid, request_id
 from headwater.functions import rest_api as lambda_http
 from headwater.functions.errors import RequestTooLargeException
-from headwater.http.server import Headers, Request, Response
+from headwater.http.server import Headers, Request, Response, StreamingResponse
 from headwater.iam.service import OPERATIONS as IAM
 from headwater.queues import access as queues_access
 from headwater.queues.query_model import sqs_query_model
@@ -84,6 +85,7 @@ class HeadwaterApp:
         self.lambda_api: RestJsonService = lambda_service()
         self.cloudwatch = RpcV2CborService("cloudwatch", CLOUDWATCH,
                                            "com.amazonaws.cloudwatch")
+        self.console = Console(runtime, self.json_services["DynamoDB_20120810"])
         self.background = BackgroundWork(runtime.workers())
         self.credentials = runtime.settings.credentials
 
@@ -103,7 +105,8 @@ class HeadwaterApp:
         what of the signature the head allows."""
         method, path, headers = request.method, request.path, request.headers
         limit = body_limit(method, path, headers)
-        if self.credentials is None or (path in OPEN_PATHS and method in ("GET", "HEAD")):
+        if self.credentials is None or (path in OPEN_PATHS and method in ("GET", "HEAD")
+                                        or is_console_path(path)):
             return limit
         length = headers.get("content-length")
         if length is None and "transfer-encoding" not in headers:
@@ -134,9 +137,12 @@ class HeadwaterApp:
             return self._with_cors(request, self.lambda_api.error_response(ctx, error))
         return self._with_cors(request, (413, [], b""))
 
-    def handle(self, request: Request) -> Response | Awaitable[Response]:
+    def handle(self, request: Request) -> Response | Awaitable[Response] | StreamingResponse:
         """The response, at once when the operation is synchronous; the server sends it once
-        the request's writes are committed (group commit, core/storage.py)."""
+        the request's writes are committed (group commit, core/storage.py). The console
+        (same-origin, its own sign-in under --credentials) answers its own paths."""
+        if is_console_path(request.path):
+            return self.console.handle(request)
         if "origin" not in request.headers:
             return self._route(request)
         expose = self._expose(request.path)

@@ -6,11 +6,14 @@ its queue holds loses the oldest events."""
 from __future__ import annotations
 
 import asyncio
+import collections
 from collections.abc import Callable
 from typing import Any
 
 # Events a subscriber may have waiting before the oldest are dropped.
 QUEUE_SIZE = 1000
+# Events kept for a page that opens later (its first view of invocations, batches, logs).
+RECENT = 500
 
 Event = dict[str, Any]
 # What a service is handed to announce an event: publish(kind, fields).
@@ -24,15 +27,15 @@ def ignore(kind: str, fields: Event) -> None:
 class EventBus:
     def __init__(self) -> None:
         self._subscribers: set[asyncio.Queue[Event]] = set()
+        self.recent: collections.deque[Event] = collections.deque(maxlen=RECENT)
 
     @property
     def subscribers(self) -> int:
         return len(self._subscribers)
 
     def publish(self, kind: str, fields: Event) -> None:
-        if not self._subscribers:
-            return
         event = {"kind": kind, **fields}
+        self.recent.append(event)
         for queue in self._subscribers:
             if queue.full():
                 queue.get_nowait()  # the oldest goes
