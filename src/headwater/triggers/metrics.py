@@ -85,11 +85,13 @@ class TriggerMetrics:
                             {"EventSourceMappingUUID": s.uuid}, value)
 
     def polled(self, s: Source, count: int) -> None:
-        self._announce(s, "polled", count=count)
+        if count:
+            self._announce(s, "polled", count=count)
         self._by_mapping(s, "PolledEventCount", count)
 
     def filtered_out(self, s: Source, count: int) -> None:
-        self._announce(s, "filtered_out", count=count)
+        if count:
+            self._announce(s, "filtered_out", count=count)
         self._by_mapping(s, "FilteredOutEventCount", count)
 
     def invoked_events(self, s: Source, count: int, failed: bool) -> None:

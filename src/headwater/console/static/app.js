@@ -22,7 +22,9 @@ function el(tag, attrs, ...children) {
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    if (child instanceof Node) node.append(child);
+    else if (attrs && attrs.class && attrs.class.split(" ").includes("row")) node.append(el("span", {}, String(child)));
+    else node.append(document.createTextNode(String(child)));
   }
   return node;
 }
@@ -169,7 +171,7 @@ const views = {
           tag(shard.closed ? "closed" : "open"), " ", shard.shardId, " ",
           el("span", { class: "muted" }, `${shard.startingSequenceNumber} … ${shard.endingSequenceNumber || shard.lastSequenceNumber || "(empty)"}`)),
         branch(children[shard.shardId] || []))));
-      return section(`Stream of ${stream.table}`, el("div", { class: "row muted" }, stream.viewType, stream.label,
+      return section(`Stream of ${stream.table}`, el("div", { class: "row muted" }, el("span", {}, stream.viewType), el("span", {}, stream.label),
         stream.enabled ? tag("open", "open") : tag("disabled", "closed")), el("div", { class: "tree" }, branch(roots)));
     });
     const recordRow = (record, fresh) => el("tr", { class: fresh ? "fresh" : "", "data-record": record.dynamodb.SequenceNumber },
@@ -210,7 +212,7 @@ const views = {
     const rows = state.functions.map((f) => el("tr", {}, el("td", {}, f.FunctionName), el("td", {}, f.Runtime),
       el("td", {}, f.Handler), el("td", {}, `${f.MemorySize} MB, ${f.Timeout} s`)));
     const invocations = state.invocations.map((i) => el("tr", { class: i.fresh ? "fresh" : "", "data-invocation": i.function },
-      el("td", { class: "mono" }, isoTime(i.at)), el("td", {}, i.function), el("td", {}, i.type),
+      el("td", { class: "mono" }, isoTime(i.at)), el("td", {}, functionName(i.function)), el("td", {}, i.type),
       el("td", { class: "mono" }, `${i.durationMs} ms`),
       el("td", {}, i.error ? tag(i.error, "error") : i.functionError ? tag(i.functionError, "error") : tag(String(i.status), "ok"))));
     const logs = state.logs.map((l) => el("tr", { class: l.fresh ? "fresh" : "" },
@@ -251,6 +253,8 @@ const views = {
   },
 };
 
+function functionName(nameOrArn) { return nameOrArn.startsWith("arn:") ? nameOrArn.split(":").slice(6).join(":") : nameOrArn; }
+
 function batchDetail(b) {
   const parts = [];
   if (b.count !== undefined) parts.push(`${b.count} records`);
@@ -262,20 +266,19 @@ function batchDetail(b) {
 }
 
 function chart(points) {
+  const caption = el("div", { class: "muted" }, points.length ?
+    `${points.length} points, max ${Math.round(Math.max(...points))}, last ${Math.round(points[points.length - 1])}` : "No batches yet.");
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("class", "chart"); svg.setAttribute("viewBox", "0 0 300 90"); svg.setAttribute("preserveAspectRatio", "none");
   if (points.length) {
     const max = Math.max(1, ...points);
     const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
     const step = 300 / Math.max(1, points.length - 1);
+    if (points.length === 1) points = [points[0], points[0]];
     line.setAttribute("points", points.map((v, i) => `${(i * step).toFixed(1)},${(86 - (v / max) * 80).toFixed(1)}`).join(" "));
     svg.append(line);
-    const label = document.createElementNS("http://www.w3.org/2000/svg", "text");
-    label.setAttribute("x", "4"); label.setAttribute("y", "12"); label.setAttribute("font-size", "10");
-    label.textContent = `max ${Math.round(max)}, last ${Math.round(points[points.length - 1])}`;
-    svg.append(label);
   }
-  return svg;
+  return el("div", {}, svg, caption);
 }
 
 // -- clock ---------------------------------------------------------------------------------
