@@ -279,7 +279,11 @@ class HttpProtocol(asyncio.Protocol):
                 self._head_too_large()
 
     def eof_received(self) -> bool | None:
-        """The client finished sending (half-close): still answer what it asked."""
+        """The client finished sending (half-close): still answer what it asked. A stream has
+        no end to wait for: a client that stops sending is gone."""
+        if self.streaming:
+            self.close()
+            return False
         if self.quiet and (self._failure is None or self._linger_started):
             return False  # nothing owed: let the transport close
         self._last = True
@@ -468,8 +472,7 @@ class HttpProtocol(asyncio.Protocol):
         if isinstance(result, tuple):
             self._answer_when_settled(request, keep_alive, result)
         elif isinstance(result, StreamingResponse):
-            self._last = True  # the connection ends with this response
-            self._update_reading()
+            # The connection ends with this response; reading goes on, to see the client leave.
             self._stream = self.server.loop.create_task(self._write_stream(request, result))
         else:
             task = self.server.loop.create_task(self._await(request, keep_alive, result))
