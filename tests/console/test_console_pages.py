@@ -157,3 +157,56 @@ def test_the_clock_advances_from_the_page(page: Any, server: Server,
     wait_for(lambda: _offset(server) >= before + 3600)
     page.wait_for_function(
         f"Number(document.getElementById('clock-offset').dataset.offset) >= {before + 3600}")
+
+
+def test_a_ttl_removal_after_a_clock_move_shows_marked(
+        page: Any, server: Server, world: dict[str, Any]) -> None:
+    ddb = world["ddb"]
+    ddb.update_time_to_live(TableName=TABLE, TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": "expires"})
+    now = server.clock.now()
+    ddb.put_item(TableName=TABLE, Item={"id": {"S": "short-lived"},
+                                        "expires": {"N": str(int(now) + 600)}})
+    _open(page, server, "clock")
+    page.click("[data-advance='3600']")
+    page.evaluate("location.hash = 'streams'")
+    page.wait_for_selector("body[data-ready='streams']")
+    removal = page.locator("section[data-section='Live records'] tr[data-record]",
+                           has_text="REMOVE").filter(has_text="short-lived").first
+    removal.wait_for()
+    assert removal.locator(".tag.ttl").inner_text() == "TTL"
+
+
+FAILING = '''
+def handler(event, context):
+    raise RuntimeError("no")
+'''
+
+
+def test_a_failed_batch_shows_where_it_went(page: Any, server: Server,
+                                            world: dict[str, Any], shots: Path) -> None:
+    ddb, lam, sqs = world["ddb"], world["lam"], world["sqs"]
+    stream_arn = ddb.create_table(
+        TableName="console-failing", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )["TableDescription"]["LatestStreamArn"]
+    lam.create_function(FunctionName="console-failing", Runtime="python3.12",
+                        Role="arn:aws:iam::000000000000:role/console", Handler="handler.handler",
+                        Code={"ZipFile": _zip(FAILING)})
+    dead = sqs.create_queue(QueueName="console-failures")["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    uuid = lam.create_event_source_mapping(
+        EventSourceArn=stream_arn, FunctionName="console-failing", StartingPosition="LATEST",
+        MaximumRetryAttempts=1, DestinationConfig={"OnFailure": {"Destination": dead_arn}})["UUID"]
+    wait_for(lambda: lam.get_event_source_mapping(UUID=uuid)["State"] == "Enabled", 20)
+    _open(page, server, "mappings")
+    ddb.put_item(TableName="console-failing", Item={"id": {"S": "doomed"}})
+    dropped = page.locator("[data-batch='dropped']").first
+    dropped.wait_for(timeout=30_000)
+    assert f"sent to {dead_arn}" in dropped.inner_text()
+    assert "RetryAttemptsExhausted" in dropped.inner_text()
+    assert page.locator("[data-batch='invoked']", has_text="attempt 2").count() >= 1
+    page.screenshot(path=str(shots / "mappings-failure.png"))

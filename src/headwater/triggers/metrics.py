@@ -100,8 +100,8 @@ class TriggerMetrics:
         if failed:
             self._by_mapping(s, "FailedInvokeEventCount", count)
 
-    def invoked(self, s: Source, duration_ms: float, error: bool) -> None:
-        self._announce(s, "invoked", durationMs=duration_ms, error=error)
+    def invoked(self, s: Source, duration_ms: float, error: bool, attempt: int = 1) -> None:
+        self._announce(s, "invoked", durationMs=duration_ms, error=error, attempt=attempt)
         self.invocations.labels(*s.labels).inc()
         self._by_function(s, "Invocations", 1)
         self._by_function(s, "Duration", duration_ms, "Milliseconds")
@@ -123,12 +123,22 @@ class TriggerMetrics:
         self._announce(s, "succeeded", count=count)
         self.delivered.labels(*s.labels).inc(count)
 
-    def dropped(self, s: Source, count: int, to_destination: bool) -> None:
-        self._announce(s, "dropped", count=count, toDestination=to_destination)
+    def dropped(self, s: Source, count: int, to_destination: bool, condition: str = "",
+                destination: str | None = None) -> None:
+        self._announce(s, "dropped", count=count, toDestination=to_destination,
+                       condition=condition, destination=destination)
         self.discarded.labels(*s.labels).inc(count)
         self._by_mapping(s, "DroppedEventCount", count)
         if to_destination:
             self._by_mapping(s, "OnFailureDestinationDeliveredEventCount", count)
+
+    def partial(self, s: Source, succeeded: int, remaining: int) -> None:
+        """A partial batch response: the first `succeeded` records are done (no metric)."""
+        self._announce(s, "partial", count=succeeded, remaining=remaining)
+
+    def bisected(self, s: Source, first: int, second: int) -> None:
+        """A failed batch split in two (no metric; the live console shows it)."""
+        self._announce(s, "bisected", sizes=[first, second])
 
     def failed_iteration(self, s: Source) -> None:
         self._announce(s, "failed_iteration")

@@ -74,7 +74,7 @@ function diff(oldItem, newItem) {
       b !== undefined ? el("ins", {}, b) : "");
   }));
 }
-const isTtl = (record) => record.userIdentity && record.userIdentity.principalId === "dynamodb.amazonaws.com";
+const isTtl = (record) => record.userIdentity && record.userIdentity.PrincipalId === "dynamodb.amazonaws.com";
 
 // -- pages ---------------------------------------------------------------------------------
 const pages = {
@@ -259,9 +259,12 @@ function batchDetail(b) {
   const parts = [];
   if (b.count !== undefined) parts.push(`${b.count} records`);
   if (b.iteratorAgeMs !== undefined) parts.push(`IteratorAge ${Math.round(b.iteratorAgeMs)} ms`);
-  if (b.durationMs !== undefined) parts.push(`${Math.round(b.durationMs)} ms${b.error ? ", function error" : ""}`);
+  if (b.durationMs !== undefined) parts.push(`attempt ${b.attempt || 1}, ${Math.round(b.durationMs)} ms${b.error ? ", function error" : ""}`);
   if (b.failed) parts.push("failed");
-  if (b.toDestination !== undefined) parts.push(b.toDestination ? "sent to OnFailure destination" : "dropped");
+  if (b.remaining !== undefined) parts.push(`succeeded before the reported item, ${b.remaining} to retry`);
+  if (b.sizes) parts.push(`split into ${b.sizes.join(" + ")}`);
+  if (b.condition) parts.push(b.condition);
+  if (b.toDestination !== undefined) parts.push(b.toDestination ? `sent to ${b.destination}` : "dropped (no destination)");
   return parts.join(", ");
 }
 
