@@ -49,7 +49,8 @@ class Runtime:
         self.functions = Functions(self.storage, self.clock, settings, self.deliver,
                                    self.events.publish)
         self.logs: LogStore = self.functions.logs
-        self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
+        self.topics = Topics(self.storage, self.clock, self.queues, self.functions,
+                             self.events.publish)
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,

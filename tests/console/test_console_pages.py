@@ -61,7 +61,8 @@ def world(server: Server) -> dict[str, Any]:
                       "QueueArn"])["Attributes"]["QueueArn"])
     ddb.put_item(TableName=TABLE, Item={"id": {"S": "first"}, "total": {"N": "10"}})
     ddb.put_item(TableName=TABLE, Item={"id": {"S": "first"}, "total": {"N": "12"}})
-    return {"ddb": ddb, "lam": lam, "sqs": sqs, "queue_url": queue_url, "uuid": uuid}
+    return {"ddb": ddb, "lam": lam, "sqs": sqs, "sns": sns, "queue_url": queue_url,
+            "uuid": uuid, "topic": topic}
 
 
 def _offset(server: Server) -> float:
@@ -108,6 +109,18 @@ def test_the_queue_view_peeks_without_receiving(page: Any, server: Server,
                                                      "ApproximateNumberOfMessagesNotVisible"])
     assert attributes["Attributes"] == {"ApproximateNumberOfMessages": "1",
                                         "ApproximateNumberOfMessagesNotVisible": "0"}
+
+
+def test_a_message_published_to_a_topic_shows_live(page: Any, server: Server,
+                                                    world: dict[str, Any]) -> None:
+    _open(page, server, "queues")
+    world["sns"].publish(TopicArn=world["topic"], Message="shipped order 42", Subject="orders")
+    row = page.locator("tr[data-published='console-topic']", has_text="shipped order 42")
+    row.wait_for()
+    assert "orders" in row.inner_text()
+    # It reached the subscribed queue, which the page re-read: peeked, not received.
+    page.click(f"[data-queue='{QUEUE}']")
+    page.locator("td pre", has_text="\"Type\" : \"Notification\"").wait_for()
 
 
 def test_a_put_item_shows_its_record_and_its_batch_live(

@@ -8,7 +8,7 @@ const state = {
   page: "tables", tables: [], table: null, describe: null, items: [], itemsError: "",
   streams: [], shard: null, shardRecords: [], live: [],
   mappings: [], batches: [], ages: [], throughput: [],
-  functions: [], invocations: [], logs: [],
+  functions: [], invocations: [], logs: [], published: [],
   queues: [], queue: null, messages: [], topics: [],
   clock: null, clockAt: 0, source: null,
 };
@@ -234,11 +234,17 @@ const views = {
       el("td", {}, m.receiveCount), el("td", {}, el("pre", {}, m.body))));
     const topics = state.topics.map((t) => el("tr", {}, el("td", {}, t.name),
       el("td", {}, t.subscriptions.map((s) => el("div", { class: "mono" }, `${s.protocol}: ${s.endpoint}`)))));
-    return el("div", {}, section("Queues", grid(["Name", "Visible", "In flight", "Delayed"], rows)),
+    const view = el("div", {}, section("Queues", grid(["Name", "Visible", "In flight", "Delayed"], rows)),
       state.queue ? section(`Messages in ${state.queue} (peeked: nothing is received)`,
         el("div", { class: "row" }, el("button", { onclick: async () => { await pages.queues(); render(); } }, "Refresh")),
         grid(["Id", "Sent", "State", "Receives", "Body"], messages)) : "",
-      section("Topics", grid(["Name", "Subscriptions"], topics)));
+      section("Topics", grid(["Name", "Subscriptions"], topics)),
+      section("Messages published to topics, live", el("div", { class: "feed" }, grid(["At", "Topic", "Subject", "Message"],
+        state.published.map((m) => el("tr", { class: m.fresh ? "fresh" : "", "data-published": m.topic },
+          el("td", { class: "mono" }, isoTime(m.at)), el("td", {}, m.topic), el("td", {}, m.subject || ""),
+          el("td", {}, el("pre", {}, m.message))))))));
+    state.published.forEach((m) => { m.fresh = false; });
+    return view;
   },
 
   clock() {
@@ -320,6 +326,7 @@ const handlers = {
   },
   invocation(event) { push(state.invocations, event); if (state.page === "functions") render(); },
   log(event) { push(state.logs, event); if (state.page === "functions") render(); },
+  message(event) { push(state.published, event); if (state.page === "queues") pages.queues().then(render); },
   clock(event) { setClock(event); },
 };
 function connect() {
@@ -356,7 +363,7 @@ async function start() {
   document.getElementById("login").hidden = true;
   const recent = await api("/api/recent");
   for (const event of recent) { if (event.kind !== "record" && event.kind !== "clock" && handlers[event.kind]) handlers[event.kind](event); }
-  for (const list of [state.batches, state.invocations, state.logs]) list.forEach((x) => { x.fresh = false; });
+  for (const list of [state.batches, state.invocations, state.logs, state.published]) list.forEach((x) => { x.fresh = false; });
   setClock(await api("/api/clock"));
   connect();
   setInterval(tickClock, 1000);
