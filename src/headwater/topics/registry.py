@@ -26,10 +26,11 @@ MAX_SQS_ATTRIBUTES = 10
 
 class Topics:
     def __init__(self, storage: Storage, clock: Clock, queues: Queues,
-                 functions: Functions | None = None, publish: Publish = ignore) -> None:
-        """`publish` announces each message once committed (the live console)."""
+                 functions: Functions | None = None, announce: Publish = ignore) -> None:
+        """`announce` tells the event bus of each message once committed (the live
+        console)."""
         self.storage = storage
-        self.publish = publish
+        self.announce = announce
         self.clock = clock
         self.queues = queues
         self.functions = functions  # lambda subscriptions invoke through it (None: not wired)
@@ -69,12 +70,12 @@ class Topics:
                             now)
                 except AwsError:
                     continue
-            if self.publish is not ignore:
+            if self.announce is not ignore:
                 shown = message if isinstance(message, str) else message["default"]
                 event = {"account": topic.account, "region": topic.region, "topic": topic.name,
                          "topicArn": topic.arn, "messageId": message_id, "subject": subject,
                          "message": shown, "at": now}
-                self.storage.after_commit(lambda: self.publish("message", event))
+                self.storage.after_commit(lambda: self.announce("message", event))
         return message_id
 
     @staticmethod
