@@ -28,7 +28,9 @@ def endpoint(server: Server) -> str:
     return server.url
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in this thread
+# while it is open, and later tests' asyncio.run() would find it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("the console's browser tests need Debian's chromium at /usr/bin/chromium "
