@@ -15,6 +15,10 @@ model: a slow-loris connection is closed, not kept), an idle keep-alive timeout,
 open connections (503, then close). An answer that refuses a request before its body is read is
 followed by a lingering close: the rest of the body is read and dropped, so the client, still
 sending, receives the answer rather than a connection reset (as nginx does).
+
+A handler may also answer with a `StreamingResponse` (the console's server-sent events): its
+head goes out at once, then each chunk as its iterator yields it, and the connection closes
+when the iterator ends, the client leaves, or the server shuts down.
 """
 
 from __future__ import annotations
@@ -48,8 +52,6 @@ class Request:
     body: bytes
     server: tuple[str, int]  # the address the request arrived on
     peer: tuple[str, int] | None = None  # the client's address (the Lambda Runtime API checks it)
-
-
 
 
 @dataclass(slots=True)
