@@ -11,6 +11,7 @@ from headwater.background import Worker
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.authority import Authority
 from headwater.core.clock import Clock
+from headwater.core.events import EventBus
 from headwater.core.resource_policies import ResourcePolicies
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
@@ -42,6 +43,8 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.clock = Clock()
+        # What happens, as it happens: the live console's feed (console/).
+        self.events = EventBus()
         self.storage = Storage(settings.data_dir, settings.durability)
         self.tables = TableCatalog(self.storage)
         # IAM (issue 13): the identities IAM issued, resource-based policies, and what a caller
@@ -51,19 +54,21 @@ class Runtime:
         self.authority: Authority = Enforcer(self.identities, self.resource_policies,
                                              self._partition_key, settings.enforce_iam)
         self.request_tokens = RequestTokens(self.storage, self.clock)
-        self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
+        self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover,
+                                 self.events.publish)
         self.replica_links = ReplicaLinks(self.streams)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.queues = Queues(self.storage, self.clock)
         self.cloudwatch = MetricStore(self.clock)
         self.functions = Functions(self.storage, self.clock, settings, self.deliver,
-                                   self.authority)
+                                   authority=self.authority, publish=self.events.publish)
         self.logs: LogStore = self.functions.logs
-        self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
+        self.topics = Topics(self.storage, self.clock, self.queues, self.functions,
+                             self.events.publish)
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
-            settings.trigger_retry_delay, self._stream_access)
+            settings.trigger_retry_delay, self._stream_access, publish=self.events.publish)
         self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
                                      ReplicationControls(), ReplicationMetrics(self.cloudwatch))
 

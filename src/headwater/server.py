@@ -22,13 +22,14 @@ from headwater.callers import Callers
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
+from headwater.console.app import Console, is_console_path
 from headwater.core.context import RequestContext, Served
 from headwater.core.data_dir_lock import clear
 from headwater.core.ids import new_uuid, request_id
 from headwater.core.principal import Principal
 from headwater.functions import rest_api as lambda_http
 from headwater.functions.errors import RequestTooLargeException
-from headwater.http.server import Headers, Request, Response
+from headwater.http.server import Headers, Request, Response, StreamingResponse
 from headwater.iam.errors import AccessDenied as IamAccessDenied
 from headwater.iam.service import OPERATIONS as IAM
 from headwater.queues import access as queues_access
@@ -101,6 +102,7 @@ class HeadwaterApp:
         self.cloudwatch = RpcV2CborService(
             "cloudwatch", CLOUDWATCH, "com.amazonaws.cloudwatch",
             guarded("cloudwatch", authority, CloudWatchAccessDenied))
+        self.console = Console(runtime, self.json_services["DynamoDB_20120810"])
         self.background = BackgroundWork(runtime.workers())
         self.credentials = runtime.settings.credentials
         self.callers = Callers(runtime.settings, runtime.identities, runtime.clock)
@@ -143,7 +145,8 @@ class HeadwaterApp:
         what of the signature the head allows."""
         method, path, headers = request.method, request.path, request.headers
         limit = body_limit(method, path, headers)
-        if self.credentials is None or (path in OPEN_PATHS and method in ("GET", "HEAD")):
+        if self.credentials is None or (path in OPEN_PATHS and method in ("GET", "HEAD")
+                                        or is_console_path(path)):
             return limit
         length = headers.get("content-length")
         if length is None and "transfer-encoding" not in headers:
@@ -174,10 +177,13 @@ class HeadwaterApp:
             return self._with_cors(request, self.lambda_api.error_response(ctx, error))
         return self._with_cors(request, (413, [], b""))
 
-    def handle(self, request: Request) -> Response | Awaitable[Response]:
+    def handle(self, request: Request) -> Response | Awaitable[Response] | StreamingResponse:
         """The response, at once when the operation is synchronous; the server sends it once
-        the request's writes are committed (group commit, core/storage.py). At
+        the request's writes are committed (group commit, core/storage.py). The console
+        (same-origin, its own sign-in under --credentials) answers its own paths. At
         `--log-level info` each request is logged with its status and duration."""
+        if is_console_path(request.path):
+            return self.console.handle(request)
         if not request_log.log.isEnabledFor(logging.INFO):
             return self._handle(request)
         return request_log.logged(request, self._handle(request), time.perf_counter())

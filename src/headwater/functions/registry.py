@@ -8,11 +8,13 @@ import os
 import random
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from headwater.core.authority import OPEN, Authority
 from headwater.core.clock import Clock
+from headwater.core.events import Publish, ignore
 from headwater.core.storage import Storage
 from headwater.functions import invoker, isolation
 from headwater.functions.deployment_packages import unpack
@@ -54,9 +56,12 @@ class Functions:
     """`deliver` sends destination and dead-letter records to SQS queues and SNS topics."""
 
     def __init__(self, storage: Storage, clock: Clock, settings: Settings,
-                 deliver: Deliver, authority: Authority = OPEN) -> None:
+                 deliver: Deliver, authority: Authority = OPEN, publish: Publish = ignore
+                 ) -> None:
+        """`publish` announces invocations and log lines (the live console)."""
         self.store = FunctionStore(storage)
-        self.logs = LogStore(storage)
+        self.logs = LogStore(storage, publish)
+        self.publish = publish
         self.clock = clock
         self._temporary = settings.data_dir is None
         if settings.data_dir is None:
@@ -153,9 +158,28 @@ class Functions:
         (ResourceNotFoundException, TooManyRequestsException, ...). `request_id` is the
         invocation's id (the Invoke request's, as on AWS; an Event invocation keeps it across
         its retries); None makes a new one."""
-        return await invoker.invoke(self, account, region, function_name, payload, qualifier,
-                            invocation_type=invocation_type, log_type=log_type,
-                            client_context=client_context, request_id=request_id)
+        started = time.monotonic()
+        try:
+            result = await invoker.invoke(self, account, region, function_name, payload,
+                                          qualifier, invocation_type=invocation_type,
+                                          log_type=log_type, client_context=client_context,
+                                          request_id=request_id)
+        except AwsError as error:
+            self._announce(account, region, function_name, invocation_type, started,
+                           error=error.code)
+            raise
+        self._announce(account, region, function_name, invocation_type, started,
+                       status=result.status, functionError=result.function_error,
+                       requestId=result.request_id)
+        return result
+
+    def _announce(self, account: str, region: str, function_name: str, invocation_type: str,
+                  started: float, **fields: object) -> None:
+        if self.publish is not ignore:
+            self.publish("invocation", {
+                "account": account, "region": region, "function": function_name,
+                "type": invocation_type, "at": self.clock.now(),
+                "durationMs": round((time.monotonic() - started) * 1000, 3), **fields})
 
     def close(self) -> None:
         if self._temporary:

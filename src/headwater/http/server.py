@@ -15,6 +15,10 @@ model: a slow-loris connection is closed, not kept), an idle keep-alive timeout,
 open connections (503, then close). An answer that refuses a request before its body is read is
 followed by a lingering close: the rest of the body is read and dropped, so the client, still
 sending, receives the answer rather than a connection reset (as nginx does).
+
+A handler may also answer with a `StreamingResponse` (the console's server-sent events): its
+head goes out at once, then each chunk as its iterator yields it, and the connection closes
+when the iterator ends, the client leaves, or the server shuts down.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import logging
 import resource
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import cast
@@ -50,8 +54,20 @@ class Request:
     peer: tuple[str, int] | None = None  # the client's address (the Lambda Runtime API checks it)
 
 
-# The response, or an awaitable of it when the request must wait (a long poll, an invoke).
-Handler = Callable[[Request], Response | Awaitable[Response]]
+@dataclass(slots=True)
+class StreamingResponse:
+    """A response whose body is written as `chunks` yields them (server-sent events): no
+    content-length, and the connection closes when the chunks end, the client goes away (the
+    iterator is then cancelled) or the server shuts down."""
+
+    status: int
+    headers: Headers
+    chunks: AsyncIterator[bytes]
+
+
+# The response, or an awaitable of it when the request must wait (a long poll, an invoke), or
+# a streaming one.
+Handler = Callable[[Request], Response | Awaitable[Response] | StreamingResponse]
 # Calls back (with None, or the error that lost them) once the writes made so far are durable.
 Settle = Callable[[Callable[[BaseException | None], None]], None]
 # Sizes a request from its head (body still unread, `body` empty): the most bytes its body may
@@ -162,7 +178,7 @@ class HttpServer:
         if self._server is not None:
             self._server.close()
         for connection in list(self.connections):
-            if connection.quiet:
+            if connection.quiet or connection.streaming:
                 connection.close()
         deadline = time.monotonic() + grace
         while self.connections and time.monotonic() < deadline:
@@ -188,6 +204,7 @@ class HttpProtocol(asyncio.Protocol):
         self._serving = False  # inside _next's loop
         self._last = False  # read no more requests: answer the queued ones, then close
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stream: asyncio.Task[None] | None = None  # writing a StreamingResponse
         # The request being read: where it is (a new connection waits for its first head),
         # since when (for the timeouts), its head so far and its body.
         self._phase = HEAD
@@ -205,6 +222,10 @@ class HttpProtocol(asyncio.Protocol):
         self._failure: bytes | None = None  # the answer that ends this connection
         self._linger = False  # after the failure: read and drop what the client still sends
         self._closing_at = 0.0  # while lingering: when to close regardless
+
+    @property
+    def streaming(self) -> bool:
+        return self._stream is not None
 
     @property
     def quiet(self) -> bool:
@@ -234,6 +255,7 @@ class HttpProtocol(asyncio.Protocol):
         self.admitted = True
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_stream()
         self._forget()
         self.queue.clear()
         self.transport = None
@@ -259,7 +281,11 @@ class HttpProtocol(asyncio.Protocol):
                 self._head_too_large()
 
     def eof_received(self) -> bool | None:
-        """The client finished sending (half-close): still answer what it asked."""
+        """The client finished sending (half-close): still answer what it asked. A stream has
+        no end to wait for: a client that stops sending is gone."""
+        if self.streaming:
+            self.close()
+            return False
         if self.quiet and (self._failure is None or self._linger_started):
             return False  # nothing owed: let the transport close
         self._last = True
@@ -447,6 +473,9 @@ class HttpProtocol(asyncio.Protocol):
             result = INTERNAL_ERROR
         if isinstance(result, tuple):
             self._answer_when_settled(request, keep_alive, result)
+        elif isinstance(result, StreamingResponse):
+            # The connection ends with this response; reading goes on, to see the client leave.
+            self._stream = self.server.loop.create_task(self._write_stream(request, result))
         else:
             task = self.server.loop.create_task(self._await(request, keep_alive, result))
             self._tasks.add(task)
@@ -460,6 +489,39 @@ class HttpProtocol(asyncio.Protocol):
             log.exception("unhandled error serving %s %s", request.method, request.path)
             response = INTERNAL_ERROR
         self._answer_when_settled(request, keep_alive, response)
+
+    async def _write_stream(self, request: Request, response: StreamingResponse) -> None:
+        chunks = response.chunks
+        try:
+            head = _encode((response.status, response.headers, b""), keep_alive=False,
+                           length=False)
+            if self.transport is None:
+                return
+            self.transport.write(head)
+            if request.method == "HEAD":
+                return
+            async for chunk in chunks:
+                if self.transport is None:
+                    return
+                self.transport.write(chunk)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("unhandled error streaming %s %s", request.method, request.path)
+        finally:
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                try:
+                    await aclose()
+                except Exception:
+                    log.exception("closing the stream of %s %s", request.method, request.path)
+            self._stream = None
+            self.busy = False
+            self.close()
+
+    def _stop_stream(self) -> None:
+        if self._stream is not None:
+            self._stream.cancel()
 
     def _answer_when_settled(self, request: Request, keep_alive: bool, response: Response
                              ) -> None:
@@ -528,6 +590,7 @@ class HttpProtocol(asyncio.Protocol):
             server.admitted -= 1
 
     def close(self) -> None:
+        self._stop_stream()
         if self.transport is not None:
             self.transport.close()
             self.transport = None
@@ -535,13 +598,14 @@ class HttpProtocol(asyncio.Protocol):
 
 
 def _encode(response: Response, *, keep_alive: bool, client_keep_alive: bool = False,
-            head: bool = False) -> bytes:
+            head: bool = False, length: bool = True) -> bytes:
     """A response's bytes: status line, headers, content-length, and the connection header
     when the connection closes (or an HTTP/1.0 client asked to keep it)."""
     status, headers, body = response
     out = [STATUS_LINES.get(status) or _status_line(status)]
     out.extend(b"%s: %s\r\n" % header for header in headers)
-    out.append(b"content-length: %d\r\n" % len(body))
+    if length:
+        out.append(b"content-length: %d\r\n" % len(body))
     if not keep_alive:
         out.append(b"connection: close\r\n")
     elif client_keep_alive:

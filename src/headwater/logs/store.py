@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from headwater.core.events import Publish, ignore
 from headwater.core.storage import Storage
 
 
@@ -29,8 +30,10 @@ class LogEvent:
 
 
 class LogStore:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, publish: Publish = ignore) -> None:
+        """`publish` announces each log line once committed (the live console)."""
         self.storage = storage
+        self.publish = publish
         self._streams: dict[tuple[str, str, str, str], int] = {}
 
     def append(self, account: str, region: str, group: str, stream: str,
@@ -58,6 +61,14 @@ class LogStore:
                 "INSERT INTO log_events (stream_id, timestamp, ingestion, message) "
                 "VALUES (?, ?, ?, ?)", [(stream_id, ts, last, m) for ts, m in events])
             conn.execute("UPDATE log_streams SET last_event = ? WHERE id = ?", (last, stream_id))
+            if self.publish is not ignore:
+                lines = [{"account": account, "region": region, "group": group,
+                          "stream": stream, "timestamp": ts, "message": m} for ts, m in events]
+                self.storage.after_commit(lambda: self._announce(lines))
+
+    def _announce(self, lines: list[dict[str, Any]]) -> None:
+        for line in lines:
+            self.publish("log", line)
 
     def _forget(self, key: tuple[str, str, str, str]) -> None:
         self._streams.pop(key, None)

@@ -288,3 +288,12 @@ def redrive_policies(conn: sqlite3.Connection, account: str, region: str, after:
         (account, region, after),
     ).fetchall()
     return [(row[0], row[1]) for row in rows]
+
+
+def peek(conn: sqlite3.Connection, queue_id: int, limit: int) -> list[StoredMessage]:
+    """The queue's messages in the order they were sent, read without receiving them (no
+    visibility or receive count changes): the live console's view."""
+    rows = conn.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM sqs_messages WHERE queue_id = ? ORDER BY sent, id "
+        "LIMIT ?", (queue_id, limit)).fetchall()
+    return [_message(row) for row in rows]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.clock import Clock
+from headwater.core.events import Publish, ignore
 from headwater.core.ids import new_uuid
 from headwater.core.storage import Storage
 from headwater.queues import messages as queue_messages
@@ -25,8 +26,11 @@ MAX_SQS_ATTRIBUTES = 10
 
 class Topics:
     def __init__(self, storage: Storage, clock: Clock, queues: Queues,
-                 functions: Functions | None = None) -> None:
+                 functions: Functions | None = None, announce: Publish = ignore) -> None:
+        """`announce` tells the event bus of each message once committed (the live
+        console)."""
         self.storage = storage
+        self.announce = announce
         self.clock = clock
         self.queues = queues
         self.functions = functions  # lambda subscriptions invoke through it (None: not wired)
@@ -66,6 +70,12 @@ class Topics:
                             now)
                 except AwsError:
                     continue
+            if self.announce is not ignore:
+                shown = message if isinstance(message, str) else message["default"]
+                event = {"account": topic.account, "region": topic.region, "topic": topic.name,
+                         "topicArn": topic.arn, "messageId": message_id, "subject": subject,
+                         "message": shown, "at": now}
+                self.storage.after_commit(lambda: self.announce("message", event))
         return message_id
 
     @staticmethod

@@ -121,7 +121,8 @@ class Delivery:
             attempts += 1
             request_id = outcome.request_id or new_uuid()
             verdict = judge(outcome, batch.seqs, m.reports_failures, self.window is not None)
-            metrics.invoked(self._source, elapsed_ms, outcome.function_error is not None)
+            metrics.invoked(self._source, elapsed_ms, outcome.function_error is not None,
+                            attempts)
             metrics.invoked_events(self._source, len(batch.records), verdict.kind != SUCCEEDED)
             log.info("trigger batch", extra={"fields": {
                 "account": m.account, "mapping": m.uuid, "function": function_name(m),
@@ -141,11 +142,13 @@ class Delivery:
                 # Checkpoint before the lowest reported item and retry from it (§4.5).
                 self.settled(batch.take_first(verdict.index).seqs)
                 metrics.succeeded(self._source, verdict.index)
+                metrics.partial(self._source, verdict.index, len(batch.records) - verdict.index)
                 batch = batch.drop_first(verdict.index)
                 if m.bisect:
                     return [batch]  # split at the reported item: a new batch, fresh retries
             elif verdict.kind != PARTIAL and m.bisect and len(batch.records) > 1:
                 half = len(batch.records) // 2  # bisecting uses up no retries (§4.3)
+                metrics.bisected(self._source, half, len(batch.records) - half)
                 return [batch.take_first(half), batch.drop_first(half)]
             if 0 <= m.max_retries < attempts:
                 response = response_context(outcome.status, outcome.executed_version,
@@ -222,4 +225,5 @@ class Delivery:
             with manager.storage.transaction() as conn:
                 store.save_checkpoint(conn, m.uuid, self.shard_id, seq, window=window)
         self.position = seq
-        manager.metrics.dropped(self._source, len(batch.records), delivered)
+        manager.metrics.dropped(self._source, len(batch.records), delivered, condition,
+                                m.on_failure)

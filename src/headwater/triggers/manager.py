@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
+from headwater.core.events import Publish, ignore
 from headwater.core.storage import Storage
 from headwater.triggers import store
 from headwater.triggers.consumer import ShardConsumer
@@ -43,11 +44,12 @@ class TriggerManager:
     def __init__(self, storage: Storage, clock: Clock, source: StreamSource,
                  cloudwatch: MetricStore, invoker: Invoker, deliver: Deliver,
                  retry_delay: float = DEFAULT_RETRY_DELAY,
-                 stream_access: Callable[[Mapping], bool] | None = None) -> None:
+                 stream_access: Callable[[Mapping], bool] | None = None,
+                 publish: Publish = ignore) -> None:
         self.storage = storage
         self.clock = clock
         self.source = source
-        self.metrics = TriggerMetrics(cloudwatch)
+        self.metrics = TriggerMetrics(cloudwatch, publish=publish)
         self._invoker = invoker
         self.deliver = deliver
         self.retry_delay = retry_delay

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from headwater.cloudwatch.store import MetricStore
+from headwater.core.events import Publish, ignore
 
 LAMBDA = "AWS/Lambda"
 _LABELS = ["function", "uuid", "shard"]
@@ -36,9 +37,11 @@ class Source:
 
 
 class TriggerMetrics:
-    def __init__(self, cloudwatch: MetricStore, registry: CollectorRegistry | None = None
-                 ) -> None:
+    def __init__(self, cloudwatch: MetricStore, registry: CollectorRegistry | None = None,
+                 publish: Publish = ignore) -> None:
+        """`publish` announces each batch step as it happens (the live console)."""
         self.cloudwatch = cloudwatch
+        self.publish = publish
         self.registry = registry or CollectorRegistry()
         r = self.registry
         self.iterator_age = Gauge("headwater_trigger_iterator_age_milliseconds",
@@ -62,6 +65,11 @@ class TriggerMetrics:
                                      "Consumer iterations that failed unexpectedly", _LABELS,
                                      registry=r)
 
+    def _announce(self, s: Source, step: str, **fields: object) -> None:
+        if self.publish is not ignore:
+            self.publish("batch", {"uuid": s.uuid, "function": s.function, "shardId": s.shard,
+                                   "step": step, **fields})
+
     def _by_function(self, s: Source, name: str, value: float, unit: str = "Count") -> None:
         put = self.cloudwatch.put
         put(s.account, s.region, LAMBDA, name, {"FunctionName": s.function}, value, unit)
@@ -77,17 +85,23 @@ class TriggerMetrics:
                             {"EventSourceMappingUUID": s.uuid}, value)
 
     def polled(self, s: Source, count: int) -> None:
+        if count:
+            self._announce(s, "polled", count=count)
         self._by_mapping(s, "PolledEventCount", count)
 
     def filtered_out(self, s: Source, count: int) -> None:
+        if count:
+            self._announce(s, "filtered_out", count=count)
         self._by_mapping(s, "FilteredOutEventCount", count)
 
     def invoked_events(self, s: Source, count: int, failed: bool) -> None:
+        self._announce(s, "invoked_events", count=count, failed=failed)
         self._by_mapping(s, "InvokedEventCount", count)
         if failed:
             self._by_mapping(s, "FailedInvokeEventCount", count)
 
-    def invoked(self, s: Source, duration_ms: float, error: bool) -> None:
+    def invoked(self, s: Source, duration_ms: float, error: bool, attempt: int = 1) -> None:
+        self._announce(s, "invoked", durationMs=duration_ms, error=error, attempt=attempt)
         self.invocations.labels(*s.labels).inc()
         self._by_function(s, "Invocations", 1)
         self._by_function(s, "Duration", duration_ms, "Milliseconds")
@@ -96,21 +110,36 @@ class TriggerMetrics:
             self.errors.labels(*s.labels).inc()
 
     def throttled(self, s: Source) -> None:
+        self._announce(s, "throttled")
         self.throttles.labels(*s.labels).inc()
         self._by_function(s, "Throttles", 1)
 
     def batch_sent(self, s: Source, age_ms: float) -> None:
+        self._announce(s, "sent", iteratorAgeMs=age_ms)
         self.iterator_age.labels(*s.labels).set(age_ms)
         self._by_function(s, "IteratorAge", age_ms, "Milliseconds")
 
     def succeeded(self, s: Source, count: int) -> None:
+        self._announce(s, "succeeded", count=count)
         self.delivered.labels(*s.labels).inc(count)
 
-    def dropped(self, s: Source, count: int, to_destination: bool) -> None:
+    def dropped(self, s: Source, count: int, to_destination: bool, condition: str = "",
+                destination: str | None = None) -> None:
+        self._announce(s, "dropped", count=count, toDestination=to_destination,
+                       condition=condition, destination=destination)
         self.discarded.labels(*s.labels).inc(count)
         self._by_mapping(s, "DroppedEventCount", count)
         if to_destination:
             self._by_mapping(s, "OnFailureDestinationDeliveredEventCount", count)
 
+    def partial(self, s: Source, succeeded: int, remaining: int) -> None:
+        """A partial batch response: the first `succeeded` records are done (no metric)."""
+        self._announce(s, "partial", count=succeeded, remaining=remaining)
+
+    def bisected(self, s: Source, first: int, second: int) -> None:
+        """A failed batch split in two (no metric; the live console shows it)."""
+        self._announce(s, "bisected", sizes=[first, second])
+
     def failed_iteration(self, s: Source) -> None:
+        self._announce(s, "failed_iteration")
         self.loop_failures.labels(*s.labels).inc()
