@@ -6,12 +6,12 @@
 
 Creates `interactions` (stream NEW_AND_OLD_IMAGES), `leaderboard` and a failure queue, an
 execution role that may only read that stream, update items in the leaderboard and send to the
-queue, deploys aggregator.py with that role, and maps the stream to it with a filter passing only INSERTs of kind "like",
-5-minute tumbling windows, BisectBatchOnFunctionError, one retry and the queue as OnFailure
-destination. It writes random likes, comments and views (and un-likes some: REMOVEs, which the
-filter drops) plus one poison like without a player, waits until every record is delivered,
-filtered or discarded, moves Headwater's clock past the window's end so the windows close, and
-checks the leaderboard against a direct count of the likes written.
+queue, deploys aggregator.py with that role, and maps the stream to it with a filter passing
+only INSERTs of kind "like", 5-minute tumbling windows, BisectBatchOnFunctionError, one retry
+and the queue as OnFailure destination. It writes random likes, comments and views (and un-likes
+some: REMOVEs, which the filter drops) plus one poison like without a player, waits until every
+record is delivered, filtered or discarded, moves Headwater's clock past the window's end so the
+windows close, and checks the leaderboard against a direct count of the likes written.
 
 The role is the same whether or not the server enforces IAM (`headwater serve --enforce-iam`);
 `--leave-out ACTION` drops one action from its policy to show the error that follows.
