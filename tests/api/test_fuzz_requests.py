@@ -44,10 +44,13 @@ from server_support import Server, serving
 
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.cloudwatch.service import TARGET_PREFIX as CLOUDWATCH_TARGET
+from headwater.core.authority import OPEN
 from headwater.functions.service import OPERATIONS as FUNCTIONS
+from headwater.iam.service import OPERATIONS as IAM
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
 from headwater.services import json_services
+from headwater.sts.service import OPERATIONS as STS
 from headwater.topics.service import OPERATIONS as TOPICS
 from headwater.triggers.service import OPERATIONS as MAPPINGS
 from headwater.wire.models import service_model
@@ -80,10 +83,12 @@ def _ordered(names: Any) -> list[str]:
 
 def cases() -> list[Case]:
     found = [Case("json", service.model_name, name, prefix, service.content_type)
-             for prefix, service in json_services().items() for name in _ordered(service.operations)]
+             for prefix, service in json_services(OPEN).items() for name in _ordered(service.operations)]
     found += [Case("rest", "lambda", name) for name in _ordered({**FUNCTIONS, **MAPPINGS})]
     found += [Case("query", "sns", name) for name in _ordered(TOPICS)]
     found += [Case("query", "sqs", name) for name in _ordered(SQS)]
+    found += [Case("query", "iam", name) for name in _ordered(IAM)]
+    found += [Case("query", "sts", name) for name in _ordered(STS)]
     found += [Case("cbor", "cloudwatch", name) for name in _ordered(CLOUDWATCH)]
     return found
 
