@@ -2,14 +2,19 @@
 
     python examples/leaderboard/run.py                       # starts its own in-memory server
     python examples/leaderboard/run.py --endpoint http://127.0.0.1:4566 --interactions 5000
+    python examples/leaderboard/run.py --enforce-iam       # its own server, checking policies
 
-Creates `interactions` (stream NEW_AND_OLD_IMAGES), `leaderboard` and a failure queue, deploys
-aggregator.py, and maps the stream to it with a filter passing only INSERTs of kind "like",
-5-minute tumbling windows, BisectBatchOnFunctionError, one retry and the queue as OnFailure
-destination. It writes random likes, comments and views (and un-likes some: REMOVEs, which the
-filter drops) plus one poison like without a player, waits until every record is delivered,
-filtered or discarded, moves Headwater's clock past the window's end so the windows close, and
-checks the leaderboard against a direct count of the likes written.
+Creates `interactions` (stream NEW_AND_OLD_IMAGES), `leaderboard` and a failure queue, an
+execution role that may only read that stream, update items in the leaderboard and send to the
+queue, deploys aggregator.py with that role, and maps the stream to it with a filter passing
+only INSERTs of kind "like", 5-minute tumbling windows, BisectBatchOnFunctionError, one retry
+and the queue as OnFailure destination. It writes random likes, comments and views (and un-likes
+some: REMOVEs, which the filter drops) plus one poison like without a player, waits until every
+record is delivered, filtered or discarded, moves Headwater's clock past the window's end so the
+windows close, and checks the leaderboard against a direct count of the likes written.
+
+The role is the same whether or not the server enforces IAM (`headwater serve --enforce-iam`);
+`--leave-out ACTION` drops one action from its policy to show the error that follows.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import Any
 import boto3
 import urllib3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 HERE = Path(__file__).resolve().parent
 CREDENTIALS = {"aws_access_key_id": "000000000000", "aws_secret_access_key": "x",
@@ -37,6 +43,11 @@ CREDENTIALS = {"aws_access_key_id": "000000000000", "aws_secret_access_key": "x"
 WINDOW = 300
 PLAYERS = ["ada", "grace", "linus", "guido", "barbara", "ken", "margaret", "dennis"]
 LIKES_ONLY = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["like"]}}}}
+LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+     "Action": "sts:AssumeRole"}]}
+STREAM_ACTIONS = ["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream",
+                  "dynamodb:ListStreams"]
 
 
 def client(service: str, endpoint: str) -> Any:
@@ -44,28 +55,66 @@ def client(service: str, endpoint: str) -> Any:
                         **CREDENTIALS)
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
+def start_server(*options: str) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen([sys.executable, "-m", "headwater", "serve", "--in-memory",
-                                "--port", "0"], stdout=subprocess.PIPE, text=True)
+                                "--port", "0", *options], stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     return process, process.stdout.readline().strip()
 
 
-def setup(endpoint: str, suffix: str) -> tuple[str, str, str, str]:
-    """Tables, queue, function and mapping: (interactions, leaderboard, queue URL, UUID)."""
+def aggregator_policy(interactions_arn: str, leaderboard_arn: str, queue_arn: str,
+                      function: str, leave_out: str | None = None) -> dict[str, Any]:
+    """Least privilege for the aggregator: read the interactions stream, update items in the
+    leaderboard (what aggregator.py calls), send the mapping's failure records to the queue,
+    and write its own log group. `leave_out`: one action to drop (to see what fails
+    without it)."""
+    region, account = leaderboard_arn.split(":")[3:5]
+    log_group = f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{function}:*"
+    statements = [
+        {"Sid": "ReadTheInteractionsStream", "Effect": "Allow", "Action": STREAM_ACTIONS,
+         "Resource": f"{interactions_arn}/stream/*"},
+        {"Sid": "AddToTheLeaderboard", "Effect": "Allow", "Action": ["dynamodb:UpdateItem"],
+         "Resource": leaderboard_arn},
+        {"Sid": "SendFailuresToTheQueue", "Effect": "Allow", "Action": ["sqs:SendMessage"],
+         "Resource": queue_arn},
+        {"Sid": "WriteItsLogs", "Effect": "Allow",
+         "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": log_group},
+    ]
+    for statement in statements:
+        statement["Action"] = [a for a in statement["Action"] if a != leave_out]
+    return {"Version": "2012-10-17", "Statement": [s for s in statements if s["Action"]]}
+
+
+def execution_role(endpoint: str, name: str, policy: dict[str, Any]) -> str:
+    """A role Lambda may assume, with `policy` inline; its ARN."""
+    iam = client("iam", endpoint)
+    arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(
+        LAMBDA_TRUST))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="least-privilege",
+                        PolicyDocument=json.dumps(policy))
+    return arn
+
+
+def setup(endpoint: str, suffix: str, leave_out: str | None = None
+          ) -> tuple[str, str, str, str, str]:
+    """Tables, queue, role, function and mapping: (interactions, leaderboard, queue URL,
+    function, mapping UUID)."""
     ddb, lam, sqs = (client(s, endpoint) for s in ("dynamodb", "lambda", "sqs"))
     interactions, leaderboard = f"interactions-{suffix}", f"leaderboard-{suffix}"
-    ddb.create_table(
+    interactions_arn = ddb.create_table(
         TableName=interactions, BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
-    ddb.create_table(
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    )["TableDescription"]["TableArn"]
+    leaderboard_arn = ddb.create_table(
         TableName=leaderboard, BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "window", "KeyType": "HASH"},
                    {"AttributeName": "player", "KeyType": "RANGE"}],
         AttributeDefinitions=[{"AttributeName": "window", "AttributeType": "S"},
-                              {"AttributeName": "player", "AttributeType": "S"}])
+                              {"AttributeName": "player", "AttributeType": "S"}]
+    )["TableDescription"]["TableArn"]
     queue_url = sqs.create_queue(QueueName=f"leaderboard-failures-{suffix}")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
         "Attributes"]["QueueArn"]
@@ -73,9 +122,11 @@ def setup(endpoint: str, suffix: str) -> tuple[str, str, str, str]:
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(HERE / "aggregator.py", "aggregator.py")
     function = f"leaderboard-{suffix}"
+    role = execution_role(endpoint, function, aggregator_policy(
+        interactions_arn, leaderboard_arn, queue_arn, function, leave_out))
     lam.create_function(
         FunctionName=function, Runtime="python3.12", Handler="aggregator.handler",
-        Role="arn:aws:iam::000000000000:role/leaderboard", Code={"ZipFile": archive.getvalue()},
+        Role=role, Code={"ZipFile": archive.getvalue()},
         Environment={"Variables": {"LEADERBOARD_TABLE": leaderboard}})
     stream_arn = ddb.describe_table(TableName=interactions)["Table"]["LatestStreamArn"]
     mapping = lam.create_event_source_mapping(
@@ -84,7 +135,7 @@ def setup(endpoint: str, suffix: str) -> tuple[str, str, str, str]:
         MaximumRetryAttempts=1, FilterCriteria={"Filters": [{"Pattern": json.dumps(LIKES_ONLY)}]},
         DestinationConfig={"OnFailure": {"Destination": queue_arn}},
         MetricsConfig={"Metrics": ["EventCount"]})
-    return interactions, leaderboard, queue_url, mapping["UUID"]
+    return interactions, leaderboard, queue_url, function, mapping["UUID"]
 
 
 def write_interactions(ddb: Any, table: str, count: int) -> tuple[Counter[str], int]:
@@ -125,11 +176,22 @@ def settled_records(endpoint: str, uuid_: str) -> float:
     return total
 
 
-def wait(condition: Any, timeout: float, what: str) -> None:
+def last_error(endpoint: str, function: str) -> str:
+    """The last error the function logged, or a note that it logged none."""
+    logs = client("logs", endpoint)
+    errors = [event["message"].strip()
+              for page in logs.get_paginator("filter_log_events").paginate(
+                  logGroupName=f"/aws/lambda/{function}")
+              for event in page["events"] if event["message"].startswith("[ERROR]")]
+    return errors[-1] if errors else "the function logged no error"
+
+
+def wait(condition: Any, timeout: float, what: str, endpoint: str, function: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            sys.exit(f"timed out waiting for {what}")
+            sys.exit(f"timed out waiting for {what}; the function's last error: "
+                     + last_error(endpoint, function))
         time.sleep(0.1)
 
 
@@ -146,26 +208,34 @@ def main() -> None:
     parser.add_argument("--endpoint", help="a running Headwater (default: start one)")
     parser.add_argument("--interactions", type=int, default=1000)
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--enforce-iam", action="store_true",
+                        help="start the server with --enforce-iam (without --endpoint)")
+    parser.add_argument("--leave-out", metavar="ACTION",
+                        help="drop ACTION (e.g. sqs:SendMessage) from the role's policy")
     args = parser.parse_args()
     server = None
     endpoint = args.endpoint
     if endpoint is None:
-        server, endpoint = start_server()
+        server, endpoint = start_server(*(["--enforce-iam"] if args.enforce_iam else []))
     try:
         ddb, sqs = client("dynamodb", endpoint), client("sqs", endpoint)
-        interactions, leaderboard, queue_url, uuid_ = setup(endpoint, uuid.uuid4().hex[:6])
+        try:
+            interactions, leaderboard, queue_url, function, uuid_ = setup(
+                endpoint, uuid.uuid4().hex[:6], args.leave_out)
+        except ClientError as error:
+            sys.exit(f"setup failed: {error}")
         started = time.monotonic()
         likes, records = write_interactions(ddb, interactions, args.interactions)
         print(f"wrote {args.interactions} interactions ({records} stream records, "
               f"{sum(likes.values())} likes) in {time.monotonic() - started:.1f} s")
         wait(lambda: settled_records(endpoint, uuid_) >= records, args.timeout,
-             "every record to be delivered, filtered or discarded")
+             "every record to be delivered, filtered or discarded", endpoint, function)
         http = urllib3.PoolManager()
         http.request("POST", f"{endpoint}/_headwater/clock",
                       body=json.dumps({"advance": WINDOW}).encode())
         print(f"moved the clock {WINDOW} s forward: the windows close")
         wait(lambda: leaderboard_totals(ddb, leaderboard) == likes, args.timeout,
-             "the leaderboard to match the likes written")
+             "the leaderboard to match the likes written", endpoint, function)
         print("leaderboard (matches a direct count of the likes written):")
         for rank, (player, count) in enumerate(leaderboard_totals(ddb, leaderboard)
                                                .most_common(), 1):
