@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.background import Worker
+from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
+from headwater.cloudwatch.alarms.registry import Alarms
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
@@ -45,6 +47,8 @@ class Runtime:
         self.functions = Functions(self.storage, self.clock, settings, self.deliver)
         self.logs: LogStore = self.functions.logs
         self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
+        self.alarms = Alarms(self.storage, self.clock, self.cloudwatch, self.topics,
+                             self.functions)
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
@@ -61,7 +65,7 @@ class Runtime:
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
-        and event queue, the triggers."""
+        and event queue, the triggers, the alarm evaluator."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
         return [
@@ -72,6 +76,7 @@ class Runtime:
             self.functions.pool,
             self.functions.events,
             self.triggers,
+            AlarmEvaluator(self.alarms),
         ]
 
     def close(self) -> None:

@@ -39,12 +39,12 @@ class Topics:
         return topic
 
     def publish(self, account: str, region: str, topic_arn: str, message: str,
-                attributes: dict[str, Any] | None = None) -> str:
-        """Publish `message` (with message `attributes`) to `topic_arn`; returns the message
-        id. Joins the caller's `storage.transaction()` when there is one. Raises NotFound for a
-        missing topic."""
+                attributes: dict[str, Any] | None = None, subject: str | None = None) -> str:
+        """Publish `message` (with message `attributes` and `subject`) to `topic_arn`; returns
+        the message id. Joins the caller's `storage.transaction()` when there is one. Raises
+        NotFound for a missing topic."""
         topic = self.get(topic_arn)
-        return self.deliver(topic, message, None, attributes)
+        return self.deliver(topic, message, subject, attributes)
 
     def deliver(self, topic: Topic, message: str | dict[str, str], subject: str | None,
                 attributes: dict[str, Any] | None) -> str:
