@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from headwater.cloudwatch.dynamodb_metrics import recording
 from headwater.cloudwatch.errors import query_errors as cloudwatch_query_errors
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.cloudwatch.service import TARGET_PREFIX as CLOUDWATCH_TARGET
-from headwater.cloudwatch.dynamodb_metrics import recording
 from headwater.cloudwatch.stream_metrics import counting_get_records
 from headwater.dynamodb import access as dynamodb_access
 from headwater.dynamodb.service import OPERATIONS as DYNAMODB
@@ -32,7 +32,8 @@ def json_services() -> dict[str, JsonService]:
     """JSON-protocol services keyed by their X-Amz-Target prefix."""
     return {
         "DynamoDB_20120810": JsonService("dynamodb", "DynamoDB_20120810", DYNAMODB_ERRORS,
-                                         recording(DYNAMODB), crc32=True, prechecks=DYNAMODB_PRECHECKS,
+                                         recording(DYNAMODB), crc32=True,
+                                         prechecks=DYNAMODB_PRECHECKS,
                                          authorize=dynamodb_access.authorize),
         "DynamoDBStreams_20120810": JsonService("dynamodbstreams", "DynamoDBStreams_20120810",
                                                 DYNAMODB_ERRORS, STREAMS,

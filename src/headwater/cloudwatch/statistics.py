@@ -1,5 +1,6 @@
 """Aggregating datapoints into periods: SampleCount, Sum, Average, Minimum, Maximum,
-percentiles (pNN / pNN.N) and trimmed means (tmNN), as GetMetricStatistics and GetMetricData compute them."""
+percentiles (pNN / pNN.N) and trimmed means (tmNN), as GetMetricStatistics and GetMetricData
+compute them."""
 
 from __future__ import annotations
 
