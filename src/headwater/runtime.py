@@ -10,7 +10,7 @@ from typing import Any
 from headwater.background import Worker
 from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
 from headwater.cloudwatch.alarms.registry import Alarms
-from headwater.cloudwatch.store import MetricStore
+from headwater.cloudwatch.store import MetricFlusher, MetricStore
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
@@ -43,7 +43,7 @@ class Runtime:
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.queues = Queues(self.storage, self.clock)
-        self.cloudwatch = MetricStore(self.clock)
+        self.cloudwatch = MetricStore(self.clock, settings.data_dir)
         self.functions = Functions(self.storage, self.clock, settings, self.deliver)
         self.logs: LogStore = self.functions.logs
         self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
@@ -65,7 +65,8 @@ class Runtime:
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
-        and event queue, the triggers, the alarm evaluator."""
+        and event queue, the triggers, the alarm evaluator, the metric flusher
+        (`close` flushes once more after every worker stopped)."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
         return [
@@ -77,8 +78,10 @@ class Runtime:
             self.functions.events,
             self.triggers,
             AlarmEvaluator(self.alarms),
+            MetricFlusher(self.cloudwatch),
         ]
 
     def close(self) -> None:
         self.functions.close()
+        self.cloudwatch.close()
         self.storage.close()

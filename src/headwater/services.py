@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from headwater.cloudwatch.dynamodb_metrics import recording
 from headwater.cloudwatch.errors import query_errors as cloudwatch_query_errors
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.cloudwatch.service import TARGET_PREFIX as CLOUDWATCH_TARGET
@@ -31,7 +32,8 @@ def json_services() -> dict[str, JsonService]:
     """JSON-protocol services keyed by their X-Amz-Target prefix."""
     return {
         "DynamoDB_20120810": JsonService("dynamodb", "DynamoDB_20120810", DYNAMODB_ERRORS,
-                                         DYNAMODB, crc32=True, prechecks=DYNAMODB_PRECHECKS,
+                                         recording(DYNAMODB), crc32=True,
+                                         prechecks=DYNAMODB_PRECHECKS,
                                          authorize=dynamodb_access.authorize),
         "DynamoDBStreams_20120810": JsonService("dynamodbstreams", "DynamoDBStreams_20120810",
                                                 DYNAMODB_ERRORS, STREAMS,

@@ -22,6 +22,7 @@ from headwater.cloudwatch.operations.get_metric_statistics import get_metric_sta
 from headwater.cloudwatch.operations.list_metrics import list_metrics
 from headwater.cloudwatch.operations.put_composite_alarm import put_composite_alarm
 from headwater.cloudwatch.operations.put_metric_alarm import put_metric_alarm
+from headwater.cloudwatch.operations.put_metric_data import put_metric_data
 from headwater.cloudwatch.operations.set_alarm_state import set_alarm_state
 
 TARGET_PREFIX = "GraniteServiceVersion20100801"
@@ -38,6 +39,7 @@ OPERATIONS = {
     "ListTagsForResource": list_tags_for_resource,
     "PutCompositeAlarm": put_composite_alarm,
     "PutMetricAlarm": put_metric_alarm,
+    "PutMetricData": put_metric_data,
     "SetAlarmState": set_alarm_state,
     "TagResource": tag_resource,
     "UntagResource": untag_resource,

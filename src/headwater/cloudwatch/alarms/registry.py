@@ -2,8 +2,9 @@
 and actions, and the evaluation sweep the evaluator runs on the project clock.
 
 Datapoints are read only through the metric store's query functions and the statistics module,
-as GetMetricStatistics reads them. Actions go to SNS topics (the notification JSON, as CloudWatch
-publishes it) and Lambda functions (an asynchronous invocation with the alarm event)."""
+as GetMetricStatistics reads them (`get`, `aggregate`, `compute_set`). Actions go to SNS topics
+(the notification JSON, as CloudWatch publishes it) and Lambda functions (an asynchronous
+invocation with the alarm event)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import orjson
 
 from headwater.cloudwatch.alarms import composite, evaluation, metric_math, notifications, store
 from headwater.cloudwatch.alarms.store import COMPOSITE, METRIC, Alarm
-from headwater.cloudwatch.statistics import buckets, compute
+from headwater.cloudwatch.statistics import aggregate, compute_set
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
@@ -156,8 +157,8 @@ class Alarms:
                                   dimensions)
         if series is None or (unit and unit != series.unit):
             return {}
-        return {moment: compute(stat, values)
-                for moment, values in buckets(series, start, end, period).items()}
+        return {moment: compute_set(stat, data)
+                for moment, data in aggregate(series, start, end, period).items()}
 
     def evaluate_composites(self, account: str, region: str) -> None:
         """Composite alarms follow the states of the alarms their rule names."""

@@ -10,7 +10,7 @@ from headwater.cloudwatch.errors import (
     InvalidParameterValueException,
     MissingRequiredParameterException,
 )
-from headwater.cloudwatch.statistics import buckets, check_stat, compute
+from headwater.cloudwatch.statistics import aggregate, check_stat, compute_set
 from headwater.cloudwatch.times import epoch
 
 
@@ -40,8 +40,8 @@ def get_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
                                             metric["MetricName"], dimensions)
         points = []
         if series is not None:
-            points = [(moment, compute(stat["Stat"], values)) for moment, values in
-                      buckets(series, start, end, stat["Period"]).items()]
+            points = [(moment, compute_set(stat["Stat"], data)) for moment, data in
+                      aggregate(series, start, end, stat["Period"]).items()]
         points.sort(reverse=descending)
         results.append({"Id": query["Id"], "Label": query.get("Label", metric["MetricName"]),
                         "Timestamps": [p[0] for p in points], "Values": [p[1] for p in points],
