@@ -46,8 +46,9 @@ class Alarms:
         self.functions = functions
 
     def transition(self, account: str, region: str, alarm: Alarm, state: str, reason: str,
-                   reason_data: dict[str, Any] | None = None) -> None:
-        """Move `alarm` to `state`: store it, add the StateUpdate history item and run the
+                   reason_data: dict[str, Any] | str | None = None) -> None:
+        """Move `alarm` to `state` (`reason_data` as a dict, or as the JSON text SetAlarmState
+        was given, kept verbatim): store it, add the StateUpdate history item and run the
         actions for the new state (when actions are enabled); composite alarms that name it
         are evaluated afterwards."""
         now = self.clock.now()
@@ -57,13 +58,15 @@ class Alarms:
         alarm["StateUpdatedTimestamp"] = now
         alarm["StateTransitionedTimestamp"] = now
         if reason_data is not None:
-            alarm["StateReasonData"] = orjson.dumps(reason_data).decode()
+            alarm["StateReasonData"] = reason_data if isinstance(reason_data, str) \
+                else orjson.dumps(reason_data).decode()
         else:
             alarm.pop("StateReasonData", None)
         kind = COMPOSITE if "AlarmRule" in alarm else METRIC
         new_state: dict[str, Any] = {"stateValue": state, "stateReason": reason}
         if reason_data is not None:
-            new_state["stateReasonData"] = reason_data
+            new_state["stateReasonData"] = orjson.loads(reason_data) \
+                if isinstance(reason_data, str) else reason_data
         with self.storage.transaction() as conn:
             store.put(conn, account, region, kind, alarm)
             store.add_history(

@@ -22,10 +22,10 @@ def set_alarm_state(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
     if request["StateValue"] not in STATES:
         raise InvalidParameterValueException(
             f"The value {request['StateValue']} for parameter StateValue is not valid.")
-    data = None
-    if request.get("StateReasonData"):
+    data = request.get("StateReasonData") or None
+    if data is not None:
         try:
-            data = orjson.loads(request["StateReasonData"])
+            orjson.loads(data)
         except orjson.JSONDecodeError:
             raise InvalidFormatFault("StateReasonData is not valid JSON.") from None
     alarm = store.get(ctx.runtime.storage.conn, ctx.account, ctx.region, request["AlarmName"])
