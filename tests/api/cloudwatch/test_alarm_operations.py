@@ -111,3 +111,15 @@ def test_errors(cloudwatch: Any, unique: Callable[[str], str]) -> None:
                  ComparisonOperator="GreaterThanThreshold")
     expect_error(cloudwatch.put_composite_alarm, "InvalidParameterValue", AlarmName=name,
                  AlarmRule="ALARM(a) XOR ALARM(b)")
+    expect_error(cloudwatch.put_composite_alarm, "InvalidParameterValue", AlarmName="self",
+                 AlarmRule="NOT ALARM(self)")
+
+
+def test_composite_cycle_settles(cloudwatch: Any, unique: Callable[[str], str]) -> None:
+    """Two composites that negate each other flip back and forth a bounded number of times
+    instead of looping (AWS refuses such cycles; Headwater stops after ten passes)."""
+    a, b = unique("cycle-a"), unique("cycle-b")
+    cloudwatch.put_composite_alarm(AlarmName=a, AlarmRule=f"NOT ALARM({b})")
+    cloudwatch.put_composite_alarm(AlarmName=b, AlarmRule=f"NOT ALARM({a})")
+    states = cloudwatch.describe_alarms(AlarmNames=[a, b], AlarmTypes=["CompositeAlarm"])
+    assert {x["StateValue"] for x in states["CompositeAlarms"]} <= {"OK", "ALARM"}

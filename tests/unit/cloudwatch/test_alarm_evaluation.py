@@ -96,6 +96,7 @@ def test_reason_without_datapoints(treat: str, reason: str) -> None:
     ('INSUFFICIENT_DATA("arn:aws:cloudwatch:us-east-1:1:alarm:a")',
      {"a": "INSUFFICIENT_DATA"}, True),
     ("FALSE OR ALARM(a) AND ALARM(b)", {"a": "ALARM", "b": "OK"}, False),
+    ("ALARM(my-alarm.1) AND OK(b)", {"my-alarm.1": "ALARM", "b": "OK"}, True),
 ])
 def test_composite_rules(rule: str, states: dict[str, str], firing: bool) -> None:
     assert composite.evaluate(rule, states) is firing

@@ -10,7 +10,7 @@ from typing import Any
 
 from headwater.cloudwatch.errors import InvalidParameterValueException
 
-_TOKEN = re.compile(r'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|([A-Za-z_][A-Za-z0-9_]*)|([^\s()"]+))')
+_TOKEN = re.compile(r'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|([^\s()"]+))')
 FUNCTIONS = ("ALARM", "OK", "INSUFFICIENT_DATA")
 
 

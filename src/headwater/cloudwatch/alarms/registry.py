@@ -25,6 +25,7 @@ from headwater.functions.registry import Functions
 from headwater.wire.errors import AwsError
 
 log = logging.getLogger("headwater.cloudwatch.alarms")
+MAX_PASSES = 10
 ACTIONS_BY_STATE = {"ALARM": "AlarmActions", "OK": "OKActions",
                     "INSUFFICIENT_DATA": "InsufficientDataActions"}
 
@@ -46,11 +47,12 @@ class Alarms:
         self.functions = functions
 
     def transition(self, account: str, region: str, alarm: Alarm, state: str, reason: str,
-                   reason_data: dict[str, Any] | str | None = None) -> None:
+                   reason_data: dict[str, Any] | str | None = None, cascade: bool = True
+                   ) -> None:
         """Move `alarm` to `state` (`reason_data` as a dict, or as the JSON text SetAlarmState
         was given, kept verbatim): store it, add the StateUpdate history item and run the
         actions for the new state (when actions are enabled); composite alarms that name it
-        are evaluated afterwards."""
+        are evaluated afterwards (unless `cascade` is off: the composite pass itself)."""
         now = self.clock.now()
         old = dict(alarm)
         alarm["StateValue"] = state
@@ -78,7 +80,8 @@ class Alarms:
             if alarm.get("ActionsEnabled", True):
                 for action in alarm.get(ACTIONS_BY_STATE[state], []):
                     self._act(conn, account, region, alarm, old, action, kind, now)
-        self.evaluate_composites(account, region)
+        if cascade:
+            self.evaluate_composites(account, region)
 
     def _act(self, conn: Any, account: str, region: str, alarm: Alarm, old: Alarm,
              action: str, kind: str, now: float) -> None:
@@ -164,17 +167,25 @@ class Alarms:
                 for moment, data in aggregate(series, start, end, period).items()}
 
     def evaluate_composites(self, account: str, region: str) -> None:
-        """Composite alarms follow the states of the alarms their rule names."""
-        alarms = {a["AlarmName"]: a for _, _, a in store.every(self.storage.conn, account, region)}
-        for alarm in alarms.values():
-            if "AlarmRule" not in alarm:
-                continue
-            states = {name: other["StateValue"] for name, other in alarms.items()}
-            firing = composite.evaluate(alarm["AlarmRule"], states)
-            state = "ALARM" if firing else "OK"
-            if state != alarm["StateValue"]:
-                self.transition(account, region, alarm, state, composite.reason(
-                    alarm["AlarmRule"], alarms, firing))
+        """Composite alarms follow the states of the alarms their rule names; passes repeat
+        while one changes (composites of composites), at most MAX_PASSES times, so a cycle
+        of rules cannot loop forever."""
+        for _ in range(MAX_PASSES):
+            alarms = {a["AlarmName"]: a
+                      for _, _, a in store.every(self.storage.conn, account, region)}
+            changed = False
+            for alarm in alarms.values():
+                if "AlarmRule" not in alarm:
+                    continue
+                states = {name: other["StateValue"] for name, other in alarms.items()}
+                firing = composite.evaluate(alarm["AlarmRule"], states)
+                state = "ALARM" if firing else "OK"
+                if state != alarm["StateValue"]:
+                    self.transition(account, region, alarm, state, composite.reason(
+                        alarm["AlarmRule"], alarms, firing), cascade=False)
+                    changed = True
+            if not changed:
+                return
 
 
 def rule_of(alarm: Alarm) -> evaluation.Rule:

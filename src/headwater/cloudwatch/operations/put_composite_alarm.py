@@ -9,6 +9,7 @@ from headwater.cloudwatch.alarms import composite, store
 from headwater.cloudwatch.alarms.names import alarm_arn
 from headwater.cloudwatch.alarms.store import COMPOSITE
 from headwater.cloudwatch.context import RequestContext
+from headwater.cloudwatch.errors import InvalidParameterValueException
 
 MEMBERS = ("AlarmDescription", "AlarmRule", "OKActions", "AlarmActions",
            "InsufficientDataActions")
@@ -16,7 +17,8 @@ MEMBERS = ("AlarmDescription", "AlarmRule", "OKActions", "AlarmActions",
 
 def put_composite_alarm(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     name = request["AlarmName"]
-    composite.names(request["AlarmRule"])
+    if name in composite.names(request["AlarmRule"]):
+        raise InvalidParameterValueException("AlarmRule cannot refer to the alarm itself.")
     now = ctx.runtime.alarms.clock.now()
     with ctx.runtime.storage.transaction() as conn:
         old = store.get(conn, ctx.account, ctx.region, name)

@@ -21,6 +21,7 @@ from headwater.cloudwatch.statistics import BASIC, check_stat
 
 METRIC_MEMBERS = ("MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Dimensions",
                   "Period", "Unit")
+MAX_RANGE = 7 * 24 * 3600
 CONFIG_MEMBERS = ("AlarmDescription", "OKActions", "AlarmActions", "InsufficientDataActions",
                   *METRIC_MEMBERS, "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
                   "ComparisonOperator", "TreatMissingData", "EvaluateLowSampleCountPercentile",
@@ -92,6 +93,8 @@ def _validate(request: dict[str, Any]) -> None:
             f"The value {treat} for parameter TreatMissingData is not valid.")
     if request.get("Metrics"):
         _validate_math(request)
+        _check_range(periods, min(q["MetricStat"]["Period"] for q in request["Metrics"]
+                                  if "MetricStat" in q))
         return
     for member in ("MetricName", "Namespace", "Period"):
         if request.get(member) is None:
@@ -106,6 +109,16 @@ def _validate(request: dict[str, Any]) -> None:
     if extended is not None:
         check_stat(extended)
     _check_period(request["Period"])
+    _check_range(periods, request["Period"])
+
+
+def _check_range(periods: int, period: int) -> None:
+    """The periods evaluated may span at most 7 days (CloudWatch User Guide, "Evaluating an
+    alarm": alarms on periods of an hour or more may evaluate up to 7 days)."""
+    if periods * period > MAX_RANGE:
+        raise InvalidParameterValueException(
+            "The evaluation period of the alarm (Period x EvaluationPeriods) cannot exceed "
+            "7 days.")
 
 
 def _validate_math(request: dict[str, Any]) -> None:
