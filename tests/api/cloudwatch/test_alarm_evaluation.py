@@ -131,3 +131,14 @@ def test_metric_math_alarm(cloudwatch: Any, clock: Clock, unique: Callable[[str]
             {"Id": "rate", "Expression": "100 * e / r", "Label": "Error rate"}])
     found = wait_state(cloudwatch, name, "ALARM")
     assert "[30.0 (" in found["StateReason"]
+
+
+def test_dynamodb_metrics_always_ignore_missing_data(cloudwatch: Any, clock: Clock,
+                                                     unique: Callable[[str], str]) -> None:
+    """PutMetricAlarm API reference: alarms on AWS/DynamoDB metrics ignore missing data even
+    when TreatMissingData says otherwise."""
+    name = unique("ddb")
+    put_alarm(cloudwatch, name, "AWS/DynamoDB", MetricName="ThrottledRequests",
+              Dimensions=[{"Name": "TableName", "Value": name}], TreatMissingData="breaching")
+    sweep(cloudwatch, clock, name)
+    assert alarm(cloudwatch, name)["StateValue"] == "INSUFFICIENT_DATA"

@@ -27,7 +27,10 @@ def subject(alarm: Alarm, region: str) -> str:
     return f'{alarm["StateValue"]}: "{alarm["AlarmName"]}" in {_region(region)}'
 
 
-def sns_message(alarm: Alarm, account: str, region: str, old_state: str) -> dict[str, Any]:
+def sns_message(alarm: Alarm, account: str, region: str, old_state: str, period: int
+                ) -> dict[str, Any]:
+    """The notification; `period` is the alarm's evaluation period (a metric math alarm has
+    no Period member of its own)."""
     message: dict[str, Any] = {
         "AlarmName": alarm["AlarmName"],
         "AlarmDescription": alarm.get("AlarmDescription"),
@@ -60,6 +63,8 @@ def sns_message(alarm: Alarm, account: str, region: str, old_state: str) -> dict
         trigger["Dimensions"] = [{"value": d["Value"], "name": d["Name"]}
                                  for d in alarm.get("Dimensions", [])]
         trigger["Period"] = alarm["Period"]
+    else:
+        trigger["Period"] = period
     trigger["EvaluationPeriods"] = alarm["EvaluationPeriods"]
     if "DatapointsToAlarm" in alarm:
         trigger["DatapointsToAlarm"] = alarm["DatapointsToAlarm"]
@@ -70,9 +75,21 @@ def sns_message(alarm: Alarm, account: str, region: str, old_state: str) -> dict
     trigger["EvaluateLowSampleCountPercentile"] = alarm.get(
         "EvaluateLowSampleCountPercentile", "")
     if "Metrics" in alarm:
-        trigger["Metrics"] = alarm["Metrics"]
+        trigger["Metrics"] = [_trigger_query(q) for q in alarm["Metrics"]]
     message["Trigger"] = trigger
     return message
+
+
+def _trigger_query(query: dict[str, Any]) -> dict[str, Any]:
+    """A Metrics member as the notification shows it: dimensions as {value, name}."""
+    out = dict(query)
+    if "MetricStat" in query:
+        metric = dict(query["MetricStat"]["Metric"])
+        metric["Dimensions"] = [{"value": d["Value"], "name": d["Name"]}
+                                for d in metric.get("Dimensions", [])]
+        out["MetricStat"] = {**query["MetricStat"], "Metric": metric}
+    out.setdefault("ReturnData", True)
+    return out
 
 
 def lambda_event(alarm: Alarm, account: str, region: str, previous: dict[str, Any],

@@ -26,6 +26,7 @@ from headwater.wire.errors import AwsError
 
 log = logging.getLogger("headwater.cloudwatch.alarms")
 MAX_PASSES = 10
+DYNAMODB = "AWS/DynamoDB"
 ACTIONS_BY_STATE = {"ALARM": "AlarmActions", "OK": "OKActions",
                     "INSUFFICIENT_DATA": "InsufficientDataActions"}
 
@@ -87,7 +88,9 @@ class Alarms:
              action: str, kind: str, now: float) -> None:
         try:
             if action.startswith("arn:aws:sns:"):
-                message = notifications.sns_message(alarm, account, region, old["StateValue"])
+                period = 0 if kind == COMPOSITE else period_of(alarm)
+                message = notifications.sns_message(alarm, account, region, old["StateValue"],
+                                                    period)
                 self.publisher.publish(account, region, action,
                                        orjson.dumps(message).decode(), None,
                                        notifications.subject(alarm, region))
@@ -189,10 +192,17 @@ class Alarms:
 
 
 def rule_of(alarm: Alarm) -> evaluation.Rule:
+    """The evaluation rule of a metric alarm. Alarms on AWS/DynamoDB metrics always ignore
+    missing data, whatever TreatMissingData says (PutMetricAlarm API reference)."""
     periods = int(alarm["EvaluationPeriods"])
+    treat = alarm.get("TreatMissingData", "missing")
+    namespaces = {alarm.get("Namespace")} | {
+        q["MetricStat"]["Metric"].get("Namespace") for q in alarm.get("Metrics", [])
+        if "MetricStat" in q}
+    if DYNAMODB in namespaces:
+        treat = "ignore"
     return evaluation.Rule(alarm["ComparisonOperator"], float(alarm["Threshold"]), periods,
-                           int(alarm.get("DatapointsToAlarm", periods)),
-                           alarm.get("TreatMissingData", "missing"))
+                           int(alarm.get("DatapointsToAlarm", periods)), treat)
 
 
 def period_of(alarm: Alarm) -> int:
