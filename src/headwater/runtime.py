@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.background import Worker
+from headwater.cloudwatch.queue_metrics import QueueSampler
 from headwater.cloudwatch.store import MetricFlusher, MetricStore
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
@@ -40,11 +41,13 @@ class Runtime:
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
-        self.queues = Queues(self.storage, self.clock)
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)
+        self.queues = Queues(self.storage, self.clock,
+                             self.cloudwatch.recorder("AWS/SQS", "QueueName"))
         self.functions = Functions(self.storage, self.clock, settings, self.deliver)
         self.logs: LogStore = self.functions.logs
-        self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
+        self.topics = Topics(self.storage, self.clock, self.queues, self.functions,
+                             self.cloudwatch.recorder("AWS/SNS", "TopicName"))
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
@@ -61,7 +64,8 @@ class Runtime:
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
-        and event queue, the triggers, the metric flusher
+        and event queue, the triggers, the SQS
+        queue sampler, the metric flusher
         (`close` flushes once more after every worker stopped)."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
@@ -73,6 +77,7 @@ class Runtime:
             self.functions.pool,
             self.functions.events,
             self.triggers,
+            QueueSampler(self.storage, self.cloudwatch),
             MetricFlusher(self.cloudwatch),
         ]
 
