@@ -44,7 +44,8 @@ class Runtime:
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)
         self.queues = Queues(self.storage, self.clock,
                              self.cloudwatch.recorder("AWS/SQS", "QueueName"))
-        self.functions = Functions(self.storage, self.clock, settings, self.deliver)
+        self.functions = Functions(self.storage, self.clock, settings, self.deliver,
+                                   self.cloudwatch.namespace_recorder("AWS/Lambda"))
         self.logs: LogStore = self.functions.logs
         self.topics = Topics(self.storage, self.clock, self.queues, self.functions,
                              self.cloudwatch.recorder("AWS/SNS", "TopicName"))

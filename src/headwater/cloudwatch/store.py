@@ -153,6 +153,15 @@ class MetricStore:
 
         return record
 
+    def namespace_recorder(self, namespace: str) -> Callable[..., None]:
+        """`record(account, region, metric, dimensions, value, unit="Count")` for a service
+        whose metrics have several dimension sets (AWS/Lambda)."""
+        def record(account: str, region: str, metric: str, dimensions: dict[str, str],
+                   value: float, unit: str = "Count") -> None:
+            self.put(account, region, namespace, metric, dimensions, value, unit)
+
+        return record
+
     def find(self, account: str, region: str, namespace: str | None = None,
              name: str | None = None, dimensions: list[tuple[str, str | None]] | None = None
              ) -> list[Series]:
