@@ -10,6 +10,7 @@ from typing import Any
 from headwater.background import Worker
 from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
 from headwater.cloudwatch.alarms.registry import Alarms
+from headwater.cloudwatch.queue_metrics import QueueSampler
 from headwater.cloudwatch.store import MetricFlusher, MetricStore
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
@@ -42,11 +43,14 @@ class Runtime:
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
-        self.queues = Queues(self.storage, self.clock)
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)
-        self.functions = Functions(self.storage, self.clock, settings, self.deliver)
+        self.queues = Queues(self.storage, self.clock,
+                             self.cloudwatch.recorder("AWS/SQS", "QueueName"))
+        self.functions = Functions(self.storage, self.clock, settings, self.deliver,
+                                   self.cloudwatch.namespace_recorder("AWS/Lambda"))
         self.logs: LogStore = self.functions.logs
-        self.topics = Topics(self.storage, self.clock, self.queues, self.functions)
+        self.topics = Topics(self.storage, self.clock, self.queues, self.functions,
+                             self.cloudwatch.recorder("AWS/SNS", "TopicName"))
         self.alarms = Alarms(self.storage, self.clock, self.cloudwatch, self.topics,
                              self.functions)
         self.triggers = TriggerManager(
@@ -65,7 +69,8 @@ class Runtime:
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
-        and event queue, the triggers, the alarm evaluator, the metric flusher
+        and event queue, the triggers, the alarm evaluator, the SQS queue sampler, the metric
+        flusher
         (`close` flushes once more after every worker stopped)."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
@@ -73,11 +78,13 @@ class Runtime:
             *checkpoints,
             RolloverWorker(self.streams),
             RetentionWorker(self.streams, self.settings.retention_interval),
-            TtlSweeper(self, self.settings.ttl_interval),
+            TtlSweeper(self, self.settings.ttl_interval,
+                       self.cloudwatch.namespace_recorder("AWS/DynamoDB")),
             self.functions.pool,
             self.functions.events,
             self.triggers,
             AlarmEvaluator(self.alarms),
+            QueueSampler(self.storage, self.cloudwatch),
             MetricFlusher(self.cloudwatch),
         ]
 

@@ -16,6 +16,7 @@ metrics:
 from __future__ import annotations
 
 import inspect
+import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -25,6 +26,7 @@ from headwater.cloudwatch.store import MetricStore
 from headwater.core.context import RequestContext
 from headwater.wire.errors import AwsError
 
+log = logging.getLogger("headwater.cloudwatch")
 DYNAMODB = "AWS/DynamoDB"
 Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 RETURNS_ITEMS = frozenset({"Query", "Scan", "ExecuteStatement"})
@@ -45,11 +47,11 @@ def _recording(name: str, operation: Operation) -> Operation:
         try:
             result = operation(ctx, request)
         except Exception as error:
-            _failed(ctx, name, request, error)
+            _guarded(_failed, ctx, name, request, error)
             raise
         if inspect.isawaitable(result):
             return _finish(ctx, name, request, asked, started, result)
-        _succeeded(ctx, name, request, asked, started, result)
+        _guarded(_succeeded, ctx, name, request, asked, started, result)
         return result
 
     return recorded
@@ -60,10 +62,18 @@ async def _finish(ctx: RequestContext[CloudWatchServices], name: str, request: d
     try:
         result = await pending
     except Exception as error:
-        _failed(ctx, name, request, error)
+        _guarded(_failed, ctx, name, request, error)
         raise
-    _succeeded(ctx, name, request, asked, started, result)
+    _guarded(_succeeded, ctx, name, request, asked, started, result)
     return result
+
+
+def _guarded(record: Callable[..., None], *args: Any) -> None:
+    """Record; a failure to record is logged, never the request's failure."""
+    try:
+        record(*args)
+    except Exception:
+        log.exception("recording DynamoDB metrics failed")
 
 
 def _succeeded(ctx: RequestContext[CloudWatchServices], name: str, request: dict[str, Any],
@@ -147,4 +157,6 @@ def _table_name(request: dict[str, Any]) -> str | None:
     name = request.get("TableName")
     if not isinstance(name, str):
         return None
-    return name.split(":table/", 1)[1] if name.startswith("arn:") else name
+    if name.startswith("arn:"):
+        return name.partition(":table/")[2] or None
+    return name

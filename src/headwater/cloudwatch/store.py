@@ -19,7 +19,7 @@ import asyncio
 import bisect
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +142,25 @@ class MetricStore:
         self.dirty.add(key)
         if series.times[0] < moment - RETENTION:
             series.trim(moment - RETENTION)
+
+    def recorder(self, namespace: str, dimension: str) -> Callable[..., None]:
+        """`record(account, region, resource, metric, value, unit="Count")` for a service
+        whose metrics have one dimension naming the resource (AWS/SQS QueueName, AWS/SNS
+        TopicName), handed to that service by the composition root."""
+        def record(account: str, region: str, resource: str, metric: str, value: float,
+                   unit: str = "Count") -> None:
+            self.put(account, region, namespace, metric, {dimension: resource}, value, unit)
+
+        return record
+
+    def namespace_recorder(self, namespace: str) -> Callable[..., None]:
+        """`record(account, region, metric, dimensions, value, unit="Count")` for a service
+        whose metrics have several dimension sets (AWS/Lambda)."""
+        def record(account: str, region: str, metric: str, dimensions: dict[str, str],
+                   value: float, unit: str = "Count") -> None:
+            self.put(account, region, namespace, metric, dimensions, value, unit)
+
+        return record
 
     def find(self, account: str, region: str, namespace: str | None = None,
              name: str | None = None, dimensions: list[tuple[str, str | None]] | None = None

@@ -8,6 +8,7 @@ import os
 import random
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,10 @@ def _route(alias: dict[str, Any]) -> str:
     return str(alias["FunctionVersion"])
 
 
+def _ignore(*_: object) -> None:
+    return None
+
+
 def not_found(ref: FunctionRef) -> ResourceNotFoundException:
     arn = function_arn(ref.region, ref.account, ref.name, ref.qualifier)
     return ResourceNotFoundException(f"Function not found: {arn}")
@@ -52,7 +57,9 @@ class Functions:
     """`deliver` sends destination and dead-letter records to SQS queues and SNS topics."""
 
     def __init__(self, storage: Storage, clock: Clock, settings: Settings,
-                 deliver: Deliver) -> None:
+                 deliver: Deliver, record: Callable[..., None] | None = None) -> None:
+        # AWS/Lambda metrics (functions/metrics.py); the composition root hands CloudWatch's
+        self.record: Callable[..., None] = record or _ignore
         self.store = FunctionStore(storage)
         self.logs = LogStore(storage)
         self.clock = clock

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_support import Server, start_server
+from server_support import Server, start_server, wait_for
 
 
 @pytest.fixture
@@ -63,3 +63,23 @@ def test_metrics_expire_after_15_days(servers: list[Server]) -> None:
     server.advance(15 * 24 * 3600 + 3600)
     assert server.client("cloudwatch").list_metrics(
         Namespace="AWS/DynamoDB", MetricName="ConsumedWriteCapacityUnits")["Metrics"] == []
+
+
+def test_time_to_live_deletions_are_counted(servers: list[Server]) -> None:
+    server = start_server("--in-memory")
+    servers.append(server)
+    ddb = _write(server, 0)
+    ddb.update_time_to_live(TableName="tbl", TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": "expires"})
+    now = int(server.now())
+    for i in range(3):
+        ddb.put_item(TableName="tbl", Item={"pk": {"S": f"e{i}"}, "expires": {"N": str(now + 60)}})
+    ddb.put_item(TableName="tbl", Item={"pk": {"S": "kept"}, "expires": {"N": str(now + 9999)}})
+    server.advance(120)
+    wait_for(lambda: ddb.scan(TableName="tbl", Select="COUNT")["Count"] == 1)
+    moment = server.now()
+    points = server.client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/DynamoDB", MetricName="TimeToLiveDeletedItemCount",
+        Dimensions=[{"Name": "TableName", "Value": "tbl"}], StartTime=moment - 1800,
+        EndTime=moment + 1800, Period=3600, Statistics=["Sum"])["Datapoints"]
+    assert [p["Sum"] for p in points] == [3]
