@@ -10,15 +10,18 @@ boto3 back at Headwater, as they would point at AWS in a real function.
 
 import os
 import random
+import time
 
 import boto3
 
 REPLICA = os.environ["REPLICA_TABLE"]
 FAIL_RATE = float(os.environ.get("FAIL_RATE", "0"))
+DELAY = float(os.environ.get("DELAY", "0"))  # seconds per batch: alarm.py makes it slow
 dynamodb = boto3.client("dynamodb")
 
 
 def handler(event, context):
+    time.sleep(DELAY)
     for number, record in enumerate(event["Records"]):
         apply(record)
         if number == len(event["Records"]) // 2 and random.random() < FAIL_RATE:

@@ -326,6 +326,80 @@ def _reset_running(endpoint: str, profile: str | None) -> None:
     click.echo(f"{endpoint}: state deleted")
 
 
+@main.command()
+@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
+              envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
+@click.option("--region", default="us-east-1", show_default=True, envvar="AWS_REGION")
+def alarms(endpoint: str, region: str) -> None:
+    """Print every CloudWatch alarm: state, name, since when (UTC) and the reason of its last
+    transition (DescribeAlarms).
+
+    \b
+    Example:
+      $ headwater alarms
+      ALARM             iterator-age 2026-12-05T18:03:00  Threshold Crossed: 1 out of ...
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from headwater.cloudwatch.console import alarm_lines
+    from headwater.local_clients import local_client
+
+    try:
+        for line in alarm_lines(local_client("cloudwatch", endpoint, region)):
+            click.echo(line)
+    except ClientError as error:
+        click.echo(f"headwater: {error.response['Error']['Message']}", err=True)
+        sys.exit(1)
+    except (BotoCoreError, ValueError) as error:
+        click.echo(f"headwater: {error}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("namespace")
+@click.argument("metric")
+@click.option("--dimension", "-d", "dimensions", multiple=True, metavar="K=V",
+              help="A dimension of the metric (repeat for more).")
+@click.option("--since", default="1h", show_default=True,
+              help="How far back: 90s, 15m, 1h, 2d.")
+@click.option("--stat", default="Average", show_default=True,
+              type=click.Choice(["Average", "Sum", "Minimum", "Maximum", "SampleCount"]))
+@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
+              envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
+@click.option("--region", default="us-east-1", show_default=True, envvar="AWS_REGION")
+def metrics(namespace: str, metric: str, dimensions: tuple[str, ...], since: str, stat: str,
+            endpoint: str, region: str) -> None:
+    """Chart one metric in the terminal (GetMetricStatistics), up to 60 columns, over the
+    server's clock (so an advanced virtual clock shows what the alarms see).
+
+    \b
+    Example:
+      $ headwater metrics AWS/Lambda IteratorAge -d FunctionName=scorer --stat Maximum
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from headwater.cloudwatch.console import duration, metric_chart
+    from headwater.local_clients import local_client, server_now
+
+    try:
+        dims = dict(d.split("=", 1) for d in dimensions)
+    except ValueError:
+        click.echo("headwater: --dimension takes K=V", err=True)
+        sys.exit(2)
+    try:
+        span = duration(since)
+        client = local_client("cloudwatch", endpoint, region)
+        for line in metric_chart(client, namespace, metric, dims, span, server_now(endpoint),
+                                 stat):
+            click.echo(line)
+    except ClientError as error:
+        click.echo(f"headwater: {error.response['Error']['Message']}", err=True)
+        sys.exit(1)
+    except (BotoCoreError, ValueError) as error:
+        click.echo(f"headwater: {error}", err=True)
+        sys.exit(1)
+
+
 def _owner_only(path: Path) -> None:
     """The credentials file readable by its owner only (function workers must not read it)."""
     mode = path.stat().st_mode & 0o777

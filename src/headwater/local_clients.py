@@ -1,9 +1,12 @@
-"""botocore clients that the command line's own commands (`headwater logs`, `headwater stream`)
-use to talk to a running server."""
+"""botocore clients that the command line's own commands (`headwater logs`, `headwater stream`,
+`headwater alarms`, `headwater metrics`) use to talk to a running server, and its clock."""
 
 from __future__ import annotations
 
+import json
 import os
+import time
+import urllib.request
 from typing import Any
 
 import botocore.exceptions
@@ -77,3 +80,14 @@ def local_client(service: str, endpoint: str, region: str, profile: str | None =
         service, region_name=region, endpoint_url=endpoint, aws_access_key_id=key,
         aws_secret_access_key=secret, aws_session_token=token,
         config=Config(retries={"max_attempts": 2}))
+
+
+def server_now(endpoint: str) -> float:
+    """The server's clock (GET /_headwater/clock, which the virtual clock moves); this
+    machine's time when the server does not answer it."""
+    try:
+        with urllib.request.urlopen(f"{endpoint.rstrip('/')}/_headwater/clock",
+                                    timeout=5) as response:
+            return float(json.loads(response.read())["now"])
+    except (OSError, ValueError, KeyError):
+        return time.time()

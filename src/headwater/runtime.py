@@ -8,7 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.background import Worker
-from headwater.cloudwatch.store import MetricStore
+from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
+from headwater.cloudwatch.alarms.registry import Alarms
+from headwater.cloudwatch.queue_metrics import QueueSampler
+from headwater.cloudwatch.store import MetricFlusher, MetricStore
 from headwater.core.authority import Authority
 from headwater.core.clock import Clock
 from headwater.core.events import EventBus
@@ -58,13 +61,18 @@ class Runtime:
                                  self.events.publish)
         self.replica_links = ReplicaLinks(self.streams)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
-        self.queues = Queues(self.storage, self.clock)
-        self.cloudwatch = MetricStore(self.clock)
+        self.cloudwatch = MetricStore(self.clock, settings.data_dir)
+        self.queues = Queues(self.storage, self.clock,
+                             self.cloudwatch.recorder("AWS/SQS", "QueueName"))
         self.functions = Functions(self.storage, self.clock, settings, self.deliver,
-                                   authority=self.authority, publish=self.events.publish)
+                                   authority=self.authority, publish=self.events.publish,
+                                   record=self.cloudwatch.namespace_recorder("AWS/Lambda"))
         self.logs: LogStore = self.functions.logs
         self.topics = Topics(self.storage, self.clock, self.queues, self.functions,
-                             self.events.publish)
+                             announce=self.events.publish,
+                             record=self.cloudwatch.recorder("AWS/SNS", "TopicName"))
+        self.alarms = Alarms(self.storage, self.clock, self.cloudwatch, self.topics,
+                             self.functions)
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
@@ -95,20 +103,26 @@ class Runtime:
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
-        and event queue, the triggers, replication."""
+        and event queue, the triggers, replication, the alarm evaluator, the SQS queue sampler,
+        the metric flusher (`close` flushes once more after every worker stopped)."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
         return [
             *checkpoints,
             RolloverWorker(self.streams),
             RetentionWorker(self.streams, self.settings.retention_interval),
-            TtlSweeper(self, self.settings.ttl_interval),
+            TtlSweeper(self, self.settings.ttl_interval,
+                       self.cloudwatch.namespace_recorder("AWS/DynamoDB")),
             self.functions.pool,
             self.functions.events,
             self.triggers,
             self.replicator,
+            AlarmEvaluator(self.alarms),
+            QueueSampler(self.storage, self.cloudwatch),
+            MetricFlusher(self.cloudwatch),
         ]
 
     def close(self) -> None:
         self.functions.close()
+        self.cloudwatch.close()
         self.storage.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from headwater.authorization import LogsAccessDenied, guarded
+from headwater.cloudwatch.dynamodb_metrics import recording
 from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
 from headwater.cloudwatch.errors import query_errors as cloudwatch_query_errors
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
@@ -38,7 +39,7 @@ def json_services(authority: Authority) -> dict[str, JsonService]:
     requests through `authority` (authorization.py)."""
     return {
         "DynamoDB_20120810": JsonService(
-            "dynamodb", "DynamoDB_20120810", DYNAMODB_ERRORS, DYNAMODB, crc32=True,
+            "dynamodb", "DynamoDB_20120810", DYNAMODB_ERRORS, recording(DYNAMODB), crc32=True,
             prechecks=DYNAMODB_PRECHECKS,
             authorize=guarded("dynamodb", authority, DynamoDbAccessDenied,
                               dynamodb_access.authorize)),

@@ -195,6 +195,9 @@ def test_a_worker_that_will_not_stop_is_cancelled_at_the_deadline(
 
 
 def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> None:
+    from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
+    from headwater.cloudwatch.queue_metrics import QueueSampler
+    from headwater.cloudwatch.store import MetricFlusher
     from headwater.core.checkpoints import Checkpointer
     from headwater.dynamodb.ttl import TtlSweeper
     from headwater.functions.event_queue import EventQueue
@@ -211,9 +214,9 @@ def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> No
         workers: list[Worker] = runtime.workers()
         assert [type(w) for w in workers] == [
             Checkpointer, RolloverWorker, RetentionWorker, TtlSweeper, EnvironmentPool,
-            EventQueue, TriggerManager, Replicator]
+            EventQueue, TriggerManager, Replicator, AlarmEvaluator, QueueSampler, MetricFlusher]
         assert workers[0] is runtime.storage.checkpointer
-        assert workers[4:] == [runtime.functions.pool, runtime.functions.events,
-                               runtime.triggers, runtime.replicator]
+        assert workers[4:8] == [runtime.functions.pool, runtime.functions.events,
+                                runtime.triggers, runtime.replicator]
     finally:
         runtime.close()

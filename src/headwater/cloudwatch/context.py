@@ -1,6 +1,6 @@
-"""What the CloudWatch operations reach through their context: the metric store; and, for the
-per-stream GetRecords metrics wrapped around a Streams operation, the change log too. The
-composition root's runtime provides them (runtime.py)."""
+"""What the CloudWatch operations reach through their context: the metric store, the alarms
+and storage; and, for the per-stream GetRecords metrics wrapped around a Streams operation, the
+change log too. The composition root's runtime provides them (runtime.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,21 @@ from typing import TYPE_CHECKING, Protocol
 from headwater.core import context
 
 if TYPE_CHECKING:
+    from headwater.cloudwatch.alarms.registry import Alarms
     from headwater.cloudwatch.store import MetricStore
+    from headwater.core.storage import Storage
     from headwater.streams.log import StreamLog
 
 
 class CloudWatchServices(context.Served, Protocol):
     @property
     def cloudwatch(self) -> MetricStore: ...
+
+    @property
+    def alarms(self) -> Alarms: ...
+
+    @property
+    def storage(self) -> Storage: ...
 
 
 class StreamMetricsServices(CloudWatchServices, Protocol):

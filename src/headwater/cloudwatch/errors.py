@@ -37,6 +37,23 @@ class AccessDenied(AwsError):
     query_code: ClassVar[str] = "AccessDenied"
 
 
+class ResourceNotFound(AwsError):
+    code = "ResourceNotFound"
+    query_code: ClassVar[str] = "ResourceNotFound"
+    status = 404
+
+
+class ResourceNotFoundException(AwsError):
+    code = "ResourceNotFoundException"
+    query_code: ClassVar[str] = "ResourceNotFoundException"
+    status = 404
+
+
+class InvalidFormatFault(AwsError):
+    code = "InvalidFormatFault"
+    query_code: ClassVar[str] = "InvalidFormat"
+
+
 def query_errors() -> dict[str, str]:
     """`x-amzn-query-error` values by error code (CloudWatch is awsQueryCompatible)."""
     found = {}

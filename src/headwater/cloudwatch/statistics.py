@@ -1,17 +1,22 @@
-"""Aggregating datapoints into periods: SampleCount, Sum, Average, Minimum, Maximum and
-percentiles (pNN / pNN.N), as GetMetricStatistics and GetMetricData compute them."""
+"""Aggregating datapoints into periods: SampleCount, Sum, Average, Minimum, Maximum,
+percentiles (pNN / pNN.N) and trimmed means (tmNN), as GetMetricStatistics and GetMetricData
+compute them."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from headwater.cloudwatch.errors import InvalidParameterValueException
+from headwater.cloudwatch.errors import (
+    InvalidParameterCombinationException,
+    InvalidParameterValueException,
+)
 from headwater.cloudwatch.store import Series
 
 BASIC = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
-_PERCENTILE = re.compile(r"p(\d{1,2}(?:\.\d+)?|100)")
+_PERCENTILE = re.compile(r"(?:p|tm)(\d{1,2}(?:\.\d+)?|100)")
 
 
 def check_stat(stat: str) -> None:
@@ -30,18 +35,82 @@ def buckets(series: Series, start: float, end: float, period: int
 
 
 def compute(stat: str, values: Iterable[float]) -> float:
-    data = list(values)
+    data = StatSet()
+    for value in values:
+        data.add(value, 1)
+    return compute_set(stat, data)
+
+
+@dataclass(slots=True)
+class StatSet:
+    """One period's datapoints as a statistic set, with the values (and how often each
+    occurred) for percentiles."""
+    count: int = 0
+    total: float = 0.0
+    minimum: float = math.inf
+    maximum: float = -math.inf
+    values: list[tuple[float, int]] = field(default_factory=list)
+
+    def add(self, value: float, count: int) -> None:
+        self.count += count
+        self.total += value * count
+        self.minimum = min(self.minimum, value)
+        self.maximum = max(self.maximum, value)
+        self.values.append((value, count))
+
+
+def aggregate(series: Series, start: float, end: float, period: int) -> dict[float, StatSet]:
+    """Statistic sets by period start (periods aligned to `start`), without expanding the
+    stored entries into single datapoints."""
+    out: dict[float, StatSet] = {}
+    for moment, value, count in series.entries_between(start, end):
+        bucket = start + math.floor((moment - start) / period) * period
+        found = out.get(bucket)
+        if found is None:
+            found = out[bucket] = StatSet()
+        found.add(value, count)
+    return out
+
+
+def compute_set(stat: str, data: StatSet) -> float:
+    """`stat` of a statistic set: the basic five, pNN and tmNN (the mean of the values at or
+    below the NN-th percentile)."""
     if stat == "SampleCount":
-        return float(len(data))
+        return float(data.count)
     if stat == "Sum":
-        return float(sum(data))
+        return float(data.total)
     if stat == "Average":
-        return float(sum(data) / len(data))
+        return float(data.total / data.count)
     if stat == "Minimum":
-        return float(min(data))
+        return float(data.minimum)
     if stat == "Maximum":
-        return float(max(data))
-    rank = float(stat[1:]) / 100
-    ordered = sorted(data)
-    index = max(0, math.ceil(rank * len(ordered)) - 1)
-    return float(ordered[index])
+        return float(data.maximum)
+    trimmed = stat.startswith("tm")
+    rank = float(stat[2:] if trimmed else stat[1:]) / 100
+    ordered = sorted(data.values)
+    wanted = max(1, math.ceil(rank * data.count))
+    seen, total = 0, 0.0
+    for value, count in ordered:
+        take = min(count, wanted - seen)
+        seen += take
+        total += value * take
+        if seen >= wanted:
+            return float(total / seen) if trimmed else float(value)
+    return float(ordered[-1][0])
+
+
+MAX_DATAPOINTS = 1440
+
+
+def check_period(period: int, start: float, end: float) -> None:
+    """GetMetricStatistics' period rules: 1, 5, 10, 30 or a multiple of 60 seconds, and at
+    most 1,440 datapoints per call."""
+    if period not in (1, 5, 10, 30) and (period <= 0 or period % 60):
+        raise InvalidParameterValueException(
+            "The parameter Period must be a multiple of 60.")
+    wanted = math.ceil((end - start) / period)
+    if wanted > MAX_DATAPOINTS:
+        raise InvalidParameterCombinationException(
+            f"You have requested up to {wanted:,} datapoints, which exceeds the limit of "
+            f"{MAX_DATAPOINTS:,}. You may reduce the datapoints requested by increasing "
+            "Period, or decreasing the time range.")

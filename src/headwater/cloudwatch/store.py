@@ -1,21 +1,39 @@
-"""In-process metric datapoints by (namespace, name, dimensions), timestamped by the clock.
+"""Metric datapoints by (account, region, namespace, name, dimensions), aggregated as AWS
+stores them and kept 15 days of clock time.
 
-Datapoints older than the retention window are dropped as new ones arrive; metrics are
-observations, not state, so they are not kept across restarts.
+Recording is cheap on the request path: a datapoint lands in its period bucket (1 minute;
+1 second for PutMetricData with StorageResolution 1) as a (time, value, count) entry, equal
+values in one bucket sharing an entry, so a metric costs memory per distinct value per minute,
+not per request. Values with a fraction are kept to 4 significant digits (percentiles and
+latencies need no more); counts, sums of integral values and capacity units stay exact.
+
+With a data directory the entries are flushed to SQLite (`metrics.db`, separate from the
+tables' database so a flush never waits on a write transaction) by `MetricFlusher`, a
+background worker, and at stop; a restarted server loads them back. Entries older than the
+retention window are dropped from memory as new ones arrive and from SQLite at each flush.
 """
 
 from __future__ import annotations
 
+import asyncio
 import bisect
-from collections.abc import Iterator
+import math
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import orjson
 from prometheus_client import CollectorRegistry
 
 from headwater.core.clock import Clock
 
 RETENTION = 15 * 24 * 3600.0
+MINUTE = 60
+FLUSH_INTERVAL = 5.0
+DB_FILE = "metrics.db"
 Dimensions = tuple[tuple[str, str], ...]
+SeriesKey = tuple[str, str, str, str, Dimensions]
 
 
 @dataclass(slots=True)
@@ -28,41 +46,127 @@ class Series:
     unit: str
     times: list[float] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
+    # How many datapoints each entry stands for; empty means one each (built by hand).
+    counts: list[int] = field(default_factory=list)
+    # The newest bucket's entries by value, and that bucket's start.
+    current: dict[float, int] = field(default_factory=dict)
+    current_time: float = -1.0
+    dirty_from: int | None = None
 
     def between(self, start: float, end: float) -> Iterator[tuple[float, float]]:
+        """Each datapoint in [start, end), an entry repeated as often as it counts."""
+        for moment, value, count in self.entries_between(start, end):
+            for _ in range(count):
+                yield moment, value
+
+    def entries_between(self, start: float, end: float) -> Iterator[tuple[float, float, int]]:
         lo = bisect.bisect_left(self.times, start)
         hi = bisect.bisect_left(self.times, end)
+        counts = self.counts
         for i in range(lo, hi):
-            yield self.times[i], self.values[i]
+            yield self.times[i], self.values[i], counts[i] if counts else 1
+
+    def add(self, moment: float, value: float, count: int) -> None:
+        """Add `count` datapoints of `value` to the bucket starting at `moment`."""
+        if not self.counts and self.times:
+            self.counts = [1] * len(self.times)
+        if moment == self.current_time:
+            at = self.current.get(value)
+            if at is not None:
+                self.counts[at] += count
+                if self.dirty_from is None or at < self.dirty_from:
+                    self.dirty_from = at
+                return
+        elif self.times and moment < self.times[-1]:
+            # An older timestamp (PutMetricData): insert in order, forget the bucket index.
+            at = bisect.bisect_right(self.times, moment)
+            self.times.insert(at, moment)
+            self.values.insert(at, value)
+            self.counts.insert(at, count)
+            self.current, self.current_time = {}, -1.0
+            self.dirty_from = at if self.dirty_from is None else min(at, self.dirty_from)
+            return
+        else:
+            self.current, self.current_time = {}, moment
+        at = len(self.times)
+        self.times.append(moment)
+        self.values.append(value)
+        self.counts.append(count)
+        self.current[value] = at
+        if self.dirty_from is None:
+            self.dirty_from = at
+
+    def trim(self, horizon: float) -> None:
+        if not self.times or self.times[0] >= horizon:
+            return
+        cut = bisect.bisect_left(self.times, horizon)
+        del self.times[:cut], self.values[:cut]
+        if self.counts:
+            del self.counts[:cut]
+        self.current = {v: i - cut for v, i in self.current.items() if i >= cut}
+        if self.dirty_from is not None:
+            self.dirty_from = max(0, self.dirty_from - cut)
+
+
+def kept(value: float) -> float:
+    """The value an entry keeps: integral values as they are, others to 4 significant
+    digits."""
+    if value == int(value) or not math.isfinite(value):
+        return value
+    return float(f"{value:.4g}")
 
 
 class MetricStore:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, data_dir: Path | None = None) -> None:
         self.clock = clock
         # Prometheus collectors of the components that report through this store
         self.registry = CollectorRegistry()
-        self.series: dict[tuple[str, str, str, str, Dimensions], Series] = {}
+        self.series: dict[SeriesKey, Series] = {}
+        self.dirty: set[SeriesKey] = set()
+        self.db: sqlite3.Connection | None = None
+        self.ids: dict[SeriesKey, int] = {}
+        if data_dir is not None:
+            self._open(data_dir / DB_FILE)
 
     def put(self, account: str, region: str, namespace: str, name: str,
-            dimensions: dict[str, str], value: float, unit: str = "Count") -> None:
-        dims = tuple(sorted(dimensions.items()))
-        key = (account, region, namespace, name, dims)
+            dimensions: dict[str, str], value: float, unit: str = "Count", *,
+            timestamp: float | None = None, count: int = 1, resolution: int = MINUTE) -> None:
+        """Record `count` datapoints of `value` at `timestamp` (default: now)."""
+        key = (account, region, namespace, name, tuple(sorted(dimensions.items())))
         series = self.series.get(key)
         if series is None:
-            series = self.series[key] = Series(account, region, namespace, name, dims, unit)
-        now = self.clock.now()
-        if series.times and now < series.times[-1]:
-            now = series.times[-1]
-        series.times.append(now)
-        series.values.append(float(value))
-        if series.times[0] < now - RETENTION:
-            cut = bisect.bisect_left(series.times, now - RETENTION)
-            del series.times[:cut], series.values[:cut]
+            series = self.series[key] = Series(account, region, namespace, name, key[4], unit)
+        moment = self.clock.now() if timestamp is None else timestamp
+        moment -= moment % resolution
+        series.add(moment, kept(float(value)), count)
+        self.dirty.add(key)
+        if series.times[0] < moment - RETENTION:
+            series.trim(moment - RETENTION)
+
+    def recorder(self, namespace: str, dimension: str) -> Callable[..., None]:
+        """`record(account, region, resource, metric, value, unit="Count")` for a service
+        whose metrics have one dimension naming the resource (AWS/SQS QueueName, AWS/SNS
+        TopicName), handed to that service by the composition root."""
+        def record(account: str, region: str, resource: str, metric: str, value: float,
+                   unit: str = "Count") -> None:
+            self.put(account, region, namespace, metric, {dimension: resource}, value, unit)
+
+        return record
+
+    def namespace_recorder(self, namespace: str) -> Callable[..., None]:
+        """`record(account, region, metric, dimensions, value, unit="Count")` for a service
+        whose metrics have several dimension sets (AWS/Lambda)."""
+        def record(account: str, region: str, metric: str, dimensions: dict[str, str],
+                   value: float, unit: str = "Count") -> None:
+            self.put(account, region, namespace, metric, dimensions, value, unit)
+
+        return record
 
     def find(self, account: str, region: str, namespace: str | None = None,
              name: str | None = None, dimensions: list[tuple[str, str | None]] | None = None
              ) -> list[Series]:
         out = []
+        horizon = self.clock.now() - RETENTION
         for series in self.series.values():
             if (series.account, series.region) != (account, region):
                 continue
@@ -72,6 +176,8 @@ class MetricStore:
                 continue
             if dimensions and not _dims_match(series.dimensions, dimensions):
                 continue
+            if not series.times or series.times[-1] < horizon:
+                continue
             out.append(series)
         return sorted(out, key=lambda s: (s.namespace, s.name, s.dimensions))
 
@@ -79,6 +185,108 @@ class MetricStore:
             dimensions: dict[str, str]) -> Series | None:
         return self.series.get((account, region, namespace, name,
                                 tuple(sorted(dimensions.items()))))
+
+    # -- durability ---------------------------------------------------------------------------
+
+    def _open(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, "
+                        "account TEXT, region TEXT, namespace TEXT, name TEXT, dimensions TEXT,"
+                        " unit TEXT, UNIQUE (account, region, namespace, name, dimensions))")
+        self.db.execute("CREATE TABLE IF NOT EXISTS points (series INTEGER, time REAL, "
+                        "value REAL, count INTEGER)")
+        self.db.execute("CREATE INDEX IF NOT EXISTS points_by_time ON points (series, time)")
+        self._load()
+
+    def _load(self) -> None:
+        assert self.db is not None
+        by_id: dict[int, Series] = {}
+        for row in self.db.execute("SELECT id, account, region, namespace, name, dimensions, "
+                                   "unit FROM series"):
+            dims = tuple((k, v) for k, v in orjson.loads(row[5]))
+            key = (row[1], row[2], row[3], row[4], dims)
+            by_id[row[0]] = self.series[key] = Series(*key, unit=row[6])
+            self.ids[key] = row[0]
+        for sid, moment, value, count in self.db.execute(
+                "SELECT series, time, value, count FROM points ORDER BY series, time, rowid"):
+            series = by_id[sid]
+            series.times.append(moment)
+            series.values.append(value)
+            series.counts.append(count)
+        for series in by_id.values():
+            if series.times:
+                last = series.times[-1]
+                series.current_time = last
+                series.current = {series.values[i]: i for i in
+                                  range(bisect.bisect_left(series.times, last), len(series.times))}
+
+    def flush(self) -> None:
+        """Write the entries changed since the last flush, and drop expired ones."""
+        if self.db is None:
+            self.dirty.clear()
+            return
+        dirty, self.dirty = self.dirty, set()
+        horizon = self.clock.now() - RETENTION
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            for key in dirty:
+                series = self.series[key]
+                start = series.dirty_from
+                series.dirty_from = None
+                if start is None or start >= len(series.times):
+                    continue
+                sid = self._series_id(key, series)
+                first = series.times[start]
+                lo = bisect.bisect_left(series.times, first)
+                db.execute("DELETE FROM points WHERE series = ? AND time >= ?", (sid, first))
+                db.executemany("INSERT INTO points VALUES (?, ?, ?, ?)",
+                               [(sid, series.times[i], series.values[i], series.counts[i])
+                                for i in range(lo, len(series.times))])
+            db.execute("DELETE FROM points WHERE time < ?", (horizon,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self.dirty |= dirty
+            raise
+
+    def _series_id(self, key: SeriesKey, series: Series) -> int:
+        sid = self.ids.get(key)
+        if sid is None:
+            assert self.db is not None
+            cursor = self.db.execute(
+                "INSERT INTO series (account, region, namespace, name, dimensions, unit) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (*key[:4], orjson.dumps(key[4]).decode(),
+                                              series.unit))
+            sid = self.ids[key] = int(cursor.lastrowid or 0)
+        return sid
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.flush()
+            self.db.close()
+            self.db = None
+
+
+class MetricFlusher:
+    """The background worker writing the store's new datapoints to SQLite every
+    FLUSH_INTERVAL clock seconds, and once more when stopped."""
+
+    def __init__(self, store: MetricStore, interval: float = FLUSH_INTERVAL) -> None:
+        self.store = store
+        self.interval = interval
+        self._stop = asyncio.Event()
+
+    async def run(self) -> None:
+        while not await self.store.clock.sleep_unless(self.interval, self._stop):
+            self.store.flush()
+        self.store.flush()
+
+    async def stop(self) -> None:
+        self._stop.set()
 
 
 def _dims_match(have: Dimensions, wanted: list[tuple[str, str | None]]) -> bool:

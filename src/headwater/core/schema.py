@@ -413,4 +413,29 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_id, target_id)
     ) WITHOUT ROWID;
     """,
+    # 17: CloudWatch alarms (issue 15): each alarm's AWS description (MetricAlarm or CompositeAlarm
+    # as DescribeAlarms answers it, state included) and tags, and its history items.
+    """
+    CREATE TABLE cw_alarms (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        alarm BLOB NOT NULL,
+        tags BLOB NOT NULL DEFAULT '{}',
+        PRIMARY KEY (account, region, name)
+    ) WITHOUT ROWID;
+    CREATE TABLE cw_alarm_history (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        moment REAL NOT NULL,
+        item_type TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX cw_alarm_history_by_alarm ON cw_alarm_history (account, region, name, moment);
+    """,
 ]

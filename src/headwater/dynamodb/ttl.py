@@ -9,6 +9,7 @@ record carries the TTL service identity.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -42,15 +43,23 @@ def expired(item: dict[str, Any], attribute: str, now: float) -> bool:
 
 
 class TtlSweeper(PeriodicWorker):
-    def __init__(self, runtime: DynamoDbServices, interval: float) -> None:
+    def __init__(self, runtime: DynamoDbServices, interval: float,
+                 record: Callable[..., None] | None = None) -> None:
         super().__init__(runtime.clock)
         self.runtime = runtime
         self.interval = interval
+        # AWS/DynamoDB TimeToLiveDeletedItemCount by TableName: record(account, region,
+        # metric, dimensions, value), handed by the composition root
+        self.record = record
 
     def tick(self) -> float:
         more = False
         for table in self.runtime.tables.all():
-            more |= sweep_table(self.runtime, table) >= BATCH
+            deleted = sweep_table(self.runtime, table)
+            if deleted and self.record is not None:
+                self.record(table.account, table.region, "TimeToLiveDeletedItemCount",
+                            {"TableName": table.name}, deleted)
+            more |= deleted >= BATCH
         return 0.0 if more else self.interval
 
 

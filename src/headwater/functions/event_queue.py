@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from headwater.functions import metrics
 from headwater.functions.destinations import (
     EVENT_AGE_EXCEEDED,
     RETRIES_EXHAUSTED,
@@ -100,6 +101,9 @@ class EventQueue:
             self._running.discard(event.id)
             self._discard(event, settings.on_failure, EVENT_AGE_EXCEEDED, event.attempts, None)
             return
+        metrics.by_function(self.functions.record, event.account, event.region,
+                            event.function, "AsyncEventAge",
+                            (clock.now() - event.queued_at) * 1000, "Milliseconds")
         try:
             result = await self.functions.invoke(event.account, event.region, event.function,
                                                  event.payload, event.qualifier,
@@ -162,14 +166,22 @@ class EventQueue:
         queue too."""
         functions = self.functions
         dead_letters = None if condition == SUCCESS else self._dead_letter_target(event)
+        failed: list[str] = []
         with functions.store.storage.transaction():
             if destination is not None:
                 record = invocation_record(event, condition=condition, invoke_count=attempts,
                                            now=functions.clock.now(), result=result)
-                send(functions, event, destination, record)
-            if dead_letters is not None:
-                dead_letter(functions, event, dead_letters, condition, result)
+                if not send(functions, event, destination, record):
+                    failed.append("DestinationDeliveryFailures")
+            if dead_letters is not None and not dead_letter(functions, event, dead_letters,
+                                                            condition, result):
+                failed.append("DeadLetterErrors")
             functions.store.delete_event(event.id)
+        if condition != SUCCESS:
+            failed.append("AsyncEventsDropped")
+        for metric in failed:
+            metrics.by_function(functions.record, event.account, event.region, event.function,
+                                metric, 1)
 
     def _dead_letter_target(self, event: QueuedEvent) -> str | None:
         """DeadLetterConfig.TargetArn of the invoked version (None if it is gone)."""

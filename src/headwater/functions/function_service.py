@@ -4,6 +4,7 @@ registry that builds them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -60,6 +61,12 @@ class FunctionService(Protocol):
 
     @property
     def deliver(self) -> Deliver: ...
+
+    @property
+    def record(self) -> Callable[..., None]:
+        """AWS/Lambda metrics: `record(account, region, metric, dimensions, value, unit)`
+        (functions/metrics.py)."""
+        ...
 
     @property
     def worker_token(self) -> str:

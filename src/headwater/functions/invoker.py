@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from headwater.functions import metrics
 from headwater.functions.environment import KILLED, OUT_OF_MEMORY, Environment, Invocation
 from headwater.functions.errors import (
     InvalidParameterValueException,
     InvalidRequestContentException,
     RequestTooLargeException,
+    TooManyRequestsException,
 )
 from headwater.functions.invocation import InvokeResult
 from headwater.functions.pool import environment_key
@@ -53,14 +55,29 @@ async def invoke(functions: FunctionService, account: str, region: str, function
     _check_json(payload)
     if invocation_type == "Event":
         request_id = functions.events.enqueue(resolved, payload, request_id)
+        metrics.by_function(functions.record, resolved.record.account, resolved.record.region,
+                            resolved.record.name, "AsyncEventsReceived", 1)
         return InvokeResult(202, b"", None, None, None, request_id)
     context = _client_context(client_context)
-    functions.pool.admit(resolved)
+    pool = functions.pool
     try:
-        return await _run(functions, resolved, payload, log_type == "Tail", context,
-                          request_id or str(uuid.uuid4()))
+        pool.admit(resolved)
+    except TooManyRequestsException:
+        metrics.throttled(functions.record, resolved)
+        raise
+    metrics.concurrency(functions.record, resolved, pool.inflight.get(resolved.record.id, 0),
+                        pool.total, pool.unreserved())
+    started = time.perf_counter()
+    error = True
+    try:
+        result = await _run(functions, resolved, payload, log_type == "Tail", context,
+                            request_id or str(uuid.uuid4()))
+        error = result.function_error is not None
+        return result
     finally:
-        functions.pool.release(resolved.record.id)
+        pool.release(resolved.record.id)
+        metrics.invoked(functions.record, resolved, (time.perf_counter() - started) * 1000,
+                        error)
 
 
 def _log_lines(output: str) -> list[str]:

@@ -59,6 +59,7 @@ class EnvironmentPool:
         self.environments: set[Environment] = set()
         self.inflight: dict[int, int] = {}
         self.total = 0
+        self.reserved: set[int] = set()  # running functions with reserved concurrency
         self._stopped: asyncio.Event | None = None
 
     def admit(self, resolved: Resolved) -> None:
@@ -74,12 +75,20 @@ class EnvironmentPool:
                 "Rate Exceeded.", Reason="ConcurrentInvocationLimitExceeded")
         self.inflight[function_id] = running + 1
         self.total += 1
+        if reserved is not None:
+            self.reserved.add(function_id)
 
     def release(self, function_id: int) -> None:
         self.inflight[function_id] -= 1
         if not self.inflight[function_id]:
             del self.inflight[function_id]
+            self.reserved.discard(function_id)
         self.total -= 1
+
+    def unreserved(self) -> int:
+        """Executions running now of functions without reserved concurrency (AWS's
+        UnreservedConcurrentExecutions)."""
+        return self.total - sum(self.inflight.get(f, 0) for f in self.reserved)
 
     def take_idle(self, key: Any) -> Environment | None:
         envs = self.idle.get(key)

@@ -9,6 +9,7 @@ import random
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,10 @@ def _route(alias: dict[str, Any]) -> str:
     return str(alias["FunctionVersion"])
 
 
+def _ignore(*_: object) -> None:
+    return None
+
+
 def not_found(ref: FunctionRef) -> ResourceNotFoundException:
     arn = function_arn(ref.region, ref.account, ref.name, ref.qualifier)
     return ResourceNotFoundException(f"Function not found: {arn}")
@@ -56,9 +61,11 @@ class Functions:
     """`deliver` sends destination and dead-letter records to SQS queues and SNS topics."""
 
     def __init__(self, storage: Storage, clock: Clock, settings: Settings,
-                 deliver: Deliver, authority: Authority = OPEN, publish: Publish = ignore
-                 ) -> None:
-        """`publish` announces invocations and log lines (the live console)."""
+                 deliver: Deliver, authority: Authority = OPEN, publish: Publish = ignore,
+                 record: Callable[..., None] | None = None) -> None:
+        """`publish` announces invocations and log lines (the live console); `record` takes
+        AWS/Lambda metrics (functions/metrics.py) from the composition root."""
+        self.record: Callable[..., None] = record or _ignore
         self.store = FunctionStore(storage)
         self.logs = LogStore(storage, publish)
         self.publish = publish

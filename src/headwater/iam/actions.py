@@ -187,11 +187,19 @@ def _sns(operation: str, account: str, region: str, request: Mapping[str, Any],
 
 # CloudWatch and CloudWatch Logs -------------------------------------------------------------
 
+# operations on the one alarm AlarmName names (the IAM service authorization reference's
+# "alarm" resource type)
+ONE_ALARM = ("PutMetricAlarm", "PutCompositeAlarm", "SetAlarmState", "DescribeAlarmHistory")
+
+
 def _cloudwatch(operation: str, account: str, region: str, request: Mapping[str, Any],
                 caller_arn: str | None) -> list[Authorization]:
     names = request.get("AlarmNames")
-    if operation == "PutMetricAlarm" and _text(request, "AlarmName"):
+    if operation in ONE_ALARM and _text(request, "AlarmName"):
         names = [request["AlarmName"]]
+    arn = _text(request, "ResourceARN")
+    if arn is not None:
+        return [(f"cloudwatch:{operation}", arn, {})]
     if isinstance(names, list) and names and operation != "DescribeAlarms":
         return [(f"cloudwatch:{operation}",
                  f"arn:aws:cloudwatch:{region}:{account}:alarm:{name}", {})

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,10 +36,19 @@ class Sent:
     sequence: str | None  # FIFO queues only
 
 
+Record = Callable[..., None]
+
+
+def _ignore(*_: object) -> None:
+    return None
+
+
 class Queues:
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(self, storage: Storage, clock: Clock, record: Record | None = None) -> None:
         self.storage = storage
         self.clock = clock
+        # AWS/SQS metrics by QueueName (the composition root hands CloudWatch's recorder)
+        self.record: Record = record or _ignore
         self._waiters: dict[int, set[asyncio.Event]] = {}
         self._last_sequence = 0
         self._expired_at: dict[int, float] = {}
@@ -133,6 +143,9 @@ class Queues:
             system.update(MessageDeduplicationId=dedup, SequenceNumber=sequence)
         store.insert_message(conn, queue.id, message_id, body, attributes, system, now,
                              now + delay, group)
+        self.record(queue.account, queue.region, queue.name, "NumberOfMessagesSent", 1)
+        self.record(queue.account, queue.region, queue.name, "SentMessageSize",
+                    len(body.encode()), "Bytes")
         self.storage.after_commit(lambda: self.notify(queue.id))
         return Sent(message_id, sequence)
 
@@ -169,6 +182,9 @@ class Queues:
                     message, handle, system, attribute_names, message.receive_count + 1,
                     message.first_receive or now,
                 ))
+        if out:
+            self.record(queue.account, queue.region, queue.name, "NumberOfMessagesReceived",
+                        len(out))
         return out
 
     def _expire(self, conn: Any, queue: Queue, now: float) -> None:

@@ -77,6 +77,19 @@ def get_queue_by_id(conn: sqlite3.Connection, queue_id: int) -> Queue | None:
     return _queue(row)
 
 
+def all_queues(conn: sqlite3.Connection) -> list[Queue]:
+    """Every queue of every account and region (the CloudWatch sampler's round)."""
+    rows = conn.execute(f"SELECT {QUEUE_COLUMNS} FROM sqs_queues ORDER BY id").fetchall()
+    return [queue for queue in map(_queue, rows) if queue is not None]
+
+
+def oldest_sent(conn: sqlite3.Connection, queue_id: int, sent_after: float) -> float | None:
+    """When the oldest message still in the queue was sent (None: the queue is empty)."""
+    row = conn.execute("SELECT min(sent) FROM sqs_messages WHERE queue_id = ? AND sent >= ?",
+                       (queue_id, sent_after)).fetchone()
+    return float(row[0]) if row and row[0] is not None else None
+
+
 def insert_queue(conn: sqlite3.Connection, account: str, region: str, name: str,
                  attributes: dict[str, str], now: float) -> Queue:
     cursor = conn.execute(

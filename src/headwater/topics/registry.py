@@ -4,6 +4,7 @@ happens inside the publish's transaction, so a publish and its deliveries commit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.clock import Clock
@@ -24,16 +25,26 @@ if TYPE_CHECKING:
 MAX_SQS_ATTRIBUTES = 10
 
 
+Record = Callable[..., None]
+
+
+def _ignore(*_: object) -> None:
+    return None
+
+
 class Topics:
     def __init__(self, storage: Storage, clock: Clock, queues: Queues,
-                 functions: Functions | None = None, announce: Publish = ignore) -> None:
+                 functions: Functions | None = None, announce: Publish = ignore,
+                 record: Record | None = None) -> None:
         """`announce` tells the event bus of each message once committed (the live
-        console)."""
+        console); `record` takes AWS/SNS metrics by TopicName."""
         self.storage = storage
         self.announce = announce
         self.clock = clock
         self.queues = queues
         self.functions = functions  # lambda subscriptions invoke through it (None: not wired)
+        # AWS/SNS metrics by TopicName (the composition root hands CloudWatch's recorder)
+        self.record: Record = record or _ignore
 
     def get(self, arn: str, parameter: str = "TopicArn") -> Topic:
         parse_topic_arn(arn, parameter)
@@ -43,12 +54,12 @@ class Topics:
         return topic
 
     def publish(self, account: str, region: str, topic_arn: str, message: str,
-                attributes: dict[str, Any] | None = None) -> str:
-        """Publish `message` (with message `attributes`) to `topic_arn`; returns the message
-        id. Joins the caller's `storage.transaction()` when there is one. Raises NotFound for a
-        missing topic."""
+                attributes: dict[str, Any] | None = None, subject: str | None = None) -> str:
+        """Publish `message` (with message `attributes` and `subject`) to `topic_arn`; returns
+        the message id. Joins the caller's `storage.transaction()` when there is one. Raises
+        NotFound for a missing topic."""
         topic = self.get(topic_arn)
-        return self.deliver(topic, message, None, attributes)
+        return self.deliver(topic, message, subject, attributes)
 
     def deliver(self, topic: Topic, message: str | dict[str, str], subject: str | None,
                 attributes: dict[str, Any] | None) -> str:
@@ -57,11 +68,16 @@ class Topics:
         deliveries to queues that are gone."""
         message_id = new_uuid()
         now = self.clock.now()
+        where = (topic.account, topic.region, topic.name)
+        published = message if isinstance(message, str) else message["default"]
+        self.record(*where, "NumberOfMessagesPublished", 1)
+        self.record(*where, "PublishSize", len(published.encode()), "Bytes")
         with self.storage.transaction() as conn:
             for subscription in store.subscriptions(conn, topic.id):
                 text = message if isinstance(message, str) else \
                     message.get(subscription.protocol, message["default"])
                 if not self._wanted(subscription, text, attributes):
+                    self.record(*where, "NumberOfNotificationsFilteredOut", 1)
                     continue
                 deliver = self._to_function if subscription.protocol == "lambda" \
                     else self._to_queue
@@ -69,7 +85,9 @@ class Topics:
                     deliver(conn, topic, subscription, message_id, text, subject, attributes,
                             now)
                 except AwsError:
+                    self.record(*where, "NumberOfNotificationsFailed", 1)
                     continue
+                self.record(*where, "NumberOfNotificationsDelivered", 1)
             if self.announce is not ignore:
                 shown = message if isinstance(message, str) else message["default"]
                 event = {"account": topic.account, "region": topic.region, "topic": topic.name,

@@ -70,9 +70,14 @@ class TriggerMetrics:
             self.publish("batch", {"uuid": s.uuid, "function": s.function, "shardId": s.shard,
                                    "step": step, **fields})
 
-    def _by_function(self, s: Source, name: str, value: float, unit: str = "Count") -> None:
+    def _by_function(self, s: Source, name: str, value: float, unit: str = "Count", *,
+                     counted_by_functions: bool = False) -> None:
+        """By FunctionName and by FunctionName + EventSourceMappingUUID; metrics the function
+        layer records itself for every invocation (Invocations, Errors, Duration, Throttles:
+        functions/metrics.py) only by the mapping, so they are not counted twice."""
         put = self.cloudwatch.put
-        put(s.account, s.region, LAMBDA, name, {"FunctionName": s.function}, value, unit)
+        if not counted_by_functions:
+            put(s.account, s.region, LAMBDA, name, {"FunctionName": s.function}, value, unit)
         put(s.account, s.region, LAMBDA, name,
             {"FunctionName": s.function, "EventSourceMappingUUID": s.uuid}, value, unit)
 
@@ -103,16 +108,16 @@ class TriggerMetrics:
     def invoked(self, s: Source, duration_ms: float, error: bool, attempt: int = 1) -> None:
         self._announce(s, "invoked", durationMs=duration_ms, error=error, attempt=attempt)
         self.invocations.labels(*s.labels).inc()
-        self._by_function(s, "Invocations", 1)
-        self._by_function(s, "Duration", duration_ms, "Milliseconds")
-        self._by_function(s, "Errors", 1 if error else 0)
+        self._by_function(s, "Invocations", 1, counted_by_functions=True)
+        self._by_function(s, "Duration", duration_ms, "Milliseconds", counted_by_functions=True)
+        self._by_function(s, "Errors", 1 if error else 0, counted_by_functions=True)
         if error:
             self.errors.labels(*s.labels).inc()
 
     def throttled(self, s: Source) -> None:
         self._announce(s, "throttled")
         self.throttles.labels(*s.labels).inc()
-        self._by_function(s, "Throttles", 1)
+        self._by_function(s, "Throttles", 1, counted_by_functions=True)
 
     def batch_sent(self, s: Source, age_ms: float) -> None:
         self._announce(s, "sent", iteratorAgeMs=age_ms)

@@ -148,6 +148,13 @@ CASES: list[tuple[str, str, dict[str, Any], list[tuple[str, str, dict[str, list[
     ("sns", "ListTopics", {}, [("sns:ListTopics", "*", {})]),
     # CloudWatch and Logs.
     ("cloudwatch", "GetMetricData", {}, [("cloudwatch:GetMetricData", "*", {})]),
+    ("cloudwatch", "SetAlarmState", {"AlarmName": "a"},
+     [("cloudwatch:SetAlarmState", f"arn:aws:cloudwatch:{R}:{A}:alarm:a", {})]),
+    ("cloudwatch", "DeleteAlarms", {"AlarmNames": ["a", "b"]},
+     [("cloudwatch:DeleteAlarms", f"arn:aws:cloudwatch:{R}:{A}:alarm:a", {}),
+      ("cloudwatch:DeleteAlarms", f"arn:aws:cloudwatch:{R}:{A}:alarm:b", {})]),
+    ("cloudwatch", "TagResource", {"ResourceARN": f"arn:aws:cloudwatch:{R}:{A}:alarm:a"},
+     [("cloudwatch:TagResource", f"arn:aws:cloudwatch:{R}:{A}:alarm:a", {})]),
     ("logs", "DescribeLogGroups", {}, [("logs:DescribeLogGroups", "*", {})]),
     ("logs", "FilterLogEvents", {"logGroupName": "/aws/lambda/f"},
      [("logs:FilterLogEvents", f"arn:aws:logs:{R}:{A}:log-group:/aws/lambda/f:*", {})]),

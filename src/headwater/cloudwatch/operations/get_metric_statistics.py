@@ -10,7 +10,7 @@ from headwater.cloudwatch.errors import (
     InvalidParameterCombinationException,
     InvalidParameterValueException,
 )
-from headwater.cloudwatch.statistics import buckets, compute
+from headwater.cloudwatch.statistics import aggregate, check_period, compute_set
 from headwater.cloudwatch.times import epoch
 
 
@@ -24,17 +24,18 @@ def get_metric_statistics(ctx: RequestContext, request: dict[str, Any]) -> dict[
     if end <= start:
         raise InvalidParameterValueException(
             "The parameter StartTime must be less than the parameter EndTime.")
+    check_period(request["Period"], start, end)
     dimensions = {d["Name"]: d["Value"] for d in request.get("Dimensions") or []}
     series = ctx.runtime.cloudwatch.get(ctx.account, ctx.region, request["Namespace"],
                                         request["MetricName"], dimensions)
     datapoints = []
     if series is not None and (not request.get("Unit") or request["Unit"] == series.unit):
-        for moment, values in sorted(buckets(series, start, end, request["Period"]).items()):
+        for moment, data in sorted(aggregate(series, start, end, request["Period"]).items()):
             point: dict[str, Any] = {"Timestamp": moment}
             for stat in stats:
-                point[stat] = compute(stat, values)
+                point[stat] = compute_set(stat, data)
             if extended:
-                point["ExtendedStatistics"] = {s: compute(s, values) for s in extended}
+                point["ExtendedStatistics"] = {s: compute_set(s, data) for s in extended}
             point["Unit"] = series.unit
             datapoints.append(point)
     return {"Label": request["MetricName"], "Datapoints": datapoints}

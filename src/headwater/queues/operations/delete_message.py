@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from headwater.queues import store
@@ -15,22 +16,25 @@ from headwater.queues.store import Queue
 def delete_message(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteMessage. As on AWS, a stale receipt handle (the message was received again since)
     succeeds without deleting, and an already deleted message is not an error."""
-    queue = ctx.runtime.queues.from_url(ctx.region, request["QueueUrl"])
+    queues = ctx.runtime.queues
+    queue = queues.from_url(ctx.region, request["QueueUrl"])
     with ctx.runtime.storage.transaction() as conn:
-        _delete(conn, queue, request["ReceiptHandle"])
+        _delete(conn, queue, request["ReceiptHandle"], queues.record)
     return {}
 
 
 def delete_message_batch(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteMessageBatch."""
-    queue = ctx.runtime.queues.from_url(ctx.region, request["QueueUrl"])
+    queues = ctx.runtime.queues
+    queue = queues.from_url(ctx.region, request["QueueUrl"])
     entries = request["Entries"]
     check_entries(entries)
     with ctx.runtime.storage.transaction() as conn:
-        return run_entries(entries, lambda entry: _delete(conn, queue, entry["ReceiptHandle"]))
+        return run_entries(entries, lambda entry: _delete(conn, queue, entry["ReceiptHandle"],
+                                                          queues.record))
 
 
-def _delete(conn: Any, queue: Queue, handle: str) -> None:
+def _delete(conn: Any, queue: Queue, handle: str, record: Callable[..., None]) -> None:
     queue_id, row_id, token = parse_receipt(handle)
     if queue_id != queue.id:
         raise ReceiptHandleIsInvalid(
@@ -39,3 +43,4 @@ def _delete(conn: Any, queue: Queue, handle: str) -> None:
     message = store.get_message(conn, queue.id, row_id)
     if message is not None and message.receipt == token:
         store.delete_message(conn, row_id)
+        record(queue.account, queue.region, queue.name, "NumberOfMessagesDeleted", 1)

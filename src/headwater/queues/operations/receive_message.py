@@ -41,6 +41,8 @@ async def receive_message(ctx: RequestContext, request: dict[str, Any]) -> dict[
             break
         await queues.wait(queue.id, deadline)
         queue = queues.from_url(ctx.region, request["QueueUrl"])
+    if not found:
+        queues.record(queue.account, queue.region, queue.name, "NumberOfEmptyReceives", 1)
     return {"Messages": found} if found else {}
 
 
