@@ -14,6 +14,7 @@ from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
 from headwater.dynamodb.idempotency import RequestTokens
+from headwater.dynamodb.provisioned_metrics import ProvisionedSampler
 from headwater.dynamodb.ttl import TtlSweeper
 from headwater.functions.registry import Functions
 from headwater.iam.identities import Identities
@@ -66,7 +67,7 @@ class Runtime:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
         and event queue, the triggers, the SQS
-        queue sampler, the metric flusher
+        queue and DynamoDB provisioned-capacity samplers, the metric flusher
         (`close` flushes once more after every worker stopped)."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
@@ -80,6 +81,8 @@ class Runtime:
             self.functions.events,
             self.triggers,
             QueueSampler(self.storage, self.cloudwatch),
+            ProvisionedSampler(self.tables, self.clock,
+                               self.cloudwatch.namespace_recorder("AWS/DynamoDB")),
             MetricFlusher(self.cloudwatch),
         ]
 
