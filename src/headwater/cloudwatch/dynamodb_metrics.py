@@ -29,7 +29,7 @@ from typing import Any
 
 from headwater.cloudwatch.context import CloudWatchServices
 from headwater.cloudwatch.store import MetricStore
-from headwater.core.context import RequestContext
+from headwater.core.context import METRICS_ONLY, RequestContext
 from headwater.wire.errors import AwsError
 
 log = logging.getLogger("headwater.cloudwatch")
@@ -49,6 +49,7 @@ def _recording(name: str, operation: Operation) -> Operation:
         asked = request.get("ReturnConsumedCapacity")
         if asked is None or asked == "NONE":
             request["ReturnConsumedCapacity"] = "INDEXES"
+            request[METRICS_ONLY] = True
         started = time.perf_counter()
         try:
             result = operation(ctx, request)
