@@ -19,6 +19,7 @@ from headwater.core.resource_policies import ResourcePolicies
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
 from headwater.dynamodb.idempotency import RequestTokens
+from headwater.dynamodb.provisioned_metrics import ProvisionedSampler
 from headwater.dynamodb.ttl import TtlSweeper
 from headwater.functions.registry import Functions
 from headwater.iam.enforcement import Enforcer
@@ -103,8 +104,9 @@ class Runtime:
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
-        and event queue, the triggers, replication, the alarm evaluator, the SQS queue sampler,
-        the metric flusher (`close` flushes once more after every worker stopped)."""
+        and event queue, the triggers, replication, the alarm evaluator, the SQS queue and
+        DynamoDB provisioned-capacity samplers, the metric flusher (`close` flushes once more
+        after every worker stopped)."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
         return [
@@ -119,6 +121,8 @@ class Runtime:
             self.replicator,
             AlarmEvaluator(self.alarms),
             QueueSampler(self.storage, self.cloudwatch),
+            ProvisionedSampler(self.tables, self.clock,
+                               self.cloudwatch.namespace_recorder("AWS/DynamoDB")),
             MetricFlusher(self.cloudwatch),
         ]
 

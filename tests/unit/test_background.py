@@ -199,6 +199,7 @@ def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> No
     from headwater.cloudwatch.queue_metrics import QueueSampler
     from headwater.cloudwatch.store import MetricFlusher
     from headwater.core.checkpoints import Checkpointer
+    from headwater.dynamodb.provisioned_metrics import ProvisionedSampler
     from headwater.dynamodb.ttl import TtlSweeper
     from headwater.functions.event_queue import EventQueue
     from headwater.functions.pool import EnvironmentPool
@@ -214,7 +215,8 @@ def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> No
         workers: list[Worker] = runtime.workers()
         assert [type(w) for w in workers] == [
             Checkpointer, RolloverWorker, RetentionWorker, TtlSweeper, EnvironmentPool,
-            EventQueue, TriggerManager, Replicator, AlarmEvaluator, QueueSampler, MetricFlusher]
+            EventQueue, TriggerManager, Replicator, AlarmEvaluator, QueueSampler,
+            ProvisionedSampler, MetricFlusher]
         assert workers[0] is runtime.storage.checkpointer
         assert workers[4:8] == [runtime.functions.pool, runtime.functions.events,
                                 runtime.triggers, runtime.replicator]

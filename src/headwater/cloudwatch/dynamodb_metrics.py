@@ -11,6 +11,11 @@ metrics:
 - ConditionalCheckFailedRequests and TransactionConflict by TableName; ThrottledRequests by
   TableName + Operation; SystemErrors by TableName + Operation; UserErrors (HTTP 400 other than
   those) for the account and region, without dimensions.
+
+Successful requests are aggregated on the request path per (operation, table, minute) into a
+`Pending` (latencies to the microsecond, ConsumedCapacity entries and item counts by how often
+each occurred), which the store applies at its next drain (any read, and every flush); failures
+are rare and recorded at once.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ import inspect
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from headwater.cloudwatch.context import CloudWatchServices
 from headwater.cloudwatch.store import MetricStore
-from headwater.core.context import RequestContext
+from headwater.core.context import METRICS_ONLY, RequestContext
 from headwater.wire.errors import AwsError
 
 log = logging.getLogger("headwater.cloudwatch")
@@ -43,15 +49,16 @@ def _recording(name: str, operation: Operation) -> Operation:
         asked = request.get("ReturnConsumedCapacity")
         if asked is None or asked == "NONE":
             request["ReturnConsumedCapacity"] = "INDEXES"
+            request[METRICS_ONLY] = True
         started = time.perf_counter()
         try:
             result = operation(ctx, request)
         except Exception as error:
             _guarded(_failed, ctx, name, request, error)
             raise
-        if inspect.isawaitable(result):
+        if type(result) is not dict and inspect.isawaitable(result):
             return _finish(ctx, name, request, asked, started, result)
-        _guarded(_succeeded, ctx, name, request, asked, started, result)
+        _succeeded(ctx, name, request, asked, started, result)
         return result
 
     return recorded
@@ -64,7 +71,7 @@ async def _finish(ctx: RequestContext[CloudWatchServices], name: str, request: d
     except Exception as error:
         _guarded(_failed, ctx, name, request, error)
         raise
-    _guarded(_succeeded, ctx, name, request, asked, started, result)
+    _succeeded(ctx, name, request, asked, started, result)
     return result
 
 
@@ -76,46 +83,111 @@ def _guarded(record: Callable[..., None], *args: Any) -> None:
         log.exception("recording DynamoDB metrics failed")
 
 
-def _succeeded(ctx: RequestContext[CloudWatchServices], name: str, request: dict[str, Any],
-               asked: Any, started: float, result: Any) -> None:
-    elapsed = (time.perf_counter() - started) * 1000
-    store = ctx.runtime.cloudwatch
-    account, region = ctx.account, ctx.region
-    capacity = result.get("ConsumedCapacity") if isinstance(result, dict) else None
-    tables: list[str] = []
-    if capacity is not None:
-        for entry in capacity if isinstance(capacity, list) else [capacity]:
-            tables.append(entry["TableName"])
-            _consumed(store, account, region, name, entry)
-        _trim(result, capacity, asked)
-    if not tables:
-        table = _table_name(request)
-        tables = [table] if table else []
-    for table in tables:
-        dims = {"TableName": table, "Operation": name}
-        store.put(account, region, DYNAMODB, "SuccessfulRequestLatency", dims, elapsed,
-                  "Milliseconds")
-        if name in RETURNS_ITEMS and isinstance(result, dict):
-            items = result.get("Count", len(result.get("Items") or []))
-            store.put(account, region, DYNAMODB, "ReturnedItemCount", dims, items)
+class Pending:
+    """One minute of one operation on one table, aggregated on the request path: latencies
+    (to the microsecond) and ConsumedCapacity entries by how often each occurred, and the
+    item counts returned."""
+
+    __slots__ = ("latencies", "capacities", "items")
+
+    def __init__(self) -> None:
+        self.latencies: dict[float, int] = {}
+        self.capacities: dict[Any, int] = {}
+        self.items: dict[int, int] = {}
+
+    def __call__(self, store: MetricStore, account: str, region: str, name: str,
+                 table_name: Any, moment: float) -> None:
+        tables: set[str] = set()
+        for capacity, times in self.capacities.items():
+            if isinstance(capacity, tuple) and capacity and isinstance(capacity[0], str):
+                capacity = Charged(capacity[0], capacity[2], capacity[1], ())
+            for entry in capacity if isinstance(capacity, tuple) else [capacity]:
+                tables.add(entry.table)
+                _consumed(store, account, region, name, entry, moment, times)
+        if not tables:
+            table = _table_name({"TableName": table_name})
+            if table:
+                tables.add(table)
+        for table in tables:
+            dims = {"TableName": table, "Operation": name}
+            for elapsed, times in self.latencies.items():
+                store.put(account, region, DYNAMODB, "SuccessfulRequestLatency", dims, elapsed,
+                          "Milliseconds", timestamp=moment, count=times)
+            for items, times in self.items.items():
+                store.put(account, region, DYNAMODB, "ReturnedItemCount", dims, items,
+                          timestamp=moment, count=times)
 
 
-def _consumed(store: MetricStore, account: str, region: str, name: str,
-              entry: dict[str, Any]) -> None:
-    if "ReadCapacityUnits" in entry:
-        metric = "ConsumedReadCapacityUnits"
-    elif "WriteCapacityUnits" in entry or name not in READS:
-        metric = "ConsumedWriteCapacityUnits"
-    else:
-        metric = "ConsumedReadCapacityUnits"
-    table = entry["TableName"]
+@dataclass(frozen=True, slots=True)
+class Charged:
+    """A ConsumedCapacity entry as a hashable value."""
+    table: str
+    read: bool | None
+    own: float
+    global_indexes: tuple[tuple[str, float], ...]
+
+
+def _charged(entry: dict[str, Any]) -> Charged:
+    read = True if "ReadCapacityUnits" in entry else (
+        False if "WriteCapacityUnits" in entry else None)
     own = entry.get("Table", {}).get("CapacityUnits", entry.get("CapacityUnits", 0.0))
     own += sum(u["CapacityUnits"] for u in (entry.get("LocalSecondaryIndexes") or {}).values())
-    store.put(account, region, DYNAMODB, metric, {"TableName": table}, own)
-    for index, units in (entry.get("GlobalSecondaryIndexes") or {}).items():
+    gsis = tuple(sorted((index, units["CapacityUnits"]) for index, units in
+                        (entry.get("GlobalSecondaryIndexes") or {}).items()))
+    return Charged(entry["TableName"], read, own, gsis)
+
+
+def _succeeded(ctx: RequestContext[CloudWatchServices], name: str, request: dict[str, Any],
+               asked: Any, started: float, result: Any) -> None:
+    """Aggregate on the request path (one dict update per request and minute); the store
+    applies the minute's aggregate at its next drain (a read or a flush)."""
+    elapsed = round((time.perf_counter() - started) * 1000, 3)
+    store = ctx.runtime.cloudwatch
+    now = store.clock.now()
+    moment = now - now % 60
+    table_name = request.get("TableName")
+    key = (ctx.account, ctx.region, name, table_name if isinstance(table_name, str) else None,
+           moment)
+    pending = store.aggregates.get(key)
+    if not isinstance(pending, Pending):
+        pending = store.aggregates[key] = Pending()
+    latencies = pending.latencies
+    latencies[elapsed] = latencies.get(elapsed, 0) + 1
+    if type(result) is not dict:
+        return
+    capacity = result.get("ConsumedCapacity")
+    if capacity is not None:
+        charged: Any
+        if type(capacity) is dict and "GlobalSecondaryIndexes" not in capacity \
+                and "LocalSecondaryIndexes" not in capacity:
+            # A table without indexes (the common case): a cheap key, made a Charged later
+            charged = (capacity["TableName"], capacity["CapacityUnits"],
+                       True if "ReadCapacityUnits" in capacity else
+                       (False if "WriteCapacityUnits" in capacity else None))
+        else:
+            charged = (tuple(_charged(e) for e in capacity) if isinstance(capacity, list)
+                       else _charged(capacity))
+        capacities = pending.capacities
+        capacities[charged] = capacities.get(charged, 0) + 1
+        if asked != "INDEXES":
+            _trim(result, capacity, asked)
+    if name in RETURNS_ITEMS:
+        items = result.get("Count", len(result.get("Items") or []))
+        pending.items[items] = pending.items.get(items, 0) + 1
+
+
+def _consumed(store: MetricStore, account: str, region: str, name: str, entry: Charged,
+              moment: float, times: int) -> None:
+    if entry.read is True or (entry.read is None and name in READS):
+        metric = "ConsumedReadCapacityUnits"
+    else:
+        metric = "ConsumedWriteCapacityUnits"
+    store.put(account, region, DYNAMODB, metric, {"TableName": entry.table}, entry.own,
+              timestamp=moment, count=times)
+    for index, units in entry.global_indexes:
         store.put(account, region, DYNAMODB, metric,
-                  {"TableName": table, "GlobalSecondaryIndexName": index},
-                  units["CapacityUnits"])
+                  {"TableName": entry.table, "GlobalSecondaryIndexName": index}, units,
+                  timestamp=moment, count=times)
 
 
 def _trim(result: dict[str, Any], capacity: Any, asked: Any) -> None:

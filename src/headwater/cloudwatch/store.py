@@ -123,6 +123,9 @@ class MetricStore:
         self.registry = CollectorRegistry()
         self.series: dict[SeriesKey, Series] = {}
         self.dirty: set[SeriesKey] = set()
+        # Request-path aggregates by (account, region, operation, table, minute): callables
+        # applied by `drain` before any read and at each flush (dynamodb_metrics.py).
+        self.aggregates: dict[tuple[str, str, str, str | None, float], Callable[..., None]] = {}
         self.db: sqlite3.Connection | None = None
         self.ids: dict[SeriesKey, int] = {}
         if data_dir is not None:
@@ -142,6 +145,13 @@ class MetricStore:
         self.dirty.add(key)
         if series.times[0] < moment - RETENTION:
             series.trim(moment - RETENTION)
+
+    def drain(self) -> None:
+        """Apply the deferred recordings."""
+        if self.aggregates:
+            aggregates, self.aggregates = self.aggregates, {}
+            for key, apply in aggregates.items():
+                apply(self, *key)
 
     def recorder(self, namespace: str, dimension: str) -> Callable[..., None]:
         """`record(account, region, resource, metric, value, unit="Count")` for a service
@@ -165,6 +175,7 @@ class MetricStore:
     def find(self, account: str, region: str, namespace: str | None = None,
              name: str | None = None, dimensions: list[tuple[str, str | None]] | None = None
              ) -> list[Series]:
+        self.drain()
         out = []
         horizon = self.clock.now() - RETENTION
         for series in self.series.values():
@@ -183,6 +194,7 @@ class MetricStore:
 
     def get(self, account: str, region: str, namespace: str, name: str,
             dimensions: dict[str, str]) -> Series | None:
+        self.drain()
         return self.series.get((account, region, namespace, name,
                                 tuple(sorted(dimensions.items()))))
 
@@ -225,6 +237,7 @@ class MetricStore:
 
     def flush(self) -> None:
         """Write the entries changed since the last flush, and drop expired ones."""
+        self.drain()
         if self.db is None:
             self.dirty.clear()
             return

@@ -62,3 +62,9 @@ class RequestContext(Generic[Services]):
         """The host:port for URLs in responses: the one the client used (its Host header),
         else this server's own bound address."""
         return self.host or self.runtime.settings.address
+
+
+# Set in a DynamoDB request by the CloudWatch recorder when it asked for ConsumedCapacity the
+# caller did not: the charge is for metrics only, so PutItem need not read the old item to
+# size an overwrite (it charges the new item's size then).
+METRICS_ONLY = "__headwater_metrics_only"

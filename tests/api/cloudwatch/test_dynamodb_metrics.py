@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from server_support import wait_for
 
 NS = "AWS/DynamoDB"
 
@@ -105,3 +106,30 @@ def test_listed_with_their_dimensions(ddb: Any, make_table: Callable[..., str],
               for m in found}
     assert ("ConsumedWriteCapacityUnits", (("TableName", table),)) in listed
     assert ("SuccessfulRequestLatency", (("Operation", "PutItem"), ("TableName", table))) in listed
+
+
+def test_provisioned_capacity_is_sampled_each_minute(
+        ddb: Any, unique: Callable[[str], str], make_table: Callable[..., str], clock: Any,
+        stats: Callable[..., dict[str, Any]]) -> None:
+    on_demand = make_table()
+    table = unique("prov")
+    ddb.create_table(
+        TableName=table, ProvisionedThroughput={"ReadCapacityUnits": 7, "WriteCapacityUnits": 3},
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "g", "AttributeType": "S"}],
+        GlobalSecondaryIndexes=[{"IndexName": "by-g",
+                                 "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                 "Projection": {"ProjectionType": "KEYS_ONLY"},
+                                 "ProvisionedThroughput": {"ReadCapacityUnits": 2,
+                                                           "WriteCapacityUnits": 1}}])
+    clock.advance(61)
+    gsi = {"TableName": table, "GlobalSecondaryIndexName": "by-g"}
+    wait_for(lambda: stats(NS, "ProvisionedWriteCapacityUnits", gsi))
+    assert stats(NS, "ProvisionedReadCapacityUnits", {"TableName": table})["Maximum"] == 7
+    assert stats(NS, "ProvisionedWriteCapacityUnits", {"TableName": table})["Maximum"] == 3
+    assert stats(NS, "ProvisionedReadCapacityUnits", gsi)["Maximum"] == 2
+    assert stats(NS, "ProvisionedWriteCapacityUnits", gsi)["Maximum"] == 1
+    # Sampled in the same pass: on-demand tables report none, as on AWS.
+    assert stats(NS, "ProvisionedReadCapacityUnits", {"TableName": on_demand}) == {}
+    ddb.delete_table(TableName=table)

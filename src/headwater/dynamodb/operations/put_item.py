@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from headwater.core.context import METRICS_ONLY
 from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import consumed, item_write
 from headwater.dynamodb.condition_check import check_return_values, enforce
@@ -27,7 +28,8 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     # costs the larger of the two items) look at the old item.
     mode = request.get("ReturnConsumedCapacity")
     needs_old = (expressions.condition is not None or return_values == "ALL_OLD"
-                 or bool(table.indexes) or mode in ("TOTAL", "INDEXES")
+                 or bool(table.indexes)
+                 or (mode in ("TOTAL", "INDEXES") and METRICS_ONLY not in request)
                  or runtime.streams.has_stream(table.account, table.region, table.name))
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key) if needs_old else None
