@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
@@ -27,6 +28,7 @@ from headwater.core.context import RequestContext, Served
 from headwater.core.data_dir_lock import clear
 from headwater.core.ids import new_uuid, request_id
 from headwater.core.principal import Principal
+from headwater.dynamodb.expressions import parser as expression_parsers
 from headwater.functions import rest_api as lambda_http
 from headwater.functions.errors import RequestTooLargeException
 from headwater.http.server import Headers, Request, Response, StreamingResponse
@@ -111,6 +113,9 @@ class HeadwaterApp:
         """Begin background work and group commits; call on the running event loop."""
         self.runtime.storage.group_commits(asyncio.get_running_loop())
         self.background.start()
+        # Off the event loop: the first request with an expression then finds them built.
+        threading.Thread(target=expression_parsers.warm, name="expression-parsers",
+                         daemon=True).start()
 
     async def stop(self) -> None:
         await self.background.stop()

@@ -82,6 +82,13 @@ def _lark(start: str) -> Lark:
     return Lark(grammar, parser="lalr", start=start, lexer_callbacks={"NAME": check_name})
 
 
+def warm() -> None:
+    """Build each language's parser now (Lark's LALR tables take ~50 ms apiece), so the first
+    request with an expression does not hold the event loop while they are built."""
+    for start in _KEYWORDS:
+        _lark(start)
+
+
 @functools.lru_cache(maxsize=4096)
 def parse(kind: str, text: str) -> Any:
     """Return the unbound tree for `text` parsed as `kind` (e.g. "FilterExpression")."""
