@@ -116,17 +116,26 @@ def plan(hidden: Iterable[Path], needed: Iterable[Path], uid: int, tmp_mb: int,
         if _under(cover, tops) is None and cover != Path("/tmp"):
             tops.append(cover)
     back = [path for path in needed if _under(path, [*tops, Path("/tmp")]) is not None]
+    # A needed path may be a file (a single-module package such as six.py linked into the
+    # runtime SDK): it is bound onto an empty file of its own, not onto a directory.
+    files = {path for path in back if not path.is_dir()}
     tmp_options = f"mode=0700,uid={uid},gid={uid},size={tmp_mb}m"
 
     def setup() -> None:
         _private_namespace()
         # Opened in the new namespace (a bind's source must be in it), before the covers.
-        fds = [os.open(path, os.O_PATH | os.O_DIRECTORY) for path in back]
+        fds = [os.open(path, os.O_PATH if path in files else os.O_PATH | os.O_DIRECTORY)
+               for path in back]
         for top in tops:
             _mount("tmpfs", str(top), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0711,size=1m")
         _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, tmp_options)
         for path, fd in zip(back, fds):
-            _make_path(path)
+            if path in files:
+                _make_path(path.parent)
+                if not path.exists():
+                    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o644))
+            else:
+                _make_path(path)
             _mount(f"/proc/self/fd/{fd}", str(path), None, MS_BIND | MS_REC, None)
             os.close(fd)
         os.chdir(cwd)
