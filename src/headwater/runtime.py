@@ -59,7 +59,7 @@ class Runtime:
                                              self._partition_key, settings.enforce_iam)
         self.request_tokens = RequestTokens(self.storage, self.clock)
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover,
-                                 self.events.publish)
+                                 self.events)
         self.replica_links = ReplicaLinks(self.streams)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)

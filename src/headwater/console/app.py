@@ -133,7 +133,7 @@ class Console:
             except (ValueError, TypeError, AttributeError, orjson.JSONDecodeError):
                 return _json(400, {"message": "advance must be a number of seconds >= 0"})
             clock.advance(advance)
-            self.runtime.events.publish("clock", views.clock(self.runtime))
+            self.runtime.events.publish_live("clock", views.clock(self.runtime))
         elif request.method != "GET":
             return _json(405, {"message": "Method Not Allowed"})
         return _json(200, views.clock(self.runtime))

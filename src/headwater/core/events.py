@@ -33,9 +33,24 @@ class EventBus:
     def subscribers(self) -> int:
         return len(self._subscribers)
 
+    @property
+    def listening(self) -> bool:
+        """Whether any page is subscribed: an event only a live page shows (`publish_live`) is
+        worth building only then."""
+        return bool(self._subscribers)
+
     def publish(self, kind: str, fields: Event) -> None:
+        """An event kept in `recent` for a page that opens later, and sent to subscribers."""
         event = {"kind": kind, **fields}
         self.recent.append(event)
+        self._deliver(event)
+
+    def publish_live(self, kind: str, fields: Event) -> None:
+        """An event only a page open now shows (a stream record: a page that opens later reads
+        the stream itself), so not kept in `recent`, where it would crowd out the rest."""
+        self._deliver({"kind": kind, **fields})
+
+    def _deliver(self, event: Event) -> None:
         for queue in self._subscribers:
             if queue.full():
                 queue.get_nowait()  # the oldest goes

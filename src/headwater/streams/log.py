@@ -18,7 +18,7 @@ import orjson
 
 from headwater.core.arns import stream_arn
 from headwater.core.clock import Clock
-from headwater.core.events import Publish, ignore
+from headwater.core.events import EventBus
 from headwater.core.storage import Storage
 from headwater.streams import store
 from headwater.streams.model import RETENTION_SECONDS, Shard, Stream, format_sequence
@@ -31,10 +31,11 @@ CLOCK_KEY = "clock_offset"
 
 class StreamLog:
     def __init__(self, storage: Storage, clock: Clock, rollover_seconds: float,
-                 publish: Publish = ignore) -> None:
-        """`publish` announces each record once committed (the live console)."""
+                 events: EventBus | None = None) -> None:
+        """`events` announces each record once committed to the live console's pages, when
+        one is open: with none, a record costs nothing more."""
         self.storage = storage
-        self.publish = publish
+        self.events = events
         self.clock = clock
         self.rollover_seconds = rollover_seconds
         self._waiters: dict[int, asyncio.Event] = {}
@@ -275,10 +276,11 @@ class StreamLog:
         )
         store.append_record(conn, shard.pk, seq, now, orjson.dumps(record), origin)
         self.storage.after_commit(lambda: self._notify_shard(shard.pk))
-        if self.publish is not ignore:
+        events = self.events
+        if events is not None and events.listening:
             event = {"table": table_name, "account": account, "region": region,
                      "streamArn": stream.arn, "shardId": shard.shard_id, "record": record}
-            self.storage.after_commit(lambda: self.publish("record", event))
+            self.storage.after_commit(lambda: events.publish_live("record", event))
         return record
 
     def records_after(self, stream: Stream, after: int, limit: int

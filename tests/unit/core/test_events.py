@@ -47,3 +47,27 @@ def test_recent_events_are_kept_without_subscribers() -> None:
         bus.publish("invocation", {"n": n})
     assert len(bus.recent) == events.RECENT
     assert bus.recent[0] == {"kind": "invocation", "n": 3}
+
+
+def test_live_events_reach_subscribers_but_are_not_kept() -> None:
+    bus = EventBus()
+
+    async def scenario() -> tuple[bool, bool, list[dict[str, object]]]:
+        idle = bus.listening
+        queue = bus.subscribe()
+        bus.publish_live("record", {"n": 1})
+        bus.publish("log", {"n": 2})
+        return idle, bus.listening, [queue.get_nowait() for _ in range(queue.qsize())]
+
+    idle, listening, got = asyncio.run(scenario())
+    assert (idle, listening) == (False, True)
+    assert got == [{"kind": "record", "n": 1}, {"kind": "log", "n": 2}]
+    assert list(bus.recent) == [{"kind": "log", "n": 2}]
+
+
+def test_live_events_do_not_crowd_out_recent_ones() -> None:
+    bus = EventBus()
+    bus.publish("invocation", {"n": 0})
+    for n in range(events.RECENT + 1):
+        bus.publish_live("record", {"n": n})
+    assert list(bus.recent) == [{"kind": "invocation", "n": 0}]
