@@ -7,13 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from headwater.local_clients import local_client
-
 POLL_SECONDS = 1.0
-
-
-def logs_client(endpoint: str, region: str) -> Any:
-    return local_client("logs", endpoint, region)
 
 
 def group_name(function: str) -> str:

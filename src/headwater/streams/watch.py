@@ -16,8 +16,6 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from headwater.local_clients import local_client
-
 # AWS allows 5 GetRecords calls per second per shard.
 SHARD_CALL_SECONDS = 0.2
 # How long a throttled shard waits before its next call.
@@ -29,12 +27,6 @@ START_TYPES = {"trim-horizon": "TRIM_HORIZON", "latest": "LATEST"}
 
 class WatchError(Exception):
     """A problem worth one line on stderr (no such table, no stream)."""
-
-
-def clients(endpoint: str, region: str) -> tuple[Any, Any]:
-    """(dynamodb, dynamodbstreams) clients for the server at `endpoint`."""
-    return (local_client("dynamodb", endpoint, region),
-            local_client("dynamodbstreams", endpoint, region))
 
 
 def table_stream(ddb: Any, table: str) -> tuple[str, list[str]]:
