@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import signal
 import socket
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,6 +27,41 @@ SHUTDOWN_GRACE = 30.0
 @click.version_option(__version__, prog_name="headwater")
 def main() -> None:
     """Headwater: local DynamoDB, DynamoDB Streams and Lambda stream triggers."""
+
+
+def _api_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--endpoint, --region and --profile, as every command that calls the server's AWS APIs
+    takes them (the region resolved by `local_clients.resolve_region`)."""
+    endpoint = click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
+                            envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
+    region = click.option("--region", default=None, help="Default: AWS_REGION, "
+                          "AWS_DEFAULT_REGION, the profile's region in ~/.aws/config, else "
+                          "us-east-1 (as the aws CLI).")
+    profile = click.option("--profile", default=None, envvar="AWS_PROFILE",
+                           help="A profile of the shared config and credentials files.")
+    return endpoint(region(profile(command)))
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"headwater: {message}", err=True)
+    sys.exit(1)
+
+
+@contextlib.contextmanager
+def _api_errors() -> Iterator[None]:
+    """One line on stderr and exit status 1 for what an AWS API call fails with (the service's
+    error message, botocore's, or a ValueError such as botocore's "Invalid endpoint"); Ctrl-C
+    ends quietly."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except ClientError as error:
+        _fail(error.response["Error"].get("Message") or error.response["Error"]["Code"])
+    except (BotoCoreError, ValueError) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command()
@@ -128,35 +164,20 @@ def serve(
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new events.")
 @click.option("--since", type=click.FloatRange(min=0), default=None,
               help="Only events from the last N seconds.")
-@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
-              envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
-@click.option("--region", default=None, help="Default: AWS_REGION, AWS_DEFAULT_REGION, the "
-              "profile's region in ~/.aws/config, else us-east-1 (as the aws CLI).")
-@click.option("--profile", default=None, envvar="AWS_PROFILE",
-              help="A profile of the shared config and credentials files.")
+@_api_options
 def logs(function: str, follow: bool, since: float | None, endpoint: str, region: str | None,
          profile: str | None) -> None:
     """Print a function's logs (START/END/REPORT and its output)."""
     import time
-
-    from botocore.exceptions import BotoCoreError, ClientError
 
     from headwater.local_clients import local_client, resolve_region
     from headwater.logs.tail import function_log_group, tail
 
     region = resolve_region(region, profile)
     since_ms = int((time.time() - since) * 1000) if since is not None else None
-    try:
+    with _api_errors():
         group = function_log_group(local_client("lambda", endpoint, region, profile), function)
         tail(local_client("logs", endpoint, region, profile), group, follow, since_ms, click.echo)
-    except ClientError as error:
-        click.echo(f"headwater: {error.response['Error']['Message']}", err=True)
-        sys.exit(1)
-    except BotoCoreError as error:
-        click.echo(f"headwater: {error}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command()
@@ -168,12 +189,7 @@ def logs(function: str, follow: bool, since: float | None, endpoint: str, region
               "now on.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print each record as one line of JSON, as GetRecords returns it.")
-@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
-              envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
-@click.option("--region", default=None, help="Default: AWS_REGION, AWS_DEFAULT_REGION, the "
-              "profile's region in ~/.aws/config, else us-east-1 (as the aws CLI).")
-@click.option("--profile", default=None, envvar="AWS_PROFILE",
-              help="A profile of the shared config and credentials files.")
+@_api_options
 def stream(table: str, follow: bool, start: str, as_json: bool, endpoint: str,
            region: str | None, profile: str | None) -> None:
     """Print a table's stream records: one line per change.
@@ -190,39 +206,24 @@ def stream(table: str, follow: bool, start: str, as_json: bool, endpoint: str,
       2026-11-27T16:35:40 304c47e9 100000000000000000009 MODIFY pk="u1" | name: "Ada" -> "Bo"
       2026-11-27T16:35:52 304c47e9 100000000000000000013 REMOVE pk="u1" | -name="Bo"
     """
-    from botocore.exceptions import BotoCoreError, ClientError
-
+    from headwater.local_clients import local_client, resolve_region
     from headwater.streams.record_lines import record_json, record_line
     from headwater.streams.watch import Watcher, WatchError, table_stream
 
-    def fail(message: str) -> NoReturn:
-        click.echo(f"headwater: {message}", err=True)
-        sys.exit(1)
-
-    from headwater.local_clients import local_client, resolve_region
-
     region = resolve_region(region, profile)
     try:
-        ddb = local_client("dynamodb", endpoint, region, profile)
-        streams = local_client("dynamodbstreams", endpoint, region, profile)
-    except ValueError as error:  # botocore's "Invalid endpoint: ..."
-        fail(str(error))
-    try:
-        arn, key_names = table_stream(ddb, table)
+        with _api_errors():
+            ddb = local_client("dynamodb", endpoint, region, profile)
+            streams = local_client("dynamodbstreams", endpoint, region, profile)
+            arn, key_names = table_stream(ddb, table)
 
-        def emit(record: dict[str, Any], shard_id: str) -> None:
-            click.echo(record_json(record) if as_json else record_line(record, shard_id,
-                                                                       key_names))
-        Watcher(streams, arn, start, follow, emit,
-                lambda message: click.echo(f"headwater: {message}", err=True)).run()
+            def emit(record: dict[str, Any], shard_id: str) -> None:
+                click.echo(record_json(record) if as_json else record_line(record, shard_id,
+                                                                           key_names))
+            Watcher(streams, arn, start, follow, emit,
+                    lambda message: click.echo(f"headwater: {message}", err=True)).run()
     except WatchError as error:
-        fail(str(error))
-    except ClientError as error:
-        fail(error.response["Error"].get("Message") or error.response["Error"]["Code"])
-    except BotoCoreError as error:
-        fail(str(error))
-    except KeyboardInterrupt:
-        pass
+        _fail(str(error))
     except BrokenPipeError:  # `headwater stream T -f | head`: the reader has gone
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
@@ -327,10 +328,8 @@ def _reset_running(endpoint: str, profile: str | None) -> None:
 
 
 @main.command()
-@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
-              envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
-@click.option("--region", default="us-east-1", show_default=True, envvar="AWS_REGION")
-def alarms(endpoint: str, region: str) -> None:
+@_api_options
+def alarms(endpoint: str, region: str | None, profile: str | None) -> None:
     """Print every CloudWatch alarm: state, name, since when (UTC) and the reason of its last
     transition (DescribeAlarms).
 
@@ -339,20 +338,13 @@ def alarms(endpoint: str, region: str) -> None:
       $ headwater alarms
       ALARM             iterator-age 2026-12-05T18:03:00  Threshold Crossed: 1 out of ...
     """
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from headwater.cloudwatch.console import alarm_lines
-    from headwater.local_clients import local_client
+    from headwater.local_clients import local_client, resolve_region
 
-    try:
-        for line in alarm_lines(local_client("cloudwatch", endpoint, region)):
+    with _api_errors():
+        client = local_client("cloudwatch", endpoint, resolve_region(region, profile), profile)
+        for line in alarm_lines(client):
             click.echo(line)
-    except ClientError as error:
-        click.echo(f"headwater: {error.response['Error']['Message']}", err=True)
-        sys.exit(1)
-    except (BotoCoreError, ValueError) as error:
-        click.echo(f"headwater: {error}", err=True)
-        sys.exit(1)
 
 
 @main.command()
@@ -364,11 +356,9 @@ def alarms(endpoint: str, region: str) -> None:
               help="How far back: 90s, 15m, 1h, 2d.")
 @click.option("--stat", default="Average", show_default=True,
               type=click.Choice(["Average", "Sum", "Minimum", "Maximum", "SampleCount"]))
-@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
-              envvar="AWS_ENDPOINT_URL", help="The Headwater server.")
-@click.option("--region", default="us-east-1", show_default=True, envvar="AWS_REGION")
+@_api_options
 def metrics(namespace: str, metric: str, dimensions: tuple[str, ...], since: str, stat: str,
-            endpoint: str, region: str) -> None:
+            endpoint: str, region: str | None, profile: str | None) -> None:
     """Chart one metric in the terminal (GetMetricStatistics), up to 60 columns, over the
     server's clock (so an advanced virtual clock shows what the alarms see).
 
@@ -376,28 +366,20 @@ def metrics(namespace: str, metric: str, dimensions: tuple[str, ...], since: str
     Example:
       $ headwater metrics AWS/Lambda IteratorAge -d FunctionName=scorer --stat Maximum
     """
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from headwater.cloudwatch.console import duration, metric_chart
-    from headwater.local_clients import local_client, server_now
+    from headwater.local_clients import local_client, resolve_region, server_now
 
     try:
         dims = dict(d.split("=", 1) for d in dimensions)
     except ValueError:
         click.echo("headwater: --dimension takes K=V", err=True)
         sys.exit(2)
-    try:
+    with _api_errors():
         span = duration(since)
-        client = local_client("cloudwatch", endpoint, region)
-        for line in metric_chart(client, namespace, metric, dims, span, server_now(endpoint),
-                                 stat):
+        client = local_client("cloudwatch", endpoint, resolve_region(region, profile), profile)
+        for line in metric_chart(client, namespace, metric, dims, span,
+                                 server_now(endpoint, profile), stat):
             click.echo(line)
-    except ClientError as error:
-        click.echo(f"headwater: {error.response['Error']['Message']}", err=True)
-        sys.exit(1)
-    except (BotoCoreError, ValueError) as error:
-        click.echo(f"headwater: {error}", err=True)
-        sys.exit(1)
 
 
 def _owner_only(path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import urllib.request
 from typing import Any
 
 import botocore.exceptions
@@ -82,12 +81,12 @@ def local_client(service: str, endpoint: str, region: str, profile: str | None =
         config=Config(retries={"max_attempts": 2}))
 
 
-def server_now(endpoint: str) -> float:
-    """The server's clock (GET /_headwater/clock, which the virtual clock moves); this
-    machine's time when the server does not answer it."""
+def server_now(endpoint: str, profile: str | None = None) -> float:
+    """The server's clock (GET /_headwater/clock, which the virtual clock moves, signed as
+    `control_request` signs); this machine's time when the server does not answer it."""
     try:
-        with urllib.request.urlopen(f"{endpoint.rstrip('/')}/_headwater/clock",
-                                    timeout=5) as response:
-            return float(json.loads(response.read())["now"])
-    except (OSError, ValueError, KeyError):
+        response = control_request("GET", f"{endpoint.rstrip('/')}/_headwater/clock", None,
+                                   profile)
+        return float(json.loads(response.data)["now"])
+    except (urllib3.exceptions.HTTPError, ValueError, KeyError):
         return time.time()
