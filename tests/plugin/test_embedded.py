@@ -46,3 +46,8 @@ def test_a_server_that_cannot_start_says_why(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(ServerError, match="headwater did not start: headwater: "):
         headwater.Server(in_memory=False, data_dir=blocker / "data").start()
+
+
+def test_a_data_dir_without_in_memory_false_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="in_memory=False"):
+        headwater.Server(data_dir=tmp_path / "data")

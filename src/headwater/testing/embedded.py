@@ -101,6 +101,9 @@ class Server:
                  env: dict[str, str] | None = None) -> None:
         if not in_memory and data_dir is None:
             raise ValueError("a server that is not in memory needs a data_dir")
+        if in_memory and data_dir is not None:
+            raise ValueError("a server in memory keeps nothing in data_dir: give "
+                             "in_memory=False with it")
         self.in_memory = in_memory
         self.data_dir = None if data_dir is None else Path(data_dir)
         self.port = port
