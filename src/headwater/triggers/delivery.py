@@ -124,10 +124,11 @@ class Delivery:
             metrics.invoked(self._source, elapsed_ms, outcome.function_error is not None,
                             attempts)
             metrics.invoked_events(self._source, len(batch.records), verdict.kind != SUCCEEDED)
-            log.info("trigger batch", extra={"fields": {
-                "account": m.account, "mapping": m.uuid, "function": function_name(m),
-                "shard": self.shard_id, "records": len(batch.records), "result": verdict.kind,
-                "duration_ms": round(elapsed_ms, 1)}})
+            if log.isEnabledFor(logging.INFO):  # the default level is warning
+                log.info("trigger batch", extra={"fields": {
+                    "account": m.account, "mapping": m.uuid, "function": function_name(m),
+                    "shard": self.shard_id, "records": len(batch.records),
+                    "result": verdict.kind, "duration_ms": round(elapsed_ms, 1)}})
             if verdict.has_state and verdict.kind != FAILED and self.window is not None:
                 # A failed batch is sent again with the state it was sent with; a partial
                 # answer's state is the function's account of the records it did process.
