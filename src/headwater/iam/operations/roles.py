@@ -6,14 +6,16 @@ from typing import Any
 
 from headwater.iam import documents, entities, names, paging, store
 from headwater.iam.context import RequestContext
-from headwater.iam.errors import DeleteConflict, EntityAlreadyExists
+from headwater.iam.errors import DeleteConflict, EntityAlreadyExists, not_supported
 from headwater.iam.operations.tags import checked_tags
 
 DEFAULT_MAX_SESSION = 3600
 
 
 def create_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """CreateRole. Deviation: PermissionsBoundary is not kept."""
+    """CreateRole. Deviation: a PermissionsBoundary is refused (not supported)."""
+    if "PermissionsBoundary" in request:
+        raise not_supported("PermissionsBoundary")
     name, path = request["RoleName"], request.get("Path", "/")
     trust = documents.check_trust(request["AssumeRolePolicyDocument"])
     tags = checked_tags(request.get("Tags") or [])
