@@ -7,7 +7,6 @@ from typing import Any
 from headwater.iam import entities, names, paging, store
 from headwater.iam.context import RequestContext
 from headwater.iam.errors import EntityAlreadyExists, not_supported
-from headwater.iam.operations.roles import check_deletable
 from headwater.iam.operations.tags import checked_tags
 
 
@@ -44,9 +43,7 @@ def get_user(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
 def delete_user(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteUser: only once its policies are gone and its access keys deleted."""
     with ctx.runtime.storage.transaction() as conn:
-        user = entities.user(conn, ctx.account, request["UserName"])
-        check_deletable(conn, user)
-        store.delete_principal(conn, user.id)
+        entities.delete(conn, ctx.account, "user", request["UserName"])
         ctx.runtime.identities.changed()
     return {}
 
