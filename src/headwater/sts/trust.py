@@ -13,16 +13,11 @@ from headwater.iam.identities import RoleRecord
 from headwater.sts.callers import Caller
 
 
-def enforced(ctx: RequestContext) -> bool:
-    """Settings.enforce_iam (added by the enforcement branch); False until it exists."""
-    return bool(getattr(ctx.runtime.settings, "enforce_iam", False))
-
-
 def may_assume(ctx: RequestContext, role: RoleRecord, who: Caller,
                external_id: str | None = None) -> bool:
     """Whether the trust policy (and, across accounts, the caller's policies) let `who` assume
     `role`; `external_id` (AssumeRole's ExternalId) is the `sts:ExternalId` condition key."""
-    if not enforced(ctx):
+    if not ctx.runtime.settings.enforce_iam:
         return True
     policies = [] if who.key is None else ctx.runtime.identities.identity_policies(
         who.account, who.arn)
