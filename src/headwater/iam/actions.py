@@ -259,6 +259,8 @@ def _sts(operation: str, account: str, region: str, request: Mapping[str, Any],
     context = {}
     if _text(request, "RoleSessionName"):
         context["sts:rolesessionname"] = [request["RoleSessionName"]]
+    if _text(request, "ExternalId"):
+        context["sts:externalid"] = [request["ExternalId"]]
     return [(f"sts:{operation}", _text(request, "RoleArn") or "*", context)]
 
 

@@ -1,5 +1,5 @@
 """Users and roles (IAM's entities) as the IAM operations find and describe them: lookups
-that raise IAM's NoSuchEntity, and the `Role` and `User` response shapes."""
+that raise IAM's NoSuchEntity, deletion, and the `Role` and `User` response shapes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import sqlite3
 from typing import Any
 
 from headwater.iam import documents, store
-from headwater.iam.errors import no_such_role, no_such_user
+from headwater.iam.errors import DeleteConflict, no_such_role, no_such_user
 from headwater.iam.store import Principal
+
+NAME_MEMBER = {"role": "RoleName", "user": "UserName"}
 
 
 def role(conn: sqlite3.Connection, account: str, name: str) -> Principal:
@@ -27,6 +29,25 @@ def user(conn: sqlite3.Connection, account: str, name: str) -> Principal:
 
 def find(conn: sqlite3.Connection, account: str, kind: str, name: str) -> Principal:
     return role(conn, account, name) if kind == "role" else user(conn, account, name)
+
+
+def named(conn: sqlite3.Connection, account: str, kind: str, request: dict[str, Any]
+          ) -> Principal:
+    """The role or user a request names in its RoleName or UserName."""
+    return find(conn, account, kind, request[NAME_MEMBER[kind]])
+
+
+def delete(conn: sqlite3.Connection, account: str, kind: str, name: str) -> None:
+    """DeleteRole/DeleteUser: IAM refuses while the entity still has policies (or, a user,
+    access keys)."""
+    entity = find(conn, account, kind, name)
+    if store.attached(conn, entity.id):
+        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
+    if store.inline_policies(conn, entity.id):
+        raise DeleteConflict("Cannot delete entity, must delete policies first.")
+    if store.keys_of(conn, entity.id):
+        raise DeleteConflict("Cannot delete entity, must delete access keys first.")
+    store.delete_principal(conn, entity.id)
 
 
 def role_shape(role: Principal, *, tags: bool = True) -> dict[str, Any]:

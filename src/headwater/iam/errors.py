@@ -63,3 +63,8 @@ class AccessDenied(AwsError):
 
     code = "AccessDenied"
     status = 403
+
+
+def not_supported(member: str) -> ValidationError:
+    """A member Headwater does not apply is refused rather than silently ignored."""
+    return ValidationError(f"Headwater does not support {member}.")

@@ -13,16 +13,15 @@ from headwater.iam.identities import RoleRecord
 from headwater.sts.callers import Caller
 
 
-def enforced(ctx: RequestContext) -> bool:
-    """Settings.enforce_iam (added by the enforcement branch); False until it exists."""
-    return bool(getattr(ctx.runtime.settings, "enforce_iam", False))
-
-
-def may_assume(ctx: RequestContext, role: RoleRecord, who: Caller) -> bool:
-    if not enforced(ctx):
+def may_assume(ctx: RequestContext, role: RoleRecord, who: Caller,
+               external_id: str | None = None) -> bool:
+    """Whether the trust policy (and, across accounts, the caller's policies) let `who` assume
+    `role`; `external_id` (AssumeRole's ExternalId) is the `sts:ExternalId` condition key."""
+    if not ctx.runtime.settings.enforce_iam:
         return True
     policies = [] if who.key is None else ctx.runtime.identities.identity_policies(
         who.account, who.arn)
-    request = AuthzRequest(who.arn, who.account, "sts:AssumeRole", role.arn, {})
+    context = {} if external_id is None else {"sts:externalid": [external_id]}
+    request = AuthzRequest(who.arn, who.account, "sts:AssumeRole", role.arn, context)
     outcome = assume_role_outcome(request, policies, role.trust_policy)
     return outcome.decision is Decision.ALLOW

@@ -159,6 +159,9 @@ def test_attach_detach_and_list(iam: Any, make_role: Callable[..., dict[str, Any
         {"PolicyName": mine.rpartition("/")[2], "PolicyArn": mine}]
     assert iam.get_policy(PolicyArn=mine)["Policy"]["AttachmentCount"] == 2
     assert mine in [p["Arn"] for p in iam.list_policies(OnlyAttached=True)["Policies"]]
+    assert mine in [p["Arn"] for p in iam.list_policies(
+        OnlyAttached=True, PolicyUsageFilter="PermissionsPolicy")["Policies"]]
+    assert iam.list_policies(PolicyUsageFilter="PermissionsBoundary")["Policies"] == []
     expect_error(iam.delete_policy, "DeleteConflict",
                  "Cannot delete a policy attached to entities.", 409, PolicyArn=mine)
     iam.detach_role_policy(RoleName=role, PolicyArn=mine)

@@ -61,6 +61,16 @@ def test_a_malformed_trust_policy_is_refused(iam: Any, unique: Callable[[str], s
     expect_error(iam.get_role, "NoSuchEntity", status=404, RoleName=name)
 
 
+def test_a_permissions_boundary_is_refused_not_ignored(iam: Any,
+                                                      unique: Callable[[str], str]) -> None:
+    name = unique("role")
+    expect_error(iam.create_role, "ValidationError",
+                 "Headwater does not support PermissionsBoundary.", 400, RoleName=name,
+                 AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
+                 PermissionsBoundary="arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess")
+    expect_error(iam.get_role, "NoSuchEntity", status=404, RoleName=name)
+
+
 def test_a_trust_policy_over_2048_characters_is_refused(iam: Any) -> None:
     statement = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                  "Action": "sts:AssumeRole"}

@@ -26,6 +26,15 @@ def test_user_lifecycle(iam: Any, make_user: Callable[..., dict[str, Any]],
                  404, UserName=name)
 
 
+def test_a_users_permissions_boundary_is_refused_not_ignored(
+        iam: Any, unique: Callable[[str], str]) -> None:
+    name = unique("user")
+    expect_error(iam.create_user, "ValidationError",
+                 "Headwater does not support PermissionsBoundary.", 400, UserName=name,
+                 PermissionsBoundary="arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess")
+    expect_error(iam.get_user, "NoSuchEntity", status=404, UserName=name)
+
+
 def test_user_inline_policies(iam: Any, make_user: Callable[..., dict[str, Any]],
                               allow_all: str) -> None:
     name = make_user()["UserName"]

@@ -141,6 +141,19 @@ def test_a_trust_policy_naming_the_user_is_enough_to_assume_a_role(
                  RoleSessionName="session")
 
 
+def test_external_id_is_the_trust_policys_sts_external_id_key(
+        make_user: Callable[..., Any], make_role: Callable[..., str]) -> None:
+    user = make_user()
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": user.arn}, "Action": "sts:AssumeRole",
+         "Condition": {"StringEquals": {"sts:ExternalId": "partner-1"}}}]})
+    role = make_role(trust=trust)
+    user("sts").assume_role(RoleArn=role, RoleSessionName="session", ExternalId="partner-1")
+    for wrong in ({"ExternalId": "partner-2"}, {}):
+        expect_error(user("sts").assume_role, "AccessDenied", status=403, RoleArn=role,
+                     RoleSessionName="session", **wrong)
+
+
 def test_a_users_key_is_verified(enforced: Server, make_user: Callable[..., Any],
                                  root: Callable[..., Any]) -> None:
     user = make_user(allow("dynamodb:ListTables"))

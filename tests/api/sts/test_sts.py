@@ -98,6 +98,29 @@ def test_a_malformed_session_policy_is_refused(sts: Any, role: dict[str, Any]) -
                  RoleArn=role["Arn"], RoleSessionName="sess", Policy="{nope")
 
 
+@pytest.mark.parametrize(("member", "value"), [
+    ("Policy", json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}]})),
+    ("PolicyArns", [{"arn": "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"}]),
+    ("Tags", [{"Key": "team", "Value": "blue"}]),
+    ("TransitiveTagKeys", ["team"]),
+    ("SerialNumber", "arn:aws:iam::000000000000:mfa/someone"),
+    ("TokenCode", "123456"),
+    ("SourceIdentity", "someone"),
+])
+def test_unsupported_session_members_are_refused_not_ignored(
+        sts: Any, role: dict[str, Any], member: str, value: Any) -> None:
+    expect_error(sts.assume_role, "ValidationError",
+                 f"Headwater does not support {member} in AssumeRole.", 400,
+                 RoleArn=role["Arn"], RoleSessionName="sess", **{member: value})
+
+
+def test_an_external_id_is_accepted(sts: Any, role: dict[str, Any]) -> None:
+    """Without --enforce-iam no trust policy is checked; ExternalId feeds its condition key
+    (tests/api/iam_enforcement/test_requests.py)."""
+    sts.assume_role(RoleArn=role["Arn"], RoleSessionName="sess", ExternalId="partner-1")
+
+
 def test_session_name_is_checked_by_the_model(sts: Any, role: dict[str, Any]) -> None:
     error = expect_error(sts.assume_role, "ValidationError", RoleArn=role["Arn"],
                          RoleSessionName="has space")

@@ -10,14 +10,13 @@ from headwater.iam.context import RequestContext
 from headwater.iam.errors import LimitExceeded, no_such_policy, not_attachable
 
 MAX_ATTACHED = 10
-NAME_MEMBER = {"role": "RoleName", "user": "UserName"}
 QUOTA = {"role": "PoliciesPerRole", "user": "PoliciesPerUser"}
 
 
 def _attach(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     arn = request["PolicyArn"]
     with ctx.runtime.storage.transaction() as conn:
-        entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+        entity = entities.named(conn, ctx.account, kind, request)
         if managed.find(conn, ctx.account, arn) is None:
             raise not_attachable(arn)
         present = store.attached(conn, entity.id)
@@ -31,7 +30,7 @@ def _attach(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str
 def _detach(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     arn = request["PolicyArn"]
     with ctx.runtime.storage.transaction() as conn:
-        entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+        entity = entities.named(conn, ctx.account, kind, request)
         managed.find(conn, ctx.account, arn)  # InvalidInput for what is no policy ARN
         if not store.detach(conn, entity.id, arn):
             raise no_such_policy(arn)
@@ -41,7 +40,7 @@ def _detach(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str
 
 def _list(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     conn = ctx.runtime.storage.conn
-    entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+    entity = entities.named(conn, ctx.account, kind, request)
     prefix = request.get("PathPrefix", "/")
     found = [policy for arn in store.attached(conn, entity.id)
              if (policy := managed.find(conn, ctx.account, arn)) is not None

@@ -9,14 +9,12 @@ from headwater.iam import documents, entities, paging, store
 from headwater.iam.context import RequestContext
 from headwater.iam.errors import NoSuchEntity
 
-NAME_MEMBER = {"role": "RoleName", "user": "UserName"}
-
 
 def _put(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     text = documents.check(request["PolicyDocument"])
     name = request["PolicyName"]
     with ctx.runtime.storage.transaction() as conn:
-        entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+        entity = entities.named(conn, ctx.account, kind, request)
         others = [doc for other, doc in store.inline_policies(conn, entity.id)
                   if other.lower() != name.lower()]
         documents.check_inline_total(kind, entity.name, [*others, text])
@@ -26,20 +24,19 @@ def _put(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, A
 
 
 def _get(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
-    member = NAME_MEMBER[kind]
     conn = ctx.runtime.storage.conn
-    entity = entities.find(conn, ctx.account, kind, request[member])
+    entity = entities.named(conn, ctx.account, kind, request)
     found = store.get_inline(conn, entity.id, request["PolicyName"])
     if found is None:
         raise NoSuchEntity(f"The {kind} policy with name {request['PolicyName']} cannot be "
                            "found.")
-    return {member: entity.name, "PolicyName": found[0],
+    return {entities.NAME_MEMBER[kind]: entity.name, "PolicyName": found[0],
             "PolicyDocument": documents.encoded(found[1])}
 
 
 def _delete(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     with ctx.runtime.storage.transaction() as conn:
-        entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+        entity = entities.named(conn, ctx.account, kind, request)
         if not store.delete_inline(conn, entity.id, request["PolicyName"]):
             raise NoSuchEntity(f"The {kind} policy with name {request['PolicyName']} cannot "
                                "be found.")
@@ -49,7 +46,7 @@ def _delete(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str
 
 def _list(ctx: RequestContext, kind: str, request: dict[str, Any]) -> dict[str, Any]:
     conn = ctx.runtime.storage.conn
-    entity = entities.find(conn, ctx.account, kind, request[NAME_MEMBER[kind]])
+    entity = entities.named(conn, ctx.account, kind, request)
     names = [name for name, _ in store.inline_policies(conn, entity.id)]
     chosen, more = paging.page(names, request, lambda name: name)
     return {"PolicyNames": chosen, **more}

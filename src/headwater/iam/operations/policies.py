@@ -52,7 +52,11 @@ def delete_policy(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any
 
 
 def list_policies(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """ListPolicies: Scope (All, AWS, Local), OnlyAttached, PathPrefix, paging."""
+    """ListPolicies: Scope (All, AWS, Local), OnlyAttached, PathPrefix, PolicyUsageFilter,
+    paging. No policy is ever a permissions boundary here (CreateRole/CreateUser refuse
+    PermissionsBoundary), so that filter finds none."""
+    if request.get("PolicyUsageFilter") == "PermissionsBoundary":
+        return {"Policies": [], "IsTruncated": False}
     conn = ctx.runtime.storage.conn
     found = managed.everything(conn, ctx.account, request.get("Scope", "All"),
                                request.get("PathPrefix", "/"))

@@ -6,14 +6,16 @@ from typing import Any
 
 from headwater.iam import documents, entities, names, paging, store
 from headwater.iam.context import RequestContext
-from headwater.iam.errors import DeleteConflict, EntityAlreadyExists
+from headwater.iam.errors import EntityAlreadyExists, not_supported
 from headwater.iam.operations.tags import checked_tags
 
 DEFAULT_MAX_SESSION = 3600
 
 
 def create_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """CreateRole. Deviation: PermissionsBoundary is not kept."""
+    """CreateRole. Deviation: a PermissionsBoundary is refused (not supported)."""
+    if "PermissionsBoundary" in request:
+        raise not_supported("PermissionsBoundary")
     name, path = request["RoleName"], request.get("Path", "/")
     trust = documents.check_trust(request["AssumeRolePolicyDocument"])
     tags = checked_tags(request.get("Tags") or [])
@@ -40,21 +42,9 @@ def get_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
 def delete_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteRole: only once its managed policies are detached and inline ones deleted."""
     with ctx.runtime.storage.transaction() as conn:
-        role = entities.role(conn, ctx.account, request["RoleName"])
-        check_deletable(conn, role)
-        store.delete_principal(conn, role.id)
+        entities.delete(conn, ctx.account, "role", request["RoleName"])
         ctx.runtime.identities.changed()
     return {}
-
-
-def check_deletable(conn: Any, principal: store.Principal) -> None:
-    """IAM refuses to delete a user or role that still has policies (or, a user, keys)."""
-    if store.attached(conn, principal.id):
-        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
-    if store.inline_policies(conn, principal.id):
-        raise DeleteConflict("Cannot delete entity, must delete policies first.")
-    if store.keys_of(conn, principal.id):
-        raise DeleteConflict("Cannot delete entity, must delete access keys first.")
 
 
 def list_roles(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:

@@ -6,13 +6,14 @@ from typing import Any
 
 from headwater.iam import entities, names, paging, store
 from headwater.iam.context import RequestContext
-from headwater.iam.errors import EntityAlreadyExists
-from headwater.iam.operations.roles import check_deletable
+from headwater.iam.errors import EntityAlreadyExists, not_supported
 from headwater.iam.operations.tags import checked_tags
 
 
 def create_user(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """CreateUser. Deviation: PermissionsBoundary is not kept."""
+    """CreateUser. Deviation: a PermissionsBoundary is refused (not supported)."""
+    if "PermissionsBoundary" in request:
+        raise not_supported("PermissionsBoundary")
     name, path = request["UserName"], request.get("Path", "/")
     tags = checked_tags(request.get("Tags") or [])
     with ctx.runtime.storage.transaction() as conn:
@@ -42,9 +43,7 @@ def get_user(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
 def delete_user(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """DeleteUser: only once its policies are gone and its access keys deleted."""
     with ctx.runtime.storage.transaction() as conn:
-        user = entities.user(conn, ctx.account, request["UserName"])
-        check_deletable(conn, user)
-        store.delete_principal(conn, user.id)
+        entities.delete(conn, ctx.account, "user", request["UserName"])
         ctx.runtime.identities.changed()
     return {}
 

@@ -4,9 +4,11 @@ MaxSessionDuration; an hour at most for role chaining) of the project clock.
 A role that does not exist is refused as AWS refuses it, without saying it does not exist:
 AccessDenied "User: CALLER is not authorized to perform: sts:AssumeRole on resource: ROLE_ARN";
 under --enforce-iam so is a role whose trust policy does not allow the caller.
-Deviations: a session policy (Policy) is validated (MalformedPolicyDocument) but not applied;
-PolicyArns, Tags, TransitiveTagKeys, ExternalId, SerialNumber/TokenCode
-and SourceIdentity are accepted and not applied."""
+ExternalId is the trust policy's `sts:ExternalId` condition key.
+Deviations: session policies (Policy, PolicyArns), session tags (Tags, TransitiveTagKeys), MFA
+(SerialNumber, TokenCode), SourceIdentity and ProvidedContexts are refused with a
+ValidationError saying Headwater does not support them (a malformed Policy is still
+MalformedPolicyDocument first, as AWS checks it)."""
 
 from __future__ import annotations
 
@@ -21,18 +23,23 @@ from headwater.sts.errors import AccessDenied, MalformedPolicyDocument, Validati
 
 DEFAULT_DURATION = 3600
 CHAINED_MAX = 3600
+UNSUPPORTED = ("Policy", "PolicyArns", "Tags", "TransitiveTagKeys", "SerialNumber", "TokenCode",
+               "SourceIdentity", "ProvidedContexts")
 
 
 def assume_role(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """AssumeRole."""
     if "Policy" in request:
         _check_session_policy(request["Policy"])
+    for member in UNSUPPORTED:
+        if member in request:
+            raise ValidationError(f"Headwater does not support {member} in AssumeRole.")
     who = caller(ctx)
     role_arn, session_name = request["RoleArn"], request["RoleSessionName"]
     match = names.ROLE_ARN.fullmatch(role_arn)
     identities = ctx.runtime.identities
     role = identities.role(match.group(1), match.group(3)) if match else None
-    if role is None or not trust.may_assume(ctx, role, who):
+    if role is None or not trust.may_assume(ctx, role, who, request.get("ExternalId")):
         raise AccessDenied(f"User: {who.arn} is not authorized to perform: sts:AssumeRole on "
                            f"resource: {role_arn}")
     duration = int(request.get("DurationSeconds", DEFAULT_DURATION))
