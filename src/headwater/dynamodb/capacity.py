@@ -17,6 +17,9 @@ from headwater.dynamodb.indexes import index_entry
 from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.table import Table
 
+# The ReturnConsumedCapacity values that return a ConsumedCapacity member.
+REPORTED = ("TOTAL", "INDEXES")
+
 
 def read_units(size: int, consistent: bool) -> float:
     units = max(1, math.ceil(size / 4096))
@@ -66,6 +69,17 @@ def item_write(table: Table, old: dict[str, Any] | None, new: dict[str, Any] | N
     return charge
 
 
+def write_consumed(request: dict[str, Any], table: Table, old: dict[str, Any] | None,
+                   new: dict[str, Any] | None, size: int | None = None
+                   ) -> dict[str, Any] | None:
+    """A single-item write's ConsumedCapacity member, or None; the charge (item sizes and every
+    index's entries) is worked out only when the request asks for capacity."""
+    mode = request.get("ReturnConsumedCapacity")
+    if mode not in REPORTED:
+        return None
+    return consumed(request["TableName"], item_write(table, old, new, size), mode)
+
+
 def _index_write_units(before: tuple[bytes, bytes, dict[str, Any]] | None,
                        after: tuple[bytes, bytes, dict[str, Any]] | None) -> float:
     """The developer guide's rules: a new entry is one write, a removed entry one write, a
@@ -88,7 +102,7 @@ def _index_write_units(before: tuple[bytes, bytes, dict[str, Any]] | None,
 def consumed(table_name: str, units: float | Charge, mode: str | None, *,
              read: bool | None = None) -> dict[str, Any] | None:
     """The ConsumedCapacity member for ReturnConsumedCapacity `mode`, or None for NONE."""
-    if mode not in ("TOTAL", "INDEXES"):
+    if mode not in REPORTED:
         return None
     charge = units if isinstance(units, Charge) else Charge(units)
     result: dict[str, Any] = {"TableName": table_name, **_capacity(charge.total, read)}

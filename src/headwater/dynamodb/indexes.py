@@ -8,7 +8,7 @@ says how several attributes make one stored key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.dynamodb import composite_keys
@@ -29,6 +29,17 @@ class Index:
     range_keys: tuple[KeyPart, ...]
     projection_type: str
     non_key_attributes: tuple[str, ...]
+    # Derived once per index, not on every write (index_key, key_problem and project read
+    # them for each item, project once per attribute).
+    # (name, type, is_hash) of every key attribute, in key schema order.
+    key_parts: tuple[tuple[str, str, bool], ...] = field(init=False, repr=False, compare=False)
+    key_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parts = (tuple((name, type_, True) for name, type_ in self.hash_keys)
+                 + tuple((name, type_, False) for name, type_ in self.range_keys))
+        object.__setattr__(self, "key_parts", parts)
+        object.__setattr__(self, "key_names", tuple(name for name, _, _ in parts))
 
     @property
     def hash_name(self) -> str:
@@ -37,16 +48,6 @@ class Index:
     @property
     def range_name(self) -> str | None:
         return self.range_keys[0][0] if self.range_keys else None
-
-    @property
-    def key_parts(self) -> tuple[tuple[str, str, bool], ...]:
-        """(name, type, is_hash) of every key attribute, in key schema order."""
-        return (tuple((name, type_, True) for name, type_ in self.hash_keys)
-                + tuple((name, type_, False) for name, type_ in self.range_keys))
-
-    @property
-    def key_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _, _ in self.key_parts)
 
     @property
     def is_multi_attribute(self) -> bool:

@@ -82,15 +82,18 @@ def updated(table: Table, update: Update | None, old: dict[str, Any] | None,
     no stream record and accepts even nested paths (REMOVE a.b) that are invalid on an
     existing item (scylladb/scylladb#5862 and its test_nested_attribute_remove_from_missing_
     item, both run against DynamoDB). An update with no actions at all creates a key-only item.
+
+    The caller has already refused an update of a key attribute (`check_key_untouched` on
+    `update.top_level_names`, before reading the item, as AWS does), so only the size is
+    checked here.
     """
     actions = () if update is None else update.node.actions
     if old is None and actions and all(
             isinstance(action, ast.RemoveAction | ast.DeleteAction) for action in actions):
-        check_key_untouched(table, {str(ast.bound_elements(a.path)[0]) for a in actions})
         return None, 0
     start = dict(key_attributes) if old is None else old
-    new, touched = (dict(start), set()) if update is None else update.apply(start)
-    return new, check_updated(table, new, touched)
+    new = dict(start) if update is None else update.apply(start)[0]
+    return new, check_size(new, UPDATE_TOO_BIG)
 
 
 def check_key_untouched(table: Table, names: Iterable[str]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from headwater.dynamodb import composite_keys
+from headwater.dynamodb import indexes
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.indexes import Index, KeyPart
 from headwater.dynamodb.keys import encode_key_value
@@ -66,9 +66,10 @@ class KeySpace:
 def position(space: KeySpace, item: dict[str, Any]) -> tuple[bytes, ...]:
     """Where an index row sits in index order: (index hk, index rk, table hk, table rk), from
     the key attributes every index row's projection holds."""
-    hk = composite_keys.encode([item[name] for name in space.hash_names])
-    rk = (composite_keys.encode([item[name] for name in space.range_names])
-          if space.range_keys else b"")
+    assert space.index is not None
+    index_key = indexes.index_key(space.index, item)
+    assert index_key is not None
+    hk, rk = index_key
     table = space.table
     table_rk = b"" if table.range_name is None else encode_key_value(item[table.range_name])
     return hk, rk, encode_key_value(item[table.hash_name]), table_rk

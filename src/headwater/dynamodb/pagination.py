@@ -198,8 +198,8 @@ def _shown(space: KeySpace, request: dict[str, Any], projection: Any, item: dict
     return item
 
 
-def response(page: Page, request: dict[str, Any], count_only: bool,
-             space: KeySpace | None = None) -> dict[str, Any]:
+def response(page: Page, request: dict[str, Any], count_only: bool, space: KeySpace
+             ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if not count_only:
         result["Items"] = page.items
@@ -210,8 +210,7 @@ def response(page: Page, request: dict[str, Any], count_only: bool,
     units = max(1, math.ceil(page.size / 4096))
     used = float(units) if request.get("ConsistentRead") else units / 2
     # Reading an index is the index's capacity, not the table's.
-    charge = (used if space is None or space.index is None
-              else index_read(space.table, space.index.name, used))
+    charge = (used if space.index is None else index_read(space.table, space.index.name, used))
     capacity = consumed(request["TableName"], charge, request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         result["ConsumedCapacity"] = capacity

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from headwater.dynamodb.context import DynamoDbServices, RequestContext
 
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
-TOKEN_SECONDS = 600
 KINDS = ("ConditionCheck", "Put", "Delete", "Update")
 ONE_ITEM = "Transaction request cannot include multiple operations on one item"
 FAILED = "The conditional request failed"

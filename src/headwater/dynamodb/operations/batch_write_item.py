@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import Charge, consumed, item_write
+from headwater.dynamodb.capacity import REPORTED, Charge, consumed, item_write
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.table import Table
@@ -47,6 +47,7 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
         if (table.id, key) in seen:
             raise ValidationException(DUPLICATES)
         seen.add((table.id, key))
+    mode = request.get("ReturnConsumedCapacity")
     charges: dict[str, Charge] = {}
     collections: dict[str, list[dict[str, Any]]] = {}
     with runtime.storage.transaction() as conn:
@@ -55,8 +56,9 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
         for name, table, key, new, size in planned:
             old = item_store.get(conn, table.id, *key)
             items.write(runtime, conn, table, key, old, new, size=size if new else None)
-            charges.setdefault(name, Charge()).add(
-                item_write(table, old, new, size if new is not None else None))
+            if mode in REPORTED:
+                charges.setdefault(name, Charge()).add(
+                    item_write(table, old, new, size if new is not None else None))
             source = new if new is not None else (old or {})
             if source:
                 metrics = item_collections.metrics(conn, table, key[0], source, request)
@@ -65,7 +67,6 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     response: dict[str, Any] = {"UnprocessedItems": {}}
     if collections:
         response["ItemCollectionMetrics"] = collections
-    mode = request.get("ReturnConsumedCapacity")
     capacities = [c for name, charge in charges.items() if (c := consumed(name, charge, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import consumed, item_write
+from headwater.dynamodb.capacity import write_consumed
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.expression_params import compile_request
@@ -26,8 +26,7 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    capacity = consumed(request["TableName"], item_write(table, old, None),
-                        request.get("ReturnConsumedCapacity"))
+    capacity = write_consumed(request, table, old, None)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from headwater.core.context import METRICS_ONLY
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import consumed, item_write
+from headwater.dynamodb.capacity import REPORTED, write_consumed
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.expression_params import compile_request
@@ -26,10 +26,10 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     key = items.key_from_item(table, item)
     # Only a condition, ALL_OLD, index upkeep, the stream record and capacity (an overwrite
     # costs the larger of the two items) look at the old item.
-    mode = request.get("ReturnConsumedCapacity")
+    capacity_mode = request.get("ReturnConsumedCapacity")
     needs_old = (expressions.condition is not None or return_values == "ALL_OLD"
                  or bool(table.indexes)
-                 or (mode in ("TOTAL", "INDEXES") and METRICS_ONLY not in request)
+                 or (capacity_mode in REPORTED and METRICS_ONLY not in request)
                  or runtime.streams.has_stream(table.account, table.region, table.name))
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key) if needs_old else None
@@ -39,7 +39,7 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    capacity = consumed(request["TableName"], item_write(table, old, item, size), mode)
+    capacity = write_consumed(request, table, old, item, size)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.dynamodb import item_collections, item_store, items
-from headwater.dynamodb.capacity import consumed, item_write
+from headwater.dynamodb.capacity import write_consumed
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.expression_params import compile_request
@@ -38,8 +38,7 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     attributes = _returned(return_values, old, new, actions)
     if attributes:
         response["Attributes"] = attributes
-    capacity = consumed(request["TableName"], item_write(table, old, new, size),
-                        request.get("ReturnConsumedCapacity"))
+    capacity = write_consumed(request, table, old, new, size)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:
