@@ -85,9 +85,12 @@ def _index_write_units(before: tuple[bytes, bytes, dict[str, Any]] | None,
     return 0.0
 
 
-def consumed(table_name: str, units: float | Charge, mode: str | None, *,
-             read: bool | None = None) -> dict[str, Any] | None:
-    """The ConsumedCapacity member for ReturnConsumedCapacity `mode`, or None for NONE."""
+def consumed(charges: list[Any] | None, table_name: str, units: float | Charge,
+             mode: str | None, *, read: bool | None = None) -> dict[str, Any] | None:
+    """The ConsumedCapacity member for ReturnConsumedCapacity `mode`, or None for NONE; the
+    charge is also reported to `charges` (the request context's sink) when it is a list."""
+    if charges is not None:
+        charges.append((table_name, units, read))
     if mode not in ("TOTAL", "INDEXES"):
         return None
     charge = units if isinstance(units, Charge) else Charge(units)

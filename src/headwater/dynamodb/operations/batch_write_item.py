@@ -66,7 +66,8 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     if collections:
         response["ItemCollectionMetrics"] = collections
     mode = request.get("ReturnConsumedCapacity")
-    capacities = [c for name, charge in charges.items() if (c := consumed(name, charge, mode))]
+    capacities = [c for name, charge in charges.items()
+                  if (c := consumed(ctx.charges, name, charge, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities
     return response

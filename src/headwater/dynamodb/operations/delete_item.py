@@ -26,7 +26,7 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    capacity = consumed(request["TableName"], item_write(table, old, None),
+    capacity = consumed(ctx.charges, request["TableName"], item_write(table, old, None),
                         request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import METRICS_ONLY
 from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import consumed, item_write
 from headwater.dynamodb.condition_check import check_return_values, enforce
@@ -29,7 +28,7 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     mode = request.get("ReturnConsumedCapacity")
     needs_old = (expressions.condition is not None or return_values == "ALL_OLD"
                  or bool(table.indexes)
-                 or (mode in ("TOTAL", "INDEXES") and METRICS_ONLY not in request)
+                 or (mode in ("TOTAL", "INDEXES"))
                  or runtime.streams.has_stream(table.account, table.region, table.name))
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key) if needs_old else None
@@ -39,7 +38,7 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    capacity = consumed(request["TableName"], item_write(table, old, item, size), mode)
+    capacity = consumed(ctx.charges, request["TableName"], item_write(table, old, item, size), mode)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

@@ -38,7 +38,7 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     attributes = _returned(return_values, old, new, actions)
     if attributes:
         response["Attributes"] = attributes
-    capacity = consumed(request["TableName"], item_write(table, old, new, size),
+    capacity = consumed(ctx.charges, request["TableName"], item_write(table, old, new, size),
                         request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
