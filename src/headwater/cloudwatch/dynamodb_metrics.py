@@ -4,8 +4,8 @@ metrics:
 
 - ConsumedReadCapacityUnits / ConsumedWriteCapacityUnits by TableName (the table and its local
   indexes) and by TableName + GlobalSecondaryIndexName, from the operation's own capacity
-  computation (the ConsumedCapacity it answers, asked for with INDEXES and trimmed back to what
-  the caller asked for);
+  computation: each operation reports the charges it computes to the request context's sink
+  (`RequestContext.charges`, capacity.consumed), so recording builds no ConsumedCapacity;
 - SuccessfulRequestLatency (Milliseconds) by TableName + Operation, for successful requests;
 - ReturnedItemCount by TableName + Operation for Query, Scan and ExecuteStatement;
 - ConditionalCheckFailedRequests and TransactionConflict by TableName; ThrottledRequests by
@@ -29,7 +29,7 @@ from typing import Any
 
 from headwater.cloudwatch.context import CloudWatchServices
 from headwater.cloudwatch.store import MetricStore
-from headwater.core.context import METRICS_ONLY, RequestContext
+from headwater.core.context import RequestContext
 from headwater.wire.errors import AwsError
 
 log = logging.getLogger("headwater.cloudwatch")
@@ -37,7 +37,6 @@ DYNAMODB = "AWS/DynamoDB"
 Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 RETURNS_ITEMS = frozenset({"Query", "Scan", "ExecuteStatement"})
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
-CAPACITY_MODES = ("TOTAL", "INDEXES")
 
 
 def recording(operations: Mapping[str, Operation]) -> dict[str, Operation]:
@@ -46,32 +45,38 @@ def recording(operations: Mapping[str, Operation]) -> dict[str, Operation]:
 
 def _recording(name: str, operation: Operation) -> Operation:
     def recorded(ctx: RequestContext[CloudWatchServices], request: dict[str, Any]) -> Any:
-        asked = request.get("ReturnConsumedCapacity")
-        if asked is None or asked == "NONE":
-            request["ReturnConsumedCapacity"] = "INDEXES"
-            request[METRICS_ONLY] = True
+        # The operation reports its capacity charges here (RequestContext.charges); the sink is
+        # taken down when the operation is done, so a context reused later collects nothing.
+        outer = ctx.charges
+        charges: list[Any] = []
+        ctx.charges = charges
         started = time.perf_counter()
         try:
             result = operation(ctx, request)
         except Exception as error:
+            ctx.charges = outer
             _guarded(_failed, ctx, name, request, error)
             raise
         if type(result) is not dict and inspect.isawaitable(result):
-            return _finish(ctx, name, request, asked, started, result)
-        _succeeded(ctx, name, request, asked, started, result)
+            return _finish(ctx, name, request, charges, outer, started, result)
+        ctx.charges = outer
+        _succeeded(ctx, name, request, charges, started, result)
         return result
 
     return recorded
 
 
 async def _finish(ctx: RequestContext[CloudWatchServices], name: str, request: dict[str, Any],
-                  asked: Any, started: float, pending: Any) -> Any:
+                  charges: list[Any], outer: list[Any] | None, started: float,
+                  pending: Any) -> Any:
     try:
         result = await pending
     except Exception as error:
         _guarded(_failed, ctx, name, request, error)
         raise
-    _succeeded(ctx, name, request, asked, started, result)
+    finally:
+        ctx.charges = outer
+    _succeeded(ctx, name, request, charges, started, result)
     return result
 
 
@@ -85,8 +90,8 @@ def _guarded(record: Callable[..., None], *args: Any) -> None:
 
 class Pending:
     """One minute of one operation on one table, aggregated on the request path: latencies
-    (to the microsecond) and ConsumedCapacity entries by how often each occurred, and the
-    item counts returned."""
+    (to the microsecond) and capacity charges by how often each occurred, and the item counts
+    returned."""
 
     __slots__ = ("latencies", "capacities", "items")
 
@@ -99,11 +104,10 @@ class Pending:
                  table_name: Any, moment: float) -> None:
         tables: set[str] = set()
         for capacity, times in self.capacities.items():
-            if isinstance(capacity, tuple) and capacity and isinstance(capacity[0], str):
-                capacity = Charged(capacity[0], capacity[2], capacity[1], ())
-            for entry in capacity if isinstance(capacity, tuple) else [capacity]:
-                tables.add(entry.table)
-                _consumed(store, account, region, name, entry, moment, times)
+            entry = capacity if isinstance(capacity, Charged) else Charged(
+                capacity[0], capacity[2], capacity[1], ())
+            tables.add(entry.table)
+            _consumed(store, account, region, name, entry, moment, times)
         if not tables:
             table = _table_name({"TableName": table_name})
             if table:
@@ -120,25 +124,30 @@ class Pending:
 
 @dataclass(frozen=True, slots=True)
 class Charged:
-    """A ConsumedCapacity entry as a hashable value."""
+    """One table's capacity charge with indexes, as a hashable value: the table's own units
+    (with its local indexes') and each global index's."""
     table: str
     read: bool | None
     own: float
     global_indexes: tuple[tuple[str, float], ...]
 
 
-def _charged(entry: dict[str, Any]) -> Charged:
-    read = True if "ReadCapacityUnits" in entry else (
-        False if "WriteCapacityUnits" in entry else None)
-    own = entry.get("Table", {}).get("CapacityUnits", entry.get("CapacityUnits", 0.0))
-    own += sum(u["CapacityUnits"] for u in (entry.get("LocalSecondaryIndexes") or {}).values())
-    gsis = tuple(sorted((index, units["CapacityUnits"]) for index, units in
-                        (entry.get("GlobalSecondaryIndexes") or {}).items()))
-    return Charged(entry["TableName"], read, own, gsis)
+def _key(table: str, units: Any, read: bool | None) -> Any:
+    """A reported charge (units, or a dynamodb capacity.Charge: `table` units and `indexes` by
+    name as (is_global, units)) as a cheap hashable key: a tuple for a plain charge (the common
+    case, made a Charged at the drain), else a Charged."""
+    if isinstance(units, (int, float)):
+        return (table, units, read)
+    if not units.indexes:
+        return (table, units.table, read)
+    own = units.table + sum(used for is_global, used in units.indexes.values() if not is_global)
+    gsis = tuple(sorted((index, used) for index, (is_global, used) in units.indexes.items()
+                        if is_global))
+    return Charged(table, read, own, gsis)
 
 
 def _succeeded(ctx: RequestContext[CloudWatchServices], name: str, request: dict[str, Any],
-               asked: Any, started: float, result: Any) -> None:
+               charges: list[Any], started: float, result: Any) -> None:
     """Aggregate on the request path (one dict update per request and minute); the store
     applies the minute's aggregate at its next drain (a read or a flush)."""
     elapsed = round((time.perf_counter() - started) * 1000, 3)
@@ -153,24 +162,12 @@ def _succeeded(ctx: RequestContext[CloudWatchServices], name: str, request: dict
         pending = store.aggregates[key] = Pending()
     latencies = pending.latencies
     latencies[elapsed] = latencies.get(elapsed, 0) + 1
+    capacities = pending.capacities
+    for charge in charges:
+        charged = _key(*charge)
+        capacities[charged] = capacities.get(charged, 0) + 1
     if type(result) is not dict:
         return
-    capacity = result.get("ConsumedCapacity")
-    if capacity is not None:
-        charged: Any
-        if type(capacity) is dict and "GlobalSecondaryIndexes" not in capacity \
-                and "LocalSecondaryIndexes" not in capacity:
-            # A table without indexes (the common case): a cheap key, made a Charged later
-            charged = (capacity["TableName"], capacity["CapacityUnits"],
-                       True if "ReadCapacityUnits" in capacity else
-                       (False if "WriteCapacityUnits" in capacity else None))
-        else:
-            charged = (tuple(_charged(e) for e in capacity) if isinstance(capacity, list)
-                       else _charged(capacity))
-        capacities = pending.capacities
-        capacities[charged] = capacities.get(charged, 0) + 1
-        if asked != "INDEXES":
-            _trim(result, capacity, asked)
     if name in RETURNS_ITEMS:
         items = result.get("Count", len(result.get("Items") or []))
         pending.items[items] = pending.items.get(items, 0) + 1
@@ -188,18 +185,6 @@ def _consumed(store: MetricStore, account: str, region: str, name: str, entry: C
         store.put(account, region, DYNAMODB, metric,
                   {"TableName": entry.table, "GlobalSecondaryIndexName": index}, units,
                   timestamp=moment, count=times)
-
-
-def _trim(result: dict[str, Any], capacity: Any, asked: Any) -> None:
-    """Give the caller the ConsumedCapacity it asked for, not the INDEXES one recorded."""
-    if asked == "INDEXES":
-        return
-    if asked not in CAPACITY_MODES:
-        del result["ConsumedCapacity"]
-        return
-    for entry in capacity if isinstance(capacity, list) else [capacity]:
-        for member in ("Table", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
-            entry.pop(member, None)
 
 
 def _failed(ctx: RequestContext[CloudWatchServices], name: str, request: dict[str, Any],

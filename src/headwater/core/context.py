@@ -9,7 +9,7 @@ object that provides them all (runtime.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from headwater.core.principal import Principal
 
@@ -51,6 +51,11 @@ class RequestContext(Generic[Services]):
     # The verified caller (core/principal.py); None in in-process calls, which act as the
     # account's root (`caller`).
     principal: Principal | None = None
+    # Where DynamoDB operations report each capacity charge, as (table name, units or
+    # capacity.Charge, read), when something records them (the CloudWatch recorder puts a list
+    # here); None when nothing does. The charge is the one the operation computes anyway, so
+    # recording costs no ConsumedCapacity dicts built and trimmed back.
+    charges: list[Any] | None = None
 
     @property
     def caller(self) -> Principal:
@@ -63,8 +68,3 @@ class RequestContext(Generic[Services]):
         else this server's own bound address."""
         return self.host or self.runtime.settings.address
 
-
-# Set in a DynamoDB request by the CloudWatch recorder when it asked for ConsumedCapacity the
-# caller did not: the charge is for metrics only, so PutItem need not read the old item to
-# size an overwrite (it charges the new item's size then).
-METRICS_ONLY = "__headwater_metrics_only"

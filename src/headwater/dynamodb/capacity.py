@@ -69,15 +69,16 @@ def item_write(table: Table, old: dict[str, Any] | None, new: dict[str, Any] | N
     return charge
 
 
-def write_consumed(request: dict[str, Any], table: Table, old: dict[str, Any] | None,
-                   new: dict[str, Any] | None, size: int | None = None
-                   ) -> dict[str, Any] | None:
+def write_consumed(charges: list[Any] | None, request: dict[str, Any], table: Table,
+                   old: dict[str, Any] | None, new: dict[str, Any] | None,
+                   size: int | None = None) -> dict[str, Any] | None:
     """A single-item write's ConsumedCapacity member, or None; the charge (item sizes and every
-    index's entries) is worked out only when the request asks for capacity."""
+    index's entries) is worked out only when the request asks for capacity or `charges` (the
+    request context's metrics sink) takes it."""
     mode = request.get("ReturnConsumedCapacity")
-    if mode not in REPORTED:
+    if mode not in REPORTED and charges is None:
         return None
-    return consumed(request["TableName"], item_write(table, old, new, size), mode)
+    return consumed(charges, request["TableName"], item_write(table, old, new, size), mode)
 
 
 def _index_write_units(before: tuple[bytes, bytes, dict[str, Any]] | None,
@@ -99,9 +100,12 @@ def _index_write_units(before: tuple[bytes, bytes, dict[str, Any]] | None,
     return 0.0
 
 
-def consumed(table_name: str, units: float | Charge, mode: str | None, *,
-             read: bool | None = None) -> dict[str, Any] | None:
-    """The ConsumedCapacity member for ReturnConsumedCapacity `mode`, or None for NONE."""
+def consumed(charges: list[Any] | None, table_name: str, units: float | Charge,
+             mode: str | None, *, read: bool | None = None) -> dict[str, Any] | None:
+    """The ConsumedCapacity member for ReturnConsumedCapacity `mode`, or None for NONE; the
+    charge is also reported to `charges` (the request context's sink) when it is a list."""
+    if charges is not None:
+        charges.append((table_name, units, read))
     if mode not in REPORTED:
         return None
     charge = units if isinstance(units, Charge) else Charge(units)

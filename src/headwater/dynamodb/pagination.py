@@ -116,8 +116,8 @@ def _walk(node: Any, found: set[str]) -> None:
 
 def respond(space: KeySpace, rows: Generator[Row, None, None], request: dict[str, Any],
             expressions: RequestExpressions, count_only: bool,
-            fetch: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-            ) -> dict[str, Any] | Awaitable[dict[str, Any]]:
+            fetch: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+            charges: list[Any] | None = None) -> dict[str, Any] | Awaitable[dict[str, Any]]:
     """Query's and Scan's answer: at once for a small page; for a large one (up to 1 MB of
     rows to decode, filter and project, tens of milliseconds of Python), an awaitable that
     evaluates the rows in slices and lets the event loop serve other clients between them
@@ -127,20 +127,21 @@ def respond(space: KeySpace, rows: Generator[Row, None, None], request: dict[str
     if len(batch) <= SLICE or fetch is not None:
         page = Page()
         _evaluate(page, space, batch, request, expressions, count_only, fetch)
-        return response(_finished(page, space, batch, more), request, count_only, space)
-    return _respond_in_slices(space, batch, more, request, expressions, count_only)
+        return response(_finished(page, space, batch, more), request, count_only, space,
+                        charges)
+    return _respond_in_slices(space, batch, more, request, expressions, count_only, charges)
 
 
 async def _respond_in_slices(space: KeySpace, batch: list[Row], more: bool,
                              request: dict[str, Any], expressions: RequestExpressions,
-                             count_only: bool) -> dict[str, Any]:
+                             count_only: bool, charges: list[Any] | None) -> dict[str, Any]:
     page = Page()
     for start in range(0, len(batch), SLICE):
         if start:
             await asyncio.sleep(0)
         _evaluate(page, space, batch[start:start + SLICE], request, expressions, count_only,
                   None)
-    return response(_finished(page, space, batch, more), request, count_only, space)
+    return response(_finished(page, space, batch, more), request, count_only, space, charges)
 
 
 def read(rows: Generator[Row, None, None], request: dict[str, Any]) -> tuple[list[Row], bool]:
@@ -198,8 +199,8 @@ def _shown(space: KeySpace, request: dict[str, Any], projection: Any, item: dict
     return item
 
 
-def response(page: Page, request: dict[str, Any], count_only: bool, space: KeySpace
-             ) -> dict[str, Any]:
+def response(page: Page, request: dict[str, Any], count_only: bool, space: KeySpace,
+             charges: list[Any] | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if not count_only:
         result["Items"] = page.items
@@ -211,7 +212,8 @@ def response(page: Page, request: dict[str, Any], count_only: bool, space: KeySp
     used = float(units) if request.get("ConsistentRead") else units / 2
     # Reading an index is the index's capacity, not the table's.
     charge = (used if space.index is None else index_read(space.table, space.index.name, used))
-    capacity = consumed(request["TableName"], charge, request.get("ReturnConsumedCapacity"))
+    capacity = consumed(charges, request["TableName"], charge,
+                        request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         result["ConsumedCapacity"] = capacity
     return result

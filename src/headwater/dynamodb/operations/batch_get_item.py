@@ -44,7 +44,7 @@ def batch_get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, An
                 continue
             total += size
             found.append(item if projection is None else projection.apply(item))
-        capacity = consumed(name, units, request.get("ReturnConsumedCapacity"))
+        capacity = consumed(ctx.charges, name, units, request.get("ReturnConsumedCapacity"))
         if capacity is not None:
             capacities.append(capacity)
     response: dict[str, Any] = {"Responses": responses, "UnprocessedKeys": unprocessed}

@@ -56,7 +56,7 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
         for name, table, key, new, size in planned:
             old = item_store.get(conn, table.id, *key)
             items.write(runtime, conn, table, key, old, new, size=size if new else None)
-            if mode in REPORTED:
+            if mode in REPORTED or ctx.charges is not None:
                 charges.setdefault(name, Charge()).add(
                     item_write(table, old, new, size if new is not None else None))
             source = new if new is not None else (old or {})
@@ -67,7 +67,8 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     response: dict[str, Any] = {"UnprocessedItems": {}}
     if collections:
         response["ItemCollectionMetrics"] = collections
-    capacities = [c for name, charge in charges.items() if (c := consumed(name, charge, mode))]
+    capacities = [c for name, charge in charges.items()
+                  if (c := consumed(ctx.charges, name, charge, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities
     return response

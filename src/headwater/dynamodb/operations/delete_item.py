@@ -26,7 +26,7 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    capacity = write_consumed(request, table, old, None)
+    capacity = write_consumed(ctx.charges, request, table, old, None)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

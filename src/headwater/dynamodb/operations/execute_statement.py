@@ -42,7 +42,7 @@ def execute_statement(ctx: RequestContext, request: dict[str, Any]) -> dict[str,
             size = writes.apply(runtime, conn, change)
         response["Items"] = writes.returned(change)
         units = write_units(size)
-    capacity = consumed(table.name, units, request.get("ReturnConsumedCapacity"))
+    capacity = consumed(ctx.charges, table.name, units, request.get("ReturnConsumedCapacity"))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     return response

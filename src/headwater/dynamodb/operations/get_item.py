@@ -22,8 +22,10 @@ def get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
         projection = expressions.projection
         response["Item"] = item if projection is None else projection.apply(item)
     mode = request.get("ReturnConsumedCapacity")
-    if mode in ("TOTAL", "INDEXES"):
+    if mode in ("TOTAL", "INDEXES") or ctx.charges is not None:
         size = 0 if item is None else item_size(item)
         units = read_units(size, bool(request.get("ConsistentRead")))
-        response["ConsumedCapacity"] = consumed(request["TableName"], units, mode)
+        capacity = consumed(ctx.charges, request["TableName"], units, mode)
+        if capacity is not None:
+            response["ConsumedCapacity"] = capacity
     return response

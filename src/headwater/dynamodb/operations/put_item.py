@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.core.context import METRICS_ONLY
 from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import REPORTED, write_consumed
 from headwater.dynamodb.condition_check import check_return_values, enforce
@@ -29,7 +28,7 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     capacity_mode = request.get("ReturnConsumedCapacity")
     needs_old = (expressions.condition is not None or return_values == "ALL_OLD"
                  or bool(table.indexes)
-                 or (capacity_mode in REPORTED and METRICS_ONLY not in request)
+                 or capacity_mode in REPORTED
                  or runtime.streams.has_stream(table.account, table.region, table.name))
     with runtime.storage.transaction() as conn:
         old = item_store.get(conn, table.id, *key) if needs_old else None
@@ -39,7 +38,7 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    capacity = write_consumed(request, table, old, item, size)
+    capacity = write_consumed(ctx.charges, request, table, old, item, size)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

@@ -49,7 +49,8 @@ def query(ctx: RequestContext, request: dict[str, Any]
     rows = query_store.query(ctx.runtime.storage.conn, table.id, hk, bounds, forward, after,
                              space.index_name)
     fetch = index_reads.table_fetch(space, ctx.runtime.storage.conn, request, expressions)
-    return pagination.respond(space, rows, request, expressions, count_only, fetch)
+    return pagination.respond(space, rows, request, expressions, count_only, fetch,
+                              ctx.charges)
 
 
 def _key_range(space: KeySpace, condition: Any) -> tuple[bytes, query_store.SortRange]:

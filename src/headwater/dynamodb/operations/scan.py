@@ -34,7 +34,8 @@ def scan(ctx: RequestContext, request: dict[str, Any]
     rows = query_store.scan(ctx.runtime.storage.conn, table.id, start, segment, total,
                             space.index_name)
     fetch = index_reads.table_fetch(space, ctx.runtime.storage.conn, request, expressions)
-    return pagination.respond(space, rows, request, expressions, count_only, fetch)
+    return pagination.respond(space, rows, request, expressions, count_only, fetch,
+                              ctx.charges)
 
 
 def _check_segments(request: dict[str, Any]) -> tuple[int | None, int | None]:

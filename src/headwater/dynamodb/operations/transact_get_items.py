@@ -34,7 +34,8 @@ def transact_get_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str
         responses.append({"Item": item if projection is None else projection.apply(item)})
     response: dict[str, Any] = {"Responses": responses}
     mode = request.get("ReturnConsumedCapacity")
-    capacities = [c for name, total in units.items() if (c := consumed(name, total, mode))]
+    capacities = [c for name, total in units.items()
+                  if (c := consumed(ctx.charges, name, total, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities
     return response

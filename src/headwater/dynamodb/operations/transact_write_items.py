@@ -24,14 +24,14 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     transactions.check_distinct(actions)
     with ctx.runtime.storage.transaction():  # the writes and the token commit together
         charges, collections = transactions.execute(ctx.runtime, actions, request)
-        response = _response(actions, charges, collections, request)
+        response = _response(actions, charges, collections, request, ctx.charges)
         tokens.remember("TransactWriteItems", ctx.account, ctx.region, request, response)
     return response
 
 
 def _response(actions: list[transactions.Action], charges: list[Charge],
-              collections: dict[str, list[dict[str, Any]]], request: dict[str, Any]
-              ) -> dict[str, Any]:
+              collections: dict[str, list[dict[str, Any]]], request: dict[str, Any],
+              sink: list[Any] | None) -> dict[str, Any]:
     response: dict[str, Any] = {}
     if collections:
         response["ItemCollectionMetrics"] = collections
@@ -41,7 +41,7 @@ def _response(actions: list[transactions.Action], charges: list[Charge],
         name = action.spec["TableName"]  # as sent: a name or an ARN
         totals.setdefault(name, Charge()).add(charge, times=2)
     mode = request.get("ReturnConsumedCapacity")
-    capacities = [c for name, total in totals.items() if (c := consumed(name, total, mode))]
+    capacities = [c for name, total in totals.items() if (c := consumed(sink, name, total, mode))]
     if capacities:
         response["ConsumedCapacity"] = capacities
     return response

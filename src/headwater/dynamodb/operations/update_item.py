@@ -38,7 +38,7 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     attributes = _returned(return_values, old, new, actions)
     if attributes:
         response["Attributes"] = attributes
-    capacity = write_consumed(request, table, old, new, size)
+    capacity = write_consumed(ctx.charges, request, table, old, new, size)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:
