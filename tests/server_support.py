@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +18,8 @@ import pytest
 import urllib3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from headwater.testing.embedded import wait_for as wait_for  # re-exported for the tests
 
 CREDENTIALS = {"aws_access_key_id": "AKIDTEST", "aws_secret_access_key": "secret",
                "region_name": "us-east-1"}
@@ -110,19 +111,6 @@ def serving(*args: str, **kwargs: Any) -> Iterator[Server]:
         yield running
     finally:
         running.stop()
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0.05) -> Any:
-    """Poll `check` until it returns something truthy (and return that); fail after `timeout`
-    seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
 
 
 class Raw:
