@@ -31,6 +31,15 @@ def client(service: str, endpoint: str, **overrides: Any) -> Any:
                         **{**CREDENTIALS, **overrides})
 
 
+def session_client(name: str, service: str) -> Any:
+    """The session fixture NAME: a boto3 client for SERVICE on the `endpoint` fixture's server.
+    (A conftest that overrides `endpoint` registers its own, so no client cached for the root
+    server is handed to its tests.)"""
+    def make(endpoint: str) -> Any:
+        return client(service, endpoint)
+    return pytest.fixture(scope="session", name=name)(make)
+
+
 class Clock:
     def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint
