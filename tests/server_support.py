@@ -10,15 +10,18 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import orjson
 import pytest
 import urllib3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from headwater.queues.query_model import sqs_query_data
 from headwater.testing.embedded import wait_for as wait_for  # re-exported for the tests
 
 CREDENTIALS = {"aws_access_key_id": "AKIDTEST", "aws_secret_access_key": "secret",
@@ -163,3 +166,14 @@ def expect_error(call: Callable[..., Any], code: str, message: str | None = None
     if message is not None:
         assert response["Error"]["Message"] == message
     return response
+
+
+def sqs_query_protocol_session(root: Path) -> Any:
+    """A boto3 session whose SQS client speaks the query protocol (the SQS model of API
+    version 2012-11-05 written under `root`, which botocore then loads first)."""
+    target = root / "sqs" / "2012-11-05"
+    target.mkdir(parents=True)
+    (target / "service-2.json").write_text(orjson.dumps(sqs_query_data()).decode())
+    session = botocore.session.Session()
+    session.set_config_variable("data_path", str(root))
+    return boto3.Session(botocore_session=session)
