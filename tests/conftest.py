@@ -70,6 +70,16 @@ def unique() -> Callable[[str], str]:
 
 
 @pytest.fixture
+def servers() -> Iterator[list[Server]]:
+    """Servers a test starts itself (it appends them), stopped at its end. (test_durability
+    and test_replication_crash have their own, which kill what is left instead.)"""
+    started: list[Server] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
 def make_table(ddb: Any, unique: Callable[[str], str]) -> Iterator[Callable[..., str]]:
     """Create a uniquely named table (hash key `pk` S, optional range key); deleted afterwards."""
     created: list[str] = []
