@@ -125,6 +125,15 @@ def serving(*args: str, **kwargs: Any) -> Iterator[Server]:
         running.stop()
 
 
+
+def serving_with_credentials(directory: Path, credentials: str,
+                             *args: str) -> Iterator[Server]:
+    """For fixtures: `serving("--in-memory", "--credentials", FILE, *args)`, FILE holding
+    `credentials` (an AWS credentials file's text) and written in `directory`."""
+    path = directory / "credentials"
+    path.write_text(credentials)
+    yield from serving("--in-memory", "--credentials", str(path), *args)
+
 class Raw:
     """The JSON protocol over plain HTTP, for requests boto3 will not send (bad JSON, unknown
     targets, out-of-range values)."""

@@ -15,7 +15,12 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from server_support import Server, expect_error, serving, sqs_query_protocol_session
+from server_support import (
+    Server,
+    expect_error,
+    serving_with_credentials,
+    sqs_query_protocol_session,
+)
 
 OWNER_ACCOUNT, OTHER_ACCOUNT = "111122223333", "444455556666"
 OWNER = {"aws_access_key_id": "AKIDOWNER", "aws_secret_access_key": "owner-secret"}
@@ -42,9 +47,7 @@ def denied(action: str, resource: str) -> str:
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    path = tmp_path_factory.mktemp("accounts") / "credentials"
-    path.write_text(FILE)
-    yield from serving("--in-memory", "--credentials", str(path))
+    yield from serving_with_credentials(tmp_path_factory.mktemp("accounts"), FILE)
 
 
 @pytest.fixture(scope="module")

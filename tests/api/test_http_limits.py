@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 import pytest
 from botocore.exceptions import ClientError
-from server_support import Server, serving, start_server, wait_for
+from server_support import Server, serving, serving_with_credentials, start_server, wait_for
 
 MB = 1024 * 1024
 DYNAMODB_LIMIT = 16 * MB
@@ -115,9 +115,7 @@ def own_server() -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    path = tmp_path_factory.mktemp("limits") / "credentials"
-    path.write_text(CREDENTIALS)
-    yield from serving("--in-memory", "--credentials", str(path))
+    yield from serving_with_credentials(tmp_path_factory.mktemp("limits"), CREDENTIALS)
 
 
 @pytest.fixture(scope="module")
