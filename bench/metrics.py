@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from loadgen import measure, put_workload  # noqa: E402
-from peers import Peer, create_table  # noqa: E402
+from peers import Peer, create_table, headwater_peer  # noqa: E402
 
 HERE = Path(__file__).resolve().parent.parent
 
@@ -32,13 +32,7 @@ def start(name: str, source: Path, data_dir: Path) -> Peer:
     process = subprocess.Popen(
         [sys.executable, "-m", "headwater", "serve", "--port", "0", "--data-dir", str(data_dir)],
         stdout=subprocess.PIPE, env=env)
-    assert process.stdout is not None
-    line = process.stdout.readline().decode().strip()
-    if not line.startswith("http://"):
-        process.kill()
-        raise RuntimeError(f"headwater did not start: {line!r}")
-    host, port = line.removeprefix("http://").rsplit(":", 1)
-    return Peer(name, process, (host, int(port)), [data_dir])
+    return headwater_peer(name, process, [data_dir])
 
 
 def main() -> None:

@@ -84,6 +84,12 @@ def start_headwater(name: str, data_dir: Path | None, durability: str = "normal"
         cleanup.append(data_dir)
     process = subprocess.Popen([*command, "serve", "--port", "0", *storage, *extra],
                                stdout=subprocess.PIPE)
+    return headwater_peer(name, process, cleanup)
+
+
+def headwater_peer(name: str, process: subprocess.Popen[bytes], cleanup: list[Path]) -> Peer:
+    """The Peer for a just-started `headwater serve --port 0` whose stdout is a pipe: it reads
+    the endpoint line the server prints once it listens."""
     assert process.stdout is not None
     line = process.stdout.readline().decode().strip()
     if not line.startswith("http://"):

@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 import server_support
-from server_support import CREDENTIALS, Clock, Raw, Server, client, serving, start_server
+from server_support import (
+    CREDENTIALS,
+    Clock,
+    Raw,
+    Server,
+    client,
+    serving,
+    session_client,
+    start_server,
+)
 
 __all__ = ["CREDENTIALS", "Clock", "Server", "client", "start_server"]
 
@@ -26,22 +35,15 @@ def endpoint(server: Server) -> str:
     return server.url
 
 
-def _session_client(name: str, service: str) -> Any:
-    """The session fixture NAME: a boto3 client for SERVICE on the session server."""
-    def make(endpoint: str) -> Any:
-        return client(service, endpoint)
-    return pytest.fixture(scope="session", name=name)(make)
-
-
 # The queue and topic tests override `sqs` and `sns` with clients on servers of their own.
-ddb = _session_client("ddb", "dynamodb")
-streams = _session_client("streams", "dynamodbstreams")
-lam = _session_client("lam", "lambda")
-logs = _session_client("logs", "logs")
-sqs = _session_client("sqs", "sqs")
-sns = _session_client("sns", "sns")
-iam = _session_client("iam", "iam")
-sts = _session_client("sts", "sts")
+ddb = session_client("ddb", "dynamodb")
+streams = session_client("streams", "dynamodbstreams")
+lam = session_client("lam", "lambda")
+logs = session_client("logs", "logs")
+sqs = session_client("sqs", "sqs")
+sns = session_client("sns", "sns")
+iam = session_client("iam", "iam")
+sts = session_client("sts", "sts")
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +67,16 @@ def invalid() -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def unique() -> Callable[[str], str]:
     return lambda prefix="t": f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def servers() -> Iterator[list[Server]]:
+    """Servers a test starts itself (it appends them), stopped at its end. (test_durability
+    and test_replication_crash have their own, which kill what is left instead.)"""
+    started: list[Server] = []
+    yield started
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture

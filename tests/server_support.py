@@ -7,18 +7,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import orjson
 import pytest
 import urllib3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from headwater.queues.query_model import sqs_query_data
+from headwater.testing.embedded import wait_for as wait_for  # re-exported for the tests
 
 CREDENTIALS = {"aws_access_key_id": "AKIDTEST", "aws_secret_access_key": "secret",
                "region_name": "us-east-1"}
@@ -28,6 +32,15 @@ def client(service: str, endpoint: str, **overrides: Any) -> Any:
     config = Config(retries={"max_attempts": 1, "mode": "standard"})
     return boto3.client(service, endpoint_url=endpoint, config=config,
                         **{**CREDENTIALS, **overrides})
+
+
+def session_client(name: str, service: str) -> Any:
+    """The session fixture NAME: a boto3 client for SERVICE on the `endpoint` fixture's server.
+    (A conftest that overrides `endpoint` registers its own, so no client cached for the root
+    server is handed to its tests.)"""
+    def make(endpoint: str) -> Any:
+        return client(service, endpoint)
+    return pytest.fixture(scope="session", name=name)(make)
 
 
 class Clock:
@@ -112,18 +125,14 @@ def serving(*args: str, **kwargs: Any) -> Iterator[Server]:
         running.stop()
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0.05) -> Any:
-    """Poll `check` until it returns something truthy (and return that); fail after `timeout`
-    seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
 
+def serving_with_credentials(directory: Path, credentials: str,
+                             *args: str) -> Iterator[Server]:
+    """For fixtures: `serving("--in-memory", "--credentials", FILE, *args)`, FILE holding
+    `credentials` (an AWS credentials file's text) and written in `directory`."""
+    path = directory / "credentials"
+    path.write_text(credentials)
+    yield from serving("--in-memory", "--credentials", str(path), *args)
 
 class Raw:
     """The JSON protocol over plain HTTP, for requests boto3 will not send (bad JSON, unknown
@@ -166,3 +175,14 @@ def expect_error(call: Callable[..., Any], code: str, message: str | None = None
     if message is not None:
         assert response["Error"]["Message"] == message
     return response
+
+
+def sqs_query_protocol_session(root: Path) -> Any:
+    """A boto3 session whose SQS client speaks the query protocol (the SQS model of API
+    version 2012-11-05 written under `root`, which botocore then loads first)."""
+    target = root / "sqs" / "2012-11-05"
+    target.mkdir(parents=True)
+    (target / "service-2.json").write_text(orjson.dumps(sqs_query_data()).decode())
+    session = botocore.session.Session()
+    session.set_config_variable("data_path", str(root))
+    return boto3.Session(botocore_session=session)

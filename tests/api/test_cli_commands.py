@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,14 +31,6 @@ def test_region_and_profile_options_are_offered() -> None:
     for command in ("logs", "stream"):
         text = headwater(command, "-h").stdout
         assert "--region" in text and "AWS_DEFAULT_REGION" in text and "--profile" in text
-
-
-@pytest.fixture
-def servers() -> Iterator[list[Server]]:
-    started: list[Server] = []
-    yield started
-    for server in started:
-        server.stop()
 
 
 def test_reset_deletes_a_stopped_server_s_state(tmp_path: Path, servers: list[Server]) -> None:

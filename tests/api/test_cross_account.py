@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
-import botocore.session
 import pytest
 from botocore.config import Config
-from server_support import Server, expect_error, serving
-
-from headwater.queues.query_model import sqs_query_data
+from server_support import (
+    Server,
+    expect_error,
+    serving_with_credentials,
+    sqs_query_protocol_session,
+)
 
 OWNER_ACCOUNT, OTHER_ACCOUNT = "111122223333", "444455556666"
 OWNER = {"aws_access_key_id": "AKIDOWNER", "aws_secret_access_key": "owner-secret"}
@@ -45,21 +47,13 @@ def denied(action: str, resource: str) -> str:
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    path = tmp_path_factory.mktemp("accounts") / "credentials"
-    path.write_text(FILE)
-    yield from serving("--in-memory", "--credentials", str(path))
+    yield from serving_with_credentials(tmp_path_factory.mktemp("accounts"), FILE)
 
 
 @pytest.fixture(scope="module")
 def query_sqs_session(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A boto3 session whose SQS client speaks the query protocol."""
-    root = tmp_path_factory.mktemp("models")
-    target = root / "sqs" / "2012-11-05"
-    target.mkdir(parents=True)
-    (target / "service-2.json").write_text(json.dumps(sqs_query_data()))
-    session = botocore.session.Session()
-    session.set_config_variable("data_path", str(root))
-    return boto3.Session(botocore_session=session)
+    return sqs_query_protocol_session(tmp_path_factory.mktemp("models"))
 
 
 def make(server: Server, service: str, keys: dict[str, str], session: Any = None) -> Any:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import urllib3
-from server_support import Server, serving
+from server_support import Server, serving, serving_with_credentials
 
 EXPOSE = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
 CORS = ("access-control-allow-origin", "access-control-expose-headers",
@@ -27,9 +27,9 @@ def own_server() -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    path = tmp_path_factory.mktemp("cors") / "credentials"
-    path.write_text("[a]\naws_access_key_id = AKIDA\naws_secret_access_key = secret\n")
-    yield from serving("--in-memory", "--credentials", str(path))
+    yield from serving_with_credentials(
+        tmp_path_factory.mktemp("cors"),
+        "[a]\naws_access_key_id = AKIDA\naws_secret_access_key = secret\n")
 
 
 def _request(server: Server, method: str, path: str = "/", body: bytes | None = None,

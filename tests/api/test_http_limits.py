@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import orjson
 import pytest
 from botocore.exceptions import ClientError
-from server_support import Server, serving, start_server, wait_for
+from server_support import Server, serving, serving_with_credentials, start_server, wait_for
 
 MB = 1024 * 1024
 DYNAMODB_LIMIT = 16 * MB
@@ -115,9 +115,7 @@ def own_server() -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    path = tmp_path_factory.mktemp("limits") / "credentials"
-    path.write_text(CREDENTIALS)
-    yield from serving("--in-memory", "--credentials", str(path))
+    yield from serving_with_credentials(tmp_path_factory.mktemp("limits"), CREDENTIALS)
 
 
 @pytest.fixture(scope="module")
@@ -333,25 +331,32 @@ def test_one_endless_header_is_cut_off_before_it_ends(own_server: Server) -> Non
 # slow clients (the server runs with half-second limits)
 
 
+def _trickle_until_cut_off(sock: socket.socket, pieces: Iterable[bytes],
+                           meanwhile: Callable[[], bool] = lambda: True) -> bool:
+    """Send PIECES one at a time, checking `meanwhile` (others are served) and waiting 0.1 s
+    for an answer after each, until the server closes the connection; whether it did."""
+    for piece in pieces:
+        try:
+            sock.send(piece)
+        except (BrokenPipeError, ConnectionResetError):
+            return True
+        assert meanwhile()
+        received, closed = _read_all(sock, 0.1)
+        if closed:
+            # The 408 comes first; a byte we sent after the server closed may make its
+            # kernel answer with a reset that discards the 408 before we read it.
+            assert received == b"" or received.startswith(b"HTTP/1.1 408 "), received
+            return True
+    return False
+
+
 def test_head_sent_a_byte_at_a_time_too_slowly_is_cut_off_while_others_are_served(
         slow_server: Server) -> None:
     request = HEALTH
     sock = _connect(slow_server)
     try:
-        closed = False
-        for byte in request[:-2]:
-            try:
-                sock.send(bytes([byte]))
-            except (BrokenPipeError, ConnectionResetError):
-                closed = True
-                break
-            assert _served(slow_server)  # everyone else meanwhile
-            received, closed = _read_all(sock, 0.1)
-            if closed:
-                # The 408 comes first; a byte we sent after the server closed may make its
-                # kernel answer with a reset that discards the 408 before we read it.
-                assert received == b"" or received.startswith(b"HTTP/1.1 408 "), received
-                break
+        closed = _trickle_until_cut_off(sock, (bytes([byte]) for byte in request[:-2]),
+                                        meanwhile=lambda: _served(slow_server))
         assert closed, "a head trickled for longer than --header-timeout was never cut off"
     finally:
         sock.close()
@@ -361,19 +366,7 @@ def test_body_sent_below_the_minimum_rate_is_cut_off(slow_server: Server) -> Non
     sock = _connect(slow_server)
     try:
         sock.sendall(_dynamodb_head(1000, "ListTables") + b"{")
-        closed = False
-        for _ in range(200):
-            try:
-                sock.send(b" ")
-            except (BrokenPipeError, ConnectionResetError):
-                closed = True
-                break
-            received, closed = _read_all(sock, 0.1)
-            if closed:
-                # The 408 comes first; a byte we sent after the server closed may make its
-                # kernel answer with a reset that discards the 408 before we read it.
-                assert received == b"" or received.startswith(b"HTTP/1.1 408 "), received
-                break
+        closed = _trickle_until_cut_off(sock, (b" " for _ in range(200)))
         assert closed, "a body trickled below --min-body-rate was never cut off"
     finally:
         sock.close()

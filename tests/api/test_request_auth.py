@@ -29,9 +29,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
-from server_support import Server, serving
-
-from headwater.queues.query_model import sqs_query_data
+from server_support import Server, serving, sqs_query_protocol_session
 
 ALICE = {"aws_access_key_id": "AKIDALICE", "aws_secret_access_key": "alice-secret"}
 BOB = {"aws_access_key_id": "AKIDBOB", "aws_secret_access_key": "bob-secret"}
@@ -79,13 +77,7 @@ def make(server: Server, service: str, keys: dict[str, str] | None = None,
 @pytest.fixture(scope="module")
 def legacy_sqs_session(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A boto3 session whose SQS client speaks the query protocol."""
-    root = tmp_path_factory.mktemp("models")
-    target = root / "sqs" / "2012-11-05"
-    target.mkdir(parents=True)
-    (target / "service-2.json").write_text(json.dumps(sqs_query_data()))
-    session = botocore.session.Session()
-    session.set_config_variable("data_path", str(root))
-    return boto3.Session(botocore_session=session)
+    return sqs_query_protocol_session(tmp_path_factory.mktemp("models"))
 
 
 def unique(prefix: str) -> str:

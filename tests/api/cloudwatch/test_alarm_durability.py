@@ -3,22 +3,12 @@ evaluator goes on evaluating them on the clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from alarms_support import align, put_alarm, wait_state
 from server_support import Server, start_server
 
 ARN = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:"
-
-
-@pytest.fixture
-def servers() -> Iterator[list[Server]]:
-    started: list[Server] = []
-    yield started
-    for server in started:
-        server.stop()
 
 
 def test_alarms_survive_restart(servers: list[Server], tmp_path: Path) -> None:

@@ -4,21 +4,17 @@ reference's query examples show them."""
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import boto3
-import botocore.session
 import pytest
 import urllib3
 from botocore.config import Config
-from server_support import CREDENTIALS, Server
+from server_support import CREDENTIALS, Server, sqs_query_protocol_session
 
-from headwater.queues.query_model import XML_NAMESPACE, sqs_query_data
+from headwater.queues.query_model import XML_NAMESPACE
 
 NS = {"sqs": XML_NAMESPACE}
 
@@ -26,14 +22,9 @@ NS = {"sqs": XML_NAMESPACE}
 @pytest.fixture(scope="module")
 def legacy(hw: Server, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A boto3 SQS client that speaks the query protocol."""
-    root: Path = tmp_path_factory.mktemp("models")
-    target = root / "sqs" / "2012-11-05"
-    target.mkdir(parents=True)
-    (target / "service-2.json").write_text(json.dumps(sqs_query_data()))
-    session = botocore.session.Session()
-    session.set_config_variable("data_path", str(root))
+    session = sqs_query_protocol_session(tmp_path_factory.mktemp("models"))
     config = Config(retries={"max_attempts": 1, "mode": "standard"})
-    return boto3.Session(botocore_session=session).client(
+    return session.client(
         "sqs", endpoint_url=hw.url, config=config, **CREDENTIALS)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_support import Clock, Server, client, serving
+from server_support import Clock, Server, serving, session_client
 from triggers_support import HOST_FILES, RECORDING_HANDLER, ROLE, settle, zip_source
 
 
@@ -27,18 +27,12 @@ def endpoint(server: Server) -> str:
     return server.url
 
 
-def _client(name: str, service: str) -> Any:
-    def make(endpoint: str) -> Any:
-        return client(service, endpoint)
-    return pytest.fixture(scope="session", name=name)(make)
-
-
-ddb = _client("ddb", "dynamodb")
-streams = _client("streams", "dynamodbstreams")
-lam = _client("lam", "lambda")
-logs = _client("logs", "logs")
-sqs = _client("sqs", "sqs")
-sns = _client("sns", "sns")
+ddb = session_client("ddb", "dynamodb")
+streams = session_client("streams", "dynamodbstreams")
+lam = session_client("lam", "lambda")
+logs = session_client("logs", "logs")
+sqs = session_client("sqs", "sqs")
+sns = session_client("sns", "sns")
 
 
 @pytest.fixture(scope="session")
