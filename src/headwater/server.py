@@ -52,6 +52,7 @@ from headwater.wire.query_protocol import (
     QueryRouter,
     QueryService,
     is_query_request,
+    scope_service,
     signing_service,
 )
 from headwater.wire.rest_json import RestJsonService
@@ -61,6 +62,7 @@ from headwater.wire.sigv4 import (
     DEFAULT_REGION,
     AuthError,
     IncompleteSignature,
+    credential_scope,
     verify_head,
 )
 
@@ -175,7 +177,7 @@ class HeadwaterApp:
             else:
                 matched = self.lambda_api.match(method, path)
                 operation = matched[0].name if matched else "Unknown"
-            who = self.callers.claimed(headers.get("authorization"))
+            who = self.callers.claimed(credential_scope(headers.get("authorization")))
             ctx = RequestContext(who.account, who.region, request_id(), self.runtime)
             error = RequestTooLargeException(
                 f"Request must be smaller than {limit} bytes for the {operation} operation")
@@ -206,8 +208,9 @@ class HeadwaterApp:
 
     def _route(self, request: Request) -> Response | Awaitable[Response]:
         headers = request.headers
+        scope = credential_scope(headers.get("authorization"))  # parsed once per request
         if not self.callers.verifying:
-            who = self.callers.claimed(headers.get("authorization"))
+            who = self.callers.claimed(scope)
         else:
             try:
                 who = self._authenticate(request)
@@ -215,7 +218,7 @@ class HeadwaterApp:
                 return self._refuse(request, error)
         method, path, body = request.method, request.path, request.body
         target = headers.get("x-amz-target")
-        service = signing_service(headers.get("authorization"))
+        service = scope_service(scope)
         if not unserved.is_served(service) and not path.startswith("/_headwater/"):
             return unserved.not_provided(
                 service, request_id(), json_protocol=bool(target),

@@ -27,7 +27,7 @@ from headwater.core.principal import Principal
 from headwater.core.tenancy import Authorize
 from headwater.wire.errors import AwsError, InternalServerError
 from headwater.wire.models import service_model
-from headwater.wire.sigv4 import IncompleteSignature, authorization_components
+from headwater.wire.sigv4 import credential_scope
 from headwater.wire.validate import compile_input
 
 log = logging.getLogger("headwater.wire")
@@ -60,12 +60,11 @@ def is_query_request(method: str, path: str, headers: dict[str, str], body: byte
 def signing_service(authorization: str | None) -> str:
     """The service in a SigV4 credential scope (`Credential=AKID/date/region/service/...`);
     only routes the request (the caller comes from the verified credential)."""
-    if not authorization:
-        return ""
-    try:
-        scope = authorization_components(authorization).get("Credential", "").split("/")
-    except IncompleteSignature:
-        return ""
+    return scope_service(credential_scope(authorization))
+
+
+def scope_service(scope: list[str]) -> str:
+    """The service in a credential scope already parsed (sigv4.credential_scope)."""
     return scope[3].strip() if len(scope) >= 5 else ""
 
 
