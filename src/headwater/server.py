@@ -193,7 +193,8 @@ class HeadwaterApp:
             return self.console.handle(request)
         if not request_log.log.isEnabledFor(logging.INFO):
             return self._handle(request)
-        return request_log.logged(request, self._handle(request), time.perf_counter())
+        started = time.perf_counter()  # before the handler runs: a synchronous answer is its work
+        return request_log.logged(request, self._handle(request), started)
 
     def _handle(self, request: Request) -> Response | Awaitable[Response]:
         if "origin" not in request.headers:
