@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from urllib.parse import parse_qsl
 
 import orjson
 
@@ -53,7 +52,6 @@ from headwater.wire.query_protocol import (
     QueryService,
     is_query_request,
     scope_service,
-    signing_service,
 )
 from headwater.wire.rest_json import RestJsonService
 from headwater.wire.rpc_v2_cbor import RpcV2CborService, encode_text_map
@@ -290,7 +288,7 @@ class HeadwaterApp:
                 return 400, out, _coral(error.code, error.message)
             return query_status, [*out, query_error], _coral(error.query_code, error.message)
         if is_query_request(method, path, headers, None if unread else request.body):
-            payload = self._query_service(headers, path, request.body).error_body(ctx, error)
+            payload = self.query.service_for(headers, path, request.body).error_body(ctx, error)
             return query_status, [(b"content-type", b"text/xml"),
                                   (b"x-amzn-requestid", ctx.request_id.encode())], payload
         if lambda_http.is_lambda_path(path):
@@ -304,18 +302,6 @@ class HeadwaterApp:
                                   (b"x-amzn-requestid", ctx.request_id.encode()),
                                   query_error], payload
         return 403, [(b"content-type", JSON)], _coral(error.code, error.message)
-
-    def _query_service(self, headers: dict[str, str], path: str, body: bytes) -> QueryService:
-        """The query service a request is for, as QueryRouter picks it (for its namespace)."""
-        services = self.query.services
-        name = signing_service(headers.get("authorization"))
-        if name in services:
-            return services[name]
-        if path != "/":
-            return services["sqs"]
-        action = dict(parse_qsl(body.decode("utf-8", "replace"))).get("Action", "")
-        return next((service for service in services.values() if action in service.operations),
-                    services["sns"])
 
     async def _query(self, who: Principal, headers: dict[str, str], path: str, body: bytes
                      ) -> Response:

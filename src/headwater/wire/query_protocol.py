@@ -77,21 +77,23 @@ class QueryRouter:
 
     async def handle(self, runtime: Served, who: Principal, headers: dict[str, str], path: str,
                      body: bytes) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-        name = signing_service(headers.get("authorization"))
-        if name not in self.services:
-            name = "sqs" if path != "/" else self._by_action(body)
         defaults = {}
         if path != "/":
             defaults["QueueUrl"] = f"http://{headers.get('host', 'localhost:4566')}{path}"
-        return await self.services[name].handle(runtime, who, headers, body, defaults)
+        return await self.service_for(headers, path, body).handle(runtime, who, headers, body,
+                                                                  defaults)
 
-    def _by_action(self, body: bytes) -> str:
-        params = dict(parse_qsl(body.decode("utf-8", "replace")))
-        action = params.get("Action", "")
-        for name, service in self.services.items():
-            if action in service.operations:
-                return name
-        return next(iter(self.services))
+    def service_for(self, headers: dict[str, str], path: str, body: bytes) -> QueryService:
+        """The service a request is for: its signing service, else SQS for a queue URL, else
+        the first service that has its action (the first service when none has it)."""
+        name = signing_service(headers.get("authorization"))
+        if name in self.services:
+            return self.services[name]
+        if path != "/":
+            return self.services["sqs"]
+        action = dict(parse_qsl(body.decode("utf-8", "replace"))).get("Action", "")
+        return next((service for service in self.services.values()
+                     if action in service.operations), next(iter(self.services.values())))
 
 
 class QueryService:
