@@ -24,9 +24,8 @@ from headwater.settings import Settings
 from headwater.wire.sigv4 import (
     DEFAULT_REGION,
     ExpiredToken,
-    IncompleteSignature,
     KeyLookup,
-    authorization_components,
+    credential_scope,
     default_account,
     verify,
 )
@@ -45,7 +44,7 @@ class Callers:
         # secret's lookup, its Principal per region): reused while the issuer hands out the
         # same IssuedKey object, which it replaces on every IAM write (Identities.changed).
         self._verified: dict[str, _Verified] = {}
-        # (account, region, access key) -> the root Principal of a --credentials key.
+        # (account, region, access key) -> the root Principal a key names.
         self._roots: dict[tuple[str, str, str], Principal] = {}
 
     @property
@@ -53,15 +52,17 @@ class Callers:
         """Whether some request's signature is checked at all."""
         return self.credentials is not None or self.enforce_iam
 
-    def claimed(self, authorization: str | None) -> Principal:
-        """Who a request's key names, unverified (the caller of every request on a server that
-        checks nothing): the user or role session of a key IAM issued, else the root of the
-        account the key names; the defaults for a header that would be refused."""
-        key, region = _credential(authorization)
+    def claimed(self, scope: list[str]) -> Principal:
+        """Who a request's key names (its credential scope, sigv4.credential_scope), unverified
+        (the caller of every request on a server that checks nothing): the user or role session
+        of a key IAM issued, else the root of the account the key names; the defaults for a
+        header that would be refused."""
+        key = scope[0] if scope else ""
+        region = scope[2] if len(scope) >= 5 and scope[2] else DEFAULT_REGION
         issued = self.issuer.lookup_key(key) if key and self.issuer is not None else None
         if issued is not None:
             return Principal(issued.account, region, issued.principal_arn, issued.kind, key)
-        return Principal.root(default_account(key), region, key)
+        return self._root(default_account(key), region, key)
 
     def principal(self, method: str, path: str, query: str, headers: Mapping[str, str],
                   body: bytes) -> Principal:
@@ -81,10 +82,14 @@ class Callers:
                                   time.time())
                 return verified.principal(identity.region)
         if self.credentials is None:
-            return self.claimed(headers.get("authorization"))
+            return self.claimed(credential_scope(headers.get("authorization")))
         identity = verify(method, path, query, headers, body, self.credentials.lookup,
                           time.time())
-        root = (identity.account, identity.region, identity.access_key)
+        return self._root(identity.account, identity.region, identity.access_key)
+
+    def _root(self, account: str, region: str, access_key: str) -> Principal:
+        """The root Principal of an account as a key names it, made once (cached)."""
+        root = (account, region, access_key)
         principal = self._roots.get(root)
         if principal is None:
             if len(self._roots) >= CACHED:
@@ -143,16 +148,3 @@ def _key_id(authorization: str | None) -> str:
     end = authorization.find("/", start)
     return authorization[start:end] if end > start else ""
 
-
-def _credential(authorization: str | None) -> tuple[str, str]:
-    """(access key id, region) of a request's Credential, parsed as strictly as for
-    verification; ("", default region) when there is none."""
-    if not authorization:
-        return "", DEFAULT_REGION
-    try:
-        credential = authorization_components(authorization).get("Credential", "")
-    except IncompleteSignature:
-        return "", DEFAULT_REGION
-    parts = credential.split("/")
-    region = parts[2] if len(parts) >= 5 and parts[2] else DEFAULT_REGION
-    return parts[0], region

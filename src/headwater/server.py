@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from urllib.parse import parse_qsl
 
 import orjson
 
@@ -52,7 +51,7 @@ from headwater.wire.query_protocol import (
     QueryRouter,
     QueryService,
     is_query_request,
-    signing_service,
+    scope_service,
 )
 from headwater.wire.rest_json import RestJsonService
 from headwater.wire.rpc_v2_cbor import RpcV2CborService, encode_text_map
@@ -61,6 +60,7 @@ from headwater.wire.sigv4 import (
     DEFAULT_REGION,
     AuthError,
     IncompleteSignature,
+    credential_scope,
     verify_head,
 )
 
@@ -175,7 +175,7 @@ class HeadwaterApp:
             else:
                 matched = self.lambda_api.match(method, path)
                 operation = matched[0].name if matched else "Unknown"
-            who = self.callers.claimed(headers.get("authorization"))
+            who = self.callers.claimed(credential_scope(headers.get("authorization")))
             ctx = RequestContext(who.account, who.region, request_id(), self.runtime)
             error = RequestTooLargeException(
                 f"Request must be smaller than {limit} bytes for the {operation} operation")
@@ -191,7 +191,8 @@ class HeadwaterApp:
             return self.console.handle(request)
         if not request_log.log.isEnabledFor(logging.INFO):
             return self._handle(request)
-        return request_log.logged(request, self._handle(request), time.perf_counter())
+        started = time.perf_counter()  # before the handler runs: a synchronous answer is its work
+        return request_log.logged(request, self._handle(request), started)
 
     def _handle(self, request: Request) -> Response | Awaitable[Response]:
         if "origin" not in request.headers:
@@ -206,8 +207,9 @@ class HeadwaterApp:
 
     def _route(self, request: Request) -> Response | Awaitable[Response]:
         headers = request.headers
+        scope = credential_scope(headers.get("authorization"))  # parsed once per request
         if not self.callers.verifying:
-            who = self.callers.claimed(headers.get("authorization"))
+            who = self.callers.claimed(scope)
         else:
             try:
                 who = self._authenticate(request)
@@ -215,7 +217,7 @@ class HeadwaterApp:
                 return self._refuse(request, error)
         method, path, body = request.method, request.path, request.body
         target = headers.get("x-amz-target")
-        service = signing_service(headers.get("authorization"))
+        service = scope_service(scope)
         if not unserved.is_served(service) and not path.startswith("/_headwater/"):
             return unserved.not_provided(
                 service, request_id(), json_protocol=bool(target),
@@ -286,7 +288,7 @@ class HeadwaterApp:
                 return 400, out, _coral(error.code, error.message)
             return query_status, [*out, query_error], _coral(error.query_code, error.message)
         if is_query_request(method, path, headers, None if unread else request.body):
-            payload = self._query_service(headers, path, request.body).error_body(ctx, error)
+            payload = self.query.service_for(headers, path, request.body).error_body(ctx, error)
             return query_status, [(b"content-type", b"text/xml"),
                                   (b"x-amzn-requestid", ctx.request_id.encode())], payload
         if lambda_http.is_lambda_path(path):
@@ -300,18 +302,6 @@ class HeadwaterApp:
                                   (b"x-amzn-requestid", ctx.request_id.encode()),
                                   query_error], payload
         return 403, [(b"content-type", JSON)], _coral(error.code, error.message)
-
-    def _query_service(self, headers: dict[str, str], path: str, body: bytes) -> QueryService:
-        """The query service a request is for, as QueryRouter picks it (for its namespace)."""
-        services = self.query.services
-        name = signing_service(headers.get("authorization"))
-        if name in services:
-            return services[name]
-        if path != "/":
-            return services["sqs"]
-        action = dict(parse_qsl(body.decode("utf-8", "replace"))).get("Action", "")
-        return next((service for service in services.values() if action in service.operations),
-                    services["sns"])
 
     async def _query(self, who: Principal, headers: dict[str, str], path: str, body: bytes
                      ) -> Response:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from headwater.core.principal import root_arn
+
 if TYPE_CHECKING:
     from headwater.core.context import RequestContext, Served
 
@@ -29,13 +31,9 @@ def enforced(ctx: RequestContext[Served]) -> bool:
     return ctx.runtime.settings.credentials is not None
 
 
-def principal(account: str) -> str:
-    return f"arn:aws:iam::{account}:root"
-
-
 def not_authorized(account: str, action: str, resource: str) -> str:
     """IAM's message for an action no resource-based policy allows."""
-    return (f"User: {principal(account)} is not authorized to perform: {action} on resource: "
+    return (f"User: {root_arn(account)} is not authorized to perform: {action} on resource: "
             f"{resource} because no resource-based policy allows the {action} action")
 
 

@@ -20,6 +20,7 @@ from headwater.wire.errors import SerializationException, ValidationException
 from headwater.wire.validate import (
     DEFAULT_PACKAGE,
     NOT_A_STRUCTURE,
+    NOT_A_UNION_VALUE,
     UNEXPECTED_FIELD,
     type_mismatch,
 )
@@ -46,7 +47,6 @@ EMPTY_SET = {
 }
 NS_DUPLICATES = "Input collection contains duplicates"
 # Wrong JSON types, in the current wording of AWS's JSON front end (see wire/validate.py).
-NOT_AN_ATTRIBUTE_VALUE = "Unexpected value type in payload"
 ATTRIBUTE_VALUE_CLASS = f"class {DEFAULT_PACKAGE}.AttributeValue"
 ATTRIBUTE_MAP_CLASS = f"java.util.Map<java.lang.String, {DEFAULT_PACKAGE}.AttributeValue>"
 
@@ -79,7 +79,7 @@ def check_value(av: object, depth: int = 1) -> dict[str, Any]:
     if isinstance(av, list):
         raise SerializationException(f"Unrecognized collection type {ATTRIBUTE_VALUE_CLASS}")
     if not isinstance(av, dict):
-        raise SerializationException(NOT_AN_ATTRIBUTE_VALUE)
+        raise SerializationException(NOT_A_UNION_VALUE)
     # JSON nulls count as absent members, as in any AWS JSON request.
     tags = [tag for tag in av if tag in TYPES and av[tag] is not None]
     if not tags:

@@ -27,7 +27,7 @@ from headwater.core.principal import Principal
 from headwater.core.tenancy import Authorize
 from headwater.wire.errors import AwsError, InternalServerError
 from headwater.wire.models import service_model
-from headwater.wire.sigv4 import IncompleteSignature, authorization_components
+from headwater.wire.sigv4 import credential_scope
 from headwater.wire.validate import compile_input
 
 log = logging.getLogger("headwater.wire")
@@ -60,12 +60,11 @@ def is_query_request(method: str, path: str, headers: dict[str, str], body: byte
 def signing_service(authorization: str | None) -> str:
     """The service in a SigV4 credential scope (`Credential=AKID/date/region/service/...`);
     only routes the request (the caller comes from the verified credential)."""
-    if not authorization:
-        return ""
-    try:
-        scope = authorization_components(authorization).get("Credential", "").split("/")
-    except IncompleteSignature:
-        return ""
+    return scope_service(credential_scope(authorization))
+
+
+def scope_service(scope: list[str]) -> str:
+    """The service in a credential scope already parsed (sigv4.credential_scope)."""
     return scope[3].strip() if len(scope) >= 5 else ""
 
 
@@ -78,21 +77,23 @@ class QueryRouter:
 
     async def handle(self, runtime: Served, who: Principal, headers: dict[str, str], path: str,
                      body: bytes) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-        name = signing_service(headers.get("authorization"))
-        if name not in self.services:
-            name = "sqs" if path != "/" else self._by_action(body)
         defaults = {}
         if path != "/":
             defaults["QueueUrl"] = f"http://{headers.get('host', 'localhost:4566')}{path}"
-        return await self.services[name].handle(runtime, who, headers, body, defaults)
+        return await self.service_for(headers, path, body).handle(runtime, who, headers, body,
+                                                                  defaults)
 
-    def _by_action(self, body: bytes) -> str:
-        params = dict(parse_qsl(body.decode("utf-8", "replace")))
-        action = params.get("Action", "")
-        for name, service in self.services.items():
-            if action in service.operations:
-                return name
-        return next(iter(self.services))
+    def service_for(self, headers: dict[str, str], path: str, body: bytes) -> QueryService:
+        """The service a request is for: its signing service, else SQS for a queue URL, else
+        the first service that has its action (the first service when none has it)."""
+        name = signing_service(headers.get("authorization"))
+        if name in self.services:
+            return self.services[name]
+        if path != "/":
+            return self.services["sqs"]
+        action = dict(parse_qsl(body.decode("utf-8", "replace"))).get("Action", "")
+        return next((service for service in self.services.values()
+                     if action in service.operations), next(iter(self.services.values())))
 
 
 class QueryService:

@@ -43,34 +43,28 @@ AUTH_PARTS = ("Credential", "Signature", "SignedHeaders")
 Caller = tuple[str, str]
 
 
+def credential_scope(authorization: str | None) -> list[str]:
+    """The `/`-separated parts of a header's Credential (`AKID/date/region/service/aws4_request`),
+    the header parsed as strictly as for verification; [] when there is none or the header
+    would be refused. Parsed once per request by the server."""
+    if not authorization:
+        return []
+    try:
+        credential = authorization_components(authorization).get("Credential", "")
+    except IncompleteSignature:
+        return []
+    return credential.split("/") if credential else []
+
+
 def caller(authorization: str | None) -> Caller:
     """(account, region) a request claims, for a server without `--credentials` (nothing is
-    verified there); a 12-digit access key id is taken as the account. The header is parsed as
-    strictly as for verification, so a header that would be refused names no account: the
-    defaults apply."""
-    if not authorization:
+    verified there); a 12-digit access key id is taken as the account. A header that would be
+    refused names no account: the defaults apply."""
+    parts = credential_scope(authorization)
+    if not parts:
         return DEFAULT_ACCOUNT, DEFAULT_REGION
-    try:
-        credential = authorization_components(authorization).get("Credential", "")
-    except IncompleteSignature:
-        return DEFAULT_ACCOUNT, DEFAULT_REGION
-    if not credential:
-        return DEFAULT_ACCOUNT, DEFAULT_REGION
-    parts = credential.split("/")
     region = parts[2] if len(parts) >= 5 and parts[2] else DEFAULT_REGION
     return default_account(parts[0]), region
-
-
-def access_key_id(authorization: str | None) -> str:
-    """The access key id of a request's `Authorization` header ("" when there is none or the
-    header would be refused); the server reads it once, for IAM-issued keys."""
-    if not authorization:
-        return ""
-    try:
-        credential = authorization_components(authorization).get("Credential", "")
-    except IncompleteSignature:
-        return ""
-    return credential.split("/", 1)[0]
 
 
 def authorization_components(authorization: str) -> dict[str, str]:

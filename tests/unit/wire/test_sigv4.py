@@ -24,6 +24,7 @@ from headwater.wire.sigv4 import (
     caller,
     canonical_query,
     canonical_uri,
+    credential_scope,
     verify,
     verify_head,
 )
@@ -203,6 +204,16 @@ def test_caller_is_unchanged() -> None:
                   ", SignedHeaders=host, Signature=x") == ("123456789012", "eu-west-1")
     assert caller("AWS4-HMAC-SHA256 Credential=AKID/20240101/ap-south-1/s/aws4_request") == (
         "000000000000", "ap-south-1")
+
+
+def test_credential_scope_is_parsed_strictly() -> None:
+    assert credential_scope(None) == []
+    assert credential_scope("AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-1/sqs/aws4_request"
+                            ", SignedHeaders=host, Signature=x") == [
+        "AKID", "20240101", "eu-west-1", "sqs", "aws4_request"]
+    # A header that would be refused names no credential.
+    assert credential_scope("AWS4-HMAC-SHA256 XCredential=AKID/20240101/eu-west-1/sqs/x") == []
+    assert credential_scope("AWS4-HMAC-SHA256 SignedHeaders=host, Signature=x") == []
 
 
 def test_the_authorization_header_is_parsed_strictly() -> None:
