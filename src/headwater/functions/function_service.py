@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from headwater.core.clock import Clock
     from headwater.functions.invocation import InvokeResult, Resolved
     from headwater.functions.isolation import UserIds
+    from headwater.functions.node_sdk import NodeSdk
     from headwater.functions.pool import EnvironmentPool
     from headwater.functions.store import FunctionStore
     from headwater.logs.store import LogStore
@@ -55,6 +56,11 @@ class FunctionService(Protocol):
 
     @property
     def sdk_dir(self) -> Path: ...
+
+    @property
+    def node_sdk(self) -> NodeSdk:
+        """The AWS SDK for JavaScript v3 that Node.js workers resolve (node_sdk.py)."""
+        ...
 
     @property
     def credentials(self) -> Credentials | None: ...

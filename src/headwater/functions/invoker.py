@@ -11,6 +11,7 @@ import math
 import subprocess
 import time
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
@@ -24,6 +25,7 @@ from headwater.functions.errors import (
     TooManyRequestsException,
 )
 from headwater.functions.invocation import InvokeResult
+from headwater.functions.node_runtimes import NODE_RUNTIMES
 from headwater.functions.pool import environment_key
 from headwater.functions.sandbox import build_spec
 from headwater.functions.settings import log_group
@@ -81,9 +83,14 @@ async def invoke(functions: FunctionService, account: str, region: str, function
 
 
 def _log_lines(output: str) -> list[str]:
-    """The output's lines as log events, each at most EVENT_BYTES of UTF-8."""
+    """The output's lines as log events, each at most EVENT_BYTES of UTF-8. Lines end at "\n"
+    only, as Lambda splits them: a "\r" stays inside its event (Node.js runtimes write a
+    multi-line message that way)."""
     events = []
-    for line in output.splitlines():
+    lines = output.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    for line in lines:
         if len(line) * 4 <= EVENT_BYTES:
             events.append(line)
             continue
@@ -130,8 +137,9 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
     started_ms = functions.clock.now_ms()
     error_type: str | None
     if env is None:
+        node_sdk = await _node_sdk(functions, config["Runtime"], lines)
         pool.make_room()
-        env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex))
+        env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex, node_sdk))
         pool.register(env)  # counted against the cap from now on
         failure = await _start(env, request_id)
         init_ms = env.init_ms
@@ -176,6 +184,18 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
     lines += _end(request_id, duration, config, env, init_ms, status, error_type)
     return _finish(functions, resolved, env, lines, body,
                    "Unhandled" if error_type else None, tail, request_id, started_ms, head)
+
+
+async def _node_sdk(functions: FunctionService, runtime: str, lines: list[str]) -> Path | None:
+    """The JavaScript SDK a Node.js runtime's worker resolves, installed on first use (before the
+    init phase, so its time is not the function's); None for other runtimes, or when it cannot
+    be installed (said in the function's log)."""
+    if runtime not in NODE_RUNTIMES:
+        return None
+    installed = await functions.node_sdk.ensure(runtime)
+    if installed.problem is not None:
+        lines.append(f"Headwater: {installed.problem}; the function runs without it.")
+    return installed.root
 
 
 async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:

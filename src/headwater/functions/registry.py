@@ -25,6 +25,7 @@ from headwater.functions.function_service import Deliver
 from headwater.functions.invocation import InvokeResult, Resolved
 from headwater.functions.isolation import UserIds
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
+from headwater.functions.node_sdk import NodeSdk
 from headwater.functions.pool import EnvironmentPool, default_max_workers
 from headwater.functions.runtime_sdk import link_sdk
 from headwater.functions.store import FunctionRecord, FunctionStore
@@ -100,6 +101,7 @@ class Functions:
         self.pool = EnvironmentPool(clock, max_workers)
         self.events = EventQueue(self)
         self._sdk_dir: Path | None = None
+        self.node_sdk = NodeSdk()
 
     @property
     def sdk_dir(self) -> Path:

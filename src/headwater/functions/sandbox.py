@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from headwater.functions import isolation
 from headwater.functions.environment import BOOTSTRAP, Spec
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
+from headwater.functions.node_runtimes import NODE_RUNTIMES, node_for
 from headwater.functions.settings import log_group
 from headwater.wire.credentials import WORKER_TOKEN
 
@@ -28,7 +29,12 @@ if TYPE_CHECKING:
     from headwater.functions.invocation import Resolved
 
 
-def build_spec(functions: FunctionService, resolved: Resolved, environment_id: str) -> Spec:
+NODE_BOOTSTRAP = Path(__file__).with_name("node") / "bootstrap.mjs"
+
+
+def build_spec(functions: FunctionService, resolved: Resolved, environment_id: str,
+               node_sdk: Path | None = None) -> Spec:
+    """`node_sdk` is the directory holding the JavaScript SDK's node_modules (Node.js runtimes)."""
     config = resolved.config
     name = config["FunctionName"]
     runtime = config["Runtime"]
@@ -36,6 +42,7 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
     day = time.strftime("%Y/%m/%d", time.gmtime(functions.clock.now()))
     log_stream = f"{day}/[{resolved.version}]{environment_id}"
     python = runtime in PYTHON_RUNTIMES
+    node = node_for(runtime) if runtime in NODE_RUNTIMES else None
     env = {
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
         "LANG": "en_US.UTF-8",
@@ -65,13 +72,18 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
         # -I keeps this package's directory (whose modules, `settings` or `errors`, would shadow
         # a handler's own) off sys.path; -u and -B stand in for the PYTHON* variables -I ignores.
         argv = [python_for(runtime).path, "-I", "-u", "-B", str(BOOTSTRAP)]
+    elif node is not None:
+        argv = [node.path, str(NODE_BOOTSTRAP)]
+        env.update(_node_environment(task_root, node_sdk))
     else:
         argv = [str(task_root / "bootstrap")]
     env.update((config.get("Environment") or {}).get("Variables") or {})
-    spec = Spec(argv, task_root, env, python, log_stream, memory_mb=int(config["MemorySize"]),
-                token=functions.worker_token)
+    speaks_marker = python or node is not None
+    spec = Spec(argv, task_root, env, speaks_marker, log_stream,
+                memory_mb=int(config["MemorySize"]), token=functions.worker_token)
     if functions.user_ids is not None:
-        _isolate(spec, functions, config, argv[0] if python else None)
+        interpreter = argv[0] if speaks_marker else None
+        _isolate(spec, functions, config, interpreter, python, node_sdk)
     else:
         tmp = tempfile.mkdtemp(prefix="headwater-tmp-")
         env.setdefault("TMPDIR", tmp)
@@ -79,8 +91,21 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
     return spec
 
 
+def _node_environment(task_root: Path, sdk: Path | None) -> dict[str, str]:
+    """As AWS's Node.js runtimes set them: the function's code first, then the runtime's SDK
+    (for `require`; the bootstrap's resolve hook serves `import`)."""
+    paths = [str(task_root)] if sdk is None else [str(sdk / "node_modules"), str(task_root)]
+    # An isolated worker's user id has no passwd entry, and the SDK's config loader asks for a
+    # home directory (os.homedir() fails with ENOENT without one); the ~/.aws files it would
+    # look for there are pointed at /dev/null above.
+    env = {"NODE_PATH": os.pathsep.join(paths), "HOME": "/tmp"}
+    if sdk is not None:
+        env["_HEADWATER_NODE_SDK"] = str(sdk)
+    return env
+
+
 def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
-             interpreter: str | None) -> None:
+             interpreter: str | None, python: bool, node_sdk: Path | None) -> None:
     """Its own user id, and a mount namespace that holds only what it needs."""
     assert functions.user_ids is not None
     uid = functions.user_ids.take()
@@ -89,8 +114,11 @@ def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
     needed = [spec.cwd, BOOTSTRAP.parent, Path(sys.prefix), Path(sys.base_prefix)]
     if interpreter is not None:
         needed.append(Path(os.path.realpath(interpreter)).parents[1])
+    if python:
         sdk = functions.sdk_dir
         needed += [sdk, *(Path(os.path.realpath(link)) for link in sdk.iterdir())]
+    if node_sdk is not None:
+        needed.append(node_sdk)
     os.chmod(spec.cwd, 0o755)
     size = int((config.get("EphemeralStorage") or {}).get("Size") or 512)
     spec.identity = (uid, uid)
