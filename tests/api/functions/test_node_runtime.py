@@ -371,3 +371,58 @@ def test_warm_invocations_reuse_the_environment(lam: Any, make_function: Factory
         exports.handler = async () => ++count;
     """})
     assert [call(lam, name)[0] for _ in range(3)] == [1, 2, 3]
+
+
+WINDOW_HANDLER = """
+const { DynamoDBClient, UpdateItemCommand } = require("@aws-sdk/client-dynamodb");
+const client = new DynamoDBClient({});
+const add = (pk, n) => client.send(new UpdateItemCommand({ TableName: process.env.OUT,
+  Key: { pk: { S: pk } }, UpdateExpression: "ADD n :n",
+  ExpressionAttributeValues: { ":n": { N: String(n) } } }));
+exports.handler = async (event) => {
+  const state = { count: 0, invokes: 0, ...(event.state || {}) };
+  state.count += event.Records.length;
+  state.invokes += 1;
+  await add("delivered", event.Records.length);
+  if (event.isFinalInvokeForWindow) await add("final", state.count);
+  return { state };
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def own_server() -> Iterator[Any]:
+    """A server of these tests' own: they move its clock."""
+    yield from serving("--in-memory")
+
+
+@pytest.mark.usefixtures("sdk_ready")
+def test_tumbling_window_state_is_carried_for_a_node_handler(own_server: Any) -> None:
+    ddb = client("dynamodb", own_server.url)
+    lam = boto3.client("lambda", endpoint_url=own_server.url, **CREDENTIALS,
+                       config=Config(read_timeout=600, retries={"max_attempts": 1}))
+    key = {"KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+           "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+           "BillingMode": "PAY_PER_REQUEST"}
+    ddb.create_table(TableName="clicks", StreamSpecification={
+        "StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}, **key)
+    ddb.create_table(TableName="totals", **key)
+    lam.create_function(FunctionName="windows", Runtime=RUNTIME, Role=ROLE, Timeout=30,
+                        Handler="index.handler", Environment={"Variables": {"OUT": "totals"}},
+                        Code={"ZipFile": node_zip({"index.js": WINDOW_HANDLER})})
+    stream = ddb.describe_table(TableName="clicks")["Table"]["LatestStreamArn"]
+    lam.create_event_source_mapping(FunctionName="windows", EventSourceArn=stream, BatchSize=3,
+                                    TumblingWindowInSeconds=60, StartingPosition="TRIM_HORIZON")
+
+    def total(name: str) -> int:
+        item = ddb.get_item(TableName="totals", Key={"pk": {"S": name}},
+                            ConsistentRead=True).get("Item")
+        return int(item["n"]["N"]) if item else 0
+
+    for number in range(10):
+        ddb.put_item(TableName="clicks", Item={"pk": {"S": f"c{number % 4}"},
+                                               "n": {"N": str(number)}})
+    assert wait_until(lambda: total("delivered") == 10, timeout=60), total("delivered")
+    assert total("final") == 0  # no window has ended yet
+    own_server.advance(61)
+    assert wait_until(lambda: total("final") == 10, timeout=60), total("final")
