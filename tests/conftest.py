@@ -22,7 +22,17 @@ from server_support import (
     start_server,
 )
 
+from headwater.functions.runtime_sdk import install_all
+
 __all__ = ["CREDENTIALS", "Clock", "Server", "client", "start_server"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def runtime_sdks() -> None:
+    """Every Python runtime's pinned boto3 in Headwater's cache (~/.cache/headwater, shared
+    between runs) before any server starts, so no test waits on PyPI for it; with the cache filled
+    it takes a fraction of a second (functions/runtime_sdk.py)."""
+    install_all()
 
 
 @pytest.fixture(scope="session")

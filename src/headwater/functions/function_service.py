@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from headwater.functions.invocation import InvokeResult, Resolved
     from headwater.functions.isolation import UserIds
     from headwater.functions.pool import EnvironmentPool
+    from headwater.functions.runtime_sdk import RuntimeSdks
     from headwater.functions.store import FunctionStore
     from headwater.logs.store import LogStore
     from headwater.wire.credentials import Credentials
@@ -54,7 +55,7 @@ class FunctionService(Protocol):
     def endpoint(self) -> str: ...
 
     @property
-    def sdk_dir(self) -> Path: ...
+    def sdks(self) -> RuntimeSdks: ...
 
     @property
     def credentials(self) -> Credentials | None: ...

@@ -26,9 +26,12 @@ from headwater.wire.credentials import WORKER_TOKEN
 if TYPE_CHECKING:
     from headwater.functions.function_service import FunctionService
     from headwater.functions.invocation import Resolved
+    from headwater.functions.runtime_sdk import Sdk
 
 
-def build_spec(functions: FunctionService, resolved: Resolved, environment_id: str) -> Spec:
+def build_spec(functions: FunctionService, resolved: Resolved, environment_id: str,
+               sdk: Sdk | None = None) -> Spec:
+    """`sdk`: the runtime's AWS SDK (runtime_sdk.py), for a Python runtime."""
     config = resolved.config
     name = config["FunctionName"]
     runtime = config["Runtime"]
@@ -59,19 +62,25 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
     }
-    if python:
-        env["_HEADWATER_RUNTIME_SDK"] = str(functions.sdk_dir)
+    if sdk is not None and sdk.path is not None:
+        env["_HEADWATER_RUNTIME_SDK"] = str(sdk.path)
+    elif sdk is not None and sdk.error:
+        env["_HEADWATER_RUNTIME_SDK_ERROR"] = sdk.error
     if python:
         # -I keeps this package's directory (whose modules, `settings` or `errors`, would shadow
-        # a handler's own) off sys.path; -u and -B stand in for the PYTHON* variables -I ignores.
-        argv = [python_for(runtime).path, "-I", "-u", "-B", str(BOOTSTRAP)]
+        # a handler's own) off sys.path; -S keeps every site-packages off it (the server's venv,
+        # the interpreter's own: AWS has none of them), so a handler imports its own code, the
+        # standard library and the runtime's SDK only; -u and -B stand in for the PYTHON*
+        # variables -I ignores.
+        argv = [python_for(runtime).path, "-I", "-S", "-u", "-B", str(BOOTSTRAP)]
     else:
         argv = [str(task_root / "bootstrap")]
     env.update((config.get("Environment") or {}).get("Variables") or {})
     spec = Spec(argv, task_root, env, python, log_stream, memory_mb=int(config["MemorySize"]),
                 token=functions.worker_token)
     if functions.user_ids is not None:
-        _isolate(spec, functions, config, argv[0] if python else None)
+        _isolate(spec, functions, config, argv[0] if python else None,
+                 sdk.path if sdk is not None else None)
     else:
         tmp = tempfile.mkdtemp(prefix="headwater-tmp-")
         env.setdefault("TMPDIR", tmp)
@@ -80,7 +89,7 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
 
 
 def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
-             interpreter: str | None) -> None:
+             interpreter: str | None, sdk: Path | None) -> None:
     """Its own user id, and a mount namespace that holds only what it needs."""
     assert functions.user_ids is not None
     uid = functions.user_ids.take()
@@ -89,8 +98,8 @@ def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
     needed = [spec.cwd, BOOTSTRAP.parent, Path(sys.prefix), Path(sys.base_prefix)]
     if interpreter is not None:
         needed.append(Path(os.path.realpath(interpreter)).parents[1])
-        sdk = functions.sdk_dir
-        needed += [sdk, *(Path(os.path.realpath(link)) for link in sdk.iterdir())]
+    if sdk is not None:
+        needed.append(sdk)
     os.chmod(spec.cwd, 0o755)
     size = int((config.get("EphemeralStorage") or {}).get("Size") or 512)
     spec.identity = (uid, uid)
