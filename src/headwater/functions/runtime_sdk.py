@@ -204,6 +204,26 @@ def install_all(root: Path | None = None) -> dict[str, Path]:
             for runtime in PYTHON_RUNTIMES}
 
 
+def runtime_table(root: Path) -> list[str]:
+    """`headwater runtimes`: what runs each runtime on this machine, and its SDK."""
+    from headwater.functions.interpreters import PROVIDED_RUNTIMES
+
+    rows = [("RUNTIME", "RUNS ON", "BOTO3", "CACHED")]
+    for runtime in PYTHON_RUNTIMES:
+        interpreter = python_for(runtime)
+        where = interpreter.path if interpreter.matches_runtime else (
+            f"the server's Python {interpreter.path} (no {runtime} on PATH)")
+        release = SDK_RELEASES[runtime]
+        cached = "yes" if sdk_dir(root, release).is_dir() else "no (installed on first use)"
+        rows.append((runtime, where, release.boto3, cached))
+    for runtime in PROVIDED_RUNTIMES:
+        rows.append((runtime, "the package's bootstrap executable", "-", "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3]
+             for row in rows]
+    return [*lines, f"SDK cache: {root / 'runtime-sdk'}"]
+
+
 @dataclass(frozen=True, slots=True)
 class Sdk:
     """A runtime's SDK for a worker: its directory, or why it could not be installed."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -150,3 +152,20 @@ def test_an_sdk_that_cannot_be_installed_fails_the_handlers_that_import_it(
     finally:
         factory.cleanup()
 
+
+
+def test_headwater_runtimes_lists_what_runs_each_runtime(caches: tuple[Path, Path]) -> None:
+    # The cache holds python3.12's set only, and pip is offline: --install fails for the other
+    # set (python3.9's), says why, and the table tells which sets are cached.
+    done = subprocess.run([sys.executable, "-m", "headwater", "runtimes", "--install"],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, **OFFLINE, "HEADWATER_CACHE_DIR": str(caches[0])})
+    assert done.returncode == 1
+    assert "\nheadwater: python3.9: " in done.stderr
+    assert "boto3==1.42.97" in done.stderr and "python3.12" not in done.stderr
+    rows = {line.split()[0]: line.split() for line in done.stdout.splitlines()[1:-1]}
+    assert set(rows) == {*PYTHON_RUNTIMES, "provided.al2", "provided.al2023"}
+    assert rows["python3.12"][-2:] == [SDK_RELEASES["python3.12"].boto3, "yes"]
+    assert rows["python3.9"][-6:] == [SDK_RELEASES["python3.9"].boto3, "no", "(installed",
+                                      "on", "first", "use)"]
+    assert done.stdout.splitlines()[-1] == f"SDK cache: {caches[0] / 'runtime-sdk'}"
