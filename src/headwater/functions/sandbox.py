@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
 
 def build_spec(functions: FunctionService, resolved: Resolved, environment_id: str,
-               sdk: Sdk | None = None) -> Spec:
-    """`sdk`: the runtime's AWS SDK (runtime_sdk.py), for a Python runtime."""
+               sdk: Sdk | None) -> Spec:
+    """`sdk`: the runtime's AWS SDK (`await functions.sdks.get(runtime)`, runtime_sdk.py);
+    None for a provided.* runtime."""
     config = resolved.config
     name = config["FunctionName"]
     runtime = config["Runtime"]
