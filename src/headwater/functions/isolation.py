@@ -6,7 +6,8 @@ mount namespace of its own where:
 
 - the data directory (or the in-memory server's code root) is covered by an empty tmpfs, and only
   the environment's own code directory (and the runtime's SDK directory, runtime_sdk.py) is
-  mounted back, at the same path: the database, the other functions' code and the server's files are not there;
+  mounted back, at the same path: the database, the other functions' code and the server's
+  files are not there;
 - /tmp is a tmpfs of its own (EphemeralStorage.Size), owned by its user;
 - any directory on the way to what the worker needs (interpreter, bootstrap, boto3) that others
   may not enter (/root, when Python comes from pyenv) is covered too, with only those paths
