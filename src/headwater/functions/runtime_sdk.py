@@ -252,9 +252,9 @@ class RuntimeSdks:
         if runtime not in SDK_RELEASES:
             return None
         known = self._ready.get(runtime)
-        if known is not None and (known.path is not None
-                                  or time.monotonic() - known.at < RETRY_AFTER):
-            return known
+        if known is not None and (known.path.is_dir() if known.path is not None
+                                  else time.monotonic() - known.at < RETRY_AFTER):
+            return known  # (a cache deleted under a running server is installed again)
         return await asyncio.shield(self._start(runtime))
 
     def _start(self, runtime: str) -> asyncio.Task[Sdk]:
