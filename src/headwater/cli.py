@@ -382,6 +382,41 @@ def metrics(namespace: str, metric: str, dimensions: tuple[str, ...], since: str
             click.echo(line)
 
 
+@main.command()
+@click.option("--install", is_flag=True,
+              help="Install every Python runtime's SDK into the cache now (then no server "
+              "needs the network for it).")
+def runtimes(install: bool) -> None:
+    """Print which interpreter runs each Lambda runtime on this machine and the boto3 version
+    its handlers import (pinned per runtime, installed into Headwater's cache on first use:
+    $HEADWATER_CACHE_DIR, else $XDG_CACHE_HOME/headwater, else ~/.cache/headwater)."""
+    from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
+    from headwater.functions.runtime_sdk import (
+        SDK_RELEASES,
+        SdkInstallError,
+        cache_root,
+        runtime_table,
+    )
+    from headwater.functions.runtime_sdk import install as install_sdk
+
+    root = cache_root()
+    failures: dict[str, str] = {}  # by pinned set: runtimes sharing one fail together
+    if install:
+        for runtime in PYTHON_RUNTIMES:
+            key = SDK_RELEASES[runtime].key
+            try:
+                if key not in failures:
+                    install_sdk(runtime, root, python_for(runtime).path)
+            except (SdkInstallError, OSError) as error:
+                failures[key] = str(error)
+            if key in failures:
+                click.echo(f"headwater: {runtime}: {failures[key]}", err=True)
+    for line in runtime_table(root):
+        click.echo(line)
+    if failures:
+        sys.exit(1)
+
+
 def _owner_only(path: Path) -> None:
     """The credentials file readable by its owner only (function workers must not read it)."""
     mode = path.stat().st_mode & 0o777

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from headwater.functions.isolation import UserIds
     from headwater.functions.node_sdk import NodeSdk
     from headwater.functions.pool import EnvironmentPool
+    from headwater.functions.runtime_sdk import RuntimeSdks
     from headwater.functions.store import FunctionStore
     from headwater.logs.store import LogStore
     from headwater.wire.credentials import Credentials
@@ -55,7 +56,7 @@ class FunctionService(Protocol):
     def endpoint(self) -> str: ...
 
     @property
-    def sdk_dir(self) -> Path: ...
+    def sdks(self) -> RuntimeSdks: ...
 
     @property
     def node_sdk(self) -> NodeSdk:

@@ -137,9 +137,11 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
     started_ms = functions.clock.now_ms()
     error_type: str | None
     if env is None:
+        # The runtime's SDK is installed once, on first use, before the environment's init.
+        sdk = await functions.sdks.get(config["Runtime"])
         node_sdk = await _node_sdk(functions, config["Runtime"], lines)
         pool.make_room()
-        env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex, node_sdk))
+        env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex, sdk, node_sdk))
         pool.register(env)  # counted against the cap from now on
         failure = await _start(env, request_id)
         init_ms = env.init_ms

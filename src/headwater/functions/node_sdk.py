@@ -49,16 +49,6 @@ PACKAGES = (
 INSTALL_TIMEOUT = 600.0
 
 
-def cache_root() -> Path:
-    """Headwater's own cache: HEADWATER_CACHE_DIR, else $XDG_CACHE_HOME/headwater, else
-    ~/.cache/headwater."""
-    explicit = os.environ.get("HEADWATER_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "headwater"
-
-
 @dataclass(frozen=True, slots=True)
 class Installed:
     """Where the SDK is (the directory holding node_modules), or why it is not."""
@@ -67,8 +57,9 @@ class Installed:
 
 
 class NodeSdk:
-    def __init__(self, root: Path | None = None) -> None:
-        self.root = (root or cache_root()) / "node-sdk"
+    def __init__(self, root: Path) -> None:
+        """`root`: Headwater's cache (runtime_sdk.cache_root())."""
+        self.root = root / "node-sdk"
         self._installs: dict[str, asyncio.Future[Installed]] = {}
 
     def directory(self, runtime: str) -> Path:

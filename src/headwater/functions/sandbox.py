@@ -27,14 +27,17 @@ from headwater.wire.credentials import WORKER_TOKEN
 if TYPE_CHECKING:
     from headwater.functions.function_service import FunctionService
     from headwater.functions.invocation import Resolved
+    from headwater.functions.runtime_sdk import Sdk
 
 
 NODE_BOOTSTRAP = Path(__file__).with_name("node") / "bootstrap.mjs"
 
 
 def build_spec(functions: FunctionService, resolved: Resolved, environment_id: str,
-               node_sdk: Path | None = None) -> Spec:
-    """`node_sdk` is the directory holding the JavaScript SDK's node_modules (Node.js runtimes)."""
+               sdk: Sdk | None, node_sdk: Path | None = None) -> Spec:
+    """`sdk`: a Python runtime's AWS SDK (`await functions.sdks.get(runtime)`, runtime_sdk.py);
+    None for other runtimes. `node_sdk`: the directory holding the JavaScript SDK's node_modules
+    (Node.js runtimes, node_sdk.py)."""
     config = resolved.config
     name = config["FunctionName"]
     runtime = config["Runtime"]
@@ -66,12 +69,17 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
     }
-    if python:
-        env["_HEADWATER_RUNTIME_SDK"] = str(functions.sdk_dir)
+    if sdk is not None and sdk.path is not None:
+        env["_HEADWATER_RUNTIME_SDK"] = str(sdk.path)
+    elif sdk is not None and sdk.error:
+        env["_HEADWATER_RUNTIME_SDK_ERROR"] = sdk.error
     if python:
         # -I keeps this package's directory (whose modules, `settings` or `errors`, would shadow
-        # a handler's own) off sys.path; -u and -B stand in for the PYTHON* variables -I ignores.
-        argv = [python_for(runtime).path, "-I", "-u", "-B", str(BOOTSTRAP)]
+        # a handler's own) off sys.path; -S keeps every site-packages off it (the server's venv,
+        # the interpreter's own: AWS has none of them), so a handler imports its own code, the
+        # standard library and the runtime's SDK only; -u and -B stand in for the PYTHON*
+        # variables -I ignores.
+        argv = [python_for(runtime).path, "-I", "-S", "-u", "-B", str(BOOTSTRAP)]
     elif node is not None:
         argv = [node.path, str(NODE_BOOTSTRAP)]
         env.update(_node_environment(task_root, node_sdk))
@@ -83,7 +91,8 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
                 memory_mb=int(config["MemorySize"]), token=functions.worker_token)
     if functions.user_ids is not None:
         interpreter = argv[0] if speaks_marker else None
-        _isolate(spec, functions, config, interpreter, python, node_sdk)
+        sdks = [sdk.path] if sdk is not None and sdk.path is not None else []
+        _isolate(spec, functions, config, interpreter, [*sdks, *([node_sdk] if node_sdk else [])])
     else:
         tmp = tempfile.mkdtemp(prefix="headwater-tmp-")
         env.setdefault("TMPDIR", tmp)
@@ -105,7 +114,7 @@ def _node_environment(task_root: Path, sdk: Path | None) -> dict[str, str]:
 
 
 def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
-             interpreter: str | None, python: bool, node_sdk: Path | None) -> None:
+             interpreter: str | None, sdks: list[Path]) -> None:
     """Its own user id, and a mount namespace that holds only what it needs."""
     assert functions.user_ids is not None
     uid = functions.user_ids.take()
@@ -114,11 +123,7 @@ def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
     needed = [spec.cwd, BOOTSTRAP.parent, Path(sys.prefix), Path(sys.base_prefix)]
     if interpreter is not None:
         needed.append(Path(os.path.realpath(interpreter)).parents[1])
-    if python:
-        sdk = functions.sdk_dir
-        needed += [sdk, *(Path(os.path.realpath(link)) for link in sdk.iterdir())]
-    if node_sdk is not None:
-        needed.append(node_sdk)
+    needed += sdks
     os.chmod(spec.cwd, 0o755)
     size = int((config.get("EphemeralStorage") or {}).get("Size") or 512)
     spec.identity = (uid, uid)

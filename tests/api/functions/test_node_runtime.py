@@ -21,6 +21,7 @@ from server_support import CREDENTIALS, client, serving
 
 from headwater.functions.node_runtimes import NODE_RUNTIMES, machine_node, node_for
 from headwater.functions.node_sdk import PINS, NodeSdk, install
+from headwater.functions.runtime_sdk import cache_root
 
 RUNTIMES = [pytest.param(runtime, marks=pytest.mark.skipif(
     node_for(runtime) is None,
@@ -65,7 +66,7 @@ def sdk_ready() -> None:
     """Fill the SDK cache before the tests that use it (what a server's first Node.js cold start
     does), so their invocations do not wait on npm."""
     for runtime in SERVED:
-        sdk = NodeSdk()
+        sdk = NodeSdk(cache_root())
         installed = install(sdk.directory(runtime), PINS[runtime])
         if installed.root is None:
             pytest.skip(f"the AWS SDK for JavaScript v3 cannot be installed: {installed.problem}")

@@ -57,6 +57,8 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
     package = await asyncio.to_thread(check_zip, code["ZipFile"])
     await asyncio.to_thread(unpack, functions.code_root, package.key, package.zip_bytes)
     await asyncio.to_thread(python_for, request["Runtime"])
+    # The runtime's SDK starts installing now (once per machine), ready for the first invoke.
+    functions.sdks.prepare(request["Runtime"])
     if functions.store.get(ref.account, ref.region, ref.name) is not None:
         raise ResourceConflictException(f"Function already exist: {ref.name}")
     functions.store.put_code(package.key, package.zip_bytes)

@@ -67,6 +67,7 @@ async def update_function_configuration(ctx: RequestContext,
     roles.check_destination(ctx, role, (request.get("DeadLetterConfig") or {}).get("TargetArn"))
     if "Runtime" in request:
         await asyncio.to_thread(python_for, request["Runtime"])
+        functions.sdks.prepare(request["Runtime"])
         record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
     config = dict(record.config)
     apply_settings(config, request)
