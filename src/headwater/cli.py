@@ -387,8 +387,8 @@ def metrics(namespace: str, metric: str, dimensions: tuple[str, ...], since: str
               help="Install every Python runtime's SDK into the cache now (then no server "
               "needs the network for it).")
 def runtimes(install: bool) -> None:
-    """Print which interpreter runs each Lambda runtime on this machine and the boto3 version
-    its handlers import (pinned per runtime, installed into Headwater's cache on first use:
+    """Print which interpreter runs each Lambda runtime on this machine and the AWS SDK version
+    its handlers import (boto3 for Python, the JavaScript SDK v3 for Node.js) (pinned per runtime, installed into Headwater's cache on first use:
     $HEADWATER_CACHE_DIR, else $XDG_CACHE_HOME/headwater, else ~/.cache/headwater)."""
     from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
     from headwater.functions.runtime_sdk import (
@@ -411,10 +411,29 @@ def runtimes(install: bool) -> None:
                 failures[key] = str(error)
             if key in failures:
                 click.echo(f"headwater: {runtime}: {failures[key]}", err=True)
+        failures.update(_install_node_sdks(root))
     for line in runtime_table(root):
         click.echo(line)
     if failures:
         sys.exit(1)
+
+
+def _install_node_sdks(root: Path) -> dict[str, str]:
+    """`headwater runtimes --install` for the Node.js runtimes this machine serves."""
+    from headwater.functions.node_runtimes import NODE_RUNTIMES, node_for
+    from headwater.functions.node_sdk import PINS, NodeSdk
+    from headwater.functions.node_sdk import install as install_node_sdk
+
+    failures: dict[str, str] = {}
+    sdk = NodeSdk(root)
+    for runtime in NODE_RUNTIMES:
+        if node_for(runtime) is None or PINS[runtime] in failures:
+            continue
+        installed = install_node_sdk(sdk.directory(runtime), PINS[runtime])
+        if installed.problem is not None:
+            failures[PINS[runtime]] = installed.problem
+            click.echo(f"headwater: {runtime}: {installed.problem}", err=True)
+    return failures
 
 
 def _owner_only(path: Path) -> None:

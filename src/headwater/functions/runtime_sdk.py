@@ -208,20 +208,33 @@ def runtime_table(root: Path) -> list[str]:
     """`headwater runtimes`: what runs each runtime on this machine, and its SDK."""
     from headwater.functions.interpreters import PROVIDED_RUNTIMES
 
-    rows = [("RUNTIME", "RUNS ON", "BOTO3", "CACHED")]
+    from headwater.functions.node_runtimes import NODE_RUNTIMES, node_for
+    from headwater.functions.node_sdk import PINS, NodeSdk
+
+    rows = [("RUNTIME", "RUNS ON", "AWS SDK", "CACHED")]
     for runtime in PYTHON_RUNTIMES:
         interpreter = python_for(runtime)
         where = interpreter.path if interpreter.matches_runtime else (
             f"the server's Python {interpreter.path} (no {runtime} on PATH)")
         release = SDK_RELEASES[runtime]
         cached = "yes" if sdk_dir(root, release).is_dir() else "no (installed on first use)"
-        rows.append((runtime, where, release.boto3, cached))
+        rows.append((runtime, where, f"boto3 {release.boto3}", cached))
+    node_sdk = NodeSdk(root)
+    for runtime in NODE_RUNTIMES:
+        node = node_for(runtime)
+        if node is None:
+            rows.append((runtime, "refused: no node of that version or newer on PATH", "-", "-"))
+            continue
+        cached = ("yes" if (node_sdk.directory(runtime) / "node_modules").is_dir()
+                  else "no (installed on first use)")
+        rows.append((runtime, node.describe(runtime).split(" runs on ", 1)[-1],
+                     f"JavaScript v3 (npm before {PINS[runtime]})", cached))
     for runtime in PROVIDED_RUNTIMES:
         rows.append((runtime, "the package's bootstrap executable", "-", "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3]
              for row in rows]
-    return [*lines, f"SDK cache: {root / 'runtime-sdk'}"]
+    return [*lines, f"SDK cache: {root / 'runtime-sdk'} (Python), {node_sdk.root} (Node.js)"]
 
 
 @dataclass(frozen=True, slots=True)

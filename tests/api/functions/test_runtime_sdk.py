@@ -19,6 +19,7 @@ from functions_support import Factory, call, package
 from server_support import Server, serving
 
 from headwater.functions.interpreters import PYTHON_RUNTIMES
+from headwater.functions.node_runtimes import NODE_RUNTIMES, node_for
 from headwater.functions.runtime_sdk import SDK_RELEASES, cache_root, sdk_dir
 
 PROBE = """
@@ -85,7 +86,8 @@ def test_the_runtime_version_arn_still_names_the_interpreter(lambda_: Any,
 
 
 # Servers without PyPI: pip finds nothing (no index, no links, no configuration files).
-OFFLINE = {"PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull}
+OFFLINE = {"PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull,
+           "npm_config_registry": "http://127.0.0.1:9/", "npm_config_fetch_retries": "0"}
 
 
 @pytest.fixture(scope="module")
@@ -164,8 +166,12 @@ def test_headwater_runtimes_lists_what_runs_each_runtime(caches: tuple[Path, Pat
     assert "\nheadwater: python3.9: " in done.stderr
     assert "boto3==1.42.97" in done.stderr and "python3.12" not in done.stderr
     rows = {line.split()[0]: line.split() for line in done.stdout.splitlines()[1:-1]}
-    assert set(rows) == {*PYTHON_RUNTIMES, "provided.al2", "provided.al2023"}
+    assert set(rows) == {*PYTHON_RUNTIMES, *NODE_RUNTIMES, "provided.al2", "provided.al2023"}
     assert rows["python3.12"][-2:] == [SDK_RELEASES["python3.12"].boto3, "yes"]
+    for runtime in NODE_RUNTIMES:  # npm is offline too: nothing cached, or refused without node
+        assert rows[runtime][-1] in ("use)", "-")
+        assert (rows[runtime][1] == "refused:") == (node_for(runtime) is None)
     assert rows["python3.9"][-6:] == [SDK_RELEASES["python3.9"].boto3, "no", "(installed",
                                       "on", "first", "use)"]
-    assert done.stdout.splitlines()[-1] == f"SDK cache: {caches[0] / 'runtime-sdk'}"
+    assert done.stdout.splitlines()[-1] == (f"SDK cache: {caches[0] / 'runtime-sdk'} (Python), "
+                                            f"{caches[0] / 'node-sdk'} (Node.js)")
