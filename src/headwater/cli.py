@@ -388,8 +388,9 @@ def metrics(namespace: str, metric: str, dimensions: tuple[str, ...], since: str
               "needs the network for it).")
 def runtimes(install: bool) -> None:
     """Print which interpreter runs each Lambda runtime on this machine and the AWS SDK version
-    its handlers import (boto3 for Python, the JavaScript SDK v3 for Node.js) (pinned per runtime, installed into Headwater's cache on first use:
-    $HEADWATER_CACHE_DIR, else $XDG_CACHE_HOME/headwater, else ~/.cache/headwater)."""
+    its handlers import (boto3 for Python, the JavaScript SDK v3 for Node.js), pinned per
+    runtime and installed into Headwater's cache on first use: $HEADWATER_CACHE_DIR, else
+    $XDG_CACHE_HOME/headwater, else ~/.cache/headwater."""
     from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
     from headwater.functions.runtime_sdk import (
         SDK_RELEASES,

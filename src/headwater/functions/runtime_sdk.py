@@ -207,7 +207,6 @@ def install_all(root: Path | None = None) -> dict[str, Path]:
 def runtime_table(root: Path) -> list[str]:
     """`headwater runtimes`: what runs each runtime on this machine, and its SDK."""
     from headwater.functions.interpreters import PROVIDED_RUNTIMES
-
     from headwater.functions.node_runtimes import NODE_RUNTIMES, node_for
     from headwater.functions.node_sdk import PINS, NodeSdk
 
