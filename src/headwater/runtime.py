@@ -11,6 +11,7 @@ from headwater.background import Worker
 from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
 from headwater.cloudwatch.alarms.registry import Alarms
 from headwater.cloudwatch.anomaly.registry import AnomalyDetectors
+from headwater.cloudwatch.latest_values import LatestValues
 from headwater.cloudwatch.queue_metrics import QueueSampler
 from headwater.cloudwatch.store import MetricFlusher, MetricStore
 from headwater.core.authority import Authority
@@ -64,6 +65,7 @@ class Runtime:
         self.replica_links = ReplicaLinks(self.streams)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)
+        self.cloudwatch.registry.register(LatestValues(self.cloudwatch))
         self.queues = Queues(self.storage, self.clock,
                              self.cloudwatch.recorder("AWS/SQS", "QueueName"))
         self.functions = Functions(self.storage, self.clock, settings, self.deliver,
