@@ -258,7 +258,8 @@ def period_of(alarm: Alarm) -> int:
             return int(returned["MetricStat"]["Period"])
         if "Period" in returned:
             return int(returned["Period"])
-        return min(int(q["MetricStat"]["Period"]) for q in alarm["Metrics"] if "MetricStat" in q)
+        return min((int(q["MetricStat"]["Period"]) for q in alarm["Metrics"]
+                    if "MetricStat" in q), default=60)
     return int(alarm["Period"])
 
 

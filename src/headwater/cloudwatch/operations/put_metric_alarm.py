@@ -121,8 +121,8 @@ def _validate(request: dict[str, Any]) -> None:
             f"The value {treat} for parameter TreatMissingData is not valid.")
     if request.get("Metrics"):
         _validate_math(request)
-        _check_range(periods, min(q["MetricStat"]["Period"] for q in request["Metrics"]
-                                  if "MetricStat" in q))
+        _check_range(periods, min((q["MetricStat"]["Period"] for q in request["Metrics"]
+                                   if "MetricStat" in q), default=60))
         return
     for member in ("MetricName", "Namespace", "Period"):
         if request.get(member) is None:
