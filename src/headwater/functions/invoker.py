@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import dataclasses
 import math
 import subprocess
 import time
@@ -71,15 +72,18 @@ async def invoke(functions: FunctionService, account: str, region: str, function
                         pool.total, pool.unreserved())
     started = time.perf_counter()
     error = True
+    ran: float | None = None
     try:
         result = await _run(functions, resolved, payload, log_type == "Tail", context,
                             request_id or str(uuid.uuid4()))
         error = result.function_error is not None
+        ran = result.duration_ms
         return result
     finally:
         pool.release(resolved.record.id)
-        metrics.invoked(functions.record, resolved, (time.perf_counter() - started) * 1000,
-                        error)
+        # Duration is the handler's time (the REPORT line's), without a cold start's init
+        metrics.invoked(functions.record, resolved,
+                        (time.perf_counter() - started) * 1000 if ran is None else ran, error)
 
 
 def _log_lines(output: str) -> list[str]:
@@ -151,8 +155,9 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
             lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
             pool.forget(env)
             lines += _end(request_id, 0.0, config, env, init_ms, "error", error_type)
-            return _finish(functions, resolved, env, lines, body, "Unhandled", tail, request_id,
-                           started_ms, len(lines))
+            return dataclasses.replace(
+                _finish(functions, resolved, env, lines, body, "Unhandled", tail, request_id,
+                        started_ms, len(lines)), duration_ms=0.0)
     lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
     head = len(lines)
     timeout = float(config["Timeout"])
@@ -184,8 +189,9 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
             status = "error"
         pool.give_back(env)
     lines += _end(request_id, duration, config, env, init_ms, status, error_type)
-    return _finish(functions, resolved, env, lines, body,
-                   "Unhandled" if error_type else None, tail, request_id, started_ms, head)
+    return dataclasses.replace(
+        _finish(functions, resolved, env, lines, body, "Unhandled" if error_type else None,
+                tail, request_id, started_ms, head), duration_ms=duration)
 
 
 async def _node_sdk(functions: FunctionService, runtime: str, lines: list[str]) -> Path | None:
