@@ -14,6 +14,8 @@ import contextlib
 import logging
 import os
 import resource
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.clock import Clock
@@ -36,6 +38,7 @@ MIN_PATIENCE = 0.02
 MAX_PATIENCE = 0.5
 FIRST_PATIENCE = 0.1
 SMOOTHING = 0.2  # weight of the newest sample in the moving averages below
+MAX_WAIT = 1.0  # seconds an invocation waits for a busy environment before starting one
 
 
 def default_max_workers() -> int:
@@ -73,6 +76,7 @@ class EnvironmentPool:
         self._start_seconds: dict[Any, float] = {}
         self._waiting: dict[Any, list[asyncio.Future[Environment]]] = {}
         self._starting: dict[Any, int] = {}
+        self._cpu = SpareCpu()
 
     def admit(self, resolved: Resolved) -> None:
         """Count one more execution of the function, or raise the throttle."""
@@ -118,7 +122,9 @@ class EnvironmentPool:
         lasts at most one cold start, and while another environment of the key is starting
         the caller waits again rather than start a second one at the same moment, so
         environments are added one at a time, as long as callers still wait a cold start's
-        time for one."""
+        time for one. And only while the machine has a spare core: once the server and the
+        workers use every core, another worker adds a cold start and no throughput (for at
+        most MAX_WAIT; then a caller starts one anyway, so nothing waits on a stuck one)."""
         env = self.take_idle(key)
         if env is not None:
             return env
@@ -126,11 +132,15 @@ class EnvironmentPool:
         running = self._run_seconds.get(key)
         if running is not None and running >= patience:
             return None  # slow invocations: concurrency pays for the cold start
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + MAX_WAIT
         while any(e.key == key and e.alive and not e.retired for e in self.environments):
             env = await self._wait_given_back(key, patience)
             if env is not None:
                 return env
-            if not self._starting.get(key):
+            if self._starting.get(key):
+                continue
+            if loop.time() >= give_up or self._cpu.spare():
                 return None
         return None
 
@@ -250,3 +260,32 @@ class EnvironmentPool:
 
 def _average(previous: float | None, sample: float) -> float:
     return sample if previous is None else previous + SMOOTHING * (sample - previous)
+
+
+class SpareCpu:
+    """Whether the machine had at least half a core idle lately (/proc/stat, sampled at most
+    every SAMPLE seconds); True where /proc/stat cannot be read."""
+
+    SAMPLE = 0.1
+    STAT = Path("/proc/stat")
+
+    def __init__(self) -> None:
+        self._at = 0.0
+        self._last: tuple[int, int] | None = None
+        self._spare = True
+
+    def spare(self) -> bool:
+        now = time.monotonic()
+        if now - self._at < self.SAMPLE:
+            return self._spare
+        self._at = now
+        try:
+            fields = [int(x) for x in self.STAT.read_text().split("\n", 1)[0].split()[1:]]
+        except (OSError, ValueError):
+            return True
+        idle, total = fields[3] + (fields[4] if len(fields) > 4 else 0), sum(fields)
+        if self._last is not None and total > self._last[1]:
+            idle_share = (idle - self._last[0]) / (total - self._last[1])
+            self._spare = idle_share * (os.cpu_count() or 1) >= 0.5
+        self._last = (idle, total)
+        return self._spare
