@@ -138,9 +138,9 @@ class EnvironmentPool:
             env = await self._wait_given_back(key, patience)
             if env is not None:
                 return env
-            if self._starting.get(key):
-                continue
-            if loop.time() >= give_up or self._cpu.spare():
+            if loop.time() >= give_up:
+                return None  # nothing came back in time (a stuck or slow-starting one)
+            if not self._starting.get(key) and self._cpu.spare():
                 return None
         return None
 

@@ -113,3 +113,19 @@ def test_without_a_spare_core_the_wait_ends_at_max_wait(
         assert loop.time() - began >= 0.1
 
     asyncio.run(scenario())
+
+
+def test_a_start_in_progress_does_not_hold_callers_past_max_wait(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool_module, "MAX_WAIT", 0.1)
+
+    async def scenario() -> None:
+        pool = _pool(monkeypatch, spare=False)
+        pool.register(FakeEnv())  # type: ignore[arg-type]
+        pool.start_began(KEY)
+        pool.start_ended(KEY, 0.02)
+        pool.observe_run(KEY, 0.001)
+        pool.start_began(KEY)  # another environment is starting and never gets ready
+        assert await asyncio.wait_for(pool.take_warm(KEY), 60) is None
+
+    asyncio.run(scenario())
