@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -41,8 +42,13 @@ SLEEPING_HANDLER = '''
 import time
 
 def handler(event, context):
-    time.sleep(0.005)
+    time.sleep(SECONDS)
 '''
+NO_OP_HANDLER = '''
+def handler(event, context):
+    return None
+'''
+TICKS = os.sysconf("SC_CLK_TCK")
 ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/bench/stream/2026-01-01T00:00:00.000"
 FILTERS = {
     "eventName equals": [{"eventName": ["INSERT"]}],
@@ -68,16 +74,38 @@ def delivered(http: urllib3.PoolManager, url: str, uuid: str) -> float:
     return sum(float(value) for value in pattern.findall(text))
 
 
-def throughput(url: str, factor: int, records: int, batch_size: int) -> float:
+def tree_cpu(pid: int) -> tuple[float, int]:
+    """CPU seconds of the server and its live children (the function workers), and how many
+    children there are."""
+    total, children = 0.0, 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if entry.name == str(pid) or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / TICKS
+            children += entry.name != str(pid)
+    return total, children
+
+
+def throughput(url: str, pid: int, factor: int, records: int, batch_size: int,
+               handler_ms: float) -> tuple[float, float, int]:
+    """(records/s, CPU us per record of server and workers, workers alive at the end)."""
     ddb = boto3.client("dynamodb", endpoint_url=url, **CREDENTIALS)
     lam = boto3.client("lambda", endpoint_url=url, **CREDENTIALS)
     name = f"pf{factor}"
-    arn = create_stream_function(ddb, lam, name, SLEEPING_HANDLER)
+    source = (SLEEPING_HANDLER.replace("SECONDS", repr(handler_ms / 1000)) if handler_ms
+              else NO_OP_HANDLER)
+    arn = create_stream_function(ddb, lam, name, source)
     for start in range(0, records, 25):
         ddb.batch_write_item(RequestItems={name: [
             {"PutRequest": {"Item": {"pk": {"S": f"key-{i % 500}-{i}"}}}}
             for i in range(start, min(start + 25, records))]})
     http = urllib3.PoolManager()
+    cpu0, _ = tree_cpu(pid)
     started = time.monotonic()
     uuid = lam.create_event_source_mapping(
         FunctionName=name, EventSourceArn=arn, StartingPosition="TRIM_HORIZON",
@@ -86,7 +114,9 @@ def throughput(url: str, factor: int, records: int, batch_size: int) -> float:
         if time.monotonic() - started > 300:
             raise SystemExit("delivery did not finish in 300 s")
         time.sleep(0.02)
-    return records / (time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    cpu1, workers = tree_cpu(pid)
+    return records / elapsed, (cpu1 - cpu0) / records * 1e6, workers
 
 
 def sample_events(count: int) -> list[bytes]:
@@ -129,21 +159,32 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=10)
     parser.add_argument("--shards", type=int, nargs="*", default=[1, 4],
                         help="shards per stream, one run each")
+    parser.add_argument("--handler-ms", type=float, nargs="*", default=[5.0, 0.0],
+                        help="what the handler sleeps per batch, one run each (0: returns "
+                        "at once)")
     parser.add_argument("--filter-records", type=int, default=50000)
     args = parser.parse_args()
-    for shards in args.shards:
-        server = start_headwater("headwater", None, extra=["--stream-shards", str(shards)])
-        url = server.url()
-        try:
+    print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
+    for handler_ms in args.handler_ms:
+        for shards in args.shards:
+            handler = f"sleeps {handler_ms:g} ms" if handler_ms else "returns at once"
             print(f"delivery throughput, {args.records} records, BatchSize {args.batch_size}, "
-                  f"handler sleeps 5 ms per batch, {shards} shard(s) per stream:")
+                  f"handler {handler}, {shards} shard(s) per stream:")
             figures = {}
             for factor in (1, 10):
-                figures[factor] = throughput(url, factor, args.records, args.batch_size)
-                print(f"  ParallelizationFactor {factor:>2}: {figures[factor]:8.0f} records/s")
-            print(f"  speed-up: {figures[10] / figures[1]:.1f}x")
-        finally:
-            server.stop()
+                # A server per factor: the second must not start with the first's workers.
+                server = start_headwater("headwater", None,
+                                         extra=["--stream-shards", str(shards)])
+                try:
+                    rate, cpu_us, workers = throughput(server.url(), server.pid(), factor,
+                                                       args.records, args.batch_size,
+                                                       handler_ms)
+                finally:
+                    server.stop()
+                figures[factor] = rate
+                print(f"  ParallelizationFactor {factor:>2}: {rate:8.0f} records/s, "
+                      f"{cpu_us:6.1f} us CPU/record (server + workers), {workers} workers")
+            print(f"  speed-up: {figures[10] / figures[1]:.2f}x")
     print(f"filter evaluation cost, {args.filter_records} records:")
     filter_costs(args.filter_records)
 

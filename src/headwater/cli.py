@@ -73,6 +73,12 @@ def _api_errors() -> Iterator[None]:
 @click.option("--in-memory", is_flag=True, help="Keep all state in memory (tests).")
 @click.option("--durability", type=click.Choice(["normal", "full"]), default="normal",
               show_default=True, help="SQLite synchronous mode: NORMAL or FULL.")
+@click.option("--cache-size", type=click.IntRange(min=1), default=None, metavar="MB",
+              help="SQLite page cache in MB. [default: an eighth of this machine's memory, "
+              "64 to 1024]")
+@click.option("--mmap-size", type=click.IntRange(min=0), default=None, metavar="MB",
+              help="Read up to this many MB of the database file through a memory mapping "
+              "(0: off; SQLite caps it, at 2 GB in common builds). [default: 65536]")
 @click.option("--log-level", default="warning", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]),
               help="info: one line per request (time, caller account, service, operation, "
@@ -125,8 +131,8 @@ def _api_errors() -> Iterator[None]:
               type=click.FloatRange(min=0.01),
               help="Seconds a keep-alive connection may stay idle between requests.")
 def serve(
-    host: str, port: int, data_dir: Path, in_memory: bool, durability: str, log_level: str,
-    log_format: str,
+    host: str, port: int, data_dir: Path, in_memory: bool, durability: str,
+    cache_size: int | None, mmap_size: int | None, log_level: str, log_format: str,
     stream_shards: int, shard_rollover: float, ttl_interval: float,
     trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
     max_workers: int | None, worker_isolation: str, enforce_iam: bool,
@@ -147,7 +153,7 @@ def serve(
     settings = Settings(
         # Absolute, because function workers run with their code directory as cwd.
         host=host, port=port, data_dir=None if in_memory else data_dir.resolve(),
-        durability=durability,
+        durability=durability, cache_mb=cache_size, mmap_mb=mmap_size,
         log_level=log_level, stream_shards=stream_shards, shard_rollover=shard_rollover,
         ttl_interval=ttl_interval, trigger_retry_delay=trigger_retry_delay, credentials=keys,
         stream_read_limits=stream_read_limits == "on", max_workers=max_workers or 0,

@@ -51,7 +51,8 @@ class Runtime:
         self.clock = Clock()
         # What happens, as it happens: the live console's feed (console/).
         self.events = EventBus()
-        self.storage = Storage(settings.data_dir, settings.durability)
+        self.storage = Storage(settings.data_dir, settings.durability, settings.cache_mb,
+                               settings.mmap_mb)
         self.tables = TableCatalog(self.storage)
         # IAM (issue 13): the identities IAM issued, resource-based policies, and what a caller
         # may do (core/authority.py), enforced under --enforce-iam.

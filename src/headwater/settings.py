@@ -16,6 +16,10 @@ class Settings:
     port: int = 4566
     data_dir: Path | None = None  # None: in memory
     durability: str = "normal"
+    # --cache-size / --mmap-size, in MB: SQLite's page cache and memory-mapped reads of the
+    # database file (None: core/storage.py's defaults, sized from the machine's memory).
+    cache_mb: int | None = None
+    mmap_mb: int | None = None
     log_level: str = "info"
     stream_shards: int = 4
     shard_rollover: float = 4 * 3600.0

@@ -36,8 +36,31 @@ def _owner_only(data_dir: Path) -> None:
             os.chmod(data_dir / f"{DB_FILE}{suffix}", 0o600)
 
 
+def physical_memory_mb() -> int | None:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    except (ValueError, OSError):
+        return None
+
+
+def default_cache_mb() -> int:
+    """SQLite's page cache: an eighth of the machine's memory, between 64 MB (SQLite's own
+    default here before) and 1 GB. With the database also memory-mapped this mostly holds
+    pages read from the WAL and pages being changed; reads of the database file itself are
+    served from the mapping, so the OS page cache is the one big cache."""
+    memory = physical_memory_mb()
+    return 64 if memory is None else max(64, min(1024, memory // 8))
+
+
+# How much of the database file is read through a memory mapping rather than pread (SQLite
+# caps it at its compile-time limit, 2 GB in common builds; the rest of a bigger file is
+# read the ordinary way). A GetItem then costs no read syscall whatever the file's size.
+DEFAULT_MMAP_MB = 64 * 1024
+
+
 class Storage:
-    def __init__(self, data_dir: Path | None, durability: str = "normal") -> None:
+    def __init__(self, data_dir: Path | None, durability: str = "normal",
+                 cache_mb: int | None = None, mmap_mb: int | None = None) -> None:
         if data_dir is None:
             target = ":memory:"
         else:
@@ -57,7 +80,12 @@ class Storage:
         synchronous = "FULL" if durability == "full" else "NORMAL"
         self.conn.execute(f"PRAGMA synchronous={synchronous}")
         self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA cache_size=-65536")
+        # cache_size in KiB when negative; mmap_size in bytes (ignored by :memory:).
+        cache_kib = (default_cache_mb() if cache_mb is None else cache_mb) * 1024
+        self.conn.execute(f"PRAGMA cache_size=-{max(cache_kib, 1024)}")
+        if data_dir is not None:
+            mmap_bytes = (DEFAULT_MMAP_MB if mmap_mb is None else mmap_mb) * 1024 * 1024
+            self.conn.execute(f"PRAGMA mmap_size={mmap_bytes}")
         self.conn.execute("PRAGMA temp_store=MEMORY")
         self._depth = 0
         self._after_commit: list[Callable[[], None]] = []

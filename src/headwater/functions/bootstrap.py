@@ -10,10 +10,10 @@ each invocation it writes MARKER to stdout so the server can tell which output w
 from __future__ import annotations
 
 import decimal
-import http.client
 import importlib
 import json
 import os
+import socket
 import sys
 import time
 import traceback
@@ -139,15 +139,78 @@ def _log_error(payload: dict[str, Any]) -> None:
 
 
 class RuntimeClient:
+    """The Runtime API over one keep-alive connection: each request written in one send and
+    each response parsed by hand. http.client parsed a response's headers with the email
+    package, which cost a worker more CPU than the event's JSON (bench/trigger_controls.py)."""
+
     def __init__(self, address: str) -> None:
         host, _, port = address.rpartition(":")
-        self.conn = http.client.HTTPConnection(host, int(port))
+        self.address = (host, int(port))
+        self.host = address
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        self.buffer = b""
 
     def call(self, method: str, path: str, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> tuple[http.client.HTTPResponse, bytes]:
-        self.conn.request(method, API + path, body=body, headers=headers or {})
-        response = self.conn.getresponse()
-        return response, response.read()
+             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers with lowercase names, body); a reused connection the server closed
+        meanwhile is opened again once."""
+        lines = [f"{method} {API}{path} HTTP/1.1", f"Host: {self.host}"]
+        lines.extend(f"{name}: {value}" for name, value in (headers or {}).items())
+        if body is not None:
+            lines.append(f"Content-Length: {len(body)}")
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+        fresh = self.sock is None
+        try:
+            return self._exchange(request)
+        except ConnectionError:
+            self.close()
+            if fresh:
+                raise
+        return self._exchange(request)
+
+    def _exchange(self, request: bytes) -> tuple[int, dict[str, str], bytes]:
+        if self.sock is None:
+            self.sock = socket.create_connection(self.address)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.sendall(request)
+        buffer = self.buffer
+        end = buffer.find(b"\r\n\r\n")
+        while end < 0:
+            buffer += self._receive()
+            end = buffer.find(b"\r\n\r\n")
+        lines = buffer[:end].decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        fields: dict[str, str] = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            fields[name.strip().lower()] = value.strip()
+        rest = buffer[end + 4:]
+        length = int(fields.get("content-length", "0"))
+        if len(rest) < length:
+            chunks = [rest]
+            have = len(rest)
+            while have < length:
+                chunk = self._receive()
+                chunks.append(chunk)
+                have += len(chunk)
+            rest = b"".join(chunks)
+        self.buffer = rest[length:]
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status, fields, rest[:length]
+
+    def _receive(self) -> bytes:
+        assert self.sock is not None
+        chunk = self.sock.recv(262144)
+        if not chunk:
+            raise ConnectionError("the Runtime API closed the connection")
+        return chunk
 
     def post(self, path: str, body: bytes, error_type: str | None = None) -> None:
         headers = {"Content-Type": "application/json"}
@@ -155,10 +218,10 @@ class RuntimeClient:
             headers["Lambda-Runtime-Function-Error-Type"] = error_type
         try:
             self.call("POST", path, body, headers)
-        except (ConnectionError, http.client.HTTPException):
+        except OSError:
             # A body over the Runtime API's limit is answered 413 and the connection closed
             # while we still send; the invocation is already settled. Reconnect for the next.
-            self.conn.close()
+            self.close()
 
 
 def main() -> None:
@@ -187,16 +250,16 @@ def main() -> None:
         sys.exit(1)
     end_segment()
     while True:
-        response, body = runtime.call("GET", "/invocation/next")
-        request_id = response.getheader("Lambda-Runtime-Aws-Request-Id")
-        trace_id = response.getheader("Lambda-Runtime-Trace-Id")
+        _, fields, body = runtime.call("GET", "/invocation/next")
+        request_id = fields.get("lambda-runtime-aws-request-id")
+        trace_id = fields.get("lambda-runtime-trace-id")
         if trace_id:
             os.environ["_X_AMZN_TRACE_ID"] = trace_id
         context = LambdaContext(
-            request_id, int(response.getheader("Lambda-Runtime-Deadline-Ms") or 0),
-            response.getheader("Lambda-Runtime-Invoked-Function-Arn"),
-            _client_context(response.getheader("Lambda-Runtime-Client-Context")),
-            _identity(response.getheader("Lambda-Runtime-Cognito-Identity")))
+            request_id, int(fields.get("lambda-runtime-deadline-ms") or 0),
+            fields.get("lambda-runtime-invoked-function-arn"),
+            _client_context(fields.get("lambda-runtime-client-context")),
+            _identity(fields.get("lambda-runtime-cognito-identity")))
         error_type = None
         try:
             event = json.loads(body) if body else {}

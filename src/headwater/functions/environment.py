@@ -85,6 +85,7 @@ class Environment:
         self.out_of_memory = False
         self._busy = asyncio.Event()  # wakes the memory watch
         self._peak_kb = 0
+        self._peak_fresh = False  # _peak_kb read since the last invocation ended
         self.last_used = 0.0
         self.retired = False
 
@@ -113,6 +114,7 @@ class Environment:
     async def run(self, invocation: Invocation, timeout: float) -> tuple[bytes, str | None] | None:
         """The (payload, error type) the runtime posted, or None when `timeout` passed."""
         self.current = invocation
+        self._peak_fresh = False
         self._busy.set()
         if self._waiting is not None and not self._waiting.done():
             self._waiting.set_result(invocation)
@@ -133,6 +135,7 @@ class Environment:
             return False
         rss, hwm = worker_processes.rss_kb(self.process.pid)
         self._peak_kb = max(self._peak_kb, rss, hwm)
+        self._peak_fresh = True  # read after the invocation: max_memory_mb needs no other
         return max(rss, hwm) > self.spec.memory_mb * 1024
 
     def _end_out_of_memory(self) -> None:
@@ -158,7 +161,7 @@ class Environment:
         return self._output.take().decode("utf-8", "replace")
 
     def max_memory_mb(self) -> int:
-        if self.process is not None:
+        if self.process is not None and not self._peak_fresh:
             self._peak_kb = max(self._peak_kb, worker_processes.rss_kb(self.process.pid)[1])
         return max(1, self._peak_kb // 1024) if self._peak_kb else 0
 

@@ -46,7 +46,7 @@ async def invoke(functions: FunctionService, account: str, region: str, function
                  payload: bytes, qualifier: str | None = None, *,
                  invocation_type: str = "RequestResponse", log_type: str | None = None,
                  client_context: str | None = None,
-                 request_id: str | None = None) -> InvokeResult:
+                 request_id: str | None = None, built: bool = False) -> InvokeResult:
     resolved = functions.resolve(account, region, function_name, qualifier)
     if invocation_type == "DryRun":
         return InvokeResult(204, b"", None, None, None)
@@ -55,7 +55,8 @@ async def invoke(functions: FunctionService, account: str, region: str, function
         operation = "InvokeAsync" if invocation_type == "Event" else "InvokeFunction"
         raise RequestTooLargeException(
             f"Request must be smaller than {limit} bytes for the {operation} operation")
-    _check_json(payload)
+    if not built:
+        _check_json(payload)
     if invocation_type == "Event":
         request_id = functions.events.enqueue(resolved, payload, request_id)
         metrics.by_function(functions.record, resolved.record.account, resolved.record.region,
@@ -135,10 +136,10 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
     pool = functions.pool
     config = resolved.config
     key = environment_key(resolved)
-    env = pool.take_idle(key)
+    started_ms = functions.clock.now_ms()
+    env = await pool.take_warm(key)
     lines: list[str] = []
     init_ms: float | None = None
-    started_ms = functions.clock.now_ms()
     error_type: str | None
     if env is None:
         # The runtime's SDK is installed once, on first use, before the environment's init.
@@ -147,7 +148,12 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
         pool.make_room()
         env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex, sdk, node_sdk))
         pool.register(env)  # counted against the cap from now on
-        failure = await _start(env, request_id)
+        cold = time.perf_counter()
+        pool.start_began(key)
+        try:
+            failure = await _start(env, request_id)
+        finally:
+            pool.start_ended(key, time.perf_counter() - cold)
         init_ms = env.init_ms
         lines.extend(_log_lines(await env.output(0.5)))
         if failure is not None or env.init_error is not None or not env.alive:
@@ -168,6 +174,7 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
     started = time.perf_counter()
     outcome = await env.run(invocation, timeout)
     duration = (time.perf_counter() - started) * 1000
+    pool.observe_run(key, duration / 1000)
     status = None
     if outcome is None:
         env.kill()

@@ -14,6 +14,8 @@ import contextlib
 import logging
 import os
 import resource
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.clock import Clock
@@ -30,6 +32,13 @@ REAP_INTERVAL = 1.0
 ACCOUNT_LIMIT = 1000
 WORKER_MEMORY_MB = 128  # what one worker is assumed to need when sizing the default cap
 FDS_PER_WORKER = 4  # the server's ends: output pipe, Runtime API listener and connection(s)
+# How long an invocation may wait for a busy environment instead of starting one: the
+# function's measured cold start, within these bounds (the first, before any is measured).
+MIN_PATIENCE = 0.02
+MAX_PATIENCE = 0.5
+FIRST_PATIENCE = 0.1
+SMOOTHING = 0.2  # weight of the newest sample in the moving averages below
+MAX_WAIT = 1.0  # seconds an invocation waits for a busy environment before starting one
 
 
 def default_max_workers() -> int:
@@ -61,6 +70,13 @@ class EnvironmentPool:
         self.total = 0
         self.reserved: set[int] = set()  # running functions with reserved concurrency
         self._stopped: asyncio.Event | None = None
+        # Per environment key: moving averages of an invocation's and a cold start's seconds,
+        # and the invocations waiting for one of its busy environments.
+        self._run_seconds: dict[Any, float] = {}
+        self._start_seconds: dict[Any, float] = {}
+        self._waiting: dict[Any, list[asyncio.Future[Environment]]] = {}
+        self._starting: dict[Any, int] = {}
+        self._cpu = SpareCpu()
 
     def admit(self, resolved: Resolved) -> None:
         """Count one more execution of the function, or raise the throttle."""
@@ -99,6 +115,76 @@ class EnvironmentPool:
             self._discard(env)
         return None
 
+    async def take_warm(self, key: Any) -> Environment | None:
+        """An idle environment, or a busy one given back while waiting; None: start a new one.
+
+        Waiting pays when the key's invocations are quicker than its cold start: each wait
+        lasts at most one cold start, and while another environment of the key is starting
+        the caller waits again rather than start a second one at the same moment, so
+        environments are added one at a time, as long as callers still wait a cold start's
+        time for one. And only while the machine has a spare core: once the server and the
+        workers use every core, another worker adds a cold start and no throughput (for at
+        most MAX_WAIT; then a caller starts one anyway, so nothing waits on a stuck one)."""
+        env = self.take_idle(key)
+        if env is not None:
+            return env
+        patience = self.patience(key)
+        running = self._run_seconds.get(key)
+        if running is not None and running >= patience:
+            return None  # slow invocations: concurrency pays for the cold start
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + MAX_WAIT
+        while any(e.key == key and e.alive and not e.retired for e in self.environments):
+            env = await self._wait_given_back(key, patience)
+            if env is not None:
+                return env
+            if loop.time() >= give_up:
+                return None  # nothing came back in time (a stuck or slow-starting one)
+            if not self._starting.get(key) and self._cpu.spare():
+                return None
+        return None
+
+    async def _wait_given_back(self, key: Any, patience: float) -> Environment | None:
+        waiter: asyncio.Future[Environment] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(key, []).append(waiter)
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiter), patience)
+        except TimeoutError:
+            if waiter.done() and not waiter.cancelled():
+                return waiter.result()  # given back just as the wait ended
+            waiter.cancel()
+            return None
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.give_back(waiter.result())  # handed over, but nobody will use it
+            waiter.cancel()
+            raise
+        finally:
+            waiters = self._waiting.get(key)
+            if waiters is not None and waiter in waiters:
+                waiters.remove(waiter)
+                if not waiters:
+                    del self._waiting[key]
+
+    def patience(self, key: Any) -> float:
+        started = self._start_seconds.get(key)
+        if started is None:
+            return FIRST_PATIENCE
+        return min(MAX_PATIENCE, max(MIN_PATIENCE, started))
+
+    def start_began(self, key: Any) -> None:
+        self._starting[key] = self._starting.get(key, 0) + 1
+
+    def start_ended(self, key: Any, seconds: float) -> None:
+        """A cold start of the key's ended (ready or failed) after `seconds`."""
+        self._starting[key] -= 1
+        if not self._starting[key]:
+            del self._starting[key]
+        self._start_seconds[key] = _average(self._start_seconds.get(key), seconds)
+
+    def observe_run(self, key: Any, seconds: float) -> None:
+        self._run_seconds[key] = _average(self._run_seconds.get(key), seconds)
+
     def make_room(self) -> None:
         """Before a new environment starts: end idle ones while the cap is reached."""
         while len(self.environments) >= self.max_workers:
@@ -116,6 +202,10 @@ class EnvironmentPool:
             return
         env.current = None
         env.last_used = self.clock.now()
+        for waiter in self._waiting.get(env.key, []):
+            if not waiter.done():
+                waiter.set_result(env)  # straight to an invocation waiting for it
+                return
         self.idle.setdefault(env.key, []).append(env)
 
     def forget(self, env: Environment) -> None:
@@ -130,6 +220,10 @@ class EnvironmentPool:
                     and (version is None or k[1] == version)]:
             for env in self.idle.pop(key):
                 self._discard(env)
+        for key in [k for k in self._run_seconds if k[0] == function_id
+                    and (version is None or k[1] == version)]:
+            self._run_seconds.pop(key, None)
+            self._start_seconds.pop(key, None)
 
     def _discard(self, env: Environment) -> None:
         self.environments.discard(env)
@@ -162,3 +256,36 @@ class EnvironmentPool:
         self.idle.clear()
         with contextlib.suppress(Exception):
             await asyncio.gather(*(env.close() for env in envs), return_exceptions=True)
+
+
+def _average(previous: float | None, sample: float) -> float:
+    return sample if previous is None else previous + SMOOTHING * (sample - previous)
+
+
+class SpareCpu:
+    """Whether the machine had at least half a core idle lately (/proc/stat, sampled at most
+    every SAMPLE seconds); True where /proc/stat cannot be read."""
+
+    SAMPLE = 0.1
+    STAT = Path("/proc/stat")
+
+    def __init__(self) -> None:
+        self._at = 0.0
+        self._last: tuple[int, int] | None = None
+        self._spare = True
+
+    def spare(self) -> bool:
+        now = time.monotonic()
+        if now - self._at < self.SAMPLE:
+            return self._spare
+        self._at = now
+        try:
+            fields = [int(x) for x in self.STAT.read_text().split("\n", 1)[0].split()[1:]]
+        except (OSError, ValueError):
+            return True
+        idle, total = fields[3] + (fields[4] if len(fields) > 4 else 0), sum(fields)
+        if self._last is not None and total > self._last[1]:
+            idle_share = (idle - self._last[0]) / (total - self._last[1])
+            self._spare = idle_share * (os.cpu_count() or 1) >= 0.5
+        self._last = (idle, total)
+        return self._spare

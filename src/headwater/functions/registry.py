@@ -157,17 +157,18 @@ class Functions:
     async def invoke(self, account: str, region: str, function_name: str, payload: bytes,
                      qualifier: str | None = None, *, invocation_type: str = "RequestResponse",
                      log_type: str | None = None, client_context: str | None = None,
-                     request_id: str | None = None) -> InvokeResult:
+                     request_id: str | None = None, built: bool = False) -> InvokeResult:
         """Invoke a function from inside the server; raises the AwsErrors Invoke returns
         (ResourceNotFoundException, TooManyRequestsException, ...). `request_id` is the
         invocation's id (the Invoke request's, as on AWS; an Event invocation keeps it across
-        its retries); None makes a new one."""
+        its retries); None makes a new one. `built`: the payload is JSON the server encoded
+        itself (a stream batch), not parsed again to check it."""
         started = time.monotonic()
         try:
             result = await invoker.invoke(self, account, region, function_name, payload,
                                           qualifier, invocation_type=invocation_type,
                                           log_type=log_type, client_context=client_context,
-                                          request_id=request_id)
+                                          request_id=request_id, built=built)
         except AwsError as error:
             self._announce(account, region, function_name, invocation_type, started,
                            error=error.code)

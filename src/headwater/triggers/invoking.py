@@ -38,7 +38,7 @@ class FunctionLayer(Protocol):
     """The function service's in-process Invoke (functions/registry.py `Functions.invoke`)."""
 
     async def invoke(self, account: str, region: str, function_name: str, payload: bytes,
-                     qualifier: str | None = None, /) -> object: ...
+                     qualifier: str | None = None, /, *, built: bool = False) -> object: ...
 
 
 def function_layer_invoker(functions: FunctionLayer, storage: Storage) -> Invoker:
@@ -50,8 +50,9 @@ def function_layer_invoker(functions: FunctionLayer, storage: Storage) -> Invoke
         # reads through the writer's connection): never show a function an uncommitted write.
         await storage.settle()
         try:
+            # The batch's JSON is the consumer's own: the function layer need not parse it.
             result = await functions.invoke(account, region, function_arn, payload,
-                                                    qualifier)
+                                            qualifier, built=True)
         except AwsError as error:
             return Outcome(status=error.status, refused=error)
         return Outcome(

@@ -32,7 +32,9 @@ from headwater.triggers.stream_source import StreamSource
 
 log = logging.getLogger("headwater.triggers")
 DEFAULT_RETRY_DELAY = 0.05
-SHARD_RESCAN = 1.0  # safety net only: shard changes and finished parents wake supervisors
+# Shard changes, finished parents and mapping updates wake a supervisor; this real-time
+# safety net only bounds the cost of a wake-up some future source might fail to give.
+SHARD_RESCAN = 300.0
 SUPERVISOR_BACKOFF = 0.5
 
 
@@ -194,11 +196,12 @@ class Supervisor:
             if mapping.state == DELETING:
                 manager.forget(mapping)
                 return
+            shards_changed = await self._watch_shards(mapping)
             if mapping.runs():
                 self.generation = mapping.generation
                 self._start_consumers(mapping)
             manager.settle(mapping)
-            await self._wait(mapping)
+            await self._wait(shards_changed)
 
     def _start_consumers(self, mapping: Mapping) -> None:
         for shard_id, consumer in list(self.consumers.items()):
@@ -228,11 +231,20 @@ class Supervisor:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _wait(self, mapping: Mapping) -> None:
+    async def _watch_shards(self, mapping: Mapping) -> asyncio.Future[bool] | None:
+        """Subscribe to the stream's shard changes before the shards are read, so a change
+        between the read and the wait still wakes the supervisor (no periodic re-scan)."""
+        source = self.manager.source
+        if not mapping.runs() or not source.exists(mapping.source_arn):
+            return None
+        watching = asyncio.ensure_future(source.wait_for_shards(mapping.source_arn, None))
+        await asyncio.sleep(0)  # the watch's first step runs now and registers its waiter
+        return watching
+
+    async def _wait(self, shards_changed: asyncio.Future[bool] | None) -> None:
         waits: list[asyncio.Future[bool]] = [asyncio.ensure_future(self.wake.wait())]
-        if mapping.runs() and self.manager.source.exists(mapping.source_arn):
-            waits.append(asyncio.ensure_future(
-                self.manager.source.wait_for_shards(mapping.source_arn, None)))
+        if shards_changed is not None:
+            waits.append(shards_changed)
         try:
             await asyncio.wait(waits, timeout=SHARD_RESCAN, return_when=asyncio.FIRST_COMPLETED)
         finally:
