@@ -79,7 +79,8 @@ class Runtime:
             function_layer_invoker(self.functions, self.storage), self.deliver,
             settings.trigger_retry_delay, self._stream_access, publish=self.events.publish)
         self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
-                                     ReplicationControls(), ReplicationMetrics(self.cloudwatch))
+                                     ReplicationControls(self.storage),
+                                     ReplicationMetrics(self.cloudwatch))
 
     def deliver(self, account: str, region: str, destination: str, message: str,
                 attributes: dict[str, Any] | None = None, /) -> None:
