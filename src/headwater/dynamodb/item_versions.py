@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
+
+import orjson
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -23,6 +26,19 @@ def get(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> Versio
         "SELECT written, region FROM ddb_item_versions WHERE table_id = ? AND hk = ? AND rk = ?",
         (table_id, hk, rk)).fetchone()
     return None if row is None else Version(float(row[0]), str(row[1]))
+
+
+def get_with_item(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
+                  ) -> tuple[Version | None, dict[str, Any] | None, int]:
+    """The item's version, the item and its stored size (0 when absent), in one statement:
+    what applying a replicated change reads first."""
+    written, region, item, size = conn.execute(
+        "SELECT v.written, v.region, i.item, i.size FROM (SELECT ? AS t, ? AS h, ? AS r) AS k "
+        "LEFT JOIN ddb_item_versions AS v ON v.table_id = k.t AND v.hk = k.h AND v.rk = k.r "
+        "LEFT JOIN ddb_items AS i ON i.table_id = k.t AND i.hk = k.h AND i.rk = k.r",
+        (table_id, hk, rk)).fetchone()
+    version = None if written is None else Version(float(written), str(region))
+    return version, None if item is None else orjson.loads(item), int(size or 0)
 
 
 def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, version: Version) -> None:

@@ -56,10 +56,10 @@ class ReplicationMetrics:
         figures.latencies.extend(latencies_ms)
         figures.applied += applied
         figures.superseded += superseded
-        labels = (source.name, source.region, target.region)
-        for value in latencies_ms:
-            self.latency.labels(*labels).observe(value)
         if latencies_ms:
+            histogram = self.latency.labels(source.name, source.region, target.region)
+            for value in latencies_ms:
+                histogram.observe(value)
             # One datapoint per batch (its mean), not one per write.
             self.cloudwatch.put(source.account, source.region, NAMESPACE, "ReplicationLatency",
                                 _dimensions(source, target),

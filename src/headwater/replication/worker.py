@@ -112,7 +112,7 @@ class Replicator:
         if position is None:  # the pair is being unlinked; the rescan will end this loop
             await _first(self._stop.wait(), asyncio.sleep(0.05))
             return
-        rows = self.streams.records_after(stream, position, BATCH)
+        rows = self.streams.local_records_after(stream, position, BATCH)
         now = self.clock.now()
         due = len(rows)
         if controls.delay:
@@ -122,12 +122,18 @@ class Replicator:
         if due:
             batch = rows[:due]
             result = apply_batch(self.runtime, source, target, batch)
-            latencies = [(now - created) * 1000 for created in result.created or []]
+            latencies = [(now - created) * 1000 for created in result.created]
             self.metrics.applied(source, target, latencies, result.applied, result.superseded)
-            if self.metrics.pending_due(source, target, now, due == len(rows) < BATCH):
+            drained = due == len(rows) < BATCH
+            if self.metrics.pending_due(source, target, now, drained):
                 self.metrics.pending_count(source, target,
                                            self.streams.backlog(stream, batch[-1][0]), now)
-            await asyncio.sleep(0)  # let requests in between batches
+            if drained:
+                # Wait for the next commit of local writes, not the next loop iteration:
+                # under load a batch then holds a whole commit group, not one or two writes.
+                await appended.wait()
+            else:
+                await asyncio.sleep(0)  # let requests in between batches
             return
         if rows:  # delayed: wait for the first record's time, or anything else
             await _first(self._stop.wait(), appended.wait(), controls.changed.wait(),
