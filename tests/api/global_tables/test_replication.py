@@ -124,7 +124,7 @@ def test_metrics_through_cloudwatch_and_prometheus(endpoint, regional, global_ta
 
 def test_replica_records_are_the_replicas_own(endpoint, regional, global_table, replication):
     name = global_table()
-    east, west = regional[EAST], regional[WEST]
+    east = regional[EAST]
 
     def same_sizes() -> int:
         converged(regional, name, (EAST, WEST))
