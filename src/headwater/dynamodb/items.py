@@ -144,7 +144,7 @@ def write(
     )
     if stamp is not None and record is not None:
         item_versions.put(conn, table.id, key[0], key[1],
-                          item_versions.Version(stamp, table.region))
+                          item_versions.Version(stamp, table.region), new is None)
 
 
 def _stamp(runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key

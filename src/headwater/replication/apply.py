@@ -90,7 +90,7 @@ def _apply(runtime: DynamoDbServices, conn: sqlite3.Connection, source: Table, t
             size = body["SizeBytes"] - item_size(body["Keys"]) - old_size
     items.write(runtime, conn, target, key, old, new, size=size, origin=source.region,
                 replicated=replicated)
-    item_versions.put(conn, target.id, key[0], key[1], version)
+    item_versions.put(conn, target.id, key[0], key[1], version, new is None)
     return True
 
 
