@@ -56,6 +56,11 @@ LAYOUTS = [("plain table", False, []), ("plain + stream", True, []),
            ("1 replica", False, ["us-west-2"]), ("2 replicas", False, ["us-west-2", "eu-west-1"])]
 
 
+class Round(NamedTuple):
+    rows: list[Row]
+    apply_us: float
+
+
 class Row(NamedTuple):
     label: str
     measured: Result
@@ -73,14 +78,45 @@ def status(address: tuple[str, int]) -> dict[str, object]:
         return dict(orjson.loads(r.read()))
 
 
-def wait_drained(address: tuple[str, int], table: str, timeout: float = 120) -> None:
+def wait_drained(address: tuple[str, int], table: str, timeout: float = 120,
+                 interval: float = 0.05) -> None:
+    """Poll the status until the table's pairs have no backlog (each poll counts the backlog:
+    a long one is polled less often)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         pairs = [p for p in status(address)["pairs"] if p["table"] == table]  # type: ignore
         if pairs and all(p["backlog"] == 0 for p in pairs):
             return
-        time.sleep(0.05)
+        time.sleep(interval)
     raise RuntimeError(f"replication of {table} did not drain")
+
+
+def control(address: tuple[str, int], body: dict[str, object]) -> None:
+    request = urllib.request.Request(
+        f"http://{address[0]}:{address[1]}/_headwater/replication", data=orjson.dumps(body),
+        method="POST")
+    with urllib.request.urlopen(request) as response:
+        response.read()
+
+
+def apply_cost(peer: Peer, args: argparse.Namespace) -> float:
+    """Server CPU per replicated write applied, alone: writes land while replication is
+    paused, then the backlog drains (in batches of up to 256) and its CPU is divided by the
+    records applied."""
+    address = peer.address
+    table = "bench-apply"
+    create_table(address, table)
+    add_replicas(address, table, ["us-west-2"])
+    control(address, {"paused": True})
+    measure(address, put_workload(table, 1024), clients=args.clients, processes=args.processes,
+            warmup=0, duration=args.duration)
+    pairs = status(address)["pairs"]
+    backlog = next(p["backlog"] for p in pairs  # type: ignore[attr-defined]
+                   if p["table"] == table and p["source"] == "us-east-1")
+    before = cpu_seconds(peer.pid())
+    control(address, {"paused": False})
+    wait_drained(address, table, interval=0.5)
+    return (cpu_seconds(peer.pid()) - before) / backlog * 1e6
 
 
 def paced_writer(address: tuple[str, int], table: str, rate: float, duration: float,
@@ -189,24 +225,30 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
     trees = [("this tree", HERE)] + ([("base", args.base)] if args.base else [])
-    cpu: dict[str, list[list[float]]] = {name: [] for name, _ in trees}
+    results: dict[str, list[Round]] = {name: [] for name, _ in trees}
     for _ in range(args.rounds):
         for name, source in trees:
             peer = start(source, args.disk)
             try:
                 rows = throughput(peer, args)
+                applied = apply_cost(peer, args)
             finally:
                 peer.stop()
             print_throughput(name, rows, args)
-            cpu[name].append([row.cpu_us for row in rows])
+            print(f"  apply alone (paused backlog drained): {applied:5.0f} us of server CPU "
+                  f"per replicated write", flush=True)
+            results[name].append(Round(rows, applied))
     print(f"median server CPU per write over {args.rounds} round(s):")
     for name, _ in trees:
-        medians = [statistics.median(r[i] for r in cpu[name]) for i in range(len(LAYOUTS))]
+        rounds = results[name]
+        medians = [statistics.median(r.rows[i].cpu_us for r in rounds)
+                   for i in range(len(LAYOUTS))]
         shares = "  ".join(f"{label} {us:.0f} us ({medians[0] / us:.0%})"
                            for (label, _, _), us in zip(LAYOUTS, medians, strict=True))
         met = medians[0] / medians[2] >= THROUGHPUT_GOAL
-        print(f"  {name:<9}  {shares}  goal one replica >= {THROUGHPUT_GOAL:.0%} of plain: "
-              f"{'met' if met else 'NOT met'}", flush=True)
+        applied = statistics.median(r.apply_us for r in rounds)
+        print(f"  {name:<9}  {shares}  apply alone {applied:.0f} us  goal one replica >= "
+              f"{THROUGHPUT_GOAL:.0%} of plain: {'met' if met else 'NOT met'}", flush=True)
     peer = start(HERE, args.disk)
     try:
         lag(peer, args)
