@@ -24,6 +24,7 @@ from headwater.streams.log import StreamLog
 log = logging.getLogger("headwater.replication")
 BATCH = 256
 MAX_BACKOFF = 30.0
+IDLE_EVERY = 1.0  # clock seconds between moves of idle pairs' positions (advance_idle)
 Pair = tuple[int, int]  # (source table id, target table id)
 
 
@@ -58,12 +59,37 @@ class Replicator:
             while not self._stop.is_set():
                 self.links.changed.clear()
                 self._rescan()
-                await _first(self._stop.wait(), self.links.changed.wait())
+                await _first(self._stop.wait(), self.links.changed.wait(),
+                             self.clock.sleep(IDLE_EVERY))
+                try:
+                    self.advance_idle()
+                except Exception:
+                    log.exception("moving idle replication positions failed")
         finally:
             for task in self._tasks.values():
                 task.cancel()
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
             self._tasks.clear()
+
+    def advance_idle(self) -> None:
+        """Move each pair that owes nothing past the records of replicated writes its source
+        stream gathered since (a pair's loop wakes for local writes only, so the replica
+        that receives the changes would keep its reverse pairs' positions where they were,
+        and every count or read "after the position" would walk an ever longer range)."""
+        conn = self.runtime.storage.conn
+        sequence = self.streams.sequence
+        idle = []
+        for pair, (source, _target) in replica_pairs(self.runtime).items():
+            stream = self.streams.current_stream(source.account, source.region, source.name)
+            position = store.position(conn, *pair)
+            if stream is None or position is None or position >= sequence:
+                continue
+            if not self.streams.local_records_after(stream, position, 1):
+                idle.append(pair)
+        if idle:
+            with self.runtime.storage.transaction() as conn:
+                for source_id, target_id in idle:
+                    store.save(conn, source_id, target_id, sequence)
 
     async def stop(self) -> None:
         self._stop.set()
