@@ -31,6 +31,7 @@ from headwater.queues.registry import Queues
 from headwater.replication.controls import ReplicationControls
 from headwater.replication.links import ReplicaLinks
 from headwater.replication.metrics import ReplicationMetrics
+from headwater.replication.tombstones import TombstoneSweeper
 from headwater.replication.worker import Replicator
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
@@ -84,7 +85,9 @@ class Runtime:
             function_layer_invoker(self.functions, self.storage), self.deliver,
             settings.trigger_retry_delay, self._stream_access, publish=self.events.publish)
         self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
-                                     ReplicationControls(), ReplicationMetrics(self.cloudwatch))
+                                     ReplicationControls(self.storage),
+                                     ReplicationMetrics(self.cloudwatch))
+        self.tombstones = TombstoneSweeper(self, self.streams, settings.retention_interval)
 
     def deliver(self, account: str, region: str, destination: str, message: str,
                 attributes: dict[str, Any] | None = None, /) -> None:
@@ -109,9 +112,9 @@ class Runtime:
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
-        and event queue, the triggers, replication, the alarm evaluator, the SQS queue and
-        DynamoDB provisioned-capacity samplers, the metric flusher (`close` flushes once more
-        after every worker stopped)."""
+        and event queue, the triggers, replication and its tombstone sweeper, the alarm
+        evaluator, the SQS queue and DynamoDB provisioned-capacity samplers, the metric
+        flusher (`close` flushes once more after every worker stopped)."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
         return [
@@ -124,6 +127,7 @@ class Runtime:
             self.functions.events,
             self.triggers,
             self.replicator,
+            self.tombstones,
             AlarmEvaluator(self.alarms),
             QueueSampler(self.storage, self.cloudwatch),
             ProvisionedSampler(self.tables, self.clock,

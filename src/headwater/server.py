@@ -371,7 +371,8 @@ class HeadwaterApp:
                 return _answer(400, orjson.dumps({"message": str(error)}))
         elif method != "GET":
             return _answer(405, b'{"message":"Method Not Allowed"}')
-        return _answer(200, orjson.dumps(replication_status(replicator)))
+        return _answer(200, orjson.dumps(replication_status(replicator,
+                                                            self.runtime.tombstones)))
 
     def _clock(self, method: str, body: bytes) -> Response:
         """GET: the clock. POST {"advance": seconds} or {"set": epoch seconds}: move it forward

@@ -203,6 +203,7 @@ def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> No
     from headwater.dynamodb.ttl import TtlSweeper
     from headwater.functions.event_queue import EventQueue
     from headwater.functions.pool import EnvironmentPool
+    from headwater.replication.tombstones import TombstoneSweeper
     from headwater.replication.worker import Replicator
     from headwater.runtime import Runtime
     from headwater.settings import Settings
@@ -215,8 +216,8 @@ def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> No
         workers: list[Worker] = runtime.workers()
         assert [type(w) for w in workers] == [
             Checkpointer, RolloverWorker, RetentionWorker, TtlSweeper, EnvironmentPool,
-            EventQueue, TriggerManager, Replicator, AlarmEvaluator, QueueSampler,
-            ProvisionedSampler, MetricFlusher]
+            EventQueue, TriggerManager, Replicator, TombstoneSweeper, AlarmEvaluator,
+            QueueSampler, ProvisionedSampler, MetricFlusher]
         assert workers[0] is runtime.storage.checkpointer
         assert workers[4:8] == [runtime.functions.pool, runtime.functions.events,
                                 runtime.triggers, runtime.replicator]

@@ -438,4 +438,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX cw_alarm_history_by_alarm ON cw_alarm_history (account, region, name, moment);
     """,
+    # 18: global tables' deletion markers (issue 14; replication/tombstones.py). A version row
+    # whose item was deleted is flagged, with a partial index by write time, so the sweeper
+    # finds the old markers without reading every item's version.
+    """
+    ALTER TABLE ddb_item_versions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+    UPDATE ddb_item_versions SET deleted = 1 WHERE NOT EXISTS (
+        SELECT 1 FROM ddb_items AS i WHERE i.table_id = ddb_item_versions.table_id
+        AND i.hk = ddb_item_versions.hk AND i.rk = ddb_item_versions.rk);
+    CREATE INDEX ddb_item_tombstones ON ddb_item_versions (table_id, written) WHERE deleted = 1;
+    """,
 ]

@@ -114,13 +114,16 @@ def write(
     runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key,
     old: dict[str, Any] | None, new: dict[str, Any] | None, *, size: int | None = None,
     ttl_delete: bool = False, origin: str | None = None,
+    replicated: dict[str, Any] | None = None,
 ) -> None:
     """Store `new` (None deletes), maintain index entries and append the stream record, all in
     the open transaction.
 
     On a global table a local write that changes the item also stamps its version (the
     record's time, this region) for last-writer-wins; `origin` marks a replicated write (the
-    region it came from), whose version the replicator keeps itself."""
+    region it came from), whose version the replicator keeps itself, and `replicated` the
+    source replica's stream record when it describes this change too (StreamLog
+    record_change reissues it)."""
     if table.indexes:
         if new is not None:
             check_index_keys(table.indexes, new)
@@ -137,11 +140,11 @@ def write(
     stamp = _stamp(runtime, conn, table, key) if origin is None and table.replicated else None
     record = runtime.streams.record_change(
         conn, table.account, table.region, table.name, key[0], table.key_of(source), old, new,
-        ttl_delete=ttl_delete, new_size=size, now=stamp, origin=origin,
+        ttl_delete=ttl_delete, new_size=size, now=stamp, origin=origin, replicated=replicated,
     )
     if stamp is not None and record is not None:
         item_versions.put(conn, table.id, key[0], key[1],
-                          item_versions.Version(stamp, table.region))
+                          item_versions.Version(stamp, table.region), new is None)
 
 
 def _stamp(runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key

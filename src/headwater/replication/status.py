@@ -1,16 +1,19 @@
-"""`GET /_headwater/replication`: the controls and, per replica pair, its position, backlog
+"""`GET /_headwater/replication`: the controls; per replica pair, its position, backlog
 (local writes of the source not yet applied to the target), lag (clock age of the oldest of
-them) and recent latency percentiles."""
+them) and recent latency percentiles; and the deletion markers each replica keeps, with when
+the sweeper last finished a pass (tombstones.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from headwater.dynamodb import item_versions
 from headwater.replication import store
+from headwater.replication.tombstones import TombstoneSweeper
 from headwater.replication.worker import Replicator, replica_pairs
 
 
-def replication_status(replicator: Replicator) -> dict[str, Any]:
+def replication_status(replicator: Replicator, sweeper: TombstoneSweeper) -> dict[str, Any]:
     runtime, streams = replicator.runtime, replicator.streams
     now = replicator.clock.now()
     pairs = []
@@ -31,4 +34,10 @@ def replication_status(replicator: Replicator) -> dict[str, Any]:
             "latencyMs": {"p50": figures.percentile(0.5), "p99": figures.percentile(0.99)},
         })
     controls = replicator.controls
-    return {"paused": controls.paused, "delay": controls.delay, "pairs": pairs}
+    conn = runtime.storage.conn
+    tables = [{"table": table.name, "account": table.account, "region": table.region,
+               "count": item_versions.count_tombstones(conn, table.id)}
+              for table in runtime.tables.all() if table.replicated]
+    return {"paused": controls.paused, "delay": controls.delay, "pairs": pairs,
+            "tombstones": {"sweptAt": sweeper.swept_at, "removed": sweeper.removed,
+                           "tables": sorted(tables, key=lambda t: (t["table"], t["region"]))}}

@@ -24,6 +24,7 @@ from headwater.streams.log import StreamLog
 log = logging.getLogger("headwater.replication")
 BATCH = 256
 MAX_BACKOFF = 30.0
+IDLE_EVERY = 1.0  # clock seconds between moves of idle pairs' positions (advance_idle)
 Pair = tuple[int, int]  # (source table id, target table id)
 
 
@@ -58,12 +59,37 @@ class Replicator:
             while not self._stop.is_set():
                 self.links.changed.clear()
                 self._rescan()
-                await _first(self._stop.wait(), self.links.changed.wait())
+                await _first(self._stop.wait(), self.links.changed.wait(),
+                             self.clock.sleep(IDLE_EVERY))
+                try:
+                    self.advance_idle()
+                except Exception:
+                    log.exception("moving idle replication positions failed")
         finally:
             for task in self._tasks.values():
                 task.cancel()
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
             self._tasks.clear()
+
+    def advance_idle(self) -> None:
+        """Move each pair that owes nothing past the records of replicated writes its source
+        stream gathered since (a pair's loop wakes for local writes only, so the replica
+        that receives the changes would keep its reverse pairs' positions where they were,
+        and every count or read "after the position" would walk an ever longer range)."""
+        conn = self.runtime.storage.conn
+        sequence = self.streams.sequence
+        idle = []
+        for pair, (source, _target) in replica_pairs(self.runtime).items():
+            stream = self.streams.current_stream(source.account, source.region, source.name)
+            position = store.position(conn, *pair)
+            if stream is None or position is None or position >= sequence:
+                continue
+            if not self.streams.local_records_after(stream, position, 1):
+                idle.append(pair)
+        if idle:
+            with self.runtime.storage.transaction() as conn:
+                for source_id, target_id in idle:
+                    store.save(conn, source_id, target_id, sequence)
 
     async def stop(self) -> None:
         self._stop.set()
@@ -112,7 +138,7 @@ class Replicator:
         if position is None:  # the pair is being unlinked; the rescan will end this loop
             await _first(self._stop.wait(), asyncio.sleep(0.05))
             return
-        rows = self.streams.records_after(stream, position, BATCH)
+        rows = self.streams.local_records_after(stream, position, BATCH)
         now = self.clock.now()
         due = len(rows)
         if controls.delay:
@@ -122,12 +148,18 @@ class Replicator:
         if due:
             batch = rows[:due]
             result = apply_batch(self.runtime, source, target, batch)
-            latencies = [(now - created) * 1000 for created in result.created or []]
+            latencies = [(now - created) * 1000 for created in result.created]
             self.metrics.applied(source, target, latencies, result.applied, result.superseded)
-            if self.metrics.pending_due(source, target, now, due == len(rows) < BATCH):
+            drained = due == len(rows) < BATCH
+            if self.metrics.pending_due(source, target, now, drained):
                 self.metrics.pending_count(source, target,
                                            self.streams.backlog(stream, batch[-1][0]), now)
-            await asyncio.sleep(0)  # let requests in between batches
+            if drained:
+                # Wait for the next commit of local writes, not the next loop iteration:
+                # under load a batch then holds a whole commit group, not one or two writes.
+                await appended.wait()
+            else:
+                await asyncio.sleep(0)  # let requests in between batches
             return
         if rows:  # delayed: wait for the first record's time, or anything else
             await _first(self._stop.wait(), appended.wait(), controls.changed.wait(),

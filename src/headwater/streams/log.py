@@ -22,7 +22,7 @@ from headwater.core.events import EventBus
 from headwater.core.storage import Storage
 from headwater.streams import store
 from headwater.streams.model import RETENTION_SECONDS, Shard, Stream, format_sequence
-from headwater.streams.records import build_record, event_name
+from headwater.streams.records import build_record, event_name, reissue_record
 
 TableKey = tuple[str, str, str]
 SECRET_KEY = "iterator_secret"
@@ -248,17 +248,22 @@ class StreamLog:
         hash_key: bytes, keys: dict[str, Any], old: dict[str, Any] | None,
         new: dict[str, Any] | None, ttl_delete: bool = False, new_size: int | None = None,
         now: float | None = None, origin: str | None = None,
+        replicated: dict[str, Any] | None = None,
     ) -> dict[str, Any] | None:
         """Append the record for one item change, inside the caller's transaction.
 
         `now` is the write's clock time when the writer took it already; `origin` the region
         a replicated write came from (global tables: such records are not sent on again).
-        Returns the record, or None when the table has no stream or nothing changed.
+        `replicated` is the source replica's record of that change, when the caller knows
+        it describes this change too (same images, sizes and view type): it is reissued
+        with this stream's sequence number, time, event id and region instead of being built
+        and sized again. Returns the record, or None when the table has no stream or nothing
+        changed.
         """
         stream = self.current.get((account, region, table_name))
         if stream is None:
             return None
-        name = event_name(old, new)
+        name = replicated["eventName"] if replicated is not None else event_name(old, new)
         if name is None:
             return None
         lane = zlib.crc32(hash_key) % stream.shard_count
@@ -269,13 +274,18 @@ class StreamLog:
             shard = self._roll_over(conn, stream, shard, now)
         self.sequence += 1
         seq = self.sequence
-        record = build_record(
-            name=name, region=region, view_type=stream.view_type, keys=keys, old=old, new=new,
-            created=now, sequence=format_sequence(seq), ttl_delete=ttl_delete,
-            new_size=new_size,
-        )
+        if replicated is None:
+            record = build_record(
+                name=name, region=region, view_type=stream.view_type, keys=keys, old=old,
+                new=new, created=now, sequence=format_sequence(seq), ttl_delete=ttl_delete,
+                new_size=new_size,
+            )
+        else:
+            record = reissue_record(replicated, region=region, created=now,
+                                    sequence=format_sequence(seq))
         store.append_record(conn, shard.pk, seq, now, orjson.dumps(record), origin)
-        self.storage.after_commit(lambda: self._notify_shard(shard.pk))
+        local = origin is None
+        self.storage.after_commit(lambda: self._notify_shard(shard.pk, local))
         events = self.events
         if events is not None and events.listening:
             event = {"table": table_name, "account": account, "region": region,
@@ -283,14 +293,15 @@ class StreamLog:
             self.storage.after_commit(lambda: events.publish_live("record", event))
         return record
 
-    def records_after(self, stream: Stream, after: int, limit: int
-                      ) -> list[tuple[int, float, bytes, str | None]]:
-        """The stream's records after position `after` across all its shards, in sequence
-        order (so each item's changes in order): (seq, created, record JSON, origin region)."""
+    def local_records_after(self, stream: Stream, after: int, limit: int
+                            ) -> list[tuple[int, float, bytes]]:
+        """The stream's records of local writes (not replicated from another region) after
+        position `after` across all its shards, in sequence order (so each item's changes in
+        order): (seq, created, record JSON)."""
         shards = [shard.pk for shard in self.shards.get(stream.id, [])]
         if not shards:
             return []
-        return store.read_stream(self.storage.conn, shards, after, limit)
+        return store.read_local(self.storage.conn, shards, after, limit)
 
     def backlog(self, stream: Stream, after: int) -> int:
         """How many records of local writes the stream holds after position `after`."""
@@ -338,8 +349,9 @@ class StreamLog:
         return True
 
     def appended(self, stream: Stream) -> asyncio.Event:
-        """An event set when the next append to any shard of the stream commits. Taken before
-        reading, so an append between the read and the wait still wakes the reader."""
+        """An event set when the next append of a local write's record (not a replicated
+        one) to any shard of the stream commits, or a shard closes. Taken before reading, so
+        an append between the read and the wait still wakes the reader."""
         return self._appends.setdefault(stream.id, asyncio.Event())
 
     def wake_readers(self, stream: Stream) -> None:
@@ -348,10 +360,12 @@ class StreamLog:
         if event is not None:
             event.set()
 
-    def _notify_shard(self, shard_pk: int) -> None:
+    def _notify_shard(self, shard_pk: int, local: bool = True) -> None:
         event = self._waiters.pop(shard_pk, None)
         if event is not None:
             event.set()
+        if not local:
+            return
         shard = self.shard_by_pk.get(shard_pk)
         appended = None if shard is None else self._appends.pop(shard.stream_id, None)
         if appended is not None:

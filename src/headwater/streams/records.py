@@ -55,6 +55,25 @@ def build_record(
     return record
 
 
+def reissue_record(record: dict[str, Any], *, region: str, created: float, sequence: str
+                   ) -> dict[str, Any]:
+    """Another stream's record of the same change (global tables: the source replica's),
+    as this stream records it: its own event id, region, time and sequence number; the
+    event name, keys, images, size and view type are the same. A replicated TTL delete is
+    an ordinary delete in the receiving region (no service `userIdentity`)."""
+    body = dict(record["dynamodb"])
+    body["ApproximateCreationDateTime"] = float(int(created))
+    body["SequenceNumber"] = sequence
+    return {
+        "eventID": f"{_EVENT_PREFIX}{next(_EVENT_COUNTER):016x}",
+        "eventName": record["eventName"],
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+        "dynamodb": body,
+    }
+
+
 def same_item(a: dict[str, Any], b: dict[str, Any]) -> bool:
     if a.keys() != b.keys():
         return False

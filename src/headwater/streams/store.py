@@ -69,14 +69,17 @@ def append_record(conn: sqlite3.Connection, shard: int, seq: int, created: float
                  "VALUES (?, ?, ?, ?, ?)", (shard, seq, created, record, origin))
 
 
-def read_stream(conn: sqlite3.Connection, shards: list[int], after: int, limit: int
-                ) -> list[tuple[int, float, bytes, str | None]]:
-    """Records of several shards (one stream's) after `after`, in sequence order, with the
-    region each was replicated from (None for a local write)."""
+def read_local(conn: sqlite3.Connection, shards: list[int], after: int, limit: int
+               ) -> list[tuple[int, float, bytes]]:
+    """Records of local writes (origin NULL) of several shards (one stream's) after `after`,
+    in sequence order. Walks the sequence key from `after` (`+shard` keeps SQLite off the
+    (shard, seq) index, whose plan sorts every later record of the shards to return the
+    first few)."""
     marks = ",".join("?" * len(shards))
     return conn.execute(
-        f"SELECT seq, created, record, origin FROM stream_records WHERE seq > ? "
-        f"AND shard IN ({marks}) ORDER BY seq LIMIT ?", (after, *shards, limit),
+        f"SELECT seq, created, record FROM stream_records WHERE seq > ? "
+        f"AND +shard IN ({marks}) AND origin IS NULL ORDER BY seq LIMIT ?",
+        (after, *shards, limit),
     ).fetchall()
 
 

@@ -146,6 +146,41 @@ def test_provisioned_override_on_create(regional, unique):
         east.delete_table(TableName=name)
 
 
+def test_index_read_capacity_override(regional, unique):
+    east, west = regional[EAST], regional[WEST]
+    name = unique("gt")
+    capacity = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+    east.create_table(
+        TableName=name, KeySchema=KEY["KeySchema"], ProvisionedThroughput=capacity,
+        AttributeDefinitions=[*KEY["AttributeDefinitions"],
+                              {"AttributeName": "g", "AttributeType": "S"}],
+        GlobalSecondaryIndexes=[{"IndexName": "byG", "ProvisionedThroughput": capacity,
+                                 "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                 "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+
+    def index_capacity(ddb: Any) -> tuple[int, int]:
+        index = ddb.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"][0]
+        throughput = index["ProvisionedThroughput"]
+        return throughput["ReadCapacityUnits"], throughput["WriteCapacityUnits"]
+
+    try:
+        east.update_table(TableName=name, ReplicaUpdates=[{"Create": {
+            "RegionName": WEST, "GlobalSecondaryIndexes": [{
+                "IndexName": "byG", "ProvisionedThroughputOverride": {"ReadCapacityUnits": 7}}]}}])
+        assert index_capacity(west) == (7, 5)
+        assert index_capacity(east) == (5, 5)
+        east.update_table(TableName=name, ReplicaUpdates=[{"Update": {
+            "RegionName": WEST, "GlobalSecondaryIndexes": [{
+                "IndexName": "byG", "ProvisionedThroughputOverride": {"ReadCapacityUnits": 3}}]}}])
+        assert index_capacity(west) == (3, 5)
+        entry = east.describe_table(TableName=name)["Table"]["Replicas"][0]
+        assert entry["GlobalSecondaryIndexes"] == [
+            {"IndexName": "byG", "ProvisionedThroughputOverride": {"ReadCapacityUnits": 3}}]
+    finally:
+        west.delete_table(TableName=name)
+        east.delete_table(TableName=name)
+
+
 def test_local_region_is_refused(regional, make_table, invalid):
     name = make_table()
     for kind in ("Create", "Delete"):

@@ -120,3 +120,63 @@ def test_metrics_through_cloudwatch_and_prometheus(endpoint, regional, global_ta
     exposition = urllib3.PoolManager().request("GET", f"{endpoint}/metrics").data.decode()
     assert (f'headwater_replication_latency_milliseconds_count{{receiving_region="{WEST}",'
             f'source_region="{EAST}",table="{name}"}} 1.0') in exposition
+
+
+def test_replica_records_are_the_replicas_own(endpoint, regional, global_table, replication):
+    name = global_table()
+    east = regional[EAST]
+
+    def same_sizes() -> int:
+        converged(regional, name, (EAST, WEST))
+        wait_for(lambda: replication.drained(name))
+        sizes = [regional[r].describe_table(TableName=name)["Table"]["TableSizeBytes"]
+                 for r in (EAST, WEST)]
+        assert sizes[0] == sizes[1]
+        return int(sizes[0])
+
+    east.put_item(TableName=name, Item={"pk": {"S": "r"}, "v": {"N": "1"},
+                                         "data": {"S": "x" * 500}, "tags": {"SS": ["a"]}})
+    assert same_sizes() > 500
+    east.update_item(TableName=name, Key=key("r"), UpdateExpression="SET v = :v, w = :v",
+                     ExpressionAttributeValues={":v": {"N": "2"}})
+    assert same_sizes() > 500
+    east_records = stream_records(endpoint, EAST, name)
+    west_records = stream_records(endpoint, WEST, name)
+    assert len(east_records) == len(west_records) == 2
+    for mine, theirs in zip(west_records, east_records, strict=True):
+        assert mine["awsRegion"] == WEST and theirs["awsRegion"] == EAST
+        assert mine["eventID"] != theirs["eventID"]
+        assert mine["eventName"] == theirs["eventName"]
+        body, source = dict(mine["dynamodb"]), dict(theirs["dynamodb"])
+        assert body.pop("SequenceNumber") != source.pop("SequenceNumber")
+        assert body.pop("ApproximateCreationDateTime") >= source.pop(
+            "ApproximateCreationDateTime")
+        assert body == source  # keys, images, SizeBytes, view type
+    assert int(west_records[0]["dynamodb"]["SequenceNumber"]) < int(
+        west_records[1]["dynamodb"]["SequenceNumber"])
+
+
+@pytest.mark.local_only
+def test_a_replica_holding_another_version_records_its_own_old_image(
+        endpoint, regional, global_table, replication):
+    name = global_table()
+    east, west = regional[EAST], regional[WEST]
+    replication.set(paused=True)
+    try:
+        west.put_item(TableName=name, Item={"pk": {"S": "c"}, "v": {"S": "west"}})
+        east.put_item(TableName=name, Item={"pk": {"S": "c"}, "v": {"S": "east"}})
+    finally:
+        replication.set(paused=False)
+    assert converged(regional, name, (EAST, WEST))["c"]["v"] == {"S": "east"}
+    wait_for(lambda: replication.drained(name))
+    west_records = stream_records(endpoint, WEST, name)
+    assert [r["eventName"] for r in west_records] == ["INSERT", "MODIFY"]
+    modify = west_records[1]["dynamodb"]
+    assert modify["OldImage"] == {"pk": {"S": "c"}, "v": {"S": "west"}}
+    assert modify["NewImage"] == {"pk": {"S": "c"}, "v": {"S": "east"}}
+    assert modify["SizeBytes"] == 3 + 8 + 8  # keys, new and old images
+    # East's later write won; west's lost there and left no record.
+    assert [r["eventName"] for r in stream_records(endpoint, EAST, name)] == ["INSERT"]
+    sizes = [regional[r].describe_table(TableName=name)["Table"]["TableSizeBytes"]
+             for r in (EAST, WEST)]
+    assert sizes == [8, 8]

@@ -1,7 +1,7 @@
 """Replication survives SIGKILL (issue 14, item 2): positions are durable and commit with the
 writes they cover, so after a kill in the middle of replicating a backlog and a restart, every
 acknowledged write reaches the other replica exactly once and the replicas converge. Also a
-clean restart resumes with nothing lost."""
+clean restart resumes with nothing lost and the replication controls it stopped with."""
 
 from __future__ import annotations
 
@@ -89,13 +89,26 @@ def _keep_writing(ddb: Any, name: str, acknowledged: set[str]) -> None:
         acknowledged.add(pk)
 
 
-def test_restart_resumes_a_paused_backlog(servers, tmp_path):
+def test_restart_keeps_the_controls_and_the_backlog(servers, tmp_path):
     server, regional = _start(servers, tmp_path)
     name = _global_table(regional)
-    Replication(server.url).set(paused=True)
+    Replication(server.url).set(paused=True, delay=60)
     _write_batch(regional[EAST], name, "p", 100)
     server.stop()
     server, regional = _start(servers, tmp_path)
     control = Replication(server.url)
-    assert control.status()["paused"] is False  # controls are not kept across restarts
+    status = control.status()
+    assert (status["paused"], status["delay"]) == (True, 60.0)
+    assert [p["backlog"] for p in control.pairs(name) if p["source"] == EAST] == [100]
+    assert "Item" not in regional[WEST].get_item(TableName=name, Key={"pk": {"S": "p00000"}})
+    # Resumed, the delay (kept too) still holds the changes until the clock passes it.
+    control.set(paused=False)
+    assert control.status()["delay"] == 60.0
+    assert "Item" not in regional[WEST].get_item(TableName=name, Key={"pk": {"S": "p00000"}})
+    server.advance(61)
     assert len(converged(regional, name, (EAST, WEST), timeout=10)) == 100
+    control.set(delay=0)
+    server.stop()
+    server, _ = _start(servers, tmp_path)
+    status = Replication(server.url).status()
+    assert (status["paused"], status["delay"]) == (False, 0.0)

@@ -1,14 +1,17 @@
-"""The replication controls' request checks and their wake-up event."""
+"""The replication controls' request checks, their wake-up event and their storage."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from headwater.core.storage import Storage
 from headwater.replication.controls import ControlError, ReplicationControls
 
 
 def test_pause_resume_and_delay() -> None:
-    controls = ReplicationControls()
+    controls = ReplicationControls(Storage(None))
     event = controls.changed
     controls.configure({"paused": True})
     assert controls.paused and event.is_set() and not controls.changed.is_set()
@@ -21,7 +24,15 @@ def test_pause_resume_and_delay() -> None:
 @pytest.mark.parametrize("body", [{}, {"paused": 1}, {"delay": -0.1}, {"delay": "1"},
                                   {"delay": None}, {"other": True}, []])
 def test_refused_bodies_change_nothing(body: object) -> None:
-    controls = ReplicationControls()
+    controls = ReplicationControls(Storage(None))
     with pytest.raises(ControlError):
         controls.configure(body)  # type: ignore[arg-type]
     assert (controls.paused, controls.delay) == (False, 0.0)
+
+
+def test_kept_in_the_database(tmp_path: Path) -> None:
+    storage = Storage(tmp_path)
+    ReplicationControls(storage).configure({"paused": True, "delay": 7})
+    storage.close()
+    reopened = ReplicationControls(Storage(tmp_path))
+    assert (reopened.paused, reopened.delay) == (True, 7.0)

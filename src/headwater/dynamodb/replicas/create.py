@@ -14,6 +14,7 @@ from headwater.dynamodb import item_store, item_versions, items
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.replicas import group
 from headwater.dynamodb.replicas.regions import check_region
+from headwater.dynamodb.replicas.update import apply_overrides
 from headwater.dynamodb.stream_specification import update_stream
 
 if TYPE_CHECKING:
@@ -82,9 +83,5 @@ def _description(runtime: DynamoDbServices, table: Table, region: str, spec: dic
     for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         for index in description.get(kind, []):
             index["IndexArn"] = f"{arn}/index/{index['IndexName']}"
-    override = spec.get("ProvisionedThroughputOverride") or {}
-    if "ReadCapacityUnits" in override:
-        description["ProvisionedThroughput"]["ReadCapacityUnits"] = override["ReadCapacityUnits"]
-    if spec.get("TableClassOverride"):
-        description["TableClassSummary"] = {"TableClass": spec["TableClassOverride"]}
+    apply_overrides(description, spec)
     return description

@@ -37,14 +37,23 @@ def update_replica(runtime: DynamoDbServices, table: Table, spec: dict[str, Any]
                 group.replace(member, dict(replica))
                 runtime.tables.save(member)
         if target is not None:
-            _apply(target, spec)
+            apply_overrides(target.description, spec)
             runtime.tables.save(target)
 
 
-def _apply(target: Table, spec: dict[str, Any]) -> None:
+def apply_overrides(description: dict[str, Any], spec: dict[str, Any]) -> None:
+    """A replica's overrides on its own table description: its read capacity, each named
+    GSI's read capacity (write capacity is the group's) and its table class."""
     override = spec.get("ProvisionedThroughputOverride") or {}
-    if "ReadCapacityUnits" in override:
-        target.description["ProvisionedThroughput"]["ReadCapacityUnits"] = (
-            override["ReadCapacityUnits"])
+    if "ReadCapacityUnits" in override and "ProvisionedThroughput" in description:
+        description["ProvisionedThroughput"]["ReadCapacityUnits"] = override["ReadCapacityUnits"]
+    indexes = {index["IndexName"]: index for index in description.get(
+        "GlobalSecondaryIndexes", [])}
+    for index_override in spec.get("GlobalSecondaryIndexes") or []:
+        index = indexes.get(index_override.get("IndexName"))
+        throughput = (index_override.get("ProvisionedThroughputOverride") or {})
+        if index is not None and "ReadCapacityUnits" in throughput and (
+                "ProvisionedThroughput" in index):
+            index["ProvisionedThroughput"]["ReadCapacityUnits"] = throughput["ReadCapacityUnits"]
     if spec.get("TableClassOverride"):
-        target.description["TableClassSummary"] = {"TableClass": spec["TableClassOverride"]}
+        description["TableClassSummary"] = {"TableClass": spec["TableClassOverride"]}
