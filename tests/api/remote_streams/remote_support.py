@@ -8,8 +8,8 @@ from __future__ import annotations
 import io
 import json
 import socket
-import zipfile
 import threading
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import suppress
@@ -120,6 +120,15 @@ class Cluster:
     def live(self) -> list[Worker]:
         return [w for w in self.workers if w.server.process.poll() is None]
 
+    def spread(self, workers: int, shards: int, timeout: float = 20) -> Counter[str]:
+        """Wait until `workers` live workers hold the `shards` ready leases evenly."""
+        def even() -> Counter[str] | None:
+            owners = self.owners()
+            return owners if sorted(owners.values()) == [shards // workers] * workers \
+                else None
+        result: Counter[str] = wait_for(even, timeout, 0.2)
+        return result
+
     def owners(self) -> Counter[str]:
         """Unfinished leases per owner, as the first live worker last scanned them."""
         leases = self.live()[0].status()["leases"]
@@ -132,6 +141,11 @@ class Cluster:
     def put(self, key: str, version: int) -> None:
         self.ddb.put_item(TableName=self.table,
                           Item={"pk": {"S": key}, "v": {"N": str(version)}})
+
+    def restart_engine(self) -> None:
+        """SIGKILL the engine and start it again on the same port and data directory."""
+        self.engine.kill()
+        self.engine = start_server(*self.engine_args)
 
     def stop(self) -> None:
         for worker in self.workers:
@@ -217,8 +231,10 @@ class Writer:
 
 
 def cluster_of(root: Path, workers: int, *engine_args: str) -> Iterator[Cluster]:
-    engine = start_server("--in-memory", *engine_args)
-    cluster = Cluster(engine, root, engine_args=engine_args)
+    """An engine on a fixed port with its data in `root` (so it can be restarted) and
+    `workers` workers."""
+    args = ("--port", str(free_port()), "--data-dir", str(root / "engine"), *engine_args)
+    cluster = Cluster(start_server(*args), root, engine_args=args)
     try:
         cluster.make_table()
         for _ in range(workers):

@@ -1,0 +1,108 @@
+"""Workers sharing a remote engine's shards through leases (issue 18), one cluster through a
+scenario (each test starts from where the previous one left it; starting processes is what
+costs): shards spread evenly over three workers; one killed with SIGKILL is taken over from its
+checkpoints within the lease duration plus a few rounds; a new worker takes its fair share;
+the engine killed and restarted under load; shard rollover on the engine followed across
+workers. Throughout: every acknowledged write delivered at least once, each key's versions in
+order on every worker, duplicates only from batches in flight at the kill."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from remote_support import (
+    BATCH_SIZE,
+    LEASE_DURATION,
+    Cluster,
+    Writer,
+    all_deliveries,
+    check_order,
+    cluster_of,
+    wait_delivered,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.local_only, pytest.mark.slow]
+SHARDS = 6
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    yield from cluster_of(tmp_path_factory.mktemp("leases"), 3, "--stream-shards", str(SHARDS),
+                          "--shard-rollover", "3600")
+
+
+def duplicates(cluster: Cluster) -> int:
+    return sum(n - 1 for n in Counter(all_deliveries(cluster)).values())
+
+
+def test_shards_spread_evenly(cluster: Cluster) -> None:
+    owners = cluster.spread(3, SHARDS)
+    assert set(owners) == {w.worker_id() for w in cluster.workers}
+    for worker in cluster.workers:  # every worker sees the same table
+        status = worker.status()
+        assert len(status["liveWorkers"]) == 3
+        assert sum(lease["heldHere"] for lease in status["leases"]) == SHARDS // 3
+
+
+def test_a_killed_worker_is_taken_over(cluster: Cluster) -> None:
+    victim = cluster.workers[0]
+    victim_id = victim.worker_id()
+    with Writer(cluster, 12, "k") as writer:
+        writer.wait_for_writes(120)
+        victim.server.kill()  # SIGKILL: nothing released, its leases must expire
+        writer.wait_for_writes(60)
+        wait_for(lambda: victim_id not in (owners := cluster.owners())
+                 and sum(owners.values()) == SHARDS, LEASE_DURATION + 6, 0.1)
+        writer.wait_for_writes(60)
+    wait_delivered(cluster, writer.acked)
+    check_order(cluster)
+    # Only the batch in flight on each of the victim's shards may come again.
+    assert duplicates(cluster) <= (SHARDS // 3) * BATCH_SIZE
+    cluster.spread(2, SHARDS)
+
+
+def test_a_new_worker_takes_its_fair_share(cluster: Cluster) -> None:
+    before = duplicates(cluster)
+    with Writer(cluster, 12, "j") as writer:
+        writer.wait_for_writes(60)
+        joining = cluster.add_worker()
+        owners = cluster.spread(3, SHARDS)  # steals are hand-overs, one a round
+        assert owners[joining.worker_id()] == SHARDS // 3
+        writer.wait_for_writes(60)
+    wait_delivered(cluster, writer.acked)
+    check_order(cluster)
+    # A hand-over checkpoints before the new owner reads: nothing comes twice.
+    assert duplicates(cluster) == before
+
+
+def test_the_engine_restarted_under_load(cluster: Cluster) -> None:
+    before = duplicates(cluster)
+    with Writer(cluster, 12, "r") as writer:
+        writer.wait_for_writes(60)
+        cluster.restart_engine()
+        writer.wait_for_writes(120)
+    assert writer.failures > 0  # the writes did meet the engine down
+    wait_delivered(cluster, writer.acked)
+    check_order(cluster)
+    # A checkpoint not written when the engine died sends its batch again, nothing more.
+    assert duplicates(cluster) - before <= SHARDS * BATCH_SIZE
+    cluster.spread(3, SHARDS)
+
+
+def test_shard_rollover_is_followed_across_workers(cluster: Cluster) -> None:
+    with Writer(cluster, 12, "s") as writer:
+        writer.wait_for_writes(60)
+        cluster.engine.advance(3601)  # the engine's shards close; children open
+        writer.wait_for_writes(60)
+    wait_delivered(cluster, writer.acked)
+    check_order(cluster)
+    leases = cluster.leases()
+    parents = [lease for lease in leases if lease["checkpoint"] == "SHARD_END"]
+    children = [lease for lease in leases if lease["parentShardId"] is not None]
+    assert len(parents) >= SHARDS and len(children) >= SHARDS
+    # The children are shared out like their parents were.
+    cluster.spread(3, len([lease for lease in leases if lease["checkpoint"] != "SHARD_END"]))
