@@ -17,8 +17,8 @@ scales, and throughput as a lower bound.
 from __future__ import annotations
 
 import argparse
-import os
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path

@@ -24,11 +24,11 @@ from server_support import CREDENTIALS, Server, start_server, wait_for
 ROLE = "arn:aws:iam::000000000000:role/lambda-ddb"
 HOST_FILES = ("--worker-isolation", "off")  # the handler writes to the test's files
 RECORDING_HANDLER = '''
-import json, os
+import json, os, time
 
 def handler(event, context):
     with open(os.environ["OUT"], "a") as out:
-        out.write(json.dumps(event) + "\\n")
+        out.write(json.dumps({"at": time.time(), "event": event}) + "\\n")
     return {}
 '''
 
@@ -153,18 +153,24 @@ class Cluster:
         self.engine.stop()
 
 
-def deliveries(worker: Worker) -> list[tuple[str, int]]:
-    """(key, version) of every record the worker's function received, in order."""
+def timed_deliveries(worker: Worker) -> list[tuple[float, int, str, int]]:
+    """(when, index in its batch, key, version) of every record the worker's function
+    received, in the order received."""
     if not worker.out.exists():
         return []
     found = []
     for line in worker.out.read_text().split("\n")[:-1]:
         if not line.strip():
             continue
-        for record in json.loads(line)["Records"]:
+        entry = json.loads(line)
+        for index, record in enumerate(entry["event"]["Records"]):
             image = record["dynamodb"]["NewImage"]
-            found.append((image["pk"]["S"], int(image["v"]["N"])))
+            found.append((entry["at"], index, image["pk"]["S"], int(image["v"]["N"])))
     return found
+
+
+def deliveries(worker: Worker) -> list[tuple[str, int]]:
+    return [(key, version) for _, _, key, version in timed_deliveries(worker)]
 
 
 def all_deliveries(cluster: Cluster) -> list[tuple[str, int]]:
@@ -172,18 +178,30 @@ def all_deliveries(cluster: Cluster) -> list[tuple[str, int]]:
 
 
 def check_order(cluster: Cluster) -> None:
-    """Per key, each worker received that key's versions in increasing order (a shard's
-    records reach one worker at a time, from its checkpoint on)."""
-    for worker in cluster.workers:
-        last: dict[str, int] = {}
-        for key, version in deliveries(worker):
-            assert version > last.get(key, -1), (worker.index, key, version, last.get(key))
-            last[key] = version
+    """Per key, across all workers (one machine's clock), each version is first delivered
+    after the version before it: a shard's records reach one worker at a time, from its
+    checkpoint on, so duplicates never put a newer version ahead of an older one's first
+    delivery."""
+    timeline = sorted(d for w in cluster.workers for d in timed_deliveries(w))
+    first: dict[str, list[int]] = {}
+    seen: set[tuple[str, int]] = set()
+    for _, _, key, version in timeline:
+        if (key, version) not in seen:
+            seen.add((key, version))
+            first.setdefault(key, []).append(version)
+    for key, versions in first.items():
+        assert versions == sorted(versions), (key, versions)
 
 
 def wait_delivered(cluster: Cluster, expected: set[tuple[str, int]],
                    timeout: float = 30.0) -> None:
-    wait_for(lambda: expected <= set(all_deliveries(cluster)), timeout, 0.1)
+    try:
+        wait_for(lambda: expected <= set(all_deliveries(cluster)), timeout, 0.1)
+    except TimeoutError:
+        missing = sorted(expected - set(all_deliveries(cluster)))
+        statuses = [w.status() for w in cluster.live()]
+        raise AssertionError(f"{len(missing)} not delivered, e.g. {missing[:5]}; "
+                             f"workers: {statuses}") from None
 
 
 class Writer:

@@ -30,8 +30,10 @@ SHARDS = 6
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    # --stream-read-limits on: the engine throttles GetRecords past AWS's limits per shard,
+    # and the last test checks that no worker was ever throttled.
     yield from cluster_of(tmp_path_factory.mktemp("leases"), 3, "--stream-shards", str(SHARDS),
-                          "--shard-rollover", "3600")
+                          "--shard-rollover", "3600", "--stream-read-limits", "on")
 
 
 def duplicates(cluster: Cluster) -> int:
@@ -105,3 +107,10 @@ def test_shard_rollover_is_followed_across_workers(cluster: Cluster) -> None:
     assert len(parents) >= SHARDS and len(children) >= SHARDS
     # The children are shared out like their parents were.
     cluster.spread(3, len([lease for lease in leases if lease["checkpoint"] != "SHARD_END"]))
+
+
+def test_no_worker_polled_faster_than_aws_allows(cluster: Cluster) -> None:
+    for worker in cluster.live():
+        status = worker.status()
+        assert status["calls"]["get_records"] > 0
+        assert "LimitExceededException" not in status["errors"], status["errors"]

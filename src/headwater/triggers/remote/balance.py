@@ -53,8 +53,8 @@ def plan(worker: str, live_workers: set[str], rows: list[LeaseRow],
     counts: Counter[str] = Counter(row.owner for row in candidates
                                    if row.owner is not None and row.key not in expired)
     mine = counts[worker]
-    free = [row for row in candidates if row.owner != worker and
-            (row.owner is None or row.key in expired)]
+    # Our own expired lease too: one this worker stopped renewing in an outage.
+    free = [row for row in candidates if row.owner is None or row.key in expired]
     result = Plan(target=target)
     if mine >= target:
         return result

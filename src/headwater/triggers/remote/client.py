@@ -66,6 +66,7 @@ class RemoteClients:
         self.endpoint = settings.endpoint or self.streams.meta.endpoint_url
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="headwater-remote")
         self.calls: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()  # failed calls by AWS error code
 
     async def streams_call(self, operation: str, **request: Any) -> dict[str, Any]:
         return await self._call(self.streams, operation, request)
@@ -77,8 +78,12 @@ class RemoteClients:
                     ) -> dict[str, Any]:
         self.calls[operation] += 1
         loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(
-            self._pool, functools.partial(getattr(client, operation), **request))
+        try:
+            answer = await loop.run_in_executor(
+                self._pool, functools.partial(getattr(client, operation), **request))
+        except Exception as error:
+            self.errors[error_code(error) or type(error).__name__] += 1
+            raise
         return dict(answer)
 
     def close(self) -> None:

@@ -36,6 +36,7 @@ from headwater.triggers.remote.source import (
 log = logging.getLogger("headwater.triggers.remote")
 DEFAULT_DURATION = 10.0
 SYNC_ROUNDS = 10  # DescribeStream every this many rounds, and whenever a shard finished
+DEAD_WORKER_DURATIONS = 30  # a heartbeat still this many lease durations is deleted
 
 
 def group_of(mapping: Mapping) -> tuple[str, str]:
@@ -168,6 +169,7 @@ class LeaseCoordinator:
         now = time.monotonic()
         self.rows = rows
         self._observe(rows, workers, now)
+        await self._forget_dead_workers(workers, now)
         await asyncio.gather(*(self._renew(lease) for lease in list(self.held.values())))
         self._expire_unrenewed()
         by_group: dict[tuple[str, str], list[LeaseRow]] = {}
@@ -190,7 +192,8 @@ class LeaseCoordinator:
                 group.synced_round = self._round
                 group.finished_seen = sum(1 for row in group_rows if row.finished)
             changed = self._adopt(group_rows)
-            changed |= await self._balance(key, group_rows, now)
+            if self._round > 0:  # the first round only announces this worker to the others
+                changed |= await self._balance(key, group_rows, now)
             changed |= await self._release_finished(key)
             if changed:
                 group.wake.set()
@@ -213,6 +216,15 @@ class LeaseCoordinator:
                 alive.add(worker)
         self._workers_seen = workers_seen
         self.live_workers = alive
+
+    async def _forget_dead_workers(self, workers: dict[str, int], now: float) -> None:
+        for worker, counter in workers.items():
+            seen = self._workers_seen.get(worker)
+            if seen is not None and now - seen.since >= DEAD_WORKER_DURATIONS * self.duration:
+                try:
+                    await self.table.forget_worker(worker, counter)
+                except LeaseLost:
+                    pass  # it came back
 
     def _expired(self, now: float) -> set[str]:
         return {key for key, seen in self._seen.items() if now - seen.since >= self.duration}
@@ -251,6 +263,7 @@ class LeaseCoordinator:
         for lease in list(self.held.values()):
             if now - lease.renewed >= self.duration:
                 self._lose(lease, "not renewed within the lease duration")
+                self._let_go.pop(lease.key, None)  # unchanged in the table: may adopt it
 
     def _lose(self, lease: HeldLease, why: str) -> None:
         if lease.held:
@@ -315,7 +328,7 @@ class LeaseCoordinator:
                                                    "change": f"gained ({how})"}})
 
     async def _balance(self, group: tuple[str, str], rows: list[LeaseRow], now: float) -> bool:
-        expired = self._expired(now)
+        expired = self._expired(now) - set(self.held)
         choice = balance.plan(self.worker, self.live_workers, rows, expired)
         changed = False
         for row in choice.take:
@@ -374,6 +387,13 @@ class LeaseCoordinator:
         function, stream_arn = group
         shards = await self.source.refresh(stream_arn)
         have = {row.shard_id for row in rows}
+        listed = {shard.shard_id for shard in shards}
+        for row in rows:
+            if row.finished and row.shard_id not in listed:
+                try:  # trimmed away: its children no longer wait on it
+                    await self.table.forget_finished(row.key)
+                except LeaseLost:
+                    pass
         first = not rows
         start = str(mapping.config.get("StartingPosition", TRIM_HORIZON))
         created = False
@@ -422,5 +442,6 @@ class LeaseCoordinator:
         return {"worker": self.worker, "leaseTable": self.table.name,
                 "endpoint": self.source.clients.endpoint, "leaseDuration": self.duration,
                 "liveWorkers": sorted(self.live_workers), "leases": leases,
-                "calls": dict(self.source.clients.calls)}
+                "calls": dict(self.source.clients.calls),
+                "errors": dict(self.source.clients.errors)}
 

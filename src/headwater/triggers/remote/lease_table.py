@@ -136,6 +136,20 @@ class LeaseTable:
             ExpressionAttributeValues={":one": {"N": "1"},
                                        ":exp": _number(time.time() + self.duration)})
 
+    async def forget_worker(self, worker: str, counter: int) -> None:
+        """Delete a dead worker's heartbeat (only if it still has not moved)."""
+        await self._conditional(
+            "delete_item", Key={"leaseKey": {"S": WORKER_PREFIX + worker}},
+            ConditionExpression="leaseCounter = :seen",
+            ExpressionAttributeValues={":seen": {"N": str(counter)}})
+
+    async def forget_finished(self, key: str) -> None:
+        """Delete a finished lease whose shard the stream no longer lists (trimmed)."""
+        await self._conditional(
+            "delete_item", Key={"leaseKey": {"S": key}},
+            ConditionExpression="checkpoint = :end",
+            ExpressionAttributeValues={":end": {"S": "SHARD_END"}})
+
     async def retire(self, worker: str) -> None:
         await self.clients.table_call(
             "delete_item", TableName=self.name, Key={"leaseKey": {"S": WORKER_PREFIX + worker}})

@@ -295,6 +295,9 @@ class RemoteStreamSource:
                      code or type(error).__name__, delay)
             await asyncio.sleep(delay)
         else:
+            # Anything else (an iterator the engine no longer knows after a restart, say):
+            # start a new iterator from the last record read, after a pause.
             reader.failures += 1
+            reader.iterator = None
             log.warning("remote stream %s: %s: %s", where, code or type(error).__name__, error)
             await asyncio.sleep(backoff(reader.failures))
