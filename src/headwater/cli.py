@@ -125,7 +125,7 @@ def _api_errors() -> Iterator[None]:
               type=click.FloatRange(min=0.01),
               help="Seconds a keep-alive connection may stay idle between requests.")
 @click.option("--stream-endpoint", default=None, metavar="URL",
-              help="A remote engine speaking DynamoDB Streams (Amazon DynamoDB, ScyllaDB "
+              help="A remote engine speaking DynamoDB Streams (Amazon DynamoDB: \"aws\"; ScyllaDB "
               "Alternator, another Headwater): mappings on its stream ARNs read it, sharing "
               "shards with other workers through --lease-table (docs/multi-machine.md).")
 @click.option("--stream-region", default=None,

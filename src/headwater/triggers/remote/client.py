@@ -28,9 +28,20 @@ THROTTLES = frozenset({"LimitExceededException", "ThrottlingException",
 
 @dataclass(frozen=True, slots=True)
 class RemoteSettings:
-    endpoint: str | None  # None: the region's AWS endpoint
+    endpoint: str | None  # None or "aws": the region's AWS endpoints
     region: str | None
     profile: str | None
+
+
+def streams_endpoint(endpoint: str | None) -> str | None:
+    """Amazon serves DynamoDB Streams on a host of its own (streams.dynamodb.<region>...);
+    every other engine serves both APIs on one endpoint."""
+    if endpoint is None or endpoint == "aws":
+        return None
+    scheme, _, rest = endpoint.partition("://")
+    if rest.startswith("dynamodb.") and ".amazonaws.com" in rest:
+        return f"{scheme}://streams.{rest}"
+    return endpoint
 
 
 def error_code(error: BaseException) -> str:
@@ -59,11 +70,13 @@ class RemoteClients:
         config = Config(retries={"total_max_attempts": 1}, connect_timeout=2, read_timeout=10,
                         max_pool_connections=threads)
         region = settings.region or session.region_name or "us-east-1"
-        self.streams = session.client("dynamodbstreams", endpoint_url=settings.endpoint,
+        table_endpoint = None if settings.endpoint == "aws" else settings.endpoint
+        self.streams = session.client("dynamodbstreams",
+                                      endpoint_url=streams_endpoint(settings.endpoint),
                                       region_name=region, config=config)
-        self.dynamodb = session.client("dynamodb", endpoint_url=settings.endpoint,
+        self.dynamodb = session.client("dynamodb", endpoint_url=table_endpoint,
                                        region_name=region, config=config)
-        self.endpoint = settings.endpoint or self.streams.meta.endpoint_url
+        self.endpoint = str(self.dynamodb.meta.endpoint_url)
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="headwater-remote")
         self.calls: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()  # failed calls by AWS error code
