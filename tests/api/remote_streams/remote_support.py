@@ -12,6 +12,7 @@ import threading
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,7 @@ class Cluster:
     workers: list[Worker] = field(default_factory=list)
     engine_args: tuple[str, ...] = ()
     _count: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def ddb(self) -> Any:
@@ -98,8 +100,9 @@ class Cluster:
         return self.stream_arn
 
     def add_worker(self, *args: str) -> Worker:
-        index = self._count
-        self._count += 1
+        with self._lock:
+            index = self._count
+            self._count += 1
         server = start_server("--in-memory", *HOST_FILES, "--stream-endpoint", self.engine.url,
                               "--lease-table", "leases", "--lease-duration",
                               str(LEASE_DURATION), *args, env=WORKER_ENV)
@@ -255,8 +258,9 @@ def cluster_of(root: Path, workers: int, *engine_args: str) -> Iterator[Cluster]
     cluster = Cluster(start_server(*args), root, engine_args=args)
     try:
         cluster.make_table()
-        for _ in range(workers):
-            cluster.add_worker()
+        with ThreadPoolExecutor(workers) as pool:  # processes start in parallel
+            list(pool.map(lambda _: cluster.add_worker(), range(workers)))
+        cluster.workers.sort(key=lambda w: w.index)
         yield cluster
     finally:
         cluster.stop()
