@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from remote_support import (
     BATCH_SIZE,
+    HTTP,
     LEASE_DURATION,
     Cluster,
     Writer,
@@ -43,10 +44,9 @@ def duplicates(cluster: Cluster) -> int:
 def test_shards_spread_evenly(cluster: Cluster) -> None:
     owners = cluster.spread(3, SHARDS)
     assert set(owners) == {w.worker_id() for w in cluster.workers}
-    for worker in cluster.workers:  # every worker sees the same table
-        status = worker.status()
-        assert len(status["liveWorkers"]) == 3
-        assert sum(lease["heldHere"] for lease in status["leases"]) == SHARDS // 3
+    for worker in cluster.workers:  # every worker sees the others and holds its share
+        wait_for(lambda w=worker: (s := w.status()) and len(s["liveWorkers"]) == 3 and
+                 sum(lease["heldHere"] for lease in s["leases"]) == SHARDS // 3, 10, 0.2)
 
 
 def test_a_killed_worker_is_taken_over(cluster: Cluster) -> None:
@@ -114,3 +114,12 @@ def test_no_worker_polled_faster_than_aws_allows(cluster: Cluster) -> None:
         status = worker.status()
         assert status["calls"]["get_records"] > 0
         assert "LimitExceededException" not in status["errors"], status["errors"]
+
+
+def test_iterator_age_is_reported_per_remote_shard(cluster: Cluster) -> None:
+    shards = {lease["shardId"] for lease in cluster.leases()}
+    for worker in cluster.live():
+        metrics = HTTP.request("GET", f"{worker.server.url}/metrics").data.decode()
+        ages = [line for line in metrics.splitlines()
+                if line.startswith("headwater_trigger_iterator_age_milliseconds{")]
+        assert ages and all(line.split('shard="')[1].split('"')[0] in shards for line in ages)

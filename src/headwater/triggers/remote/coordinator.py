@@ -45,6 +45,10 @@ def group_of(mapping: Mapping) -> tuple[str, str]:
     return mapping.function_arn.split(":", 6)[6], mapping.source_arn
 
 
+def _name(group: tuple[str, str]) -> str:
+    return "|".join(group)
+
+
 @dataclass(slots=True)
 class _Group:
     mapping: Callable[[], Mapping | None]  # the mapping while it runs here, else None
@@ -73,6 +77,7 @@ class LeaseCoordinator:
         self._let_go: dict[str, int] = {}
         self.rows: list[LeaseRow] = []
         self.live_workers: set[str] = {worker}
+        self._worker_groups: dict[str, frozenset[str]] = {}
         self._groups: dict[tuple[str, str], _Group] = {}
         self._seen: dict[str, _Seen] = {}
         self._workers_seen: dict[str, _Seen] = {}
@@ -164,7 +169,7 @@ class LeaseCoordinator:
         self.source.clients.close()
 
     async def _one_round(self) -> None:
-        await self.table.heartbeat(self.worker)
+        await self.table.heartbeat(self.worker, [_name(g) for g in self._groups])
         rows, workers = await self.table.scan()
         now = time.monotonic()
         self.rows = rows
@@ -198,7 +203,8 @@ class LeaseCoordinator:
             if changed:
                 group.wake.set()
 
-    def _observe(self, rows: list[LeaseRow], workers: dict[str, int], now: float) -> None:
+    def _observe(self, rows: list[LeaseRow], workers: dict[str, tuple[int, frozenset[str]]],
+                 now: float) -> None:
         seen: dict[str, _Seen] = {}
         for row in rows:
             before = self._seen.get(row.key)
@@ -207,7 +213,8 @@ class LeaseCoordinator:
         self._seen = seen
         alive: set[str] = {self.worker}
         workers_seen: dict[str, _Seen] = {}
-        for worker, counter in workers.items():
+        self._worker_groups = {worker: groups for worker, (_, groups) in workers.items()}
+        for worker, (counter, _) in workers.items():
             before = self._workers_seen.get(worker)
             entry = before if before is not None and before.counter == counter \
                 else _Seen(counter, now)
@@ -217,8 +224,9 @@ class LeaseCoordinator:
         self._workers_seen = workers_seen
         self.live_workers = alive
 
-    async def _forget_dead_workers(self, workers: dict[str, int], now: float) -> None:
-        for worker, counter in workers.items():
+    async def _forget_dead_workers(self, workers: dict[str, tuple[int, frozenset[str]]],
+                                   now: float) -> None:
+        for worker, (counter, _) in workers.items():
             seen = self._workers_seen.get(worker)
             if seen is not None and now - seen.since >= DEAD_WORKER_DURATIONS * self.duration:
                 try:
@@ -329,7 +337,9 @@ class LeaseCoordinator:
 
     async def _balance(self, group: tuple[str, str], rows: list[LeaseRow], now: float) -> bool:
         expired = self._expired(now) - set(self.held)
-        choice = balance.plan(self.worker, self.live_workers, rows, expired)
+        readers = {w for w in self.live_workers
+                   if _name(group) in self._worker_groups.get(w, frozenset())}
+        choice = balance.plan(self.worker, readers, rows, expired)
         changed = False
         for row in choice.take:
             try:

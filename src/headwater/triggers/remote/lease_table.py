@@ -10,7 +10,8 @@ LATEST, a sequence number, or SHARD_END), checkpointAt (the checkpointed record'
 time), openWindow (the open tumbling window), handoffTo (a worker that asked for the lease: the
 owner finishes its batch, checkpoints and hands it over), expiresAt (the owner's wall clock
 plus the lease duration, for people; expiry is decided by watching the counter, so clocks need
-not agree). A worker item: leaseKey `worker|<id>`, leaseCounter bumped every round.
+not agree). A worker item: leaseKey `worker|<id>`, leaseCounter bumped every round, groups (the
+`function|stream ARN` pairs it reads, a JSON list).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from botocore.exceptions import ClientError
 
 from headwater.triggers.remote.client import RemoteClients, error_code
@@ -112,29 +114,35 @@ class LeaseTable:
             await asyncio.sleep(0.5)
             answer = await self.clients.table_call("describe_table", TableName=self.name)
 
-    async def scan(self) -> tuple[list[LeaseRow], dict[str, int]]:
-        """Every lease, and every worker's heartbeat counter."""
+    async def scan(self) -> tuple[list[LeaseRow], dict[str, tuple[int, frozenset[str]]]]:
+        """Every lease, and every worker's heartbeat counter and the groups it reads."""
         leases: list[LeaseRow] = []
-        workers: dict[str, int] = {}
+        workers: dict[str, tuple[int, frozenset[str]]] = {}
         request: dict[str, Any] = {"TableName": self.name, "ConsistentRead": True}
         while True:
             answer = await self.clients.table_call("scan", **request)
             for item in answer.get("Items", []):
                 key = str(item["leaseKey"]["S"])
                 if key.startswith(WORKER_PREFIX):
-                    workers[key[len(WORKER_PREFIX):]] = int(float(item["leaseCounter"]["N"]))
+                    groups = frozenset(orjson.loads(item.get("groups", {}).get("S", "[]")))
+                    workers[key[len(WORKER_PREFIX):]] = (int(float(item["leaseCounter"]["N"])),
+                                                         groups)
                 else:
                     leases.append(_row(item))
             if not answer.get("LastEvaluatedKey"):
                 return leases, workers
             request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
-    async def heartbeat(self, worker: str) -> None:
+    async def heartbeat(self, worker: str, groups: list[str]) -> None:
+        """Bump the worker's counter, and say which groups (`function|stream ARN`) it reads:
+        a worker counts towards the fair share of those only."""
         await self.clients.table_call(
             "update_item", TableName=self.name, Key={"leaseKey": {"S": WORKER_PREFIX + worker}},
-            UpdateExpression="ADD leaseCounter :one SET expiresAt = :exp",
+            UpdateExpression="ADD leaseCounter :one SET expiresAt = :exp, #g = :groups",
+            ExpressionAttributeNames={"#g": "groups"},
             ExpressionAttributeValues={":one": {"N": "1"},
-                                       ":exp": _number(time.time() + self.duration)})
+                                       ":exp": _number(time.time() + self.duration),
+                                       ":groups": {"S": orjson.dumps(sorted(groups)).decode()}})
 
     async def forget_worker(self, worker: str, counter: int) -> None:
         """Delete a dead worker's heartbeat (only if it still has not moved)."""
