@@ -8,6 +8,9 @@ order on every worker, duplicates only from batches in flight at the kill."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 
@@ -123,3 +126,14 @@ def test_iterator_age_is_reported_per_remote_shard(cluster: Cluster) -> None:
         ages = [line for line in metrics.splitlines()
                 if line.startswith("headwater_trigger_iterator_age_milliseconds{")]
         assert ages and all(line.split('shard="')[1].split('"')[0] in shards for line in ages)
+
+
+def test_the_leases_command_prints_every_lease(cluster: Cluster) -> None:
+    worker = cluster.live()[0]
+    shown = subprocess.run([sys.executable, "-m", "headwater", "leases", "--endpoint",
+                            worker.server.url], capture_output=True, text=True, check=True,
+                           env={**os.environ, "COLUMNS": "300"}).stdout
+    assert worker.worker_id() in shown
+    for lease in cluster.leases():
+        assert lease["shardId"] in shown
+    assert "SHARD_END" in shown  # the rolled-over parents
