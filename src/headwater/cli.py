@@ -130,6 +130,23 @@ def _api_errors() -> Iterator[None]:
 @click.option("--idle-timeout", default=60.0, show_default=True,
               type=click.FloatRange(min=0.01),
               help="Seconds a keep-alive connection may stay idle between requests.")
+@click.option("--stream-endpoint", default=None, metavar="URL",
+              help="A remote engine speaking DynamoDB Streams (Amazon DynamoDB: \"aws\"; ScyllaDB "
+              "Alternator, another Headwater): mappings on its stream ARNs read it, sharing "
+              "shards with other workers through --lease-table (docs/multi-machine.md).")
+@click.option("--stream-region", default=None,
+              help="The remote engine's region. Default: the AWS chain's (AWS_REGION, the "
+              "profile), else us-east-1.")
+@click.option("--stream-credentials", default=None, metavar="PROFILE",
+              help="The profile whose credentials sign calls to the remote engine. Default: "
+              "the usual AWS credential chain.")
+@click.option("--lease-table", default="headwater-leases", show_default=True,
+              help="The table on the remote engine holding leases and checkpoints (created "
+              "if missing).")
+@click.option("--lease-duration", default=10.0, show_default=True,
+              type=click.FloatRange(min=0.5),
+              help="Seconds (wall clock) after which a worker that stopped renewing loses "
+              "its leases to the others.")
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str,
     cache_size: int | None, mmap_size: int | None, log_level: str, log_format: str,
@@ -137,7 +154,9 @@ def serve(
     trigger_retry_delay: float, stream_read_limits: str, credentials: Path | None,
     max_workers: int | None, worker_isolation: str, enforce_iam: bool,
     max_connections: int | None, header_timeout: float, body_timeout: float,
-    min_body_rate: int, idle_timeout: float,
+    min_body_rate: int, idle_timeout: float, stream_endpoint: str | None,
+    stream_region: str | None, stream_credentials: str | None, lease_table: str,
+    lease_duration: float,
 ) -> None:
     """Serve every API on one port."""
     keys = None
@@ -160,6 +179,9 @@ def serve(
         worker_isolation=worker_isolation == "auto", enforce_iam=enforce_iam,
         max_connections=max_connections, head_timeout=header_timeout,
         body_timeout=body_timeout, min_body_rate=min_body_rate, idle_timeout=idle_timeout,
+        stream_endpoint=stream_endpoint, stream_region=stream_region,
+        stream_profile=stream_credentials, lease_table=lease_table,
+        lease_duration=lease_duration,
     )
     log_format_module.configure(log_level, log_format)
     _run(_serve(settings))
@@ -277,6 +299,40 @@ def clock(advance: float | None, to: float | None, endpoint: str, profile: str |
     now = float(answer["now"])
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
     click.echo(f"{stamp}Z {now:.3f} (offset {float(answer['offset']):.3f} s)")
+
+
+@main.command()
+@click.option("--endpoint", default="http://127.0.0.1:4566", show_default=True,
+              envvar="AWS_ENDPOINT_URL", help="A Headwater worker started with "
+              "--stream-endpoint.")
+@click.option("--profile", default=None, envvar="AWS_PROFILE",
+              help="Sign with this profile's keys (a server with --credentials needs it).")
+@click.option("--json", "as_json", is_flag=True, help="Print GET /_headwater/leases as is.")
+def leases(endpoint: str, profile: str | None, as_json: bool) -> None:
+    """Print the remote streams' leases as a worker last scanned them: owner, shard,
+    checkpoint and lag (docs/multi-machine.md)."""
+    import orjson
+    import urllib3
+
+    from headwater.local_clients import control_request
+
+    try:
+        response = control_request("GET", f"{endpoint.rstrip('/')}/_headwater/leases", None,
+                                   profile)
+    except urllib3.exceptions.HTTPError as error:
+        _fail(f"cannot reach {endpoint}: {error}")
+    try:
+        answer = orjson.loads(response.data)
+    except orjson.JSONDecodeError:
+        answer = {}
+    if response.status != 200:
+        _fail(str(answer.get("message") or response.status))
+    if as_json:
+        click.echo(orjson.dumps(answer, option=orjson.OPT_INDENT_2).decode())
+        return
+    from headwater.lease_view import render
+
+    render(answer)
 
 
 @main.command()

@@ -43,6 +43,8 @@ from headwater.triggers import failures, role_checks
 from headwater.triggers.invoking import function_layer_invoker
 from headwater.triggers.manager import TriggerManager
 from headwater.triggers.model import Mapping
+from headwater.triggers.remote.client import RemoteSettings
+from headwater.triggers.remote.setup import RemoteTriggers, remote_triggers, worker_id
 from headwater.triggers.stream_source import LocalStreamSource
 
 
@@ -80,10 +82,20 @@ class Runtime:
         self.anomaly_detectors = AnomalyDetectors(self.cloudwatch)
         self.alarms = Alarms(self.storage, self.clock, self.cloudwatch, self.topics,
                              self.functions, self.anomaly_detectors)
+        local = LocalStreamSource(self.streams)
+        # --stream-endpoint: other engines' streams, shared among workers by leases.
+        self.remote: RemoteTriggers | None = None if settings.stream_endpoint is None else \
+            remote_triggers(local, RemoteSettings(settings.stream_endpoint,
+                                                  settings.stream_region,
+                                                  settings.stream_profile),
+                            settings.lease_table, settings.lease_duration,
+                            worker_id(settings.port))
         self.triggers = TriggerManager(
-            self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
-            function_layer_invoker(self.functions, self.storage), self.deliver,
-            settings.trigger_retry_delay, self._stream_access, publish=self.events.publish)
+            self.storage, self.clock, local if self.remote is None else self.remote.source,
+            self.cloudwatch, function_layer_invoker(self.functions, self.storage),
+            self.deliver, settings.trigger_retry_delay, self._stream_access,
+            publish=self.events.publish,
+            supervisor_for=None if self.remote is None else self.remote.supervisors)
         self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
                                      ReplicationControls(self.storage),
                                      ReplicationMetrics(self.cloudwatch))
@@ -96,6 +108,10 @@ class Runtime:
         topics deliver to functions, and functions deliver to topics."""
         failures.deliver(self.queues, self.topics, account, region, destination, message,
                          attributes)
+
+    @property
+    def stream_endpoint(self) -> str | None:
+        return self.settings.stream_endpoint
 
     def _partition_key(self, account: str, region: str, table_name: str) -> str | None:
         table = self.tables.find(account, region, table_name)
@@ -112,9 +128,10 @@ class Runtime:
     def workers(self) -> list[Worker]:
         """The background workers the server lifespan runs, in start order (stopped in reverse):
         WAL checkpoints (on disk only), rollover, retention, TTL, the function pool's reaper
-        and event queue, the triggers, replication and its tombstone sweeper, the alarm
-        evaluator, the SQS queue and DynamoDB provisioned-capacity samplers, the metric
-        flusher (`close` flushes once more after every worker stopped)."""
+        and event queue, the lease coordinator (--stream-endpoint), the triggers, replication
+        and its tombstone sweeper, the alarm evaluator, the SQS queue and DynamoDB
+        provisioned-capacity samplers, the metric flusher (`close` flushes once more after every
+        worker stopped)."""
         checkpoints: list[Worker] = [] if self.storage.checkpointer is None else [
             self.storage.checkpointer]
         return [
@@ -125,6 +142,8 @@ class Runtime:
                        self.cloudwatch.namespace_recorder("AWS/DynamoDB")),
             self.functions.pool,
             self.functions.events,
+            # Leases stop after the triggers: consumers checkpoint, then leases are freed.
+            *([] if self.remote is None else [self.remote.coordinator]),
             self.triggers,
             self.replicator,
             self.tombstones,

@@ -357,7 +357,19 @@ class HeadwaterApp:
             return self._clock(method, body)
         if path == "/_headwater/replication":
             return self._replication(method, body)
+        if path == "/_headwater/leases":
+            return self._leases(method)
         return _answer(404, NOT_FOUND)
+
+    def _leases(self, method: str) -> Response:
+        """The remote streams' leases (serve --stream-endpoint; triggers/remote/), as this
+        worker last scanned them."""
+        if method != "GET":
+            return _answer(405, b'{"message":"Method Not Allowed"}')
+        remote = self.runtime.remote
+        if remote is None:
+            return _answer(404, b'{"message":"no --stream-endpoint: this server has no leases"}')
+        return _answer(200, orjson.dumps(remote.coordinator.status()))
 
     def _replication(self, method: str, body: bytes) -> Response:
         """Pause, resume or delay global tables replication; show each pair's backlog."""

@@ -47,6 +47,14 @@ class Settings:
     body_timeout: float = 20.0
     min_body_rate: int = 500
     idle_timeout: float = 60.0
+    # --stream-endpoint (issue 18, triggers/remote/): mappings on stream ARNs that are not
+    # this server's read that engine's DynamoDB Streams, sharing its shards with the other
+    # workers through leases in --lease-table on that engine.
+    stream_endpoint: str | None = None
+    stream_region: str | None = None
+    stream_profile: str | None = None
+    lease_table: str = "headwater-leases"
+    lease_duration: float = 10.0
 
     @property
     def address(self) -> str:

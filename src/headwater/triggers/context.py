@@ -42,5 +42,10 @@ class TriggersServices(context.Served, Protocol):
     @property
     def authority(self) -> Authority: ...
 
+    @property
+    def stream_endpoint(self) -> str | None:
+        """`serve --stream-endpoint`: stream ARNs that are not this server's are that
+        engine's (triggers/remote/)."""
+
 
 RequestContext = context.RequestContext[TriggersServices]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -184,6 +185,11 @@ class Delivery:
         self.window = None
         self._checkpoint(self.progress.checkpoint())
 
+    def _save_discarded(self, conn: sqlite3.Connection, seq: int, window: bytes | None) -> None:
+        """The checkpoint past discarded records, in the OnFailure delivery's transaction (a
+        remote shard's consumer stages it on its lease instead: triggers/remote/)."""
+        store.save_checkpoint(conn, self.mapping.uuid, self.shard_id, seq, window=window)
+
     def _drop_expired(self, batch: Batch, attempts: int, request_id: str) -> Batch:
         """Records older than MaximumRecordAgeInSeconds are not sent: they go to OnFailure as
         RecordAgeExceeded and the rest of the batch goes on (aws-facts §4.3). With -1 (forever)
@@ -217,14 +223,14 @@ class Delivery:
                 with manager.storage.transaction() as conn:
                     manager.deliver(m.account, m.region, m.on_failure,
                             orjson.dumps(record).decode())
-                    store.save_checkpoint(conn, m.uuid, self.shard_id, seq, window=window)
+                    self._save_discarded(conn, seq, window)
                 delivered = True
             except AwsError as error:
                 log.warning("trigger %s: OnFailure delivery to %s failed: %s", m.uuid,
                             m.on_failure, error.message or error.code)
         if not delivered:
             with manager.storage.transaction() as conn:
-                store.save_checkpoint(conn, m.uuid, self.shard_id, seq, window=window)
+                self._save_discarded(conn, seq, window)
         self.position = seq
         manager.metrics.dropped(self._source, len(batch.records), delivered, condition,
                                 m.on_failure)

@@ -47,7 +47,9 @@ class TriggerManager:
                  cloudwatch: MetricStore, invoker: Invoker, deliver: Deliver,
                  retry_delay: float = DEFAULT_RETRY_DELAY,
                  stream_access: Callable[[Mapping], bool] | None = None,
-                 publish: Publish = ignore) -> None:
+                 publish: Publish = ignore,
+                 supervisor_for: Callable[[TriggerManager, Mapping], Supervisor] | None = None,
+                 ) -> None:
         self.storage = storage
         self.clock = clock
         self.source = source
@@ -59,6 +61,8 @@ class TriggerManager:
         self._stream_access = stream_access
         self.mappings: dict[str, Mapping] = {m.uuid: m for m in store.load_all(self.storage.conn)}
         self.supervisors: dict[str, Supervisor] = {}
+        # Which supervisor runs a mapping (triggers/remote/: a remote stream's leases).
+        self._supervisor_for = supervisor_for or (lambda manager, m: Supervisor(manager, m.uuid))
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -136,9 +140,9 @@ class TriggerManager:
             for uuid, supervisor in list(self.supervisors.items()):
                 if supervisor.task is not None and supervisor.task.done():
                     del self.supervisors[uuid]
-            for uuid in list(self.mappings):
+            for uuid, mapping in list(self.mappings.items()):
                 if uuid not in self.supervisors:
-                    supervisor = Supervisor(self, uuid)
+                    supervisor = self._supervisor_for(self, mapping)
                     self.supervisors[uuid] = supervisor
                     supervisor.start()
             await self._wake.wait()

@@ -1,7 +1,9 @@
 """CreateEventSourceMapping for DynamoDB stream sources (aws-facts §3.2-3.4); returns 202 with
 State "Creating". StartingPosition LATEST means records appended after this call returns.
 Under --enforce-iam the stream may be another account's, when its resource policy and the
-function role's own policy both allow the stream actions (issue 13 §5)."""
+function role's own policy both allow the stream actions (issue 13 §5). With `serve
+--stream-endpoint`, a stream ARN that is not this server's names the remote engine's stream
+(issue 18): it is not looked up here (the role check still applies to its ARN)."""
 
 from __future__ import annotations
 
@@ -21,8 +23,9 @@ def create_event_source_mapping(ctx: RequestContext, request: dict[str, Any]) ->
     function_arn = functions_ref.resolve(ctx, request["FunctionName"])
     runtime = ctx.runtime
     stream = runtime.streams.by_arn.get(source_arn)
-    if stream is None or stream.region != ctx.region or (
-            stream.account != ctx.account and not runtime.authority.enforcing):
+    remote = stream is None and runtime.stream_endpoint is not None  # triggers/remote/
+    if not remote and (stream is None or stream.region != ctx.region or (
+            stream.account != ctx.account and not runtime.authority.enforcing)):
         # Another account's stream is reachable only under --enforce-iam, where its
         # resource policy may allow the function's role (role_checks.check_role below).
         raise InvalidParameterValueException(f"Stream not found: {source_arn}")
