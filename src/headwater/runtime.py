@@ -30,6 +30,7 @@ from headwater.replication.controls import ReplicationControls
 from headwater.replication.links import ReplicaLinks
 from headwater.replication.metrics import ReplicationMetrics
 from headwater.replication.worker import Replicator
+from headwater.s3.buckets import Buckets
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
 from headwater.streams.read_limits import ReadLimits
@@ -63,6 +64,8 @@ class Runtime:
         self.replica_links = ReplicaLinks(self.streams)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)
+        self.buckets = Buckets(self.storage, self.clock,
+                               settings.credentials is not None or settings.enforce_iam)
         self.queues = Queues(self.storage, self.clock,
                              self.cloudwatch.recorder("AWS/SQS", "QueueName"))
         self.functions = Functions(self.storage, self.clock, settings, self.deliver,
