@@ -24,11 +24,11 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
             raise _unsatisfiable(header, size)
         return max(size - count, 0), size - 1
     first = int(match[1])
+    if first >= size:
+        raise _unsatisfiable(header, size)
     last = int(match[2]) if match[2] else size - 1
     if last < first:
         return None
-    if first >= size:
-        raise _unsatisfiable(header, size)
     return first, min(last, size - 1)
 
 

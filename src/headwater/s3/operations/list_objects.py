@@ -101,7 +101,7 @@ def _max_keys(request: dict[str, Any]) -> int:
 
 def _token_marker(token: str) -> str:
     try:
-        return base64.urlsafe_b64decode(token.encode()).decode()
+        return base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidArgument("The continuation token provided is incorrect",
                               ArgumentName="continuation-token") from None
