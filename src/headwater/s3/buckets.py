@@ -9,7 +9,13 @@ from __future__ import annotations
 from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.s3 import blobs, etags, store
-from headwater.s3.errors import access_denied, no_such_bucket, no_such_key
+from headwater.s3.errors import (
+    NoSuchVersion,
+    PermanentRedirect,
+    access_denied,
+    no_such_bucket,
+    no_such_key,
+)
 from headwater.s3.store import Bucket, StoredObject
 
 
@@ -42,6 +48,20 @@ class Buckets:
         """An object's bytes (NoSuchBucket, NoSuchKey, AccessDenied as S3 answers them)."""
         _, found = self.stored(account, bucket, key)
         return blobs.read(self.storage.conn, found.segments)
+
+    def fetch(self, account: str, region: str, bucket: str, key: str,
+              version: str | None = None) -> bytes:
+        """An object as Lambda reads a function's code (Code.S3Bucket, S3Key, S3ObjectVersion):
+        from a bucket of the caller's region (PermanentRedirect otherwise); buckets here keep
+        no versions, so the only version is "null" (what S3 calls an unversioned object's)."""
+        owner = self.owned(account, bucket)
+        if owner.region != region:
+            raise PermanentRedirect(f"The bucket is in this region: {owner.region}. Please use "
+                                    "this region to retry the request")
+        if version is not None and version != "null":
+            raise NoSuchVersion("The specified version does not exist.", Key=key,
+                                VersionId=version)
+        return self.read(account, bucket, key)
 
     def write(self, account: str, bucket: str, key: str, data: bytes,
               content_type: str = "application/octet-stream") -> str:

@@ -147,3 +147,13 @@ def no_such_upload(upload_id: str) -> NoSuchUpload:
 
 def access_denied() -> AccessDenied:
     return AccessDenied("Access Denied")
+
+
+class PermanentRedirect(AwsError):
+    code = "PermanentRedirect"
+    status = 301
+
+
+class NoSuchVersion(AwsError):
+    code = "NoSuchVersion"
+    status = 404

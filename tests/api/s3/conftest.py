@@ -42,11 +42,3 @@ def empty(s3: Any, bucket: str) -> None:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})
     for upload in s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
         s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
-
-
-def error_of(call: Callable[..., Any], **kwargs: Any) -> dict[str, Any]:
-    """The error response of a call that must fail."""
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    response: dict[str, Any] = caught.value.response
-    return response

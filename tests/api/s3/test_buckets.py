@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conftest import error_of
+from s3_support import error_of
 from server_support import client
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from conftest import error_of
+from s3_support import error_of
 
 MIB = 1024 * 1024
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import urllib3
-from conftest import error_of
+from s3_support import error_of
 
 
 def test_put_get_head_delete(s3: Any, make_bucket: Any) -> None:
