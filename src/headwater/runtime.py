@@ -80,7 +80,8 @@ class Runtime:
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
-            settings.trigger_retry_delay, self._stream_access, publish=self.events.publish)
+            settings.trigger_retry_delay, self._stream_access, publish=self.events.publish,
+            put_object=self._put_failure_object)
         self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
                                      ReplicationControls(), ReplicationMetrics(self.cloudwatch))
 
@@ -91,6 +92,10 @@ class Runtime:
         topics deliver to functions, and functions deliver to topics."""
         failures.deliver(self.queues, self.topics, account, region, destination, message,
                          attributes)
+
+    def _put_failure_object(self, account: str, bucket: str, key: str, body: bytes, /) -> None:
+        """An OnFailure record as an object of the mapping's account's bucket."""
+        self.buckets.write(account, bucket, key, body, "application/json")
 
     def _partition_key(self, account: str, region: str, table_name: str) -> str | None:
         table = self.tables.find(account, region, table_name)

@@ -72,5 +72,5 @@ class Buckets:
             etag = etags.single(data)
             store.put_object(conn, owner.id, StoredObject(
                 key, len(data), etag, self.clock.now(), [(blob, len(data))],
-                headers={"Content-Type": content_type}))
+                headers={"ContentType": content_type}))
         return etag
