@@ -278,8 +278,9 @@ class HeadwaterApp:
         default account's root), or the AuthError AWS would answer (callers.py). Handlers
         get the caller from here only, never from the header text."""
         method, path = request.method, request.path
-        if path in OPEN_PATHS and method in ("GET", "HEAD"):
-            return Principal.root(DEFAULT_ACCOUNT, DEFAULT_REGION)
+        if path in OPEN_PATHS and method in ("GET", "HEAD") and not is_s3(request.headers,
+                                                                        request.query):
+            return Principal.root(DEFAULT_ACCOUNT, DEFAULT_REGION)  # S3's ListBuckets is `/`
         return self.callers.principal(method, path, request.query, request.headers,
                                       request.body)
 

@@ -4,10 +4,12 @@ members each adds (BucketName, Key, UploadId, ...) are elements of the `<Error>`
 
 from __future__ import annotations
 
+from headwater.wire.aws_chunked import IncompleteBody, InvalidRequest, SignatureDoesNotMatch
 from headwater.wire.errors import AwsError
 from headwater.wire.rest_xml import InvalidArgument, MalformedXML
 
-__all__ = ["InvalidArgument", "MalformedXML"]
+__all__ = ["IncompleteBody", "InvalidArgument", "InvalidRequest", "MalformedXML",
+           "SignatureDoesNotMatch"]
 
 
 class AccessDenied(AwsError):
@@ -46,9 +48,6 @@ class IllegalLocationConstraintException(AwsError):
     code = "IllegalLocationConstraintException"
 
 
-class IncompleteBody(AwsError):
-    code = "IncompleteBody"
-
 
 class InvalidBucketName(AwsError):
     code = "InvalidBucketName"
@@ -74,9 +73,6 @@ class InvalidRange(AwsError):
     code = "InvalidRange"
     status = 416
 
-
-class InvalidRequest(AwsError):
-    code = "InvalidRequest"
 
 
 class KeyTooLongError(AwsError):
@@ -122,10 +118,6 @@ class NotModified(AwsError):
     code = "NotModified"
     status = 304
 
-
-class SignatureDoesNotMatch(AwsError):
-    code = "SignatureDoesNotMatch"
-    status = 403
 
 
 class XAmzContentSHA256Mismatch(AwsError):

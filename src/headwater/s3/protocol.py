@@ -15,10 +15,10 @@ from botocore.model import OperationModel, ServiceModel, StructureShape
 
 from headwater.core.context import RequestContext, Served
 from headwater.core.tenancy import Authorize
-from headwater.s3 import chunked
 from headwater.s3.addressing import locate
 from headwater.s3.routes import route
 from headwater.s3.service import OPERATIONS, ROOTS, Operation
+from headwater.wire import aws_chunked as chunked
 from headwater.wire.errors import AwsError, InternalServerError
 from headwater.wire.models import service_model
 from headwater.wire.rest_xml import (

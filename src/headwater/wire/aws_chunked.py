@@ -1,4 +1,5 @@
-"""`aws-chunked` request bodies, as boto3 and the aws CLI send them (S3 API reference,
+"""`aws-chunked` request bodies (an encoding only S3 takes, hence S3's error names), as boto3
+and the aws CLI send them (S3 API reference,
 "Signature calculations for the Authorization header: Transferring payload in multiple chunks
 (chunked upload)" and "... including trailing headers"):
 
@@ -17,7 +18,20 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 
-from headwater.s3.errors import IncompleteBody, InvalidRequest, SignatureDoesNotMatch
+from headwater.wire.errors import AwsError
+
+
+class InvalidRequest(AwsError):
+    code = "InvalidRequest"
+
+
+class IncompleteBody(AwsError):
+    code = "IncompleteBody"
+
+
+class SignatureDoesNotMatch(AwsError):
+    code = "SignatureDoesNotMatch"
+    status = 403
 
 SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
 SIGNED_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
