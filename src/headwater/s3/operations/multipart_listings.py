@@ -50,7 +50,7 @@ def list_multipart_uploads(ctx: RequestContext, request: dict[str, Any]) -> dict
                      "Owner": owner(ctx.account), "Initiator": owner(ctx.account)}
                     for upload in page],
     }
-    if len(after) > limit:
+    if len(after) > limit and page:
         result["NextKeyMarker"] = page[-1].key
         result["NextUploadIdMarker"] = page[-1].upload_id
     return result
