@@ -24,6 +24,7 @@ from headwater.functions.invoker import ASYNC_LIMIT, SYNC_LIMIT
 from headwater.functions.rest_api import is_lambda_path
 from headwater.s3.addressing import is_s3_request
 from headwater.s3.payloads import MAX_OBJECT
+from headwater.wire.aws_chunked import is_chunked
 from headwater.wire.sigv4 import credential_scope
 
 MB = 1024 * 1024
@@ -41,7 +42,7 @@ def body_limit(method: str, path: str, headers: dict[str, str], query: str = "")
     if target is not None:
         return BY_TARGET.get(target.partition(".")[0], MESSAGING)
     if is_s3(headers, query):
-        return S3_UPLOAD if method == "PUT" else MESSAGING
+        return s3_limit(method, headers)
     if is_lambda_path(path):
         if is_invoke(method, path):
             return invoke_limit(headers)
@@ -65,6 +66,18 @@ def invoke_operation(headers: dict[str, str]) -> str:
     return "InvokeAsync" if headers.get("x-amz-invocation-type") == "Event" else "InvokeFunction"
 
 
+def s3_limit(method: str, headers: dict[str, str]) -> int:
+    """A PUT's body: 5 GiB, plus the framing of an aws-chunked one, whose payload (its
+    x-amz-decoded-content-length) must itself be within 5 GiB (0 refuses the body at once)."""
+    if method != "PUT":
+        return MESSAGING
+    if not is_chunked(headers):
+        return MAX_OBJECT
+    decoded = headers.get("x-amz-decoded-content-length", "")
+    return 0 if decoded.isdigit() and int(decoded) > MAX_OBJECT else S3_UPLOAD
+
+
 def is_s3(headers: dict[str, str], query: str) -> bool:
     scope = credential_scope(headers.get("authorization"))
-    return is_s3_request(scope[3] if len(scope) >= 5 else "", headers.get("host", ""), query)
+    return is_s3_request(scope[3] if len(scope) >= 5 else "", headers.get("host", ""), query,
+                         headers.get("authorization", ""))

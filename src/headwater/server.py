@@ -235,7 +235,8 @@ class HeadwaterApp:
             return unserved.not_provided(
                 service, request_id(), json_protocol=bool(target),
                 query_protocol=is_query_request(method, path, headers, body))
-        if is_s3_request(service, headers.get("host", ""), request.query):
+        if is_s3_request(service, headers.get("host", ""), request.query,
+                         headers.get("authorization", "")):
             return self._s3(who, request)
         if method == "POST" and target:
             if path != "/":

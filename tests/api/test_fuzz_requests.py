@@ -402,7 +402,9 @@ def _check(case: Case, response: urllib3.BaseHTTPResponse) -> None:
     if case.protocol == "json":
         assert "__type" in orjson.loads(body), shown
     elif case.protocol == "rest-xml":
-        if status != 304 and body:  # HEAD answers and 304 have no body
+        # HEAD answers and 304 have no body; 431 is the HTTP server's (a head over 64 KB, as a
+        # ListBuckets with thousands of query parameters makes it).
+        if status not in (304, 431) and body:
             assert b"<Error><Code>" in body, shown
     elif case.protocol == "rest":
         assert response.headers.get("x-amzn-errortype"), shown

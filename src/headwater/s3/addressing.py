@@ -33,10 +33,13 @@ def locate(host: str, path: str) -> tuple[str, str]:
     return bucket, key
 
 
-def is_s3_request(signing_name: str, host: str, query: str) -> bool:
-    """Whether a request is for S3: signed for it (Authorization header or presigned query),
-    or, unsigned, addressed to a virtual-hosted bucket."""
+def is_s3_request(signing_name: str, host: str, query: str, authorization: str = "") -> bool:
+    """Whether a request is for S3: signed for it (SigV4 header or presigned query), signed
+    with S3's own SigV2 (`Authorization: AWS KEY:SIG`, or a presigned `AWSAccessKeyId=` query:
+    boto3's default for presigned S3 URLs), or, unsigned, addressed to a virtual-hosted
+    bucket."""
     if signing_name:
         return signing_name == "s3"
     return ("%2Fs3%2Faws4_request" in query or "/s3/aws4_request" in query
+            or "AWSAccessKeyId=" in query or authorization.startswith("AWS ")
             or virtual_bucket(host) is not None)

@@ -8,9 +8,12 @@ import base64
 import hashlib
 from typing import Any
 
+import boto3
 import pytest
 import urllib3
+from botocore.config import Config
 from s3_support import error_of
+from server_support import CREDENTIALS
 
 
 def test_put_get_head_delete(s3: Any, make_bucket: Any) -> None:
@@ -241,3 +244,17 @@ def test_key_too_long(s3: Any, make_bucket: Any) -> None:
     error = error_of(s3.put_object, Bucket=bucket, Key="k" * 1025, Body=b"x")
     assert error["Error"]["Code"] == "KeyTooLongError"
     assert error["Error"]["Message"] == "Your key is too long"
+
+
+@pytest.mark.parametrize("version", ["s3", "s3v4"])
+def test_presigned_urls(endpoint: str, make_bucket: Any, version: str) -> None:
+    """boto3 presigns S3 URLs with SigV2 query parameters by default, SigV4 on request."""
+    s3 = boto3.client("s3", endpoint_url=endpoint, config=Config(signature_version=version),
+                      **CREDENTIALS)
+    bucket = make_bucket()
+    http = urllib3.PoolManager()
+    put = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "p"})
+    assert http.request("PUT", put, body=b"presigned").status == 200
+    get = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "p"})
+    answer = http.request("GET", get)
+    assert (answer.status, answer.data) == (200, b"presigned")
