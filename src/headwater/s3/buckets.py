@@ -10,12 +10,16 @@ from headwater.core.clock import Clock
 from headwater.core.storage import Storage
 from headwater.s3 import blobs, etags, store
 from headwater.s3.errors import (
+    BucketAlreadyExists,
+    BucketAlreadyOwnedByYou,
+    BucketNotEmpty,
     NoSuchVersion,
     PermanentRedirect,
     access_denied,
     no_such_bucket,
     no_such_key,
 )
+from headwater.s3.names import US_EAST_1, bucket_region, check_bucket_name
 from headwater.s3.store import Bucket, StoredObject
 
 
@@ -36,6 +40,49 @@ class Buckets:
         if self.separate and found.account != account:
             raise access_denied()
         return found
+
+    def create(self, account: str, request_region: str, name: str,
+               location: str | None = None) -> Bucket:
+        """CreateBucket's rules (names, LocationConstraint, a name taken: see
+        operations/create_bucket.py), for the operation and for CloudFormation's
+        AWS::S3::Bucket; the caller's bucket again in us-east-1 is returned as it is."""
+        check_bucket_name(name)
+        region = bucket_region(request_region, location or None)
+        existing = store.bucket(self.storage.conn, name)
+        if existing is not None:
+            if existing.account != account:
+                raise BucketAlreadyExists(
+                    "The requested bucket name is not available. The bucket namespace is shared "
+                    "by all users of the system. Please select a different name and try again.",
+                    BucketName=name)
+            if existing.region != US_EAST_1:
+                raise BucketAlreadyOwnedByYou(
+                    "Your previous request to create the named bucket succeeded and you "
+                    "already own it.", BucketName=name)
+            return existing
+        with self.storage.transaction() as conn:
+            store.add_bucket(conn, name, account, region, self.clock.now())
+        created = store.bucket(self.storage.conn, name)
+        assert created is not None
+        return created
+
+    def delete(self, account: str, name: str) -> None:
+        """DeleteBucket: only an empty bucket (BucketNotEmpty); its unfinished multipart
+        uploads go with it."""
+        bucket = self.owned(account, name)
+        if not store.is_empty(self.storage.conn, bucket.id):
+            raise BucketNotEmpty("The bucket you tried to delete is not empty",
+                                 BucketName=bucket.name)
+        with self.storage.transaction() as conn:
+            store.delete_bucket(conn, bucket.id)
+
+    def check_owner(self, name: str, expected: str | None) -> None:
+        """x-amz-expected-bucket-owner: AccessDenied when the bucket is another account's."""
+        if not expected:
+            return
+        found = store.bucket(self.storage.conn, name)
+        if found is not None and found.account != expected:
+            raise access_denied()
 
     def stored(self, account: str, bucket: str, key: str) -> tuple[Bucket, StoredObject]:
         owner = self.owned(account, bucket)

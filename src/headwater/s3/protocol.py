@@ -60,6 +60,8 @@ class S3Service:
             request = self._decode(model, bucket, key, params, headers, body)
             if self.authorize is not None:
                 self.authorize(ctx, name, request)
+            if bucket:
+                ctx.runtime.buckets.check_owner(bucket, request.get("ExpectedBucketOwner"))
             result = self.operations[name](ctx, request)
         except AwsError as error:
             return self.error_response(ctx, error, head=method == "HEAD")

@@ -102,3 +102,11 @@ def test_virtual_hosted_addressing(endpoint: str, s3: Any, make_bucket: Any) -> 
     assert answer.status == 200 and answer.data == b"virtual"
     answer = http.request("GET", f"{endpoint}/?list-type=2", headers={"Host": f"{name}.localhost"})
     assert answer.status == 200 and b"<Key>dir/file.txt</Key>" in answer.data
+
+
+def test_expected_bucket_owner(s3: Any, make_bucket: Any) -> None:
+    name = make_bucket()
+    s3.put_object(Bucket=name, Key="k", Body=b"x", ExpectedBucketOwner="000000000000")
+    error = error_of(s3.get_object, Bucket=name, Key="k", ExpectedBucketOwner="111111111111")
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert error["Error"] == {"Code": "AccessDenied", "Message": "Access Denied"}
