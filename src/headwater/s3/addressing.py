@@ -6,6 +6,7 @@ for an IP address endpoint or addressing_style path)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 
 _AWS_HOST = re.compile(r"(?P<bucket>.+)\.s3([.-][a-z0-9-]+)?\.amazonaws\.com")
 LOCAL_SUFFIX = ".localhost"
@@ -43,3 +44,21 @@ def is_s3_request(signing_name: str, host: str, query: str, authorization: str =
     return ("%2Fs3%2Faws4_request" in query or "/s3/aws4_request" in query
             or "AWSAccessKeyId=" in query or authorization.startswith("AWS ")
             or virtual_bucket(host) is not None)
+
+
+def object_url(url: str) -> tuple[str, str] | None:
+    """(bucket, key) of an object URL as CloudFormation takes a TemplateURL and the CLIs write
+    one (`aws cloudformation deploy --s3-bucket` writes `<endpoint>/<bucket>/<key>`): virtual
+    hosted (`https://BUCKET.s3[.REGION].amazonaws.com/KEY`, `http://BUCKET.localhost:PORT/KEY`)
+    or path style (`https://s3[.REGION].amazonaws.com/BUCKET/KEY`, `http://HOST:PORT/BUCKET/KEY`);
+    None when the URL names no object."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    path = unquote(parts.path)
+    host = parts.netloc.rpartition("@")[2]
+    if virtual_bucket(host) is not None:
+        bucket, key = locate(host, path)
+    else:
+        bucket, _, key = path.lstrip("/").partition("/")
+    return (bucket, key) if bucket and key else None
