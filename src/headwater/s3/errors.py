@@ -99,7 +99,7 @@ class NoSuchUpload(AwsError):
     status = 404
 
 
-class NotImplementedError_(AwsError):
+class Unimplemented(AwsError):
     """S3's NotImplemented (501): a subresource or header Headwater's S3 does not provide."""
 
     code = "NotImplemented"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from headwater.s3.errors import MethodNotAllowed, NotImplementedError_
+from headwater.s3.errors import MethodNotAllowed, Unimplemented
 
 # Bucket and object subresources of S3's API that Headwater does not serve.
 UNSERVED = frozenset({
@@ -23,7 +23,7 @@ def route(method: str, bucket: str, key: str, query: Mapping[str, str],
           headers: Mapping[str, str]) -> str:
     unserved = UNSERVED & query.keys()
     if unserved:
-        raise NotImplementedError_("A header or query you provided implies functionality that "
+        raise Unimplemented("A header or query you provided implies functionality that "
                                    "is not implemented", Subresource=min(unserved))
     if not bucket:
         if method in ("GET", "HEAD"):
@@ -58,7 +58,7 @@ def _object_operation(method: str, query: Mapping[str, str], headers: Mapping[st
     if method == "PUT":
         if multipart or "partNumber" in query:
             if "x-amz-copy-source" in headers:
-                raise NotImplementedError_("A header you provided implies functionality that "
+                raise Unimplemented("A header you provided implies functionality that "
                                            "is not implemented", Header="x-amz-copy-source")
             return "UploadPart"
         return "CopyObject" if "x-amz-copy-source" in headers else "PutObject"
