@@ -19,6 +19,9 @@ RUN pip install --no-cache-dir . \
 
 USER 10001:10001
 WORKDIR /home/headwater
+# Each Python runtime's pinned boto3 into the image's cache (~/.cache/headwater), so functions
+# run with no network; the Node.js runtimes need a node the slim image does not have.
+RUN headwater runtimes --install
 VOLUME ["/data"]
 EXPOSE 4566
 

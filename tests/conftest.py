@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import server_support
+from hypothesis import settings
 from server_support import (
     CREDENTIALS,
     Clock,
@@ -22,7 +23,22 @@ from server_support import (
     start_server,
 )
 
+from headwater.functions.runtime_sdk import install_all
+
 __all__ = ["CREDENTIALS", "Clock", "Server", "client", "start_server"]
+
+# Hypothesis' per-example deadline (200 ms) is a wall-clock assertion: on a loaded 2-core box an
+# example of a pure function took 1.2 s and failed the suite. Speed is measured in bench/.
+settings.register_profile("headwater", deadline=None)
+settings.load_profile("headwater")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def runtime_sdks() -> None:
+    """Every Python runtime's pinned boto3 in Headwater's cache (~/.cache/headwater, shared
+    between runs) before any server starts, so no test waits on PyPI for it; with the cache filled
+    it takes a fraction of a second (functions/runtime_sdk.py)."""
+    install_all()
 
 
 @pytest.fixture(scope="session")

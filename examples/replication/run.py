@@ -3,6 +3,7 @@
     python examples/replication/run.py                       # starts its own in-memory server
     python examples/replication/run.py --endpoint http://127.0.0.1:4566
     python examples/replication/run.py --enforce-iam      # its own server, checking policies
+    python examples/replication/run.py --runtime nodejs20.x   # the Node.js handler, replicator.mjs
 
 Creates `orders` (stream NEW_AND_OLD_IMAGES) and `orders-replica`, an execution role that may
 only read that stream and put or delete items in the replica, deploys replicator.py with that
@@ -85,8 +86,8 @@ def execution_role(endpoint: str, name: str, policy: dict[str, Any]) -> str:
     return arn
 
 
-def setup(endpoint: str, suffix: str, fail_rate: float,
-          leave_out: str | None = None) -> tuple[str, str, str]:
+def setup(endpoint: str, suffix: str, fail_rate: float, leave_out: str | None = None,
+          runtime: str = "python3.12") -> tuple[str, str, str]:
     """Tables, role, function and mapping: (source, replica, function)."""
     ddb, lam = client("dynamodb", endpoint), client("lambda", endpoint)
     source, replica = f"orders-{suffix}", f"orders-replica-{suffix}"
@@ -99,13 +100,14 @@ def setup(endpoint: str, suffix: str, fail_rate: float,
     described = ddb.describe_table(TableName=source)["Table"]
     stream_arn = described["LatestStreamArn"]
     archive = io.BytesIO()
+    handler = "replicator.mjs" if runtime.startswith("nodejs") else "replicator.py"
     with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.write(HERE / "replicator.py", "replicator.py")
+        zipped.write(HERE / handler, handler)
     function = f"replicator-{suffix}"
     role = execution_role(endpoint, function, replicator_policy(
         described["TableArn"], replica_arn, function, leave_out))
     lam.create_function(
-        FunctionName=function, Runtime="python3.12", Handler="replicator.handler",
+        FunctionName=function, Runtime=runtime, Handler="replicator.handler", Timeout=30,
         Role=role, Code={"ZipFile": archive.getvalue()},
         Environment={"Variables": {"REPLICA_TABLE": replica, "FAIL_RATE": str(fail_rate)}})
     lam.create_event_source_mapping(FunctionName=function, EventSourceArn=stream_arn,
@@ -142,7 +144,8 @@ def last_error(endpoint: str, function: str) -> str:
     errors = [event["message"].strip()
               for page in logs.get_paginator("filter_log_events").paginate(
                   logGroupName=f"/aws/lambda/{function}")
-              for event in page["events"] if event["message"].startswith("[ERROR]")]
+              for event in page["events"]
+              if event["message"].startswith("[ERROR]") or "\tERROR\t" in event["message"]]
     return errors[-1] if errors else "the function logged no error"
 
 
@@ -158,6 +161,9 @@ def main() -> None:
                         help="start the server with --enforce-iam (without --endpoint)")
     parser.add_argument("--leave-out", metavar="ACTION",
                         help="drop ACTION (e.g. dynamodb:GetRecords) from the role's policy")
+    parser.add_argument("--runtime", default="python3.12",
+                        help="python3.12 runs replicator.py; a nodejs runtime (nodejs20.x) "
+                             "runs replicator.mjs")
     args = parser.parse_args()
     server = None
     endpoint = args.endpoint
@@ -167,7 +173,7 @@ def main() -> None:
         ddb = client("dynamodb", endpoint)
         try:
             source, replica, function = setup(endpoint, uuid.uuid4().hex[:6], args.fail_rate,
-                                              args.leave_out)
+                                              args.leave_out, args.runtime)
         except ClientError as error:
             sys.exit(f"setup failed: {error}")
         started = time.monotonic()

@@ -382,6 +382,61 @@ def metrics(namespace: str, metric: str, dimensions: tuple[str, ...], since: str
             click.echo(line)
 
 
+@main.command()
+@click.option("--install", is_flag=True,
+              help="Install every Python runtime's SDK into the cache now (then no server "
+              "needs the network for it).")
+def runtimes(install: bool) -> None:
+    """Print which interpreter runs each Lambda runtime on this machine and the AWS SDK version
+    its handlers import (boto3 for Python, the JavaScript SDK v3 for Node.js), pinned per
+    runtime and installed into Headwater's cache on first use: $HEADWATER_CACHE_DIR, else
+    $XDG_CACHE_HOME/headwater, else ~/.cache/headwater."""
+    from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
+    from headwater.functions.runtime_sdk import (
+        SDK_RELEASES,
+        SdkInstallError,
+        cache_root,
+        runtime_table,
+    )
+    from headwater.functions.runtime_sdk import install as install_sdk
+
+    root = cache_root()
+    failures: dict[str, str] = {}  # by pinned set: runtimes sharing one fail together
+    if install:
+        for runtime in PYTHON_RUNTIMES:
+            key = SDK_RELEASES[runtime].key
+            try:
+                if key not in failures:
+                    install_sdk(runtime, root, python_for(runtime).path)
+            except (SdkInstallError, OSError) as error:
+                failures[key] = str(error)
+            if key in failures:
+                click.echo(f"headwater: {runtime}: {failures[key]}", err=True)
+        failures.update(_install_node_sdks(root))
+    for line in runtime_table(root):
+        click.echo(line)
+    if failures:
+        sys.exit(1)
+
+
+def _install_node_sdks(root: Path) -> dict[str, str]:
+    """`headwater runtimes --install` for the Node.js runtimes this machine serves."""
+    from headwater.functions.node_runtimes import NODE_RUNTIMES, node_for
+    from headwater.functions.node_sdk import PINS, NodeSdk
+    from headwater.functions.node_sdk import install as install_node_sdk
+
+    failures: dict[str, str] = {}
+    sdk = NodeSdk(root)
+    for runtime in NODE_RUNTIMES:
+        if node_for(runtime) is None or PINS[runtime] in failures:
+            continue
+        installed = install_node_sdk(sdk.directory(runtime), PINS[runtime])
+        if installed.problem is not None:
+            failures[PINS[runtime]] = installed.problem
+            click.echo(f"headwater: {runtime}: {installed.problem}", err=True)
+    return failures
+
+
 def _owner_only(path: Path) -> None:
     """The credentials file readable by its owner only (function workers must not read it)."""
     mode = path.stat().st_mode & 0o777

@@ -10,6 +10,8 @@ from typing import Any
 from headwater.background import Worker
 from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
 from headwater.cloudwatch.alarms.registry import Alarms
+from headwater.cloudwatch.anomaly.registry import AnomalyDetectors
+from headwater.cloudwatch.latest_values import LatestValues
 from headwater.cloudwatch.queue_metrics import QueueSampler
 from headwater.cloudwatch.store import MetricFlusher, MetricStore
 from headwater.core.authority import Authority
@@ -64,6 +66,7 @@ class Runtime:
         self.replica_links = ReplicaLinks(self.streams)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)
+        self.cloudwatch.registry.register(LatestValues(self.cloudwatch))
         self.buckets = Buckets(self.storage, self.clock,
                                settings.credentials is not None or settings.enforce_iam)
         self.queues = Queues(self.storage, self.clock,
@@ -75,8 +78,9 @@ class Runtime:
         self.topics = Topics(self.storage, self.clock, self.queues, self.functions,
                              announce=self.events.publish,
                              record=self.cloudwatch.recorder("AWS/SNS", "TopicName"))
+        self.anomaly_detectors = AnomalyDetectors(self.cloudwatch)
         self.alarms = Alarms(self.storage, self.clock, self.cloudwatch, self.topics,
-                             self.functions)
+                             self.functions, self.anomaly_detectors)
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,

@@ -301,6 +301,8 @@ class HeadwaterApp:
             content_type = (service.content_type if service else "application/x-amz-json-1.0")
             out: Headers = [(b"x-amzn-requestid", ctx.request_id.encode()),
                             (b"content-type", content_type.encode())]
+            if service is not None and service.refused is not None:
+                service.refused(ctx, error)
             if service is None or not service.query_errors:
                 return 400, out, _coral(error.code, error.message)
             return query_status, [*out, query_error], _coral(error.query_code, error.message)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from headwater.authorization import LogsAccessDenied, guarded
-from headwater.cloudwatch.dynamodb_metrics import recording
+from headwater.cloudwatch.dynamodb_metrics import count_user_error, recording
 from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
 from headwater.cloudwatch.errors import query_errors as cloudwatch_query_errors
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
@@ -40,11 +40,12 @@ def json_services(authority: Authority) -> dict[str, JsonService]:
     return {
         "DynamoDB_20120810": JsonService(
             "dynamodb", "DynamoDB_20120810", DYNAMODB_ERRORS, recording(DYNAMODB), crc32=True,
-            prechecks=DYNAMODB_PRECHECKS,
+            prechecks=DYNAMODB_PRECHECKS, refused=count_user_error,
             authorize=guarded("dynamodb", authority, DynamoDbAccessDenied,
                               dynamodb_access.authorize)),
         "DynamoDBStreams_20120810": JsonService(
             "dynamodbstreams", "DynamoDBStreams_20120810", DYNAMODB_ERRORS, STREAMS,
+            refused=count_user_error,
             authorize=guarded("dynamodbstreams", authority, DynamoDbAccessDenied,
                               dynamodb_access.authorize)),
         # botocore resolves CloudWatch to JSON 1.0 (awsQueryCompatible); rpc-v2-cbor is served too.

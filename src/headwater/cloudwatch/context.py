@@ -10,6 +10,7 @@ from headwater.core import context
 
 if TYPE_CHECKING:
     from headwater.cloudwatch.alarms.registry import Alarms
+    from headwater.cloudwatch.anomaly.registry import AnomalyDetectors
     from headwater.cloudwatch.store import MetricStore
     from headwater.core.storage import Storage
     from headwater.streams.log import StreamLog
@@ -21,6 +22,9 @@ class CloudWatchServices(context.Served, Protocol):
 
     @property
     def alarms(self) -> Alarms: ...
+
+    @property
+    def anomaly_detectors(self) -> AnomalyDetectors: ...
 
     @property
     def storage(self) -> Storage: ...

@@ -8,9 +8,19 @@ metrics:
   (`RequestContext.charges`, capacity.consumed), so recording builds no ConsumedCapacity;
 - SuccessfulRequestLatency (Milliseconds) by TableName + Operation, for successful requests;
 - ReturnedItemCount by TableName + Operation for Query, Scan and ExecuteStatement;
-- ConditionalCheckFailedRequests and TransactionConflict by TableName; ThrottledRequests by
-  TableName + Operation; SystemErrors by TableName + Operation; UserErrors (HTTP 400 other than
-  those) for the account and region, without dimensions.
+- ConditionalCheckFailedRequests by TableName; TransactionConflict by TableName, one per
+  conflicting item (a TransactionConflictException, or each TransactionConflict reason of a
+  cancelled transaction); ThrottledRequests by TableName + Operation; SystemErrors by
+  TableName + Operation;
+- UserErrors, for the account and region without dimensions: every HTTP 400 answer of
+  DynamoDB or DynamoDB Streams, refused before the operation ran (signature, serialization,
+  validation, authorisation) or by it, "except ProvisionedThroughputExceededException and
+  ConditionalCheckFailedException" (developer guide); counted by the JSON service's `refused`
+  hook (`count_user_error`), not by the operation wrapper. Headwater also leaves out
+  ThrottlingException, which it counts as ThrottledRequests.
+
+SuccessfulRequestLatency is reported for the data-plane operations AWS lists as the Operation
+dimension's values (LATENCY_OPERATIONS), not for control-plane ones such as CreateTable.
 
 Successful requests are aggregated on the request path per (operation, table, minute) into a
 `Pending` (latencies to the microsecond, ConsumedCapacity entries and item counts by how often
@@ -37,6 +47,14 @@ DYNAMODB = "AWS/DynamoDB"
 Operation = Callable[[RequestContext[Any], dict[str, Any]], Any]
 RETURNS_ITEMS = frozenset({"Query", "Scan", "ExecuteStatement"})
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
+# The Operation dimension's values (developer guide "DynamoDB metrics and dimensions"; the
+# CDK's aws_dynamodb.Operation enum); GetRecords is the Streams operation.
+LATENCY_OPERATIONS = frozenset({
+    "GetItem", "BatchGetItem", "Scan", "Query", "GetRecords", "PutItem", "DeleteItem",
+    "UpdateItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems",
+    "ExecuteTransaction", "BatchExecuteStatement", "ExecuteStatement"})
+NOT_USER_ERRORS = frozenset({"ProvisionedThroughputExceededException",
+                             "ConditionalCheckFailedException", "ThrottlingException"})
 
 
 def recording(operations: Mapping[str, Operation]) -> dict[str, Operation]:
@@ -114,7 +132,7 @@ class Pending:
                 tables.add(table)
         for table in tables:
             dims = {"TableName": table, "Operation": name}
-            for elapsed, times in self.latencies.items():
+            for elapsed, times in self.latencies.items() if name in LATENCY_OPERATIONS else ():
                 store.put(account, region, DYNAMODB, "SuccessfulRequestLatency", dims, elapsed,
                           "Milliseconds", timestamp=moment, count=times)
             for items, times in self.items.items():
@@ -199,6 +217,8 @@ def _failed(ctx: RequestContext[CloudWatchServices], name: str, request: dict[st
     elif code == "TransactionConflictException" and table:
         store.put(ctx.account, ctx.region, DYNAMODB, "TransactionConflict",
                   {"TableName": table}, 1)
+    elif code == "TransactionCanceledException":
+        _conflicts(ctx, request, error)
     elif code in ("ProvisionedThroughputExceededException", "ThrottlingException") and table:
         store.put(ctx.account, ctx.region, DYNAMODB, "ThrottledRequests",
                   {"TableName": table, "Operation": name}, 1)
@@ -206,8 +226,31 @@ def _failed(ctx: RequestContext[CloudWatchServices], name: str, request: dict[st
         if table:
             store.put(ctx.account, ctx.region, DYNAMODB, "SystemErrors",
                       {"TableName": table, "Operation": name}, 1)
-    else:
-        store.put(ctx.account, ctx.region, DYNAMODB, "UserErrors", {}, 1)
+
+
+def _conflicts(ctx: RequestContext[CloudWatchServices], request: dict[str, Any],
+               error: Exception) -> None:
+    """TransactionConflict for each item of a cancelled transaction whose reason is
+    TransactionConflict, by the table of that item."""
+    reasons = error.members.get("CancellationReasons") if isinstance(error, AwsError) else None
+    for reason, item in zip(reasons or [], request.get("TransactItems") or [], strict=False):
+        if reason.get("Code") != "TransactionConflict" or not isinstance(item, dict):
+            continue
+        action = next(iter(item.values()), None)
+        table = _table_name(action) if isinstance(action, dict) else None
+        if table:
+            ctx.runtime.cloudwatch.put(ctx.account, ctx.region, DYNAMODB,
+                                       "TransactionConflict", {"TableName": table}, 1)
+
+
+def count_user_error(ctx: RequestContext[Any], error: AwsError) -> None:
+    """UserErrors for an HTTP 400 answer of DynamoDB or DynamoDB Streams (see above)."""
+    if error.status != 400 or error.code in NOT_USER_ERRORS:
+        return
+    try:
+        ctx.runtime.cloudwatch.put(ctx.account, ctx.region, DYNAMODB, "UserErrors", {}, 1)
+    except Exception:
+        log.exception("recording DynamoDB metrics failed")
 
 
 def _table_name(request: dict[str, Any]) -> str | None:

@@ -1,5 +1,6 @@
 """Metric datapoints by (account, region, namespace, name, dimensions), aggregated as AWS
-stores them and kept 15 days of clock time.
+stores them and rolled up as AWS keeps them (resolutions.py): per second for 3 hours, per
+minute for 15 days, per 5 minutes for 63 days, per hour for 455 days of clock time.
 
 Recording is cheap on the request path: a datapoint lands in its period bucket (1 minute;
 1 second for PutMetricData with StorageResolution 1) as a (time, value, count) entry, equal
@@ -9,8 +10,11 @@ latencies need no more); counts, sums of integral values and capacity units stay
 
 With a data directory the entries are flushed to SQLite (`metrics.db`, separate from the
 tables' database so a flush never waits on a write transaction) by `MetricFlusher`, a
-background worker, and at stop; a restarted server loads them back. Entries older than the
-retention window are dropped from memory as new ones arrive and from SQLite at each flush.
+background worker, and at stop; a restarted server loads them back. At most once a minute of
+clock time, before a read or a flush, entries that crossed an age boundary are rolled up into
+the coarser step (`Series.age`: timestamps floored to the step, equal values merged, so every
+statistic, percentiles included, stays exact at the coarser period) and the rewritten range is
+written back at the next flush; entries older than 455 days are dropped.
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ from pathlib import Path
 import orjson
 from prometheus_client import CollectorRegistry
 
+from headwater.cloudwatch.resolutions import LISTED, RETENTION, TIERS
 from headwater.core.clock import Clock
 
-RETENTION = 15 * 24 * 3600.0
 MINUTE = 60
+AGE_EVERY = 60.0
 FLUSH_INTERVAL = 5.0
 DB_FILE = "metrics.db"
 Dimensions = tuple[tuple[str, str], ...]
@@ -52,6 +57,10 @@ class Series:
     current: dict[float, int] = field(default_factory=dict)
     current_time: float = -1.0
     dirty_from: int | None = None
+    # For each roll-up step, the time up to which entries are kept at that step.
+    rolled: dict[int, float] = field(default_factory=dict)
+    # The time range `age` rewrote since the last flush.
+    rewritten: tuple[float, float] | None = None
 
     def between(self, start: float, end: float) -> Iterator[tuple[float, float]]:
         """Each datapoint in [start, end), an entry repeated as often as it counts."""
@@ -96,16 +105,58 @@ class Series:
         if self.dirty_from is None:
             self.dirty_from = at
 
-    def trim(self, horizon: float) -> None:
-        if not self.times or self.times[0] >= horizon:
-            return
-        cut = bisect.bisect_left(self.times, horizon)
-        del self.times[:cut], self.values[:cut]
-        if self.counts:
-            del self.counts[:cut]
-        self.current = {v: i - cut for v, i in self.current.items() if i >= cut}
-        if self.dirty_from is not None:
-            self.dirty_from = max(0, self.dirty_from - cut)
+    def age(self, now: float) -> bool:
+        """Roll up the entries that crossed a tier's age since the last call and drop those
+        past retention; whether anything changed."""
+        if not self.times:
+            return False
+        if not self.counts:
+            self.counts = [1] * len(self.times)
+        dirty_time = None if self.dirty_from is None or self.dirty_from >= len(self.times) \
+            else self.times[self.dirty_from]
+        changed = False
+        horizon = now - RETENTION
+        if self.times[0] < horizon:
+            cut = bisect.bisect_left(self.times, horizon)
+            self._note(self.times[0], horizon)
+            del self.times[:cut], self.values[:cut], self.counts[:cut]
+            changed = True
+        for limit, step in TIERS:
+            boundary = (now - limit) // step * step
+            done = self.rolled.get(step, -math.inf)
+            if boundary <= done:
+                continue
+            self.rolled[step] = boundary
+            lo = bisect.bisect_left(self.times, done)
+            hi = bisect.bisect_left(self.times, boundary)
+            if lo < hi and self._coarsen(lo, hi, step):
+                self._note(self.times[lo] if done == -math.inf else done, boundary)
+                changed = True
+        if changed:
+            self.current, self.current_time = {}, -1.0
+            if dirty_time is not None:
+                self.dirty_from = bisect.bisect_left(self.times, dirty_time - dirty_time % 3600)
+        return changed
+
+    def _coarsen(self, lo: int, hi: int, step: int) -> bool:
+        """Floor the entries [lo, hi) to `step`, merging equal values of one step."""
+        merged: dict[tuple[float, float], int] = {}
+        for i in range(lo, hi):
+            moment = self.times[i] - self.times[i] % step
+            merged[(moment, self.values[i])] = merged.get((moment, self.values[i]), 0) \
+                + self.counts[i]
+        if len(merged) == hi - lo and all(self.times[i] % step == 0 for i in range(lo, hi)):
+            return False
+        ordered = sorted(merged.items(), key=lambda item: item[0][0])
+        self.times[lo:hi] = [t for (t, _), _ in ordered]
+        self.values[lo:hi] = [v for (_, v), _ in ordered]
+        self.counts[lo:hi] = [c for _, c in ordered]
+        return True
+
+    def _note(self, lo: float, hi: float) -> None:
+        if self.rewritten is not None:
+            lo, hi = min(lo, self.rewritten[0]), max(hi, self.rewritten[1])
+        self.rewritten = (lo, hi)
 
 
 def kept(value: float) -> float:
@@ -128,6 +179,7 @@ class MetricStore:
         self.aggregates: dict[tuple[str, str, str, str | None, float], Callable[..., None]] = {}
         self.db: sqlite3.Connection | None = None
         self.ids: dict[SeriesKey, int] = {}
+        self.aged_at = -math.inf
         if data_dir is not None:
             self._open(data_dir / DB_FILE)
 
@@ -143,15 +195,19 @@ class MetricStore:
         moment -= moment % resolution
         series.add(moment, kept(float(value)), count)
         self.dirty.add(key)
-        if series.times[0] < moment - RETENTION:
-            series.trim(moment - RETENTION)
 
     def drain(self) -> None:
-        """Apply the deferred recordings."""
+        """Apply the deferred recordings, and roll up what aged."""
         if self.aggregates:
             aggregates, self.aggregates = self.aggregates, {}
             for key, apply in aggregates.items():
                 apply(self, *key)
+        now = self.clock.now()
+        if now - self.aged_at >= AGE_EVERY:
+            self.aged_at = now
+            for series_key, series in self.series.items():
+                if series.age(now):
+                    self.dirty.add(series_key)
 
     def recorder(self, namespace: str, dimension: str) -> Callable[..., None]:
         """`record(account, region, resource, metric, value, unit="Count")` for a service
@@ -177,7 +233,7 @@ class MetricStore:
              ) -> list[Series]:
         self.drain()
         out = []
-        horizon = self.clock.now() - RETENTION
+        horizon = self.clock.now() - LISTED
         for series in self.series.values():
             if (series.account, series.region) != (account, region):
                 continue
@@ -248,23 +304,35 @@ class MetricStore:
         try:
             for key in dirty:
                 series = self.series[key]
-                start = series.dirty_from
-                series.dirty_from = None
-                if start is None or start >= len(series.times):
+                start, series.dirty_from = series.dirty_from, None
+                rewritten, series.rewritten = series.rewritten, None
+                if (start is None or start >= len(series.times)) and rewritten is None:
                     continue
                 sid = self._series_id(key, series)
-                first = series.times[start]
-                lo = bisect.bisect_left(series.times, first)
-                db.execute("DELETE FROM points WHERE series = ? AND time >= ?", (sid, first))
-                db.executemany("INSERT INTO points VALUES (?, ?, ?, ?)",
-                               [(sid, series.times[i], series.values[i], series.counts[i])
-                                for i in range(lo, len(series.times))])
+                if start is not None and start < len(series.times):
+                    # the tail changed since the last flush (new entries, counts)
+                    self._rewrite(sid, series, series.times[start], math.inf)
+                if rewritten is not None:
+                    # an older range rolled up (after the tail: it may overlap it)
+                    self._rewrite(sid, series, *rewritten)
             db.execute("DELETE FROM points WHERE time < ?", (horizon,))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             self.dirty |= dirty
             raise
+
+    def _rewrite(self, sid: int, series: Series, lo: float, hi: float) -> None:
+        """Replace the series' stored entries in [lo, hi) by those in memory."""
+        assert self.db is not None
+        self.db.execute("DELETE FROM points WHERE series = ? AND time >= ? AND time < ?",
+                        (sid, lo, hi))
+        first = bisect.bisect_left(series.times, lo)
+        last = bisect.bisect_left(series.times, hi)
+        counts = series.counts
+        self.db.executemany("INSERT INTO points VALUES (?, ?, ?, ?)",
+                            [(sid, series.times[i], series.values[i], counts[i] if counts else 1)
+                             for i in range(first, last)])
 
     def _series_id(self, key: SeriesKey, series: Series) -> int:
         sid = self.ids.get(key)

@@ -1,10 +1,12 @@
 """Per-stream GetRecords metrics (issue 5, aws-facts §4.8): AWS/DynamoDB ReturnedRecordsCount
 and ReturnedBytes by Operation, StreamLabel and TableName, as CloudWatch datapoints and
-Prometheus counters. Applied by wrapping the Streams GetRecords operation at registration, so
-the streams package stays unaware of metrics."""
+Prometheus counters; and SuccessfulRequestLatency by TableName and Operation (GetRecords is
+one of the Operation dimension's values). Applied by wrapping the Streams GetRecords
+operation at registration, so the streams package stays unaware of metrics."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -36,7 +38,9 @@ def _counters(store: Any) -> tuple[Counter, Counter]:
 
 def counting_get_records(operation: Operation) -> Operation:
     def get_records(ctx: RequestContext[StreamMetricsServices], request: dict[str, Any]) -> Any:
+        started = time.perf_counter()
         result = operation(ctx, request)
+        elapsed = round((time.perf_counter() - started) * 1000, 3)
         log = ctx.runtime.streams
         stream = log.by_arn.get(iterators.decode(request["ShardIterator"], log.secret).stream_arn)
         if stream is not None:
@@ -48,6 +52,9 @@ def counting_get_records(operation: Operation) -> Operation:
             store.put(ctx.account, ctx.region, DYNAMODB, "ReturnedRecordsCount", dims,
                       len(returned))
             store.put(ctx.account, ctx.region, DYNAMODB, "ReturnedBytes", dims, size, "Bytes")
+            store.put(ctx.account, ctx.region, DYNAMODB, "SuccessfulRequestLatency",
+                      {"Operation": "GetRecords", "TableName": stream.table_name}, elapsed,
+                      "Milliseconds")
             records, size_counter = _counters(store)
             records.labels(stream.table_name, stream.label).inc(len(returned))
             size_counter.labels(stream.table_name, stream.label).inc(size)

@@ -22,6 +22,10 @@ from typing import Any
 
 MARKER = b"\x1e\x1fheadwater-end\x1f\n"  # keep in sync with functions/output.py
 API = "/2018-06-01/runtime"
+# The runtime's SDK (keep in sync with functions/runtime_sdk.py), and why it is missing if the
+# server could not install it: a handler that imports it is told.
+SDK_MODULES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+SDK_ERROR = os.environ.pop("_HEADWATER_RUNTIME_SDK_ERROR", "")
 
 
 class InitFailure(Exception):
@@ -94,8 +98,11 @@ def load_handler(spec: str) -> Callable[[Any, Any], Any]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
-        raise InitFailure("Runtime.ImportModuleError",
-                          f"Unable to import module '{module_name}': {error}")
+        message = f"Unable to import module '{module_name}': {error}"
+        missing = (getattr(error, "name", None) or "").partition(".")[0]
+        if SDK_ERROR and missing in SDK_MODULES:
+            message += f" ({SDK_ERROR})"
+        raise InitFailure("Runtime.ImportModuleError", message)
     except SyntaxError as error:
         raise InitFailure("Runtime.UserCodeSyntaxError",
                           f"Syntax error in module '{module_name}': {error}",
@@ -159,11 +166,10 @@ def main() -> None:
     # Started with -I: sys.path lacks this file's directory (our modules must not shadow the
     # user's or the standard library's) and PYTHONPATH, which Lambda honours, so add it here.
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    sys.path[0:0] = [task_root, *extra]
-    # The runtime's boto3 comes last, as /var/runtime does on AWS: a bundled copy wins.
+    # The runtime's boto3 comes after the function's code, as /var/runtime does on AWS (a
+    # bundled copy wins), and before the standard library. Started with -S: no site-packages.
     sdk = os.environ.pop("_HEADWATER_RUNTIME_SDK", "")
-    if sdk:
-        sys.path.append(sdk)
+    sys.path[0:0] = [task_root, *extra, *([sdk] if sdk else [])]
     os.chdir(task_root)
     runtime = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     # python3.12+ runtimes put requestId in error payloads; go by the runtime, not the interpreter.

@@ -10,10 +10,11 @@ from typing import Any
 
 from headwater.functions.errors import InvalidParameterValueException, ValidationException
 from headwater.functions.interpreters import PYTHON_RUNTIMES, RUNTIMES
+from headwater.functions.node_runtimes import DEPRECATED_NODE, NODE_RUNTIMES, missing, node_for
 from headwater.functions.settings import apply_extras
 
 ROLE = re.compile(r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+")
-DEPRECATED = ("python2.7", "python3.6", "python3.7", "python3.8", "provided")
+DEPRECATED = ("python2.7", "python3.6", "python3.7", "python3.8", "provided", *DEPRECATED_NODE)
 RESERVED_ENV = (
     "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
     "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
@@ -57,6 +58,8 @@ def check_runtime(runtime: str) -> None:
         raise InvalidParameterValueException(
             f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum "
             f"value set: [{', '.join(RUNTIMES)}] or be a valid ARN")
+    if runtime in NODE_RUNTIMES and node_for(runtime) is None:
+        raise InvalidParameterValueException(missing(runtime))
 
 
 def check_environment(environment: dict[str, Any] | None) -> None:
@@ -79,7 +82,7 @@ def check_handler_needed(runtime: str | None, handler: str | None) -> None:
     if runtime is None:
         raise InvalidParameterValueException("Runtime and Handler are mandatory parameters for "
                                              "functions created with deployment packages.")
-    if handler is None and runtime in PYTHON_RUNTIMES:
+    if handler is None and (runtime in PYTHON_RUNTIMES or runtime in NODE_RUNTIMES):
         raise InvalidParameterValueException("Runtime and Handler are mandatory parameters for "
                                              "functions created with deployment packages.")
 

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from headwater.core.clock import Clock
     from headwater.functions.invocation import InvokeResult, Resolved
     from headwater.functions.isolation import UserIds
+    from headwater.functions.node_sdk import NodeSdk
     from headwater.functions.pool import EnvironmentPool
+    from headwater.functions.runtime_sdk import RuntimeSdks
     from headwater.functions.store import FunctionStore
     from headwater.logs.store import LogStore
     from headwater.wire.credentials import Credentials
@@ -54,7 +56,12 @@ class FunctionService(Protocol):
     def endpoint(self) -> str: ...
 
     @property
-    def sdk_dir(self) -> Path: ...
+    def sdks(self) -> RuntimeSdks: ...
+
+    @property
+    def node_sdk(self) -> NodeSdk:
+        """The AWS SDK for JavaScript v3 that Node.js workers resolve (node_sdk.py)."""
+        ...
 
     @property
     def credentials(self) -> Credentials | None: ...

@@ -11,9 +11,11 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+from headwater.functions.node_runtimes import NODE_RUNTIMES
+
 PYTHON_RUNTIMES = tuple(f"python3.{minor}" for minor in range(9, 15))
 PROVIDED_RUNTIMES = ("provided.al2", "provided.al2023")
-RUNTIMES = PYTHON_RUNTIMES + PROVIDED_RUNTIMES
+RUNTIMES = PYTHON_RUNTIMES + NODE_RUNTIMES + PROVIDED_RUNTIMES
 PROBE = "import sys; print(sys.executable)"
 
 

@@ -31,3 +31,6 @@ class InvokeResult:
     executed_version: str | None
     log_tail: str | None  # base64 of the last 4 KB of the log, when Tail was asked
     request_id: str = ""  # the invocation's id (context.aws_request_id), when it ran
+    # The handler's run time, as the REPORT line's Duration: a cold start's Init Duration is
+    # not in it (AWS/Lambda Duration is this figure); None when it never ran.
+    duration_ms: float | None = None

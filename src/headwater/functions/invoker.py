@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import dataclasses
 import math
 import subprocess
 import time
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
@@ -24,6 +26,7 @@ from headwater.functions.errors import (
     TooManyRequestsException,
 )
 from headwater.functions.invocation import InvokeResult
+from headwater.functions.node_runtimes import NODE_RUNTIMES
 from headwater.functions.pool import environment_key
 from headwater.functions.sandbox import build_spec
 from headwater.functions.settings import log_group
@@ -69,21 +72,29 @@ async def invoke(functions: FunctionService, account: str, region: str, function
                         pool.total, pool.unreserved())
     started = time.perf_counter()
     error = True
+    ran: float | None = None
     try:
         result = await _run(functions, resolved, payload, log_type == "Tail", context,
                             request_id or str(uuid.uuid4()))
         error = result.function_error is not None
+        ran = result.duration_ms
         return result
     finally:
         pool.release(resolved.record.id)
-        metrics.invoked(functions.record, resolved, (time.perf_counter() - started) * 1000,
-                        error)
+        # Duration is the handler's time (the REPORT line's), without a cold start's init
+        metrics.invoked(functions.record, resolved,
+                        (time.perf_counter() - started) * 1000 if ran is None else ran, error)
 
 
 def _log_lines(output: str) -> list[str]:
-    """The output's lines as log events, each at most EVENT_BYTES of UTF-8."""
+    """The output's lines as log events, each at most EVENT_BYTES of UTF-8. Lines end at "\n"
+    only, as Lambda splits them: a "\r" stays inside its event (Node.js runtimes write a
+    multi-line message that way)."""
     events = []
-    for line in output.splitlines():
+    lines = output.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    for line in lines:
         if len(line) * 4 <= EVENT_BYTES:
             events.append(line)
             continue
@@ -130,8 +141,11 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
     started_ms = functions.clock.now_ms()
     error_type: str | None
     if env is None:
+        # The runtime's SDK is installed once, on first use, before the environment's init.
+        sdk = await functions.sdks.get(config["Runtime"])
+        node_sdk = await _node_sdk(functions, config["Runtime"], lines)
         pool.make_room()
-        env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex))
+        env = Environment(key, build_spec(functions, resolved, uuid.uuid4().hex, sdk, node_sdk))
         pool.register(env)  # counted against the cap from now on
         failure = await _start(env, request_id)
         init_ms = env.init_ms
@@ -141,8 +155,9 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
             lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
             pool.forget(env)
             lines += _end(request_id, 0.0, config, env, init_ms, "error", error_type)
-            return _finish(functions, resolved, env, lines, body, "Unhandled", tail, request_id,
-                           started_ms, len(lines))
+            return dataclasses.replace(
+                _finish(functions, resolved, env, lines, body, "Unhandled", tail, request_id,
+                        started_ms, len(lines)), duration_ms=0.0)
     lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
     head = len(lines)
     timeout = float(config["Timeout"])
@@ -174,8 +189,21 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
             status = "error"
         pool.give_back(env)
     lines += _end(request_id, duration, config, env, init_ms, status, error_type)
-    return _finish(functions, resolved, env, lines, body,
-                   "Unhandled" if error_type else None, tail, request_id, started_ms, head)
+    return dataclasses.replace(
+        _finish(functions, resolved, env, lines, body, "Unhandled" if error_type else None,
+                tail, request_id, started_ms, head), duration_ms=duration)
+
+
+async def _node_sdk(functions: FunctionService, runtime: str, lines: list[str]) -> Path | None:
+    """The JavaScript SDK a Node.js runtime's worker resolves, installed on first use (before the
+    init phase, so its time is not the function's); None for other runtimes, or when it cannot
+    be installed (said in the function's log)."""
+    if runtime not in NODE_RUNTIMES:
+        return None
+    installed = await functions.node_sdk.ensure(runtime)
+    if installed.problem is not None:
+        lines.append(f"Headwater: {installed.problem}; the function runs without it.")
+    return installed.root
 
 
 async def _start(env: Environment, request_id: str) -> tuple[bytes, str] | None:

@@ -5,8 +5,9 @@ Each execution environment runs under a user id of its own, from a block of unna
 mount namespace of its own where:
 
 - the data directory (or the in-memory server's code root) is covered by an empty tmpfs, and only
-  the environment's own code directory (and the runtime's boto3 directory) is mounted back, at
-  the same path: the database, the other functions' code and the server's files are not there;
+  the environment's own code directory (and the runtime's SDK directory, runtime_sdk.py) is
+  mounted back, at the same path: the database, the other functions' code and the server's
+  files are not there;
 - /tmp is a tmpfs of its own (EphemeralStorage.Size), owned by its user;
 - any directory on the way to what the worker needs (interpreter, bootstrap, boto3) that others
   may not enter (/root, when Python comes from pyenv) is covered too, with only those paths
@@ -116,8 +117,8 @@ def plan(hidden: Iterable[Path], needed: Iterable[Path], uid: int, tmp_mb: int,
         if _under(cover, tops) is None and cover != Path("/tmp"):
             tops.append(cover)
     back = [path for path in needed if _under(path, [*tops, Path("/tmp")]) is not None]
-    # A needed path may be a file (a single-module package such as six.py linked into the
-    # runtime SDK): it is bound onto an empty file of its own, not onto a directory.
+    # A needed path may be a file (the runtime SDK once linked single-module packages such as
+    # six.py; it is a directory of the cache now): it is bound onto an empty file of its own.
     files = {path for path in back if not path.is_dir()}
     tmp_options = f"mode=0700,uid={uid},gid={uid},size={tmp_mb}m"
 

@@ -25,8 +25,9 @@ from headwater.functions.function_service import Deliver
 from headwater.functions.invocation import InvokeResult, Resolved
 from headwater.functions.isolation import UserIds
 from headwater.functions.names import LATEST, FunctionRef, function_arn, parse
+from headwater.functions.node_sdk import NodeSdk
 from headwater.functions.pool import EnvironmentPool, default_max_workers
-from headwater.functions.runtime_sdk import link_sdk
+from headwater.functions.runtime_sdk import RuntimeSdks, cache_root
 from headwater.functions.store import FunctionRecord, FunctionStore
 from headwater.functions.worker_processes import reap_leftovers, server_token
 from headwater.logs.store import LogStore
@@ -99,14 +100,10 @@ class Functions:
         self.authority = authority
         self.pool = EnvironmentPool(clock, max_workers)
         self.events = EventQueue(self)
-        self._sdk_dir: Path | None = None
-
-    @property
-    def sdk_dir(self) -> Path:
-        """The runtime's boto3 (see runtime_sdk.py), linked on first use."""
-        if self._sdk_dir is None:
-            self._sdk_dir = link_sdk(self.code_root / "runtime-sdk")
-        return self._sdk_dir
+        # Each Python runtime's pinned boto3, and the Node.js runtimes' JavaScript SDK, from
+        # Headwater's cache (runtime_sdk.py, node_sdk.py).
+        self.sdks = RuntimeSdks(cache_root())
+        self.node_sdk = NodeSdk(cache_root())
 
     def function(self, ref: FunctionRef) -> FunctionRecord:
         record = self.store.get(ref.account, ref.region, ref.name)

@@ -20,15 +20,24 @@ from typing import TYPE_CHECKING, Any
 from headwater.functions import isolation
 from headwater.functions.environment import BOOTSTRAP, Spec
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
+from headwater.functions.node_runtimes import NODE_RUNTIMES, node_for
 from headwater.functions.settings import log_group
 from headwater.wire.credentials import WORKER_TOKEN
 
 if TYPE_CHECKING:
     from headwater.functions.function_service import FunctionService
     from headwater.functions.invocation import Resolved
+    from headwater.functions.runtime_sdk import Sdk
 
 
-def build_spec(functions: FunctionService, resolved: Resolved, environment_id: str) -> Spec:
+NODE_BOOTSTRAP = Path(__file__).with_name("node") / "bootstrap.mjs"
+
+
+def build_spec(functions: FunctionService, resolved: Resolved, environment_id: str,
+               sdk: Sdk | None, node_sdk: Path | None = None) -> Spec:
+    """`sdk`: a Python runtime's AWS SDK (`await functions.sdks.get(runtime)`, runtime_sdk.py);
+    None for other runtimes. `node_sdk`: the directory holding the JavaScript SDK's node_modules
+    (Node.js runtimes, node_sdk.py)."""
     config = resolved.config
     name = config["FunctionName"]
     runtime = config["Runtime"]
@@ -36,6 +45,7 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
     day = time.strftime("%Y/%m/%d", time.gmtime(functions.clock.now()))
     log_stream = f"{day}/[{resolved.version}]{environment_id}"
     python = runtime in PYTHON_RUNTIMES
+    node = node_for(runtime) if runtime in NODE_RUNTIMES else None
     env = {
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
         "LANG": "en_US.UTF-8",
@@ -59,19 +69,30 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
     }
-    if python:
-        env["_HEADWATER_RUNTIME_SDK"] = str(functions.sdk_dir)
+    if sdk is not None and sdk.path is not None:
+        env["_HEADWATER_RUNTIME_SDK"] = str(sdk.path)
+    elif sdk is not None and sdk.error:
+        env["_HEADWATER_RUNTIME_SDK_ERROR"] = sdk.error
     if python:
         # -I keeps this package's directory (whose modules, `settings` or `errors`, would shadow
-        # a handler's own) off sys.path; -u and -B stand in for the PYTHON* variables -I ignores.
-        argv = [python_for(runtime).path, "-I", "-u", "-B", str(BOOTSTRAP)]
+        # a handler's own) off sys.path; -S keeps every site-packages off it (the server's venv,
+        # the interpreter's own: AWS has none of them), so a handler imports its own code, the
+        # standard library and the runtime's SDK only; -u and -B stand in for the PYTHON*
+        # variables -I ignores.
+        argv = [python_for(runtime).path, "-I", "-S", "-u", "-B", str(BOOTSTRAP)]
+    elif node is not None:
+        argv = [node.path, str(NODE_BOOTSTRAP)]
+        env.update(_node_environment(task_root, node_sdk))
     else:
         argv = [str(task_root / "bootstrap")]
     env.update((config.get("Environment") or {}).get("Variables") or {})
-    spec = Spec(argv, task_root, env, python, log_stream, memory_mb=int(config["MemorySize"]),
-                token=functions.worker_token)
+    speaks_marker = python or node is not None
+    spec = Spec(argv, task_root, env, speaks_marker, log_stream,
+                memory_mb=int(config["MemorySize"]), token=functions.worker_token)
     if functions.user_ids is not None:
-        _isolate(spec, functions, config, argv[0] if python else None)
+        interpreter = argv[0] if speaks_marker else None
+        sdks = [sdk.path] if sdk is not None and sdk.path is not None else []
+        _isolate(spec, functions, config, interpreter, [*sdks, *([node_sdk] if node_sdk else [])])
     else:
         tmp = tempfile.mkdtemp(prefix="headwater-tmp-")
         env.setdefault("TMPDIR", tmp)
@@ -79,8 +100,21 @@ def build_spec(functions: FunctionService, resolved: Resolved, environment_id: s
     return spec
 
 
+def _node_environment(task_root: Path, sdk: Path | None) -> dict[str, str]:
+    """As AWS's Node.js runtimes set them: the function's code first, then the runtime's SDK
+    (for `require`; the bootstrap's resolve hook serves `import`)."""
+    paths = [str(task_root)] if sdk is None else [str(sdk / "node_modules"), str(task_root)]
+    # An isolated worker's user id has no passwd entry, and the SDK's config loader asks for a
+    # home directory (os.homedir() fails with ENOENT without one); the ~/.aws files it would
+    # look for there are pointed at /dev/null above.
+    env = {"NODE_PATH": os.pathsep.join(paths), "HOME": "/tmp"}
+    if sdk is not None:
+        env["_HEADWATER_NODE_SDK"] = str(sdk)
+    return env
+
+
 def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
-             interpreter: str | None) -> None:
+             interpreter: str | None, sdks: list[Path]) -> None:
     """Its own user id, and a mount namespace that holds only what it needs."""
     assert functions.user_ids is not None
     uid = functions.user_ids.take()
@@ -89,8 +123,7 @@ def _isolate(spec: Spec, functions: FunctionService, config: dict[str, Any],
     needed = [spec.cwd, BOOTSTRAP.parent, Path(sys.prefix), Path(sys.base_prefix)]
     if interpreter is not None:
         needed.append(Path(os.path.realpath(interpreter)).parents[1])
-        sdk = functions.sdk_dir
-        needed += [sdk, *(Path(os.path.realpath(link)) for link in sdk.iterdir())]
+    needed += sdks
     os.chmod(spec.cwd, 0o755)
     size = int((config.get("EphemeralStorage") or {}).get("Size") or 512)
     spec.identity = (uid, uid)

@@ -123,8 +123,8 @@ class Delivery:
             attempts += 1
             request_id = outcome.request_id or new_uuid()
             verdict = judge(outcome, batch.seqs, m.reports_failures, self.window is not None)
-            metrics.invoked(self._source, elapsed_ms, outcome.function_error is not None,
-                            attempts)
+            metrics.invoked(self._source, _duration(outcome, elapsed_ms),
+                            outcome.function_error is not None, attempts)
             metrics.invoked_events(self._source, len(batch.records), verdict.kind != SUCCEEDED)
             if log.isEnabledFor(logging.INFO):  # the default level is warning
                 log.info("trigger batch", extra={"fields": {
@@ -177,7 +177,7 @@ class Delivery:
                 await self._refused(outcome, refusals)
                 continue
             attempts += 1
-            metrics.invoked(self._source, (loop.time() - started) * 1000,
+            metrics.invoked(self._source, _duration(outcome, (loop.time() - started) * 1000),
                             outcome.function_error is not None)
             if judge(outcome, [], False, self.mapping.tumbling_window > 0).kind == SUCCEEDED:
                 break
@@ -234,3 +234,9 @@ class Delivery:
         self.position = seq
         manager.metrics.dropped(self._source, len(batch.records), delivered, condition,
                                 m.on_failure)
+
+
+def _duration(outcome: Outcome, elapsed_ms: float) -> float:
+    """AWS/Lambda Duration: the handler's run time without a cold start's init, as the
+    function layer reports it; the time the call took when it does not say."""
+    return elapsed_ms if outcome.duration_ms is None else outcome.duration_ms

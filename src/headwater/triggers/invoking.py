@@ -24,6 +24,7 @@ class Outcome:
     executed_version: str = "$LATEST"
     request_id: str = ""
     refused: AwsError | None = None  # throttled or not invocable: the function did not run
+    duration_ms: float | None = None  # the handler's run time, init excluded (REPORT Duration)
 
     @property
     def throttled(self) -> bool:
@@ -59,6 +60,7 @@ def function_layer_invoker(functions: FunctionLayer, storage: Storage) -> Invoke
             function_error=getattr(result, "function_error", None),
             executed_version=str(getattr(result, "executed_version", None) or "$LATEST"),
             request_id=str(getattr(result, "request_id", "") or ""),
+            duration_ms=getattr(result, "duration_ms", None),
         )
 
     return invoke

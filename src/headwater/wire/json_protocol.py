@@ -68,6 +68,9 @@ class JsonService:
     # missing CreateTable TableName is not "Member must not be null"); run when the model
     # rejects the request.
     prechecks: Mapping[str, Callable[[dict[str, Any]], None]] = field(default_factory=dict)
+    # Told of every request the service refuses with an AWS error, whether the operation ran
+    # or not (DynamoDB's UserErrors counts validation and signature refusals too).
+    refused: Callable[[RequestContext[Any], AwsError], None] | None = None
 
     def __post_init__(self) -> None:
         model = service_model(self.model_name)
@@ -100,6 +103,8 @@ class JsonService:
     def _failure(self, ctx: RequestContext[Served], operation_name: str, error: Exception
                  ) -> Answer:
         if isinstance(error, AwsError):
+            if self.refused is not None:
+                self.refused(ctx, error)
             return error.status, self.error_body(error)
         log.error("unhandled error in %s.%s (request %s)", self.model_name, operation_name,
                   ctx.request_id, exc_info=error)

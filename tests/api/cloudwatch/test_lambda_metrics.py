@@ -5,6 +5,7 @@ made."""
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 from collections.abc import Callable, Iterator
@@ -92,3 +93,38 @@ def test_async_events(lam: Any, function: str, stats: Callable[..., dict[str, An
     wait_for(lambda: stats("AWS/Lambda", "AsyncEventsDropped", dims).get("Sum") == 1, timeout=10)
     age = stats("AWS/Lambda", "AsyncEventAge", dims)
     assert age["SampleCount"] == 2 and age["Unit"] == "Milliseconds"
+
+
+SLOW_INIT = """
+import time
+time.sleep(0.5)  # a cold start's init: Init Duration, not Duration
+
+
+def handler(event, context):
+    return event
+"""
+
+
+def test_duration_leaves_out_the_cold_start(lam: Any, unique: Callable[[str], str],
+                                            stats: Callable[..., dict[str, Any]]) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", SLOW_INIT)
+    name = unique("fn")
+    lam.create_function(FunctionName=name, Runtime="python3.11", Role=ROLE,
+                        Handler="app.handler", Code={"ZipFile": buffer.getvalue()})
+    try:
+        answer = _invoke(lam, name, {}, LogType="Tail")
+        report = base64.b64decode(answer["LogResult"]).decode().rsplit("REPORT", 1)[1]
+        fields = dict(part.split(": ", 1) for part in report.strip().split("\t")[1:])
+        ran = float(fields["Duration"].removesuffix(" ms"))
+        init = float(fields["Init Duration"].removesuffix(" ms"))
+        assert init >= 500
+        duration = stats("AWS/Lambda", "Duration", {"FunctionName": name})
+        # the metric is the REPORT line's Duration (kept to 4 significant digits), so the
+        # half-second init is not in it
+        assert duration["SampleCount"] == 1
+        assert duration["Sum"] == pytest.approx(ran, abs=0.01, rel=1e-3)
+        assert duration["Sum"] < init
+    finally:
+        lam.delete_function(FunctionName=name)

@@ -87,3 +87,39 @@ def test_bad_expressions(cloudwatch: Any, metrics: tuple[str, int]) -> None:
     expect_error(lambda: _data(cloudwatch, base, [
         _stat(ns, "Errors", "a", "e"), {"Id": "x", "Expression": "e +"}]),
         "InvalidParameterValue", "Error in expression 'e +': Unexpected end of expression")
+
+
+def test_comparisons_if_fill_and_sort(cloudwatch: Any, clock: Clock,
+                                      unique: Callable[[str], str]) -> None:
+    """The guide's alignment and function rules through the API: a series with a gap."""
+    ns = unique("Gaps")
+    base = int(clock.now()) // 60 * 60 - 600
+    cloudwatch.put_metric_data(Namespace=ns, MetricData=[
+        {"MetricName": "G", "Timestamp": base + 60 * i, "Value": v}
+        for i, v in ((0, 4.0), (2, 10.0))])
+    stat = {"Id": "g", "ReturnData": False, "MetricStat": {
+        "Metric": {"Namespace": ns, "MetricName": "G"}, "Period": 60, "Stat": "Sum"}}
+    results = _data(cloudwatch, base, [
+        stat,
+        {"Id": "repeat", "Expression": "FILL(g, REPEAT)"},
+        {"Id": "linear", "Expression": "FILL(g, LINEAR)"},
+        {"Id": "big", "Expression": "IF(g > 5, 1, 0)"},
+        {"Id": "sum", "Expression": "g + TIME_SERIES(1)"},
+        {"Id": "top", "Expression": "FIRST(SORT([g, g * 2], MAX, DESC))"}])
+    by_id = {r["Id"]: r["Values"] for r in results}
+    assert by_id == {"repeat": [4.0, 4.0, 10.0], "linear": [4.0, 7.0, 10.0],
+                     "big": [0.0, 1.0], "sum": [5.0, 1.0, 11.0], "top": [8.0, 20.0]}
+
+
+def test_refused_and_mistyped_functions(cloudwatch: Any, metrics: tuple[str, int]) -> None:
+    ns, base = metrics
+    expect_error(lambda: _data(cloudwatch, base, [
+        {"Id": "x", "Expression": "INSIGHT_RULE_METRIC('rule', 'UniqueContributors')"}]),
+        "InvalidParameterValue",
+        "Error in expression 'INSIGHT_RULE_METRIC('rule', 'UniqueContributors')': Headwater "
+        "does not support INSIGHT_RULE_METRIC: it reads Contributor Insights rules, which "
+        "Headwater does not have")
+    expect_error(lambda: _data(cloudwatch, base, [
+        _stat(ns, "Errors", "a", "e"), {"Id": "x", "Expression": "LAST(e)"}]),
+        "InvalidParameterValue",
+        "Error in expression 'LAST(e)': Unsupported operand type(s) for LAST: '[TimeSeries]'")

@@ -14,8 +14,8 @@ from typing import Any
 import orjson
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
-# The interpreter the handlers' boto3 comes from: the server's (a python3.11 runtime resolves
-# to the pyenv 3.11 here, which has boto3 too).
+# The runtime most tests use; its boto3 is the pinned one from Headwater's cache
+# (functions/runtime_sdk.py), filled by tests/conftest.py's session fixture.
 RUNTIME = "python3.11"
 
 

@@ -204,23 +204,6 @@ def test_oversize_response(lambda_: Any, make_function: Factory) -> None:
         assert "FunctionError" not in response and after == first
 
 
-@pytest.mark.parametrize("runtime", ["python3.11", "python3.12", "python3.13"])
-def test_handler_calls_dynamodb_on_headwater(lambda_: Any, make_function: Factory, ddb: Any,
-                                             make_table: Any, runtime: str) -> None:
-    # Every Python runtime ships boto3, whichever interpreter runs it (runtime_sdk.py); the
-    # server's botocore needs Python 3.10+, so python3.9 handlers must bundle their own.
-    table = make_table()
-    name = make_function(
-        "import boto3\nclient = boto3.client('dynamodb')\n"
-        "def handler(e, c):\n"
-        "    client.put_item(TableName=e['table'], Item={'pk': {'S': c.aws_request_id}})\n"
-        "    return c.aws_request_id\n", Timeout=30, runtime=runtime)
-    request_id, response = call(lambda_, name, {"table": table})
-    assert "FunctionError" not in response, request_id
-    item = ddb.get_item(TableName=table, Key={"pk": {"S": request_id}})
-    assert item["Item"] == {"pk": {"S": request_id}}
-
-
 def test_runtime_without_interpreter_uses_the_servers_python(lambda_: Any,
                                                             make_function: Factory) -> None:
     name = make_function("import sys\ndef handler(e, c):\n    return list(sys.version_info[:2])\n",

@@ -7,6 +7,7 @@ AccessDeniedException for the item actions."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,29 @@ def test_replication_converges_with_its_role(enforced: Server, where: str) -> No
     done = run(*REPLICATION, *endpoint)
     assert done.returncode == 0, done.stderr
     assert "converged" in done.stdout.splitlines()[-1]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no `node` on PATH")
+def test_replication_converges_with_the_node_handler(enforced: Server) -> None:
+    done = run(*REPLICATION, "--endpoint", enforced.url, "--runtime", "nodejs20.x", timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "converged" in done.stdout.splitlines()[-1]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no `node` on PATH")
+def test_node_replicator_without_put_item(enforced: Server) -> None:
+    done = run(*REPLICATION, "--endpoint", enforced.url, "--fail-rate", "0", "--runtime",
+               "nodejs20.x", "--leave-out", "dynamodb:PutItem", timeout=15)
+    assert done.returncode == 1
+    suffix = re.search(r"orders-(\w{6}) ", done.stdout)
+    assert suffix, done.stdout
+    function, table = f"replicator-{suffix[1]}", f"orders-replica-{suffix[1]}"
+    assert "\tERROR\tInvoke Error \t" in done.stderr
+    assert ('"errorType":"AccessDeniedException","errorMessage":"User: arn:aws:sts::'
+            f"000000000000:assumed-role/{function}/{function} is not authorized to perform: "
+            "dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/"
+            f"{table} because no identity-based policy allows the dynamodb:PutItem action"
+            ) in done.stderr
 
 
 @pytest.mark.parametrize("where", ["enforced", "own server"])

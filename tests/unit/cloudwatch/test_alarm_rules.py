@@ -108,10 +108,15 @@ def test_composite_rule_errors(rule: str) -> None:
         composite.names(rule)
 
 
-def test_metric_math_per_period() -> None:
-    series = {"e": {0.0: 2.0, 60.0: 4.0}, "i": {0.0: 10.0, 60.0: 8.0, 120.0: 1.0}}
-    assert metric_math.evaluate("100 * e / i", series, [0.0, 60.0, 120.0]) == {
-        0.0: 20.0, 60.0: 50.0}
-    assert metric_math.evaluate("FILL(e, 0) + i", series, [120.0]) == {120.0: 1.0}
-    with pytest.raises(InvalidParameterValueException):
-        metric_math.check("ANOMALY_DETECTION_BAND(e)", ["e"])
+def test_alarm_expressions_are_checked_when_put() -> None:
+    metric_math.check("100 * e / i", ["e", "i"])
+    metric_math.check("ANOMALY_DETECTION_BAND(e, 3)", ["e"])
+    for expression, message in [
+        ("e +", "Error in expression 'e +': Unexpected end of expression"),
+        ("x * 2", "Invalid metrics list: unknown id x in expression x * 2."),
+        ("SEARCH('{AWS/Lambda} Errors', 'Sum', 60)", "SEARCH is not supported on Metric Alarms."),
+        ("NOPE(e)", "Error in expression 'NOPE(e)': Unknown function NOPE"),
+    ]:
+        with pytest.raises(InvalidParameterValueException) as caught:
+            metric_math.check(expression, ["e"])
+        assert caught.value.message == message

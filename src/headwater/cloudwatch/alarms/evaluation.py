@@ -13,8 +13,9 @@ ALARM under missing, "Retain current state" under ignore, OK under notBreaching)
 
 from __future__ import annotations
 
+import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,18 @@ COMPARISONS: dict[str, tuple[Callable[[float, float], bool], str]] = {
     "GreaterThanThreshold": (operator.gt, "greater than"),
     "LessThanThreshold": (operator.lt, "less than"),
     "LessThanOrEqualToThreshold": (operator.le, "less than or equal to"),
+}
+# Anomaly detection alarms compare with the band an ANOMALY_DETECTION_BAND query gives
+# (PutMetricAlarm ThresholdMetricId), period by period.
+BAND_COMPARISONS: dict[str, tuple[Callable[[float, float, float], bool], str]] = {
+    "LessThanLowerOrGreaterThanUpperThreshold": (
+        lambda v, lo, hi: v < lo or v > hi,
+        "less than the lower thresholds [{lower}] or greater than the upper thresholds "
+        "[{upper}]"),
+    "GreaterThanUpperThreshold": (lambda v, lo, hi: v > hi,
+                                  "greater than the upper thresholds [{upper}]"),
+    "LessThanLowerThreshold": (lambda v, lo, hi: v < lo,
+                               "less than the lower thresholds [{lower}]"),
 }
 MISSING_TREATMENTS = ("breaching", "notBreaching", "ignore", "missing")
 ALARM, OK, INSUFFICIENT = "ALARM", "OK", "INSUFFICIENT_DATA"
@@ -37,6 +50,8 @@ class Rule:
     evaluation_periods: int
     datapoints_to_alarm: int
     treat_missing: str = "missing"
+    # (lower, upper) by period start, for the band comparisons
+    bands: Mapping[float, tuple[float, float]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +62,10 @@ class Outcome:
     evaluated: list[tuple[float, float]] = field(default_factory=list)
 
 
-def breaches(rule: Rule, value: float) -> bool:
+def breaches(rule: Rule, moment: float, value: float) -> bool:
+    if rule.comparison in BAND_COMPARISONS:
+        lower, upper = (rule.bands or {}).get(moment, (math.nan, math.nan))
+        return BAND_COMPARISONS[rule.comparison][0](value, lower, upper)
     return COMPARISONS[rule.comparison][0](value, rule.threshold)
 
 
@@ -58,9 +76,9 @@ def evaluate(rule: Rule, points: Sequence[tuple[float, float | None]]) -> Outcom
     real = [(t, v) for t, v in points if v is not None]
     if len(real) >= n:
         window = real[-n:]
-        hits = sum(breaches(rule, v) for _, v in window)
+        hits = sum(breaches(rule, t, v) for t, v in window)
         return _crossed(rule, ALARM if hits >= m else OK, window, hits)
-    hits = sum(breaches(rule, v) for _, v in real)
+    hits = sum(breaches(rule, t, v) for t, v in real)
     filled = n - len(real)
     treat = rule.treat_missing
     if treat in ("breaching", "notBreaching"):
@@ -87,8 +105,10 @@ def _crossed(rule: Rule, state: str, window: list[tuple[float, float]], hits: in
     """AWS's wording: "Threshold Crossed: 1 out of the last 1 datapoints [5.0 (05/12/26
     18:00:00)] was greater than the threshold (1.0) (minimum 1 datapoint for OK -> ALARM
     transition).", datapoints newest first."""
-    words = COMPARISONS[rule.comparison][1]
     shown = ", ".join(f"{v!r} ({_stamp(t)})" for t, v in reversed(window))
+    if rule.comparison in BAND_COMPARISONS:
+        return _band_crossed(rule, state, window, hits, shown)
+    words = COMPARISONS[rule.comparison][1]
     m = rule.datapoints_to_alarm
     if state == ALARM:
         count, verb, minimum, arrow = hits, words, m, "OK -> ALARM"
@@ -99,6 +119,28 @@ def _crossed(rule: Rule, state: str, window: list[tuple[float, float]], hits: in
     reason = (f"Threshold Crossed: {count} out of the last {len(window)} datapoints [{shown}] "
               f"{was} {verb} the threshold ({float(rule.threshold)!r}) (minimum "
               f"{_count(minimum, 'datapoint')} for {arrow} transition).")
+    return Outcome(state, reason, list(window))
+
+
+def _band_crossed(rule: Rule, state: str, window: list[tuple[float, float]], hits: int,
+                  shown: str) -> Outcome:
+    """Anomaly detection alarms' wording: "Thresholds Crossed: 1 out of the last 1 datapoints
+    [9.0 (05/12/26 18:00:00)] was greater than the upper thresholds [4.2] (minimum 1 datapoint
+    for OK -> ALARM transition).", the band values of the same periods, newest first."""
+    bands = rule.bands or {}
+    upper = ", ".join(repr(bands[t][1]) for t, _ in reversed(window) if t in bands)
+    lower = ", ".join(repr(bands[t][0]) for t, _ in reversed(window) if t in bands)
+    words = BAND_COMPARISONS[rule.comparison][1].format(upper=upper, lower=lower)
+    m = rule.datapoints_to_alarm
+    if state == ALARM:
+        count, verb, minimum, arrow = hits, words, m, "OK -> ALARM"
+    else:
+        count, verb = len(window) - hits, f"not {words}"
+        minimum, arrow = rule.evaluation_periods - m + 1, "ALARM -> OK"
+    was = "was" if count == 1 else "were"
+    reason = (f"Thresholds Crossed: {count} out of the last {len(window)} datapoints "
+              f"[{shown}] {was} {verb} (minimum {_count(minimum, 'datapoint')} for {arrow} "
+              "transition).")
     return Outcome(state, reason, list(window))
 
 
@@ -128,7 +170,7 @@ def reason_data(rule: Rule, stat: str, period: int, now: float, start: float,
     return {
         "version": "1.0", "queryDate": iso(now), "startDate": iso(start), "statistic": stat,
         "period": period, "recentDatapoints": [v for _, v in outcome.evaluated],
-        "threshold": float(rule.threshold),
+        **({} if rule.bands is not None else {"threshold": float(rule.threshold)}),
         "evaluatedDatapoints": [{"timestamp": iso(t), "value": v}
                                 for t, v in reversed(outcome.evaluated)],
     }

@@ -69,7 +69,11 @@ def sns_message(alarm: Alarm, account: str, region: str, old_state: str, period:
     if "DatapointsToAlarm" in alarm:
         trigger["DatapointsToAlarm"] = alarm["DatapointsToAlarm"]
     trigger["ComparisonOperator"] = alarm["ComparisonOperator"]
-    trigger["Threshold"] = float(alarm["Threshold"])
+    if "ThresholdMetricId" in alarm:
+        # an anomaly detection alarm compares with a band, named by its query Id
+        trigger["ThresholdMetricId"] = alarm["ThresholdMetricId"]
+    else:
+        trigger["Threshold"] = float(alarm["Threshold"])
     trigger["TreatMissingData"] = (f"- TreatMissingData:{' ' * 20}{alarm['TreatMissingData']}"
                                    if "TreatMissingData" in alarm else "")
     trigger["EvaluateLowSampleCountPercentile"] = alarm.get(

@@ -8,6 +8,7 @@ invocation with the alarm event)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import uuid
@@ -15,8 +16,11 @@ from typing import Any, Protocol
 
 import orjson
 
-from headwater.cloudwatch.alarms import composite, evaluation, metric_math, notifications, store
+from headwater.cloudwatch.alarms import composite, evaluation, notifications, store
 from headwater.cloudwatch.alarms.store import COMPOSITE, METRIC, Alarm
+from headwater.cloudwatch.anomaly.registry import AnomalyDetectors
+from headwater.cloudwatch.expressions.queries import QuerySet
+from headwater.cloudwatch.expressions.series import Scope, TimeSeries
 from headwater.cloudwatch.statistics import aggregate, compute_set
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
@@ -40,8 +44,10 @@ class Publisher(Protocol):
 
 class Alarms:
     def __init__(self, storage: Storage, clock: Clock, metrics: MetricStore,
-                 publisher: Publisher, functions: Functions) -> None:
+                 publisher: Publisher, functions: Functions, detectors: AnomalyDetectors
+                 ) -> None:
         self.storage = storage
+        self.detectors = detectors
         self.clock = clock
         self.metrics = metrics
         self.publisher = publisher
@@ -129,7 +135,11 @@ class Alarms:
         period = period_of(alarm)
         end = math.floor(now / period) * period
         start = end - (rule.evaluation_periods + evaluation.EXTRA_PERIODS) * period
-        points = self.datapoints(account, region, alarm, start, end, period)
+        points, bands = self.datapoints(account, region, alarm, start, end, period)
+        if bands is not None:
+            rule = dataclasses.replace(rule, bands=bands)
+            # a period the model has no band for cannot be judged: it counts as missing
+            points = [(t, v if t in bands else None) for t, v in points]
         outcome = evaluation.evaluate(rule, points)
         if outcome.state is None or outcome.state == alarm["StateValue"]:
             return
@@ -139,25 +149,52 @@ class Alarms:
         self.transition(account, region, alarm, outcome.state, outcome.reason, data)
 
     def datapoints(self, account: str, region: str, alarm: Alarm, start: float, end: float,
-                   period: int) -> list[tuple[float, float | None]]:
+                   period: int) -> tuple[list[tuple[float, float | None]],
+                                         dict[float, tuple[float, float]] | None]:
+        """The watched datapoints by period start over [start, end), and for an anomaly
+        detection alarm the band's (lower, upper) by period start."""
         starts = [start + i * period for i in range(int((end - start) // period))]
+        bands = None
         if "Metrics" in alarm:
-            series = {query["Id"]: self._values(account, region, query["MetricStat"]["Metric"],
-                                                query["MetricStat"]["Stat"],
-                                                query["MetricStat"].get("Unit"), start, end,
-                                                query["MetricStat"]["Period"])
-                      for query in alarm["Metrics"] if "MetricStat" in query}
-            returned = next(q for q in alarm["Metrics"] if q.get("ReturnData", True))
-            if "MetricStat" in returned:
-                values = series[returned["Id"]]
-            else:
-                values = metric_math.evaluate(returned["Expression"], series, starts)
+            found = self._math(account, region, alarm, start, end, period)
+            values = found.get(watched_id(alarm), {})
+            threshold = alarm.get("ThresholdMetricId")
+            if threshold:
+                upper = found.get(f"{threshold}:upper", {})
+                lower = found.get(f"{threshold}:lower", {})
+                bands = {t: (lower[t], upper[t]) for t in upper if t in lower}
         else:
             metric = {"Namespace": alarm["Namespace"], "MetricName": alarm["MetricName"],
                       "Dimensions": alarm.get("Dimensions", [])}
             values = self._values(account, region, metric, stat_of(alarm), alarm.get("Unit"),
                                   start, end, period)
-        return [(moment, values.get(moment)) for moment in starts]
+        return [(moment, values.get(moment)) for moment in starts], bands
+
+    def _math(self, account: str, region: str, alarm: Alarm, start: float, end: float,
+              period: int) -> dict[str, dict[float, float]]:
+        """The datapoints of the alarm's returned queries by Id (an anomaly band's as
+        `<id>:upper` and `<id>:lower`)."""
+        def fetch(stat: dict[str, Any], scope: Scope) -> TimeSeries:
+            points = self._values(account, region, stat["Metric"], stat["Stat"],
+                                  stat.get("Unit"), scope.start, scope.end, stat["Period"])
+            return TimeSeries(stat["Metric"]["MetricName"], points, stat["Period"])
+
+        def band(stat: dict[str, Any], width: float, scope: Scope) -> list[TimeSeries]:
+            return self.detectors.band(account, region, stat, width, scope)
+
+        queries = QuerySet(alarm["Metrics"], Scope(start, end, period), fetch, band=band)
+        out: dict[str, dict[float, float]] = {}
+        for query in alarm["Metrics"]:
+            if not query.get("ReturnData", True) and query["Id"] != alarm.get(
+                    "ThresholdMetricId"):
+                continue
+            value = queries.resolve(query["Id"])
+            if isinstance(value, TimeSeries):
+                out[query["Id"]] = value.points
+            elif isinstance(value, list) and len(value) == 2:
+                out[f"{query['Id']}:upper"] = value[0].points
+                out[f"{query['Id']}:lower"] = value[1].points
+        return out
 
     def _values(self, account: str, region: str, metric: dict[str, Any], stat: str,
                 unit: str | None, start: float, end: float, period: int) -> dict[float, float]:
@@ -201,23 +238,34 @@ def rule_of(alarm: Alarm) -> evaluation.Rule:
         if "MetricStat" in q}
     if DYNAMODB in namespaces:
         treat = "ignore"
-    return evaluation.Rule(alarm["ComparisonOperator"], float(alarm["Threshold"]), periods,
+    return evaluation.Rule(alarm["ComparisonOperator"], float(alarm.get("Threshold", 0.0)), periods,
                            int(alarm.get("DatapointsToAlarm", periods)), treat)
+
+
+def watched_id(alarm: Alarm) -> str:
+    """The Id of the query a math alarm watches: the one returning data (beside the anomaly
+    band an anomaly detection alarm names as ThresholdMetricId)."""
+    threshold = alarm.get("ThresholdMetricId")
+    return str(next(q["Id"] for q in alarm["Metrics"]
+                    if q.get("ReturnData", True) and q["Id"] != threshold))
 
 
 def period_of(alarm: Alarm) -> int:
     if "Metrics" in alarm:
-        returned = next(q for q in alarm["Metrics"] if q.get("ReturnData", True))
+        wanted = watched_id(alarm)
+        returned = next(q for q in alarm["Metrics"] if q["Id"] == wanted)
         if "MetricStat" in returned:
             return int(returned["MetricStat"]["Period"])
         if "Period" in returned:
             return int(returned["Period"])
-        return min(int(q["MetricStat"]["Period"]) for q in alarm["Metrics"] if "MetricStat" in q)
+        return min((int(q["MetricStat"]["Period"]) for q in alarm["Metrics"]
+                    if "MetricStat" in q), default=60)
     return int(alarm["Period"])
 
 
 def stat_of(alarm: Alarm) -> str:
     if "Metrics" in alarm:
-        returned = next(q for q in alarm["Metrics"] if q.get("ReturnData", True))
+        wanted = watched_id(alarm)
+        returned = next(q for q in alarm["Metrics"] if q["Id"] == wanted)
         return str(returned.get("MetricStat", {}).get("Stat", "Expression"))
     return str(alarm.get("Statistic") or alarm["ExtendedStatistic"])

@@ -1,12 +1,15 @@
-"""GetMetricData: MetricStat queries and metric math expressions (metric_math.py: arithmetic,
-functions, METRICS() and SEARCH), timestamps newest first unless ScanBy is
-TimestampAscending. Queries with ReturnData false are computed for the expressions that use
-them and left out of the answer; a SEARCH answers one result per matching metric, all under
-the query's Id."""
+"""GetMetricData: MetricStat queries and metric math expressions (expressions/: arithmetic,
+comparisons, the documented functions, METRICS(), SEARCH and ANOMALY_DETECTION_BAND),
+timestamps newest first unless ScanBy is TimestampAscending. Queries with ReturnData false are
+computed for the expressions that use them and left out of the answer; an expression giving an
+array answers one result per series, all under the query's Id.
+
+StartTime is rounded down as the API reference says (to the minute when it is less than 15
+days ago, to 5 minutes up to 63 days, to the hour beyond), and a MetricStat whose Period does
+not suit the age of StartTime returns no datapoints (statistics.serves)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from headwater.cloudwatch.context import RequestContext
@@ -14,15 +17,10 @@ from headwater.cloudwatch.errors import (
     InvalidParameterValueException,
     MissingRequiredParameterException,
 )
-from headwater.cloudwatch.metric_math import (
-    Evaluator,
-    Resolve,
-    Searcher,
-    TimeSeries,
-    Value,
-    invalid,
-    search_matches,
-)
+from headwater.cloudwatch.expressions.queries import QuerySet, invalid
+from headwater.cloudwatch.expressions.series import Scope, TimeSeries
+from headwater.cloudwatch.metric_search import search_matches
+from headwater.cloudwatch.resolutions import rounded_start, serves
 from headwater.cloudwatch.statistics import aggregate, check_stat, compute_set
 from headwater.cloudwatch.store import Series
 from headwater.cloudwatch.times import epoch
@@ -33,54 +31,48 @@ def get_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
     if end <= start:
         raise InvalidParameterValueException(
             "The parameter StartTime must be less than the parameter EndTime.")
-    descending = request.get("ScanBy", "TimestampDescending") == "TimestampDescending"
     queries = request["MetricDataQueries"]
-    by_id = {query["Id"]: (number, query) for number, query in enumerate(queries, start=1)}
+    for number, query in enumerate(queries, start=1):
+        _check_query(number, query)
     store = ctx.runtime.cloudwatch
-    done: dict[str, Value] = {}
-    running: set[str] = set()
+    now = store.clock.now()
+    periods = [q["MetricStat"]["Period"] for q in queries if "MetricStat" in q]
+    smallest = min(periods, default=60)
+    scope = Scope(rounded_start(start, now, smallest), end, smallest)
 
-    def points(series: Series | None, stat: str, period: int, label: str) -> TimeSeries:
+    def points(series: Series | None, stat: str, period: int, label: str,
+               scope: Scope) -> TimeSeries:
         found = TimeSeries(label, period=period)
-        if series is not None:
+        if series is not None and serves(period, scope.start, now):
             found.points = {moment: compute_set(stat, data) for moment, data in
-                            sorted(aggregate(series, start, end, period).items())}
+                            sorted(aggregate(series, scope.start, scope.end, period).items())}
         return found
 
-    def metric_points(metric: dict[str, Any], stat: str, period: int) -> TimeSeries:
+    def fetch(stat: dict[str, Any], scope: Scope) -> TimeSeries:
+        metric = stat["Metric"]
         dimensions = {d["Name"]: d["Value"] for d in metric.get("Dimensions") or []}
         series = store.get(ctx.account, ctx.region, metric["Namespace"], metric["MetricName"],
                            dimensions)
-        return points(series, stat, period, metric["MetricName"])
+        if series is not None and stat.get("Unit") and stat["Unit"] != series.unit:
+            series = None
+        return points(series, stat["Stat"], stat["Period"], metric["MetricName"], scope)
 
-    def search(expression: str, stat: str, period: int) -> list[TimeSeries]:
+    def search(expression: str, stat: str, period: int, scope: Scope) -> list[TimeSeries]:
         check_stat(stat)
-        return [points(s, stat, period, " ".join([s.name, *(v for _, v in s.dimensions)]))
+        return [points(s, stat, period, " ".join([s.name, *(v for _, v in s.dimensions)]),
+                       scope)
                 for s in store.find(ctx.account, ctx.region) if search_matches(expression, s)]
 
-    def resolve(name: str) -> Value:
-        if name.startswith("METRICS("):
-            wanted = name[len("METRICS("):-1]
-            return [v for i, (_, q) in by_id.items() if "MetricStat" in q and wanted in i
-                    for v in [resolve(i)] if isinstance(v, TimeSeries)]
-        if name in done:
-            return done[name]
-        if name not in by_id:
-            raise InvalidParameterValueException(f"Unknown metric or expression id: {name}")
-        if name in running:
-            raise InvalidParameterValueException(
-                f"Metric math expressions contain a circular reference: {name}")
-        running.add(name)
-        number, query = by_id[name]
-        done[name] = _evaluate(number, query, metric_points, search, resolve)
-        running.discard(name)
-        return done[name]
+    def band(stat: dict[str, Any], width: float, scope: Scope) -> list[TimeSeries]:
+        return ctx.runtime.anomaly_detectors.band(ctx.account, ctx.region, stat, width, scope)
 
+    values = QuerySet(queries, scope, fetch, search, band)
+    descending = request.get("ScanBy", "TimestampDescending") == "TimestampDescending"
     results = []
     for query in queries:
         if query.get("ReturnData") is False:
             continue
-        value = resolve(query["Id"])
+        value = values.resolve(query["Id"])
         if isinstance(value, float):
             raise invalid(query.get("Expression", ""),
                           "The expression must return a time series or an array of them")
@@ -93,20 +85,14 @@ def get_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
     return {"MetricDataResults": results, "Messages": []}
 
 
-def _evaluate(number: int, query: dict[str, Any],
-              metric_points: Callable[[dict[str, Any], str, int], TimeSeries],
-              search: Searcher, resolve: Resolve) -> Value:
+def _check_query(number: int, query: dict[str, Any]) -> None:
     stat = query.get("MetricStat")
     if stat is not None:
         check_stat(stat["Stat"])
-        metric = stat["Metric"]
-        _check_named(metric, f"MetricDataQueries.member.{number}.MetricStat.Metric")
-        return metric_points(metric, stat["Stat"], stat["Period"])
-    expression = query.get("Expression")
-    if not expression:
+        _check_named(stat["Metric"], f"MetricDataQueries.member.{number}.MetricStat.Metric")
+    elif not query.get("Expression"):
         raise MissingRequiredParameterException(
             f"The parameter MetricDataQueries.member.{number}.MetricStat is required.")
-    return Evaluator(expression, resolve, search, int(query.get("Period") or 60)).run()
 
 
 def _check_named(metric: dict[str, Any], path: str) -> None:

@@ -1,5 +1,7 @@
 """GetMetricStatistics: one metric (exact dimension set), datapoints per Period between
-StartTime and EndTime with the requested Statistics / ExtendedStatistics."""
+StartTime and EndTime with the requested Statistics / ExtendedStatistics. A Period that does
+not suit the age of StartTime (a multiple of 60 beyond 3 hours, of 300 beyond 15 days, of 3600
+beyond 63 days) gets no datapoints, as the API reference says (resolutions.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from headwater.cloudwatch.errors import (
     InvalidParameterCombinationException,
     InvalidParameterValueException,
 )
+from headwater.cloudwatch.resolutions import serves
 from headwater.cloudwatch.statistics import aggregate, check_period, compute_set
 from headwater.cloudwatch.times import epoch
 
@@ -29,7 +32,9 @@ def get_metric_statistics(ctx: RequestContext, request: dict[str, Any]) -> dict[
     series = ctx.runtime.cloudwatch.get(ctx.account, ctx.region, request["Namespace"],
                                         request["MetricName"], dimensions)
     datapoints = []
-    if series is not None and (not request.get("Unit") or request["Unit"] == series.unit):
+    served = serves(request["Period"], start, ctx.runtime.cloudwatch.clock.now())
+    if series is not None and served and (not request.get("Unit")
+                                          or request["Unit"] == series.unit):
         for moment, data in sorted(aggregate(series, start, end, request["Period"]).items()):
             point: dict[str, Any] = {"Timestamp": moment}
             for stat in stats:

@@ -8,15 +8,21 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.cloudwatch.alarms import metric_math, store
-from headwater.cloudwatch.alarms.evaluation import COMPARISONS, MISSING_TREATMENTS
+from headwater.cloudwatch.alarms.evaluation import (
+    BAND_COMPARISONS,
+    COMPARISONS,
+    MISSING_TREATMENTS,
+)
 from headwater.cloudwatch.alarms.names import alarm_arn
 from headwater.cloudwatch.alarms.store import METRIC
+from headwater.cloudwatch.anomaly.registry import key_of
 from headwater.cloudwatch.context import RequestContext
 from headwater.cloudwatch.errors import (
     InvalidParameterCombinationException,
     InvalidParameterValueException,
     MissingRequiredParameterException,
 )
+from headwater.cloudwatch.expressions.syntax import names, parse
 from headwater.cloudwatch.statistics import BASIC, check_stat
 
 METRIC_MEMBERS = ("MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Dimensions",
@@ -25,11 +31,12 @@ MAX_RANGE = 7 * 24 * 3600
 CONFIG_MEMBERS = ("AlarmDescription", "OKActions", "AlarmActions", "InsufficientDataActions",
                   *METRIC_MEMBERS, "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
                   "ComparisonOperator", "TreatMissingData", "EvaluateLowSampleCountPercentile",
-                  "Metrics")
+                  "Metrics", "ThresholdMetricId")
 
 
 def put_metric_alarm(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     _validate(request)
+    _train(ctx, request)
     name = request["AlarmName"]
     now = ctx.runtime.alarms.clock.now()
     with ctx.runtime.storage.transaction() as conn:
@@ -67,16 +74,37 @@ def put_metric_alarm(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
     return {}
 
 
+def _train(ctx: RequestContext, request: dict[str, Any]) -> None:
+    """An anomaly detection alarm creates the detector of the metric its band reads when there
+    is none yet, as the CloudWatch console does."""
+    registry = ctx.runtime.anomaly_detectors
+    for stat in band_metrics(request):
+        metric = stat["Metric"]
+        key = key_of(ctx.account, ctx.region, metric["Namespace"], metric["MetricName"],
+                     metric.get("Dimensions"), stat["Stat"])
+        if key not in registry.detectors:
+            registry.put(key, {"SingleMetricAnomalyDetector": {
+                "Namespace": metric["Namespace"], "MetricName": metric["MetricName"],
+                "Dimensions": metric.get("Dimensions") or [], "Stat": stat["Stat"]},
+                "Configuration": {"ExcludedTimeRanges": []}})
+
+
 def _validate(request: dict[str, Any]) -> None:
     for member in ("EvaluationPeriods", "ComparisonOperator"):
         if request.get(member) is None:
             raise MissingRequiredParameterException(f"The parameter {member} is required.")
     comparison = request["ComparisonOperator"]
-    if comparison not in COMPARISONS:
+    if comparison in BAND_COMPARISONS:
+        _validate_band(request)
+    elif comparison not in COMPARISONS:
         raise InvalidParameterValueException(
-            f"Headwater evaluates static thresholds only; ComparisonOperator {comparison} "
-            "needs an anomaly detection band.")
-    if request.get("Threshold") is None:
+            f"The value {comparison} for parameter ComparisonOperator is not valid.")
+    elif request.get("ThresholdMetricId") is not None:
+        raise InvalidParameterCombinationException(
+            "ThresholdMetricId may only be used with the anomaly detection comparison "
+            "operators LessThanLowerOrGreaterThanUpperThreshold, LessThanLowerThreshold and "
+            "GreaterThanUpperThreshold.")
+    elif request.get("Threshold") is None:
         raise MissingRequiredParameterException("The parameter Threshold is required.")
     periods = request["EvaluationPeriods"]
     if periods < 1:
@@ -93,8 +121,8 @@ def _validate(request: dict[str, Any]) -> None:
             f"The value {treat} for parameter TreatMissingData is not valid.")
     if request.get("Metrics"):
         _validate_math(request)
-        _check_range(periods, min(q["MetricStat"]["Period"] for q in request["Metrics"]
-                                  if "MetricStat" in q))
+        _check_range(periods, min((q["MetricStat"]["Period"] for q in request["Metrics"]
+                                   if "MetricStat" in q), default=60))
         return
     for member in ("MetricName", "Namespace", "Period"):
         if request.get(member) is None:
@@ -127,7 +155,8 @@ def _validate_math(request: dict[str, Any]) -> None:
             "The parameters MetricName, Namespace, Statistic, ExtendedStatistic, Dimensions, "
             "Period and Unit may not be used together with Metrics.")
     queries = request["Metrics"]
-    returned = [q for q in queries if q.get("ReturnData", True)]
+    returned = [q for q in queries if q.get("ReturnData", True)
+                and q["Id"] != request.get("ThresholdMetricId")]
     if len(returned) != 1:
         raise InvalidParameterValueException(
             "Invalid metrics list: exactly one metric must return data.")
@@ -142,6 +171,35 @@ def _validate_math(request: dict[str, Any]) -> None:
         else:
             raise InvalidParameterValueException(
                 "Invalid metrics list: each metric needs a MetricStat or an Expression.")
+
+
+def _validate_band(request: dict[str, Any]) -> None:
+    """An anomaly detection alarm: Metrics with an ANOMALY_DETECTION_BAND expression named by
+    ThresholdMetricId, and no Threshold."""
+    if request.get("Threshold") is not None:
+        raise InvalidParameterCombinationException(
+            "Threshold may not be used together with the anomaly detection comparison "
+            "operators; use ThresholdMetricId.")
+    threshold = request.get("ThresholdMetricId")
+    if threshold is None or not request.get("Metrics"):
+        raise MissingRequiredParameterException(
+            "The parameter ThresholdMetricId is required with the anomaly detection "
+            "comparison operators.")
+    query = next((q for q in request["Metrics"] if q["Id"] == threshold), None)
+    if query is None or "ANOMALY_DETECTION_BAND" not in str(query.get("Expression", "")):
+        raise InvalidParameterValueException(
+            f"ThresholdMetricId {threshold} must name an ANOMALY_DETECTION_BAND expression "
+            "in Metrics.")
+
+
+def band_metrics(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The MetricStats an anomaly detection alarm's band reads."""
+    threshold = request.get("ThresholdMetricId")
+    query = next((q for q in request.get("Metrics") or [] if q["Id"] == threshold), None)
+    if query is None:
+        return []
+    used = names(parse(query["Expression"]))
+    return [q["MetricStat"] for q in request["Metrics"] if q["Id"] in used and "MetricStat" in q]
 
 
 def _check_period(period: int) -> None:

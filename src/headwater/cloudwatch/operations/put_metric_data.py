@@ -12,10 +12,11 @@ from headwater.cloudwatch.errors import (
     InvalidParameterValueException,
     MissingRequiredParameterException,
 )
-from headwater.cloudwatch.store import RETENTION
+from headwater.cloudwatch.resolutions import DAY
 from headwater.cloudwatch.times import epoch
 
 FUTURE = 2 * 3600.0  # AWS accepts timestamps up to two hours ahead
+PAST = 15 * DAY  # and up to two weeks back (Headwater allows the 15 days of 1-minute data)
 
 
 def put_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def put_metric_data(ctx: RequestContext, request: dict[str, Any]) -> dict[str, A
         if "MetricName" not in datum:
             raise MissingRequiredParameterException(f"The parameter {path}.MetricName is required.")
         moment = now if datum.get("Timestamp") is None else epoch(datum["Timestamp"])
-        if not now - RETENTION <= moment <= now + FUTURE:
+        if not now - PAST <= moment <= now + FUTURE:
             raise InvalidParameterValueException(
                 f"The parameter {path}.Timestamp must specify a time no more than two weeks in "
                 "the past and no more than two hours in the future.")

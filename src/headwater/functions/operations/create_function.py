@@ -22,6 +22,7 @@ from headwater.functions.deployment_packages import check_zip, unpack
 from headwater.functions.errors import InvalidParameterValueException, ResourceConflictException
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
 from headwater.functions.names import LATEST, function_arn, parse
+from headwater.functions.node_runtimes import NODE_RUNTIMES, machine_node, node_for
 from headwater.functions.operations.tags import check_count, check_keys
 from headwater.functions.operations.versions import publish
 from headwater.functions.settings import check_unsupported, default_log_group
@@ -33,6 +34,7 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
     if request.get("PackageType", "Zip") != "Zip":
         raise InvalidParameterValueException("Headwater supports Zip packages only.")
     check_handler_needed(request.get("Runtime"), request.get("Handler"))
+    await asyncio.to_thread(machine_node)  # probed once, off the event loop
     check_runtime(request["Runtime"])
     check_unsupported(request)
     check_environment(request.get("Environment"))
@@ -55,6 +57,8 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
     package = await asyncio.to_thread(check_zip, zipped)
     await asyncio.to_thread(unpack, functions.code_root, package.key, package.zip_bytes)
     await asyncio.to_thread(python_for, request["Runtime"])
+    # The runtime's SDK starts installing now (once per machine), ready for the first invoke.
+    functions.sdks.prepare(request["Runtime"])
     if functions.store.get(ref.account, ref.region, ref.name) is not None:
         raise ResourceConflictException(f"Function already exist: {ref.name}")
     functions.store.put_code(package.key, package.zip_bytes)
@@ -77,6 +81,7 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
     config["LastModified"] = timestamp(ctx.runtime.clock.now())
     config["RevisionId"] = revision()
     function_id = functions.store.insert(ref.account, ref.region, ref.name, config, tags)
+    functions.node_sdk.prefetch(config["Runtime"])
     response = public(config)
     if request.get("Publish"):
         record = functions.store.get(ref.account, ref.region, ref.name)
@@ -99,8 +104,11 @@ def describe_runtime(config: dict[str, Any], region: str) -> None:
     """Say which interpreter runs the function (RuntimeVersionConfig is the only modelled
     place for it that does not overwrite the user's Description)."""
     runtime = config["Runtime"]
+    node = node_for(runtime) if runtime in NODE_RUNTIMES else None
     if runtime in PYTHON_RUNTIMES:
         where = python_for(runtime).describe(runtime)
+    elif node is not None:
+        where = node.describe(runtime)
     else:
         where = f"{runtime} runs the package's bootstrap executable"
     config["RuntimeVersionConfig"] = {

@@ -21,6 +21,7 @@ from headwater.functions.deployment_packages import check_zip, unpack
 from headwater.functions.errors import InvalidParameterValueException
 from headwater.functions.interpreters import python_for
 from headwater.functions.names import LATEST, parse
+from headwater.functions.node_runtimes import machine_node
 from headwater.functions.operations.create_function import check_timeout, describe_runtime
 from headwater.functions.operations.versions import check_revision, publish
 from headwater.functions.settings import check_unsupported
@@ -55,6 +56,7 @@ async def update_function_configuration(ctx: RequestContext,
     record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
     check_revision(request.get("RevisionId"), record.config["RevisionId"])
     if "Runtime" in request:
+        await asyncio.to_thread(machine_node)  # probed once, off the event loop
         check_runtime(request["Runtime"])
     check_unsupported(request)
     check_environment(request.get("Environment"))
@@ -65,10 +67,12 @@ async def update_function_configuration(ctx: RequestContext,
     roles.check_destination(ctx, role, (request.get("DeadLetterConfig") or {}).get("TargetArn"))
     if "Runtime" in request:
         await asyncio.to_thread(python_for, request["Runtime"])
+        functions.sdks.prepare(request["Runtime"])
         record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
     config = dict(record.config)
     apply_settings(config, request)
     describe_runtime(config, record.region)
+    functions.node_sdk.prefetch(config["Runtime"])
     return _save(ctx, record, config, False)
 
 
