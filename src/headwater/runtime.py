@@ -33,6 +33,7 @@ from headwater.replication.links import ReplicaLinks
 from headwater.replication.metrics import ReplicationMetrics
 from headwater.replication.tombstones import TombstoneSweeper
 from headwater.replication.worker import Replicator
+from headwater.s3.buckets import Buckets
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
 from headwater.streams.read_limits import ReadLimits
@@ -70,6 +71,8 @@ class Runtime:
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)
         self.cloudwatch.registry.register(LatestValues(self.cloudwatch))
+        self.buckets = Buckets(self.storage, self.clock,
+                               settings.credentials is not None or settings.enforce_iam)
         self.queues = Queues(self.storage, self.clock,
                              self.cloudwatch.recorder("AWS/SQS", "QueueName"))
         self.functions = Functions(self.storage, self.clock, settings, self.deliver,
@@ -94,7 +97,7 @@ class Runtime:
             self.storage, self.clock, local if self.remote is None else self.remote.source,
             self.cloudwatch, function_layer_invoker(self.functions, self.storage),
             self.deliver, settings.trigger_retry_delay, self._stream_access,
-            publish=self.events.publish,
+            publish=self.events.publish, put_object=self._put_failure_object,
             supervisor_for=None if self.remote is None else self.remote.supervisors)
         self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
                                      ReplicationControls(self.storage),
@@ -112,6 +115,10 @@ class Runtime:
     @property
     def stream_endpoint(self) -> str | None:
         return self.settings.stream_endpoint
+
+    def _put_failure_object(self, account: str, bucket: str, key: str, body: bytes, /) -> None:
+        """An OnFailure record as an object of the mapping's account's bucket."""
+        self.buckets.write(account, bucket, key, body, "application/json")
 
     def _partition_key(self, account: str, region: str, table_name: str) -> str | None:
         table = self.tables.find(account, region, table_name)

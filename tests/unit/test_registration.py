@@ -10,6 +10,7 @@ import pytest
 
 from headwater.core.authority import OPEN
 from headwater.iam.service import OPERATIONS as IAM
+from headwater.s3.service import OPERATIONS as S3
 from headwater.services import json_services
 from headwater.sts.service import OPERATIONS as STS
 from headwater.wire.models import service_model
@@ -24,7 +25,7 @@ def test_json_operations_exist_in_the_model(prefix: str) -> None:
     assert set(service.operations) <= names
 
 
-@pytest.mark.parametrize("model, operations", [("iam", IAM), ("sts", STS)])
+@pytest.mark.parametrize("model, operations", [("iam", IAM), ("sts", STS), ("s3", S3)])
 def test_query_operations_exist_in_the_model(model: str, operations: dict[str, object]
                                              ) -> None:
     assert set(operations) <= set(service_model(model).operation_names)

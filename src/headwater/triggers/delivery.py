@@ -27,7 +27,9 @@ from headwater.triggers.failures import (
     RECORD_AGE_EXCEEDED,
     RETRIES_EXHAUSTED,
     invocation_record,
+    is_bucket,
     response_context,
+    s3_object,
 )
 from headwater.triggers.invoking import Outcome
 from headwater.triggers.model import FUNCTION_FAILED, OK, Mapping
@@ -221,8 +223,12 @@ class Delivery:
         if m.on_failure is not None:
             try:
                 with manager.storage.transaction() as conn:
-                    manager.deliver(m.account, m.region, m.on_failure,
-                            orjson.dumps(record).decode())
+                    if is_bucket(m.on_failure):
+                        manager.put_object(m.account, *s3_object(
+                            record, batch, m.uuid, manager.clock.now(), m.on_failure))
+                    else:
+                        manager.deliver(m.account, m.region, m.on_failure,
+                                        orjson.dumps(record).decode())
                     self._save_discarded(conn, seq, window)
                 delivered = True
             except AwsError as error:
