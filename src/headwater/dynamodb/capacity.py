@@ -76,8 +76,15 @@ def write_consumed(charges: list[Any] | None, request: dict[str, Any], table: Ta
     index's entries) is worked out only when the request asks for capacity or `charges` (the
     request context's metrics sink) takes it."""
     mode = request.get("ReturnConsumedCapacity")
-    if mode not in REPORTED and charges is None:
-        return None
+    if mode not in REPORTED:
+        if charges is not None and not table.indexes:
+            # Metrics only, no index entries: the table's units as a plain charge.
+            new_size = 0 if new is None else (item_size(new) if size is None else size)
+            old_size = 0 if old is None else item_size(old)
+            charges.append((request["TableName"], write_units(max(new_size, old_size)), None))
+            return None
+        if charges is None:
+            return None
     return consumed(charges, request["TableName"], item_write(table, old, new, size), mode)
 
 
