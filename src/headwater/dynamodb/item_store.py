@@ -16,6 +16,15 @@ def get(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> dict[s
     return None if row is None else orjson.loads(row[0])
 
 
+def get_sized(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
+              ) -> tuple[dict[str, Any] | None, int]:
+    """The item and its size as stored with it (0 when there is none): no walk to size it."""
+    row = conn.execute(
+        "SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
+        (table_id, hk, rk)).fetchone()
+    return (None, 0) if row is None else (orjson.loads(row[0]), int(row[1]))
+
+
 def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, item: dict[str, Any],
         size: int) -> None:
     conn.execute(
