@@ -112,7 +112,7 @@ def check_key_untouched(table: Table, names: Iterable[str]) -> None:
 
 def read(runtime: DynamoDbServices, table: Table, key: Key) -> tuple[dict[str, Any] | None, int]:
     """A point read outside a write: the item (None if missing) and its stored size."""
-    return item_store.get_sized(runtime.storage.conn, table.id, key[0], key[1])
+    return item_store.get_sized(runtime.storage.reader(), table.id, key[0], key[1])
 
 
 def write(
