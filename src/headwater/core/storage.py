@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from headwater.core.checkpoints import Checkpointer
 from headwater.core.schema import MIGRATIONS
@@ -23,6 +24,14 @@ DB_FILE = "headwater.sqlite3"
 log = logging.getLogger("headwater.storage")
 # A group commits when a loop iteration adds no write to it, or when it holds this many.
 MAX_GROUP = 64
+
+# The sqlite3 module binds int, float, str and bytearray parameters as they are, but looks
+# every other one (bytes: keys, items, records; None) up as something to adapt, and that
+# lookup formats and discards an AttributeError each time (~3,000 instructions a parameter,
+# 7% of a PutItem with a stream record). A registered adapter is found first: `bytes` returns
+# a bytes object itself, an empty dict's `get` gives None back. Both are bound as before.
+sqlite3.register_adapter(bytes, bytes)
+sqlite3.register_adapter(type(None), cast("Callable[[None], None]", {}.get))
 
 
 def _owner_only(data_dir: Path) -> None:
