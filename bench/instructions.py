@@ -3,14 +3,16 @@
     .venv/bin/python bench/instructions.py [--base DIR] [--op PutItem|GetItem] [--stream]
                                            [--requests 2000]
 
-Starts `headwater serve` (on disk) under `valgrind --tool=callgrind --instr-atstart=no`, creates
-a table, warms up, then switches instrumentation on with `callgrind_control` for exactly
-`--requests` requests sent one after another over one keep-alive connection (~1 KB items as in
-bench/dynamodb_items.py; GetItem reads the keys the warm-up wrote) and off again. The count is
-the server's user-space instructions per request over the whole path (HTTP, routing,
-validation, the operation, SQLite, metrics), repeatable to well under 1% where CPU time on a
-shared machine swings by 2x. It does not count the kernel (syscalls, page cache) or cache
-misses, so it complements, never replaces, bench/dynamodb_items.py and bench/compare.py.
+Starts two `headwater serve` (on disk) under `valgrind --tool=callgrind --instr-atstart=no`,
+creates a table in each, warms up, then switches instrumentation on with `callgrind_control`
+in both for exactly `--requests` requests sent to one of them, one after another over one
+keep-alive connection (~1 KB items as in bench/dynamodb_items.py; GetItem reads the keys the
+warm-up wrote), and off again. The busy server's count minus the idle one's (the background
+work both do meanwhile) is the server's user-space instructions per request over the whole
+path (HTTP, routing, validation, the operation, SQLite, metrics), repeatable to about 1% where
+CPU time on a shared machine swings by 2x. It does not count the kernel (syscalls, page
+cache) or cache misses, so it complements, never replaces, bench/dynamodb_items.py and
+bench/compare.py.
 With `--base DIR`, DIR/src is measured instead of this tree (`git archive COMMIT src | tar -x
 -C DIR`). Needs valgrind; takes a minute or two per run (the server starts slowly under it).
 """
@@ -61,49 +63,71 @@ def send_all(address: tuple[str, int], requests: list[bytes]) -> None:
                 body += conn.recv(65536)
 
 
-def measure(source: Path, op: str, stream: bool, count: int) -> float:
-    data_dir = Path(tempfile.mkdtemp(prefix="hw-instr-"))
-    log = data_dir.parent / f"{data_dir.name}.valgrind"
-    env = {**os.environ, "PYTHONPATH": str(source / "src")}
-    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
-               "--callgrind-out-file=/dev/null", f"--log-file={log}",
-               sys.executable, "-m", "headwater", "serve", "--port", "0",
-               "--data-dir", str(data_dir)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().decode().strip()
+class Server:
+    """`headwater serve` on a temporary data directory under callgrind, instrumentation off."""
+
+    def __init__(self, source: Path) -> None:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="hw-instr-"))
+        self.log = self.data_dir.parent / f"{self.data_dir.name}.valgrind"
+        env = {**os.environ, "PYTHONPATH": str(source / "src")}
+        self.process = subprocess.Popen(
+            ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+             "--callgrind-out-file=/dev/null", f"--log-file={self.log}",
+             sys.executable, "-m", "headwater", "serve", "--port", "0",
+             "--data-dir", str(self.data_dir)], stdout=subprocess.PIPE, env=env)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().decode().strip()
         host, port = line.removeprefix("http://").rsplit(":", 1)
-        address = (host, int(port))
-        create_table(address, "bench", stream=stream)
+        self.address = (host, int(port))
+
+    def instrument(self, on: bool) -> None:
+        subprocess.run(["callgrind_control", f"--instr={'on' if on else 'off'}",
+                        str(self.process.pid)], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+    def stop(self) -> int:
+        """Stop it; the instructions counted while instrumented."""
+        self.process.terminate()
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        found = COLLECTED.search(self.log.read_text()) if self.log.exists() else None
+        self.log.unlink(missing_ok=True)
+        if found is None:
+            raise RuntimeError("callgrind reported no count")
+        return int(found.group(1))
+
+
+def measure(source: Path, op: str, stream: bool, count: int) -> float:
+    """Instructions per request: a busy server's count minus an idle twin's over the same
+    window, which takes out the background work (flushes, polls, checkpoints) that runs ~50
+    times slower under callgrind and so would weigh on each request ~50 times too much."""
+    busy, idle = Server(source), Server(source)
+    try:
+        for server in (busy, idle):
+            create_table(server.address, "bench", stream=stream)
         workload = put_workload("bench", 1000)
         warm = 300
         puts = [request("PutItem", workload.body(0, n)) for n in range(warm + count)]
-        send_all(address, puts[:warm])
+        send_all(busy.address, puts[:warm])
+        send_all(idle.address, puts[:warm])
         if op == "PutItem":
             measured = puts[warm:]
         else:
             measured = [request("GetItem", b'{"TableName":"bench","Key":{"pk":{"S":"p0-%d"}}}'
                                 % (n % warm)) for n in range(count)]
-            send_all(address, measured[:50])
-        subprocess.run(["callgrind_control", "--instr=on", str(process.pid)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        send_all(address, measured)
-        subprocess.run(["callgrind_control", "--instr=off", str(process.pid)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            send_all(busy.address, measured[:50])
+        idle.instrument(True)
+        busy.instrument(True)
+        send_all(busy.address, measured)
+        busy.instrument(False)
+        idle.instrument(False)
     finally:
-        process.terminate()
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(data_dir, ignore_errors=True)
-    found = COLLECTED.search(log.read_text())
-    log.unlink()
-    if found is None:
-        raise RuntimeError("callgrind reported no count")
-    return int(found.group(1)) / count
+        counts = [server.stop() for server in (busy, idle)]
+    return (counts[0] - counts[1]) / count
 
 
 def main() -> None:
