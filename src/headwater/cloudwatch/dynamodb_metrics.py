@@ -22,10 +22,12 @@ metrics:
 SuccessfulRequestLatency is reported for the data-plane operations AWS lists as the Operation
 dimension's values (LATENCY_OPERATIONS), not for control-plane ones such as CreateTable.
 
-Successful requests are aggregated on the request path per (operation, table, minute) into a
-`Pending` (latencies to the microsecond, ConsumedCapacity entries and item counts by how often
-each occurred), which the store applies at its next drain (any read, and every flush); failures
-are rare and recorded at once.
+Successful requests are tallied on the request path per (operation, table, minute) into a
+`Tally` by plain list appends (the latency, the capacity charges the operation reports, the
+item count): about a microsecond a request, no dict built. The store aggregates and applies the
+tallies at its next drain (any read, and every flush, each few seconds of clock time): latencies
+to the microsecond and charges by how often each occurred. Failures are rare and recorded at
+once.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from __future__ import annotations
 import inspect
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +58,9 @@ LATENCY_OPERATIONS = frozenset({
     "ExecuteTransaction", "BatchExecuteStatement", "ExecuteStatement"})
 NOT_USER_ERRORS = frozenset({"ProvisionedThroughputExceededException",
                              "ConditionalCheckFailedException", "ThrottlingException"})
+# Requests a minute's tally holds before it is applied on the spot (the flusher applies every
+# tally each few seconds; this bounds the memory of a server without one).
+MAX_TALLIED = 100_000
 
 
 def recording(operations: Mapping[str, Operation]) -> dict[str, Operation]:
@@ -62,23 +68,44 @@ def recording(operations: Mapping[str, Operation]) -> dict[str, Operation]:
 
 
 def _recording(name: str, operation: Operation) -> Operation:
+    returns_items = name in RETURNS_ITEMS
+
     def recorded(ctx: RequestContext[CloudWatchServices], request: dict[str, Any]) -> Any:
-        # The operation reports its capacity charges here (RequestContext.charges); the sink is
-        # taken down when the operation is done, so a context reused later collects nothing.
+        # Counted into the minute's tally of (account, region, operation, table): the operation
+        # appends its capacity charges straight to the tally's list (RequestContext.charges),
+        # so a request builds no list or dict of its own; a failure takes its charges back out.
+        store = ctx.runtime.cloudwatch
+        now = store.clock.now()
+        table_name = request.get("TableName")
+        key = (ctx.account, ctx.region, name,
+               table_name if type(table_name) is str else None, now - now % 60)
+        tally = store.aggregates.get(key)
+        if not isinstance(tally, Tally):
+            tally = store.aggregates[key] = Tally()
+        charges = tally.charges
+        mark = len(charges)
         outer = ctx.charges
-        charges: list[Any] = []
         ctx.charges = charges
         started = time.perf_counter()
         try:
             result = operation(ctx, request)
         except Exception as error:
             ctx.charges = outer
+            del charges[mark:]
             _guarded(_failed, ctx, name, request, error)
             raise
-        if type(result) is not dict and inspect.isawaitable(result):
-            return _finish(ctx, name, request, charges, outer, started, result)
         ctx.charges = outer
-        _succeeded(ctx, name, request, charges, started, result)
+        if type(result) is not dict and inspect.isawaitable(result):
+            # Other requests run while it is awaited: its charges so far go with it.
+            early = charges[mark:]
+            del charges[mark:]
+            return _finish(ctx, name, request, early, outer, started, result)
+        latencies = tally.latencies
+        latencies.append(int((time.perf_counter() - started) * 1e6))
+        if returns_items and type(result) is dict:
+            tally.items.append(result.get("Count", len(result.get("Items") or [])))
+        if len(latencies) >= MAX_TALLIED:
+            store.drain()
         return result
 
     return recorded
@@ -87,6 +114,9 @@ def _recording(name: str, operation: Operation) -> Operation:
 async def _finish(ctx: RequestContext[CloudWatchServices], name: str, request: dict[str, Any],
                   charges: list[Any], outer: list[Any] | None, started: float,
                   pending: Any) -> Any:
+    """An operation answered by an awaitable (a Query or Scan finishing off the event loop):
+    its charges are collected in a list of its own, since other requests run meanwhile."""
+    ctx.charges = charges
     try:
         result = await pending
     except Exception as error:
@@ -94,7 +124,7 @@ async def _finish(ctx: RequestContext[CloudWatchServices], name: str, request: d
         raise
     finally:
         ctx.charges = outer
-    _succeeded(ctx, name, request, charges, started, result)
+    _guarded(_succeeded, ctx, name, request, charges, started, result)
     return result
 
 
@@ -106,38 +136,54 @@ def _guarded(record: Callable[..., None], *args: Any) -> None:
         log.exception("recording DynamoDB metrics failed")
 
 
-class Pending:
-    """One minute of one operation on one table, aggregated on the request path: latencies
-    (to the microsecond) and capacity charges by how often each occurred, and the item counts
-    returned."""
+class Tally:
+    """One minute of one operation on one table, collected on the request path as plain
+    appends (latencies in whole microseconds, capacity charges as the operations report them,
+    item counts returned) and aggregated only when the store drains it (a read or a flush)."""
 
-    __slots__ = ("latencies", "capacities", "items")
+    __slots__ = ("latencies", "charges", "items")
 
     def __init__(self) -> None:
-        self.latencies: dict[float, int] = {}
-        self.capacities: dict[Any, int] = {}
-        self.items: dict[int, int] = {}
+        self.latencies: list[int] = []
+        self.charges: list[Any] = []
+        self.items: list[int] = []
 
     def __call__(self, store: MetricStore, account: str, region: str, name: str,
                  table_name: Any, moment: float) -> None:
         tables: set[str] = set()
-        for capacity, times in self.capacities.items():
+        for capacity, times in _counted_charges(self.charges).items():
             entry = capacity if isinstance(capacity, Charged) else Charged(
                 capacity[0], capacity[2], capacity[1], ())
             tables.add(entry.table)
             _consumed(store, account, region, name, entry, moment, times)
-        if not tables:
+        if not tables and self.latencies:
             table = _table_name({"TableName": table_name})
             if table:
                 tables.add(table)
+        latencies = Counter(self.latencies)
+        items = Counter(self.items)
         for table in tables:
             dims = {"TableName": table, "Operation": name}
-            for elapsed, times in self.latencies.items() if name in LATENCY_OPERATIONS else ():
-                store.put(account, region, DYNAMODB, "SuccessfulRequestLatency", dims, elapsed,
-                          "Milliseconds", timestamp=moment, count=times)
-            for items, times in self.items.items():
-                store.put(account, region, DYNAMODB, "ReturnedItemCount", dims, items,
+            for elapsed, times in latencies.items() if name in LATENCY_OPERATIONS else ():
+                store.put(account, region, DYNAMODB, "SuccessfulRequestLatency", dims,
+                          elapsed / 1000, "Milliseconds", timestamp=moment, count=times)
+            for returned, times in items.items():
+                store.put(account, region, DYNAMODB, "ReturnedItemCount", dims, returned,
                           timestamp=moment, count=times)
+
+
+def _counted_charges(charges: list[Any]) -> dict[Any, int]:
+    """The reported charges as keys (see `_key`) by how often each occurred: counted as they
+    are when all are hashable tuples (plain units, the usual case), else one by one."""
+    try:
+        counted = Counter(charges)
+    except TypeError:  # a capacity.Charge (indexes) among them
+        counted = Counter(_key(*charge) for charge in charges)
+        return counted
+    keys: Counter[Any] = Counter()
+    for charge, times in counted.items():
+        keys[_key(*charge)] += times
+    return keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,29 +212,20 @@ def _key(table: str, units: Any, read: bool | None) -> Any:
 
 def _succeeded(ctx: RequestContext[CloudWatchServices], name: str, request: dict[str, Any],
                charges: list[Any], started: float, result: Any) -> None:
-    """Aggregate on the request path (one dict update per request and minute); the store
-    applies the minute's aggregate at its next drain (a read or a flush)."""
-    elapsed = round((time.perf_counter() - started) * 1000, 3)
+    """Count a request that finished off the request path into its minute's tally."""
+    elapsed = int((time.perf_counter() - started) * 1e6)
     store = ctx.runtime.cloudwatch
     now = store.clock.now()
-    moment = now - now % 60
     table_name = request.get("TableName")
     key = (ctx.account, ctx.region, name, table_name if isinstance(table_name, str) else None,
-           moment)
-    pending = store.aggregates.get(key)
-    if not isinstance(pending, Pending):
-        pending = store.aggregates[key] = Pending()
-    latencies = pending.latencies
-    latencies[elapsed] = latencies.get(elapsed, 0) + 1
-    capacities = pending.capacities
-    for charge in charges:
-        charged = _key(*charge)
-        capacities[charged] = capacities.get(charged, 0) + 1
-    if type(result) is not dict:
-        return
-    if name in RETURNS_ITEMS:
-        items = result.get("Count", len(result.get("Items") or []))
-        pending.items[items] = pending.items.get(items, 0) + 1
+           now - now % 60)
+    tally = store.aggregates.get(key)
+    if not isinstance(tally, Tally):
+        tally = store.aggregates[key] = Tally()
+    tally.latencies.append(elapsed)
+    tally.charges.extend(charges)
+    if type(result) is dict and name in RETURNS_ITEMS:
+        tally.items.append(result.get("Count", len(result.get("Items") or [])))
 
 
 def _consumed(store: MetricStore, account: str, region: str, name: str, entry: Charged,

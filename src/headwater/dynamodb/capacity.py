@@ -55,11 +55,12 @@ def index_read(table: Table, index_name: str, units: float) -> Charge:
 
 
 def item_write(table: Table, old: dict[str, Any] | None, new: dict[str, Any] | None,
-               size: int | None = None) -> Charge:
+               size: int | None = None, old_size: int | None = None) -> Charge:
     """A write of one item: the larger of its old and new sizes to the table (an overwrite
-    costs max(old, new)), and to each index the entries it had to write or delete."""
+    costs max(old, new)), and to each index the entries it had to write or delete. `size`
+    and `old_size` are the items' sizes when the caller knows them."""
     new_size = 0 if new is None else (item_size(new) if size is None else size)
-    old_size = 0 if old is None else item_size(old)
+    old_size = 0 if old is None else (item_size(old) if old_size is None else old_size)
     charge = Charge(write_units(max(new_size, old_size)))
     for index in table.indexes:
         units = _index_write_units(index_entry(index, table.key_names, old) if old else None,
@@ -71,14 +72,26 @@ def item_write(table: Table, old: dict[str, Any] | None, new: dict[str, Any] | N
 
 def write_consumed(charges: list[Any] | None, request: dict[str, Any], table: Table,
                    old: dict[str, Any] | None, new: dict[str, Any] | None,
-                   size: int | None = None) -> dict[str, Any] | None:
+                   size: int | None = None, old_size: int | None = None
+                   ) -> dict[str, Any] | None:
     """A single-item write's ConsumedCapacity member, or None; the charge (item sizes and every
     index's entries) is worked out only when the request asks for capacity or `charges` (the
     request context's metrics sink) takes it."""
     mode = request.get("ReturnConsumedCapacity")
-    if mode not in REPORTED and charges is None:
-        return None
-    return consumed(charges, request["TableName"], item_write(table, old, new, size), mode)
+    if mode not in REPORTED:
+        if charges is not None and not table.indexes:
+            # Metrics only, no index entries: the table's units as a plain charge.
+            new_size = 0 if new is None else (item_size(new) if size is None else size)
+            if old is None:
+                old_size = 0
+            elif old_size is None:
+                old_size = item_size(old)
+            charges.append((request["TableName"], write_units(max(new_size, old_size)), None))
+            return None
+        if charges is None:
+            return None
+    return consumed(charges, request["TableName"], item_write(table, old, new, size, old_size),
+                    mode)
 
 
 def _index_write_units(before: tuple[bytes, bytes, dict[str, Any]] | None,

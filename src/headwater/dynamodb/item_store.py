@@ -1,4 +1,7 @@
-"""SQL for items: one row per item keyed by (table id, encoded hash key, encoded range key)."""
+"""SQL for items: one row per item keyed by (table id, encoded hash key, encoded range key).
+
+The hot statements bind their blobs as bytearrays: the sqlite3 module binds those as they are,
+where bytes go through its adapter lookup first (core/storage.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +19,20 @@ def get(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> dict[s
     return None if row is None else orjson.loads(row[0])
 
 
+def get_sized(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
+              ) -> tuple[dict[str, Any] | None, int]:
+    """The item and its size as stored with it (0 when there is none): no walk to size it."""
+    row = conn.execute(
+        "SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
+        (table_id, bytearray(hk), bytearray(rk))).fetchone()
+    return (None, 0) if row is None else (orjson.loads(row[0]), int(row[1]))
+
+
 def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, item: dict[str, Any],
         size: int) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO ddb_items (table_id, hk, rk, item, size) VALUES (?, ?, ?, ?, ?)",
-        (table_id, hk, rk, orjson.dumps(item), size),
+        (table_id, bytearray(hk), bytearray(rk), bytearray(orjson.dumps(item)), size),
     )
 
 

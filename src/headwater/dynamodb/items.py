@@ -31,7 +31,7 @@ Key = tuple[bytes, bytes]
 
 def key_from_item(table: Table, item: dict[str, Any]) -> Key:
     """The stored key of an item from PutItem: every key attribute present and well typed."""
-    for name, expected, is_hash in _key_parts(table):
+    for name, expected, is_hash in table.key_parts:
         value = item.get(name)
         if value is None:
             raise ValidationException(f"{INVALID}Missing the key {name} in the item")
@@ -44,7 +44,7 @@ def key_from_request(table: Table, key: dict[str, Any]) -> tuple[dict[str, Any],
     if len(key) != len(table.key_names) or any(name not in key for name in table.key_names):
         raise ValidationException(KEY_MISMATCH)
     normalised = {name: check_value(value) for name, value in key.items()}
-    for name, expected, is_hash in _key_parts(table):
+    for name, expected, is_hash in table.key_parts:
         value = normalised[name]
         if value_type(value) != expected:
             raise ValidationException(KEY_MISMATCH)
@@ -59,7 +59,11 @@ def encode_key(table: Table, item: dict[str, Any]) -> Key:
 
 
 def check_size(item: dict[str, Any], message: str = TOO_BIG) -> int:
-    size = item_size(item)
+    return check_limit(item_size(item), message)
+
+
+def check_limit(size: int, message: str = TOO_BIG) -> int:
+    """An item's size within the 400 KB limit; returns it."""
     if size > MAX_ITEM_SIZE:
         raise ValidationException(message)
     return size
@@ -106,14 +110,15 @@ def check_key_untouched(table: Table, names: Iterable[str]) -> None:
                 f"{INVALID}Cannot update attribute {name}. This attribute is part of the key")
 
 
-def read(runtime: DynamoDbServices, table: Table, key: Key) -> dict[str, Any] | None:
-    return item_store.get(runtime.storage.conn, table.id, key[0], key[1])
+def read(runtime: DynamoDbServices, table: Table, key: Key) -> tuple[dict[str, Any] | None, int]:
+    """A point read outside a write: the item (None if missing) and its stored size."""
+    return item_store.get_sized(runtime.storage.reader(), table.id, key[0], key[1])
 
 
 def write(
     runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key,
     old: dict[str, Any] | None, new: dict[str, Any] | None, *, size: int | None = None,
-    ttl_delete: bool = False, origin: str | None = None,
+    old_size: int | None = None, ttl_delete: bool = False, origin: str | None = None,
     replicated: dict[str, Any] | None = None,
 ) -> None:
     """Store `new` (None deletes), maintain index entries and append the stream record, all in
@@ -123,7 +128,8 @@ def write(
     record's time, this region) for last-writer-wins; `origin` marks a replicated write (the
     region it came from), whose version the replicator keeps itself, and `replicated` the
     source replica's stream record when it describes this change too (StreamLog
-    record_change reissues it)."""
+    record_change reissues it). `size` and `old_size` are the items' sizes when the caller
+    knows them (the stream record's SizeBytes)."""
     if table.indexes:
         if new is not None:
             check_index_keys(table.indexes, new)
@@ -135,12 +141,16 @@ def write(
     else:
         size = item_size(new) if size is None else size
         item_store.put(conn, table.id, key[0], key[1], new, size)
+    if not table.replicated and not runtime.streams.has_stream(
+            table.account, table.region, table.name):
+        return  # no stream record to append
     source = new if new is not None else old
     assert source is not None
     stamp = _stamp(runtime, conn, table, key) if origin is None and table.replicated else None
     record = runtime.streams.record_change(
         conn, table.account, table.region, table.name, key[0], table.key_of(source), old, new,
-        ttl_delete=ttl_delete, new_size=size, now=stamp, origin=origin, replicated=replicated,
+        ttl_delete=ttl_delete, new_size=size, old_size=old_size, now=stamp, origin=origin,
+        replicated=replicated,
     )
     if stamp is not None and record is not None:
         item_versions.put(conn, table.id, key[0], key[1],
@@ -167,9 +177,3 @@ def _maintain_indexes(conn: sqlite3.Connection, table: Table, key: Key,
         if after is not None:
             index_store.put(conn, table.id, index.name, after[0], after[1], key, after[2])
 
-
-def _key_parts(table: Table) -> list[tuple[str, str, bool]]:
-    parts = [(table.hash_name, table.hash_type, True)]
-    if table.range_name is not None and table.range_type is not None:
-        parts.append((table.range_name, table.range_type, False))
-    return parts

@@ -28,6 +28,8 @@ class Table:
     indexes: list[Index] = field(default_factory=list)
     # UpdateTableReplicaAutoScaling's settings (accepted and described; nothing scales).
     autoscaling: dict[str, Any] = field(default_factory=dict)
+    # (name, type, is the hash key) of each key attribute, derived once by `refresh`.
+    key_parts: tuple[tuple[str, str, bool], ...] = ()
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -44,6 +46,9 @@ class Table:
             else:
                 self.range_name = element["AttributeName"]
                 self.range_type = types[self.range_name]
+        self.key_parts = ((self.hash_name, self.hash_type, True),)
+        if self.range_name is not None and self.range_type is not None:
+            self.key_parts += ((self.range_name, self.range_type, False),)
 
     @property
     def arn(self) -> str:

@@ -20,7 +20,7 @@ from headwater.dynamodb.errors import (
 from headwater.dynamodb.expression_params import RequestExpressions, compile_request
 from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.table import Table
-from headwater.dynamodb.values import check_item
+from headwater.dynamodb.values import checked_item
 
 if TYPE_CHECKING:
     from headwater.dynamodb.context import DynamoDbServices, RequestContext
@@ -68,8 +68,8 @@ def check(entry: dict[str, Any], kinds: tuple[str, ...] = KINDS) -> Entry:
     spec = entry[kind]
     expressions = compile_request(spec)
     if kind == "Put":
-        item = check_item(spec["Item"])
-        items.check_size(item)
+        item, size = checked_item(spec["Item"])
+        items.check_limit(size)
         return Entry(kind, spec, expressions, item)
     return Entry(kind, spec, expressions)
 

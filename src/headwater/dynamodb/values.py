@@ -15,6 +15,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from headwater.dynamodb.item_size import (
+    CONTAINER_OVERHEAD,
+    ELEMENT_OVERHEAD,
+    SCALAR_FLAG_SIZE,
+    number_size,
+)
 from headwater.dynamodb.numbers import normalize_number
 from headwater.wire.errors import SerializationException, ValidationException
 from headwater.wire.validate import (
@@ -63,11 +69,28 @@ def value_type(av: dict[str, Any]) -> str:
 
 def check_item(item: dict[str, Any]) -> dict[str, Any]:
     """Check every attribute of an item; return it with values normalised."""
-    return {name: check_value(av) for name, av in item.items()}
+    return checked_item(item)[0]
+
+
+def checked_item(item: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Check every attribute of an item and size it (item_size.py's rules) in one pass over
+    it; return it with values normalised, and its size."""
+    checked = {}
+    size = 0
+    for name, av in item.items():
+        checked[name], value_size = checked_value(av)
+        size += (len(name) if name.isascii() else len(name.encode("utf-8"))) + value_size
+    return checked, size
 
 
 def check_value(av: object, depth: int = 1) -> dict[str, Any]:
     """Check one attribute value recursively; return it normalised (numbers canonical)."""
+    return checked_value(av, depth)[0]
+
+
+def checked_value(av: object, depth: int = 1) -> tuple[dict[str, Any], int]:
+    """Check one attribute value recursively; return it normalised (numbers canonical) with
+    its size in bytes (item_size.attribute_value_size)."""
     if depth > MAX_DEPTH:
         raise ValidationException(TOO_DEEP)
     if type(av) is dict and len(av) == 1:
@@ -75,7 +98,8 @@ def check_value(av: object, depth: int = 1) -> dict[str, Any]:
         for tag, value in av.items():
             check = _CHECKS.get(tag)
             if check is not None and value is not None:
-                return {tag: check(value, depth)}
+                normalised, size = check(value, depth)
+                return {tag: normalised}, size
     if isinstance(av, list):
         raise SerializationException(f"Unrecognized collection type {ATTRIBUTE_VALUE_CLASS}")
     if not isinstance(av, dict):
@@ -88,77 +112,96 @@ def check_value(av: object, depth: int = 1) -> dict[str, Any]:
     checked = {tag: _CHECKS[tag](av[tag], depth) for tag in tags}
     if len(tags) > 1:
         raise ValidationException(SEVERAL)
-    return checked
+    ((tag, (normalised, size)),) = checked.items()
+    return {tag: normalised}, size
 
 
-def _check_s(value: object, depth: int) -> str:
-    return _string(value, "String")
+# Each check returns the normalised value and its size (item_size.py's rules).
+Checked = tuple[Any, int]
 
 
-def _check_n(value: object, depth: int) -> str:
-    return normalize_number(_string(value, "String"))
+def _check_s(value: object, depth: int) -> Checked:
+    text = _string(value, "String")
+    return text, len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
-def _check_b(value: object, depth: int) -> str:
-    return check_base64(_string(value, "Blob"))
+def _check_n(value: object, depth: int) -> Checked:
+    number = normalize_number(_string(value, "String"))
+    return number, number_size(number)
 
 
-def _check_bool(value: object, depth: int) -> bool:
+def _check_b(value: object, depth: int) -> Checked:
+    text = check_base64(_string(value, "Blob"))
+    return text, _decoded_size(text)
+
+
+def _check_bool(value: object, depth: int) -> Checked:
     if not isinstance(value, bool):
         raise SerializationException(type_mismatch(value, "Boolean"))
-    return value
+    return value, SCALAR_FLAG_SIZE
 
 
-def _check_null(value: object, depth: int) -> bool:
+def _check_null(value: object, depth: int) -> Checked:
     if not isinstance(value, bool):
         raise SerializationException(type_mismatch(value, "Boolean"))
     if not value:
         raise ValidationException(NULL_NOT_TRUE)
-    return True
+    return True, SCALAR_FLAG_SIZE
 
 
-def _check_ss(value: object, depth: int) -> list[str]:
+def _check_ss(value: object, depth: int) -> Checked:
     members = [_string(m, "String") for m in _set(value, "SS")]
     if len(set(members)) != len(members):
         raise ValidationException(
             f"{INVALID}Input collection {_render(members)} contains duplicates."
         )
-    return members
+    return members, sum(len(m) if m.isascii() else len(m.encode("utf-8")) for m in members)
 
 
-def _check_ns(value: object, depth: int) -> list[str]:
+def _check_ns(value: object, depth: int) -> Checked:
     members = [normalize_number(_string(m, "String")) for m in _set(value, "NS")]
     # Canonical forms are equal exactly when the numbers are ("1" and "1.0" clash).
     if len(set(members)) != len(members):
         raise ValidationException(NS_DUPLICATES)
-    return members
+    return members, sum(map(number_size, members))
 
 
-def _check_bs(value: object, depth: int) -> list[str]:
+def _check_bs(value: object, depth: int) -> Checked:
     members = [check_base64(_string(m, "Blob")) for m in _set(value, "BS")]
     if len(set(members)) != len(members):
         # No space before "of": DynamoDB's wording.
         raise ValidationException(
             f"{INVALID}Input collection {_render(members)}of type BS contains duplicates."
         )
-    return members
+    return members, sum(map(_decoded_size, members))
 
 
-def _check_m(value: object, depth: int) -> dict[str, Any]:
+def _check_m(value: object, depth: int) -> Checked:
     if isinstance(value, list):
         raise SerializationException(f"Unrecognized collection type {ATTRIBUTE_MAP_CLASS}")
     if not isinstance(value, dict):
         raise SerializationException(UNEXPECTED_FIELD)
-    return {name: check_value(child, depth + 1) for name, child in value.items()}
+    checked = {}
+    size = CONTAINER_OVERHEAD + ELEMENT_OVERHEAD * len(value)
+    for name, child in value.items():
+        checked[name], child_size = checked_value(child, depth + 1)
+        size += (len(name) if name.isascii() else len(name.encode("utf-8"))) + child_size
+    return checked, size
 
 
-def _check_l(value: object, depth: int) -> list[dict[str, Any]]:
+def _check_l(value: object, depth: int) -> Checked:
     if not isinstance(value, list):
         raise SerializationException(_not_a_list(value))
-    return [check_value(child, depth + 1) for child in value]
+    checked = []
+    size = CONTAINER_OVERHEAD + ELEMENT_OVERHEAD * len(value)
+    for child in value:
+        normalised, child_size = checked_value(child, depth + 1)
+        checked.append(normalised)
+        size += child_size
+    return checked, size
 
 
-_CHECKS: dict[str, Callable[[Any, int], Any]] = {
+_CHECKS: dict[str, Callable[[Any, int], Checked]] = {
     "S": _check_s,
     "N": _check_n,
     "B": _check_b,
@@ -170,6 +213,11 @@ _CHECKS: dict[str, Callable[[Any, int], Any]] = {
     "NULL": _check_null,
     "BOOL": _check_bool,
 }
+
+
+def _decoded_size(text: str) -> int:
+    """The byte length of a canonical base64 text (check_base64 has checked it)."""
+    return len(text) // 4 * 3 - text.count("=", -2)
 
 
 def check_base64(text: str) -> str:

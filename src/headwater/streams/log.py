@@ -247,7 +247,7 @@ class StreamLog:
         self, conn: sqlite3.Connection, account: str, region: str, table_name: str,
         hash_key: bytes, keys: dict[str, Any], old: dict[str, Any] | None,
         new: dict[str, Any] | None, ttl_delete: bool = False, new_size: int | None = None,
-        now: float | None = None, origin: str | None = None,
+        now: float | None = None, origin: str | None = None, old_size: int | None = None,
         replicated: dict[str, Any] | None = None,
     ) -> dict[str, Any] | None:
         """Append the record for one item change, inside the caller's transaction.
@@ -278,7 +278,7 @@ class StreamLog:
             record = build_record(
                 name=name, region=region, view_type=stream.view_type, keys=keys, old=old,
                 new=new, created=now, sequence=format_sequence(seq), ttl_delete=ttl_delete,
-                new_size=new_size,
+                new_size=new_size, old_size=old_size,
             )
         else:
             record = reissue_record(replicated, region=region, created=now,

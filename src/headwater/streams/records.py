@@ -28,9 +28,10 @@ def event_name(old: dict[str, Any] | None, new: dict[str, Any] | None) -> str | 
 def build_record(
     *, name: str, region: str, view_type: str, keys: dict[str, Any],
     old: dict[str, Any] | None, new: dict[str, Any] | None, created: float, sequence: str,
-    ttl_delete: bool = False, new_size: int | None = None,
+    ttl_delete: bool = False, new_size: int | None = None, old_size: int | None = None,
 ) -> dict[str, Any]:
-    """The record for one change; `new_size` is item_size(new) when the writer knows it."""
+    """The record for one change; `new_size` and `old_size` are item_size(new) and
+    item_size(old) when the writer knows them."""
     body: dict[str, Any] = {"ApproximateCreationDateTime": float(int(created)), "Keys": keys}
     size = item_size(keys)
     if new is not None and view_type in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
@@ -38,7 +39,7 @@ def build_record(
         size += item_size(new) if new_size is None else new_size
     if old is not None and view_type in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
         body["OldImage"] = old
-        size += item_size(old)
+        size += item_size(old) if old_size is None else old_size
     body["SequenceNumber"] = sequence
     body["SizeBytes"] = size
     body["StreamViewType"] = view_type

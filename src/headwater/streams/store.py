@@ -66,7 +66,9 @@ def close_shard(conn: sqlite3.Connection, shard: Shard) -> None:
 def append_record(conn: sqlite3.Connection, shard: int, seq: int, created: float,
                   record: bytes, origin: str | None = None) -> None:
     conn.execute("INSERT INTO stream_records (shard, seq, created, record, origin) "
-                 "VALUES (?, ?, ?, ?, ?)", (shard, seq, created, record, origin))
+                 "VALUES (?, ?, ?, ?, ?)",
+                 # a bytearray is bound as it is, bytes after an adapter lookup (storage.py)
+                 (shard, seq, created, bytearray(record), origin))
 
 
 def read_local(conn: sqlite3.Connection, shards: list[int], after: int, limit: int

@@ -234,23 +234,21 @@ def name_or_arn(name: Shape, arn: Shape, prefix: str = "arn:") -> Check:
 
 def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> Check:
     members: list[tuple[str, str, Check, bool]] = []
+    by_name: dict[str, tuple[str, Check]] = {}
     # Integer members a JSON number with a zero fraction (2.0) was accepted for: the Java
     # integer it deserialises to is what operations get.
     integral = frozenset(name for name, member in shape.members.items()
                          if member.type_name in ("integer", "long"))
-    required = set(shape.required_members)
+    required = [name for name in shape.members if name in set(shape.required_members)]
     known = frozenset(shape.members)
     java_type = f"class {package}.{shape.name}"
 
-    def check(value: Any, path: str, errors: list[str]) -> None:
-        if not isinstance(value, dict):
-            raise _container_mismatch(value, java_type)
-        for unknown in value.keys() - known:
-            del value[unknown]
+    def in_order(value: dict[str, Any], path: str, errors: list[str]) -> None:
+        """Every member in the model's order: errors collected (and the first type error
+        raised) in the order AWS reports them."""
         for name, step, member_check, is_required in members:
             item = value.get(name)
             if item is None:
-                value.pop(name, None)
                 if is_required:
                     errors.append(
                         f"Value null at '{_member_path(path, step)}' failed to satisfy "
@@ -258,14 +256,44 @@ def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> 
                     )
                 continue
             member_check(item, _member_path(path, step), errors)
-            if type(item) is float and name in integral:
-                value[name] = int(item)
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, dict):
+            raise _container_mismatch(value, java_type)
+        dropped = [name for name, item in value.items() if item is None or name not in known]
+        for name in dropped:
+            del value[name]
+        # Only the members present, in the request's order, with paths built only when a
+        # member fails: then everything again in the model's order, for AWS's error order.
+        mark = len(errors)
+        try:
+            for name in required:
+                if name not in value:
+                    raise _Again
+            for name, item in value.items():
+                step, member_check = by_name[name]
+                member_check(item, step if not path else f"{path}.{step}", errors)
+            if len(errors) != mark:
+                raise _Again
+        except (_Again, SerializationException):
+            del errors[mark:]
+            in_order(value, path, errors)
+        if integral:
+            for name in integral.intersection(value):
+                if type(value[name]) is float:
+                    value[name] = int(value[name])
 
     cache[shape.name] = check
     for name, member in shape.members.items():
         step = name[:1].lower() + name[1:]
-        members.append((name, step, compile_shape(member, cache, package), name in required))
+        member_check = compile_shape(member, cache, package)
+        members.append((name, step, member_check, name in required))
+        by_name[name] = (step, member_check)
     return check
+
+
+class _Again(Exception):
+    """A quick pass over a request found something to report: check it again in order."""
 
 
 def _check_count(value: list[Any] | dict[str, Any], path: str, lo: int | None, hi: int | None,
@@ -307,6 +335,12 @@ def _map(shape: MapShape, cache: dict[str, Check], package: str) -> Check:
     java_type = f"java.util.Map<java.lang.String, {value_type}>"
     opaque = shape.value.name in OPAQUE_SHAPES
 
+    def in_order(value: dict[str, Any], path: str, errors: list[str]) -> None:
+        for name, item in value.items():
+            key(name, f"{path}.key", errors)
+            if item is not None or opaque:
+                value_check(item, f"{path}.{name}.member", errors)
+
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
             raise _container_mismatch(value, java_type)
@@ -314,10 +348,21 @@ def _map(shape: MapShape, cache: dict[str, Check], package: str) -> Check:
         if not opaque and None in value.values():
             errors.append(f"Value '{render(value)}' at '{path}' failed to satisfy constraint: "
                           f"{NULL_MAP_VALUE}")
-        for name, item in value.items():
-            key(name, f"{path}.key", errors)
-            if item is not None or opaque:
-                value_check(item, f"{path}.{name}.member", errors)
+        # A quick pass without the entries' paths; again with them if anything is reported.
+        mark = len(errors)
+        try:
+            for name, item in value.items():
+                key(name, path, errors)
+                if opaque:
+                    if type(item) is not dict:
+                        raise _Again
+                elif item is not None:
+                    value_check(item, path, errors)
+            if len(errors) != mark:
+                raise _Again
+        except (_Again, SerializationException):
+            del errors[mark:]
+            in_order(value, path, errors)
 
     return check
 

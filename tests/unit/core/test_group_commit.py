@@ -94,3 +94,49 @@ def test_a_failing_waiter_does_not_starve_the_others(tmp_path: Path) -> None:
         assert told == [None]
     finally:
         storage.close()
+
+
+def test_reads_of_one_iteration_share_a_read_transaction(tmp_path: Path) -> None:
+    """GetItem's point reads (`reader`): one read transaction per loop iteration instead of
+    one per read (two fcntl calls each in WAL mode); a write ends it first and is seen by the
+    next read, and the next iteration ends it."""
+    storage = Storage(tmp_path)
+
+    def read(key: str) -> object:
+        row = storage.reader().execute("SELECT value FROM meta WHERE key = ?",
+                                       (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    async def scenario() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        assert read("k") is None
+        assert storage.conn.in_transaction  # the read transaction stays open ...
+        assert read("k") is None
+        with storage.transaction() as conn:  # ... until a write ends it
+            conn.execute("INSERT INTO meta (key, value) VALUES ('k', x'01')")
+        assert read("k") == b"\x01"  # inside the write group
+        await storage.settle()
+        assert read("k") == b"\x01"
+        assert storage.conn.in_transaction
+        await asyncio.sleep(0)  # the next iteration ends it
+        assert not storage.conn.in_transaction
+        with storage.transaction() as conn:
+            conn.execute("UPDATE meta SET value = x'02' WHERE key = 'k'")
+        await storage.settle()
+        assert read("k") == b"\x02"
+
+    try:
+        asyncio.run(scenario())
+        assert not storage.conn.in_transaction
+        assert _count(tmp_path) == 1
+    finally:
+        storage.close()
+
+
+def test_without_a_loop_a_read_is_its_own_transaction(tmp_path: Path) -> None:
+    storage = Storage(tmp_path)
+    try:
+        storage.reader().execute("SELECT count(*) FROM meta").fetchone()
+        assert not storage.conn.in_transaction
+    finally:
+        storage.close()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.values import (
     EMPTY,
     MAX_DEPTH,
@@ -13,6 +17,7 @@ from headwater.dynamodb.values import (
     TOO_DEEP,
     check_item,
     check_value,
+    checked_item,
     value_type,
 )
 from headwater.wire.errors import SerializationException, ValidationException
@@ -139,3 +144,30 @@ def test_value_type(tag: str) -> None:
 
 def test_value_type_of_empty_value() -> None:
     assert value_type({}) == ""
+
+
+_names = st.text(min_size=1, max_size=6)
+_numbers = st.decimals(allow_nan=False, allow_infinity=False, places=3,
+                       min_value=-10**20, max_value=10**20).map(str)
+_blobs = st.binary(max_size=9).map(lambda raw: base64.b64encode(raw).decode())
+_scalars = st.one_of(
+    st.text(max_size=8).map(lambda s: {"S": s}), _numbers.map(lambda n: {"N": n}),
+    _blobs.map(lambda b: {"B": b}), st.booleans().map(lambda b: {"BOOL": b}),
+    st.just({"NULL": True}),
+    st.sets(st.text(max_size=5), min_size=1, max_size=4).map(lambda s: {"SS": sorted(s)}),
+    st.sets(st.integers(-999, 999), min_size=1, max_size=4).map(
+        lambda s: {"NS": [str(n) for n in s]}),
+    st.sets(st.binary(max_size=4), min_size=1, max_size=3).map(
+        lambda s: {"BS": [base64.b64encode(b).decode() for b in s]}))
+_values = st.recursive(_scalars, lambda children: st.one_of(
+    st.lists(children, max_size=4).map(lambda items: {"L": items}),
+    st.dictionaries(_names, children, max_size=4).map(lambda m: {"M": m})), max_leaves=12)
+
+
+@given(st.dictionaries(_names, _values, max_size=6))
+def test_checked_item_sizes_as_item_size_does(item: dict[str, Any]) -> None:
+    """The write path checks and sizes an item in one pass: the same normalised item as
+    check_item, the same size as item_size.py on it."""
+    checked, size = checked_item(item)
+    assert checked == check_item(item)
+    assert size == item_size(checked)

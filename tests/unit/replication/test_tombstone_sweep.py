@@ -62,7 +62,7 @@ def markers(runtime: Runtime, region: str) -> int:
 
 def item(runtime: Runtime, region: str, pk: str) -> Any:
     target = table(runtime, region)
-    return items.read(runtime, target, items.encode_key(target, {"pk": {"S": pk}}))
+    return items.read(runtime, target, items.encode_key(target, {"pk": {"S": pk}}))[0]
 
 
 def test_a_marker_outlives_the_window_while_an_older_change_is_owed(runtime: Runtime) -> None:

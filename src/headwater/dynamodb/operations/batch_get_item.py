@@ -9,7 +9,6 @@ from headwater.dynamodb.capacity import consumed, read_units
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expression_params import RequestExpressions, compile_request
-from headwater.dynamodb.item_size import item_size
 
 MAX_KEYS = 100
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
@@ -37,8 +36,7 @@ def batch_get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, An
             if total > MAX_RESPONSE_BYTES:
                 unprocessed[name] = {**spec, "Keys": [k for k, _ in keys[index:]]}
                 break
-            item = items.read(ctx.runtime, table, key)
-            size = 0 if item is None else item_size(item)
+            item, size = items.read(ctx.runtime, table, key)
             units += read_units(size, consistent)
             if item is None:
                 continue

@@ -9,7 +9,7 @@ from headwater.dynamodb.capacity import REPORTED, Charge, consumed, item_write
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.table import Table
-from headwater.dynamodb.values import check_item
+from headwater.dynamodb.values import checked_item
 from headwater.wire.validate import render
 
 MAX_REQUESTS = 25
@@ -90,8 +90,8 @@ def _check(write: dict[str, Any]) -> tuple[dict[str, Any], int] | dict[str, Any]
     """A put's checked item and size, or a delete's Key: what needs no table."""
     put, delete = write.get("PutRequest"), write.get("DeleteRequest")
     if put is not None and delete is None:
-        item = check_item(put["Item"])
-        return item, items.check_size(item)
+        item, size = checked_item(put["Item"])
+        return item, items.check_limit(size)
     if delete is not None and put is None:
         return dict(delete["Key"])
     raise ValidationException(NOT_ONE)

@@ -19,14 +19,14 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key_attributes, key = items.key_from_request(table, request["Key"])
     with runtime.storage.transaction() as conn:
-        old = item_store.get(conn, table.id, *key)
+        old, old_size = item_store.get_sized(conn, table.id, *key)
         enforce(expressions.condition, old, request)
-        items.write(runtime, conn, table, key, old, None)
+        items.write(runtime, conn, table, key, old, None, old_size=old_size)
         collection = item_collections.metrics(conn, table, key[0], key_attributes, request)
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
-    capacity = write_consumed(ctx.charges, request, table, old, None)
+    capacity = write_consumed(ctx.charges, request, table, old, None, old_size=old_size)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

@@ -8,7 +8,6 @@ from headwater.dynamodb import items
 from headwater.dynamodb.capacity import consumed, read_units
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.expression_params import compile_request
-from headwater.dynamodb.item_size import item_size
 
 
 def get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -16,14 +15,13 @@ def get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     expressions = compile_request(request)  # request checks come before the table lookup
     table = ctx.runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     _, key = items.key_from_request(table, request["Key"])
-    item = items.read(ctx.runtime, table, key)
+    item, size = items.read(ctx.runtime, table, key)
     response: dict[str, Any] = {}
     if item is not None:
         projection = expressions.projection
         response["Item"] = item if projection is None else projection.apply(item)
     mode = request.get("ReturnConsumedCapacity")
     if mode in ("TOTAL", "INDEXES") or ctx.charges is not None:
-        size = 0 if item is None else item_size(item)
         units = read_units(size, bool(request.get("ConsistentRead")))
         capacity = consumed(ctx.charges, request["TableName"], units, mode)
         if capacity is not None:

@@ -27,10 +27,10 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     if expressions.update is not None:
         items.check_key_untouched(table, expressions.update.top_level_names)
     with runtime.storage.transaction() as conn:
-        old = item_store.get(conn, table.id, *key)
+        old, old_size = item_store.get_sized(conn, table.id, *key)
         enforce(expressions.condition, old, request)
         new, size = items.updated(table, expressions.update, old, key_attributes)
-        items.write(runtime, conn, table, key, old, new, size=size)
+        items.write(runtime, conn, table, key, old, new, size=size, old_size=old_size)
         collection = item_collections.metrics(conn, table, key[0], new or key_attributes,
                                               request)
     response: dict[str, Any] = {}
@@ -38,7 +38,7 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     attributes = _returned(return_values, old, new, actions)
     if attributes:
         response["Attributes"] = attributes
-    capacity = write_consumed(ctx.charges, request, table, old, new, size)
+    capacity = write_consumed(ctx.charges, request, table, old, new, size, old_size)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if collection is not None:

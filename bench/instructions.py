@@ -1,0 +1,151 @@
+"""Instructions the server executes per request (callgrind), for a machine too noisy to time.
+
+    .venv/bin/python bench/instructions.py [--base DIR] [--op PutItem|GetItem] [--stream]
+                                           [--requests 2000]
+
+Starts two `headwater serve` (on disk) under `valgrind --tool=callgrind --instr-atstart=no`,
+creates a table in each, warms up, then switches instrumentation on with `callgrind_control`
+in both for exactly `--requests` requests sent to one of them, one after another over one
+keep-alive connection (~1 KB items as in bench/dynamodb_items.py; GetItem reads the keys the
+warm-up wrote), and off again. The busy server's count minus the idle one's (the background
+work both do meanwhile) is the server's user-space instructions per request over the whole
+path (HTTP, routing, validation, the operation, SQLite, metrics), repeatable to about 1% where
+CPU time on a shared machine swings by 2x. It does not count the kernel (syscalls, page
+cache) or cache misses, so it complements, never replaces, bench/dynamodb_items.py and
+bench/compare.py.
+With `--base DIR`, DIR/src is measured instead of this tree (`git archive COMMIT src | tar -x
+-C DIR`). Needs valgrind; takes a minute or two per run (the server starts slowly under it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from loadgen import AUTHORIZATION, put_workload  # noqa: E402
+from peers import create_table  # noqa: E402
+
+HERE = Path(__file__).resolve().parent.parent
+COLLECTED = re.compile(r"Collected : (\d+)")
+
+
+def request(target: str, body: bytes) -> bytes:
+    return (f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: DynamoDB_20120810.{target}\r\n"
+            f"Content-Type: application/x-amz-json-1.0\r\nAuthorization: {AUTHORIZATION}\r\n"
+            f"X-Amz-Date: 20260101T000000Z\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+
+
+def send_all(address: tuple[str, int], requests: list[bytes]) -> None:
+    """Each request in turn on one connection, reading each answer before the next."""
+    with socket.create_connection(address) as conn:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for raw in requests:
+            conn.sendall(raw)
+            buffer = b""
+            while b"\r\n\r\n" not in buffer:
+                buffer += conn.recv(65536)
+            head, _, body = buffer.partition(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(f"answered {head[:200]!r}")
+            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+            while len(body) < length:
+                body += conn.recv(65536)
+
+
+class Server:
+    """`headwater serve` on a temporary data directory under callgrind, instrumentation off."""
+
+    def __init__(self, source: Path) -> None:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="hw-instr-"))
+        self.log = self.data_dir.parent / f"{self.data_dir.name}.valgrind"
+        env = {**os.environ, "PYTHONPATH": str(source / "src")}
+        self.process = subprocess.Popen(
+            ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+             "--callgrind-out-file=/dev/null", f"--log-file={self.log}",
+             sys.executable, "-m", "headwater", "serve", "--port", "0",
+             "--data-dir", str(self.data_dir)], stdout=subprocess.PIPE, env=env)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().decode().strip()
+        host, port = line.removeprefix("http://").rsplit(":", 1)
+        self.address = (host, int(port))
+
+    def instrument(self, on: bool) -> None:
+        subprocess.run(["callgrind_control", f"--instr={'on' if on else 'off'}",
+                        str(self.process.pid)], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+    def stop(self) -> int:
+        """Stop it; the instructions counted while instrumented."""
+        self.process.terminate()
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        found = COLLECTED.search(self.log.read_text()) if self.log.exists() else None
+        self.log.unlink(missing_ok=True)
+        if found is None:
+            raise RuntimeError("callgrind reported no count")
+        return int(found.group(1))
+
+
+def measure(source: Path, op: str, stream: bool, count: int) -> float:
+    """Instructions per request: a busy server's count minus an idle twin's over the same
+    window, which takes out the background work (flushes, polls, checkpoints) that runs ~50
+    times slower under callgrind and so would weigh on each request ~50 times too much."""
+    busy, idle = Server(source), Server(source)
+    try:
+        for server in (busy, idle):
+            create_table(server.address, "bench", stream=stream)
+        workload = put_workload("bench", 1000)
+        warm = 300
+        puts = [request("PutItem", workload.body(0, n)) for n in range(warm + count)]
+        send_all(busy.address, puts[:warm])
+        send_all(idle.address, puts[:warm])
+        if op == "PutItem":
+            measured = puts[warm:]
+        else:
+            measured = [request("GetItem", b'{"TableName":"bench","Key":{"pk":{"S":"p0-%d"}}}'
+                                % (n % warm)) for n in range(count)]
+            send_all(busy.address, measured[:50])
+        idle.instrument(True)
+        busy.instrument(True)
+        send_all(busy.address, measured)
+        busy.instrument(False)
+        idle.instrument(False)
+    finally:
+        counts = [server.stop() for server in (busy, idle)]
+    return (counts[0] - counts[1]) / count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", type=Path, help="measure DIR/src instead of this tree")
+    parser.add_argument("--op", choices=["PutItem", "GetItem"], default="PutItem")
+    parser.add_argument("--stream", action="store_true", help="a NEW_AND_OLD_IMAGES stream")
+    parser.add_argument("--requests", type=int, default=2000)
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        sys.exit("valgrind (callgrind) is not installed")
+    source = args.base or HERE
+    started = time.monotonic()
+    per_request = measure(source, args.op, args.stream, args.requests)
+    print(f"{source} {args.op}{' stream' if args.stream else ''}: {per_request:,.0f} "
+          f"instructions per request ({args.requests} requests, "
+          f"{time.monotonic() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
