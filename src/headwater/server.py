@@ -19,6 +19,8 @@ from headwater.authorization import guarded
 from headwater.background import BackgroundWork
 from headwater.body_limits import body_limit, invoke_operation, is_invoke
 from headwater.callers import Callers
+from headwater.cloudformation.resources.registry import TYPES as RESOURCE_TYPES
+from headwater.cloudformation.template import schemas as template_schemas
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
@@ -98,6 +100,8 @@ class HeadwaterApp:
         # Off the event loop: the first request with an expression then finds them built.
         threading.Thread(target=expression_parsers.warm, name="expression-parsers",
                          daemon=True).start()
+        threading.Thread(target=template_schemas.warm, args=(list(RESOURCE_TYPES),),
+                         name="template-schemas", daemon=True).start()
 
     async def stop(self) -> None:
         await self.background.stop()

@@ -44,10 +44,11 @@ def known(resource_type: str) -> bool:
     return True
 
 
-def create_only(resource_type: str) -> set[str]:
+@functools.cache
+def create_only(resource_type: str) -> frozenset[str]:
     """Top-level properties whose change replaces the resource."""
-    return {path.split("/")[2] for path in schema_for(resource_type).get(
-        "createOnlyProperties", []) if path.startswith("/properties/")}
+    return frozenset(path.split("/")[2] for path in schema_for(resource_type).get(
+        "createOnlyProperties", []) if path.startswith("/properties/"))
 
 
 def _as_number(value: Any) -> float | int | None:
@@ -181,3 +182,12 @@ def _deref(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
             target = target.get(part, {})
         schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
     return schema
+
+
+def warm(resource_types: list[str]) -> None:
+    """Load cfn-lint's schema index, the schemas of `resource_types` and the SAM translator
+    now (about a second of imports), so the first CreateStack does not hold the event loop."""
+    for resource_type in resource_types:
+        _validator(resource_type)
+        create_only(resource_type)
+    import samtranslator.translator.transform  # noqa: F401
