@@ -42,7 +42,8 @@ def pseudo_parameters(account: str, region: str, stack_name: str, stack_id: str,
 
 def parse(body: str) -> dict[str, Any]:
     template = loading.load(body)
-    unknown = sorted(key for key in template if key not in SECTIONS)
+    allowed = SECTIONS | ({"Globals"} if sam.transforms(template) else set())
+    unknown = sorted(key for key in template if key not in allowed)
     if unknown:
         raise template_error(f"Invalid template property or properties [{', '.join(unknown)}]")
     return template

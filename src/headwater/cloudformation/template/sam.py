@@ -6,6 +6,7 @@ stack's."""
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 from typing import Any
 
@@ -34,6 +35,13 @@ class _Bundled:
         return dict(get_bundled_managed_policy_map(self.partition) or {})
 
 
+@functools.cache
+def _session(region: str) -> Any:
+    import boto3
+    return boto3.session.Session(region_name=region, aws_access_key_id="headwater",
+                                 aws_secret_access_key="headwater")
+
+
 def expand(template: dict[str, Any], parameters: dict[str, Any], pseudo: dict[str, Any]
            ) -> dict[str, Any]:
     """The template with its transforms applied (only the SAM one is known)."""
@@ -45,14 +53,25 @@ def expand(template: dict[str, Any], parameters: dict[str, Any], pseudo: dict[st
     if not names:
         return template
     from samtranslator.model.exceptions import InvalidDocumentException
-    from samtranslator.translator.transform import transform
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.translator import Translator
+    from samtranslator.utils.py27hash_fix import (
+        to_py27_compatible_template,
+        undo_mark_unicode_str_in_template,
+    )
     values = {**{name: value for name, value in pseudo.items()
                  if name in ("AWS::Region", "AWS::AccountId", "AWS::Partition",
                              "AWS::StackName", "AWS::StackId", "AWS::URLSuffix")},
               **parameters}
+    fragment = copy.deepcopy(template)
+    policies = _Bundled(str(pseudo["AWS::Partition"])).load()
     try:
-        expanded: dict[str, Any] = transform(copy.deepcopy(template), values,
-                                             _Bundled(str(pseudo["AWS::Partition"])))
+        # As samtranslator's transform(), with the stack's region in place of boto3's own
+        # lookup (the translator reads the region from the session it is given).
+        to_py27_compatible_template(fragment, values)
+        translator = Translator(None, Parser(), boto_session=_session(str(pseudo["AWS::Region"])))
+        expanded: dict[str, Any] = undo_mark_unicode_str_in_template(translator.translate(
+            fragment, parameter_values=values, get_managed_policy_map=lambda: policies))
     except InvalidDocumentException as error:
         raise ValidationError(f"Transform {SAM} failed with: {error.message}") from None
     except Exception as error:  # the translator's own errors have no common base

@@ -11,7 +11,7 @@ import functools
 import re
 from typing import Any
 
-from jsonschema import Draft7Validator, ValidationError
+from jsonschema import Draft7Validator, ValidationError, validators
 
 from headwater.cloudformation.template.intrinsics import function_of
 
@@ -64,6 +64,31 @@ def _as_number(value: Any) -> float | int | None:
     return None
 
 
+# Java regex classes some schemas use, in Python's closest terms (as wire/rest_json.py does).
+JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{Z}": r"\s", r"\p{N}": r"\d", r"\p{M}": r"\w",
+                r"\p{S}": r"\W", r"\p{P}": r"\W", r"\p{C}": r"\W"}
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    for java, python in JAVA_CLASSES.items():
+        pattern = pattern.replace(java, python)
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None  # a pattern Python cannot read is not checked
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    if isinstance(instance, str):
+        compiled = _compiled(pattern)
+        if compiled is not None and compiled.search(instance) is None:
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft7Validator, {"pattern": _pattern})
+
+
 @functools.cache
 def _validator(resource_type: str) -> Any:
     schema = dict(schema_for(resource_type))
@@ -73,7 +98,7 @@ def _validator(resource_type: str) -> Any:
                  if path.count("/") == 2}
     schema["properties"] = {k: v for k, v in schema.get("properties", {}).items()
                             if k not in read_only}
-    return Draft7Validator(schema)
+    return _Validator(schema)
 
 
 def problems(resource_type: str, properties: Any) -> list[str]:
@@ -119,6 +144,8 @@ def _message(error: ValidationError) -> str:
                                                  else [expected])]
         return (f"{path}: expected type: {'/'.join(names)}, found: "
                 f"{_json_type(error.instance)}")
+    if error.validator == "pattern":
+        return f"{path}: failed validation constraint for keyword [pattern]"
     if error.validator == "enum":
         return f"{path}: {error.instance} is not a valid enum value"
     if error.validator in ("minLength", "maxLength", "minimum", "maximum", "minItems",
