@@ -172,6 +172,10 @@ class Run:
             return await self._replace(logical, old, definition, properties)
         return await self._update(logical, old, definition, properties)
 
+    def planned(self, logical: str, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+        """The properties `raw` resolves to against the resources as they are now."""
+        return self._properties(logical, kind, raw)
+
     def _properties(self, logical: str, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
         if kind not in TYPES:
             raise DeploymentFailure(f"Headwater does not support resource type {kind} "

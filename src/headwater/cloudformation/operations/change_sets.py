@@ -30,7 +30,6 @@ from headwater.cloudformation.operations.update_stack import (
 )
 from headwater.cloudformation.resources.registry import TYPES
 from headwater.cloudformation.template import parameters, schemas
-from headwater.cloudformation.template.prepare import Prepared
 from headwater.core.ids import new_uuid
 
 EXECUTE_WAIT = 20.0
@@ -60,7 +59,7 @@ async def create_change_set(ctx: RequestContext, request: dict[str, Any]) -> dic
         raise AlreadyExistsException(f"ChangeSet [{name}] already exists")
     body, prepared = prepare_update(ctx, stack, request, change_set=True)
     current = stacks.resources(stack.stack_id) if kind == "UPDATE" else {}
-    changes = _changes(prepared, current)
+    changes = _changes(engine.Run(stacks, stack, dict(current), prepared), current)
     same = kind == "UPDATE" and not changes and prepared.parameters == stack.parameters \
         and prepared.template.get("Outputs") == stack.template.get("Outputs")
     change_set_id = (f"arn:aws:cloudformation:{ctx.region}:{ctx.account}:changeSet/{name}/"
@@ -89,7 +88,12 @@ def _review_stack(ctx: RequestContext, request: dict[str, Any]) -> Stack:
 INITIATED = "User Initiated"
 
 
-def _changes(prepared: Prepared, current: dict[str, Resource]) -> list[dict[str, Any]]:
+def _changes(run: engine.Run, current: dict[str, Resource]) -> list[dict[str, Any]]:
+    """What executing would do to each resource: its properties are resolved against the
+    stack's resources as they are (a value that depends on a resource this change set adds or
+    replaces cannot be known yet: compared as written)."""
+    prepared = run.prepared
+    assert prepared is not None
     out = []
     for logical, definition in prepared.resources.items():
         old = current.get(logical)
@@ -98,12 +102,12 @@ def _changes(prepared: Prepared, current: dict[str, Resource]) -> list[dict[str,
                                   "Details": []}
         if old is None or old.type != definition["Type"]:
             change["Action"] = "Add"
-        elif old.definition != definition:
-            change.update(Action="Modify", PhysicalResourceId=old.physical_id,
-                          Replacement=_replacement(old, definition))
-            change["Scope"] = ["Properties"]
         else:
-            continue
+            replacement = _replacement(run, old, definition)
+            if replacement is None:
+                continue
+            change.update(Action="Modify", PhysicalResourceId=old.physical_id,
+                          Replacement=replacement, Scope=["Properties"])
         out.append({"Type": "Resource", "ResourceChange": change})
     for logical, old in current.items():
         if logical not in prepared.resources:
@@ -114,15 +118,23 @@ def _changes(prepared: Prepared, current: dict[str, Resource]) -> list[dict[str,
     return out
 
 
-def _replacement(old: Resource, definition: dict[str, Any]) -> str:
-    before = old.definition.get("Properties") or {}
-    after = definition.get("Properties") or {}
+def _replacement(run: engine.Run, old: Resource, definition: dict[str, Any]) -> str | None:
+    """"True", "False" or "Conditional"; None when nothing changes."""
+    try:
+        before = old.properties
+        after = run.planned(old.logical_id, old.type, definition.get("Properties") or {})
+    except Exception:
+        before = old.definition.get("Properties") or {}
+        after = definition.get("Properties") or {}
+        if before == after and old.definition == definition:
+            return None
+        return "Conditional"
+    if before == after and old.definition == definition:
+        return None
     changed = {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
     handler = TYPES.get(old.type)
     replace_on = schemas.create_only(old.type) | (handler.replace_on if handler else set())
-    if changed & replace_on:
-        return "True"
-    return "False"
+    return "True" if changed & replace_on else "False"
 
 
 def describe_change_set(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
