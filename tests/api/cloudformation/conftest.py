@@ -89,3 +89,8 @@ def stacks(cfn: Any) -> Iterator[Stacks]:
         settle(cfn, stack_id)
         cfn.delete_stack(StackName=stack_id)
         settle(cfn, stack_id)
+
+
+def failures(cfn: Any, stack: str) -> list[tuple[str, str, str]]:
+    """The failed events of a stack (for assertion messages)."""
+    return [event for event in events(cfn, stack) if "FAILED" in event[1]]
