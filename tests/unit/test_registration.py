@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from headwater.cloudformation.service import OPERATIONS as CLOUDFORMATION
 from headwater.core.authority import OPEN
 from headwater.iam.service import OPERATIONS as IAM
 from headwater.services import json_services
@@ -24,7 +25,8 @@ def test_json_operations_exist_in_the_model(prefix: str) -> None:
     assert set(service.operations) <= names
 
 
-@pytest.mark.parametrize("model, operations", [("iam", IAM), ("sts", STS)])
+@pytest.mark.parametrize("model, operations", [("iam", IAM), ("sts", STS),
+                                               ("cloudformation", CLOUDFORMATION)])
 def test_query_operations_exist_in_the_model(model: str, operations: dict[str, object]
                                              ) -> None:
     assert set(operations) <= set(service_model(model).operation_names)

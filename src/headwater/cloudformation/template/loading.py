@@ -24,8 +24,18 @@ TAGS = {
 
 
 class _Loader(yaml.SafeLoader):  # type: ignore[misc]
-    """SafeLoader with the short tags, and timestamps and dates kept as the strings written
-    (CloudFormation reads `2010-09-09` as a string)."""
+    """SafeLoader with the short tags, timestamps and dates kept as the strings written
+    (CloudFormation reads `2010-09-09` as a string), and every mapping key a string."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        return {_key(key): value for key, value in mapping.items()}
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return "" if key is None else str(key)
 
 
 def _construct(function: str) -> Any:
