@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import settle
+from stack_support import settle
 
 TEMPLATE = """
 Parameters:

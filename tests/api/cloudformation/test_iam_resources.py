@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import failures
+from stack_support import failures
 
 IAM = """
 Parameters:

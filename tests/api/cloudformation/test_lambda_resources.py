@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import failures
+from stack_support import failures
 
 FUNCTIONS = """
 Parameters:

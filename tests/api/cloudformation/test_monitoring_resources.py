@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import failures
+from stack_support import failures
 
 MONITORING = """
 Parameters:
