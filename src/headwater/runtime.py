@@ -82,7 +82,8 @@ class Runtime:
             settings.trigger_retry_delay, self._stream_access, publish=self.events.publish)
         # CloudFormation (issue 16): stacks create their resources through the services'
         # own operations, called in-process as the stack's caller.
-        self.stacks = Stacks(self.storage, self.clock, LocalCalls(self, self.authority))
+        self.local_calls = LocalCalls(self, self.authority)
+        self.stacks = Stacks(self.storage, self.clock, self.local_calls)
         self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
                                      ReplicationControls(), ReplicationMetrics(self.cloudwatch))
 

@@ -172,6 +172,11 @@ class LocalCalls:
             }
         return self._entries
 
+    def warm(self) -> None:
+        """Build the services now (a few hundred milliseconds of validators), off the event
+        loop, so the first stack does not wait for them."""
+        self._built()
+
     def has(self, service: str, operation: str) -> bool:
         entry = self._built().get(service)
         return entry is not None and operation in entry.operations

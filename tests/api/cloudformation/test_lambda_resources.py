@@ -36,7 +36,7 @@ Resources:
       Runtime: python3.12
       Handler: index.handler
       Role: !GetAtt Role.Arn
-      Timeout: 5
+      Timeout: 30
       Environment: {Variables: {GREETING: !Ref Greeting}}
       Code:
         ZipFile: !Sub |

@@ -212,9 +212,8 @@ def _deref(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
 
 
 def warm(resource_types: list[str]) -> None:
-    """Load cfn-lint's schema index, the schemas of `resource_types` and the SAM translator
-    now (about a second of imports), so the first CreateStack does not hold the event loop."""
+    """Load cfn-lint's schema index and the schemas of `resource_types` now (about a second of
+    imports), so the first CreateStack does not hold the event loop."""
     for resource_type in resource_types:
         _validator(resource_type)
         create_only(resource_type)
-    import samtranslator.translator.transform  # noqa: F401
