@@ -18,6 +18,10 @@ Amazon CloudWatch Logs, AWS IAM, AWS STS).
 - IAM: `iam:` + the operation on the role, user or policy ARN (a role's path is known only at
   CreateRole: other calls name `role/NAME`); AttachRolePolicy/AttachUserPolicy carry
   `iam:PolicyARN`; the List* of a whole account are on "*".
+- CloudFormation: `cloudformation:` + the operation on the stack ARN
+  (`arn:aws:cloudformation:R:ACCOUNT:stack/NAME/*` for a stack named, the ARN given), on "*"
+  for the account-wide ones; a RoleARN also needs `iam:PassRole` on the role with
+  `iam:PassedToService` cloudformation.amazonaws.com.
 - STS: AssumeRole on the role ARN; GetCallerIdentity needs no permission (STS API
   reference: it succeeds even under an explicit deny), so it asks for nothing.
 """
@@ -35,7 +39,7 @@ from headwater.iam import dynamodb_actions
 from headwater.iam.dynamodb_actions import Authorization
 
 SERVICES = ("dynamodb", "dynamodbstreams", "lambda", "sqs", "sns", "cloudwatch", "logs",
-            "iam", "sts")
+            "iam", "sts", "cloudformation")
 
 LAMBDA_ACTIONS = {"Invoke": "InvokeFunction", "InvokeWithResponseStream": "InvokeFunction"}
 LAMBDA_GLOBAL = frozenset({"ListFunctions", "ListEventSourceMappings", "GetAccountSettings",
@@ -264,8 +268,26 @@ def _sts(operation: str, account: str, region: str, request: Mapping[str, Any],
     return [(f"sts:{operation}", _text(request, "RoleArn") or "*", context)]
 
 
+def _cloudformation(operation: str, account: str, region: str, request: Mapping[str, Any],
+                    caller_arn: str | None) -> list[Authorization]:
+    action = f"cloudformation:{operation}"
+    stack = _text(request, "StackName")
+    if stack is None:
+        resource = "*"
+    elif stack.startswith("arn:"):
+        resource = stack
+    else:
+        resource = f"arn:aws:cloudformation:{region}:{account}:stack/{stack}/*"
+    found: list[Authorization] = [(action, resource, {})]
+    role = _text(request, "RoleARN")
+    if role is not None:
+        found.append(("iam:PassRole", role,
+                      {"iam:passedtoservice": ["cloudformation.amazonaws.com"]}))
+    return found
+
+
 _Handler = Callable[[str, str, str, Mapping[str, Any], "str | None"], list[Authorization]]
 _HANDLERS: dict[str, _Handler] = {
     "lambda": _lambda, "sqs": _sqs, "sns": _sns, "cloudwatch": _cloudwatch, "logs": _logs,
-    "iam": _iam, "sts": _sts,
+    "iam": _iam, "sts": _sts, "cloudformation": _cloudformation,
 }
