@@ -19,9 +19,6 @@ from headwater.authorization import guarded
 from headwater.background import BackgroundWork
 from headwater.body_limits import body_limit, invoke_operation, is_invoke
 from headwater.callers import Callers
-from headwater.cloudformation.resources.registry import TYPES as RESOURCE_TYPES
-from headwater.cloudformation.template import sam
-from headwater.cloudformation.template import schemas as template_schemas
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
@@ -101,14 +98,6 @@ class HeadwaterApp:
         # Off the event loop: the first request with an expression then finds them built.
         threading.Thread(target=expression_parsers.warm, name="expression-parsers",
                          daemon=True).start()
-        threading.Thread(target=self._warm_stacks, name="stacks-warm", daemon=True).start()
-
-    def _warm_stacks(self) -> None:
-        """CloudFormation's first stack would otherwise wait for the provider schemas, the SAM
-        translator's first run and the in-process services (about 1.5 s together)."""
-        template_schemas.warm(list(RESOURCE_TYPES))
-        sam.warm()
-        self.runtime.local_calls.warm()
 
     async def stop(self) -> None:
         await self.background.stop()

@@ -19,3 +19,7 @@ class ServiceCalls(Protocol):
     def has(self, service: str, operation: str) -> bool:
         """Whether this server serves the operation (S3 and global tables may be absent)."""
         ...
+
+    def warm(self) -> None:
+        """Get ready for calls now (off the event loop) rather than on the first one."""
+        ...

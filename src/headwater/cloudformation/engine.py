@@ -341,9 +341,16 @@ def _failed(kind: str, names: list[str]) -> str:
 # The operations
 
 
+# Each operation starts from a stack its request already moved to *_IN_PROGRESS (`begin`), so
+# a DescribeStacks answered before the background task first runs sees it in progress.
+
+
+def begin(stacks: Stacks, stack: Stack, status: str) -> None:
+    stacks.stack_status(stack, status, INITIATED)
+
+
 async def create(stacks: Stacks, stack: Stack, prepared: Prepared) -> None:
     run = Run(stacks, stack, {}, prepared)
-    stacks.stack_status(stack, "CREATE_IN_PROGRESS", INITIATED)
     succeeded = await schedule(prepared.needs, run.deploy)
     reason = _failed("create", run.failed)
     if succeeded:
@@ -375,7 +382,6 @@ async def update(stacks: Stacks, stack: Stack, prepared: Prepared, previous: Sta
     """`stack` holds the new template and parameters; `previous` the ones it had."""
     before = stacks.resources(stack.stack_id)
     run = Run(stacks, stack, dict(before), prepared, copy.deepcopy(before))
-    stacks.stack_status(stack, "UPDATE_IN_PROGRESS", INITIATED)
     succeeded = await schedule(prepared.needs, run.deploy)
     reason = _failed("update", run.failed)
     if succeeded:
@@ -457,7 +463,6 @@ def _check_exports_kept(stacks: Stacks, stack: Stack, previous: Stack,
 
 
 async def delete(stacks: Stacks, stack: Stack) -> None:
-    stacks.stack_status(stack, "DELETE_IN_PROGRESS", INITIATED)
     for output in stack.outputs:
         name = output.get("ExportName")
         if name:

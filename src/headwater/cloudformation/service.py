@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from headwater.cloudformation.context import RequestContext
 from headwater.cloudformation.operations.change_sets import (
     create_change_set,
     delete_change_set,
@@ -30,7 +34,17 @@ from headwater.cloudformation.operations.termination_protection import (
 )
 from headwater.cloudformation.operations.update_stack import update_stack
 
-OPERATIONS = {
+
+def _warming(operation: Callable[[RequestContext, dict[str, Any]], Any]
+             ) -> Callable[[RequestContext, dict[str, Any]], Any]:
+    """The operation, first starting the stacks' warm-up (stacks.Stacks.warm)."""
+    def run(ctx: RequestContext, request: dict[str, Any]) -> Any:
+        ctx.runtime.stacks.warm()
+        return operation(ctx, request)
+    return run
+
+
+_OPERATIONS = {
     "CreateChangeSet": create_change_set,
     "CreateStack": create_stack,
     "DeleteChangeSet": delete_change_set,
@@ -52,3 +66,4 @@ OPERATIONS = {
     "UpdateTerminationProtection": update_termination_protection,
     "ValidateTemplate": validate_template,
 }
+OPERATIONS = {name: _warming(operation) for name, operation in _OPERATIONS.items()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Coroutine
 from typing import Any
 
@@ -43,7 +44,24 @@ class Stacks:
         self.calls = calls
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._stopped = asyncio.Event()
+        self._warming: threading.Thread | None = None
         self.recover()
+
+    def warm(self) -> None:
+        """On the first CloudFormation request, load in a thread what the first stack needs:
+        the provider schemas, the SAM translator's first run and the in-process services
+        (~2 s of CPU together; not at server start, where most servers never need it)."""
+        if self._warming is None:
+            self._warming = threading.Thread(target=self._warm, name="stacks-warm",
+                                             daemon=True)
+            self._warming.start()
+
+    def _warm(self) -> None:
+        from headwater.cloudformation.resources.registry import TYPES
+        from headwater.cloudformation.template import sam, schemas
+        schemas.warm(list(TYPES))
+        sam.warm()
+        self.calls.warm()
 
     # Durable state
 

@@ -209,7 +209,7 @@ async def _execute_create(ctx: RequestContext, stack: Stack, body: dict[str, Any
     stack.role_arn = body.get("RoleARN")
     stack.disable_rollback = bool(body.get("DisableRollback"))
     stack.caller = caller_record(ctx)
-    stacks.save(stack)
+    engine.begin(stacks, stack, "CREATE_IN_PROGRESS")
     stacks.run(stack, engine.create(stacks, stack, prepared))
 
 

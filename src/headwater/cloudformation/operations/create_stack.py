@@ -49,7 +49,7 @@ async def create_stack(ctx: RequestContext, request: dict[str, Any]) -> dict[str
         or request.get("OnFailure") in ("DO_NOTHING",),
         notification_arns=notifications, role_arn=request.get("RoleARN"),
         timeout=request.get("TimeoutInMinutes"))
-    stacks.save(stack)
+    engine.begin(stacks, stack, "CREATE_IN_PROGRESS")
     stacks.run(stack, engine.create(stacks, stack, prepared))
     return {"StackId": stack_id}
 

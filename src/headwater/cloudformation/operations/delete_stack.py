@@ -33,5 +33,6 @@ async def delete_stack(ctx: RequestContext, request: dict[str, Any]) -> dict[str
     if stack.status == "REVIEW_IN_PROGRESS":
         stacks.stack_status(stack, "DELETE_COMPLETE")
         return {}
+    engine.begin(stacks, stack, "DELETE_IN_PROGRESS")
     stacks.run(stack, engine.delete(stacks, stack))
     return {}

@@ -57,7 +57,7 @@ def start_update(ctx: RequestContext, stack: Stack, body: str, prepared: Prepare
     if request.get("DisableRollback") is not None:
         stack.disable_rollback = bool(request["DisableRollback"])
     stacks = ctx.runtime.stacks
-    stacks.save(stack)
+    engine.begin(stacks, stack, "UPDATE_IN_PROGRESS")
     stacks.run(stack, engine.update(stacks, stack, prepared, previous))
 
 
