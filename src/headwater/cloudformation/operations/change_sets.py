@@ -11,6 +11,7 @@ deploy take 30 seconds."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from headwater.cloudformation import engine, lookup, store
@@ -57,7 +58,7 @@ async def create_change_set(ctx: RequestContext, request: dict[str, Any]) -> dic
         check_updatable(stack)
     if store.change_set_by_name(stacks.storage.conn, stack.stack_id, name) is not None:
         raise AlreadyExistsException(f"ChangeSet [{name}] already exists")
-    body, prepared = prepare_update(ctx, stack, request, change_set=True)
+    body, prepared = await prepare_update(ctx, stack, request, change_set=True)
     current = stacks.resources(stack.stack_id) if kind == "UPDATE" else {}
     changes = _changes(engine.Run(stacks, stack, dict(current), prepared), current)
     same = kind == "UPDATE" and not changes and prepared.parameters == stack.parameters \
@@ -182,7 +183,10 @@ async def execute_change_set(ctx: RequestContext, request: dict[str, Any]) -> di
         await _execute_create(ctx, stack, body)
     else:
         check_updatable(stack)
-        text, prepared = prepare_update(ctx, stack, body, change_set=True)
+        text, prepared = await prepare_update(ctx, stack, body, change_set=True)
+        stack = lookup.stack(ctx, stack.stack_id)
+        check_updatable(stack)
+        stack.change_set_id = found.change_set_id
         start_update(ctx, stack, text, prepared, body)
     await stacks.settled(stack.stack_id, EXECUTE_WAIT)
     settled = store.stack_by_id(stacks.storage.conn, stack.stack_id)
@@ -198,8 +202,9 @@ async def _execute_create(ctx: RequestContext, stack: Stack, body: dict[str, Any
     from headwater.cloudformation.template.prepare import prepare, pseudo_parameters
     stacks = ctx.runtime.stacks
     text = template_body(body)
-    prepared = prepare(text, given_parameters(body, None), pseudo_parameters(
-        ctx.account, ctx.region, stack.name, stack.stack_id, stack.notification_arns))
+    prepared = await asyncio.to_thread(
+        prepare, text, given_parameters(body, None), pseudo_parameters(
+            ctx.account, ctx.region, stack.name, stack.stack_id, stack.notification_arns))
     stack.template_body, stack.template = text, prepared.template
     stack.parameters = prepared.parameters
     description = prepared.template.get("Description")

@@ -4,6 +4,7 @@ the previous template). "No updates are to be performed." when nothing would cha
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import Any
 
@@ -24,14 +25,16 @@ def check_updatable(stack: Stack) -> None:
                               "be updated.")
 
 
-def prepare_update(ctx: RequestContext, stack: Stack, request: dict[str, Any],
-                   change_set: bool) -> tuple[str, Prepared]:
+async def prepare_update(ctx: RequestContext, stack: Stack, request: dict[str, Any],
+                         change_set: bool) -> tuple[str, Prepared]:
+    """The template and parameters `request` gives `stack`, prepared off the event loop."""
     body = submission.template_body(request, stack.template_body)
     notifications = request.get("NotificationARNs")
-    prepared = prepare(body, submission.given_parameters(request, stack.parameters),
-                       pseudo_parameters(ctx.account, ctx.region, stack.name, stack.stack_id,
-                                         stack.notification_arns if notifications is None
-                                         else list(notifications)))
+    prepared = await asyncio.to_thread(
+        prepare, body, submission.given_parameters(request, stack.parameters),
+        pseudo_parameters(ctx.account, ctx.region, stack.name, stack.stack_id,
+                          stack.notification_arns if notifications is None
+                          else list(notifications)))
     submission.check_capabilities(prepared.original, prepared.template,
                                   list(request.get("Capabilities") or []), change_set)
     return body, prepared
@@ -64,7 +67,9 @@ def start_update(ctx: RequestContext, stack: Stack, body: str, prepared: Prepare
 async def update_stack(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     stack = lookup.stack(ctx, request["StackName"])
     check_updatable(stack)
-    body, prepared = prepare_update(ctx, stack, request, change_set=False)
+    body, prepared = await prepare_update(ctx, stack, request, change_set=False)
+    stack = lookup.stack(ctx, stack.stack_id)  # as it is now: another update may have begun
+    check_updatable(stack)
     if (prepared.template == stack.template and prepared.parameters == stack.parameters
             and (request.get("Tags") is None or list(request["Tags"]) == stack.tags)):
         raise ValidationError("No updates are to be performed.")
