@@ -162,6 +162,8 @@ def _seed(server: Server) -> Hints:
         logGroupName="/aws/lambda/fuzz-fn")["logStreams"][0]["logStreamName"]
     cfn = server.client("cloudformation")
     cfn.create_stack(StackName="fuzz-stack", TemplateBody=STACK_TEMPLATE)
+    cfn.get_waiter("stack_create_complete").wait(StackName="fuzz-stack",
+                                                 WaiterConfig={"Delay": 0.05})
     cfn.create_change_set(StackName="fuzz-stack", ChangeSetName="fuzz-changes",
                           TemplateBody=STACK_TEMPLATE.replace("Delay", "Hidden"))
     values = {":p": {"S": "a"}, ":v": {"S": "x"}, ":n": {"N": "1"}}
