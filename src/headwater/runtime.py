@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.background import Worker
+from headwater.cloudformation.stacks import Stacks, StackWorker
 from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
 from headwater.cloudwatch.alarms.registry import Alarms
 from headwater.cloudwatch.anomaly.registry import AnomalyDetectors
@@ -34,6 +35,7 @@ from headwater.replication.metrics import ReplicationMetrics
 from headwater.replication.tombstones import TombstoneSweeper
 from headwater.replication.worker import Replicator
 from headwater.s3.buckets import Buckets
+from headwater.services import LocalCalls
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
 from headwater.streams.read_limits import ReadLimits
@@ -99,6 +101,10 @@ class Runtime:
             self.deliver, settings.trigger_retry_delay, self._stream_access,
             publish=self.events.publish, put_object=self._put_failure_object,
             supervisor_for=None if self.remote is None else self.remote.supervisors)
+        # CloudFormation (issue 16): stacks create their resources through the services'
+        # own operations, called in-process as the stack's caller.
+        self.local_calls = LocalCalls(self, self.authority)
+        self.stacks = Stacks(self.storage, self.clock, self.local_calls)
         self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
                                      ReplicationControls(self.storage),
                                      ReplicationMetrics(self.cloudwatch))
@@ -158,6 +164,7 @@ class Runtime:
             QueueSampler(self.storage, self.cloudwatch),
             ProvisionedSampler(self.tables, self.clock,
                                self.cloudwatch.namespace_recorder("AWS/DynamoDB")),
+            StackWorker(self.stacks),
             MetricFlusher(self.cloudwatch),
         ]
 

@@ -31,12 +31,6 @@ from headwater.dynamodb.expressions import parser as expression_parsers
 from headwater.functions import rest_api as lambda_http
 from headwater.functions.errors import RequestTooLargeException
 from headwater.http.server import Headers, Request, Response, StreamingResponse
-from headwater.iam.errors import AccessDenied as IamAccessDenied
-from headwater.iam.service import OPERATIONS as IAM
-from headwater.queues import access as queues_access
-from headwater.queues.errors import AccessDenied as SqsAccessDenied
-from headwater.queues.query_model import sqs_query_model
-from headwater.queues.service import OPERATIONS as SQS
 from headwater.replication.controls import ControlError
 from headwater.replication.status import replication_status
 from headwater.runtime import Runtime
@@ -44,17 +38,11 @@ from headwater.s3.addressing import is_s3_request
 from headwater.s3.errors import AccessDenied as S3AccessDenied
 from headwater.s3.payloads import too_large as s3_too_large
 from headwater.s3.protocol import S3Service
-from headwater.services import json_services, lambda_service
-from headwater.sts.errors import AccessDenied as StsAccessDenied
-from headwater.sts.service import OPERATIONS as STS
-from headwater.topics import access as topics_access
-from headwater.topics.errors import AuthorizationError
-from headwater.topics.service import OPERATIONS as TOPICS
+from headwater.services import json_services, lambda_service, query_services
 from headwater.wire.errors import AwsError
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
     QueryRouter,
-    QueryService,
     is_query_request,
     scope_service,
 )
@@ -98,13 +86,7 @@ class HeadwaterApp:
         self.runtime = runtime
         authority = runtime.authority
         self.json_services: dict[str, JsonService] = json_services(authority)
-        self.query = QueryRouter({
-            "sns": QueryService("sns", TOPICS, authorize=guarded(
-                "sns", authority, AuthorizationError, topics_access.authorize)),
-            "sqs": QueryService("sqs", SQS, sqs_query_model(), guarded(
-                "sqs", authority, SqsAccessDenied, queues_access.authorize)),
-            "iam": QueryService("iam", IAM, authorize=guarded("iam", authority, IamAccessDenied)),
-            "sts": QueryService("sts", STS, authorize=guarded("sts", authority, StsAccessDenied))})
+        self.query = QueryRouter(query_services(authority))
         self.lambda_api: RestJsonService = lambda_service(authority)
         self.cloudwatch = RpcV2CborService(
             "cloudwatch", CLOUDWATCH, "com.amazonaws.cloudwatch",

@@ -15,8 +15,9 @@ from headwater.http.server import Headers, Response
 # The SigV4 signing names of the services Headwater serves (DynamoDB Streams signs as
 # "dynamodb", CloudWatch as "monitoring").
 SIGNING_NAMES = frozenset({"dynamodb", "lambda", "sqs", "sns", "monitoring", "logs", "iam",
-                           "sts", "s3"})
-SERVED = "dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts, s3"
+                           "sts", "s3", "cloudformation"})
+SERVED = ("dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts, s3, "
+          "cloudformation")
 CODE = "UnrecognizedServiceException"
 # The services whose REST calls take XML errors (rest-xml); every other REST API is rest-json.
 REST_XML = frozenset({"s3", "s3-outposts", "s3-object-lambda", "route53", "cloudfront"})

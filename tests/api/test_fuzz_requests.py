@@ -42,6 +42,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from server_support import Server, serving
 
+from headwater.cloudformation.service import OPERATIONS as CLOUDFORMATION
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
 from headwater.cloudwatch.service import TARGET_PREFIX as CLOUDWATCH_TARGET
 from headwater.core.authority import OPEN
@@ -91,6 +92,7 @@ def cases() -> list[Case]:
     found += [Case("query", "sqs", name) for name in _ordered(SQS)]
     found += [Case("query", "iam", name) for name in _ordered(IAM)]
     found += [Case("query", "sts", name) for name in _ordered(STS)]
+    found += [Case("query", "cloudformation", name) for name in _ordered(CLOUDFORMATION)]
     found += [Case("cbor", "cloudwatch", name) for name in _ordered(CLOUDWATCH)]
     found += [Case("rest-xml", "s3", name) for name in _ordered(S3)]
     return found
@@ -196,6 +198,12 @@ def _seed(server: Server) -> Hints:
                                               StartingPosition="LATEST")["UUID"]
     log_stream = server.client("logs").describe_log_streams(
         logGroupName="/aws/lambda/fuzz-fn")["logStreams"][0]["logStreamName"]
+    cfn = server.client("cloudformation")
+    cfn.create_stack(StackName="fuzz-stack", TemplateBody=STACK_TEMPLATE)
+    cfn.get_waiter("stack_create_complete").wait(StackName="fuzz-stack",
+                                                 WaiterConfig={"Delay": 0.05})
+    cfn.create_change_set(StackName="fuzz-stack", ChangeSetName="fuzz-changes",
+                          TemplateBody=STACK_TEMPLATE.replace("Delay", "Hidden"))
     values = {":p": {"S": "a"}, ":v": {"S": "x"}, ":n": {"N": "1"}}
     examples = _examples(table, key, item, values, stream_arn, shard["ShardId"], iterator,
                          queue, queue_arn, topic, code, log_stream)
@@ -235,6 +243,10 @@ def _seed(server: Server) -> Hints:
         "Namespace": ["AWS/Lambda", "AWS/DynamoDB"], "MetricName": ["Invocations"],
         "logGroupName": ["/aws/lambda/fuzz-fn"], "logGroupNamePrefix": ["/aws/lambda"],
         "logStreamName": [log_stream],
+        # CloudFormation
+        "StackName": ["fuzz-stack", "fuzz-other"], "TemplateBody": [STACK_TEMPLATE, "{}"],
+        "ChangeSetName": ["fuzz-changes"], "ExportName": ["fuzz-export"],
+        "LogicalResourceId": ["Queue"], "ParameterKey": ["Delay"],
     }, examples)
 
 
@@ -331,6 +343,20 @@ def _examples(table: str, key: dict[str, Any], item: dict[str, Any], values: dic
         "FilterLogEvents": [{"logGroupName": "/aws/lambda/fuzz-fn", "filterPattern": "START",
                              "limit": 5}],
     }
+
+
+STACK_TEMPLATE = """
+Parameters:
+  Delay: {Type: Number, Default: 0}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {DelaySeconds: !Ref Delay}
+Outputs:
+  Url:
+    Value: !Ref Queue
+    Export: {Name: fuzz-export}
+"""
 
 
 # A request that makes the server wait is not a bad one: long polls are kept to none.

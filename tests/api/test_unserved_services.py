@@ -11,7 +11,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-SERVED = "dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts, s3"
+SERVED = ("dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts, s3, "
+          "cloudformation")
 
 
 def _client(endpoint: str, service: str) -> Any:
@@ -25,7 +26,7 @@ def _client(endpoint: str, service: str) -> Any:
     ("route53", "list_hosted_zones", "rest-xml"),
     ("kinesis", "list_streams", "json"),
     ("ec2", "describe_instances", "ec2"),
-    ("cloudformation", "list_stacks", "query"),
+    ("rds", "describe_db_instances", "query"),
     ("apigateway", "get_rest_apis", "rest-json"),
     ("secretsmanager", "list_secrets", "json"),
 ])

@@ -195,6 +195,7 @@ def test_a_worker_that_will_not_stop_is_cancelled_at_the_deadline(
 
 
 def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> None:
+    from headwater.cloudformation.stacks import StackWorker
     from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
     from headwater.cloudwatch.queue_metrics import QueueSampler
     from headwater.cloudwatch.store import MetricFlusher
@@ -217,7 +218,7 @@ def test_every_background_activity_runs_under_the_lifespan(tmp_path: Path) -> No
         assert [type(w) for w in workers] == [
             Checkpointer, RolloverWorker, RetentionWorker, TtlSweeper, EnvironmentPool,
             EventQueue, TriggerManager, Replicator, TombstoneSweeper, AlarmEvaluator,
-            QueueSampler, ProvisionedSampler, MetricFlusher]
+            QueueSampler, ProvisionedSampler, StackWorker, MetricFlusher]
         assert workers[0] is runtime.storage.checkpointer
         assert workers[4:8] == [runtime.functions.pool, runtime.functions.events,
                                 runtime.triggers, runtime.replicator]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from headwater.cloudformation.service import OPERATIONS as CLOUDFORMATION
 from headwater.core.authority import OPEN
 from headwater.iam.service import OPERATIONS as IAM
 from headwater.s3.service import OPERATIONS as S3
@@ -25,7 +26,8 @@ def test_json_operations_exist_in_the_model(prefix: str) -> None:
     assert set(service.operations) <= names
 
 
-@pytest.mark.parametrize("model, operations", [("iam", IAM), ("sts", STS), ("s3", S3)])
+@pytest.mark.parametrize("model, operations", [("iam", IAM), ("sts", STS), ("s3", S3),
+                                               ("cloudformation", CLOUDFORMATION)])
 def test_query_operations_exist_in_the_model(model: str, operations: dict[str, object]
                                              ) -> None:
     assert set(operations) <= set(service_model(model).operation_names)

@@ -24,6 +24,10 @@ Amazon CloudWatch Logs, AWS IAM, AWS STS).
   s3:PutObject (ListParts s3:ListMultipartUploadParts), CopyObject s3:PutObject on the target
   and s3:GetObject on the source, DeleteObjects s3:DeleteObject per key, ListBuckets
   s3:ListAllMyBuckets on "*". Lambda code from S3 also needs s3:GetObject on the object.
+- CloudFormation: `cloudformation:` + the operation on the stack ARN
+  (`arn:aws:cloudformation:R:ACCOUNT:stack/NAME/*` for a stack named, the ARN given), on "*"
+  for the account-wide ones; a RoleARN also needs `iam:PassRole` on the role with
+  `iam:PassedToService` cloudformation.amazonaws.com.
 - STS: AssumeRole on the role ARN; GetCallerIdentity needs no permission (STS API
   reference: it succeeds even under an explicit deny), so it asks for nothing.
 """
@@ -41,7 +45,7 @@ from headwater.iam import dynamodb_actions
 from headwater.iam.dynamodb_actions import Authorization
 
 SERVICES = ("dynamodb", "dynamodbstreams", "lambda", "sqs", "sns", "cloudwatch", "logs",
-            "iam", "sts", "s3")
+            "iam", "sts", "s3", "cloudformation")
 
 LAMBDA_ACTIONS = {"Invoke": "InvokeFunction", "InvokeWithResponseStream": "InvokeFunction"}
 LAMBDA_GLOBAL = frozenset({"ListFunctions", "ListEventSourceMappings", "GetAccountSettings",
@@ -310,8 +314,26 @@ def _s3(operation: str, account: str, region: str, request: Mapping[str, Any],
     return found
 
 
+def _cloudformation(operation: str, account: str, region: str, request: Mapping[str, Any],
+                    caller_arn: str | None) -> list[Authorization]:
+    action = f"cloudformation:{operation}"
+    stack = _text(request, "StackName")
+    if stack is None:
+        resource = "*"
+    elif stack.startswith("arn:"):
+        resource = stack
+    else:
+        resource = f"arn:aws:cloudformation:{region}:{account}:stack/{stack}/*"
+    found: list[Authorization] = [(action, resource, {})]
+    role = _text(request, "RoleARN")
+    if role is not None:
+        found.append(("iam:PassRole", role,
+                      {"iam:passedtoservice": ["cloudformation.amazonaws.com"]}))
+    return found
+
+
 _Handler = Callable[[str, str, str, Mapping[str, Any], "str | None"], list[Authorization]]
 _HANDLERS: dict[str, _Handler] = {
     "lambda": _lambda, "sqs": _sqs, "sns": _sns, "cloudwatch": _cloudwatch, "logs": _logs,
-    "iam": _iam, "sts": _sts, "s3": _s3,
+    "iam": _iam, "sts": _sts, "s3": _s3, "cloudformation": _cloudformation,
 }
