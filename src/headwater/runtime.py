@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.background import Worker
+from headwater.cloudformation.stacks import Stacks, StackWorker
 from headwater.cloudwatch.alarms.evaluator import AlarmEvaluator
 from headwater.cloudwatch.alarms.registry import Alarms
 from headwater.cloudwatch.queue_metrics import QueueSampler
@@ -30,6 +31,7 @@ from headwater.replication.controls import ReplicationControls
 from headwater.replication.links import ReplicaLinks
 from headwater.replication.metrics import ReplicationMetrics
 from headwater.replication.worker import Replicator
+from headwater.services import LocalCalls
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
 from headwater.streams.read_limits import ReadLimits
@@ -78,6 +80,9 @@ class Runtime:
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
             settings.trigger_retry_delay, self._stream_access, publish=self.events.publish)
+        # CloudFormation (issue 16): stacks create their resources through the services'
+        # own operations, called in-process as the stack's caller.
+        self.stacks = Stacks(self.storage, self.clock, LocalCalls(self, self.authority))
         self.replicator = Replicator(self, self.streams, self.clock, self.replica_links,
                                      ReplicationControls(), ReplicationMetrics(self.cloudwatch))
 
@@ -123,6 +128,7 @@ class Runtime:
             QueueSampler(self.storage, self.cloudwatch),
             ProvisionedSampler(self.tables, self.clock,
                                self.cloudwatch.namespace_recorder("AWS/DynamoDB")),
+            StackWorker(self.stacks),
             MetricFlusher(self.cloudwatch),
         ]
 

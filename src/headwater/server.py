@@ -19,6 +19,8 @@ from headwater.authorization import guarded
 from headwater.background import BackgroundWork
 from headwater.body_limits import body_limit, invoke_operation, is_invoke
 from headwater.callers import Callers
+from headwater.cloudformation.resources.registry import TYPES as RESOURCE_TYPES
+from headwater.cloudformation.template import schemas as template_schemas
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
 from headwater.cloudwatch.service import OPERATIONS as CLOUDWATCH
@@ -31,25 +33,13 @@ from headwater.dynamodb.expressions import parser as expression_parsers
 from headwater.functions import rest_api as lambda_http
 from headwater.functions.errors import RequestTooLargeException
 from headwater.http.server import Headers, Request, Response, StreamingResponse
-from headwater.iam.errors import AccessDenied as IamAccessDenied
-from headwater.iam.service import OPERATIONS as IAM
-from headwater.queues import access as queues_access
-from headwater.queues.errors import AccessDenied as SqsAccessDenied
-from headwater.queues.query_model import sqs_query_model
-from headwater.queues.service import OPERATIONS as SQS
 from headwater.replication.controls import ControlError
 from headwater.replication.status import replication_status
 from headwater.runtime import Runtime
-from headwater.services import json_services, lambda_service
-from headwater.sts.errors import AccessDenied as StsAccessDenied
-from headwater.sts.service import OPERATIONS as STS
-from headwater.topics import access as topics_access
-from headwater.topics.errors import AuthorizationError
-from headwater.topics.service import OPERATIONS as TOPICS
+from headwater.services import json_services, lambda_service, query_services
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
     QueryRouter,
-    QueryService,
     is_query_request,
     scope_service,
 )
@@ -93,13 +83,7 @@ class HeadwaterApp:
         self.runtime = runtime
         authority = runtime.authority
         self.json_services: dict[str, JsonService] = json_services(authority)
-        self.query = QueryRouter({
-            "sns": QueryService("sns", TOPICS, authorize=guarded(
-                "sns", authority, AuthorizationError, topics_access.authorize)),
-            "sqs": QueryService("sqs", SQS, sqs_query_model(), guarded(
-                "sqs", authority, SqsAccessDenied, queues_access.authorize)),
-            "iam": QueryService("iam", IAM, authorize=guarded("iam", authority, IamAccessDenied)),
-            "sts": QueryService("sts", STS, authorize=guarded("sts", authority, StsAccessDenied))})
+        self.query = QueryRouter(query_services(authority))
         self.lambda_api: RestJsonService = lambda_service(authority)
         self.cloudwatch = RpcV2CborService(
             "cloudwatch", CLOUDWATCH, "com.amazonaws.cloudwatch",
@@ -116,6 +100,8 @@ class HeadwaterApp:
         # Off the event loop: the first request with an expression then finds them built.
         threading.Thread(target=expression_parsers.warm, name="expression-parsers",
                          daemon=True).start()
+        threading.Thread(target=template_schemas.warm, args=(list(RESOURCE_TYPES),),
+                         name="template-schemas", daemon=True).start()
 
     async def stop(self) -> None:
         await self.background.stop()

@@ -15,8 +15,8 @@ from headwater.http.server import Headers, Response
 # The SigV4 signing names of the services Headwater serves (DynamoDB Streams signs as
 # "dynamodb", CloudWatch as "monitoring").
 SIGNING_NAMES = frozenset({"dynamodb", "lambda", "sqs", "sns", "monitoring", "logs", "iam",
-                           "sts"})
-SERVED = "dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts"
+                           "sts", "cloudformation"})
+SERVED = "dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts, cloudformation"
 CODE = "UnrecognizedServiceException"
 # The services whose REST calls take XML errors (rest-xml); every other REST API is rest-json.
 REST_XML = frozenset({"s3", "s3-outposts", "s3-object-lambda", "route53", "cloudfront"})

@@ -438,4 +438,38 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX cw_alarm_history_by_alarm ON cw_alarm_history (account, region, name, moment);
     """,
+    # 18: CloudFormation (issue 16): stacks (their description as DescribeStacks needs it, the
+    # template and parameters), each stack's resources (physical id, resolved properties, GetAtt
+    # attributes, status), its events in order, and change sets.
+    """
+    CREATE TABLE cfn_stacks (
+        stack_id TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        deleted REAL,
+        stack BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX cfn_stacks_by_name ON cfn_stacks (account, region, name);
+    CREATE TABLE cfn_resources (
+        stack_id TEXT NOT NULL,
+        logical_id TEXT NOT NULL,
+        resource BLOB NOT NULL,
+        PRIMARY KEY (stack_id, logical_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE cfn_events (
+        id INTEGER PRIMARY KEY,
+        stack_id TEXT NOT NULL,
+        event BLOB NOT NULL
+    );
+    CREATE INDEX cfn_events_by_stack ON cfn_events (stack_id, id);
+    CREATE TABLE cfn_change_sets (
+        change_set_id TEXT PRIMARY KEY,
+        stack_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        change_set BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX cfn_change_sets_by_stack ON cfn_change_sets (stack_id, name);
+    """,
 ]

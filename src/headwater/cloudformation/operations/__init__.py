@@ -1,0 +1,1 @@
+"""CloudFormation's operations, one module each (related small ones share a module)."""

@@ -1,0 +1,1 @@
+"""The resource types stacks deploy, one module each (registry.py lists them)."""
