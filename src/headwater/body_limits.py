@@ -12,6 +12,9 @@ the body is read (the HTTP server answers a larger one at once and reads no more
 - SQS, SNS, CloudWatch, Logs: 4 MB, room for a 1 MiB message (SQS's largest) escaped three
   times over (\\uXXXX in JSON, %XX in a form), so the operation's own size error is the one a
   client sees. AWS's exact limit for these is not published.
+- S3: a single PUT (or part) holds up to 5 GiB (PutObject API reference), plus the framing of
+  an aws-chunked body (under 1% at the SDKs' 64 KiB chunks); AWS answers a larger one with
+  EntityTooLarge (the server's too_large hook). Other S3 requests (XML documents): 4 MB.
 - Everything else (control endpoints, unknown paths): 1 MB.
 """
 
@@ -19,20 +22,26 @@ from __future__ import annotations
 
 from headwater.functions.invoker import ASYNC_LIMIT, SYNC_LIMIT
 from headwater.functions.rest_api import is_lambda_path
+from headwater.s3.addressing import is_s3_request
+from headwater.s3.payloads import MAX_OBJECT
+from headwater.wire.sigv4 import credential_scope
 
 MB = 1024 * 1024
 DYNAMODB = 16 * MB
 LAMBDA = 69905067  # ceil(52428800 * 4 / 3): a 50 MB zip in base64
 MESSAGING = 4 * MB
 OTHER = MB
+S3_UPLOAD = MAX_OBJECT + MAX_OBJECT // 64  # the framing of an aws-chunked body
 BY_TARGET = {"DynamoDB_20120810": DYNAMODB, "DynamoDBStreams_20120810": DYNAMODB}
 
 
-def body_limit(method: str, path: str, headers: dict[str, str]) -> int:
+def body_limit(method: str, path: str, headers: dict[str, str], query: str = "") -> int:
     """The most bytes this request's body may have."""
     target = headers.get("x-amz-target")
     if target is not None:
         return BY_TARGET.get(target.partition(".")[0], MESSAGING)
+    if is_s3(headers, query):
+        return S3_UPLOAD if method == "PUT" else MESSAGING
     if is_lambda_path(path):
         if is_invoke(method, path):
             return invoke_limit(headers)
@@ -54,3 +63,8 @@ def invoke_limit(headers: dict[str, str]) -> int:
 def invoke_operation(headers: dict[str, str]) -> str:
     """The operation Lambda names when an Invoke payload is too large."""
     return "InvokeAsync" if headers.get("x-amz-invocation-type") == "Event" else "InvokeFunction"
+
+
+def is_s3(headers: dict[str, str], query: str) -> bool:
+    scope = credential_scope(headers.get("authorization"))
+    return is_s3_request(scope[3] if len(scope) >= 5 else "", headers.get("host", ""), query)

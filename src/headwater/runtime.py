@@ -31,6 +31,7 @@ from headwater.replication.controls import ReplicationControls
 from headwater.replication.links import ReplicaLinks
 from headwater.replication.metrics import ReplicationMetrics
 from headwater.replication.worker import Replicator
+from headwater.s3.buckets import Buckets
 from headwater.services import LocalCalls
 from headwater.settings import Settings
 from headwater.streams.log import StreamLog
@@ -65,6 +66,8 @@ class Runtime:
         self.replica_links = ReplicaLinks(self.streams)
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)
+        self.buckets = Buckets(self.storage, self.clock,
+                               settings.credentials is not None or settings.enforce_iam)
         self.queues = Queues(self.storage, self.clock,
                              self.cloudwatch.recorder("AWS/SQS", "QueueName"))
         self.functions = Functions(self.storage, self.clock, settings, self.deliver,
@@ -79,7 +82,8 @@ class Runtime:
         self.triggers = TriggerManager(
             self.storage, self.clock, LocalStreamSource(self.streams), self.cloudwatch,
             function_layer_invoker(self.functions, self.storage), self.deliver,
-            settings.trigger_retry_delay, self._stream_access, publish=self.events.publish)
+            settings.trigger_retry_delay, self._stream_access, publish=self.events.publish,
+            put_object=self._put_failure_object)
         # CloudFormation (issue 16): stacks create their resources through the services'
         # own operations, called in-process as the stack's caller.
         self.stacks = Stacks(self.storage, self.clock, LocalCalls(self, self.authority))
@@ -93,6 +97,10 @@ class Runtime:
         topics deliver to functions, and functions deliver to topics."""
         failures.deliver(self.queues, self.topics, account, region, destination, message,
                          attributes)
+
+    def _put_failure_object(self, account: str, bucket: str, key: str, body: bytes, /) -> None:
+        """An OnFailure record as an object of the mapping's account's bucket."""
+        self.buckets.write(account, bucket, key, body, "application/json")
 
     def _partition_key(self, account: str, region: str, table_name: str) -> str | None:
         table = self.tables.find(account, region, table_name)

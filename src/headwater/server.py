@@ -17,7 +17,7 @@ import orjson
 from headwater import __version__, cors, request_log, unserved
 from headwater.authorization import guarded
 from headwater.background import BackgroundWork
-from headwater.body_limits import body_limit, invoke_operation, is_invoke
+from headwater.body_limits import body_limit, invoke_operation, is_invoke, is_s3
 from headwater.callers import Callers
 from headwater.cloudformation.resources.registry import TYPES as RESOURCE_TYPES
 from headwater.cloudformation.template import schemas as template_schemas
@@ -36,7 +36,12 @@ from headwater.http.server import Headers, Request, Response, StreamingResponse
 from headwater.replication.controls import ControlError
 from headwater.replication.status import replication_status
 from headwater.runtime import Runtime
+from headwater.s3.addressing import is_s3_request
+from headwater.s3.errors import AccessDenied as S3AccessDenied
+from headwater.s3.payloads import too_large as s3_too_large
+from headwater.s3.protocol import S3Service
 from headwater.services import json_services, lambda_service, query_services
+from headwater.wire.errors import AwsError
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
     QueryRouter,
@@ -88,6 +93,7 @@ class HeadwaterApp:
         self.cloudwatch = RpcV2CborService(
             "cloudwatch", CLOUDWATCH, "com.amazonaws.cloudwatch",
             guarded("cloudwatch", authority, CloudWatchAccessDenied))
+        self.s3 = S3Service(guarded("s3", authority, S3AccessDenied))
         self.console = Console(runtime, self.json_services["DynamoDB_20120810"])
         self.background = BackgroundWork(runtime.workers())
         self.credentials = runtime.settings.credentials
@@ -135,7 +141,7 @@ class HeadwaterApp:
         it: AWS checks the size first, then (under --credentials, for a large or chunked body)
         what of the signature the head allows."""
         method, path, headers = request.method, request.path, request.headers
-        limit = body_limit(method, path, headers)
+        limit = body_limit(method, path, headers, request.query)
         if self.credentials is None or (path in OPEN_PATHS and method in ("GET", "HEAD")
                                         or is_console_path(path)):
             return limit
@@ -166,6 +172,13 @@ class HeadwaterApp:
             error = RequestTooLargeException(
                 f"Request must be smaller than {limit} bytes for the {operation} operation")
             return self._with_cors(request, self.lambda_api.error_response(ctx, error))
+        if is_s3(headers, request.query):
+            ctx = RequestContext(DEFAULT_ACCOUNT, DEFAULT_REGION, request_id(), self.runtime)
+            length = headers.get("x-amz-decoded-content-length") or headers.get(
+                "content-length") or ""
+            answer = self.s3.error_response(ctx, s3_too_large(
+                int(length) if length.isdigit() else limit + 1))
+            return self._with_cors(request, answer)
         return self._with_cors(request, (413, [], b""))
 
     def handle(self, request: Request) -> Response | Awaitable[Response] | StreamingResponse:
@@ -208,6 +221,8 @@ class HeadwaterApp:
             return unserved.not_provided(
                 service, request_id(), json_protocol=bool(target),
                 query_protocol=is_query_request(method, path, headers, body))
+        if is_s3_request(service, headers.get("host", ""), request.query):
+            return self._s3(who, request)
         if method == "POST" and target:
             if path != "/":
                 return UNKNOWN_OPERATION
@@ -249,8 +264,9 @@ class HeadwaterApp:
         default account's root), or the AuthError AWS would answer (callers.py). Handlers
         get the caller from here only, never from the header text."""
         method, path = request.method, request.path
-        if path in OPEN_PATHS and method in ("GET", "HEAD"):
-            return Principal.root(DEFAULT_ACCOUNT, DEFAULT_REGION)
+        if path in OPEN_PATHS and method in ("GET", "HEAD") and not is_s3(request.headers,
+                                                                        request.query):
+            return Principal.root(DEFAULT_ACCOUNT, DEFAULT_REGION)  # S3's ListBuckets is `/`
         return self.callers.principal(method, path, request.query, request.headers,
                                       request.body)
 
@@ -277,6 +293,8 @@ class HeadwaterApp:
             payload = self.query.service_for(headers, path, request.body).error_body(ctx, error)
             return query_status, [(b"content-type", b"text/xml"),
                                   (b"x-amzn-requestid", ctx.request_id.encode())], payload
+        if is_s3(headers, request.query):
+            return self.s3.error_response(ctx, s3_auth_error(error), head=method == "HEAD")
         if lambda_http.is_lambda_path(path):
             _, out_headers, payload = self.lambda_api.error_response(ctx, error)
             return 403, out_headers, payload
@@ -302,6 +320,13 @@ class HeadwaterApp:
                              access_key=who.access_key, principal=who)
         return await self.lambda_api.handle(ctx, request.method, request.path, request.query,
                                             request.headers, request.body)
+
+    def _s3(self, who: Principal, request: Request) -> Response:
+        """An S3 request from `who` (rest-xml, s3/protocol.py)."""
+        ctx = RequestContext(who.account, who.region, request_id(), self.runtime,
+                             request.headers.get("host", ""), who.access_key, who)
+        return self.s3.handle(ctx, request.method, request.path, request.query,
+                              request.headers, request.body)
 
     def _json(self, who: Principal, target: str, headers: dict[str, str], body: bytes
               ) -> Response | Awaitable[Response]:
@@ -393,6 +418,23 @@ def clock_move(body: bytes, now: float) -> float:
     if now + seconds > CLOCK_LIMIT:
         raise ValueError("the clock cannot move past 9999-12-31T23:59:59Z")
     return seconds
+
+
+# S3's names for an unauthenticated request (S3 API reference, "List of error codes").
+S3_AUTH_CODES = {"UnrecognizedClientException": "InvalidAccessKeyId",
+                 "InvalidSignatureException": "SignatureDoesNotMatch",
+                 "MissingAuthenticationTokenException": "AccessDenied",
+                 "IncompleteSignatureException": "AuthorizationHeaderMalformed",
+                 "ExpiredTokenException": "ExpiredToken"}
+
+
+_S3_AUTH: dict[str, type[AwsError]] = {
+    code: type(code, (AwsError,), {"code": code, "status": 403})
+    for code in {*S3_AUTH_CODES.values(), "AccessDenied"}}
+
+
+def s3_auth_error(error: AuthError) -> AwsError:
+    return _S3_AUTH[S3_AUTH_CODES.get(error.code, "AccessDenied")](error.message)
 
 
 def _coral(code: str, message: str) -> bytes:

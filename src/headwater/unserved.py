@@ -1,4 +1,4 @@
-"""The answer to a call for an AWS service Headwater does not provide (S3, Kinesis, EC2, ...),
+"""The answer to a call for an AWS service Headwater does not provide (Kinesis, EC2, ...),
 told by the SigV4 credential scope's service: a 400 in the caller's protocol naming the service,
 so an SDK raises it at once (botocore retries 500, 502, 503 and 504, never this) with a message
 that says what happened, rather than a 404, a 500 after retries or "not valid for this web
@@ -15,8 +15,9 @@ from headwater.http.server import Headers, Response
 # The SigV4 signing names of the services Headwater serves (DynamoDB Streams signs as
 # "dynamodb", CloudWatch as "monitoring").
 SIGNING_NAMES = frozenset({"dynamodb", "lambda", "sqs", "sns", "monitoring", "logs", "iam",
-                           "sts", "cloudformation"})
-SERVED = "dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts, cloudformation"
+                           "sts", "cloudformation", "s3"})
+SERVED = ("dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts, "
+          "cloudformation, s3")
 CODE = "UnrecognizedServiceException"
 # The services whose REST calls take XML errors (rest-xml); every other REST API is rest-json.
 REST_XML = frozenset({"s3", "s3-outposts", "s3-object-lambda", "route53", "cloudfront"})

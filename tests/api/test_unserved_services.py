@@ -11,7 +11,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-SERVED = "dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts"
+SERVED = "dynamodb, dynamodbstreams, lambda, sqs, sns, cloudwatch, logs, iam, sts, s3"
 
 
 def _client(endpoint: str, service: str) -> Any:
@@ -22,7 +22,7 @@ def _client(endpoint: str, service: str) -> Any:
 
 
 @pytest.mark.parametrize(("service", "operation", "protocol"), [
-    ("s3", "list_buckets", "rest-xml"),
+    ("route53", "list_hosted_zones", "rest-xml"),
     ("kinesis", "list_streams", "json"),
     ("ec2", "describe_instances", "ec2"),
     ("cloudformation", "list_stacks", "query"),

@@ -438,7 +438,59 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX cw_alarm_history_by_alarm ON cw_alarm_history (account, region, name, moment);
     """,
-    # 18: CloudFormation (issue 16): stacks (their description as DescribeStacks needs it, the
+    # 18 (issue 16 part 6): S3. Buckets (one namespace for every account and region, as in
+    # S3), objects (metadata; their bytes are blobs of 1 MiB chunks, one blob per single PUT
+    # or per multipart part, so completing an upload moves no bytes), multipart uploads and
+    # their parts.
+    """
+    CREATE TABLE s3_buckets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE TABLE s3_blobs (
+        id INTEGER PRIMARY KEY,
+        size INTEGER NOT NULL
+    );
+    CREATE TABLE s3_chunks (
+        blob INTEGER NOT NULL REFERENCES s3_blobs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (blob, seq)
+    );
+    CREATE TABLE s3_objects (
+        bucket_id INTEGER NOT NULL REFERENCES s3_buckets (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        modified REAL NOT NULL,
+        segments TEXT NOT NULL,
+        parts INTEGER NOT NULL DEFAULT 0,
+        headers TEXT NOT NULL DEFAULT '{}',
+        metadata TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (bucket_id, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE s3_uploads (
+        upload_id TEXT PRIMARY KEY,
+        bucket_id INTEGER NOT NULL REFERENCES s3_buckets (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        initiated REAL NOT NULL,
+        headers TEXT NOT NULL DEFAULT '{}',
+        metadata TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX s3_uploads_by_key ON s3_uploads (bucket_id, key, initiated);
+    CREATE TABLE s3_parts (
+        upload_id TEXT NOT NULL REFERENCES s3_uploads (upload_id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        blob INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        modified REAL NOT NULL,
+        PRIMARY KEY (upload_id, number)
+    ) WITHOUT ROWID;
+    # 19: CloudFormation (issue 16): stacks (their description as DescribeStacks needs it, the
     # template and parameters), each stack's resources (physical id, resolved properties, GetAtt
     # attributes, status), its events in order, and change sets.
     """

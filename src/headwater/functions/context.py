@@ -1,5 +1,6 @@
-"""What Lambda's function operations reach through their context: the function service and the
-clock. The composition root's runtime provides them (runtime.py)."""
+"""What Lambda's function operations reach through their context: the function service, the
+clock, and S3 (function code from a bucket). The composition root's runtime provides them
+(runtime.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     from headwater.core.authority import Authority
     from headwater.core.clock import Clock
     from headwater.core.resource_policies import ResourcePolicies
+    from headwater.functions.code_objects import CodeObjects
     from headwater.functions.registry import Functions
 
 
@@ -26,6 +28,9 @@ class FunctionsServices(context.Served, Protocol):
 
     @property
     def authority(self) -> Authority: ...
+
+    @property
+    def buckets(self) -> CodeObjects: ...
 
 
 RequestContext = context.RequestContext[FunctionsServices]

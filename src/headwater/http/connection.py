@@ -402,9 +402,13 @@ class HttpProtocol(asyncio.Protocol):
         self.busy = False
         self.last_activity = time.monotonic()
         keep_alive = keep_alive and not self.server.closing
+        head = request.method == "HEAD"
         transport.write(encode(response, keep_alive=keep_alive,
                                 client_keep_alive=request.headers.get("connection", "").lower()
-                                == "keep-alive", head=request.method == "HEAD"))
+                                == "keep-alive", head=head,
+                                # A HEAD answer may state the length of what a GET would send
+                                # (S3's HeadObject): then that one is kept.
+                                length=not (head and _has_length(response))))
         if keep_alive:
             self._next()
         else:
@@ -460,3 +464,7 @@ class HttpProtocol(asyncio.Protocol):
             self.transport.close()
             self.transport = None
         self._forget()
+
+
+def _has_length(response: Response) -> bool:
+    return any(name.lower() == b"content-length" for name, _ in response[1])

@@ -18,6 +18,12 @@ Amazon CloudWatch Logs, AWS IAM, AWS STS).
 - IAM: `iam:` + the operation on the role, user or policy ARN (a role's path is known only at
   CreateRole: other calls name `role/NAME`); AttachRolePolicy/AttachUserPolicy carry
   `iam:PolicyARN`; the List* of a whole account are on "*".
+- S3: the Service Authorization Reference's action per operation on the bucket
+  (`arn:aws:s3:::BUCKET`) or object (`arn:aws:s3:::BUCKET/KEY`) ARN: HeadBucket and the
+  object listings are s3:ListBucket, HeadObject s3:GetObject, the multipart steps
+  s3:PutObject (ListParts s3:ListMultipartUploadParts), CopyObject s3:PutObject on the target
+  and s3:GetObject on the source, DeleteObjects s3:DeleteObject per key, ListBuckets
+  s3:ListAllMyBuckets on "*". Lambda code from S3 also needs s3:GetObject on the object.
 - STS: AssumeRole on the role ARN; GetCallerIdentity needs no permission (STS API
   reference: it succeeds even under an explicit deny), so it asks for nothing.
 """
@@ -29,13 +35,13 @@ import binascii
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from headwater.iam import dynamodb_actions
 from headwater.iam.dynamodb_actions import Authorization
 
 SERVICES = ("dynamodb", "dynamodbstreams", "lambda", "sqs", "sns", "cloudwatch", "logs",
-            "iam", "sts")
+            "iam", "sts", "s3")
 
 LAMBDA_ACTIONS = {"Invoke": "InvokeFunction", "InvokeWithResponseStream": "InvokeFunction"}
 LAMBDA_GLOBAL = frozenset({"ListFunctions", "ListEventSourceMappings", "GetAccountSettings",
@@ -118,6 +124,9 @@ def _lambda(operation: str, account: str, region: str, request: Mapping[str, Any
         return [(action, "*", {})]
     qualifier = _text(request, "Qualifier")
     found: list[Authorization] = [(action, function_arn(account, region, name, qualifier), {})]
+    code = request.get("Code") if operation == "CreateFunction" else request
+    if isinstance(code, Mapping) and _text(code, "S3Bucket") and _text(code, "S3Key"):
+        found.append(("s3:GetObject", f"arn:aws:s3:::{code['S3Bucket']}/{code['S3Key']}", {}))
     role = _text(request, "Role")
     if role and operation in ("CreateFunction", "UpdateFunctionConfiguration"):
         found.append(("iam:PassRole", role,
@@ -264,8 +273,45 @@ def _sts(operation: str, account: str, region: str, request: Mapping[str, Any],
     return [(f"sts:{operation}", _text(request, "RoleArn") or "*", context)]
 
 
+# S3 -------------------------------------------------------------------------------------
+
+S3_ACTIONS = {"HeadBucket": "ListBucket", "ListObjects": "ListBucket",
+              "ListObjectsV2": "ListBucket", "ListBuckets": "ListAllMyBuckets",
+              "ListMultipartUploads": "ListBucketMultipartUploads", "HeadObject": "GetObject",
+              "CreateMultipartUpload": "PutObject", "UploadPart": "PutObject",
+              "CompleteMultipartUpload": "PutObject", "CopyObject": "PutObject",
+              "ListParts": "ListMultipartUploadParts", "DeleteObjects": "DeleteObject"}
+
+
+def _s3(operation: str, account: str, region: str, request: Mapping[str, Any],
+        caller_arn: str | None) -> list[Authorization]:
+    action = f"s3:{S3_ACTIONS.get(operation, operation)}"
+    bucket = _text(request, "Bucket")
+    if operation == "ListBuckets" or bucket is None:
+        return [(action, "*", {})]
+    arn = f"arn:aws:s3:::{bucket}"
+    key = _text(request, "Key")
+    if operation == "DeleteObjects":
+        objects = (request.get("Delete") or {}).get("Objects") or []
+        return [(action, f"{arn}/{entry.get('Key')}", {}) for entry in objects
+                if isinstance(entry, Mapping)] or [(action, f"{arn}/*", {})]
+    if key is None:
+        context: dict[str, list[str]] = {}
+        if action == "s3:ListBucket":
+            for member, name in (("Prefix", "s3:prefix"), ("Delimiter", "s3:delimiter")):
+                if _text(request, member):
+                    context[name] = [request[member]]
+        return [(action, arn, context)]
+    found: list[Authorization] = [(action, f"{arn}/{key}", {})]
+    source = _text(request, "CopySource")
+    if operation == "CopyObject" and source is not None:
+        found.append(("s3:GetObject", f"arn:aws:s3:::{unquote(source).split('?')[0].lstrip('/')}",
+                      {}))
+    return found
+
+
 _Handler = Callable[[str, str, str, Mapping[str, Any], "str | None"], list[Authorization]]
 _HANDLERS: dict[str, _Handler] = {
     "lambda": _lambda, "sqs": _sqs, "sns": _sns, "cloudwatch": _cloudwatch, "logs": _logs,
-    "iam": _iam, "sts": _sts,
+    "iam": _iam, "sts": _sts, "s3": _s3,
 }

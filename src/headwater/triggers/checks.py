@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from headwater.s3.names import parse_bucket_arn
 from headwater.triggers.errors import InvalidParameterValueException
 from headwater.triggers.filter_patterns import INVALID, InvalidFilterPattern, compile_filters
 
@@ -45,11 +46,14 @@ def check_settings(request: dict[str, Any]) -> None:
         raise InvalidParameterValueException(
             "Unsupported DestinationConfig parameter for given event source mapping type.")
     target = ((destination or {}).get("OnFailure") or {}).get("Destination") or ""
-    if target and target.split(":")[2:3] not in (["sqs"], ["sns"]):
-        # AWS also takes S3 buckets; Headwater has no S3, so say so rather than drop records.
+    service = target.split(":")[2:3]
+    if target and (service not in (["sqs"], ["sns"], ["s3"])
+                   or service == ["s3"] and parse_bucket_arn(target) is None):
+        # What else AWS takes (Kafka topics) is not for DynamoDB streams; say so rather than
+        # drop records.
         raise InvalidParameterValueException(
-            f"Headwater supports SQS queues and SNS topics as OnFailure destinations, not "
-            f"{target}")
+            f"Headwater supports SQS queues, SNS topics and S3 buckets as OnFailure "
+            f"destinations, not {target}")
     age = request.get("MaximumRecordAgeInSeconds")
     if age is not None and age != -1 and not MIN_RECORD_AGE <= age <= MAX_RECORD_AGE:
         raise InvalidParameterValueException(

@@ -23,6 +23,13 @@ class Deliver(Protocol):
                  attributes: dict[str, Any] | None = None, /) -> None: ...
 
 
+class PutObject(Protocol):
+    """Store an object in an S3 bucket of the account, inside the caller's transaction;
+    raises S3's AwsError when it cannot (an S3 OnFailure destination)."""
+
+    def __call__(self, account: str, bucket: str, key: str, body: bytes, /) -> None: ...
+
+
 class ConsumerHost(Protocol):
     @property
     def storage(self) -> Storage: ...
@@ -41,6 +48,9 @@ class ConsumerHost(Protocol):
 
     @property
     def deliver(self) -> Deliver: ...
+
+    @property
+    def put_object(self) -> PutObject: ...
 
     async def invoke(self, account: str, region: str, function: str, payload: bytes,
                      qualifier: str | None) -> Outcome: ...

@@ -26,7 +26,9 @@ from headwater.triggers.failures import (
     RECORD_AGE_EXCEEDED,
     RETRIES_EXHAUSTED,
     invocation_record,
+    is_bucket,
     response_context,
+    s3_object,
 )
 from headwater.triggers.invoking import Outcome
 from headwater.triggers.model import FUNCTION_FAILED, OK, Mapping
@@ -215,8 +217,12 @@ class Delivery:
         if m.on_failure is not None:
             try:
                 with manager.storage.transaction() as conn:
-                    manager.deliver(m.account, m.region, m.on_failure,
-                            orjson.dumps(record).decode())
+                    if is_bucket(m.on_failure):
+                        manager.put_object(m.account, *s3_object(
+                            record, batch, m.uuid, manager.clock.now(), m.on_failure))
+                    else:
+                        manager.deliver(m.account, m.region, m.on_failure,
+                                        orjson.dumps(record).decode())
                     store.save_checkpoint(conn, m.uuid, self.shard_id, seq, window=window)
                 delivered = True
             except AwsError as error:

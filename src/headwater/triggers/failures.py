@@ -1,6 +1,9 @@
 """OnFailure invocation records (aws-facts §4.4) and their delivery to an SQS queue or SNS
-topic. The record holds the range of the discarded batch, never its data; its key order and
-time formats follow the recorded AWS messages."""
+topic, or as an object in an S3 bucket. The record holds the range of the discarded batch;
+its key order and time formats follow the recorded AWS messages. An S3 record also carries
+the invocation's event (`payload`), under the key
+`aws/lambda/<ESM UUID>/<shard id>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<random UUID>`
+(aws-facts §4.4 "S3 destination")."""
 
 from __future__ import annotations
 
@@ -10,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from headwater.core.ids import new_uuid
 from headwater.core.timestamps import iso_millis
+from headwater.s3.names import parse_bucket_arn
 from headwater.streams.model import format_sequence
 from headwater.triggers.events import Batch
 
@@ -60,6 +65,21 @@ def invocation_record(
         "streamArn": stream_arn,
     }
     return record
+
+
+def s3_object(record: dict[str, Any], batch: Batch, mapping_uuid: str, now: float,
+              destination: str) -> tuple[str, str, bytes]:
+    """(bucket, key, body) of the S3 object an OnFailure record to `destination` is."""
+    bucket = parse_bucket_arn(destination) or ""
+    moment = datetime.fromtimestamp(now, UTC)
+    key = (f"aws/lambda/{mapping_uuid}/{batch.shard_id}/{moment:%Y/%m/%d}/"
+           f"{moment:%Y-%m-%dT%H.%M.%S}-{new_uuid()}")
+    body = orjson.dumps({**record, "payload": orjson.loads(batch.payload())})
+    return bucket, key, body
+
+
+def is_bucket(destination: str) -> bool:
+    return destination.split(":")[2:3] == ["s3"]
 
 
 def response_context(status: int, executed_version: str, function_error: str | None

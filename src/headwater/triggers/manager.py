@@ -14,9 +14,10 @@ from headwater.cloudwatch.store import MetricStore
 from headwater.core.clock import Clock
 from headwater.core.events import Publish, ignore
 from headwater.core.storage import Storage
+from headwater.s3.errors import NoSuchBucket
 from headwater.triggers import store
 from headwater.triggers.consumer import ShardConsumer
-from headwater.triggers.consumer_host import Deliver
+from headwater.triggers.consumer_host import Deliver, PutObject
 from headwater.triggers.invoking import Invoker, Outcome
 from headwater.triggers.metrics import TriggerMetrics
 from headwater.triggers.model import (
@@ -39,19 +40,20 @@ SUPERVISOR_BACKOFF = 0.5
 class TriggerManager:
     """Built by the composition root (runtime.py) with what it runs on: the stream source the
     consumers read, the invoker that calls functions, and `deliver`, which sends OnFailure
-    records to SQS queues and SNS topics."""
+    records to SQS queues and SNS topics (`put_object` writes them to S3 buckets)."""
 
     def __init__(self, storage: Storage, clock: Clock, source: StreamSource,
                  cloudwatch: MetricStore, invoker: Invoker, deliver: Deliver,
                  retry_delay: float = DEFAULT_RETRY_DELAY,
                  stream_access: Callable[[Mapping], bool] | None = None,
-                 publish: Publish = ignore) -> None:
+                 publish: Publish = ignore, put_object: PutObject | None = None) -> None:
         self.storage = storage
         self.clock = clock
         self.source = source
         self.metrics = TriggerMetrics(cloudwatch, publish=publish)
         self._invoker = invoker
         self.deliver = deliver
+        self.put_object: PutObject = put_object or _no_buckets
         self.retry_delay = retry_delay
         # Whether a mapping's role may read its stream (role_checks.py); None: always.
         self._stream_access = stream_access
@@ -238,3 +240,7 @@ class Supervisor:
         finally:
             for waiting in waits:
                 waiting.cancel()
+
+
+def _no_buckets(account: str, bucket: str, key: str, body: bytes, /) -> None:
+    raise NoSuchBucket("The specified bucket does not exist", BucketName=bucket)

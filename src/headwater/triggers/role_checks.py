@@ -1,7 +1,8 @@
 """What a mapping's function role must be allowed, under --enforce-iam (issue 13 §4; aws-facts
 §3.4, §5.5, §7): the four stream actions on the mapping's stream, checked on Create and on an
 Update that enables the mapping or changes its function ("Cannot access stream ..."), and
-sqs:SendMessage / sns:Publish on its OnFailure destination ("The provided execution role does
+sqs:SendMessage / sns:Publish (s3:PutObject and s3:ListBucket for a bucket) on its OnFailure
+destination ("The provided execution role does
 not have permissions to call SendMessage on SQS"). While a mapping runs, a role that lost the
 stream actions makes each poll fail: LastProcessingResult says so (`NO_ACCESS`) and the
 consumer waits and tries again, resuming from its checkpoint once the permission is back.
@@ -49,7 +50,16 @@ def check_role(authority: Authority, account: str, role_of: Callable[[], str | N
     target = (((config.get("DestinationConfig") or {}).get("OnFailure") or {})
               .get("Destination") or "")
     service = target.split(":")[2] if target.count(":") >= 5 else ""
-    if service in DESTINATION_ACTIONS:
+    if service == "s3":
+        # The record is written under aws/lambda/ (failures.py); Lambda needs s3:PutObject
+        # there and s3:ListBucket on the bucket (with-ddb.html, "Amazon S3 destination").
+        for action, resource in (("s3:PutObject", f"{target}/aws/lambda/*"),
+                                 ("s3:ListBucket", target)):
+            if not authority.role_allows(account, role, action, resource):
+                raise InvalidParameterValueException(
+                    "The provided execution role does not have permissions to call "
+                    f"{action.partition(':')[2]} on S3")
+    elif service in DESTINATION_ACTIONS:
         action, call = DESTINATION_ACTIONS[service]
         if not authority.role_allows(account, role, action, target):
             raise InvalidParameterValueException(

@@ -25,6 +25,7 @@ from time import gmtime, strftime
 from typing import ClassVar, NamedTuple
 from urllib.parse import quote, unquote, unquote_plus
 
+from headwater.wire import aws_chunked
 from headwater.wire.errors import AwsError
 
 DEFAULT_ACCOUNT = "000000000000"
@@ -39,6 +40,9 @@ SIGNATURE_MISMATCH = ("The request signature we calculated does not match the si
                       "provided. Check your AWS Secret Access Key and signing method. Consult "
                       "the service documentation for details.")
 AUTH_PARTS = ("Credential", "Signature", "SignedHeaders")
+S3 = "s3"
+UNSIGNED = "UNSIGNED-PAYLOAD"
+S3_PAYLOAD_MARKERS = frozenset({UNSIGNED, *aws_chunked.STREAMING})
 # (account, region) of a request's caller, as the server hands it to the protocol handlers.
 Caller = tuple[str, str]
 
@@ -168,8 +172,13 @@ def verify(method: str, path: str, query: str, headers: Mapping[str, str], body:
     `path` is the decoded path (the HTTP server unquotes it), `query` the raw query string,
     `headers` lower-cased; `now` is the wall-clock time in seconds."""
     signed, scope, secret, account = _check_head(query, headers, lookup, now)
-    _check_signature(method, path, query, headers, signed, scope, secret,
-                     _payload_hash(headers, body))
+    if scope[3] == S3:
+        _check_signature(method, path, query, headers, signed, scope, secret,
+                         _s3_payload_hash(headers, body, signed), s3=True)
+        _check_chunks(headers, body, signed, scope, secret)
+    else:
+        _check_signature(method, path, query, headers, signed, scope, secret,
+                         _payload_hash(headers, body))
     return Identity(scope[0], account, scope[2], scope[3], signed.date)
 
 
@@ -181,8 +190,10 @@ def verify_head(method: str, path: str, query: str, headers: Mapping[str, str],
     x-amz-content-sha256. `verify` must still run once the body is there."""
     signed, scope, secret, _ = _check_head(query, headers, lookup, now)
     claimed = headers.get("x-amz-content-sha256", "")
-    if len(claimed) == 64 and all(c in "0123456789abcdef" for c in claimed):
-        _check_signature(method, path, query, headers, signed, scope, secret, claimed)
+    s3 = scope[3] == S3
+    if len(claimed) == 64 and all(c in "0123456789abcdef" for c in claimed) or (
+            s3 and claimed in S3_PAYLOAD_MARKERS):
+        _check_signature(method, path, query, headers, signed, scope, secret, claimed, s3=s3)
 
 
 def _check_head(query: str, headers: Mapping[str, str], lookup: KeyLookup, now: float
@@ -211,9 +222,10 @@ def _check_head(query: str, headers: Mapping[str, str], lookup: KeyLookup, now: 
 
 
 def _check_signature(method: str, path: str, query: str, headers: Mapping[str, str],
-                     signed: _Signed, scope: list[str], secret: str, payload_hash: str) -> None:
+                     signed: _Signed, scope: list[str], secret: str, payload_hash: str, *,
+                     s3: bool = False) -> None:
     canonical = canonical_request(method, path, query, headers, signed.signed_headers,
-                                  payload_hash, signed.presigned)
+                                  payload_hash, signed.presigned, s3=s3)
     # signature() inlined: the scope is already split (one HMAC, one SHA-256 a request).
     to_sign = (f"{ALGORITHM}\n{signed.date}\n{signed.credential.partition('/')[2]}\n"
                f"{hashlib.sha256(canonical.encode()).hexdigest()}")
@@ -228,11 +240,13 @@ def is_presigned(query: str) -> bool:
 
 
 def canonical_request(method: str, path: str, query: str, headers: Mapping[str, str],
-                      signed_headers: list[str], payload_hash: str, presigned: bool = False
-                      ) -> str:
+                      signed_headers: list[str], payload_hash: str, presigned: bool = False,
+                      *, s3: bool = False) -> str:
     return "\n".join((
         method.upper(),
-        canonical_uri(path),
+        # S3 encodes each segment once and keeps dot segments and empty ones (its keys may
+        # hold them): "Signature Calculations for the Authorization Header", S3 API reference.
+        quote(path, safe="/~") if s3 else canonical_uri(path),
         canonical_query(query, presigned),
         canonical_headers(headers, signed_headers),
         ";".join(signed_headers),
@@ -397,6 +411,35 @@ def _payload_hash(headers: Mapping[str, str], body: bytes) -> str:
         raise InvalidSignature("The provided 'x-amz-content-sha256' header does not match what "
                                "was computed.")
     return computed
+
+
+def _s3_payload_hash(headers: Mapping[str, str], body: bytes, signed: _Signed) -> str:
+    """What an S3 request signs for its payload: UNSIGNED-PAYLOAD (always for a presigned
+    URL), a STREAMING-... marker of an aws-chunked body, or the body's SHA-256."""
+    if signed.presigned:
+        return UNSIGNED
+    claimed = headers.get("x-amz-content-sha256", "")
+    if claimed in S3_PAYLOAD_MARKERS:
+        return claimed
+    return _payload_hash(headers, body)
+
+
+def _check_chunks(headers: Mapping[str, str], body: bytes, signed: _Signed, scope: list[str],
+                  secret: str) -> None:
+    """A signed aws-chunked body: every chunk's signature must chain from the request's."""
+    if headers.get("x-amz-content-sha256") not in (aws_chunked.SIGNED,
+                                                   aws_chunked.SIGNED_TRAILER) or not body:
+        return
+    try:
+        decoded = aws_chunked.decode(body, None)
+    except AwsError:
+        return  # not a chunked body at all: S3 answers it (InvalidRequest)
+    try:
+        aws_chunked.verify_chunks(decoded, _signing_key(secret, scope[1], scope[2], scope[3]),
+                                  signed.date, signed.credential.partition("/")[2],
+                                  signed.signature)
+    except AwsError:
+        raise InvalidSignature(SIGNATURE_MISMATCH) from None
 
 
 def _remove_dot_segments(path: str) -> str:

@@ -74,15 +74,18 @@ def test_on_success_destination_rejected(lam: Any, target: tuple[str, str]) -> N
         "Unsupported DestinationConfig parameter for given event source mapping type.")
 
 
-def test_s3_failure_destination_is_refused_not_dropped(lam: Any,
-                                                      target: tuple[str, str]) -> None:
-    destination = "arn:aws:s3:::failures"
+@pytest.mark.parametrize("destination", [
+    "arn:aws:events:us-east-1:000000000000:event-bus/default",
+    "arn:aws:s3:::failures/with/a/key",
+])
+def test_other_failure_destinations_are_refused_not_dropped(
+        lam: Any, target: tuple[str, str], destination: str) -> None:
     assert error_of(lambda: lam.create_event_source_mapping(
         FunctionName=target[0], EventSourceArn=target[1], StartingPosition="LATEST",
         DestinationConfig={"OnFailure": {"Destination": destination}})) == (
         400, "InvalidParameterValueException",
-        "Headwater supports SQS queues and SNS topics as OnFailure destinations, not "
-        f"{destination}")
+        "Headwater supports SQS queues, SNS topics and S3 buckets as OnFailure destinations, "
+        f"not {destination}")
 
 
 @pytest.mark.parametrize("age", [0, 1, 59])

@@ -179,6 +179,23 @@ CASES: list[tuple[str, str, dict[str, Any], list[tuple[str, str, dict[str, list[
     ("sts", "AssumeRole", {"RoleArn": f"arn:aws:iam::{A}:role/r", "RoleSessionName": "s"},
      [("sts:AssumeRole", f"arn:aws:iam::{A}:role/r", {"sts:rolesessionname": ["s"]})]),
     ("sts", "GetCallerIdentity", {}, []),  # needs no permission
+    # S3.
+    ("s3", "ListBuckets", {}, [("s3:ListAllMyBuckets", "*", {})]),
+    ("s3", "CreateBucket", {"Bucket": "b"}, [("s3:CreateBucket", "arn:aws:s3:::b", {})]),
+    ("s3", "HeadBucket", {"Bucket": "b"}, [("s3:ListBucket", "arn:aws:s3:::b", {})]),
+    ("s3", "ListObjectsV2", {"Bucket": "b", "Prefix": "p/"},
+     [("s3:ListBucket", "arn:aws:s3:::b", {"s3:prefix": ["p/"]})]),
+    ("s3", "HeadObject", {"Bucket": "b", "Key": "k/1"},
+     [("s3:GetObject", "arn:aws:s3:::b/k/1", {})]),
+    ("s3", "UploadPart", {"Bucket": "b", "Key": "k"}, [("s3:PutObject", "arn:aws:s3:::b/k", {})]),
+    ("s3", "ListParts", {"Bucket": "b", "Key": "k"},
+     [("s3:ListMultipartUploadParts", "arn:aws:s3:::b/k", {})]),
+    ("s3", "DeleteObjects", {"Bucket": "b", "Delete": {"Objects": [{"Key": "x"}, {"Key": "y"}]}},
+     [("s3:DeleteObject", "arn:aws:s3:::b/x", {}), ("s3:DeleteObject", "arn:aws:s3:::b/y", {})]),
+    ("s3", "CopyObject", {"Bucket": "b", "Key": "k", "CopySource": "src/a%20b"},
+     [("s3:PutObject", "arn:aws:s3:::b/k", {}), ("s3:GetObject", "arn:aws:s3:::src/a b", {})]),
+    ("lambda", "CreateFunction", {"FunctionName": "f", "Code": {"S3Bucket": "b", "S3Key": "f.zip"}},
+     [("lambda:CreateFunction", FN, {}), ("s3:GetObject", "arn:aws:s3:::b/f.zip", {})]),
 ]
 
 
@@ -221,7 +238,7 @@ def test_function_arn(name: str, qualifier: str | None, arn: str) -> None:
 
 def test_unknown_service() -> None:
     with pytest.raises(ValueError):
-        authorizations("s3", "PutObject", A, R, {})
+        authorizations("kinesis", "PutRecord", A, R, {})
 
 
 class CountedKeys(dict[str, str]):

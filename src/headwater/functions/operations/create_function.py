@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from headwater.functions import roles
+from headwater.functions.code_objects import code_bytes
 from headwater.functions.config import (
     DEFAULTS,
     apply_settings,
@@ -48,13 +49,12 @@ async def create_function(ctx: RequestContext, request: dict[str, Any]) -> dict[
     roles.check_destination(ctx, request["Role"],
                             (request.get("DeadLetterConfig") or {}).get("TargetArn"))
     code = request["Code"]
-    if not code.get("ZipFile"):
-        raise InvalidParameterValueException("Headwater supports Code.ZipFile only.")
     if code.get("SourceKMSKeyArn"):
         raise InvalidParameterValueException(
             "Headwater does not support Code.SourceKMSKeyArn (encrypting the .zip file).")
+    zipped = code_bytes(ctx.runtime.buckets, ref.account, ref.region, code)
     # Hashing, unpacking and finding the interpreter stay off the event loop.
-    package = await asyncio.to_thread(check_zip, code["ZipFile"])
+    package = await asyncio.to_thread(check_zip, zipped)
     await asyncio.to_thread(unpack, functions.code_root, package.key, package.zip_bytes)
     await asyncio.to_thread(python_for, request["Runtime"])
     if functions.store.get(ref.account, ref.region, ref.name) is not None:

@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 
 from headwater.functions import roles
+from headwater.functions.code_objects import code_bytes
 from headwater.functions.config import (
     apply_settings,
     check_environment,
@@ -31,13 +32,12 @@ async def update_function_code(ctx: RequestContext, request: dict[str, Any]) -> 
     functions = ctx.runtime.functions
     record = functions.function(parse(ctx.account, ctx.region, request["FunctionName"]))
     check_revision(request.get("RevisionId"), record.config["RevisionId"])
-    if not request.get("ZipFile"):
-        raise InvalidParameterValueException("Headwater supports ZipFile only.")
     check_unsupported(request)  # PublishTo
     if request.get("SourceKMSKeyArn"):
         raise InvalidParameterValueException(
             "Headwater does not support SourceKMSKeyArn (encrypting the .zip file).")
-    package = await asyncio.to_thread(check_zip, request["ZipFile"])
+    zipped = code_bytes(ctx.runtime.buckets, record.account, record.region, request)
+    package = await asyncio.to_thread(check_zip, zipped)
     if request.get("DryRun"):
         return public({**record.config, "CodeSha256": package.sha256, "CodeSize": package.size})
     await asyncio.to_thread(unpack, functions.code_root, package.key, package.zip_bytes)

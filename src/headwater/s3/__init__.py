@@ -1,0 +1,1 @@
+"""Amazon S3, enough for deployment artifacts and S3 failure destinations (issue 16 part 6)."""
