@@ -490,6 +490,7 @@ MIGRATIONS: list[str] = [
         modified REAL NOT NULL,
         PRIMARY KEY (upload_id, number)
     ) WITHOUT ROWID;
+    """,
     # 19: CloudFormation (issue 16): stacks (their description as DescribeStacks needs it, the
     # template and parameters), each stack's resources (physical id, resolved properties, GetAtt
     # attributes, status), its events in order, and change sets.
