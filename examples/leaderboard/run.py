@@ -120,7 +120,7 @@ def setup(endpoint: str, suffix: str, leave_out: str | None = None
         "Attributes"]["QueueArn"]
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.write(HERE / "aggregator.py", "aggregator.py")
+        zipped.write(HERE / "function" / "aggregator.py", "aggregator.py")
     function = f"leaderboard-{suffix}"
     role = execution_role(endpoint, function, aggregator_policy(
         interactions_arn, leaderboard_arn, queue_arn, function, leave_out))

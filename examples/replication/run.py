@@ -102,7 +102,7 @@ def setup(endpoint: str, suffix: str, fail_rate: float, leave_out: str | None = 
     archive = io.BytesIO()
     handler = "replicator.mjs" if runtime.startswith("nodejs") else "replicator.py"
     with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.write(HERE / handler, handler)
+        zipped.write(HERE / "function" / handler, handler)
     function = f"replicator-{suffix}"
     role = execution_role(endpoint, function, replicator_policy(
         described["TableArn"], replica_arn, function, leave_out))

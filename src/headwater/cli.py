@@ -499,6 +499,37 @@ def _install_node_sdks(root: Path) -> dict[str, str]:
     return failures
 
 
+@main.command()
+@click.argument("template", default="template.yaml",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--stack-name", default=None,
+              help="Default: the template's directory name (examples/replication -> replication).")
+@click.option("--parameter-overrides", "overrides", multiple=True, metavar="K=V",
+              help="Template parameter values, 'K=V K2=V2' or the option repeated.")
+@click.option("--delete", is_flag=True, help="Delete the stack (and everything it created).")
+@click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds to wait for the stack to settle.")
+@_api_options
+def deploy(template: Path, stack_name: str | None, overrides: tuple[str, ...], delete: bool,
+           timeout: float, endpoint: str, region: str | None, profile: str | None) -> None:
+    """Create or update a stack from a CloudFormation or SAM template, as `sam deploy` does:
+    local code directories (CodeUri, Code) are zipped and uploaded to S3, a change set is
+    created and executed, the stack's events stream here until it settles, then its outputs
+    are printed.
+
+    \b
+    Examples:
+      $ headwater deploy examples/replication/template.yaml
+      $ headwater deploy template.yaml --stack-name orders --parameter-overrides Stage=dev
+      $ headwater deploy --delete --stack-name orders
+    """
+    from headwater.deploy.command import run_deploy
+
+    with _api_errors():
+        run_deploy(template, stack_name, overrides, delete, timeout, endpoint,
+                   region, profile, click.echo, _fail)
+
+
 def _owner_only(path: Path) -> None:
     """The credentials file readable by its owner only (function workers must not read it)."""
     mode = path.stat().st_mode & 0o777
