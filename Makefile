@@ -42,8 +42,13 @@ lint: $(VENV)/.test-installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
 
+# In parallel: most of the suite's time is spent waiting on servers, function workers and
+# subprocesses, so 4 processes fill 2 cores. --dist loadfile keeps each file on one process, so a
+# module's server (scope="module") starts once; each process has its own session servers.
+TEST_WORKERS ?= 4
+
 test: lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 # Figures, not a timed test: the SQLite ceiling, then Headwater against moto (and dynalite when
 # node and npm are present; it is installed into bench/.cache on first use).

@@ -29,7 +29,9 @@ __all__ = ["CREDENTIALS", "Clock", "Server", "client", "start_server"]
 
 # Hypothesis' per-example deadline (200 ms) is a wall-clock assertion: on a loaded 2-core box an
 # example of a pure function took 1.2 s and failed the suite. Speed is measured in bench/.
-settings.register_profile("headwater", deadline=None)
+# No example database: `make test` runs the suite in parallel (pytest-xdist), and a run's
+# outcome must not depend on what an earlier run (or another worker) saved in .hypothesis/.
+settings.register_profile("headwater", deadline=None, database=None)
 settings.load_profile("headwater")
 
 

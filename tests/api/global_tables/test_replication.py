@@ -25,6 +25,9 @@ def test_put_update_delete_reach_the_other_replica(regional, global_table):
     east, west = regional[EAST], regional[WEST]
     east.put_item(TableName=name, Item={"pk": {"S": "a"}, "n": {"N": "1"}})
     west.put_item(TableName=name, Item={"pk": {"S": "b"}, "tags": {"SS": ["x"]}})
+    # Each update is made where the item is, after its put arrived: an update that overtook the
+    # replicated put would be a conflicting write, and the last writer wins (no merge).
+    converged(regional, name, (EAST, WEST))
     east.update_item(TableName=name, Key=key("b"), UpdateExpression="ADD tags :t",
                      ExpressionAttributeValues={":t": {"SS": ["y"]}})
     west.update_item(TableName=name, Key=key("a"), UpdateExpression="SET n = n + :one",

@@ -3,7 +3,6 @@ ListMetrics, GetMetricStatistics and GetMetricData (rpc-v2-cbor, as current boto
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +13,8 @@ import urllib3
 from server_support import client
 from triggers_support import records, wait_for
 
+from headwater.testing.embedded import wait_for_trigger
+
 
 @pytest.fixture(scope="module")
 def cloudwatch(endpoint: str) -> Any:
@@ -21,7 +22,7 @@ def cloudwatch(endpoint: str) -> Any:
 
 
 @pytest.fixture
-def processed(ddb: Any, recording: Callable[[], tuple[str, Path]],
+def processed(ddb: Any, endpoint: str, recording: Callable[[], tuple[str, Path]],
               stream_table: Callable[..., tuple[str, str]],
               make_mapping: Callable[..., dict[str, Any]]) -> tuple[str, str]:
     function, out = recording()
@@ -31,7 +32,9 @@ def processed(ddb: Any, recording: Callable[[], tuple[str, Path]],
     for key in ("a", "b", "c"):
         ddb.put_item(TableName=table, Item={"pk": {"S": key}})
     wait_for(lambda: len(records(out)) == 3)
-    time.sleep(0.1)
+    # The handler has written the records before the server counts them as delivered: wait for
+    # the count (a fixed 0.1 s sleep here lost that race on a loaded machine).
+    wait_for_trigger(endpoint, uuid, records=3)
     return function, uuid
 
 
