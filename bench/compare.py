@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,17 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from loadgen import get_workload, measure, put_workload  # noqa: E402
-from peers import Peer, cpu_seconds, create_table, headwater_peer  # noqa: E402
+from peers import Peer, cpu_seconds, create_table, start_tree  # noqa: E402
 
 HERE = Path(__file__).resolve().parent.parent
-
-
-def start(name: str, source: Path, data_dir: Path) -> Peer:
-    env = {**os.environ, "PYTHONPATH": str(source / "src")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "headwater", "serve", "--port", "0", "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE, env=env)
-    return headwater_peer(name, process, [data_dir])
 
 
 def phase(peer: Peer, workload: object, args: argparse.Namespace) -> tuple[float, float, list[int]]:
@@ -69,7 +60,7 @@ def main() -> None:
     for round_ in range(args.rounds):
         order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
         for name in order:
-            peer = start(name, trees[name], Path(tempfile.mkdtemp(prefix="hw-bench-")))
+            peer = start_tree(name, trees[name], Path(tempfile.mkdtemp(prefix="hw-bench-")))
             try:
                 create_table(peer.address, "bench", stream=args.stream)
                 put_rate, put_cpu, written = phase(

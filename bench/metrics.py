@@ -12,9 +12,7 @@ items); the table shows the median over rounds and the slowdown. Goal: under 5 %
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,17 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from loadgen import measure, put_workload  # noqa: E402
-from peers import Peer, create_table, headwater_peer  # noqa: E402
+from peers import create_table, start_tree  # noqa: E402
 
 HERE = Path(__file__).resolve().parent.parent
-
-
-def start(name: str, source: Path, data_dir: Path) -> Peer:
-    env = {**os.environ, "PYTHONPATH": str(source / "src")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "headwater", "serve", "--port", "0", "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE, env=env)
-    return headwater_peer(name, process, [data_dir])
 
 
 def main() -> None:
@@ -47,7 +37,7 @@ def main() -> None:
     results: dict[str, list[float]] = {"base": [], "metrics": []}
     for _ in range(args.rounds):
         for name, source in (("base", args.base), ("metrics", HERE)):
-            peer = start(name, source, Path(tempfile.mkdtemp(prefix="hw-bench-")))
+            peer = start_tree(name, source, Path(tempfile.mkdtemp(prefix="hw-bench-")))
             try:
                 create_table(peer.address, "bench")
                 m = measure(peer.address, put_workload("bench", 1000), clients=args.clients,

@@ -87,6 +87,16 @@ def start_headwater(name: str, data_dir: Path | None, durability: str = "normal"
     return headwater_peer(name, process, cleanup)
 
 
+def start_tree(name: str, source: Path, data_dir: Path) -> Peer:
+    """`headwater serve` from another source tree (`git archive REV src` unpacked in `source`),
+    on disk in `data_dir`: a previous release measured beside this one."""
+    env = {**os.environ, "PYTHONPATH": str(source / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "headwater", "serve", "--port", "0", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE, env=env)
+    return headwater_peer(name, process, [data_dir])
+
+
 def headwater_peer(name: str, process: subprocess.Popen[bytes], cleanup: list[Path]) -> Peer:
     """The Peer for a just-started `headwater serve --port 0` whose stdout is a pipe: it reads
     the endpoint line the server prints once it listens."""
