@@ -41,13 +41,15 @@ def sam() -> Path:
 
 
 def user_env(endpoint: str) -> dict[str, str]:
-    """A user's shell: credentials and region from the environment only, no telemetry, and
-    this interpreter's directory on PATH (a python3.X for `sam build`, the aws CLI)."""
+    """A user's shell: credentials and region from the environment only, no telemetry, sam's
+    documented SAM_CLI_POLL_DELAY (default 5 s between stack event polls; Headwater deploys in
+    well under that), and this interpreter's directory on PATH (a python3.X for `sam build`)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     env.update({"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "000000000000",
                 "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1",
                 "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
                 "SAM_CLI_TELEMETRY": "0", "SAM_CLI_CONTACT_TRACKING": "0",
+                "SAM_CLI_POLL_DELAY": "0.2",
                 "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"})
     return env
 
