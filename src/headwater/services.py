@@ -38,6 +38,8 @@ from headwater.queues.errors import AccessDenied as SqsAccessDenied
 from headwater.queues.errors import query_errors as sqs_query_errors
 from headwater.queues.query_model import sqs_query_model
 from headwater.queues.service import OPERATIONS as SQS
+from headwater.s3.errors import AccessDenied as S3AccessDenied
+from headwater.s3.service import OPERATIONS as S3
 from headwater.streams.service import OPERATIONS as STREAMS_OPERATIONS
 from headwater.sts.errors import AccessDenied as StsAccessDenied
 from headwater.sts.service import OPERATIONS as STS
@@ -170,6 +172,10 @@ class LocalCalls:
                 "sns": _query_entry(query["sns"]),
                 "iam": _query_entry(query["iam"]),
                 "sts": _query_entry(query["sts"]),
+                # S3's operations take the request as its routes parse it; CloudFormation sends
+                # only the members it needs (AWS::S3::Bucket, AWS::S3::BucketPolicy).
+                "s3": _Entry(S3, lambda operation, request: None,
+                             guarded("s3", self._authority, S3AccessDenied)),
             }
         return self._entries
 

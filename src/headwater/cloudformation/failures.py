@@ -10,7 +10,7 @@ from headwater.core.ids import new_uuid
 from headwater.wire.errors import AwsError
 
 SERVICES = {"dynamodb": "DynamoDb", "lambda": "Lambda", "sqs": "Sqs", "sns": "Sns",
-            "iam": "Iam", "cloudwatch": "CloudWatch", "logs": "CloudWatchLogs"}
+            "iam": "Iam", "cloudwatch": "CloudWatch", "logs": "CloudWatchLogs", "s3": "S3"}
 
 
 def handler_code(error: AwsError) -> str:

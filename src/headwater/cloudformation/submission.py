@@ -1,15 +1,18 @@
-"""What CreateStack, UpdateStack and CreateChangeSet share: the template body (TemplateURL is
-refused: send the body), the parameter list as a dict, the stack's pseudo parameters, the
-capabilities a template needs ("Requires capabilities : [CAPABILITY_IAM]"), and the stack
-name's pattern."""
+"""What CreateStack, UpdateStack and CreateChangeSet share: the template body (TemplateBody, or
+TemplateURL read from Headwater's own S3 as the caller), the parameter list as a dict, the
+stack's pseudo parameters, the capabilities a template needs ("Requires capabilities :
+[CAPABILITY_IAM]"), and the stack name's pattern."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from headwater.cloudformation.context import RequestContext
 from headwater.cloudformation.errors import InsufficientCapabilitiesException, ValidationError
 from headwater.cloudformation.template import sam
+from headwater.s3.addressing import object_url
+from headwater.wire.errors import AwsError
 
 STACK_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]*")
 IAM_TYPES = {"AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
@@ -27,18 +30,40 @@ def check_stack_name(name: str) -> None:
             "[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*")
 
 
-def template_body(request: dict[str, Any], previous: str | None = None) -> str:
+S3_ERRORS = "http://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html"
+
+
+def template_body(ctx: RequestContext, request: dict[str, Any],
+                  previous: str | None = None) -> str:
     if request.get("UsePreviousTemplate"):
         if previous is None:
             raise ValidationError("UsePreviousTemplate can only be used with an existing stack")
         return previous
-    if request.get("TemplateURL") and not request.get("TemplateBody"):
-        raise ValidationError("Headwater does not fetch TemplateURL; send the template as "
-                              "TemplateBody.")
-    body = request.get("TemplateBody")
+    body, url = request.get("TemplateBody"), request.get("TemplateURL")
+    if url and not body:
+        return template_at(ctx, str(url))
     if not body:
         raise ValidationError("Either Template URL or Template Body must be specified.")
     return str(body)
+
+
+def template_at(ctx: RequestContext, url: str) -> str:
+    """A TemplateURL's object, read from Headwater's S3 as the caller: path style
+    (`https://s3.amazonaws.com/BUCKET/KEY`, `http://127.0.0.1:PORT/BUCKET/KEY`) or virtual
+    hosted (`https://BUCKET.s3.REGION.amazonaws.com/KEY`), whatever the host. S3's refusal is
+    CloudFormation's ValidationError "S3 error: ..." as AWS words it."""
+    located = object_url(url)
+    if located is None:
+        raise ValidationError("TemplateURL must be a supported URL.")
+    try:
+        data = ctx.runtime.buckets.read(ctx.account, *located)
+    except AwsError as error:
+        raise ValidationError(f"S3 error: {error.message}\nFor more information check "
+                              f"{S3_ERRORS}") from None
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        raise ValidationError("Template format error: unsupported structure.") from None
 
 
 def given_parameters(request: dict[str, Any], previous: dict[str, str] | None

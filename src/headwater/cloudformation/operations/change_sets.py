@@ -201,7 +201,7 @@ async def _execute_create(ctx: RequestContext, stack: Stack, body: dict[str, Any
     from headwater.cloudformation.submission import given_parameters, template_body
     from headwater.cloudformation.template.prepare import prepare, pseudo_parameters
     stacks = ctx.runtime.stacks
-    text = template_body(body)
+    text = template_body(ctx, body)
     prepared = await asyncio.to_thread(
         prepare, text, given_parameters(body, None), pseudo_parameters(
             ctx.account, ctx.region, stack.name, stack.stack_id, stack.notification_arns))

@@ -31,7 +31,7 @@ async def create_stack(ctx: RequestContext, request: dict[str, Any]) -> dict[str
     existing = lookup.find_stack(ctx, name)
     if existing is not None and existing.status != "REVIEW_IN_PROGRESS":
         raise AlreadyExistsException(f"Stack [{name}] already exists")
-    body = submission.template_body(request)
+    body = submission.template_body(ctx, request)
     stack_id = existing.stack_id if existing is not None else new_stack_id(ctx, name)
     notifications = list(request.get("NotificationARNs") or [])
     # Off the event loop: a SAM transform and the schema checks take ~0.1 s (more on the

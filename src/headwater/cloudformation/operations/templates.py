@@ -72,7 +72,7 @@ def get_template_summary(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     if request.get("StackName"):
         template = parse(lookup.stack(ctx, request["StackName"]).template_body)
     else:
-        template = parse(template_body(request))
+        template = parse(template_body(ctx, request))
     capabilities, why = _capabilities(template)
     out: dict[str, Any] = {
         "Parameters": _declared(template, with_constraints=True),
@@ -93,7 +93,7 @@ def get_template_summary(ctx: RequestContext, request: dict[str, Any]) -> dict[s
 
 
 def validate_template(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    template = parse(template_body(request))
+    template = parse(template_body(ctx, request))
     if not sam.transforms(template) and not isinstance(template.get("Resources"), dict):
         raise ValidationError("Template format error: At least one Resources member must be "
                               "defined.")

@@ -28,7 +28,7 @@ def check_updatable(stack: Stack) -> None:
 async def prepare_update(ctx: RequestContext, stack: Stack, request: dict[str, Any],
                          change_set: bool) -> tuple[str, Prepared]:
     """The template and parameters `request` gives `stack`, prepared off the event loop."""
-    body = submission.template_body(request, stack.template_body)
+    body = submission.template_body(ctx, request, stack.template_body)
     notifications = request.get("NotificationARNs")
     prepared = await asyncio.to_thread(
         prepare, body, submission.given_parameters(request, stack.parameters),

@@ -21,6 +21,8 @@ from headwater.cloudformation.resources.lambda_function import LambdaFunction
 from headwater.cloudformation.resources.lambda_permission import LambdaPermission
 from headwater.cloudformation.resources.lambda_version import LambdaVersion
 from headwater.cloudformation.resources.logs_log_group import LogsLogGroup
+from headwater.cloudformation.resources.s3_bucket import S3Bucket
+from headwater.cloudformation.resources.s3_bucket_policy import S3BucketPolicy
 from headwater.cloudformation.resources.sns_subscription import SnsSubscription
 from headwater.cloudformation.resources.sns_topic import SnsTopic
 from headwater.cloudformation.resources.sqs_queue import SqsQueue
@@ -40,6 +42,8 @@ TYPES: dict[str, ResourceType] = {
     "AWS::Lambda::Permission": LambdaPermission(),
     "AWS::Lambda::Version": LambdaVersion(),
     "AWS::Logs::LogGroup": LogsLogGroup(),
+    "AWS::S3::Bucket": S3Bucket(),
+    "AWS::S3::BucketPolicy": S3BucketPolicy(),
     "AWS::SNS::Subscription": SnsSubscription(),
     "AWS::SNS::Topic": SnsTopic(),
     "AWS::SQS::Queue": SqsQueue(),
@@ -53,5 +57,5 @@ NAME_PROPERTIES = {
     "AWS::Lambda::Function": "FunctionName", "AWS::IAM::Role": "RoleName",
     "AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::SQS::Queue": "QueueName",
     "AWS::SNS::Topic": "TopicName", "AWS::Logs::LogGroup": "LogGroupName",
-    "AWS::CloudWatch::Alarm": "AlarmName",
+    "AWS::CloudWatch::Alarm": "AlarmName", "AWS::S3::Bucket": "BucketName",
 }
