@@ -1,12 +1,25 @@
 """AWS::Lambda::EventSourceMapping: every setting passed to Create/UpdateEventSourceMapping as
 the template states it; Ref the mapping's UUID; GetAtt Id and EventSourceMappingArn. The source
-and starting position are create-only (a change replaces the mapping)."""
+and starting position are create-only (a change replaces the mapping). A deletion is done when
+the mapping is gone, not when Lambda answers "Deleting" (its in-flight batch finishes first),
+as CloudFormation's handler waits for it."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
-from headwater.cloudformation.resources.base import Api, Outcome, ignore_missing, tags_map
+from headwater.cloudformation.resources.base import (
+    Api,
+    Outcome,
+    ServiceError,
+    ignore_missing,
+    tags_map,
+)
+
+DELETE_WAIT = 60.0  # seconds a deletion waits for the mapping to go
+DELETE_POLL = 0.02
 
 CREATE_ONLY = ("EventSourceArn", "StartingPosition", "StartingPositionTimestamp",
                "SelfManagedEventSource", "AmazonManagedKafkaEventSourceConfig",
@@ -47,6 +60,15 @@ class LambdaEventSourceMapping:
     async def delete(self, api: Api, physical_id: str, properties: dict[str, Any]) -> None:
         await ignore_missing(api, "lambda", "DeleteEventSourceMapping", {"UUID": physical_id},
                              "ResourceNotFoundException")
+        deadline = time.monotonic() + DELETE_WAIT
+        while time.monotonic() < deadline:
+            try:
+                await api("lambda", "GetEventSourceMapping", {"UUID": physical_id})
+            except ServiceError as error:
+                if error.code == "ResourceNotFoundException":
+                    return
+                raise
+            await asyncio.sleep(DELETE_POLL)
 
 
 def _attributes(mapping: dict[str, Any]) -> dict[str, Any]:
