@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import os
 import shutil
@@ -27,6 +26,8 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from headwater.functions.cache_lock import locked
 
 log = logging.getLogger("headwater.functions")
 
@@ -90,8 +91,7 @@ def install(target: Path, pin: str) -> Installed:
     if (target / "node_modules").is_dir():
         return Installed(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.parent / f"{target.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another server may be installing the same pin
+    with locked(target.parent / f"{target.name}.lock"):  # another server may be installing
         if (target / "node_modules").is_dir():
             return Installed(target)
         npm = shutil.which("npm")

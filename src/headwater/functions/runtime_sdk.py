@@ -27,10 +27,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from headwater.functions.cache_lock import locked
 from headwater.functions.interpreters import PYTHON_RUNTIMES, python_for
 
 log = logging.getLogger("headwater.functions")
@@ -108,24 +108,12 @@ def install(runtime: str, root: Path, interpreter: str | None = None) -> Path:
     target = sdk_dir(root, release)
     if not target.is_dir():
         target.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(target.parent / f".{release.key}.lock"):
+        with locked(target.parent / f".{release.key}.lock"):
             if not target.is_dir():  # another process may have finished while we waited
                 _pip_install(release, runtime, target)
     if interpreter is not None:
         _compile(target, interpreter)
     return target
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    import fcntl
-
-    with open(path, "a") as file:
-        fcntl.flock(file, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(file, fcntl.LOCK_UN)
 
 
 def _pip_install(release: SdkRelease, runtime: str, target: Path) -> None:

@@ -137,19 +137,21 @@ def _sub(argument: Any, scope: Scope) -> str:
             return "${" + name[1:] + "}"
         name = name.strip()
         if name in variables:
-            return _text(variables[name])
+            return as_text(variables[name])
         if "." in name and name not in scope.pseudo:
             logical, _, attribute = name.partition(".")
             if logical not in scope.parameters:
-                return _text(_get_att([logical, attribute], scope))
-        return _text(scope.value_of(name))
+                return as_text(_get_att([logical, attribute], scope))
+        return as_text(scope.value_of(name))
 
     return SUB_VARIABLE.sub(replace, text)
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A resolved value as CloudFormation writes it into a string (Fn::Sub, Fn::Join, Outputs):
+    lists comma-joined, booleans lower case."""
     if isinstance(value, list):
-        return ",".join(_text(item) for item in value)
+        return ",".join(as_text(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -163,7 +165,7 @@ def _join(argument: Any, scope: Scope) -> str:
     delimiter, items = resolve(argument[0], scope), resolve(argument[1], scope)
     if not isinstance(items, list):
         raise template_error("Fn::Join requires a list of strings to join")
-    return str(delimiter).join(_text(item) for item in items)
+    return str(delimiter).join(as_text(item) for item in items)
 
 
 def _select(argument: Any, scope: Scope) -> Any:
@@ -189,7 +191,7 @@ def _split(argument: Any, scope: Scope) -> list[str]:
         raise template_error("Fn::Split requires a list argument with two elements: a "
                              "delimiter and a source string")
     delimiter, source = resolve(argument[0], scope), resolve(argument[1], scope)
-    return _text(source).split(str(delimiter))
+    return as_text(source).split(str(delimiter))
 
 
 def _if(argument: Any, scope: Scope) -> Any:
@@ -222,14 +224,14 @@ def _get_azs(argument: Any, scope: Scope) -> list[str]:
 
 
 def _base64(argument: Any, scope: Scope) -> str:
-    return base64.b64encode(_text(resolve(argument, scope)).encode()).decode()
+    return base64.b64encode(as_text(resolve(argument, scope)).encode()).decode()
 
 
 def _import_value(argument: Any, scope: Scope) -> Any:
     name = resolve(argument, scope)
     if scope.imports is None:
         raise template_error("Fn::ImportValue is not allowed here")
-    return scope.imports(_text(name))
+    return scope.imports(as_text(name))
 
 
 def _cidr(argument: Any, scope: Scope) -> list[str]:
@@ -266,7 +268,7 @@ def _equals(argument: Any, scope: Scope) -> bool:
     if not (isinstance(argument, list) and len(argument) == 2):
         raise template_error("Fn::Equals requires a list argument with two elements")
     left, right = (resolve(item, scope) for item in argument)
-    return _text(left) == _text(right) if not isinstance(left, type(right)) else left == right
+    return as_text(left) == as_text(right) if not isinstance(left, type(right)) else left == right
 
 
 def _and(argument: Any, scope: Scope) -> bool:

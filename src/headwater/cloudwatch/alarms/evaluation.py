@@ -108,17 +108,10 @@ def _crossed(rule: Rule, state: str, window: list[tuple[float, float]], hits: in
     shown = ", ".join(f"{v!r} ({_stamp(t)})" for t, v in reversed(window))
     if rule.comparison in BAND_COMPARISONS:
         return _band_crossed(rule, state, window, hits, shown)
-    words = COMPARISONS[rule.comparison][1]
-    m = rule.datapoints_to_alarm
-    if state == ALARM:
-        count, verb, minimum, arrow = hits, words, m, "OK -> ALARM"
-    else:
-        count, verb = len(window) - hits, f"not {words}"
-        minimum, arrow = rule.evaluation_periods - m + 1, "ALARM -> OK"
-    was = "was" if count == 1 else "were"
+    count, was, verb, tail = _tally(rule, state, len(window), hits,
+                                    COMPARISONS[rule.comparison][1])
     reason = (f"Threshold Crossed: {count} out of the last {len(window)} datapoints [{shown}] "
-              f"{was} {verb} the threshold ({float(rule.threshold)!r}) (minimum "
-              f"{_count(minimum, 'datapoint')} for {arrow} transition).")
+              f"{was} {verb} the threshold ({float(rule.threshold)!r}) {tail}")
     return Outcome(state, reason, list(window))
 
 
@@ -131,17 +124,24 @@ def _band_crossed(rule: Rule, state: str, window: list[tuple[float, float]], hit
     upper = ", ".join(repr(bands[t][1]) for t, _ in reversed(window) if t in bands)
     lower = ", ".join(repr(bands[t][0]) for t, _ in reversed(window) if t in bands)
     words = BAND_COMPARISONS[rule.comparison][1].format(upper=upper, lower=lower)
+    count, was, verb, tail = _tally(rule, state, len(window), hits, words)
+    reason = (f"Thresholds Crossed: {count} out of the last {len(window)} datapoints "
+              f"[{shown}] {was} {verb} {tail}")
+    return Outcome(state, reason, list(window))
+
+
+def _tally(rule: Rule, state: str, size: int, hits: int, words: str
+           ) -> tuple[int, str, str, str]:
+    """(count, "was"/"were", verb, "(minimum N datapoints for X -> Y transition).") of a
+    crossing reason: the breaching datapoints into ALARM, the others out of it."""
     m = rule.datapoints_to_alarm
     if state == ALARM:
         count, verb, minimum, arrow = hits, words, m, "OK -> ALARM"
     else:
-        count, verb = len(window) - hits, f"not {words}"
+        count, verb = size - hits, f"not {words}"
         minimum, arrow = rule.evaluation_periods - m + 1, "ALARM -> OK"
     was = "was" if count == 1 else "were"
-    reason = (f"Thresholds Crossed: {count} out of the last {len(window)} datapoints "
-              f"[{shown}] {was} {verb} (minimum {_count(minimum, 'datapoint')} for {arrow} "
-              "transition).")
-    return Outcome(state, reason, list(window))
+    return count, was, verb, f"(minimum {_count(minimum, 'datapoint')} for {arrow} transition)."
 
 
 def _no_data(n: int, treat: str) -> str:
