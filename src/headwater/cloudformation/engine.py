@@ -20,7 +20,7 @@ from headwater.cloudformation.resources.base import Api, Outcome
 from headwater.cloudformation.resources.registry import NAME_PROPERTIES, TYPES
 from headwater.cloudformation.stacks import Stacks
 from headwater.cloudformation.template import graph, schemas
-from headwater.cloudformation.template.intrinsics import Scope, resolve
+from headwater.cloudformation.template.intrinsics import Scope, as_text, resolve
 from headwater.cloudformation.template.prepare import Prepared
 from headwater.core.principal import ASSUMED_ROLE, Principal
 
@@ -202,7 +202,7 @@ class Run:
             return False
         self.created.append(logical)
         self._apply(resource, outcome)
-        self._record(resource, "CREATE_COMPLETE", "", definition.get("Properties"))
+        self._record(resource, "CREATE_COMPLETE", outcome.note, definition.get("Properties"))
         return True
 
     async def _update(self, logical: str, old: Resource, definition: dict[str, Any],
@@ -223,7 +223,7 @@ class Run:
         resource.properties = properties
         self.updated.append(logical)
         self._apply(resource, outcome)
-        self._record(resource, "UPDATE_COMPLETE", "", definition.get("Properties"))
+        self._record(resource, "UPDATE_COMPLETE", outcome.note, definition.get("Properties"))
         return True
 
     async def _replace(self, logical: str, old: Resource, definition: dict[str, Any],
@@ -249,7 +249,7 @@ class Run:
             return False
         self.replaced[logical] = old
         self._apply(resource, outcome)
-        self._record(resource, "UPDATE_COMPLETE", "", definition.get("Properties"))
+        self._record(resource, "UPDATE_COMPLETE", outcome.note, definition.get("Properties"))
         return True
 
     @staticmethod
@@ -297,11 +297,11 @@ class Run:
             if condition is not None and not scope.conditions.get(condition, False):
                 continue
             value = resolve(output["Value"], scope)
-            item = {"OutputKey": key, "OutputValue": _text(value)}
+            item = {"OutputKey": key, "OutputValue": as_text(value)}
             if output.get("Description"):
                 item["Description"] = str(output["Description"])
             if isinstance(output.get("Export"), dict) and "Name" in output["Export"]:
-                name = _text(resolve(output["Export"]["Name"], scope))
+                name = as_text(resolve(output["Export"]["Name"], scope))
                 owner = taken.get(name)
                 if owner is not None and owner.stack_id != self.stack.stack_id:
                     raise DeploymentFailure(f"Export with name {name} is already exported by "
@@ -310,14 +310,6 @@ class Run:
                 item["ExportName"] = name
             out.append(item)
         return out
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return ",".join(_text(item) for item in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _deletion_retained(resource: Resource) -> bool:

@@ -68,6 +68,14 @@ def test_buckets_attributes_policy_and_retain(stacks: Any, s3: Any, unique: Any)
     assert {generated, named} <= names
     s3.put_object(Bucket=generated, Key="k", Body=b"x")
     s3.head_object(Bucket=generated, Key="k")   # the Deny policy is recorded, not enforced
+    # ... and the stack's events say what was recorded without being applied.
+    complete = {e["LogicalResourceId"]: e.get("ResourceStatusReason") for e in
+                stacks.cfn.describe_stack_events(StackName=stack["StackId"])["StackEvents"]
+                if e["ResourceStatus"] == "CREATE_COMPLETE"}
+    note = "Headwater recorded these properties and does not apply them: "
+    assert complete["Policy"] == note + "PolicyDocument"
+    assert complete["Generated"] == note + "Tags, VersioningConfiguration"
+    assert complete["Named"] is None
     # A bucket holding objects fails the deletion as on AWS; emptied, the stack goes.
     deleted = stacks.delete(stack["StackId"])
     assert deleted["StackStatus"] == "DELETE_FAILED"

@@ -35,6 +35,22 @@ class Outcome:
 
     physical_id: str
     attributes: dict[str, Any] = field(default_factory=dict)
+    # Properties the template set that Headwater keeps with the stack but does not apply (no
+    # such feature here): named in the resource's *_COMPLETE event, never silently dropped.
+    unapplied: tuple[str, ...] = ()
+
+    @property
+    def note(self) -> str:
+        """The ResourceStatusReason of the resource's *_COMPLETE event."""
+        if not self.unapplied:
+            return ""
+        return ("Headwater recorded these properties and does not apply them: "
+                + ", ".join(self.unapplied))
+
+
+def present(properties: dict[str, Any], names: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of `names` the template sets (for Outcome.unapplied)."""
+    return tuple(name for name in names if properties.get(name) is not None)
 
 
 @dataclass(frozen=True, slots=True)

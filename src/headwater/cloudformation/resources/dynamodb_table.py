@@ -16,6 +16,7 @@ from headwater.cloudformation.resources.base import (
     Api,
     Outcome,
     ignore_missing,
+    present,
     tags_list,
     tags_map,
 )
@@ -58,7 +59,7 @@ class DynamoDbTable:
             await api("dynamodb", "UpdateTimeToLive", {
                 "TableName": name, "TimeToLiveSpecification": {
                     "Enabled": True, "AttributeName": ttl["AttributeName"]}})
-        return Outcome(name, _attributes(described))
+        return Outcome(name, _attributes(described), present(properties, IGNORED))
 
     async def update(self, api: Api, physical_id: str, old: dict[str, Any],
                      new: dict[str, Any], attributes: dict[str, Any]) -> Outcome:
@@ -80,7 +81,7 @@ class DynamoDbTable:
                         new.get("TimeToLiveSpecification"))
         await self._tags(api, attributes["Arn"], old.get("Tags"), new.get("Tags"))
         described = (await api("dynamodb", "DescribeTable", {"TableName": name}))["Table"]
-        return Outcome(name, _attributes(described))
+        return Outcome(name, _attributes(described), present(new, IGNORED))
 
     async def delete(self, api: Api, physical_id: str, properties: dict[str, Any]) -> None:
         await ignore_missing(api, "dynamodb", "DeleteTable", {"TableName": physical_id},

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.cloudformation.resources.base import Api, Outcome
+from headwater.cloudformation.resources.base import Api, Outcome, present
+
+UNAPPLIED = ("RetentionInDays", "KmsKeyId", "DataProtectionPolicy", "LogGroupClass", "Tags")
 
 
 class LogsLogGroup:
@@ -16,11 +18,11 @@ class LogsLogGroup:
     async def create(self, api: Api, properties: dict[str, Any]) -> Outcome:
         name = properties.get("LogGroupName") or api.name(512)
         return Outcome(name, {"Arn": f"arn:aws:logs:{api.region}:{api.account}:log-group:"
-                                     f"{name}:*"})
+                                     f"{name}:*"}, present(properties, UNAPPLIED))
 
     async def update(self, api: Api, physical_id: str, old: dict[str, Any],
                      new: dict[str, Any], attributes: dict[str, Any]) -> Outcome:
-        return Outcome(physical_id, attributes)
+        return Outcome(physical_id, attributes, present(new, UNAPPLIED))
 
     async def delete(self, api: Api, physical_id: str, properties: dict[str, Any]) -> None:
         return None

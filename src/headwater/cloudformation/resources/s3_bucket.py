@@ -38,12 +38,19 @@ class S3Bucket:
         if api.region != "us-east-1":
             request["CreateBucketConfiguration"] = {"LocationConstraint": api.region}
         await api("s3", "CreateBucket", request)
-        return Outcome(name, attributes(name, api.region))
+        return Outcome(name, attributes(name, api.region), _configuration(properties))
 
     async def update(self, api: Api, physical_id: str, old: dict[str, Any],
                      new: dict[str, Any], attributes: dict[str, Any]) -> Outcome:
         # Only the recorded configuration changes (BucketName is create-only: a replacement).
-        return Outcome(physical_id, attributes)
+        return Outcome(physical_id, attributes, _configuration(new))
 
     async def delete(self, api: Api, physical_id: str, properties: dict[str, Any]) -> None:
         await ignore_missing(api, "s3", "DeleteBucket", {"Bucket": physical_id}, "NoSuchBucket")
+
+
+def _configuration(properties: dict[str, Any]) -> tuple[str, ...]:
+    """The bucket configuration the template sets: recorded, not applied (everything but the
+    name)."""
+    return tuple(sorted(key for key, value in properties.items()
+                        if key != "BucketName" and value is not None))

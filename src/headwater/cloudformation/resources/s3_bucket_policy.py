@@ -8,6 +8,8 @@ from typing import Any
 
 from headwater.cloudformation.resources.base import Api, Outcome
 
+UNAPPLIED = ("PolicyDocument",)
+
 
 class S3BucketPolicy:
     # A policy moved to another bucket is a new policy (Bucket is create-only in the schema).
@@ -16,11 +18,11 @@ class S3BucketPolicy:
     async def create(self, api: Api, properties: dict[str, Any]) -> Outcome:
         bucket = str(properties["Bucket"])
         await api("s3", "HeadBucket", {"Bucket": bucket})
-        return Outcome(bucket)
+        return Outcome(bucket, {}, UNAPPLIED)
 
     async def update(self, api: Api, physical_id: str, old: dict[str, Any],
                      new: dict[str, Any], attributes: dict[str, Any]) -> Outcome:
-        return Outcome(physical_id, attributes)
+        return Outcome(physical_id, attributes, UNAPPLIED)
 
     async def delete(self, api: Api, physical_id: str, properties: dict[str, Any]) -> None:
         return None
