@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-SKIPPED_DIRECTORIES = frozenset({"__pycache__", ".git", ".aws-sam", "node_modules/.cache"})
+SKIPPED_DIRECTORIES = frozenset({"__pycache__", ".git", ".aws-sam"})
 
 
 class PackagingError(Exception):

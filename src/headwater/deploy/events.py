@@ -17,6 +17,17 @@ def settled(status: str) -> bool:
     return not status.endswith("_IN_PROGRESS")
 
 
+def current_status(cfn: Any, stack: str) -> str | None:
+    """The stack's status, or None when there is none."""
+    try:
+        stacks = cfn.describe_stacks(StackName=stack)["Stacks"]
+    except ClientError as error:
+        if "does not exist" in (error.response["Error"].get("Message") or ""):
+            return None
+        raise
+    return str(stacks[0]["StackStatus"]) if stacks else None
+
+
 def seen_events(cfn: Any, stack: str) -> set[str]:
     """The ids of the events a stack already has (so following shows only new ones)."""
     try:
@@ -43,7 +54,7 @@ class EventFollower:
         self.echo(HEADER)
         deadline = time.monotonic() + timeout
         while True:
-            status = self._status()
+            status = current_status(self.cfn, self.stack)
             self._print_new()
             if status is None:
                 return "DELETE_COMPLETE"
@@ -52,15 +63,6 @@ class EventFollower:
             if time.monotonic() > deadline:
                 return status
             time.sleep(POLL)
-
-    def _status(self) -> str | None:
-        try:
-            stacks = self.cfn.describe_stacks(StackName=self.stack)["Stacks"]
-        except ClientError as error:
-            if "does not exist" in (error.response["Error"].get("Message") or ""):
-                return None
-            raise
-        return str(stacks[0]["StackStatus"]) if stacks else None
 
     def _print_new(self) -> None:
         fresh: list[dict[str, Any]] = []

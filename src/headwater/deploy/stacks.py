@@ -10,7 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from headwater.deploy.events import POLL, EventFollower, seen_events
+from headwater.deploy.events import POLL, EventFollower, current_status, seen_events
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 # What CloudFormation says when a change set would change nothing.
@@ -28,20 +28,6 @@ class Outcome:
     changed: bool
     seconds: float
     outputs: list[dict[str, Any]]
-
-
-def current_status(cfn: Any, stack: str) -> str | None:
-    """The stack's status, or None when there is none (a change set's REVIEW_IN_PROGRESS
-    stack counts as none: it is created again)."""
-    try:
-        stacks = cfn.describe_stacks(StackName=stack)["Stacks"]
-    except ClientError as error:
-        if "does not exist" in (error.response["Error"].get("Message") or ""):
-            return None
-        raise
-    if not stacks:
-        return None
-    return str(stacks[0]["StackStatus"])
 
 
 def parameters(cfn: Any, stack: str, template: dict[str, Any], overrides: dict[str, str],
