@@ -5,35 +5,18 @@ owes a local write keeps its position."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
+from replicated_runtime import ACCOUNT, EAST, WEST, call, replicated_runtime
 
-from headwater.core.context import RequestContext
-from headwater.dynamodb.service import OPERATIONS
 from headwater.replication import store
 from headwater.replication.apply import apply_batch
 from headwater.runtime import Runtime
-from headwater.settings import Settings
-
-ACCOUNT, EAST, WEST = "000000000000", "us-east-1", "us-west-2"
 
 
 @pytest.fixture
 def runtime() -> Iterator[Runtime]:
-    runtime = Runtime(Settings(data_dir=None))
-    call(runtime, EAST, "CreateTable", {
-        "TableName": "g", "BillingMode": "PAY_PER_REQUEST",
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})
-    call(runtime, EAST, "UpdateTable", {
-        "TableName": "g", "ReplicaUpdates": [{"Create": {"RegionName": WEST}}]})
-    yield runtime
-    runtime.close()
-
-
-def call(runtime: Runtime, region: str, operation: str, request: dict[str, Any]) -> Any:
-    return OPERATIONS[operation](RequestContext(ACCOUNT, region, "test", runtime), request)
+    yield from replicated_runtime()
 
 
 def ids(runtime: Runtime) -> tuple[int, int]:
