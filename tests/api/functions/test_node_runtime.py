@@ -427,3 +427,30 @@ def test_tumbling_window_state_is_carried_for_a_node_handler(own_server: Any) ->
     assert total("final") == 0  # no window has ended yet
     own_server.advance(61)
     assert wait_until(lambda: total("final") == 10, timeout=60), total("final")
+
+
+@pytest.mark.skipif(machine_node() is None, reason="no `node` on PATH")
+def test_nodejs24_refuses_callback_handlers(tmp_path: Path) -> None:
+    # This machine's node stands in for node 24 (it only answers --version so): the runtime's
+    # rule is the bootstrap's, by AWS_EXECUTION_ENV, whatever node runs it.
+    node = machine_node()
+    assert node is not None
+    fake = tmp_path / "node"
+    fake.write_text(f'#!/bin/sh\n[ "$1" = --version ] && echo v24.0.0 && exit 0\n'
+                    f'exec {node.path} "$@"\n')
+    fake.chmod(0o755)
+    # (Worker isolation off: the stand-in lives under /tmp, which an isolated worker cannot see.)
+    for server in serving("--in-memory", "--worker-isolation", "off",
+                          env={"HEADWATER_NODE": str(fake)}):
+        lam = client("lambda", server.url)
+        factory = Factory(lam)
+        callback = create(factory, {"index.js": "exports.handler = (e, c, cb) => cb(null, 1);"},
+                          runtime="nodejs24.x")
+        result, response = call(lam, callback)
+        assert response["FunctionError"] == "Unhandled"
+        assert result["errorType"] == "Runtime.CallbackHandlerDeprecated"
+        assert result["errorMessage"].startswith("index.handler takes a callback")
+        modern = create(factory, {"index.js": "exports.handler = async (e, c) => 2;"},
+                        runtime="nodejs24.x")
+        assert call(lam, modern)[0] == 2
+        factory.cleanup()

@@ -54,6 +54,9 @@ class HandlerNotFound extends Error {
 class MalformedHandlerName extends Error {
   constructor(message) { super(message); this.name = "Runtime.MalformedHandlerName"; }
 }
+class CallbackHandlerDeprecated extends Error {
+  constructor(message) { super(message); this.name = "Runtime.CallbackHandlerDeprecated"; }
+}
 class UserCodeSyntaxError extends Error {
   constructor(cause) {
     super(String(cause));
@@ -203,7 +206,19 @@ async function loadHandler(root, handlerString) {
   if (typeof handler !== "function") {
     throw new HandlerNotFound(`${name} is not a function`);
   }
+  if (!callbacksAllowed() && handler.constructor?.name !== "AsyncFunction"
+      && handler.length >= 3) {
+    throw new CallbackHandlerDeprecated(
+      `${name} takes a callback: callback-based function handlers are not supported in the `
+      + "Node.js 24 runtime and later; use an async handler (return a value or a promise).");
+  }
   return handler;
+}
+
+// AWS removed callback-style handlers from nodejs24.x on (they stay in 18, 20 and 22).
+function callbacksAllowed() {
+  const major = Number((process.env.AWS_EXECUTION_ENV || "").match(/nodejs(\d+)/)?.[1] || 0);
+  return major < 24;
 }
 
 // ---- the SDK ------------------------------------------------------------------------------
