@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/dynamodb_items.py            # what `make bench` runs
     .venv/bin/python bench/dynamodb_items.py --peers headwater-disk,moto --duration 3
+    .venv/bin/python bench/dynamodb_items.py --peers headwater-disk,dynalite --stream --ceiling \
+        --rounds 3                                  # issue 19's goals, in one run
 
 For each peer in turn: start it on 127.0.0.1, create a table keyed by `pk`, run PutItem of ~1 KB
 items (unique keys) for a warm-up plus a timed window, then GetItem of random keys that the put
@@ -10,20 +12,27 @@ connections spread over `--processes` worker processes (bench/loadgen.py). Print
 p50/p99 latency, the CPU the server and the client used (so a client bottleneck would show), and
 the Headwater/moto ratios. Only one peer runs at a time; all share this machine's cores. On a
 busy machine use `--rounds 3`: peers alternate round by round and the table shows medians.
+`srv us/req` is server CPU per request (the steadier figure when the machine is shared).
+With `--ceiling`, each round first runs bench/sqlite_ceiling.py's loop in this process (one
+transaction per write, with a stream record under `--stream`) for the same duration, and the
+verdict compares PutItem on disk with it (goal: at least 50%).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import sqlite_ceiling  # noqa: E402
 from loadgen import Measurement, get_workload, measure, put_workload  # noqa: E402
 from peers import (  # noqa: E402
     Peer,
@@ -40,6 +49,9 @@ ALL_PEERS = ("headwater-disk", "headwater-mem", "moto", "dynalite")
 HEADLINE = "headwater-disk"
 TARGET_PUTS = 5000
 TARGET_RATIO = 20
+TARGET_DYNALITE = 2.0  # issue 19: at least 2x dynalite on PutItem and GetItem
+TARGET_CEILING = 0.5  # issue 19: PutItem on disk at least 50% of the storage ceiling
+CEILING = "sqlite-ceiling"
 
 
 @dataclass
@@ -91,28 +103,49 @@ def bench_peer(peer: Peer, args: argparse.Namespace) -> list[Row]:
 
 def print_table(rows: list[Row]) -> None:
     header = (f"{'peer':<16}{'operation':<10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-              f"{'requests':>10}{'errors':>8}{'reconn':>8}{'srv cpu':>9}{'cli cpu':>9}")
+              f"{'requests':>10}{'errors':>8}{'reconn':>8}{'srv cpu':>9}{'cli cpu':>9}"
+              f"{'srv us/req':>11}")
     print(header)
     print("-" * len(header))
     for row in rows:
         m = row.m
         print(f"{row.peer:<16}{row.operation:<10}{m.requests_per_second:>10,.0f}"
               f"{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}{m.requests:>10,}{m.errors:>8,}"
-              f"{m.reconnects:>8,}{row.server_cpu:>9.2f}{m.client_cpu:>9.2f}")
+              f"{m.reconnects:>8,}{row.server_cpu:>9.2f}{m.client_cpu:>9.2f}"
+              f"{cpu_per_request(row):>11.1f}")
     for row in rows:
         if row.m.first_error:
             print(f"  first error from {row.peer} {row.operation}: {row.m.first_error}")
 
 
+def cpu_per_request(row: Row) -> float:
+    """Server CPU microseconds per request (0 when unknown, e.g. the in-process ceiling)."""
+    rate = row.m.requests_per_second
+    return row.server_cpu / rate * 1e6 if rate else 0.0
+
+
 def print_ratios(rows: list[Row]) -> None:
     by = {(r.peer, r.operation): r.m.requests_per_second for r in rows}
+    cpu = {(r.peer, r.operation): cpu_per_request(r) for r in rows}
     print()
     for operation in ("PutItem", "GetItem"):
         for ours in ("headwater-disk", "headwater-mem"):
             for peer in ("moto", "dynalite"):
                 if by.get((ours, operation)) and by.get((peer, operation)):
                     ratio = by[(ours, operation)] / by[(peer, operation)]
-                    print(f"{operation:<8} {ours}/{peer}: {ratio:6.1f}x")
+                    by_cpu = (cpu[(peer, operation)] / cpu[(ours, operation)]
+                              if cpu.get((ours, operation)) else 0.0)
+                    verdict = ""
+                    if peer == "dynalite" and ours == HEADLINE:
+                        verdict = (f"  (goal >= {TARGET_DYNALITE:g}x: "
+                                   f"{'met' if ratio >= TARGET_DYNALITE else 'NOT met'})")
+                    print(f"{operation:<8} {ours}/{peer}: {ratio:6.1f}x by req/s, "
+                          f"{by_cpu:.1f}x by server CPU per request{verdict}")
+    ceiling = by.get((CEILING, "PutItem"))
+    if ceiling and by.get((HEADLINE, "PutItem")):
+        share = by[(HEADLINE, "PutItem")] / ceiling
+        print(f"PutItem  {HEADLINE}/{CEILING}: {share:.0%} (goal >= {TARGET_CEILING:.0%}: "
+              f"{'met' if share >= TARGET_CEILING else 'NOT met'})")
     puts = by.get((HEADLINE, "PutItem"))
     moto = by.get(("moto", "PutItem"))
     if puts is not None:
@@ -138,6 +171,9 @@ def main() -> None:
                         help="repeat every peer this many times; report medians")
     parser.add_argument("--stream", action="store_true",
                         help="enable a NEW_AND_OLD_IMAGES stream on the table")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also run the SQLite ceiling loop each round "
+                        "(bench/sqlite_ceiling.py)")
     args = parser.parse_args()
 
     load = os.getloadavg()
@@ -147,7 +183,7 @@ def main() -> None:
           f"{', stream enabled' if args.stream else ''}", flush=True)
     rounds: list[list[Row]] = []
     for number in range(args.rounds):
-        rows: list[Row] = []
+        rows: list[Row] = [ceiling_row(args)] if args.ceiling else []
         for name in [p.strip() for p in args.peers.split(",") if p.strip()]:
             try:
                 peer = start(name, args.durability)
@@ -170,6 +206,22 @@ def main() -> None:
     print(f"\n## {'median of ' + str(args.rounds) + ' rounds' if args.rounds > 1 else 'result'}")
     print_table(rows)
     print_ratios(rows)
+
+
+def ceiling_row(args: argparse.Namespace) -> Row:
+    """bench/sqlite_ceiling.py's loop (WAL, synchronous=NORMAL, Headwater's schema), in process,
+    as a PutItem row: the storage ceiling the server's PutItem is read against."""
+    directory = tempfile.mkdtemp(prefix="headwater-ceiling-")
+    conn = sqlite_ceiling.open_db(str(Path(directory) / "bench.sqlite3"), "NORMAL")
+    try:
+        count = sqlite_ceiling.run(conn, args.duration, args.item_bytes, args.stream)
+    finally:
+        conn.close()
+        shutil.rmtree(directory, ignore_errors=True)
+    m = Measurement(requests_per_second=count / args.duration, p50_ms=0.0, p99_ms=0.0,
+                    requests=count, errors=0, reconnects=0, client_cpu=0.0, keys_written=[],
+                    first_error="")
+    return Row(CEILING, "PutItem", m, 0.0)
 
 
 def median_rows(rounds: list[list[Row]]) -> list[Row]:
