@@ -318,7 +318,10 @@ class HttpProtocol(asyncio.Protocol):
                     self._drained()
                     return
                 request, keep_alive = self.queue.popleft()
-                self._update_reading()
+                if not self.reading or self._last:
+                    # Reading stays on while it is (a shorter queue cannot turn it off; every
+                    # other change calls _update_reading itself, but a half-close).
+                    self._update_reading()
                 self.busy = True
                 self._dispatch(request, keep_alive)
         finally:
