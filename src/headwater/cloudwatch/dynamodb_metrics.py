@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from headwater.cloudwatch.context import CloudWatchServices
-from headwater.cloudwatch.store import MetricStore
+from headwater.cloudwatch.store import MetricStore, kept
 from headwater.core.context import RequestContext
 from headwater.wire.errors import AwsError
 
@@ -160,16 +160,27 @@ class Tally:
             table = _table_name({"TableName": table_name})
             if table:
                 tables.add(table)
-        latencies = Counter(self.latencies)
-        items = Counter(self.items)
+        # By the value each is kept as (milliseconds to 4 significant digits), counted once.
+        latencies: dict[float, int] = {}
+        if name in LATENCY_OPERATIONS:
+            for elapsed, times in Counter(self.latencies).items():
+                value = _milliseconds(elapsed)
+                latencies[value] = latencies.get(value, 0) + times
+        items = {float(returned): times for returned, times in Counter(self.items).items()}
         for table in tables:
             dims = {"TableName": table, "Operation": name}
-            for elapsed, times in latencies.items() if name in LATENCY_OPERATIONS else ():
-                store.put(account, region, DYNAMODB, "SuccessfulRequestLatency", dims,
-                          elapsed / 1000, "Milliseconds", timestamp=moment, count=times)
-            for returned, times in items.items():
-                store.put(account, region, DYNAMODB, "ReturnedItemCount", dims, returned,
-                          timestamp=moment, count=times)
+            if latencies:
+                store.put_counted(account, region, DYNAMODB, "SuccessfulRequestLatency", dims,
+                                  latencies, "Milliseconds", timestamp=moment)
+            if items:
+                store.put_counted(account, region, DYNAMODB, "ReturnedItemCount", dims, items,
+                                  "Count", timestamp=moment)
+
+
+def _milliseconds(microseconds: int) -> float:
+    """A latency in whole microseconds as the store keeps it in milliseconds (`kept`): under
+    10 ms it has 4 significant digits at most already."""
+    return microseconds / 1000 if microseconds < 10_000 else kept(microseconds / 1000)
 
 
 def _counted_charges(charges: list[Any]) -> dict[Any, int]:

@@ -231,6 +231,21 @@ class MetricStore:
         series.add(moment, kept(float(value)), count)
         self.dirty.add(key)
 
+    def put_counted(self, account: str, region: str, namespace: str, name: str,
+                    dimensions: dict[str, str], counted: dict[float, int], unit: str, *,
+                    timestamp: float) -> None:
+        """`put` of each value `counted` holds, as often as it says, in the minute of
+        `timestamp`: the series found once. The values are as `kept` keeps them."""
+        key = (account, region, namespace, name, tuple(sorted(dimensions.items())))
+        series = self.series.get(key)
+        if series is None:
+            series = self.series[key] = Series(account, region, namespace, name, key[4], unit)
+        moment = timestamp - timestamp % MINUTE
+        add = series.add
+        for value, count in counted.items():
+            add(moment, value, count)
+        self.dirty.add(key)
+
     def drain(self) -> None:
         """Apply the deferred recordings, and roll up what aged."""
         if self.aggregates:
