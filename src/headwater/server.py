@@ -186,6 +186,8 @@ class HeadwaterApp:
         if path != "/" and is_console_path(path):
             return self.console.handle(request)
         if not request_log.log.isEnabledFor(logging.INFO):
+            if "origin" not in request.headers:
+                return self._route(request)  # _handle's first step, without the call
             return self._handle(request)
         started = time.perf_counter()  # before the handler runs: a synchronous answer is its work
         return request_log.logged(request, self._handle(request), started)

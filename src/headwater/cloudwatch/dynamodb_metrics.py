@@ -35,6 +35,7 @@ from __future__ import annotations
 import inspect
 import logging
 import time
+from time import perf_counter
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ def _recording(name: str, operation: Operation) -> Operation:
         mark = len(charges)
         outer = ctx.charges
         ctx.charges = charges
-        started = time.perf_counter()
+        started = perf_counter()
         try:
             result = operation(ctx, request)
         except Exception as error:
@@ -101,7 +102,7 @@ def _recording(name: str, operation: Operation) -> Operation:
             del charges[mark:]
             return _finish(ctx, name, request, early, outer, started, result)
         latencies = tally.latencies
-        latencies.append(int((time.perf_counter() - started) * 1e6))
+        latencies.append(int((perf_counter() - started) * 1e6))
         if returns_items and type(result) is dict:
             tally.items.append(result.get("Count", len(result.get("Items") or [])))
         if len(latencies) >= MAX_TALLIED:

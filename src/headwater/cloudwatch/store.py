@@ -418,20 +418,22 @@ class MetricStore:
         db = self.db
         assert db is not None
         times, values, counts = series.times, series.values, series.counts
-        current = series.current_time
-        split = bisect.bisect_left(times, current, first, last) if current >= 0 else last
         db.executemany("INSERT INTO points VALUES (?, ?, ?, ?)",
                        [(sid, times[i], values[i], counts[i] if counts else 1)
-                        for i in range(first, split)])
+                        for i in range(first, last)])
+        current = series.current_time
+        split = bisect.bisect_left(times, current, first, last) if current >= 0 else last
         if split < last:
+            # The rows were given consecutive row ids, one more than the table's largest each
+            # (SQLite's choice for a table without INTEGER PRIMARY KEY, on the one connection
+            # that writes this database), so the last one's tells them all.
+            newest = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
             if series.rowids_time != current:
                 series.rowids, series.rowids_time = {}, current
             rowids = series.rowids
             for i in range(split, last):
-                cursor = db.execute("INSERT INTO points VALUES (?, ?, ?, ?)",
-                                    (sid, times[i], values[i], counts[i] if counts else 1))
                 if times[i] == current:
-                    rowids[i] = int(cursor.lastrowid or 0)
+                    rowids[i] = newest - (last - 1 - i)
 
     def _series_id(self, key: SeriesKey, series: Series) -> int:
         sid = self.ids.get(key)
