@@ -35,10 +35,10 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from time import perf_counter
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any
 
 from headwater.cloudwatch.context import CloudWatchServices
@@ -165,7 +165,8 @@ class Tally:
         latencies: dict[float, int] = {}
         if name in LATENCY_OPERATIONS:
             for elapsed, times in Counter(self.latencies).items():
-                value = _milliseconds(elapsed)
+                # Under 10 ms a whole-microsecond latency has at most 4 significant digits.
+                value = elapsed / 1000 if elapsed < 10_000 else kept(elapsed / 1000)
                 latencies[value] = latencies.get(value, 0) + times
         items = {float(returned): times for returned, times in Counter(self.items).items()}
         for table in tables:
@@ -177,11 +178,6 @@ class Tally:
                 store.put_counted(account, region, DYNAMODB, "ReturnedItemCount", dims, items,
                                   "Count", timestamp=moment)
 
-
-def _milliseconds(microseconds: int) -> float:
-    """A latency in whole microseconds as the store keeps it in milliseconds (`kept`): under
-    10 ms it has 4 significant digits at most already."""
-    return microseconds / 1000 if microseconds < 10_000 else kept(microseconds / 1000)
 
 
 def _counted_charges(charges: list[Any]) -> dict[Any, int]:

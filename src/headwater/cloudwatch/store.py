@@ -120,6 +120,38 @@ class Series:
         if self.fresh_from is None:
             self.fresh_from = at
 
+    def add_counted(self, moment: float, counted: dict[float, int]) -> None:
+        """`add` of each value in `counted` as often as it says, for the newest bucket or a
+        newer one (an older `moment` takes `add`'s way)."""
+        times = self.times
+        if times and (moment < times[-1] or not self.counts):
+            for value, count in counted.items():
+                self.add(moment, value, count)
+            return
+        if moment != self.current_time:
+            self.current, self.current_time = {}, moment
+        current, values, counts = self.current, self.values, self.counts
+        rowids = self.rowids if self.rowids_time == moment else {}
+        fresh = self.fresh_from
+        for value, count in counted.items():
+            at = current.get(value)
+            if at is None:
+                at = current[value] = len(times)
+                times.append(moment)
+                values.append(value)
+                counts.append(count)
+                if fresh is None:
+                    fresh = at
+            else:
+                counts[at] += count
+                if fresh is not None and at >= fresh:
+                    pass  # not written yet: inserted with its count
+                elif at in rowids:
+                    self.recounted.add(at)
+                elif self.dirty_from is None or at < self.dirty_from:
+                    self.dirty_from = at
+        self.fresh_from = fresh
+
     def pending_from(self) -> int | None:
         """The first entry the next flush writes, counts updated in place included."""
         pending = [at for at in (self.dirty_from, self.fresh_from) if at is not None]
@@ -240,10 +272,7 @@ class MetricStore:
         series = self.series.get(key)
         if series is None:
             series = self.series[key] = Series(account, region, namespace, name, key[4], unit)
-        moment = timestamp - timestamp % MINUTE
-        add = series.add
-        for value, count in counted.items():
-            add(moment, value, count)
+        series.add_counted(timestamp - timestamp % MINUTE, counted)
         self.dirty.add(key)
 
     def drain(self) -> None:

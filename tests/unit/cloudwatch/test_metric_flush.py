@@ -10,8 +10,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from headwater.cloudwatch.store import DB_FILE, MetricStore
+from headwater.cloudwatch.store import DB_FILE, MetricStore, Series
 from headwater.core.clock import Clock
 
 DIMS = {"TableName": "t"}
@@ -165,3 +167,29 @@ def test_a_failed_flush_leaves_everything_pending(tmp_path: Path,
     store.close()
     assert (tmp_path / DB_FILE).exists()
     assert _entries(_reloaded(tmp_path, clock)) == expected
+
+
+@given(st.lists(st.tuples(st.sampled_from([0.0, 60.0, 120.0]),
+                          st.dictionaries(st.sampled_from([1.0, 2.0, 3.5]),
+                                          st.integers(1, 3), min_size=1)), max_size=8),
+       st.sets(st.integers(0, 7), max_size=3))
+def test_add_counted_is_add_of_each_value(batches: list[tuple[float, dict[float, int]]],
+                                          flushed_after: set[int]) -> None:
+    """Series.add_counted (the DynamoDB recorder's way in) leaves a series as `add` of each
+    value would, pending writes included; `flushed_after` marks batches after which the row
+    ids of the current bucket are known, as after a flush."""
+    one, many = (Series("1", "r", "N", "M", (), "Count") for _ in range(2))
+    for n, (moment, counted) in enumerate(batches):
+        for value, count in counted.items():
+            one.add(moment, value, count)
+        many.add_counted(moment, counted)
+        if n in flushed_after:
+            for series in (one, many):
+                series.dirty_from = series.fresh_from = None
+                series.recounted = set()
+                series.rowids_time = series.current_time
+                series.rowids = {at: at + 1 for at in series.current.values()}
+    assert (many.times, many.values, many.counts) == (one.times, one.values, one.counts)
+    assert (many.current, many.current_time) == (one.current, one.current_time)
+    assert (many.dirty_from, many.fresh_from, many.recounted) == (
+        one.dirty_from, one.fresh_from, one.recounted)
