@@ -85,6 +85,8 @@ class HeadwaterApp:
         self.runtime = runtime
         authority = runtime.authority
         self.json_services: dict[str, JsonService] = json_services(authority)
+        # X-Amz-Target -> (its service, its operation), for the targets that name one.
+        self._targets: dict[str, tuple[JsonService, str]] = {}
         self.query = QueryRouter(query_services(authority))
         self.lambda_api: RestJsonService = lambda_service(authority)
         self.cloudwatch = RpcV2CborService(
@@ -338,8 +340,15 @@ class HeadwaterApp:
 
     def _json(self, who: Principal, target: str, headers: dict[str, str], body: bytes
               ) -> Response | Awaitable[Response]:
-        prefix, _, operation = target.partition(".")
-        service = self.json_services.get(prefix)
+        service: JsonService | None
+        found = self._targets.get(target)
+        if found is not None:
+            service, operation = found
+        else:
+            prefix, _, operation = target.partition(".")
+            service = self.json_services.get(prefix)
+            if service is not None and operation in service.operations:
+                self._targets[target] = (service, operation)  # real targets only: a few
         ctx = RequestContext(who.account, who.region, request_id(), self.runtime,
                              headers.get("host", ""), who.access_key, who)
         if service is None:

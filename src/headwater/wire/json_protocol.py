@@ -147,7 +147,8 @@ class JsonService:
 
     def headers(self, ctx: RequestContext[Served], body: bytes) -> list[tuple[bytes, bytes]]:
         headers = [
-            (b"content-type", _ENCODED.get(self.content_type) or self.content_type.encode()),
+            _CONTENT_TYPES.get(self.content_type) or (b"content-type",
+                                                      self.content_type.encode()),
             (b"x-amzn-requestid", ctx.request_id.encode()),
         ]
         if self.crc32:
@@ -159,8 +160,8 @@ class JsonService:
         return headers
 
 
-_ENCODED = {"application/x-amz-json-1.0": b"application/x-amz-json-1.0",
-            "application/x-amz-json-1.1": b"application/x-amz-json-1.1"}
+_CONTENT_TYPES = {name: (b"content-type", name.encode())
+                  for name in ("application/x-amz-json-1.0", "application/x-amz-json-1.1")}
 
 
 def _encode(result: Any) -> bytes:
