@@ -117,6 +117,8 @@ class Storage:
     def group_commits(self, loop: asyncio.AbstractEventLoop | None) -> None:
         """Group the transactions made on `loop`'s thread (None: each commits alone)."""
         self._loop = loop
+        # A loop that stopped may never have run the last _turn_ended: start a fresh turn.
+        self._read_this_turn = False
 
     def reader(self) -> sqlite3.Connection:
         """The connection for a point read outside a write (GetItem's).

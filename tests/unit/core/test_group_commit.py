@@ -140,6 +140,31 @@ def test_reads_of_one_iteration_share_a_read_transaction(tmp_path: Path) -> None
         storage.close()
 
 
+def test_a_new_loop_starts_a_fresh_turn(tmp_path: Path) -> None:
+    """A loop that stopped before running its iteration's end leaves no read transaction
+    behind for the next loop's first read to keep open."""
+    storage = Storage(tmp_path)
+
+    def read() -> None:
+        storage.reader().execute("SELECT count(*) FROM meta").fetchone()
+
+    async def second() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        read()
+        assert not storage.conn.in_transaction  # this loop's first read: its own
+
+    try:
+        loop = asyncio.new_event_loop()
+        storage.group_commits(loop)
+        loop.call_soon(read)
+        loop.call_soon(loop.stop)  # the loop ends with this iteration: _turn_ended never runs
+        loop.run_forever()
+        loop.close()
+        asyncio.run(second())
+    finally:
+        storage.close()
+
+
 def test_without_a_loop_a_read_is_its_own_transaction(tmp_path: Path) -> None:
     storage = Storage(tmp_path)
     try:
