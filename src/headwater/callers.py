@@ -38,6 +38,8 @@ class Callers:
     def __init__(self, settings: Settings, issuer: KeyIssuer | None, clock: Clock) -> None:
         self.credentials = settings.credentials
         self.enforce_iam = settings.enforce_iam
+        # Whether some request's signature is checked at all.
+        self.verifying = self.credentials is not None or self.enforce_iam
         self.issuer = issuer
         self.clock = clock
         # Per verified key, what a request signed by it needs besides its signature (the
@@ -46,23 +48,30 @@ class Callers:
         self._verified: dict[str, _Verified] = {}
         # (account, region, access key) -> the root Principal a key names.
         self._roots: dict[tuple[str, str, str], Principal] = {}
+        # Credential scope -> (the key IAM issued it names, or None; its Principal): reused
+        # while the issuer still answers with that same key (it replaces its IssuedKey on
+        # every IAM write).
+        self._claims: dict[tuple[str, ...], tuple[IssuedKey | None, Principal]] = {}
 
-    @property
-    def verifying(self) -> bool:
-        """Whether some request's signature is checked at all."""
-        return self.credentials is not None or self.enforce_iam
-
-    def claimed(self, scope: list[str]) -> Principal:
+    def claimed(self, scope: tuple[str, ...]) -> Principal:
         """Who a request's key names (its credential scope, sigv4.credential_scope), unverified
         (the caller of every request on a server that checks nothing): the user or role session
         of a key IAM issued, else the root of the account the key names; the defaults for a
         header that would be refused."""
         key = scope[0] if scope else ""
-        region = scope[2] if len(scope) >= 5 and scope[2] else DEFAULT_REGION
         issued = self.issuer.lookup_key(key) if key and self.issuer is not None else None
+        known = self._claims.get(scope)
+        if known is not None and known[0] is issued:
+            return known[1]
+        region = scope[2] if len(scope) >= 5 and scope[2] else DEFAULT_REGION
         if issued is not None:
-            return Principal(issued.account, region, issued.principal_arn, issued.kind, key)
-        return self._root(default_account(key), region, key)
+            principal = Principal(issued.account, region, issued.principal_arn, issued.kind, key)
+        else:
+            principal = self._root(default_account(key), region, key)
+        if len(self._claims) >= CACHED:
+            self._claims.clear()
+        self._claims[scope] = (issued, principal)
+        return principal
 
     def principal(self, method: str, path: str, query: str, headers: Mapping[str, str],
                   body: bytes) -> Principal:

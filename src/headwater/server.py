@@ -44,7 +44,6 @@ from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
     QueryRouter,
     is_query_request,
-    scope_service,
 )
 from headwater.wire.rest_json import RestJsonService
 from headwater.wire.rpc_v2_cbor import RpcV2CborService, encode_text_map
@@ -86,6 +85,8 @@ class HeadwaterApp:
         self.runtime = runtime
         authority = runtime.authority
         self.json_services: dict[str, JsonService] = json_services(authority)
+        # X-Amz-Target -> (its service, its operation), for the targets that name one.
+        self._targets: dict[str, tuple[JsonService, str]] = {}
         self.query = QueryRouter(query_services(authority))
         self.lambda_api: RestJsonService = lambda_service(authority)
         self.cloudwatch = RpcV2CborService(
@@ -136,10 +137,11 @@ class HeadwaterApp:
         """The most bytes the request's body may have, or the answer to send before reading
         it: AWS checks the size first, then (under --credentials, for a large or chunked body)
         what of the signature the head allows."""
+        if self.credentials is None:
+            return body_limit(request.method, request.path, request.headers, request.query)
         method, path, headers = request.method, request.path, request.headers
         limit = body_limit(method, path, headers, request.query)
-        if self.credentials is None or (path in OPEN_PATHS and method in ("GET", "HEAD")
-                                        or is_console_path(path)):
+        if path in OPEN_PATHS and method in ("GET", "HEAD") or is_console_path(path):
             return limit
         length = headers.get("content-length")
         if length is None and "transfer-encoding" not in headers:
@@ -182,9 +184,12 @@ class HeadwaterApp:
         the request's writes are committed (group commit, core/storage.py). The console
         (same-origin, its own sign-in under --credentials) answers its own paths. At
         `--log-level info` each request is logged with its status and duration."""
-        if is_console_path(request.path):
+        path = request.path
+        if path != "/" and is_console_path(path):
             return self.console.handle(request)
         if not request_log.log.isEnabledFor(logging.INFO):
+            if "origin" not in request.headers:
+                return self._route(request)  # _handle's first step, without the call
             return self._handle(request)
         started = time.perf_counter()  # before the handler runs: a synchronous answer is its work
         return request_log.logged(request, self._handle(request), started)
@@ -202,9 +207,10 @@ class HeadwaterApp:
 
     def _route(self, request: Request) -> Response | Awaitable[Response]:
         headers = request.headers
-        scope = credential_scope(headers.get("authorization"))  # parsed once per request
-        if not self.callers.verifying:
-            who = self.callers.claimed(scope)
+        scope = credential_scope(headers.get("authorization"))  # parsed once per header
+        callers = self.callers
+        if not callers.verifying:
+            who = callers.claimed(scope)
         else:
             try:
                 who = self._authenticate(request)
@@ -212,13 +218,18 @@ class HeadwaterApp:
                 return self._refuse(request, error)
         method, path, body = request.method, request.path, request.body
         target = headers.get("x-amz-target")
-        service = scope_service(scope)
-        if not unserved.is_served(service) and not path.startswith("/_headwater/"):
-            return unserved.not_provided(
-                service, request_id(), json_protocol=bool(target),
-                query_protocol=is_query_request(method, path, headers, body))
-        if is_s3_request(service, headers.get("host", ""), request.query,
-                         headers.get("authorization", "")):
+        service = scope[3].strip() if len(scope) >= 5 else ""  # query_protocol.scope_service
+        if service:
+            # Signed for a service: it is served, or is S3, or is neither (is_s3_request and
+            # unserved.is_served, decided without a call each).
+            if service not in unserved.SIGNING_NAMES and not path.startswith("/_headwater/"):
+                return unserved.not_provided(
+                    service, request_id(), json_protocol=bool(target),
+                    query_protocol=is_query_request(method, path, headers, body))
+            if service == "s3":
+                return self._s3(who, request)
+        elif is_s3_request("", headers.get("host", ""), request.query,
+                           headers.get("authorization", "")):
             return self._s3(who, request)
         if method == "POST" and target:
             if path != "/":
@@ -329,8 +340,15 @@ class HeadwaterApp:
 
     def _json(self, who: Principal, target: str, headers: dict[str, str], body: bytes
               ) -> Response | Awaitable[Response]:
-        prefix, _, operation = target.partition(".")
-        service = self.json_services.get(prefix)
+        service: JsonService | None
+        found = self._targets.get(target)
+        if found is not None:
+            service, operation = found
+        else:
+            prefix, _, operation = target.partition(".")
+            service = self.json_services.get(prefix)
+            if service is not None and operation in service.operations:
+                self._targets[target] = (service, operation)  # real targets only: a few
         ctx = RequestContext(who.account, who.region, request_id(), self.runtime,
                              headers.get("host", ""), who.access_key, who)
         if service is None:

@@ -38,10 +38,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any
 
 from headwater.cloudwatch.context import CloudWatchServices
-from headwater.cloudwatch.store import MetricStore
+from headwater.cloudwatch.store import MetricStore, kept
 from headwater.core.context import RequestContext
 from headwater.wire.errors import AwsError
 
@@ -86,7 +87,7 @@ def _recording(name: str, operation: Operation) -> Operation:
         mark = len(charges)
         outer = ctx.charges
         ctx.charges = charges
-        started = time.perf_counter()
+        started = perf_counter()
         try:
             result = operation(ctx, request)
         except Exception as error:
@@ -101,7 +102,7 @@ def _recording(name: str, operation: Operation) -> Operation:
             del charges[mark:]
             return _finish(ctx, name, request, early, outer, started, result)
         latencies = tally.latencies
-        latencies.append(int((time.perf_counter() - started) * 1e6))
+        latencies.append(int((perf_counter() - started) * 1e6))
         if returns_items and type(result) is dict:
             tally.items.append(result.get("Count", len(result.get("Items") or [])))
         if len(latencies) >= MAX_TALLIED:
@@ -160,16 +161,23 @@ class Tally:
             table = _table_name({"TableName": table_name})
             if table:
                 tables.add(table)
-        latencies = Counter(self.latencies)
-        items = Counter(self.items)
+        # By the value each is kept as (milliseconds to 4 significant digits), counted once.
+        latencies: dict[float, int] = {}
+        if name in LATENCY_OPERATIONS:
+            for elapsed, times in Counter(self.latencies).items():
+                # Under 10 ms a whole-microsecond latency has at most 4 significant digits.
+                value = elapsed / 1000 if elapsed < 10_000 else kept(elapsed / 1000)
+                latencies[value] = latencies.get(value, 0) + times
+        items = {float(returned): times for returned, times in Counter(self.items).items()}
         for table in tables:
             dims = {"TableName": table, "Operation": name}
-            for elapsed, times in latencies.items() if name in LATENCY_OPERATIONS else ():
-                store.put(account, region, DYNAMODB, "SuccessfulRequestLatency", dims,
-                          elapsed / 1000, "Milliseconds", timestamp=moment, count=times)
-            for returned, times in items.items():
-                store.put(account, region, DYNAMODB, "ReturnedItemCount", dims, returned,
-                          timestamp=moment, count=times)
+            if latencies:
+                store.put_counted(account, region, DYNAMODB, "SuccessfulRequestLatency", dims,
+                                  latencies, "Milliseconds", timestamp=moment)
+            if items:
+                store.put_counted(account, region, DYNAMODB, "ReturnedItemCount", dims, items,
+                                  "Count", timestamp=moment)
+
 
 
 def _counted_charges(charges: list[Any]) -> dict[Any, int]:

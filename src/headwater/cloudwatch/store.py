@@ -56,7 +56,17 @@ class Series:
     # The newest bucket's entries by value, and that bucket's start.
     current: dict[float, int] = field(default_factory=dict)
     current_time: float = -1.0
+    # What the next flush writes (MetricStore.flush): the entries from `dirty_from`'s time on
+    # (rewritten: deleted and inserted again); the entries from `fresh_from` on (appended since
+    # the last flush, inserted); and the counts of the `recounted` entries (updated in place by
+    # their `rowids`, known for the entries of the `rowids_time` bucket the last flush wrote).
+    # A busy minute's counts change on every flush: rewriting the whole minute each time made
+    # a flush cost as much as the minute's distinct values, however few changed.
     dirty_from: int | None = None
+    fresh_from: int | None = None
+    recounted: set[int] = field(default_factory=set)
+    rowids: dict[int, int] = field(default_factory=dict)
+    rowids_time: float = -1.0
     # For each roll-up step, the time up to which entries are kept at that step.
     rolled: dict[int, float] = field(default_factory=dict)
     # The time range `age` rewrote since the last flush.
@@ -83,17 +93,22 @@ class Series:
             at = self.current.get(value)
             if at is not None:
                 self.counts[at] += count
-                if self.dirty_from is None or at < self.dirty_from:
+                if self.fresh_from is not None and at >= self.fresh_from:
+                    pass  # not written yet: inserted with its count
+                elif at in self.rowids and self.rowids_time == moment:
+                    self.recounted.add(at)
+                elif self.dirty_from is None or at < self.dirty_from:
                     self.dirty_from = at
                 return
         elif self.times and moment < self.times[-1]:
-            # An older timestamp (PutMetricData): insert in order, forget the bucket index.
+            # An older timestamp (PutMetricData): insert in order, forget the bucket index;
+            # the entries after it move, so everything from it on is rewritten.
             at = bisect.bisect_right(self.times, moment)
+            self._moved(at)
             self.times.insert(at, moment)
             self.values.insert(at, value)
             self.counts.insert(at, count)
             self.current, self.current_time = {}, -1.0
-            self.dirty_from = at if self.dirty_from is None else min(at, self.dirty_from)
             return
         else:
             self.current, self.current_time = {}, moment
@@ -102,8 +117,57 @@ class Series:
         self.values.append(value)
         self.counts.append(count)
         self.current[value] = at
-        if self.dirty_from is None:
-            self.dirty_from = at
+        if self.fresh_from is None:
+            self.fresh_from = at
+
+    def add_counted(self, moment: float, counted: dict[float, int]) -> None:
+        """`add` of each value in `counted` as often as it says, for the newest bucket or a
+        newer one (an older `moment` takes `add`'s way)."""
+        times = self.times
+        if times and (moment < times[-1] or not self.counts):
+            for value, count in counted.items():
+                self.add(moment, value, count)
+            return
+        if moment != self.current_time:
+            self.current, self.current_time = {}, moment
+        current, values, counts = self.current, self.values, self.counts
+        rowids = self.rowids if self.rowids_time == moment else {}
+        fresh = self.fresh_from
+        for value, count in counted.items():
+            at = current.get(value)
+            if at is None:
+                at = current[value] = len(times)
+                times.append(moment)
+                values.append(value)
+                counts.append(count)
+                if fresh is None:
+                    fresh = at
+            else:
+                counts[at] += count
+                if fresh is not None and at >= fresh:
+                    pass  # not written yet: inserted with its count
+                elif at in rowids:
+                    self.recounted.add(at)
+                elif self.dirty_from is None or at < self.dirty_from:
+                    self.dirty_from = at
+        self.fresh_from = fresh
+
+    def pending_from(self) -> int | None:
+        """The first entry the next flush writes, counts updated in place included."""
+        pending = [at for at in (self.dirty_from, self.fresh_from) if at is not None]
+        if self.recounted:
+            pending.append(min(self.recounted))
+        return min(pending) if pending else None
+
+    def _moved(self, at: int) -> None:
+        """Entries from index `at` on move: rewrite from there (and from whatever was pending
+        before), with no row ids to update by."""
+        pending = self.pending_from()
+        self.dirty_from = at if pending is None else min(at, pending)
+        self.fresh_from = None
+        self.recounted = set()
+        self.rowids = {}
+        self.rowids_time = -1.0
 
     def age(self, now: float) -> bool:
         """Roll up the entries that crossed a tier's age since the last call and drop those
@@ -112,8 +176,9 @@ class Series:
             return False
         if not self.counts:
             self.counts = [1] * len(self.times)
-        dirty_time = None if self.dirty_from is None or self.dirty_from >= len(self.times) \
-            else self.times[self.dirty_from]
+        pending = self.pending_from()
+        dirty_time = None if pending is None or pending >= len(self.times) \
+            else self.times[pending]
         changed = False
         horizon = now - RETENTION
         if self.times[0] < horizon:
@@ -134,6 +199,8 @@ class Series:
                 changed = True
         if changed:
             self.current, self.current_time = {}, -1.0
+            self._moved(len(self.times))
+            self.dirty_from = None
             if dirty_time is not None:
                 self.dirty_from = bisect.bisect_left(self.times, dirty_time - dirty_time % 3600)
         return changed
@@ -194,6 +261,18 @@ class MetricStore:
         moment = self.clock.now() if timestamp is None else timestamp
         moment -= moment % resolution
         series.add(moment, kept(float(value)), count)
+        self.dirty.add(key)
+
+    def put_counted(self, account: str, region: str, namespace: str, name: str,
+                    dimensions: dict[str, str], counted: dict[float, int], unit: str, *,
+                    timestamp: float) -> None:
+        """`put` of each value `counted` holds, as often as it says, in the minute of
+        `timestamp`: the series found once. The values are as `kept` keeps them."""
+        key = (account, region, namespace, name, tuple(sorted(dimensions.items())))
+        series = self.series.get(key)
+        if series is None:
+            series = self.series[key] = Series(account, region, namespace, name, key[4], unit)
+        series.add_counted(timestamp - timestamp % MINUTE, counted)
         self.dirty.add(key)
 
     def drain(self) -> None:
@@ -301,25 +380,57 @@ class MetricStore:
         horizon = self.clock.now() - RETENTION
         db = self.db
         db.execute("BEGIN")
+        # What each series had pending, for a failed flush to leave it pending again.
+        taken: list[tuple[Series, int | None, tuple[float, float] | None]] = []
         try:
             for key in dirty:
                 series = self.series[key]
-                start, series.dirty_from = series.dirty_from, None
-                rewritten, series.rewritten = series.rewritten, None
-                if (start is None or start >= len(series.times)) and rewritten is None:
-                    continue
-                sid = self._series_id(key, series)
-                if start is not None and start < len(series.times):
-                    # the tail changed since the last flush (new entries, counts)
+                start, fresh, recounted = series.dirty_from, series.fresh_from, series.recounted
+                rewritten = series.rewritten
+                taken.append((series, series.pending_from(), rewritten))
+                series.dirty_from = series.fresh_from = series.rewritten = None
+                series.recounted = set()
+                count = len(series.times)
+                sid = None
+                if recounted:
+                    # counts of entries written before, updated in place
+                    sid = self._series_id(key, series)
+                    counts, rowids = series.counts, series.rowids
+                    db.executemany("UPDATE points SET count = ? WHERE rowid = ?",
+                                   [(counts[at], rowids[at]) for at in recounted])
+                if series.rowids_time != series.current_time:
+                    series.rowids, series.rowids_time = {}, -1.0  # no longer added to
+                if start is not None and start < count:
+                    # the tail changed since the last flush: rewritten from there
+                    if fresh is not None and fresh < start:
+                        start = fresh
+                    sid = self._series_id(key, series) if sid is None else sid
                     self._rewrite(sid, series, series.times[start], math.inf)
+                elif fresh is not None and fresh < count:
+                    # entries appended since the last flush
+                    sid = self._series_id(key, series) if sid is None else sid
+                    self._insert(sid, series, fresh, count)
                 if rewritten is not None:
                     # an older range rolled up (after the tail: it may overlap it)
+                    sid = self._series_id(key, series) if sid is None else sid
                     self._rewrite(sid, series, *rewritten)
+                    if rewritten[1] > series.rowids_time:
+                        series.rowids, series.rowids_time = {}, -1.0
             db.execute("DELETE FROM points WHERE time < ?", (horizon,))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             self.dirty |= dirty
+            for series, pending, rewritten in taken:
+                # Pending again, rewritten in full from the first entry it touched (the row ids
+                # of this flush's inserts are gone with it).
+                later = series.pending_from()
+                series.fresh_from, series.recounted = None, set()
+                series.rowids, series.rowids_time = {}, -1.0
+                firsts = [at for at in (pending, later) if at is not None]
+                series.dirty_from = min(firsts) if firsts else None
+                if rewritten is not None:
+                    series._note(*rewritten)
             raise
 
     def _rewrite(self, sid: int, series: Series, lo: float, hi: float) -> None:
@@ -327,12 +438,31 @@ class MetricStore:
         assert self.db is not None
         self.db.execute("DELETE FROM points WHERE series = ? AND time >= ? AND time < ?",
                         (sid, lo, hi))
-        first = bisect.bisect_left(series.times, lo)
-        last = bisect.bisect_left(series.times, hi)
-        counts = series.counts
-        self.db.executemany("INSERT INTO points VALUES (?, ?, ?, ?)",
-                            [(sid, series.times[i], series.values[i], counts[i] if counts else 1)
-                             for i in range(first, last)])
+        self._insert(sid, series, bisect.bisect_left(series.times, lo),
+                     bisect.bisect_left(series.times, hi))
+
+    def _insert(self, sid: int, series: Series, first: int, last: int) -> None:
+        """Store the entries [first, last); the row ids of the current bucket's are kept, for
+        the next flushes to update their counts in place."""
+        db = self.db
+        assert db is not None
+        times, values, counts = series.times, series.values, series.counts
+        db.executemany("INSERT INTO points VALUES (?, ?, ?, ?)",
+                       [(sid, times[i], values[i], counts[i] if counts else 1)
+                        for i in range(first, last)])
+        current = series.current_time
+        split = bisect.bisect_left(times, current, first, last) if current >= 0 else last
+        if split < last:
+            # The rows were given consecutive row ids, one more than the table's largest each
+            # (SQLite's choice for a table without INTEGER PRIMARY KEY, on the one connection
+            # that writes this database), so the last one's tells them all.
+            newest = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+            if series.rowids_time != current:
+                series.rowids, series.rowids_time = {}, current
+            rowids = series.rowids
+            for i in range(split, last):
+                if times[i] == current:
+                    rowids[i] = newest - (last - 1 - i)
 
     def _series_id(self, key: SeriesKey, series: Series) -> int:
         sid = self.ids.get(key)

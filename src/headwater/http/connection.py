@@ -28,6 +28,7 @@ from headwater.http.messages import (
     TooLarge,
     default_too_large,
     encode,
+    encode_kept,
 )
 
 log = logging.getLogger("headwater.http")
@@ -74,9 +75,10 @@ class HttpProtocol(asyncio.Protocol):
         # since when (for the timeouts), its head so far and its body.
         self._phase = HEAD
         self._started = self._now
-        self._began = False  # the current request began in the data just received
-        self._head_size = 0  # bytes of request line and headers parsed
-        self._head_fed = 0  # bytes received since the head began (an upper bound)
+        self._chunk = 0  # bytes of the data being parsed
+        self._head_start = 0  # bytes of the data the head being read began in
+        self._head_fed = 0  # bytes received since the data the head began in
+        self._repeats = 0  # what headers repeated take more than their joined value
         self._url = b""
         self._headers: dict[str, str] = {}
         self._request: Request | None = None
@@ -129,7 +131,8 @@ class HttpProtocol(asyncio.Protocol):
         self.last_activity = self._now = time.monotonic()
         if self._failure is not None:
             return  # nothing more is served: drop it (a lingering close, or an answer owed)
-        self._began = False
+        size = self._chunk = len(data)
+        self._head_fed += size  # a head that begins in `data` starts it afresh
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -138,12 +141,11 @@ class HttpProtocol(asyncio.Protocol):
             self._update_reading()
         except httptools.HttpParserError:
             self._fail(400, b"text/plain", b"Malformed HTTP request", linger=True)
-        if self._phase == HEAD and self._failure is None:
+        if (self._phase == HEAD and self._failure is None
+                and self._head_fed > self.limits.max_head):
             # httptools holds a header in parts until it ends: bound those bytes too (give or
             # take the chunk the head began in).
-            self._head_fed = 0 if self._began else self._head_fed + len(data)
-            if self._head_fed > self.limits.max_head:
-                self._head_too_large()
+            self._head_too_large()
 
     def eof_received(self) -> bool | None:
         """The client finished sending (half-close): still answer what it asked. A stream has
@@ -172,30 +174,42 @@ class HttpProtocol(asyncio.Protocol):
         if self._phase == IDLE:
             self._started = self._now
         self._phase = HEAD
-        self._began = True
-        self._head_size = 0
+        self._head_start = self._chunk
+        self._head_fed = 0
+        self._repeats = 0
         self._url = b""
         self._headers = {}
-        self._request = None
-        self._body = []
         self._size = 0
         self._refused = False
+        # _request and _body are None and [] again: on_message_complete, or a refusal (after
+        # which the connection only ends), left them so.
 
     def on_url(self, url: bytes) -> None:
         self._url += url
-        self._head_size += len(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._head_size += len(name) + len(value) + 4
         key = name.decode("latin-1").lower()
-        text = value.decode("latin-1")
-        previous = self._headers.get(key)
-        self._headers[key] = text if previous is None else f"{previous},{text}"
+        headers = self._headers
+        previous = headers.get(key)
+        if previous is None:
+            headers[key] = value.decode("latin-1")
+        else:
+            headers[key] = f"{previous},{value.decode('latin-1')}"
+            # Sent apart, the repeat had its own name, ": " and CRLF; joined, only a comma.
+            self._repeats += len(name) + 3
+
+    def _head_size(self) -> int:
+        """Bytes of the URL and of each header line as sent (name, ": ", value, CRLF)."""
+        return len(self._url) + self._repeats + sum(
+            len(name) + len(value) + 4 for name, value in self._headers.items())
 
     def on_headers_complete(self) -> None:
         if self._failure is not None:
             return
-        if self._head_size > self.limits.max_head:
+        max_head = self.limits.max_head
+        # The head is within the data it began in and the data since: its exact size is
+        # counted only when those are over the limit.
+        if self._head_start + self._head_fed > max_head and self._head_size() > max_head:
             self._head_too_large()
             return
         self._phase = BODY
@@ -217,11 +231,12 @@ class HttpProtocol(asyncio.Protocol):
                 self._refuse(sized)
                 return
             self._limit = sized
-        length = self._headers.get("content-length")
+        headers = self._headers
+        length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self._limit:
             self._reject_too_large()  # now, not after a body the client may wait to send
-        elif (self._headers.get("expect", "").lower() == "100-continue" and self.transport
-              and self.quiet):
+        elif ("expect" in headers and headers["expect"].lower() == "100-continue"
+              and self.transport and self.quiet):
             # Only when no earlier answer is owed; otherwise the client sends the body anyway
             # after its short wait.
             self.transport.write(CONTINUE)
@@ -303,7 +318,10 @@ class HttpProtocol(asyncio.Protocol):
                     self._drained()
                     return
                 request, keep_alive = self.queue.popleft()
-                self._update_reading()
+                if not self.reading or self._last:
+                    # Reading stays on while it is (a shorter queue cannot turn it off; every
+                    # other change calls _update_reading itself, but a half-close).
+                    self._update_reading()
                 self.busy = True
                 self._dispatch(request, keep_alive)
         finally:
@@ -402,13 +420,16 @@ class HttpProtocol(asyncio.Protocol):
         self.busy = False
         self.last_activity = time.monotonic()
         keep_alive = keep_alive and not self.server.closing
-        head = request.method == "HEAD"
-        transport.write(encode(response, keep_alive=keep_alive,
-                                client_keep_alive=request.headers.get("connection", "").lower()
-                                == "keep-alive", head=head,
-                                # A HEAD answer may state the length of what a GET would send
-                                # (S3's HeadObject): then that one is kept.
-                                length=not (head and _has_length(response))))
+        if keep_alive and request.method != "HEAD" and "connection" not in request.headers:
+            transport.write(encode_kept(response))  # the usual answer, encoded the short way
+        else:
+            head = request.method == "HEAD"
+            transport.write(encode(response, keep_alive=keep_alive,
+                                   client_keep_alive=request.headers.get("connection", "").lower()
+                                   == "keep-alive", head=head,
+                                   # A HEAD answer may state the length of what a GET would
+                                   # send (S3's HeadObject): then that one is kept.
+                                   length=not (head and _has_length(response))))
         if keep_alive:
             self._next()
         else:

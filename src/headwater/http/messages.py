@@ -80,6 +80,19 @@ def encode(response: Response, *, keep_alive: bool, client_keep_alive: bool = Fa
     return b"".join(out)
 
 
+def encode_kept(response: Response) -> bytes:
+    """`encode(response, keep_alive=True)`: a keep-alive connection's answer to a request that
+    is not HEAD and asked nothing of the connection (no Connection header)."""
+    status, headers, body = response
+    return b"".join((STATUS_LINES.get(status) or _status_line(status),
+                     *map(_HEADER_LINE, headers),
+                     b"content-length: %d\r\n\r\n" % len(body), body))
+
+
+# `name: value` and its CRLF, of a header (name, value): formatted without a Python frame each.
+_HEADER_LINE = b"%s: %s\r\n".__mod__
+
+
 def default_too_large(request: Request, limit: int) -> Response:
     """The answer to a body over its limit when the application gives none."""
     return 413, [(b"content-type", b"text/plain")], b"Request body too large"

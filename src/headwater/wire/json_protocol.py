@@ -89,6 +89,8 @@ class JsonService:
             result = self._call(ctx, operation_name, body)
         except Exception as error:
             return self._failure(ctx, operation_name, error)
+        if type(result) is dict:  # the usual answer: no awaitable to look for
+            return 200, orjson.dumps(result)
         if inspect.isawaitable(result):
             return self._finish(ctx, operation_name, result)
         return 200, _encode(result)
@@ -145,7 +147,8 @@ class JsonService:
 
     def headers(self, ctx: RequestContext[Served], body: bytes) -> list[tuple[bytes, bytes]]:
         headers = [
-            (b"content-type", self.content_type.encode()),
+            _CONTENT_TYPES.get(self.content_type) or (b"content-type",
+                                                      self.content_type.encode()),
             (b"x-amzn-requestid", ctx.request_id.encode()),
         ]
         if self.crc32:
@@ -155,6 +158,10 @@ class JsonService:
             if code in self.query_errors:
                 headers.append((b"x-amzn-query-error", self.query_errors[code].encode()))
         return headers
+
+
+_CONTENT_TYPES = {name: (b"content-type", name.encode())
+                  for name in ("application/x-amz-json-1.0", "application/x-amz-json-1.1")}
 
 
 def _encode(result: Any) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -63,7 +63,7 @@ def signing_service(authorization: str | None) -> str:
     return scope_service(credential_scope(authorization))
 
 
-def scope_service(scope: list[str]) -> str:
+def scope_service(scope: Sequence[str]) -> str:
     """The service in a credential scope already parsed (sigv4.credential_scope)."""
     return scope[3].strip() if len(scope) >= 5 else ""
 

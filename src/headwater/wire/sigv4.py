@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 from calendar import timegm
 from collections.abc import Callable, Mapping
 from time import gmtime, strftime
@@ -47,17 +48,42 @@ S3_PAYLOAD_MARKERS = frozenset({UNSIGNED, *aws_chunked.STREAMING})
 Caller = tuple[str, str]
 
 
-def credential_scope(authorization: str | None) -> list[str]:
+# The usual header, `AWS4-HMAC-SHA256 Credential=C, SignedHeaders=H, Signature=S` (each comma
+# followed by at most one space, no whitespace or comma in a value): its Credential. The strict
+# parse (`authorization_components`) gives that same Credential for every header this matches
+# (str.strip and the pattern's \s agree on what whitespace is), so it runs only for the others.
+_USUAL = re.compile(r"AWS4-HMAC-SHA256 Credential=([^,\s]*), ?SignedHeaders=[^,\s]*, ?"
+                    r"Signature=[^,\s]*")
+# Header text -> its scope, for the headers seen last (a client signing with a fixed date and
+# body, or the same request again, is answered from here); headers of a usual length only.
+_SCOPES: dict[str, tuple[str, ...]] = {}
+_SCOPES_KEPT = 1024
+_SCOPES_LONGEST = 512
+
+
+def credential_scope(authorization: str | None) -> tuple[str, ...]:
     """The `/`-separated parts of a header's Credential (`AKID/date/region/service/aws4_request`),
-    the header parsed as strictly as for verification; [] when there is none or the header
-    would be refused. Parsed once per request by the server."""
+    the header parsed as strictly as for verification; () when there is none or the header
+    would be refused. Cheap: a header is looked up, or matched against the usual shape, before
+    it is parsed."""
     if not authorization:
-        return []
-    try:
-        credential = authorization_components(authorization).get("Credential", "")
-    except IncompleteSignature:
-        return []
-    return credential.split("/") if credential else []
+        return ()
+    scope = _SCOPES.get(authorization)
+    if scope is None:
+        usual = _USUAL.fullmatch(authorization)
+        if usual is not None:
+            credential = usual.group(1)
+        else:
+            try:
+                credential = authorization_components(authorization).get("Credential", "")
+            except IncompleteSignature:
+                credential = ""
+        scope = tuple(credential.split("/")) if credential else ()
+        if len(authorization) <= _SCOPES_LONGEST:
+            if len(_SCOPES) >= _SCOPES_KEPT:
+                _SCOPES.clear()
+            _SCOPES[authorization] = scope
+    return scope
 
 
 def caller(authorization: str | None) -> Caller:

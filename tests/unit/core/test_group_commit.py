@@ -97,9 +97,10 @@ def test_a_failing_waiter_does_not_starve_the_others(tmp_path: Path) -> None:
 
 
 def test_reads_of_one_iteration_share_a_read_transaction(tmp_path: Path) -> None:
-    """GetItem's point reads (`reader`): one read transaction per loop iteration instead of
-    one per read (two fcntl calls each in WAL mode); a write ends it first and is seen by the
-    next read, and the next iteration ends it."""
+    """GetItem's point reads (`reader`): the reads of one loop iteration after its first share
+    one read transaction instead of one each (two fcntl calls each in WAL mode); the first is
+    its own (a lone read would pay a BEGIN and a COMMIT for nothing). A write ends the shared
+    one first and is seen by the next read, and the next iteration ends it."""
     storage = Storage(tmp_path)
 
     def read(key: str) -> object:
@@ -110,12 +111,17 @@ def test_reads_of_one_iteration_share_a_read_transaction(tmp_path: Path) -> None
     async def scenario() -> None:
         storage.group_commits(asyncio.get_running_loop())
         assert read("k") is None
-        assert storage.conn.in_transaction  # the read transaction stays open ...
+        assert not storage.conn.in_transaction  # the iteration's first read: its own
+        assert read("k") is None
+        assert storage.conn.in_transaction  # the second opens one, which stays open ...
         assert read("k") is None
         with storage.transaction() as conn:  # ... until a write ends it
             conn.execute("INSERT INTO meta (key, value) VALUES ('k', x'01')")
         assert read("k") == b"\x01"  # inside the write group
         await storage.settle()
+        await asyncio.sleep(0)
+        assert read("k") == b"\x01"  # a new iteration's first read
+        assert not storage.conn.in_transaction
         assert read("k") == b"\x01"
         assert storage.conn.in_transaction
         await asyncio.sleep(0)  # the next iteration ends it
@@ -124,11 +130,37 @@ def test_reads_of_one_iteration_share_a_read_transaction(tmp_path: Path) -> None
             conn.execute("UPDATE meta SET value = x'02' WHERE key = 'k'")
         await storage.settle()
         assert read("k") == b"\x02"
+        assert read("k") == b"\x02"
 
     try:
         asyncio.run(scenario())
         assert not storage.conn.in_transaction
         assert _count(tmp_path) == 1
+    finally:
+        storage.close()
+
+
+def test_a_new_loop_starts_a_fresh_turn(tmp_path: Path) -> None:
+    """A loop that stopped before running its iteration's end leaves no read transaction
+    behind for the next loop's first read to keep open."""
+    storage = Storage(tmp_path)
+
+    def read() -> None:
+        storage.reader().execute("SELECT count(*) FROM meta").fetchone()
+
+    async def second() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        read()
+        assert not storage.conn.in_transaction  # this loop's first read: its own
+
+    try:
+        loop = asyncio.new_event_loop()
+        storage.group_commits(loop)
+        loop.call_soon(read)
+        loop.call_soon(loop.stop)  # the loop ends with this iteration: _turn_ended never runs
+        loop.run_forever()
+        loop.close()
+        asyncio.run(second())
     finally:
         storage.close()
 

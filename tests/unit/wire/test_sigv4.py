@@ -207,13 +207,51 @@ def test_caller_is_unchanged() -> None:
 
 
 def test_credential_scope_is_parsed_strictly() -> None:
-    assert credential_scope(None) == []
+    assert credential_scope(None) == ()
     assert credential_scope("AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-1/sqs/aws4_request"
-                            ", SignedHeaders=host, Signature=x") == [
-        "AKID", "20240101", "eu-west-1", "sqs", "aws4_request"]
+                            ", SignedHeaders=host, Signature=x") == (
+        "AKID", "20240101", "eu-west-1", "sqs", "aws4_request")
     # A header that would be refused names no credential.
-    assert credential_scope("AWS4-HMAC-SHA256 XCredential=AKID/20240101/eu-west-1/sqs/x") == []
-    assert credential_scope("AWS4-HMAC-SHA256 SignedHeaders=host, Signature=x") == []
+    assert credential_scope("AWS4-HMAC-SHA256 XCredential=AKID/20240101/eu-west-1/sqs/x") == ()
+    assert credential_scope("AWS4-HMAC-SHA256 SignedHeaders=host, Signature=x") == ()
+    # Near misses of the usual shape go to the strict parse, which decides as before.
+    usual = "AWS4-HMAC-SHA256 Credential=AKID/d/r/s/aws4_request, SignedHeaders=host, Signature=x"
+    assert credential_scope(usual.replace(", Signature", ", Signature=y, Signature")) == ()
+    assert credential_scope(usual.replace(", Sig", ",  Sig"))[0] == "AKID"  # two spaces
+    assert credential_scope(usual.replace("request,", "request ,"))[4] == "aws4_request"
+    assert credential_scope(usual.replace("Credential=", "Credential= "))[0] == " AKID"
+
+
+def _strict_scope(authorization: str) -> tuple[str, ...]:
+    """What credential_scope answered before its cache and usual-shape match: the strict
+    parse's Credential, split."""
+    try:
+        credential = sigv4.authorization_components(authorization).get("Credential", "")
+    except IncompleteSignature:
+        return ()
+    return tuple(credential.split("/")) if credential else ()
+
+
+_PIECES = st.sampled_from([
+    "AWS4-HMAC-SHA256", " ", "  ", ",", ", ", "=", "Credential=", "SignedHeaders=", "Signature=",
+    "AKID/20240101/us-east-1/dynamodb/aws4_request", "host;x-amz-date", "abc123", "\t", "\x1c",
+    "\xa0", "\x85", "/", "x=y", "XCredential=", "credential="])
+
+
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_credential_scope_matches_the_strict_parse(authorization: str) -> None:
+    assert credential_scope(authorization) == _strict_scope(authorization)
+    assert credential_scope(authorization) == _strict_scope(authorization)  # cached
+
+
+@given(st.text(alphabet=st.sampled_from("aK/=, \t\xa0;-"), max_size=8),
+       st.text(alphabet=st.sampled_from("aK/=, \t\xa0;-"), max_size=8),
+       st.sampled_from([", ", ",", ",  ", " , "]))
+def test_credential_scope_of_usual_headers_matches_the_strict_parse(
+        credential: str, signature: str, comma: str) -> None:
+    authorization = (f"AWS4-HMAC-SHA256 Credential={credential}{comma}SignedHeaders=host"
+                     f"{comma}Signature={signature}")
+    assert credential_scope(authorization) == _strict_scope(authorization)
 
 
 def test_the_authorization_header_is_parsed_strictly() -> None:
