@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
-import orjson
+Key = tuple[bytes, bytes]
+CHUNK = 16  # keys a read of several items' versions asks for at once
+_GET_MANY = (
+    "WITH k(n, h, r) AS (SELECT ?1, ?2, ?3" + "".join(
+        f" UNION ALL SELECT ?1, ?{2 * n + 2}, ?{2 * n + 3}" for n in range(1, CHUNK)) + ") "
+    "SELECT k.h, k.r, v.written, v.region, i.item, i.size FROM k "
+    "LEFT JOIN ddb_item_versions AS v ON v.table_id = k.n AND v.hk = k.h AND v.rk = k.r "
+    "LEFT JOIN ddb_items AS i ON i.table_id = k.n AND i.hk = k.h AND i.rk = k.r")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -22,6 +28,10 @@ class Version:
     region: str
 
 
+# An item's version, its stored bytes and stored size, as a replica holds them.
+Held = tuple[Version | None, bytes | None, int]
+
+
 def get(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> Version | None:
     row = conn.execute(
         "SELECT written, region FROM ddb_item_versions WHERE table_id = ? AND hk = ? AND rk = ?",
@@ -29,17 +39,33 @@ def get(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> Versio
     return None if row is None else Version(float(row[0]), str(row[1]))
 
 
-def get_with_item(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
-                  ) -> tuple[Version | None, dict[str, Any] | None, int]:
-    """The item's version, the item and its stored size (0 when absent), in one statement:
-    what applying a replicated change reads first."""
-    written, region, item, size = conn.execute(
-        "SELECT v.written, v.region, i.item, i.size FROM (SELECT ? AS t, ? AS h, ? AS r) AS k "
-        "LEFT JOIN ddb_item_versions AS v ON v.table_id = k.t AND v.hk = k.h AND v.rk = k.r "
-        "LEFT JOIN ddb_items AS i ON i.table_id = k.t AND i.hk = k.h AND i.rk = k.r",
-        (table_id, hk, rk)).fetchone()
-    version = None if written is None else Version(float(written), str(region))
-    return version, None if item is None else orjson.loads(item), int(size or 0)
+def get_many_with_items(conn: sqlite3.Connection, table_id: int, keys: list[Key]
+                        ) -> dict[Key, Held]:
+    """Each key's version, item as stored (undecoded, None when absent) and stored size (0
+    when absent): what applying replicated changes reads first. One statement per
+    `CHUNK` keys (a short chunk repeats its last key, so the statement text stays one)."""
+    held: dict[Key, Held] = {}
+    distinct = list(dict.fromkeys(keys))
+    for start in range(0, len(distinct), CHUNK):
+        chunk = distinct[start:start + CHUNK]
+        chunk += [chunk[-1]] * (CHUNK - len(chunk))
+        params: list[object] = [table_id]
+        for hk, rk in chunk:
+            params += (bytearray(hk), bytearray(rk))
+        for hk, rk, written, region, item, size in conn.execute(_GET_MANY, params):
+            version = None if written is None else Version(float(written), str(region))
+            held[bytes(hk), bytes(rk)] = (version, item, int(size or 0))
+    return held
+
+
+def put_many(conn: sqlite3.Connection, table_id: int,
+             rows: list[tuple[bytes, bytes, float, str, bool]]) -> None:
+    """Set several items' versions: (hk, rk, written, region, deleted) each."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO ddb_item_versions (table_id, hk, rk, written, region, deleted) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(table_id, bytearray(hk), bytearray(rk), written, region, deleted)
+         for hk, rk, written, region, deleted in rows])
 
 
 def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, version: Version,
@@ -47,7 +73,8 @@ def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, version: 
     """Set the item's version; `deleted` when the write deleted it (a tombstone)."""
     conn.execute(
         "INSERT OR REPLACE INTO ddb_item_versions (table_id, hk, rk, written, region, deleted) "
-        "VALUES (?, ?, ?, ?, ?, ?)", (table_id, hk, rk, version.written, version.region, deleted))
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (table_id, bytearray(hk), bytearray(rk), version.written, version.region, deleted))
 
 
 def copy_table(conn: sqlite3.Connection, source_id: int, target_id: int) -> None:
