@@ -304,26 +304,27 @@ class StreamLog:
         if stream is None or not changes:
             return
         now = self.clock.now()
-        rows: list[tuple[int, int, float, bytes, str | None]] = []
+        events = self.events
+        live = events is not None and events.listening
+        rows: list[tuple[int, int, float, bytearray, str | None]] = []
         published = []
         touched: set[int] = set()
         for hash_key, replicated in changes:
-            lane = zlib.crc32(hash_key) % stream.shard_count
-            shard = self.open[(stream.id, lane)]
+            shard = self.open[(stream.id, zlib.crc32(hash_key) % stream.shard_count)]
             if now - shard.created >= self.rollover_seconds:
                 self.storage.on_rollback(self.reload)
                 shard = self._roll_over(conn, stream, shard, now)
             self.sequence += 1
             record = reissue_record(replicated, region=region, created=now,
                                     sequence=format_sequence(self.sequence))
-            rows.append((shard.pk, self.sequence, now, orjson.dumps(record), origin))
+            rows.append((shard.pk, self.sequence, now, bytearray(orjson.dumps(record)), origin))
             touched.add(shard.pk)
-            published.append((shard.shard_id, record))
+            if live:
+                published.append((shard.shard_id, record))
         store.append_records(conn, rows)
         for pk in touched:
             self.storage.after_commit(partial(self._notify_shard, pk, False))
-        events = self.events
-        if events is not None and events.listening:
+        if events is not None:
             for shard_id, record in published:
                 event = {"table": table_name, "account": account, "region": region,
                          "streamArn": stream.arn, "shardId": shard_id, "record": record}

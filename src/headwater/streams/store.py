@@ -72,12 +72,11 @@ def append_record(conn: sqlite3.Connection, shard: int, seq: int, created: float
 
 
 def append_records(conn: sqlite3.Connection,
-                   rows: list[tuple[int, int, float, bytes, str | None]]) -> None:
-    """Several records at once: (shard, seq, created, record JSON, origin) each."""
+                   rows: list[tuple[int, int, float, bytearray, str | None]]) -> None:
+    """Several records at once: (shard, seq, created, record JSON, origin) each, the JSON as
+    a bytearray (bound as it is)."""
     conn.executemany("INSERT INTO stream_records (shard, seq, created, record, origin) "
-                     "VALUES (?, ?, ?, ?, ?)",
-                     [(shard, seq, created, bytearray(record), origin)
-                      for shard, seq, created, record, origin in rows])
+                     "VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def read_local(conn: sqlite3.Connection, shards: list[int], after: int, limit: int
