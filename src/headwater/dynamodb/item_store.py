@@ -36,6 +36,22 @@ def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, item: dic
     )
 
 
+def put_many_encoded(conn: sqlite3.Connection, table_id: int,
+                     rows: list[tuple[bytes, bytes, bytes, int]]) -> None:
+    """Store several items already encoded: (hk, rk, item JSON, size) each (global tables'
+    replicated changes, whose items arrive encoded in the source's records)."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO ddb_items (table_id, hk, rk, item, size) VALUES (?, ?, ?, ?, ?)",
+        [(table_id, bytearray(hk), bytearray(rk), bytearray(item), size)
+         for hk, rk, item, size in rows])
+
+
+def delete_many(conn: sqlite3.Connection, table_id: int, keys: list[tuple[bytes, bytes]]
+                ) -> None:
+    conn.executemany("DELETE FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
+                     [(table_id, bytearray(hk), bytearray(rk)) for hk, rk in keys])
+
+
 def delete(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> None:
     conn.execute("DELETE FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
                  (table_id, hk, rk))

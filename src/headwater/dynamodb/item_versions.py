@@ -6,11 +6,21 @@ one (replication/tombstones.py)."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
-import orjson
+Key = tuple[bytes, bytes]
+# By id of a write connection: the connection and its database's high-water mark, the latest
+# version any item was given: no item holds a later one (stamp).
+_MARKS: dict[int, tuple[sqlite3.Connection, list[float]]] = {}
+CHUNK = 16  # keys a read of several items' versions asks for at once
+_GET_MANY = (
+    "WITH k(n, h, r) AS (SELECT ?1, ?2, ?3" + "".join(
+        f" UNION ALL SELECT ?1, ?{2 * n + 2}, ?{2 * n + 3}" for n in range(1, CHUNK)) + ") "
+    "SELECT k.h, k.r, v.written, v.region, i.item, i.size FROM k "
+    "LEFT JOIN ddb_item_versions AS v ON v.table_id = k.n AND v.hk = k.h AND v.rk = k.r "
+    "LEFT JOIN ddb_items AS i ON i.table_id = k.n AND i.hk = k.h AND i.rk = k.r")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -22,6 +32,10 @@ class Version:
     region: str
 
 
+# An item's version, its stored bytes and stored size, as a replica holds them.
+Held = tuple[Version | None, bytes | None, int]
+
+
 def get(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> Version | None:
     row = conn.execute(
         "SELECT written, region FROM ddb_item_versions WHERE table_id = ? AND hk = ? AND rk = ?",
@@ -29,25 +43,83 @@ def get(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> Versio
     return None if row is None else Version(float(row[0]), str(row[1]))
 
 
-def get_with_item(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
-                  ) -> tuple[Version | None, dict[str, Any] | None, int]:
-    """The item's version, the item and its stored size (0 when absent), in one statement:
-    what applying a replicated change reads first."""
-    written, region, item, size = conn.execute(
-        "SELECT v.written, v.region, i.item, i.size FROM (SELECT ? AS t, ? AS h, ? AS r) AS k "
-        "LEFT JOIN ddb_item_versions AS v ON v.table_id = k.t AND v.hk = k.h AND v.rk = k.r "
-        "LEFT JOIN ddb_items AS i ON i.table_id = k.t AND i.hk = k.h AND i.rk = k.r",
-        (table_id, hk, rk)).fetchone()
-    version = None if written is None else Version(float(written), str(region))
-    return version, None if item is None else orjson.loads(item), int(size or 0)
+def get_many_with_items(conn: sqlite3.Connection, table_id: int, keys: list[Key]
+                        ) -> dict[Key, Held]:
+    """Each key's version, item as stored (undecoded, None when absent) and stored size (0
+    when absent): what applying replicated changes reads first. One statement per
+    `CHUNK` keys (a short chunk repeats its last key, so the statement text stays one)."""
+    held: dict[Key, Held] = {}
+    distinct = list(dict.fromkeys(keys))
+    for start in range(0, len(distinct), CHUNK):
+        chunk = distinct[start:start + CHUNK]
+        chunk += [chunk[-1]] * (CHUNK - len(chunk))
+        params: list[object] = [table_id]
+        for hk, rk in chunk:
+            params += (bytearray(hk), bytearray(rk))
+        for hk, rk, written, region, item, size in conn.execute(_GET_MANY, params):
+            version = None if written is None else Version(float(written), str(region))
+            held[bytes(hk), bytes(rk)] = (version, item, int(size or 0))
+    return held
+
+
+def put_many(conn: sqlite3.Connection, table_id: int,
+             rows: list[tuple[bytes, bytes, float, str, bool]]) -> None:
+    """Set several items' versions: (hk, rk, written, region, deleted) each."""
+    for _hk, _rk, written, _region, _deleted in rows:
+        _raise_mark(conn, written)
+    conn.executemany(
+        "INSERT OR REPLACE INTO ddb_item_versions (table_id, hk, rk, written, region, deleted) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(table_id, bytearray(hk), bytearray(rk), written, region, deleted)
+         for hk, rk, written, region, deleted in rows])
 
 
 def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, version: Version,
         deleted: bool = False) -> None:
     """Set the item's version; `deleted` when the write deleted it (a tombstone)."""
+    _raise_mark(conn, version.written)
     conn.execute(
         "INSERT OR REPLACE INTO ddb_item_versions (table_id, hk, rk, written, region, deleted) "
-        "VALUES (?, ?, ?, ?, ?, ?)", (table_id, hk, rk, version.written, version.region, deleted))
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (table_id, bytearray(hk), bytearray(rk), version.written, version.region, deleted))
+
+
+def stamp(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, now: float) -> float:
+    """A local write's last-writer-wins time: the clock's `now`, but always after the version
+    the item holds. No version in the database is later than the database's high-water mark
+    (the latest version given to any item, read once), so while `now` is past it, as it is
+    unless the wall clock under the project clock stepped back, no version is read."""
+    high = _mark(conn)
+    if now <= high[0]:
+        held = get(conn, table_id, hk, rk)
+        if held is not None and now <= held.written:
+            now = held.written + 1e-6
+    if now > high[0]:
+        high[0] = now
+    return now
+
+
+def _mark(conn: sqlite3.Connection) -> list[float]:
+    """The connection's database's high-water mark (a one-element list, raised in place).
+    A mark too high only costs a read; one is kept for the last few connections used, each
+    with its connection, so a new connection never inherits another database's."""
+    entry = _MARKS.get(id(conn))
+    if entry is not None and entry[0] is conn:
+        return entry[1]
+    row = conn.execute("SELECT max(written) FROM ddb_item_versions").fetchone()
+    high = [-math.inf if row[0] is None else float(row[0])]
+    _MARKS[id(conn)] = (conn, high)
+    while len(_MARKS) > 8:
+        del _MARKS[next(iter(_MARKS))]
+    return high
+
+
+def _raise_mark(conn: sqlite3.Connection, written: float) -> None:
+    """Keep the mark at or above a version just given (a mark not yet read is read whole
+    when first needed)."""
+    entry = _MARKS.get(id(conn))
+    if entry is not None and entry[0] is conn and written > entry[1][0]:
+        entry[1][0] = written
 
 
 def copy_table(conn: sqlite3.Connection, source_id: int, target_id: int) -> None:

@@ -162,9 +162,7 @@ def _stamp(runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, ke
     """A local write's last-writer-wins time: the clock's, but always after the version the
     item holds, so a local write wins locally and everywhere even if the wall clock under the
     project clock stepped back (a write that replaced a version must outrank it)."""
-    now = runtime.clock.now()
-    held = item_versions.get(conn, table.id, key[0], key[1])
-    return now if held is None or now > held.written else held.written + 1e-6
+    return item_versions.stamp(conn, table.id, key[0], key[1], runtime.clock.now())
 
 
 def _maintain_indexes(conn: sqlite3.Connection, table: Table, key: Key,

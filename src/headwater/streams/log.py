@@ -12,6 +12,7 @@ import secrets
 import sqlite3
 import zlib
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import orjson
@@ -292,6 +293,42 @@ class StreamLog:
                      "streamArn": stream.arn, "shardId": shard.shard_id, "record": record}
             self.storage.after_commit(lambda: events.publish_live("record", event))
         return record
+
+    def record_reissued(self, conn: sqlite3.Connection, account: str, region: str,
+                        table_name: str, changes: list[tuple[bytes, dict[str, Any]]],
+                        origin: str) -> None:
+        """Append, in order, another replica's records of changes this table made too (global
+        tables: (hash key, source record) each), reissued as record_change reissues one, in
+        one statement: a replicated batch's records."""
+        stream = self.current.get((account, region, table_name))
+        if stream is None or not changes:
+            return
+        now = self.clock.now()
+        events = self.events
+        live = events is not None and events.listening
+        rows: list[tuple[int, int, float, bytearray, str | None]] = []
+        published = []
+        touched: set[int] = set()
+        for hash_key, replicated in changes:
+            shard = self.open[(stream.id, zlib.crc32(hash_key) % stream.shard_count)]
+            if now - shard.created >= self.rollover_seconds:
+                self.storage.on_rollback(self.reload)
+                shard = self._roll_over(conn, stream, shard, now)
+            self.sequence += 1
+            record = reissue_record(replicated, region=region, created=now,
+                                    sequence=format_sequence(self.sequence))
+            rows.append((shard.pk, self.sequence, now, bytearray(orjson.dumps(record)), origin))
+            touched.add(shard.pk)
+            if live:
+                published.append((shard.shard_id, record))
+        store.append_records(conn, rows)
+        for pk in touched:
+            self.storage.after_commit(partial(self._notify_shard, pk, False))
+        if events is not None:
+            for shard_id, record in published:
+                event = {"table": table_name, "account": account, "region": region,
+                         "streamArn": stream.arn, "shardId": shard_id, "record": record}
+                self.storage.after_commit(partial(events.publish_live, "record", event))
 
     def local_records_after(self, stream: Stream, after: int, limit: int
                             ) -> list[tuple[int, float, bytes]]:

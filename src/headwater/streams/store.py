@@ -71,6 +71,14 @@ def append_record(conn: sqlite3.Connection, shard: int, seq: int, created: float
                  (shard, seq, created, bytearray(record), origin))
 
 
+def append_records(conn: sqlite3.Connection,
+                   rows: list[tuple[int, int, float, bytearray, str | None]]) -> None:
+    """Several records at once: (shard, seq, created, record JSON, origin) each, the JSON as
+    a bytearray (bound as it is)."""
+    conn.executemany("INSERT INTO stream_records (shard, seq, created, record, origin) "
+                     "VALUES (?, ?, ?, ?, ?)", rows)
+
+
 def read_local(conn: sqlite3.Connection, shards: list[int], after: int, limit: int
                ) -> list[tuple[int, float, bytes]]:
     """Records of local writes (origin NULL) of several shards (one stream's) after `after`,
