@@ -37,31 +37,50 @@ def _well_formed(table: Table, key: dict[str, Any]
     parts = table.key_parts
     if type(key) is not dict or len(key) != len(parts):
         return None
-    normalised = key
-    encoded = [b"", b""]
     try:
-        for position, (name, expected, is_hash) in enumerate(parts):
-            value = key.get(name)
-            if type(value) is not dict or len(value) != 1:
-                return None
-            text = value.get(expected)
-            if type(text) is not str:
-                return None
-            if expected == "S":
-                data = text.encode("utf-8")
-            elif expected == "N":
-                number = normalize_number(text)
-                data = encode_number(number)
-                if number != text:
-                    if normalised is key:
-                        normalised = dict(key)
-                    normalised[name] = {"N": number}
-            else:
-                data = base64.b64decode(check_base64(text))
-            if expected != "N" and not (
-                    0 < len(data) <= (MAX_HASH_KEY_BYTES if is_hash else MAX_RANGE_KEY_BYTES)):
-                return None
-            encoded[position] = data
+        name, expected, _ = parts[0]
+        hk = _encoded(key.get(name), expected, MAX_HASH_KEY_BYTES)
+        if hk is None:
+            return None
+        rk: bytes | None = b""
+        if len(parts) > 1:
+            range_name, range_type, _ = parts[1]
+            rk = _encoded(key.get(range_name), range_type, MAX_RANGE_KEY_BYTES)
+        if rk is None:
+            return None
     except (AwsError, UnicodeEncodeError):
         return None
-    return normalised, (encoded[0], encoded[1])
+    if table.hash_type == "N" or table.range_type == "N":
+        return _normalised(table, key), (hk, rk)
+    return key, (hk, rk)
+
+
+def _encoded(value: object, expected: str, limit: int) -> bytes | None:
+    """The bytes of one key value that is exactly one member of the `expected` type and valid;
+    None otherwise. Raises what a malformed number or base64 text raises."""
+    if type(value) is not dict or len(value) != 1:
+        return None
+    text = value.get(expected)
+    if type(text) is not str:
+        return None
+    if expected == "S":
+        data = text.encode("utf-8")
+    elif expected == "N":
+        return encode_number(normalize_number(text))
+    else:
+        data = base64.b64decode(check_base64(text))
+    return data if 0 < len(data) <= limit else None
+
+
+def _normalised(table: Table, key: dict[str, Any]) -> dict[str, Any]:
+    """The key with its numbers in canonical form (a copy only when one changes)."""
+    normalised = key
+    for name, expected, _ in table.key_parts:
+        if expected == "N":
+            text = key[name]["N"]
+            number = normalize_number(text)
+            if number != text:
+                if normalised is key:
+                    normalised = dict(key)
+                normalised[name] = {"N": number}
+    return normalised
