@@ -28,6 +28,16 @@ def get_sized(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
     return (None, 0) if row is None else (orjson.loads(row[0]), int(row[1]))
 
 
+def get_stored(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
+               ) -> tuple[bytes | None, int]:
+    """The item's JSON as stored, undecoded, and its stored size ((None, 0) when there is
+    none): what a read answers with as it is (orjson.Fragment) when it needs no value."""
+    row = conn.execute(
+        "SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
+        (table_id, bytearray(hk), bytearray(rk))).fetchone()
+    return (None, 0) if row is None else (row[0], int(row[1]))
+
+
 def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, item: dict[str, Any],
         size: int) -> None:
     conn.execute(

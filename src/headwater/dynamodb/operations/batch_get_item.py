@@ -1,10 +1,15 @@
-"""BatchGetItem."""
+"""BatchGetItem.
+
+Items without a projection are answered with their stored JSON as it is (orjson.Fragment),
+as GetItem does (operations/get_item.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from headwater.dynamodb import items
+import orjson
+
+from headwater.dynamodb import item_store, request_keys
 from headwater.dynamodb.capacity import consumed, read_units
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
@@ -24,7 +29,7 @@ def batch_get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, An
     # Every table's request is checked before any table is looked up.
     compiled = {name: compile_request(spec) for name, spec in requests.items()}
     plans = [_plan(ctx, name, spec, compiled[name]) for name, spec in requests.items()]
-    responses: dict[str, list[dict[str, Any]]] = {}
+    responses: dict[str, list[Any]] = {}
     unprocessed: dict[str, Any] = {}
     capacities = []
     total = 0
@@ -36,12 +41,14 @@ def batch_get_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, An
             if total > MAX_RESPONSE_BYTES:
                 unprocessed[name] = {**spec, "Keys": [k for k, _ in keys[index:]]}
                 break
-            item, size = items.read(ctx.runtime, table, key)
+            stored, size = item_store.get_stored(ctx.runtime.storage.reader(), table.id,
+                                                 key[0], key[1])
             units += read_units(size, consistent)
-            if item is None:
+            if stored is None:
                 continue
             total += size
-            found.append(item if projection is None else projection.apply(item))
+            found.append(orjson.Fragment(stored) if projection is None
+                         else projection.apply(orjson.loads(stored)))
         capacity = consumed(ctx.charges, name, units, request.get("ReturnConsumedCapacity"))
         if capacity is not None:
             capacities.append(capacity)
@@ -57,7 +64,7 @@ def _plan(ctx: RequestContext, name: str, spec: dict[str, Any],
     seen: set[tuple[bytes, bytes]] = set()
     keys = []
     for key in spec["Keys"]:
-        normalised, encoded = items.key_from_request(table, key)
+        normalised, encoded = request_keys.key_from_request(table, key)
         if encoded in seen:
             raise ValidationException(DUPLICATES)
         seen.add(encoded)

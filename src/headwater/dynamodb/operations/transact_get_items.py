@@ -1,13 +1,17 @@
-"""TransactGetItems."""
+"""TransactGetItems.
+
+Items without a projection are answered with their stored JSON as it is (orjson.Fragment),
+as GetItem does (operations/get_item.py); capacity comes from the size stored with them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from headwater.dynamodb import item_store, transactions
 from headwater.dynamodb.capacity import consumed, read_units
 from headwater.dynamodb.context import RequestContext
-from headwater.dynamodb.item_size import item_size
 
 
 def transact_get_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -22,16 +26,16 @@ def transact_get_items(ctx: RequestContext, request: dict[str, Any]) -> dict[str
     # Requests run one at a time on the storage thread, so these reads form one snapshot.
     conn = ctx.runtime.storage.conn
     for action in actions:
-        item = item_store.get(conn, action.table.id, *action.key)
-        size = 0 if item is None else item_size(item)
+        stored, size = item_store.get_stored(conn, action.table.id, *action.key)
         # Transactional reads cost two strongly consistent units per 4 KB.
         name = action.spec["TableName"]  # as sent: a name or an ARN
         units[name] = units.get(name, 0.0) + 2 * read_units(size, True)
-        if item is None:
+        if stored is None:
             responses.append({})
             continue
         projection = action.expressions.projection
-        responses.append({"Item": item if projection is None else projection.apply(item)})
+        responses.append({"Item": orjson.Fragment(stored) if projection is None
+                          else projection.apply(orjson.loads(stored))})
     response: dict[str, Any] = {"Responses": responses}
     mode = request.get("ReturnConsumedCapacity")
     capacities = [c for name, total in units.items()
