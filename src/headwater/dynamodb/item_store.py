@@ -28,12 +28,39 @@ def get_sized(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
     return (None, 0) if row is None else (orjson.loads(row[0]), int(row[1]))
 
 
+def get_stored(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
+               ) -> tuple[bytes, int] | None:
+    """The item's stored JSON, not decoded, and its size; None when there is none. For a
+    writer that needs the old item only as a stream record's image (orjson.Fragment) or for
+    its size, and decodes it only when something looks inside."""
+    row = conn.execute(
+        "SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
+        (table_id, bytearray(hk), bytearray(rk))).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
 def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, item: dict[str, Any],
-        size: int) -> None:
+        size: int) -> bytes:
+    """Store the item; returns its stored JSON (the stream record embeds it as it is)."""
+    data = orjson.dumps(item)
     conn.execute(
         "INSERT OR REPLACE INTO ddb_items (table_id, hk, rk, item, size) VALUES (?, ?, ?, ?, ?)",
-        (table_id, bytearray(hk), bytearray(rk), bytearray(orjson.dumps(item)), size),
+        (table_id, bytearray(hk), bytearray(rk), bytearray(data), size),
     )
+    return data
+
+
+def insert(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, item: dict[str, Any],
+           size: int) -> bytes | None:
+    """Store the item if the key holds none; returns its stored JSON, or None (nothing
+    written) when an item is there already."""
+    data = orjson.dumps(item)
+    cursor = conn.execute(
+        "INSERT INTO ddb_items (table_id, hk, rk, item, size) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (table_id, bytearray(hk), bytearray(rk), bytearray(data), size),
+    )
+    return data if cursor.rowcount == 1 else None
 
 
 def delete(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> None:
