@@ -154,7 +154,9 @@ def write(
         if new_raw is None:
             new_raw = item_store.put(conn, table.id, key[0], key[1], new, size)
     streams = runtime.streams
-    if not table.replicated and not streams.has_stream(table.account, table.region, table.name):
+    replicated_table = table.replicated
+    if not replicated_table and not streams.has_stream(table.account, table.region,
+                                                       table.name):
         return  # no stream record to append
     if new is not None:
         keys = table.key_of(new)
@@ -165,7 +167,7 @@ def write(
         keys = table.key_of(old)
     if old_raw is not None and old_size is None:
         old_size = item_size(old if old is not None else orjson.loads(old_raw))
-    stamp = _stamp(runtime, conn, table, key) if origin is None and table.replicated else None
+    stamp = _stamp(runtime, conn, table, key) if origin is None and replicated_table else None
     record = streams.record_change(
         conn, table.account, table.region, table.name, key[0], keys, old, new,
         ttl_delete=ttl_delete, new_size=size, old_size=old_size, now=stamp, origin=origin,

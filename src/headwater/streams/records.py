@@ -53,7 +53,7 @@ def build_record(
     item_size(old) when the writer knows them (required for an image given as a Fragment:
     the stored JSON, which orjson.dumps splices into the record without decoding it)."""
     body: dict[str, Any] = {"ApproximateCreationDateTime": float(int(created)), "Keys": keys}
-    size = item_size(keys)
+    size = keys_size(keys)
     if new is not None and view_type in NEW_VIEWS:
         body["NewImage"] = new
         size += _image_size(new) if new_size is None else new_size
@@ -74,6 +74,18 @@ def build_record(
     if ttl_delete:
         record["userIdentity"] = dict(TTL_IDENTITY)
     return record
+
+
+def keys_size(keys: dict[str, Any]) -> int:
+    """item_size of a record's Keys, with the string keys' sizes taken directly."""
+    size = 0
+    for name, av in keys.items():
+        value = av.get("S")
+        if type(value) is str and name.isascii() and value.isascii():
+            size += len(name) + len(value)
+        else:
+            size += item_size({name: av})
+    return size
 
 
 def _image_size(image: Image) -> int:
