@@ -58,9 +58,11 @@ def item_write(table: Table, old: dict[str, Any] | None, new: dict[str, Any] | N
                size: int | None = None, old_size: int | None = None) -> Charge:
     """A write of one item: the larger of its old and new sizes to the table (an overwrite
     costs max(old, new)), and to each index the entries it had to write or delete. `size`
-    and `old_size` are the items' sizes when the caller knows them."""
+    and `old_size` are the items' sizes when the caller knows them (`old_size` also of an
+    old item the caller did not decode: `old` None, `old_size` 0 when there was none)."""
     new_size = 0 if new is None else (item_size(new) if size is None else size)
-    old_size = 0 if old is None else (item_size(old) if old_size is None else old_size)
+    if old_size is None:
+        old_size = 0 if old is None else item_size(old)
     charge = Charge(write_units(max(new_size, old_size)))
     for index in table.indexes:
         units = _index_write_units(index_entry(index, table.key_names, old) if old else None,
@@ -82,10 +84,8 @@ def write_consumed(charges: list[Any] | None, request: dict[str, Any], table: Ta
         if charges is not None and not table.indexes:
             # Metrics only, no index entries: the table's units as a plain charge.
             new_size = 0 if new is None else (item_size(new) if size is None else size)
-            if old is None:
-                old_size = 0
-            elif old_size is None:
-                old_size = item_size(old)
+            if old_size is None:
+                old_size = 0 if old is None else item_size(old)
             charges.append((request["TableName"], write_units(max(new_size, old_size)), None))
             return None
         if charges is None:

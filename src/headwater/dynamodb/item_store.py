@@ -31,7 +31,8 @@ def get_sized(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
 def get_stored(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
                ) -> tuple[bytes | None, int]:
     """The item's JSON as stored, undecoded, and its stored size ((None, 0) when there is
-    none): what a read answers with as it is (orjson.Fragment) when it needs no value."""
+    none): what a read answers with as it is (orjson.Fragment) when it needs no value, and
+    what a write needs of the old item for its stream record's image and its capacity."""
     row = conn.execute(
         "SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
         (table_id, bytearray(hk), bytearray(rk))).fetchone()
@@ -39,11 +40,27 @@ def get_stored(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
 
 
 def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, item: dict[str, Any],
-        size: int) -> None:
+        size: int) -> bytes:
+    """Store the item; returns its stored JSON (the stream record embeds it as it is)."""
+    data = orjson.dumps(item)
     conn.execute(
         "INSERT OR REPLACE INTO ddb_items (table_id, hk, rk, item, size) VALUES (?, ?, ?, ?, ?)",
-        (table_id, bytearray(hk), bytearray(rk), bytearray(orjson.dumps(item)), size),
+        (table_id, bytearray(hk), bytearray(rk), bytearray(data), size),
     )
+    return data
+
+
+def insert(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, item: dict[str, Any],
+           size: int) -> bytes | None:
+    """Store the item if the key holds none; returns its stored JSON, or None (nothing
+    written) when an item is there already."""
+    data = orjson.dumps(item)
+    cursor = conn.execute(
+        "INSERT INTO ddb_items (table_id, hk, rk, item, size) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (table_id, bytearray(hk), bytearray(rk), bytearray(data), size),
+    )
+    return data if cursor.rowcount == 1 else None
 
 
 def put_many_encoded(conn: sqlite3.Connection, table_id: int,

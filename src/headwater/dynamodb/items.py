@@ -8,6 +8,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from headwater.dynamodb import index_store, item_store, item_versions
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expressions import ast
@@ -119,7 +121,8 @@ def write(
     runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, key: Key,
     old: dict[str, Any] | None, new: dict[str, Any] | None, *, size: int | None = None,
     old_size: int | None = None, ttl_delete: bool = False, origin: str | None = None,
-    replicated: dict[str, Any] | None = None,
+    replicated: dict[str, Any] | None = None, old_raw: bytes | None = None,
+    new_raw: bytes | None = None,
 ) -> None:
     """Store `new` (None deletes), maintain index entries and append the stream record, all in
     the open transaction.
@@ -129,28 +132,46 @@ def write(
     region it came from), whose version the replicator keeps itself, and `replicated` the
     source replica's stream record when it describes this change too (StreamLog
     record_change reissues it). `size` and `old_size` are the items' sizes when the caller
-    knows them (the stream record's SizeBytes)."""
+    knows them (the stream record's SizeBytes).
+
+    `old_raw` is the old item's stored JSON when the caller read the row without decoding it
+    (item_store.get_stored; `old_size` is then its stored size): `old` may then be None for
+    an item that exists, except on a table with indexes, whose entries need it. The stream
+    record embeds both images' stored JSON as it is. `new_raw` says the caller has stored
+    `new` already (item_store.insert, over no item), as this JSON."""
     if table.indexes:
         if new is not None:
             check_index_keys(table.indexes, new)
+        if old is None and old_raw is not None:
+            old = orjson.loads(old_raw)
         _maintain_indexes(conn, table, key, old, new)
     if new is None:
-        if old is None:
+        if old is None and old_raw is None:
             return
         item_store.delete(conn, table.id, key[0], key[1])
     else:
         size = item_size(new) if size is None else size
-        item_store.put(conn, table.id, key[0], key[1], new, size)
-    if not table.replicated and not runtime.streams.has_stream(
-            table.account, table.region, table.name):
+        if new_raw is None:
+            new_raw = item_store.put(conn, table.id, key[0], key[1], new, size)
+    streams = runtime.streams
+    replicated_table = table.replicated
+    if not replicated_table and not streams.has_stream(table.account, table.region,
+                                                       table.name):
         return  # no stream record to append
-    source = new if new is not None else old
-    assert source is not None
-    stamp = _stamp(runtime, conn, table, key) if origin is None and table.replicated else None
-    record = runtime.streams.record_change(
-        conn, table.account, table.region, table.name, key[0], table.key_of(source), old, new,
+    if new is not None:
+        keys = table.key_of(new)
+    else:
+        if old is None:
+            assert old_raw is not None
+            old = orjson.loads(old_raw)
+        keys = table.key_of(old)
+    if old_raw is not None and old_size is None:
+        old_size = item_size(old if old is not None else orjson.loads(old_raw))
+    stamp = _stamp(runtime, conn, table, key) if origin is None and replicated_table else None
+    record = streams.record_change(
+        conn, table.account, table.region, table.name, key[0], keys, old, new,
         ttl_delete=ttl_delete, new_size=size, old_size=old_size, now=stamp, origin=origin,
-        replicated=replicated,
+        replicated=replicated, old_raw=old_raw, new_raw=new_raw,
     )
     if stamp is not None and record is not None:
         item_versions.put(conn, table.id, key[0], key[1],

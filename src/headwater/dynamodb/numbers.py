@@ -34,6 +34,9 @@ ARITHMETIC = Context(prec=320, Emax=999_999, Emin=-999_999)
 _NUMBER = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?")
 # Plain notation with at most 38 digits: its Decimal is its exact value, no parse needed.
 _PLAIN = re.compile(r"-?[0-9]{1,38}(?:\.[0-9]{1,38})?")
+# Already canonical (no exponent, no leading or trailing zeros, no "-0"): with at most 38
+# characters its digits and magnitude are in range, so it is its own canonical form.
+_CANONICAL = re.compile(r"-?[1-9][0-9]*(?:\.[0-9]*[1-9])?|-?0\.[0-9]*[1-9]|0")
 _MAX_EXPONENT_CHARS = 12  # beyond this an exponent is out of range whatever the mantissa
 
 
@@ -101,6 +104,8 @@ def format_parts(parts: Parts | None) -> str:
 
 def normalize_number(text: str) -> str:
     """Validate a number string and return DynamoDB's canonical form ("1.50" -> "1.5")."""
+    if type(text) is str and len(text) <= MAX_DIGITS and _CANONICAL.fullmatch(text):
+        return text
     return format_parts(parse_number(text))
 
 

@@ -78,8 +78,21 @@ def checked_item(item: dict[str, Any]) -> tuple[dict[str, Any], int]:
     checked = {}
     size = 0
     for name, av in item.items():
+        size += len(name) if name.isascii() else len(name.encode("utf-8"))
+        # A plain string or boolean is kept as it came (nothing to normalise); anything
+        # else takes the general check.
+        if type(av) is dict and len(av) == 1:
+            value = av.get("S")
+            if type(value) is str:
+                checked[name] = av
+                size += len(value) if value.isascii() else len(value.encode("utf-8"))
+                continue
+            if type(av.get("BOOL")) is bool:
+                checked[name] = av
+                size += SCALAR_FLAG_SIZE
+                continue
         checked[name], value_size = checked_value(av)
-        size += (len(name) if name.isascii() else len(name.encode("utf-8"))) + value_size
+        size += value_size
     return checked, size
 
 

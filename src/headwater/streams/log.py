@@ -249,25 +249,32 @@ class StreamLog:
         hash_key: bytes, keys: dict[str, Any], old: dict[str, Any] | None,
         new: dict[str, Any] | None, ttl_delete: bool = False, new_size: int | None = None,
         now: float | None = None, origin: str | None = None, old_size: int | None = None,
-        replicated: dict[str, Any] | None = None,
+        replicated: dict[str, Any] | None = None, old_raw: bytes | None = None,
+        new_raw: bytes | None = None,
     ) -> dict[str, Any] | None:
-        """Append the record for one item change, inside the caller's transaction.
+        """Append the record for one change of an item, inside the caller's transaction.
 
         `now` is the write's clock time when the writer took it already; `origin` the region
         a replicated write came from (global tables: such records are not sent on again).
         `replicated` is the source replica's record of that change, when the caller knows
         it describes this change too (same images, sizes and view type): it is reissued
         with this stream's sequence number, time, event id and region instead of being built
-        and sized again. Returns the record, or None when the table has no stream or nothing
-        changed.
+        and sized again. `old_raw` and `new_raw` are the items' stored JSON when the writer
+        has it: the record embeds it as it is (orjson.Fragment), neither decoded nor encoded
+        again, and `old` may then be None for an item that exists but was not decoded
+        (`old_size` is then required). Returns the record (its images may be Fragments), or
+        None when the table has no stream or nothing changed.
         """
         stream = self.current.get((account, region, table_name))
         if stream is None:
             return None
-        name = replicated["eventName"] if replicated is not None else event_name(old, new)
+        if replicated is not None:
+            name = replicated["eventName"]
+        else:
+            name = event_name(old, new, old_raw, new_raw)
         if name is None:
             return None
-        lane = zlib.crc32(hash_key) % stream.shard_count
+        lane = zlib.crc32(hash_key) % stream.shard_count if stream.shard_count > 1 else 0
         shard = self.open[(stream.id, lane)]
         now = self.clock.now() if now is None else now
         if now - shard.created >= self.rollover_seconds:
@@ -277,20 +284,25 @@ class StreamLog:
         seq = self.sequence
         if replicated is None:
             record = build_record(
-                name=name, region=region, view_type=stream.view_type, keys=keys, old=old,
-                new=new, created=now, sequence=format_sequence(seq), ttl_delete=ttl_delete,
+                name=name, region=region, view_type=stream.view_type, keys=keys,
+                old=old if old_raw is None else orjson.Fragment(old_raw),
+                new=new if new_raw is None else orjson.Fragment(new_raw),
+                created=now, sequence=format_sequence(seq), ttl_delete=ttl_delete,
                 new_size=new_size, old_size=old_size,
             )
         else:
             record = reissue_record(replicated, region=region, created=now,
                                     sequence=format_sequence(seq))
-        store.append_record(conn, shard.pk, seq, now, orjson.dumps(record), origin)
+        data = orjson.dumps(record)
+        store.append_record(conn, shard.pk, seq, now, data, origin)
         local = origin is None
         self.storage.after_commit(lambda: self._notify_shard(shard.pk, local))
         events = self.events
         if events is not None and events.listening:
+            # The live page gets the record as GetRecords would: images decoded.
             event = {"table": table_name, "account": account, "region": region,
-                     "streamArn": stream.arn, "shardId": shard.shard_id, "record": record}
+                     "streamArn": stream.arn, "shardId": shard.shard_id,
+                     "record": orjson.loads(data)}
             self.storage.after_commit(lambda: events.publish_live("record", event))
         return record
 

@@ -6,6 +6,8 @@ import itertools
 import secrets
 from typing import Any
 
+import orjson
+
 from headwater.dynamodb.item_size import item_size
 
 # eventIDs need to be unique, not secret: a random per-process prefix and a counter keep the
@@ -16,30 +18,48 @@ TTL_IDENTITY = {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
 SET_TYPES = ("SS", "NS", "BS")
 
 
-def event_name(old: dict[str, Any] | None, new: dict[str, Any] | None) -> str | None:
-    """INSERT, MODIFY or REMOVE; None when the write changed nothing."""
-    if old is None:
+def event_name(old: dict[str, Any] | None, new: dict[str, Any] | None,
+               old_raw: bytes | None = None, new_raw: bytes | None = None) -> str | None:
+    """INSERT, MODIFY or REMOVE; None when the write changed nothing.
+
+    `old_raw` and `new_raw` are the items' stored JSON when the writer has it; then `old` may
+    be None for an item that exists but was not decoded. Equal bytes are the same item; other
+    bytes may still be (set members or map entries in another order), so only then is the
+    old item decoded and compared."""
+    if old is None and old_raw is None:
         return None if new is None else "INSERT"
     if new is None:
         return "REMOVE"
+    if old_raw is not None and old_raw == new_raw:
+        return None
+    if old is None:
+        assert old_raw is not None
+        old = orjson.loads(old_raw)
     return None if same_item(old, new) else "MODIFY"
+
+
+# An image as the record holds it: the item, or its stored JSON spliced in as it is.
+Image = dict[str, Any] | orjson.Fragment
+NEW_VIEWS = ("NEW_IMAGE", "NEW_AND_OLD_IMAGES")
+OLD_VIEWS = ("OLD_IMAGE", "NEW_AND_OLD_IMAGES")
 
 
 def build_record(
     *, name: str, region: str, view_type: str, keys: dict[str, Any],
-    old: dict[str, Any] | None, new: dict[str, Any] | None, created: float, sequence: str,
+    old: Image | None, new: Image | None, created: float, sequence: str,
     ttl_delete: bool = False, new_size: int | None = None, old_size: int | None = None,
 ) -> dict[str, Any]:
     """The record for one change; `new_size` and `old_size` are item_size(new) and
-    item_size(old) when the writer knows them."""
+    item_size(old) when the writer knows them (required for an image given as a Fragment:
+    the stored JSON, which orjson.dumps splices into the record without decoding it)."""
     body: dict[str, Any] = {"ApproximateCreationDateTime": float(int(created)), "Keys": keys}
-    size = item_size(keys)
-    if new is not None and view_type in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
+    size = keys_size(keys)
+    if new is not None and view_type in NEW_VIEWS:
         body["NewImage"] = new
-        size += item_size(new) if new_size is None else new_size
-    if old is not None and view_type in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
+        size += _image_size(new) if new_size is None else new_size
+    if old is not None and view_type in OLD_VIEWS:
         body["OldImage"] = old
-        size += item_size(old) if old_size is None else old_size
+        size += _image_size(old) if old_size is None else old_size
     body["SequenceNumber"] = sequence
     body["SizeBytes"] = size
     body["StreamViewType"] = view_type
@@ -54,6 +74,24 @@ def build_record(
     if ttl_delete:
         record["userIdentity"] = dict(TTL_IDENTITY)
     return record
+
+
+def keys_size(keys: dict[str, Any]) -> int:
+    """item_size of a record's Keys, with the string keys' sizes taken directly."""
+    size = 0
+    for name, av in keys.items():
+        value = av.get("S")
+        if type(value) is str and name.isascii() and value.isascii():
+            size += len(name) + len(value)
+        else:
+            size += item_size({name: av})
+    return size
+
+
+def _image_size(image: Image) -> int:
+    if isinstance(image, orjson.Fragment):
+        raise TypeError("an image given as stored JSON needs its size")
+    return item_size(image)
 
 
 def reissue_record(record: dict[str, Any], *, region: str, created: float, sequence: str

@@ -213,6 +213,18 @@ def _scalar(shape: Shape) -> Check:
         if failures:
             _report(value, path, failures, errors)
 
+    if type_name == "string" and enum is None and pattern is None:
+        # The usual string member (an attribute name, a key): a string of an allowed length
+        # passes at once; anything else takes the full check for its messages.
+        low, high = (0 if lo is None else lo), hi
+
+        def check_string(value: Any, path: str, errors: list[str]) -> None:
+            if type(value) is str and low <= len(value) and (high is None
+                                                             or len(value) <= high):
+                return
+            check(value, path, errors)
+
+        return check_string
     return check
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, localcontext
 
 import pytest
@@ -14,7 +15,9 @@ from headwater.dynamodb.numbers import (
     TOO_MANY_DIGITS,
     UNDERFLOW,
     add_numbers,
+    format_parts,
     normalize_number,
+    parse_number,
     subtract_numbers,
     to_decimal,
 )
@@ -129,3 +132,19 @@ def test_arithmetic_errors(a: str, b: str, message: str) -> None:
     with pytest.raises(ValidationException) as caught:
         add_numbers(a, b)
     assert caught.value.message == message
+
+
+@pytest.mark.parametrize("text", [
+    "0", "-0", "1", "-1", "10", "1.5", "1.50", "-0.5", "0.05", "00.1", "0.0", "12345.678",
+    "9" * 38, "9" * 39, "1" + "0" * 37, "0." + "0" * 35 + "1", "-" + "9" * 38, "1e3", "1.",
+])
+def test_canonical_shortcut_agrees_with_the_parse(text: str) -> None:
+    """normalize_number returns a canonical plain number as it is: the same answer (or the
+    same error) as parsing it."""
+    try:
+        expected = format_parts(parse_number(text))
+    except ValidationException as error:
+        with pytest.raises(ValidationException, match=re.escape(error.message)):
+            normalize_number(text)
+    else:
+        assert normalize_number(text) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from headwater.streams.records import build_record, event_name, same_item
@@ -17,6 +18,29 @@ CHANGED = {"Id": {"N": "101"}, "Message": {"S": "This item has changed"}}
 ])
 def test_event_names(old: dict | None, new: dict | None, name: str | None) -> None:
     assert event_name(old, new) == name
+
+
+@pytest.mark.parametrize(("old_raw", "new", "name"), [
+    (orjson.dumps(NEW), NEW, None),  # equal stored bytes: no compare needed
+    (b'{"Message":{"S":"New item!"},"Id":{"N":"101"}}', NEW, None),  # other bytes, same item
+    (orjson.dumps(NEW), CHANGED, "MODIFY"),
+    (orjson.dumps(NEW), None, "REMOVE"),
+])
+def test_event_names_from_stored_json(old_raw: bytes, new: dict | None,
+                                      name: str | None) -> None:
+    new_raw = None if new is None else orjson.dumps(new)
+    assert event_name(None, new, old_raw, new_raw) == name
+
+
+def test_an_image_given_as_stored_json_is_spliced_in_with_its_size() -> None:
+    record = build_record(name="MODIFY", region="r", view_type="NEW_AND_OLD_IMAGES", keys=KEYS,
+                          old=orjson.Fragment(orjson.dumps(NEW)), new=CHANGED, created=1.0,
+                          sequence="1", old_size=21)
+    assert orjson.loads(orjson.dumps(record))["dynamodb"]["OldImage"] == NEW
+    assert record["dynamodb"]["SizeBytes"] == 59
+    with pytest.raises(TypeError):
+        build_record(name="MODIFY", region="r", view_type="OLD_IMAGE", keys=KEYS,
+                     old=orjson.Fragment(b"{}"), new=CHANGED, created=1.0, sequence="1")
 
 
 def test_sets_compare_unordered_and_nested() -> None:

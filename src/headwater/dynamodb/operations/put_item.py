@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import REPORTED, write_consumed
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.expression_params import compile_request
 from headwater.dynamodb.values import checked_item
+
+# Per table id, whether its last PutItem that read the old row only for the stream record or
+# capacity found none (a load of new keys): then the next one tries a plain INSERT first, one
+# statement instead of a read and a write; an overwrite goes back to reading first. Only a
+# guess: either way the write and its record are the same.
+_inserts: dict[int, bool] = {}
 
 
 def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
@@ -23,18 +31,34 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     expressions = compile_request(request, ("ConditionExpression",))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key = items.key_from_item(table, item)
-    # Only a condition, ALL_OLD, index upkeep, the stream record and capacity (an overwrite
-    # costs the larger of the two items) look at the old item.
+    # A condition, ALL_OLD and index upkeep look inside the old item; the stream record
+    # (its image, spliced in as stored) and capacity (an overwrite costs the larger of the
+    # two items, whether the caller asks for it or CloudWatch's ConsumedWriteCapacityUnits
+    # records it: ctx.charges) only need its stored JSON and size, so the row is decoded only
+    # for the first.
     capacity_mode = request.get("ReturnConsumedCapacity")
-    needs_old = (expressions.condition is not None or return_values == "ALL_OLD"
-                 or bool(table.indexes)
-                 or capacity_mode in REPORTED
+    needs_item = (expressions.condition is not None or return_values == "ALL_OLD"
+                  or bool(table.indexes))
+    needs_row = (needs_item or capacity_mode in REPORTED or ctx.charges is not None
                  or runtime.streams.has_stream(table.account, table.region, table.name))
+    old: dict[str, Any] | None = None
+    old_raw: bytes | None = None
+    old_size = 0
+    new_raw: bytes | None = None
     with runtime.storage.transaction() as conn:
-        old, old_size = (item_store.get_sized(conn, table.id, *key) if needs_old
-                         else (None, 0))
+        if needs_row and not needs_item and _inserts.get(table.id, False):
+            # The table's last such PutItem created its item: guess this one does too, and
+            # store it only if the key is free, which also tells that there was no old item.
+            new_raw = item_store.insert(conn, table.id, key[0], key[1], item, size)
+        if needs_row and new_raw is None:
+            old_raw, old_size = item_store.get_stored(conn, table.id, *key)
+            if needs_item and old_raw is not None:
+                old = orjson.loads(old_raw)
+        if needs_row and not needs_item:
+            _inserts[table.id] = old_raw is None
         enforce(expressions.condition, old, request)
-        items.write(runtime, conn, table, key, old, item, size=size, old_size=old_size)
+        items.write(runtime, conn, table, key, old, item, size=size, old_size=old_size,
+                    old_raw=old_raw, new_raw=new_raw)
         collection = item_collections.metrics(conn, table, key[0], item, request)
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
