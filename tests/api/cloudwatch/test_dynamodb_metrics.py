@@ -30,6 +30,22 @@ def test_writes_consume_write_units_of_their_size(
     assert latency["Minimum"] > 0
 
 
+def test_an_overwrite_consumes_the_larger_items_units(
+        ddb: Any, make_table: Callable[..., str], stats: Callable[..., dict[str, Any]]) -> None:
+    # A table without stream or index, and no ReturnConsumedCapacity: the metric still charges
+    # max(old, new) (developer guide "Write capacity unit consumption"), so the old row's size
+    # is read even when nothing else needs it; and again after an insert made PutItem guess
+    # that the next write inserts too.
+    table = make_table()
+    ddb.put_item(TableName=table, Item={"pk": {"S": "first"}})  # an insert: 1 unit
+    ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "v": {"S": "x" * 2500}})  # 3 units
+    ddb.put_item(TableName=table, Item={"pk": {"S": "k"}})  # small over big: still 3
+    ddb.put_item(TableName=table, Item={"pk": {"S": "k"}})  # small over small: 1
+    written = stats(NS, "ConsumedWriteCapacityUnits", {"TableName": table})
+    assert written["Sum"] == 1 + 3 + 3 + 1
+    assert written["SampleCount"] == 4
+
+
 def test_reads_consume_read_units_and_queries_return_items(
         ddb: Any, make_table: Callable[..., str], stats: Callable[..., dict[str, Any]]) -> None:
     table = make_table(range_key="sk")
