@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from headwater.core.context import RequestContext
 from headwater.dynamodb.service import OPERATIONS
 from headwater.runtime import Runtime
@@ -27,4 +29,7 @@ def replicated_runtime() -> Iterator[Runtime]:
 
 
 def call(runtime: Runtime, region: str, operation: str, request: dict[str, Any]) -> Any:
-    return OPERATIONS[operation](RequestContext(ACCOUNT, region, "test", runtime), request)
+    """The operation's answer as a client decodes it: reads answer items as their stored JSON
+    (orjson.Fragment), which only the wire encoding turns back into values."""
+    answer = OPERATIONS[operation](RequestContext(ACCOUNT, region, "test", runtime), request)
+    return answer if answer is None else orjson.loads(orjson.dumps(answer))
