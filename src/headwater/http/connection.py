@@ -308,7 +308,8 @@ class HttpProtocol(asyncio.Protocol):
         try:
             while self.transport is not None and not self.busy and not self.writing_paused:
                 if not self.queue:
-                    self._drained()
+                    if self._failure is not None or self._last:
+                        self._drained()  # (which has nothing to do otherwise)
                     return
                 request, keep_alive = self.queue.popleft()
                 if not self.reading or self._last:
@@ -423,10 +424,11 @@ class HttpProtocol(asyncio.Protocol):
                                    # A HEAD answer may state the length of what a GET would
                                    # send (S3's HeadObject): then that one is kept.
                                    length=not (head and _has_length(response))))
-        if keep_alive:
-            self._next()
-        else:
+        if not keep_alive:
             self.close()
+        elif self.queue or self._failure is not None or self._last:
+            self._next()
+        # else _next would find nothing to do: no request queued, no failure or end owed
 
     def _head_too_large(self) -> None:
         self._fail(431, b"text/plain", b"Request header fields too large", linger=True)
