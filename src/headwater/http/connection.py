@@ -9,8 +9,8 @@ import asyncio
 import collections
 import logging
 import time
-from itertools import repeat
 from collections.abc import Awaitable
+from itertools import repeat
 from typing import Protocol, cast
 from urllib.parse import unquote
 
