@@ -10,7 +10,6 @@ import collections
 import logging
 import time
 from collections.abc import Awaitable
-from itertools import repeat
 from typing import Protocol, cast
 from urllib.parse import unquote
 
@@ -79,8 +78,9 @@ class HttpProtocol(asyncio.Protocol):
         self._chunk = 0  # bytes of the data being parsed
         self._head_start = 0  # bytes of the data the head being read began in
         self._head_fed = 0  # bytes received since the data the head began in
+        self._repeats = 0  # what headers repeated take more than their joined value
         self._url = b""
-        self._pairs: list[tuple[bytes, bytes]] = []  # the head's headers as sent
+        self._headers: dict[str, str] = {}
         self._request: Request | None = None
         self._limit = self.limits.max_body
         self._body: list[bytes] = []
@@ -176,8 +176,9 @@ class HttpProtocol(asyncio.Protocol):
         self._phase = HEAD
         self._head_start = self._chunk
         self._head_fed = 0
+        self._repeats = 0
         self._url = b""
-        self._pairs = []
+        self._headers = {}
         self._size = 0
         self._refused = False
         # _request and _body are None and [] again: on_message_complete, or a refusal (after
@@ -187,12 +188,21 @@ class HttpProtocol(asyncio.Protocol):
         self._url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        # Kept as sent: the dict is built once the head is complete (_headers).
-        self._pairs.append((name, value))
+        key = _NAMES.get(name)
+        if key is None:
+            key = _name(name)
+        headers = self._headers
+        if key in headers:
+            headers[key] = f"{headers[key]},{value.decode('latin-1')}"
+            # Sent apart, the repeat had its own name, ": " and CRLF; joined, only a comma.
+            self._repeats += len(name) + 3
+        else:
+            headers[key] = value.decode("latin-1")
 
     def _head_size(self) -> int:
         """Bytes of the URL and of each header line as sent (name, ": ", value, CRLF)."""
-        return len(self._url) + sum(len(name) + len(value) + 4 for name, value in self._pairs)
+        return len(self._url) + self._repeats + sum(
+            len(name) + len(value) + 4 for name, value in self._headers.items())
 
     def on_headers_complete(self) -> None:
         if self._failure is not None:
@@ -211,9 +221,8 @@ class HttpProtocol(asyncio.Protocol):
             split = _split_url(url)
         path, query = split
         method = self.parser.get_method().decode("latin-1")
-        headers = _headers(self._pairs)
-        request = self._request = Request(method, path, query, headers, b"", self.address,
-                                          self.peer)
+        request = self._request = Request(method, path, query, self._headers, b"", self.address,
+                                              self.peer)
         self._limit = self.limits.max_body
         if self.server.head is not None:
             try:
@@ -225,6 +234,7 @@ class HttpProtocol(asyncio.Protocol):
                 self._refuse(sized)
                 return
             self._limit = sized
+        headers = self._headers
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self._limit:
             self._reject_too_large()  # now, not after a body the client may wait to send
@@ -489,31 +499,6 @@ _URLS: dict[bytes, tuple[str, str]] = {}
 CACHED = 512
 CACHED_NAME = 64  # longer names and URLs are not kept
 CACHED_URL = 256
-
-
-def _headers(pairs: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    """The headers by lower-cased name, the values of a name sent more than once joined with
-    commas in the order sent. Names seen before are looked up, the dict built in one call."""
-    if pairs:
-        names, values = zip(*pairs)
-        try:
-            headers = dict(zip(map(_NAMES.__getitem__, names),
-                               map(str, values, repeat("latin-1"))))
-        except KeyError:
-            pass  # a name not seen before
-        else:
-            if len(headers) == len(pairs):
-                return headers  # no name repeated
-    headers = {}
-    for name, value in pairs:
-        key = _NAMES.get(name)
-        if key is None:
-            key = _name(name)
-        if key in headers:
-            headers[key] = f"{headers[key]},{value.decode('latin-1')}"
-        else:
-            headers[key] = value.decode("latin-1")
-    return headers
 
 
 def _name(name: bytes) -> str:
