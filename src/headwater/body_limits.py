@@ -40,7 +40,7 @@ def body_limit(method: str, path: str, headers: dict[str, str], query: str = "")
     """The most bytes this request's body may have."""
     target = headers.get("x-amz-target")
     if target is not None:
-        return BY_TARGET.get(target.partition(".")[0], MESSAGING)
+        return target_limit(target)
     if is_s3(headers, query):
         return s3_limit(method, headers)
     if is_lambda_path(path):
@@ -51,6 +51,20 @@ def body_limit(method: str, path: str, headers: dict[str, str], query: str = "")
                              or path[1:2].isdigit()):
         return MESSAGING  # query protocol (to / or a queue URL), rpc-v2-cbor
     return OTHER
+
+
+def target_limit(target: str) -> int:
+    """The most bytes of the body of a request with this X-Amz-Target (a JSON service's)."""
+    limit = _TARGET_LIMITS.get(target)
+    if limit is None:
+        limit = BY_TARGET.get(target.partition(".")[0], MESSAGING)
+        if len(_TARGET_LIMITS) >= 512:
+            _TARGET_LIMITS.clear()
+        _TARGET_LIMITS[target] = limit
+    return limit
+
+
+_TARGET_LIMITS: dict[str, int] = {}
 
 
 def is_invoke(method: str, path: str) -> bool:

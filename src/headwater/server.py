@@ -17,7 +17,7 @@ import orjson
 from headwater import __version__, cors, request_log, unserved
 from headwater.authorization import guarded
 from headwater.background import BackgroundWork
-from headwater.body_limits import body_limit, invoke_operation, is_invoke, is_s3
+from headwater.body_limits import body_limit, invoke_operation, is_invoke, is_s3, target_limit
 from headwater.callers import Callers
 from headwater.cloudwatch import exposition
 from headwater.cloudwatch.errors import AccessDenied as CloudWatchAccessDenied
@@ -73,6 +73,9 @@ OPEN_PATHS = frozenset({"/", "/_headwater/health", "/metrics"})
 # The namespace AWS's shared front end gives the errors it raises itself.
 CORAL = "com.amazon.coral.service"
 
+
+# Signing names (as the credential scope spells them, no spaces) of a served service but S3.
+SIGNED_NOT_S3 = unserved.SIGNING_NAMES - {"s3"}
 
 class HeadwaterApp:
     def __init__(self, runtime: Runtime) -> None:
@@ -138,6 +141,9 @@ class HeadwaterApp:
         it: AWS checks the size first, then (under --credentials, for a large or chunked body)
         what of the signature the head allows."""
         if self.credentials is None:
+            target = request.headers.get("x-amz-target")
+            if target is not None:
+                return target_limit(target)  # what body_limit answers for it, one call less
             return body_limit(request.method, request.path, request.headers, request.query)
         method, path, headers = request.method, request.path, request.headers
         limit = body_limit(method, path, headers, request.query)
@@ -211,6 +217,11 @@ class HeadwaterApp:
         callers = self.callers
         if not callers.verifying:
             who = callers.claimed(scope)
+            if (len(scope) >= 5 and scope[3] in SIGNED_NOT_S3 and request.method == "POST"
+                    and request.path == "/"):
+                target = headers.get("x-amz-target")
+                if target:  # the usual JSON request: what the general path below decides
+                    return self._json(who, target, headers, request.body)
         else:
             try:
                 who = self._authenticate(request)

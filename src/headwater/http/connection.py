@@ -188,15 +188,16 @@ class HttpProtocol(asyncio.Protocol):
         self._url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        key = name.decode("latin-1").lower()
+        key = _NAMES.get(name)
+        if key is None:
+            key = _name(name)
         headers = self._headers
-        previous = headers.get(key)
-        if previous is None:
-            headers[key] = value.decode("latin-1")
-        else:
-            headers[key] = f"{previous},{value.decode('latin-1')}"
+        if key in headers:
+            headers[key] = f"{headers[key]},{value.decode('latin-1')}"
             # Sent apart, the repeat had its own name, ": " and CRLF; joined, only a comma.
             self._repeats += len(name) + 3
+        else:
+            headers[key] = value.decode("latin-1")
 
     def _head_size(self) -> int:
         """Bytes of the URL and of each header line as sent (name, ": ", value, CRLF)."""
@@ -214,9 +215,11 @@ class HttpProtocol(asyncio.Protocol):
             return
         self._phase = BODY
         self._started = self._now
-        path, _, query = self._url.decode("latin-1").partition("?")
-        if "%" in path:
-            path = unquote(path)
+        url = self._url
+        split = _URLS.get(url)
+        if split is None:
+            split = _split_url(url)
+        path, query = split
         method = self.parser.get_method().decode("latin-1")
         request = self._request = Request(method, path, query, self._headers, b"", self.address,
                                               self.peer)
@@ -315,7 +318,8 @@ class HttpProtocol(asyncio.Protocol):
         try:
             while self.transport is not None and not self.busy and not self.writing_paused:
                 if not self.queue:
-                    self._drained()
+                    if self._failure is not None or self._last:
+                        self._drained()  # (which has nothing to do otherwise)
                     return
                 request, keep_alive = self.queue.popleft()
                 if not self.reading or self._last:
@@ -430,10 +434,11 @@ class HttpProtocol(asyncio.Protocol):
                                    # A HEAD answer may state the length of what a GET would
                                    # send (S3's HeadObject): then that one is kept.
                                    length=not (head and _has_length(response))))
-        if keep_alive:
-            self._next()
-        else:
+        if not keep_alive:
             self.close()
+        elif self.queue or self._failure is not None or self._last:
+            self._next()
+        # else _next would find nothing to do: no request queued, no failure or end owed
 
     def _head_too_large(self) -> None:
         self._fail(431, b"text/plain", b"Request header fields too large", linger=True)
@@ -485,6 +490,36 @@ class HttpProtocol(asyncio.Protocol):
             self.transport.close()
             self.transport = None
         self._forget()
+
+
+# Header names as sent -> lower-cased (clients send the same few names in every request), and
+# URLs -> (path unquoted, query): bounded, cleared when full.
+_NAMES: dict[bytes, str] = {}
+_URLS: dict[bytes, tuple[str, str]] = {}
+CACHED = 512
+CACHED_NAME = 64  # longer names and URLs are not kept
+CACHED_URL = 256
+
+
+def _name(name: bytes) -> str:
+    key = name.decode("latin-1").lower()
+    if len(name) <= CACHED_NAME:
+        if len(_NAMES) >= CACHED:
+            _NAMES.clear()
+        _NAMES[name] = key
+    return key
+
+
+def _split_url(url: bytes) -> tuple[str, str]:
+    path, _, query = url.decode("latin-1").partition("?")
+    if "%" in path:
+        path = unquote(path)
+    split = (path, query)
+    if len(url) <= CACHED_URL:
+        if len(_URLS) >= CACHED:
+            _URLS.clear()
+        _URLS[url] = split
+    return split
 
 
 def _has_length(response: Response) -> bool:

@@ -73,6 +73,8 @@ class JsonService:
     refused: Callable[[RequestContext[Any], AwsError], None] | None = None
 
     def __post_init__(self) -> None:
+        self._content_header = (_CONTENT_TYPES.get(self.content_type)
+                                or (b"content-type", self.content_type.encode()))
         model = service_model(self.model_name)
         overrides = {shape: name_or_arn(model.shape_for(name_shape), model.shape_for(arn_shape))
                      for shape, (name_shape, arn_shape)
@@ -146,11 +148,7 @@ class JsonService:
         return orjson.dumps(payload)
 
     def headers(self, ctx: RequestContext[Served], body: bytes) -> list[tuple[bytes, bytes]]:
-        headers = [
-            _CONTENT_TYPES.get(self.content_type) or (b"content-type",
-                                                      self.content_type.encode()),
-            (b"x-amzn-requestid", ctx.request_id.encode()),
-        ]
+        headers = [self._content_header, (b"x-amzn-requestid", ctx.request_id.encode())]
         if self.crc32:
             headers.append((b"x-amz-crc32", str(zlib.crc32(body)).encode()))
         if self.query_errors and body.startswith(b'{"__type"'):
