@@ -274,12 +274,8 @@ class StreamLog:
             name = event_name(old, new, old_raw, new_raw)
         if name is None:
             return None
-        lane = zlib.crc32(hash_key) % stream.shard_count if stream.shard_count > 1 else 0
-        shard = self.open[(stream.id, lane)]
         now = self.clock.now() if now is None else now
-        if now - shard.created >= self.rollover_seconds:
-            self.storage.on_rollback(self.reload)
-            shard = self._roll_over(conn, stream, shard, now)
+        shard = self._shard_for(conn, stream, hash_key, now)
         self.sequence += 1
         seq = self.sequence
         if replicated is None:
@@ -300,10 +296,8 @@ class StreamLog:
         events = self.events
         if events is not None and events.listening:
             # The live page gets the record as GetRecords would: images decoded.
-            event = {"table": table_name, "account": account, "region": region,
-                     "streamArn": stream.arn, "shardId": shard.shard_id,
-                     "record": orjson.loads(data)}
-            self.storage.after_commit(lambda: events.publish_live("record", event))
+            self._publish_after_commit(account, region, table_name, stream, shard.shard_id,
+                                       orjson.loads(data))
         return record
 
     def record_reissued(self, conn: sqlite3.Connection, account: str, region: str,
@@ -322,10 +316,7 @@ class StreamLog:
         published = []
         touched: set[int] = set()
         for hash_key, replicated in changes:
-            shard = self.open[(stream.id, zlib.crc32(hash_key) % stream.shard_count)]
-            if now - shard.created >= self.rollover_seconds:
-                self.storage.on_rollback(self.reload)
-                shard = self._roll_over(conn, stream, shard, now)
+            shard = self._shard_for(conn, stream, hash_key, now)
             self.sequence += 1
             record = reissue_record(replicated, region=region, created=now,
                                     sequence=format_sequence(self.sequence))
@@ -336,11 +327,29 @@ class StreamLog:
         store.append_records(conn, rows)
         for pk in touched:
             self.storage.after_commit(partial(self._notify_shard, pk, False))
-        if events is not None:
-            for shard_id, record in published:
-                event = {"table": table_name, "account": account, "region": region,
-                         "streamArn": stream.arn, "shardId": shard_id, "record": record}
-                self.storage.after_commit(partial(events.publish_live, "record", event))
+        for shard_id, record in published:
+            self._publish_after_commit(account, region, table_name, stream, shard_id, record)
+
+    def _shard_for(self, conn: sqlite3.Connection, stream: Stream, hash_key: bytes,
+                   now: float) -> Shard:
+        """The open shard an item's records go to (its hash key's lane), rolled over first
+        when it has been open for the rollover period (undone with the transaction)."""
+        lane = zlib.crc32(hash_key) % stream.shard_count if stream.shard_count > 1 else 0
+        shard = self.open[(stream.id, lane)]
+        if now - shard.created >= self.rollover_seconds:
+            self.storage.on_rollback(self.reload)
+            shard = self._roll_over(conn, stream, shard, now)
+        return shard
+
+    def _publish_after_commit(self, account: str, region: str, table_name: str,
+                              stream: Stream, shard_id: str, record: dict[str, Any]) -> None:
+        """Show a record on the console's live page once its write commits."""
+        events = self.events
+        if events is None:
+            return
+        event = {"table": table_name, "account": account, "region": region,
+                 "streamArn": stream.arn, "shardId": shard_id, "record": record}
+        self.storage.after_commit(partial(events.publish_live, "record", event))
 
     def local_records_after(self, stream: Stream, after: int, limit: int
                             ) -> list[tuple[int, float, bytes]]:
