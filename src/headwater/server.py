@@ -44,6 +44,7 @@ from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
     QueryRouter,
     is_query_request,
+    scope_service,
 )
 from headwater.wire.rest_json import RestJsonService
 from headwater.wire.rpc_v2_cbor import RpcV2CborService, encode_text_map
@@ -229,18 +230,13 @@ class HeadwaterApp:
                 return self._refuse(request, error)
         method, path, body = request.method, request.path, request.body
         target = headers.get("x-amz-target")
-        service = scope[3].strip() if len(scope) >= 5 else ""  # query_protocol.scope_service
-        if service:
-            # Signed for a service: it is served, or is S3, or is neither (is_s3_request and
-            # unserved.is_served, decided without a call each).
-            if service not in unserved.SIGNING_NAMES and not path.startswith("/_headwater/"):
-                return unserved.not_provided(
-                    service, request_id(), json_protocol=bool(target),
-                    query_protocol=is_query_request(method, path, headers, body))
-            if service == "s3":
-                return self._s3(who, request)
-        elif is_s3_request("", headers.get("host", ""), request.query,
-                           headers.get("authorization", "")):
+        service = scope_service(scope)
+        if not unserved.is_served(service) and not path.startswith("/_headwater/"):
+            return unserved.not_provided(
+                service, request_id(), json_protocol=bool(target),
+                query_protocol=is_query_request(method, path, headers, body))
+        if is_s3_request(service, headers.get("host", ""), request.query,
+                         headers.get("authorization", "")):
             return self._s3(who, request)
         if method == "POST" and target:
             if path != "/":
