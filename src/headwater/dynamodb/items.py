@@ -168,12 +168,12 @@ def write(
     if old_raw is not None and old_size is None:
         old_size = item_size(old if old is not None else orjson.loads(old_raw))
     stamp = _stamp(runtime, conn, table, key) if origin is None and replicated_table else None
-    record = streams.record_change(
+    recorded = streams.record_change(
         conn, table.account, table.region, table.name, key[0], keys, old, new,
         ttl_delete=ttl_delete, new_size=size, old_size=old_size, now=stamp, origin=origin,
         replicated=replicated, old_raw=old_raw, new_raw=new_raw,
     )
-    if stamp is not None and record is not None:
+    if stamp is not None and recorded:
         item_versions.put(conn, table.id, key[0], key[1],
                           item_versions.Version(stamp, table.region), new is None)
 
