@@ -154,7 +154,7 @@ class Storage:
                 self.conn.execute("COMMIT")
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, savepoint: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction; nested uses join the outer one.
 
         Once `group_commits(loop)` is on, consecutive transactions share a single SQLite
@@ -162,6 +162,13 @@ class Storage:
         changes, and the group commits once a loop iteration adds no write to it (requests that
         arrive meanwhile join it). Answers wait for `when_settled()` or `settle()`, so nothing
         is acknowledged before it is committed.
+
+        `savepoint=False` is for a write that raises its expected errors (a failed condition,
+        a bad value) before its first change: it then runs without a savepoint, which spares
+        SQLite copying every page it touches into the sub-journal (~30,000 instructions for a
+        PutItem with a stream record). If it fails having changed nothing, the group goes on
+        as with a savepoint; if it fails after a change (a bug, an I/O error), the whole group
+        is rolled back and every write in it answered with the error, none acknowledged.
         """
         if self._depth:
             self._depth += 1
@@ -174,7 +181,7 @@ class Storage:
             with self._alone():
                 yield self.conn
         else:
-            with self._grouped(self._loop):
+            with self._grouped(self._loop, savepoint):
                 yield self.conn
 
     @contextmanager
@@ -193,7 +200,7 @@ class Storage:
         self._run(self._take_after_commit())
 
     @contextmanager
-    def _grouped(self, loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    def _grouped(self, loop: asyncio.AbstractEventLoop, savepoint: bool) -> Iterator[None]:
         if self._group is not None and not self.conn.in_transaction:
             self._fail_group(sqlite3.DatabaseError("the group's transaction was rolled back"))
         group = self._group
@@ -211,6 +218,15 @@ class Storage:
                 yield
             except BaseException:
                 self._undo_first(group)
+                raise
+        elif not savepoint:
+            group.writes += 1
+            changes = self.conn.total_changes
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._undo_unsaved(changes)
                 raise
         else:
             group.writes += 1
@@ -235,6 +251,16 @@ class Storage:
             self._group = None
             group.done.set_result(None)
             _tell(group.settled, None)
+
+    def _undo_unsaved(self, changes: int) -> None:
+        """Undo a failed write that ran without a savepoint in a group: nothing to do in
+        SQLite when it changed no row (`total_changes` counts every row an INSERT, UPDATE or
+        DELETE changed); otherwise the group's transaction is rolled back with it."""
+        self._undo()
+        if self.conn.total_changes != changes and self._group is not None:
+            self._fail_group(sqlite3.DatabaseError(
+                "a write without a savepoint failed after changing the database: its group "
+                "was rolled back"))
 
     def _undo(self, *statements: str) -> None:
         """Roll back the failed write and repair what it changed in memory."""

@@ -239,3 +239,72 @@ def test_a_failed_first_write_settles_waiters_that_came_before_it(tmp_path: Path
         assert storage._group is None
     finally:
         storage.close()
+
+
+def test_a_write_without_a_savepoint_that_changed_nothing_leaves_its_group(
+        tmp_path: Path) -> None:
+    """`transaction(savepoint=False)` (PutItem's): failing before its first change, a later
+    write of a group undoes nothing in SQLite and the group commits the others."""
+    storage = Storage(tmp_path)
+    seen: list[object] = []
+    repaired: list[str] = []
+
+    async def scenario() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        with storage.transaction() as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES ('kept', x'')")
+        try:
+            with storage.transaction(savepoint=False) as conn:
+                storage.on_rollback(lambda: repaired.append("unsaved"))
+                storage.after_commit(lambda: seen.append("never"))
+                conn.execute("SELECT count(*) FROM meta").fetchone()  # a read changes nothing
+                conn.execute("UPDATE meta SET value = x'01' WHERE key = 'absent'")
+                raise RuntimeError("the condition failed")
+        except RuntimeError:
+            pass
+        with storage.transaction(savepoint=False) as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES ('kept2', x'')")
+        storage.when_settled(seen.append)
+        await storage.settle()
+
+    try:
+        asyncio.run(scenario())
+        keys = [row[0] for row in storage.conn.execute("SELECT key FROM meta ORDER BY key")]
+        assert "kept" in keys and "kept2" in keys
+        assert seen == [None] and repaired == ["unsaved"]
+    finally:
+        storage.close()
+
+
+def test_a_write_without_a_savepoint_failing_after_a_change_rolls_back_its_group(
+        tmp_path: Path) -> None:
+    storage = Storage(tmp_path)
+    seen: list[object] = []
+    repaired: list[str] = []
+
+    async def scenario() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        with storage.transaction() as conn:
+            storage.on_rollback(lambda: repaired.append("first"))
+            conn.execute("INSERT INTO meta (key, value) VALUES ('lost', x'')")
+        storage.when_settled(seen.append)
+        try:
+            with storage.transaction(savepoint=False) as conn:
+                storage.on_rollback(lambda: repaired.append("unsaved"))
+                conn.execute("INSERT INTO meta (key, value) VALUES ('half', x'')")
+                raise RuntimeError("a bug after the first change")
+        except RuntimeError:
+            pass
+        assert not storage.conn.in_transaction
+        with storage.transaction() as conn:  # a new group
+            conn.execute("INSERT INTO meta (key, value) VALUES ('next', x'')")
+        await storage.settle()
+
+    try:
+        asyncio.run(scenario())
+        keys = [row[0] for row in storage.conn.execute("SELECT key FROM meta ORDER BY key")]
+        assert "lost" not in keys and "half" not in keys and "next" in keys
+        assert len(seen) == 1 and isinstance(seen[0], sqlite3.DatabaseError)
+        assert repaired == ["unsaved", "first"]
+    finally:
+        storage.close()

@@ -45,7 +45,11 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     old_raw: bytes | None = None
     old_size = 0
     new_raw: bytes | None = None
-    with runtime.storage.transaction() as conn:
+    # No savepoint: every error PutItem answers (a failed condition, an index key of the
+    # wrong type) is raised before its first change (the guessed INSERT is tried only
+    # without a condition or indexes), so only a bug or an I/O error can fail it after one,
+    # and that rolls back the whole group commit (Storage.transaction).
+    with runtime.storage.transaction(savepoint=False) as conn:
         if needs_row and not needs_item and _inserts.get(table.id, False):
             # The table's last such PutItem created its item: guess this one does too, and
             # store it only if the key is free, which also tells that there was no old item.
