@@ -177,12 +177,52 @@ class Storage:
             finally:
                 self._depth -= 1
             return
-        if self._loop is None:
+        loop = self._loop
+        if loop is None:
             with self._alone():
                 yield self.conn
+            return
+        # Grouped (inline rather than a second generator: this runs for every write).
+        conn = self.conn
+        group = self._group
+        if group is not None and not conn.in_transaction:
+            self._fail_group(sqlite3.DatabaseError("the group's transaction was rolled back"))
+            group = None
+        changes = -1
+        if group is None:
+            # The group's first write needs no savepoint: the transaction holds nothing else,
+            # so undoing the write is rolling the transaction back and ending the group (two
+            # statements fewer for a lone write, the usual case of one client at a time).
+            self._end_read()
+            conn.execute("BEGIN IMMEDIATE")
+            group = self._group = _Group(loop.create_future())
+            loop.call_soon(self._commit_when_quiet, loop, 0)
+            first = True
         else:
-            with self._grouped(self._loop, savepoint):
-                yield self.conn
+            first = False
+            if savepoint:
+                conn.execute("SAVEPOINT hw_write")
+            else:
+                changes = conn.total_changes
+        group.writes += 1
+        self._depth = 1
+        try:
+            yield conn
+        except BaseException:
+            if first:
+                self._undo_first(group)
+            elif savepoint:
+                self._undo("ROLLBACK TO hw_write", "RELEASE hw_write")
+            else:
+                self._undo_unsaved(changes)
+            raise
+        if savepoint and not first:
+            conn.execute("RELEASE hw_write")
+        self._depth = 0
+        if self._after_commit:
+            group.after_commit.extend(self._take_after_commit())
+        if self._on_rollback:
+            group.on_rollback.extend(self._take_rollback())
 
     @contextmanager
     def _alone(self) -> Iterator[None]:
@@ -198,49 +238,6 @@ class Storage:
         self.conn.execute("COMMIT")
         self._on_rollback.clear()
         self._run(self._take_after_commit())
-
-    @contextmanager
-    def _grouped(self, loop: asyncio.AbstractEventLoop, savepoint: bool) -> Iterator[None]:
-        if self._group is not None and not self.conn.in_transaction:
-            self._fail_group(sqlite3.DatabaseError("the group's transaction was rolled back"))
-        group = self._group
-        if group is None:
-            # The group's first write needs no savepoint: the transaction holds nothing else,
-            # so undoing the write is rolling the transaction back and ending the group (two
-            # statements fewer for a lone write, the usual case of one client at a time).
-            self._end_read()
-            self.conn.execute("BEGIN IMMEDIATE")
-            group = self._group = _Group(loop.create_future())
-            loop.call_soon(self._commit_when_quiet, loop, 0)
-            group.writes = 1
-            self._depth = 1
-            try:
-                yield
-            except BaseException:
-                self._undo_first(group)
-                raise
-        elif not savepoint:
-            group.writes += 1
-            changes = self.conn.total_changes
-            self._depth = 1
-            try:
-                yield
-            except BaseException:
-                self._undo_unsaved(changes)
-                raise
-        else:
-            group.writes += 1
-            self.conn.execute("SAVEPOINT hw_write")
-            self._depth = 1
-            try:
-                yield
-            except BaseException:
-                self._undo("ROLLBACK TO hw_write", "RELEASE hw_write")
-                raise
-            self.conn.execute("RELEASE hw_write")
-        self._depth = 0
-        group.after_commit.extend(self._take_after_commit())
-        group.on_rollback.extend(self._take_rollback())
 
     def _undo_first(self, group: _Group) -> None:
         """Undo a group's first write, which no savepoint holds: roll the transaction back
