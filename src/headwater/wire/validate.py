@@ -18,6 +18,8 @@ value (DynamoDB's AttributeValue) must still be a JSON object, as its union dese
 from __future__ import annotations
 
 import re
+import sys
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -224,8 +226,14 @@ def _scalar(shape: Shape) -> Check:
                 return
             check(value, path, errors)
 
+        _PLAIN_LENGTHS[check_string] = (low, sys.maxsize if high is None else high)
         return check_string
     return check
+
+
+# The allowed lengths of each plain string check (`check_string`): a map checks its keys
+# against them inline, calling the check only for a key outside them (for its messages).
+_PLAIN_LENGTHS: weakref.WeakKeyDictionary[Check, tuple[int, int]] = weakref.WeakKeyDictionary()
 
 
 def name_or_arn(name: Shape, arn: Shape, prefix: str = "arn:") -> Check:
@@ -346,6 +354,8 @@ def _map(shape: MapShape, cache: dict[str, Check], package: str) -> Check:
                   .removeprefix("class "))
     java_type = f"java.util.Map<java.lang.String, {value_type}>"
     opaque = shape.value.name in OPAQUE_SHAPES
+    # A plain string key of an allowed length passes without a call (none passes otherwise).
+    key_low, key_high = _PLAIN_LENGTHS.get(key, (1, 0))
 
     def in_order(value: dict[str, Any], path: str, errors: list[str]) -> None:
         for name, item in value.items():
@@ -364,7 +374,8 @@ def _map(shape: MapShape, cache: dict[str, Check], package: str) -> Check:
         mark = len(errors)
         try:
             for name, item in value.items():
-                key(name, path, errors)
+                if not (type(name) is str and key_low <= len(name) <= key_high):
+                    key(name, path, errors)
                 if opaque:
                     if type(item) is not dict:
                         raise _Again

@@ -65,3 +65,29 @@ def test_an_attribute_value_must_be_an_object(value: Any, message: str) -> None:
     with pytest.raises(SerializationException) as caught:
         validator("dynamodb", "PutItem")({"TableName": "abc", "Item": {"a": value}})
     assert caught.value.message == message
+
+
+@pytest.mark.parametrize(("length", "failure"), [
+    (0, "have length greater than or equal to 1"), (1, None), (1024, None),
+    (1025, "have length less than or equal to 1024"),
+])
+def test_map_keys_of_an_allowed_length_pass_inline_others_get_the_checks_message(
+        length: int, failure: str | None) -> None:
+    """A map checks a plain string key's length inline and calls the key's check only
+    outside it: the boundaries give the same answers and messages either way."""
+    name = "t" * length
+    request = {"RequestItems": {name: [{"PutRequest": {"Item": {}}}]}}
+    validate = validator("dynamodb", "BatchWriteItem")
+    if failure is None:
+        validate(request)
+        return
+    with pytest.raises(ValidationException) as caught:
+        validate(request)
+    assert caught.value.message == (
+        f"1 validation error detected: Value '{name}' at 'requestItems.key' failed to "
+        f"satisfy constraint: Member must {failure}")
+
+
+def test_a_map_key_that_is_not_a_string_takes_the_keys_check() -> None:
+    with pytest.raises(SerializationException):
+        validator("dynamodb", "PutItem")({"TableName": "abc", "Item": {1: {"S": "x"}}})
