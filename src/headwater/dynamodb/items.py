@@ -155,9 +155,18 @@ def write(
             new_raw = item_store.put(conn, table.id, key[0], key[1], new, size)
     streams = runtime.streams
     replicated_table = table.replicated
-    if not replicated_table and not streams.has_stream(table.account, table.region,
-                                                       table.name):
-        return  # no stream record to append
+    if not replicated_table:
+        stream = streams.current_stream(table.account, table.region, table.name)
+        if stream is None:
+            return  # no stream record to append
+        if (new_raw is not None and (old is None or old_raw is not None) and origin is None
+                and replicated is None and not ttl_delete):
+            # A local write stored over the item as stored (or none): PutItem's. Both images
+            # are at hand as stored JSON, so the record needs neither item walked again.
+            assert new is not None and size is not None
+            streams.record_stored(conn, stream, key[0], table.key_of(new), new, new_raw,
+                                  size, old_raw, old_size or 0)
+            return
     if new is not None:
         keys = table.key_of(new)
     else:

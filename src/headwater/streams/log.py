@@ -289,15 +289,9 @@ class StreamLog:
         if (replicated is None and not ttl_delete
                 and (new is None or new_raw is not None and new_size is not None)
                 and (old_raw is not None and old_size is not None or old is None)):
-            # The images there are all stored JSON: the record's bytes formatted at once,
-            # the bytes orjson.dumps(build_record(...)) gives (records.stored_record_json).
-            region_json = self._region_json.get(region)
-            if region_json is None:
-                region_json = self._region_json[region] = orjson.dumps(region)
-            data = stored_record_json(
-                name=name, region=region_json, view_type=stream.view_type, keys=keys,
-                old_raw=old_raw, new_raw=new_raw, created=now, sequence=seq,
-                keys_bytes=keys_size(keys), new_size=new_size or 0, old_size=old_size or 0)
+            # The images there are all stored JSON: the record's bytes formatted at once.
+            data = self._stored_json(stream, name, keys, old_raw, old_size or 0, new_raw,
+                                     new_size or 0, now, seq)
         if data is None:
             if replicated is None:
                 record = build_record(
@@ -311,14 +305,61 @@ class StreamLog:
                 record = reissue_record(replicated, region=region, created=now,
                                         sequence=format_sequence(seq))
             data = orjson.dumps(record)
+        self._append(conn, stream, shard, seq, now, data, origin)
+        return True
+
+    def record_stored(self, conn: sqlite3.Connection, stream: Stream, hash_key: bytes,
+                      keys: dict[str, Any], new: dict[str, Any], new_raw: bytes,
+                      new_size: int, old_raw: bytes | None, old_size: int) -> bool:
+        """record_change for a local write (no TTL delete, no replica's record) that stored
+        `new` as `new_raw` over the item stored as `old_raw` (None: there was none), both
+        sizes known: the same record, made with fewer steps (PutItem's). Returns whether a
+        record was appended (not when the stored bytes are the same item)."""
+        if old_raw is None:
+            name = "INSERT"
+        else:
+            changed = event_name(None, new, old_raw, new_raw)
+            if changed is None:
+                return False
+            name = changed
+        now = self.clock.now()
+        shard = self._shard_for(conn, stream, hash_key, now)
+        self.sequence += 1
+        seq = self.sequence
+        data = self._stored_json(stream, name, keys, old_raw, old_size, new_raw, new_size,
+                                 now, seq)
+        if data is None:  # a clock time orjson writes otherwise: the general way
+            data = orjson.dumps(build_record(
+                name=name, region=stream.region, view_type=stream.view_type, keys=keys,
+                old=None if old_raw is None else orjson.Fragment(old_raw),
+                new=orjson.Fragment(new_raw), created=now, sequence=format_sequence(seq),
+                new_size=new_size, old_size=old_size))
+        self._append(conn, stream, shard, seq, now, data)
+        return True
+
+    def _stored_json(self, stream: Stream, name: str, keys: dict[str, Any],
+                     old_raw: bytes | None, old_size: int, new_raw: bytes | None,
+                     new_size: int, now: float, seq: int) -> bytes | None:
+        """records.stored_record_json for a record of this stream (None: build it)."""
+        region_json = self._region_json.get(stream.region)
+        if region_json is None:
+            region_json = self._region_json[stream.region] = orjson.dumps(stream.region)
+        return stored_record_json(
+            name=name, region=region_json, view_type=stream.view_type, keys=keys,
+            old_raw=old_raw, new_raw=new_raw, created=now, sequence=seq,
+            keys_bytes=keys_size(keys), new_size=new_size, old_size=old_size)
+
+    def _append(self, conn: sqlite3.Connection, stream: Stream, shard: Shard, seq: int,
+                now: float, data: bytes, origin: str | None = None) -> None:
+        """Store a record, wake its shard's readers once it commits, and show it on the
+        console's live page when one is open."""
         store.append_record(conn, shard.pk, seq, now, data, origin)
         self.storage.after_commit(partial(self._notify_shard, shard.pk, origin is None))
         events = self.events
         if events is not None and events.listening:
             # The live page gets the record as GetRecords would: images decoded.
-            self._publish_after_commit(account, region, table_name, stream, shard.shard_id,
-                                       orjson.loads(data))
-        return True
+            self._publish_after_commit(stream.account, stream.region, stream.table_name,
+                                       stream, shard.shard_id, orjson.loads(data))
 
     def record_reissued(self, conn: sqlite3.Connection, account: str, region: str,
                         table_name: str, changes: list[tuple[bytes, dict[str, Any]]],
