@@ -16,7 +16,11 @@ from headwater.dynamodb.expressions import ast
 from headwater.dynamodb.expressions.updates import Update
 from headwater.dynamodb.indexes import check_index_keys, index_entry
 from headwater.dynamodb.item_size import MAX_ITEM_SIZE, item_size
-from headwater.dynamodb.keys import check_key_attribute, encode_key_value
+from headwater.dynamodb.keys import (
+    check_key_attribute,
+    encode_key_value,
+    encoded_key_attribute,
+)
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_value, value_type
 
@@ -33,12 +37,16 @@ Key = tuple[bytes, bytes]
 
 def key_from_item(table: Table, item: dict[str, Any]) -> Key:
     """The stored key of an item from PutItem: every key attribute present and well typed."""
+    hk = rk = b""
     for name, expected, is_hash in table.key_parts:
         value = item.get(name)
         if value is None:
             raise ValidationException(f"{INVALID}Missing the key {name} in the item")
-        check_key_attribute(name, value, expected, is_hash)
-    return encode_key(table, item)
+        if is_hash:
+            hk = encoded_key_attribute(name, value, expected, is_hash)
+        else:
+            rk = encoded_key_attribute(name, value, expected, is_hash)
+    return hk, rk
 
 
 def key_from_request(table: Table, key: dict[str, Any]) -> tuple[dict[str, Any], Key]:
