@@ -162,7 +162,20 @@ def _check_null(value: object, depth: int) -> Checked:
     return True, SCALAR_FLAG_SIZE
 
 
+_ONLY_STR = {str}
+
+
 def _check_ss(value: object, depth: int) -> Checked:
+    # The usual set, distinct strings, passes in a few C-level steps (the UTF-8 size of
+    # the members is that of their concatenation); anything else takes the checks below.
+    if (type(value) is list and value and set(map(type, value)) == _ONLY_STR
+            and len(set(value)) == len(value)):
+        joined = "".join(value)
+        return list(value), len(joined) if joined.isascii() else len(joined.encode("utf-8"))
+    return _check_ss_members(value)
+
+
+def _check_ss_members(value: object) -> Checked:
     members = [_string(m, "String") for m in _set(value, "SS")]
     if len(set(members)) != len(members):
         raise ValidationException(
