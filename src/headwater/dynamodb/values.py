@@ -77,15 +77,17 @@ def checked_item(item: dict[str, Any]) -> tuple[dict[str, Any], int]:
     it; return it with values normalised, and its size."""
     checked = {}
     size = 0
+    # The names and the plain strings are sized together at the end: the UTF-8 length of
+    # their concatenation is the sum of theirs.
+    texts = []
     for name, av in item.items():
-        size += len(name) if name.isascii() else len(name.encode("utf-8"))
         # A plain string or boolean is kept as it came (nothing to normalise); anything
         # else takes the general check.
         if type(av) is dict and len(av) == 1:
             value = av.get("S")
             if type(value) is str:
                 checked[name] = av
-                size += len(value) if value.isascii() else len(value.encode("utf-8"))
+                texts.append(value)
                 continue
             if type(av.get("BOOL")) is bool:
                 checked[name] = av
@@ -93,7 +95,9 @@ def checked_item(item: dict[str, Any]) -> tuple[dict[str, Any], int]:
                 continue
         checked[name], value_size = checked_value(av)
         size += value_size
-    return checked, size
+    texts.extend(checked)
+    joined = "".join(texts)
+    return checked, size + (len(joined) if joined.isascii() else len(joined.encode("utf-8")))
 
 
 def check_value(av: object, depth: int = 1) -> dict[str, Any]:
