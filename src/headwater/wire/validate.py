@@ -33,6 +33,7 @@ Check = Callable[[Any, str, list[str]], None]
 # attribute values: "Supplied AttributeValue is empty, ...").
 OPAQUE_SHAPES = frozenset({"AttributeValue"})
 MAX_REPORTED = 10
+MAX_PASSED = 1024  # patterned strings a check remembers as valid
 DEFAULT_PACKAGE = "com.amazonaws.dynamodb.v20120810"
 
 
@@ -228,6 +229,20 @@ def _scalar(shape: Shape) -> Check:
 
         _PLAIN_LENGTHS[check_string] = (low, sys.maxsize if high is None else high)
         return check_string
+    if type_name == "string" and enum is None:
+        # A patterned string (a table name): the values that passed are remembered, a bounded
+        # number of them, so a name seen before passes without the pattern and lengths.
+        passed: dict[str, None] = {}
+
+        def check_patterned(value: Any, path: str, errors: list[str]) -> None:
+            if type(value) is str and value in passed:
+                return
+            mark = len(errors)
+            check(value, path, errors)
+            if len(errors) == mark and len(passed) < MAX_PASSED:
+                passed[value] = None
+
+        return check_patterned
     return check
 
 
@@ -280,9 +295,11 @@ def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
             raise _container_mismatch(value, java_type)
-        dropped = [name for name, item in value.items() if item is None or name not in known]
-        for name in dropped:
-            del value[name]
+        if None in value.values() or not known.issuperset(value):
+            dropped = [name for name, item in value.items()
+                       if item is None or name not in known]
+            for name in dropped:
+                del value[name]
         # Only the members present, in the request's order, with paths built only when a
         # member fails: then everything again in the model's order, for AWS's error order.
         mark = len(errors)

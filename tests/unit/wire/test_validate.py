@@ -9,7 +9,7 @@ import pytest
 
 from headwater.wire.errors import SerializationException, ValidationException
 from headwater.wire.models import service_model
-from headwater.wire.validate import compile_input, render
+from headwater.wire.validate import compile_input, name_or_arn, render
 
 
 def validator(service: str, operation: str) -> Any:
@@ -91,3 +91,31 @@ def test_map_keys_of_an_allowed_length_pass_inline_others_get_the_checks_message
 def test_a_map_key_that_is_not_a_string_takes_the_keys_check() -> None:
     with pytest.raises(SerializationException):
         validator("dynamodb", "PutItem")({"TableName": "abc", "Item": {1: {"S": "x"}}})
+
+
+def test_a_patterned_string_seen_valid_passes_again_and_an_invalid_one_is_always_reported(
+        ) -> None:
+    """Table names (pattern [a-zA-Z0-9_.-]+, 3-255 long) that passed are remembered; one
+    that failed is checked, and reported, every time."""
+    model = service_model("dynamodb")
+    overrides = {"TableNameOrArn": name_or_arn(model.shape_for("TableName"),
+                                               model.shape_for("TableArn"))}
+    validate = compile_input(model.operation_model("DescribeTable").input_shape,
+                             overrides=overrides)
+    for _ in range(3):
+        validate({"TableName": "orders"})
+        with pytest.raises(ValidationException) as caught:
+            validate({"TableName": "a;"})
+        assert "satisfy regular expression pattern" in caught.value.message
+        assert "have length greater than or equal to 3" in caught.value.message
+        with pytest.raises(SerializationException):
+            validate({"TableName": 5})
+
+
+def test_null_and_unknown_members_are_dropped_only_when_there_are_some() -> None:
+    request: dict[str, Any] = {"TableName": "orders"}
+    validator("dynamodb", "DescribeTable")(request)
+    assert request == {"TableName": "orders"}
+    request = {"TableName": "orders", "Extra": 1}
+    validator("dynamodb", "DescribeTable")(request)
+    assert request == {"TableName": "orders"}
