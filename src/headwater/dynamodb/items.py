@@ -23,6 +23,7 @@ from headwater.dynamodb.keys import (
 )
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_value, value_type
+from headwater.streams.records import keys_size
 
 if TYPE_CHECKING:
     from headwater.dynamodb.context import DynamoDbServices
@@ -172,7 +173,12 @@ def write(
             # A local write stored over the item as stored (or none): PutItem's. Both images
             # are at hand as stored JSON, so the record needs neither item walked again.
             assert new is not None and size is not None
-            streams.record_stored(conn, stream, key[0], table.key_of(new), new, new_raw,
+            keys = table.key_of(new)
+            # A string or binary key's size is its encoding's length (UTF-8, raw bytes).
+            names_size = table.key_names_size
+            keys_bytes = (keys_size(keys) if names_size is None
+                          else names_size + len(key[0]) + len(key[1]))
+            streams.record_stored(conn, stream, key[0], keys, keys_bytes, new, new_raw,
                                   size, old_raw, old_size or 0)
             return
     if new is not None:

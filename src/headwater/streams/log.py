@@ -290,8 +290,8 @@ class StreamLog:
                 and (new is None or new_raw is not None and new_size is not None)
                 and (old_raw is not None and old_size is not None or old is None)):
             # The images there are all stored JSON: the record's bytes formatted at once.
-            data = self._stored_json(stream, name, keys, old_raw, old_size or 0, new_raw,
-                                     new_size or 0, now, seq)
+            data = self._stored_json(stream, name, keys, keys_size(keys), old_raw,
+                                     old_size or 0, new_raw, new_size or 0, now, seq)
         if data is None:
             if replicated is None:
                 record = build_record(
@@ -309,12 +309,14 @@ class StreamLog:
         return True
 
     def record_stored(self, conn: sqlite3.Connection, stream: Stream, hash_key: bytes,
-                      keys: dict[str, Any], new: dict[str, Any], new_raw: bytes,
-                      new_size: int, old_raw: bytes | None, old_size: int) -> bool:
+                      keys: dict[str, Any], keys_bytes: int, new: dict[str, Any],
+                      new_raw: bytes, new_size: int, old_raw: bytes | None,
+                      old_size: int) -> bool:
         """record_change for a local write (no TTL delete, no replica's record) that stored
         `new` as `new_raw` over the item stored as `old_raw` (None: there was none), both
-        sizes known: the same record, made with fewer steps (PutItem's). Returns whether a
-        record was appended (not when the stored bytes are the same item)."""
+        sizes known, and the record's Keys sized (`keys_bytes`, records.keys_size): the
+        same record, made with fewer steps (PutItem's). Returns whether a record was
+        appended (not when the stored bytes are the same item)."""
         if old_raw is None:
             name = "INSERT"
         else:
@@ -326,8 +328,8 @@ class StreamLog:
         shard = self._shard_for(conn, stream, hash_key, now)
         self.sequence += 1
         seq = self.sequence
-        data = self._stored_json(stream, name, keys, old_raw, old_size, new_raw, new_size,
-                                 now, seq)
+        data = self._stored_json(stream, name, keys, keys_bytes, old_raw, old_size, new_raw,
+                                 new_size, now, seq)
         if data is None:  # a clock time orjson writes otherwise: the general way
             data = orjson.dumps(build_record(
                 name=name, region=stream.region, view_type=stream.view_type, keys=keys,
@@ -337,7 +339,7 @@ class StreamLog:
         self._append(conn, stream, shard, seq, now, data)
         return True
 
-    def _stored_json(self, stream: Stream, name: str, keys: dict[str, Any],
+    def _stored_json(self, stream: Stream, name: str, keys: dict[str, Any], keys_bytes: int,
                      old_raw: bytes | None, old_size: int, new_raw: bytes | None,
                      new_size: int, now: float, seq: int) -> bytes | None:
         """records.stored_record_json for a record of this stream (None: build it)."""
@@ -347,7 +349,7 @@ class StreamLog:
         return stored_record_json(
             name=name, region=region_json, view_type=stream.view_type, keys=keys,
             old_raw=old_raw, new_raw=new_raw, created=now, sequence=seq,
-            keys_bytes=keys_size(keys), new_size=new_size, old_size=old_size)
+            keys_bytes=keys_bytes, new_size=new_size, old_size=old_size)
 
     def _append(self, conn: sqlite3.Connection, stream: Stream, shard: Shard, seq: int,
                 now: float, data: bytes, origin: str | None = None) -> None:
