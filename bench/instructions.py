@@ -1,7 +1,7 @@
 """Instructions the server executes per request (callgrind), for a machine too noisy to time.
 
     .venv/bin/python bench/instructions.py [--base DIR] [--op PutItem|GetItem] [--stream]
-                                           [--requests 2000]
+                                           [--requests 2000] [--connections 1]
 
 Starts two `headwater serve` (on disk) under `valgrind --tool=callgrind --instr-atstart=no`,
 creates a table in each, warms up, then switches instrumentation on with `callgrind_control`
@@ -13,6 +13,10 @@ path (HTTP, routing, validation, the operation, SQLite, metrics), repeatable to 
 CPU time on a shared machine swings by 2x. It does not count the kernel (syscalls, page
 cache) or cache misses, so it complements, never replaces, bench/dynamodb_items.py and
 bench/compare.py.
+With `--connections N` the measured requests go N at a time, one on each of N connections,
+each round's answers read before the next round is sent: the server then takes them in one
+loop iteration and group-commits them together, as under bench/dynamodb_items.py's 8 clients
+(one connection: every write commits alone).
 With `--base DIR`, DIR/src is measured instead of this tree (`git archive COMMIT src | tar -x
 -C DIR`). Needs valgrind; takes a minute or two per run (the server starts slowly under it).
 """
@@ -46,21 +50,34 @@ def request(target: str, body: bytes) -> bytes:
             ).encode() + body
 
 
-def send_all(address: tuple[str, int], requests: list[bytes]) -> None:
-    """Each request in turn on one connection, reading each answer before the next."""
-    with socket.create_connection(address) as conn:
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        for raw in requests:
-            conn.sendall(raw)
-            buffer = b""
-            while b"\r\n\r\n" not in buffer:
-                buffer += conn.recv(65536)
-            head, _, body = buffer.partition(b"\r\n\r\n")
-            if not head.startswith(b"HTTP/1.1 200"):
-                raise RuntimeError(f"answered {head[:200]!r}")
-            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
-            while len(body) < length:
-                body += conn.recv(65536)
+def send_all(address: tuple[str, int], requests: list[bytes], connections: int = 1) -> None:
+    """The requests `connections` at a time, one on each connection, reading each round's
+    answers before sending the next round (one connection: each in turn)."""
+    conns = [socket.create_connection(address) for _ in range(connections)]
+    try:
+        for conn in conns:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for start in range(0, len(requests), connections):
+            batch = list(zip(conns, requests[start:start + connections]))
+            for conn, raw in batch:
+                conn.sendall(raw)
+            for conn, _raw in batch:
+                read_answer(conn)
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def read_answer(conn: socket.socket) -> None:
+    buffer = b""
+    while b"\r\n\r\n" not in buffer:
+        buffer += conn.recv(65536)
+    head, _, body = buffer.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        raise RuntimeError(f"answered {head[:200]!r}")
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+    while len(body) < length:
+        body += conn.recv(65536)
 
 
 class Server:
@@ -101,7 +118,7 @@ class Server:
         return int(found.group(1))
 
 
-def measure(source: Path, op: str, stream: bool, count: int) -> float:
+def measure(source: Path, op: str, stream: bool, count: int, connections: int = 1) -> float:
     """Instructions per request: a busy server's count minus an idle twin's over the same
     window, which takes out the background work (flushes, polls, checkpoints) that runs ~50
     times slower under callgrind and so would weigh on each request ~50 times too much."""
@@ -122,7 +139,7 @@ def measure(source: Path, op: str, stream: bool, count: int) -> float:
             send_all(busy.address, measured[:50])
         idle.instrument(True)
         busy.instrument(True)
-        send_all(busy.address, measured)
+        send_all(busy.address, measured, connections)
         busy.instrument(False)
         idle.instrument(False)
     finally:
@@ -136,14 +153,17 @@ def main() -> None:
     parser.add_argument("--op", choices=["PutItem", "GetItem"], default="PutItem")
     parser.add_argument("--stream", action="store_true", help="a NEW_AND_OLD_IMAGES stream")
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--connections", type=int, default=1,
+                        help="send the measured requests this many at a time (group commits)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
         sys.exit("valgrind (callgrind) is not installed")
     source = args.base or HERE
     started = time.monotonic()
-    per_request = measure(source, args.op, args.stream, args.requests)
+    per_request = measure(source, args.op, args.stream, args.requests, args.connections)
     print(f"{source} {args.op}{' stream' if args.stream else ''}: {per_request:,.0f} "
-          f"instructions per request ({args.requests} requests, "
+          f"instructions per request ({args.requests} requests"
+          f"{f' over {args.connections} connections' if args.connections > 1 else ''}, "
           f"{time.monotonic() - started:.0f} s)")
 
 

@@ -16,9 +16,14 @@ from headwater.dynamodb.expressions import ast
 from headwater.dynamodb.expressions.updates import Update
 from headwater.dynamodb.indexes import check_index_keys, index_entry
 from headwater.dynamodb.item_size import MAX_ITEM_SIZE, item_size
-from headwater.dynamodb.keys import check_key_attribute, encode_key_value
+from headwater.dynamodb.keys import (
+    check_key_attribute,
+    encode_key_value,
+    encoded_key_attribute,
+)
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import check_value, value_type
+from headwater.streams.records import keys_size
 
 if TYPE_CHECKING:
     from headwater.dynamodb.context import DynamoDbServices
@@ -33,12 +38,16 @@ Key = tuple[bytes, bytes]
 
 def key_from_item(table: Table, item: dict[str, Any]) -> Key:
     """The stored key of an item from PutItem: every key attribute present and well typed."""
+    hk = rk = b""
     for name, expected, is_hash in table.key_parts:
         value = item.get(name)
         if value is None:
             raise ValidationException(f"{INVALID}Missing the key {name} in the item")
-        check_key_attribute(name, value, expected, is_hash)
-    return encode_key(table, item)
+        if is_hash:
+            hk = encoded_key_attribute(name, value, expected, is_hash)
+        else:
+            rk = encoded_key_attribute(name, value, expected, is_hash)
+    return hk, rk
 
 
 def key_from_request(table: Table, key: dict[str, Any]) -> tuple[dict[str, Any], Key]:
@@ -155,9 +164,23 @@ def write(
             new_raw = item_store.put(conn, table.id, key[0], key[1], new, size)
     streams = runtime.streams
     replicated_table = table.replicated
-    if not replicated_table and not streams.has_stream(table.account, table.region,
-                                                       table.name):
-        return  # no stream record to append
+    if not replicated_table:
+        stream = streams.current_stream(table.account, table.region, table.name)
+        if stream is None:
+            return  # no stream record to append
+        if (new_raw is not None and (old is None or old_raw is not None) and origin is None
+                and replicated is None and not ttl_delete):
+            # A local write stored over the item as stored (or none): PutItem's. Both images
+            # are at hand as stored JSON, so the record needs neither item walked again.
+            assert new is not None and size is not None
+            keys = table.key_of(new)
+            # A string or binary key's size is its encoding's length (UTF-8, raw bytes).
+            names_size = table.key_names_size
+            keys_bytes = (keys_size(keys) if names_size is None
+                          else names_size + len(key[0]) + len(key[1]))
+            streams.record_stored(conn, stream, key[0], keys, keys_bytes, new, new_raw,
+                                  size, old_raw, old_size or 0)
+            return
     if new is not None:
         keys = table.key_of(new)
     else:
@@ -168,12 +191,12 @@ def write(
     if old_raw is not None and old_size is None:
         old_size = item_size(old if old is not None else orjson.loads(old_raw))
     stamp = _stamp(runtime, conn, table, key) if origin is None and replicated_table else None
-    record = streams.record_change(
+    recorded = streams.record_change(
         conn, table.account, table.region, table.name, key[0], keys, old, new,
         ttl_delete=ttl_delete, new_size=size, old_size=old_size, now=stamp, origin=origin,
         replicated=replicated, old_raw=old_raw, new_raw=new_raw,
     )
-    if stamp is not None and record is not None:
+    if stamp is not None and recorded:
         item_versions.put(conn, table.id, key[0], key[1],
                           item_versions.Version(stamp, table.region), new is None)
 

@@ -93,14 +93,24 @@ def prefix_upper_bound(prefix: bytes) -> bytes | None:
 
 def check_key_attribute(name: str, av: dict[str, Any], expected_type: str, is_hash: bool) -> None:
     """Raise DynamoDB's error if `av` cannot be the key attribute `name` of type expected_type."""
+    encoded_key_attribute(name, av, expected_type, is_hash)
+
+
+def encoded_key_attribute(name: str, av: dict[str, Any], expected_type: str,
+                          is_hash: bool) -> bytes:
+    """check_key_attribute, returning the value's encoding (encode_key_value) it made."""
     actual = value_type(av)
     if actual != expected_type:
         raise ValidationException(
             f"{INVALID}Type mismatch for key {name} expected: {expected_type} actual: {actual}"
         )
-    if actual == "N":
-        return  # numbers are range-checked on parse and always fit
-    size = len(encode_key_value(av))
+    if actual == "S":
+        encoded = str(av["S"]).encode("utf-8")
+    elif actual == "N":
+        return encode_number(av["N"])  # numbers are range-checked on parse and always fit
+    else:
+        encoded = encode_key_value(av)
+    size = len(encoded)
     if size == 0:
         kind = "string" if actual == "S" else "binary"
         raise ValidationException(
@@ -111,3 +121,4 @@ def check_key_attribute(name: str, av: dict[str, Any], expected_type: str, is_ha
         raise ValidationException(HASH_TOO_BIG)
     if not is_hash and size > MAX_RANGE_KEY_BYTES:
         raise ValidationException(RANGE_TOO_BIG)
+    return encoded

@@ -30,6 +30,9 @@ class Table:
     autoscaling: dict[str, Any] = field(default_factory=dict)
     # (name, type, is the hash key) of each key attribute, derived once by `refresh`.
     key_parts: tuple[tuple[str, str, bool], ...] = ()
+    # The UTF-8 bytes of the key attributes' names when no key is a number (None
+    # otherwise): then a key's item_size is this plus its encoded parts' lengths.
+    key_names_size: int | None = None
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -49,6 +52,9 @@ class Table:
         self.key_parts = ((self.hash_name, self.hash_type, True),)
         if self.range_name is not None and self.range_type is not None:
             self.key_parts += ((self.range_name, self.range_type, False),)
+        self.key_names_size = (None if any(kind == "N" for _, kind, _ in self.key_parts)
+                               else sum(len(name.encode("utf-8"))
+                                        for name, _, _ in self.key_parts))
 
     @property
     def arn(self) -> str:
@@ -84,4 +90,6 @@ class Table:
         return next((index for index in self.indexes if index.name == name), None)
 
     def key_of(self, item: dict[str, Any]) -> dict[str, Any]:
+        if self.range_name is None:
+            return {self.hash_name: item[self.hash_name]}
         return {name: item[name] for name in self.key_names}

@@ -77,15 +77,17 @@ def checked_item(item: dict[str, Any]) -> tuple[dict[str, Any], int]:
     it; return it with values normalised, and its size."""
     checked = {}
     size = 0
+    # The names and the plain strings are sized together at the end: the UTF-8 length of
+    # their concatenation is the sum of theirs.
+    texts = []
     for name, av in item.items():
-        size += len(name) if name.isascii() else len(name.encode("utf-8"))
         # A plain string or boolean is kept as it came (nothing to normalise); anything
         # else takes the general check.
         if type(av) is dict and len(av) == 1:
             value = av.get("S")
             if type(value) is str:
                 checked[name] = av
-                size += len(value) if value.isascii() else len(value.encode("utf-8"))
+                texts.append(value)
                 continue
             if type(av.get("BOOL")) is bool:
                 checked[name] = av
@@ -93,7 +95,9 @@ def checked_item(item: dict[str, Any]) -> tuple[dict[str, Any], int]:
                 continue
         checked[name], value_size = checked_value(av)
         size += value_size
-    return checked, size
+    texts.extend(checked)
+    joined = "".join(texts)
+    return checked, size + (len(joined) if joined.isascii() else len(joined.encode("utf-8")))
 
 
 def check_value(av: object, depth: int = 1) -> dict[str, Any]:
@@ -162,7 +166,20 @@ def _check_null(value: object, depth: int) -> Checked:
     return True, SCALAR_FLAG_SIZE
 
 
+_ONLY_STR = {str}
+
+
 def _check_ss(value: object, depth: int) -> Checked:
+    # The usual set, distinct strings, passes in a few C-level steps (the UTF-8 size of
+    # the members is that of their concatenation); anything else takes the checks below.
+    if (type(value) is list and value and set(map(type, value)) == _ONLY_STR
+            and len(set(value)) == len(value)):
+        joined = "".join(value)
+        return list(value), len(joined) if joined.isascii() else len(joined.encode("utf-8"))
+    return _check_ss_members(value)
+
+
+def _check_ss_members(value: object) -> Checked:
     members = [_string(m, "String") for m in _set(value, "SS")]
     if len(set(members)) != len(members):
         raise ValidationException(

@@ -23,7 +23,13 @@ from headwater.core.events import EventBus
 from headwater.core.storage import Storage
 from headwater.streams import store
 from headwater.streams.model import RETENTION_SECONDS, Shard, Stream, format_sequence
-from headwater.streams.records import build_record, event_name, reissue_record
+from headwater.streams.records import (
+    build_record,
+    event_name,
+    keys_size,
+    reissue_record,
+    stored_record_json,
+)
 
 TableKey = tuple[str, str, str]
 SECRET_KEY = "iterator_secret"
@@ -42,6 +48,7 @@ class StreamLog:
         self._waiters: dict[int, asyncio.Event] = {}
         self._stream_events: dict[int, asyncio.Event] = {}
         self._appends: dict[int, asyncio.Event] = {}
+        self._region_json: dict[str, bytes] = {}  # a region as JSON, for stored records
         self.secret = self._load_secret()
         # Stored record times, iterators and TTLs only make sense on a clock that never moves
         # back, so the virtual clock's offset is kept beside them.
@@ -251,7 +258,7 @@ class StreamLog:
         now: float | None = None, origin: str | None = None, old_size: int | None = None,
         replicated: dict[str, Any] | None = None, old_raw: bytes | None = None,
         new_raw: bytes | None = None,
-    ) -> dict[str, Any] | None:
+    ) -> bool:
         """Append the record for one change of an item, inside the caller's transaction.
 
         `now` is the write's clock time when the writer took it already; `origin` the region
@@ -262,43 +269,99 @@ class StreamLog:
         and sized again. `old_raw` and `new_raw` are the items' stored JSON when the writer
         has it: the record embeds it as it is (orjson.Fragment), neither decoded nor encoded
         again, and `old` may then be None for an item that exists but was not decoded
-        (`old_size` is then required). Returns the record (its images may be Fragments), or
-        None when the table has no stream or nothing changed.
+        (`old_size` is then required). Returns whether a record was appended (False when the
+        table has no stream or nothing changed).
         """
         stream = self.current.get((account, region, table_name))
         if stream is None:
-            return None
+            return False
         if replicated is not None:
             name = replicated["eventName"]
         else:
             name = event_name(old, new, old_raw, new_raw)
         if name is None:
-            return None
+            return False
         now = self.clock.now() if now is None else now
         shard = self._shard_for(conn, stream, hash_key, now)
         self.sequence += 1
         seq = self.sequence
-        if replicated is None:
-            record = build_record(
-                name=name, region=region, view_type=stream.view_type, keys=keys,
-                old=old if old_raw is None else orjson.Fragment(old_raw),
-                new=new if new_raw is None else orjson.Fragment(new_raw),
-                created=now, sequence=format_sequence(seq), ttl_delete=ttl_delete,
-                new_size=new_size, old_size=old_size,
-            )
+        data = None
+        if (replicated is None and not ttl_delete
+                and (new is None or new_raw is not None and new_size is not None)
+                and (old_raw is not None and old_size is not None or old is None)):
+            # The images there are all stored JSON: the record's bytes formatted at once.
+            data = self._stored_json(stream, name, keys, keys_size(keys), old_raw,
+                                     old_size or 0, new_raw, new_size or 0, now, seq)
+        if data is None:
+            if replicated is None:
+                record = build_record(
+                    name=name, region=region, view_type=stream.view_type, keys=keys,
+                    old=old if old_raw is None else orjson.Fragment(old_raw),
+                    new=new if new_raw is None else orjson.Fragment(new_raw),
+                    created=now, sequence=format_sequence(seq), ttl_delete=ttl_delete,
+                    new_size=new_size, old_size=old_size,
+                )
+            else:
+                record = reissue_record(replicated, region=region, created=now,
+                                        sequence=format_sequence(seq))
+            data = orjson.dumps(record)
+        self._append(conn, stream, shard, seq, now, data, origin)
+        return True
+
+    def record_stored(self, conn: sqlite3.Connection, stream: Stream, hash_key: bytes,
+                      keys: dict[str, Any], keys_bytes: int, new: dict[str, Any],
+                      new_raw: bytes, new_size: int, old_raw: bytes | None,
+                      old_size: int) -> bool:
+        """record_change for a local write (no TTL delete, no replica's record) that stored
+        `new` as `new_raw` over the item stored as `old_raw` (None: there was none), both
+        sizes known, and the record's Keys sized (`keys_bytes`, records.keys_size): the
+        same record, made with fewer steps (PutItem's). Returns whether a record was
+        appended (not when the stored bytes are the same item)."""
+        if old_raw is None:
+            name = "INSERT"
         else:
-            record = reissue_record(replicated, region=region, created=now,
-                                    sequence=format_sequence(seq))
-        data = orjson.dumps(record)
+            changed = event_name(None, new, old_raw, new_raw)
+            if changed is None:
+                return False
+            name = changed
+        now = self.clock.now()
+        shard = self._shard_for(conn, stream, hash_key, now)
+        self.sequence += 1
+        seq = self.sequence
+        data = self._stored_json(stream, name, keys, keys_bytes, old_raw, old_size, new_raw,
+                                 new_size, now, seq)
+        if data is None:  # a clock time orjson writes otherwise: the general way
+            data = orjson.dumps(build_record(
+                name=name, region=stream.region, view_type=stream.view_type, keys=keys,
+                old=None if old_raw is None else orjson.Fragment(old_raw),
+                new=orjson.Fragment(new_raw), created=now, sequence=format_sequence(seq),
+                new_size=new_size, old_size=old_size))
+        self._append(conn, stream, shard, seq, now, data)
+        return True
+
+    def _stored_json(self, stream: Stream, name: str, keys: dict[str, Any], keys_bytes: int,
+                     old_raw: bytes | None, old_size: int, new_raw: bytes | None,
+                     new_size: int, now: float, seq: int) -> bytes | None:
+        """records.stored_record_json for a record of this stream (None: build it)."""
+        region_json = self._region_json.get(stream.region)
+        if region_json is None:
+            region_json = self._region_json[stream.region] = orjson.dumps(stream.region)
+        return stored_record_json(
+            name=name, region=region_json, view_type=stream.view_type, keys=keys,
+            old_raw=old_raw, new_raw=new_raw, created=now, sequence=seq,
+            keys_bytes=keys_bytes, new_size=new_size, old_size=old_size)
+
+    def _append(self, conn: sqlite3.Connection, stream: Stream, shard: Shard, seq: int,
+                now: float, data: bytes, origin: str | None = None) -> None:
+        """Store a record, wake its shard's readers once it commits, and show it on the
+        console's live page when one is open."""
         store.append_record(conn, shard.pk, seq, now, data, origin)
-        local = origin is None
-        self.storage.after_commit(lambda: self._notify_shard(shard.pk, local))
+        self.storage.after_commit(partial(self._notify_shard, shard.pk, origin is None))
         events = self.events
         if events is not None and events.listening:
             # The live page gets the record as GetRecords would: images decoded.
-            self._publish_after_commit(account, region, table_name, stream, shard.shard_id,
-                                       orjson.loads(data))
-        return record
+            self._publish_after_commit(stream.account, stream.region, stream.table_name,
+                                       stream, shard.shard_id, orjson.loads(data))
 
     def record_reissued(self, conn: sqlite3.Connection, account: str, region: str,
                         table_name: str, changes: list[tuple[bytes, dict[str, Any]]],
@@ -419,6 +482,8 @@ class StreamLog:
             event.set()
 
     def _notify_shard(self, shard_pk: int, local: bool = True) -> None:
+        if not self._waiters and not self._appends:
+            return  # nobody waits (no reader, no trigger): the usual write
         event = self._waiters.pop(shard_pk, None)
         if event is not None:
             event.set()

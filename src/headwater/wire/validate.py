@@ -18,6 +18,8 @@ value (DynamoDB's AttributeValue) must still be a JSON object, as its union dese
 from __future__ import annotations
 
 import re
+import sys
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,6 +33,7 @@ Check = Callable[[Any, str, list[str]], None]
 # attribute values: "Supplied AttributeValue is empty, ...").
 OPAQUE_SHAPES = frozenset({"AttributeValue"})
 MAX_REPORTED = 10
+MAX_PASSED = 1024  # patterned strings a check remembers as valid
 DEFAULT_PACKAGE = "com.amazonaws.dynamodb.v20120810"
 
 
@@ -224,8 +227,28 @@ def _scalar(shape: Shape) -> Check:
                 return
             check(value, path, errors)
 
+        _PLAIN_LENGTHS[check_string] = (low, sys.maxsize if high is None else high)
         return check_string
+    if type_name == "string" and enum is None:
+        # A patterned string (a table name): the values that passed are remembered, a bounded
+        # number of them, so a name seen before passes without the pattern and lengths.
+        passed: dict[str, None] = {}
+
+        def check_patterned(value: Any, path: str, errors: list[str]) -> None:
+            if type(value) is str and value in passed:
+                return
+            mark = len(errors)
+            check(value, path, errors)
+            if len(errors) == mark and len(passed) < MAX_PASSED:
+                passed[value] = None
+
+        return check_patterned
     return check
+
+
+# The allowed lengths of each plain string check (`check_string`): a map checks its keys
+# against them inline, calling the check only for a key outside them (for its messages).
+_PLAIN_LENGTHS: weakref.WeakKeyDictionary[Check, tuple[int, int]] = weakref.WeakKeyDictionary()
 
 
 def name_or_arn(name: Shape, arn: Shape, prefix: str = "arn:") -> Check:
@@ -272,9 +295,11 @@ def _structure(shape: StructureShape, cache: dict[str, Check], package: str) -> 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
             raise _container_mismatch(value, java_type)
-        dropped = [name for name, item in value.items() if item is None or name not in known]
-        for name in dropped:
-            del value[name]
+        if None in value.values() or not known.issuperset(value):
+            dropped = [name for name, item in value.items()
+                       if item is None or name not in known]
+            for name in dropped:
+                del value[name]
         # Only the members present, in the request's order, with paths built only when a
         # member fails: then everything again in the model's order, for AWS's error order.
         mark = len(errors)
@@ -346,6 +371,8 @@ def _map(shape: MapShape, cache: dict[str, Check], package: str) -> Check:
                   .removeprefix("class "))
     java_type = f"java.util.Map<java.lang.String, {value_type}>"
     opaque = shape.value.name in OPAQUE_SHAPES
+    # A plain string key of an allowed length passes without a call (none passes otherwise).
+    key_low, key_high = _PLAIN_LENGTHS.get(key, (1, 0))
 
     def in_order(value: dict[str, Any], path: str, errors: list[str]) -> None:
         for name, item in value.items():
@@ -364,7 +391,8 @@ def _map(shape: MapShape, cache: dict[str, Check], package: str) -> Check:
         mark = len(errors)
         try:
             for name, item in value.items():
-                key(name, path, errors)
+                if not (type(name) is str and key_low <= len(name) <= key_high):
+                    key(name, path, errors)
                 if opaque:
                     if type(item) is not dict:
                         raise _Again

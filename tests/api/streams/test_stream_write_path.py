@@ -128,3 +128,25 @@ def test_a_table_with_an_index_keeps_its_entries(ddb: Any, streams: Any) -> None
     assert under("two") == [{"pk": {"S": "a"}, "g": {"S": "two"}}]
     _, modify = read_stream(streams, arn)
     assert modify["dynamodb"]["OldImage"] == {"pk": {"S": "a"}, "g": {"S": "one"}}
+
+
+@pytest.mark.parametrize(("key_type", "hash_value"), [
+    ("S", {"S": "clé-ü"}), ("B", {"B": b"\x00\xffraw"}), ("N", {"N": "-12.50"}),
+])
+def test_a_put_records_the_keys_size_the_general_path_records(
+        ddb: Any, streams: Any, key_type: str, hash_value: dict[str, Any]) -> None:
+    """PutItem sizes a string or binary key from its stored encoding (a number key takes
+    keys_size); DeleteItem's REMOVE record takes the general path. Both records hold the
+    same keys and one image of the same item, so the same SizeBytes, which is AWS's."""
+    name, arn = create_stream_table(ddb, key="hé", key_type=key_type, range_key="sör")
+    item = {"hé": hash_value, "sör": {"S": "ü"}, "x": {"S": "y"}}
+    ddb.put_item(TableName=name, Item=item)
+    ddb.delete_item(TableName=name, Key={"hé": hash_value, "sör": {"S": "ü"}})
+    insert, remove = read_stream(streams, arn)
+    names = len("hé".encode()) + len("sör".encode())
+    value = {"S": len("clé-ü".encode()), "B": 5, "N": 3}[key_type]
+    keys_size = names + value + len("ü".encode())
+    assert insert["dynamodb"]["Keys"] == remove["dynamodb"]["Keys"]
+    # the keys, then one image: the keys again and "x" = "y"
+    assert insert["dynamodb"]["SizeBytes"] == keys_size + keys_size + 2
+    assert remove["dynamodb"]["SizeBytes"] == insert["dynamodb"]["SizeBytes"]

@@ -172,3 +172,139 @@ def test_without_a_loop_a_read_is_its_own_transaction(tmp_path: Path) -> None:
         assert not storage.conn.in_transaction
     finally:
         storage.close()
+
+
+def test_a_failed_first_write_ends_its_group_with_nothing_committed(tmp_path: Path) -> None:
+    """The group's first write runs without a savepoint: its failure rolls the transaction
+    back, settles the waiters of the ended group, and the next write starts a new group
+    (with its own savepoint-free first write) in the same loop iteration."""
+    storage = Storage(tmp_path)
+    seen: list[tuple[str, object]] = []
+    repaired: list[str] = []
+
+    async def scenario() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        storage.reader().execute("SELECT 1").fetchone()
+        try:
+            with storage.transaction() as conn:
+                storage.on_rollback(lambda: repaired.append("first"))
+                storage.after_commit(lambda: seen.append(("after first", None)))
+                conn.execute("INSERT INTO meta (key, value) VALUES ('undone', x'')")
+                raise RuntimeError("the operation failed after writing")
+        except RuntimeError:
+            pass
+        assert not storage.conn.in_transaction
+        storage.when_settled(lambda error: seen.append(("failed", error)))
+        with storage.transaction() as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES ('kept', x'')")
+        try:
+            with storage.transaction() as conn:  # a later write of the group: a savepoint
+                conn.execute("INSERT INTO meta (key, value) VALUES ('undone2', x'')")
+                raise RuntimeError("failed too")
+        except RuntimeError:
+            pass
+        assert storage.conn.in_transaction  # the group's first write is still to commit
+        storage.when_settled(lambda error: seen.append(("kept", error)))
+        assert _count(tmp_path) == 0
+        await storage.settle()
+
+    try:
+        asyncio.run(scenario())
+        keys = [row[0] for row in storage.conn.execute("SELECT key FROM meta ORDER BY key")]
+        assert "kept" in keys and "undone" not in keys and "undone2" not in keys
+        assert repaired == ["first"]
+        assert seen == [("failed", None), ("kept", None)]
+        assert _count(tmp_path) == 1
+    finally:
+        storage.close()
+
+
+def test_a_failed_first_write_settles_waiters_that_came_before_it(tmp_path: Path) -> None:
+    storage = Storage(tmp_path)
+    seen: list[object] = []
+
+    async def scenario() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        with storage.transaction():
+            storage.when_settled(seen.append)  # a waiter inside the group (a read's answer)
+            raise RuntimeError("failed before writing anything")
+
+    try:
+        try:
+            asyncio.run(scenario())
+        except RuntimeError:
+            pass
+        assert seen == [None]
+        assert not storage.conn.in_transaction
+        assert storage._group is None
+    finally:
+        storage.close()
+
+
+def test_a_write_without_a_savepoint_that_changed_nothing_leaves_its_group(
+        tmp_path: Path) -> None:
+    """`transaction(savepoint=False)` (PutItem's): failing before its first change, a later
+    write of a group undoes nothing in SQLite and the group commits the others."""
+    storage = Storage(tmp_path)
+    seen: list[object] = []
+    repaired: list[str] = []
+
+    async def scenario() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        with storage.transaction() as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES ('kept', x'')")
+        try:
+            with storage.transaction(savepoint=False) as conn:
+                storage.on_rollback(lambda: repaired.append("unsaved"))
+                storage.after_commit(lambda: seen.append("never"))
+                conn.execute("SELECT count(*) FROM meta").fetchone()  # a read changes nothing
+                conn.execute("UPDATE meta SET value = x'01' WHERE key = 'absent'")
+                raise RuntimeError("the condition failed")
+        except RuntimeError:
+            pass
+        with storage.transaction(savepoint=False) as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES ('kept2', x'')")
+        storage.when_settled(seen.append)
+        await storage.settle()
+
+    try:
+        asyncio.run(scenario())
+        keys = [row[0] for row in storage.conn.execute("SELECT key FROM meta ORDER BY key")]
+        assert "kept" in keys and "kept2" in keys
+        assert seen == [None] and repaired == ["unsaved"]
+    finally:
+        storage.close()
+
+
+def test_a_write_without_a_savepoint_failing_after_a_change_rolls_back_its_group(
+        tmp_path: Path) -> None:
+    storage = Storage(tmp_path)
+    seen: list[object] = []
+    repaired: list[str] = []
+
+    async def scenario() -> None:
+        storage.group_commits(asyncio.get_running_loop())
+        with storage.transaction() as conn:
+            storage.on_rollback(lambda: repaired.append("first"))
+            conn.execute("INSERT INTO meta (key, value) VALUES ('lost', x'')")
+        storage.when_settled(seen.append)
+        try:
+            with storage.transaction(savepoint=False) as conn:
+                storage.on_rollback(lambda: repaired.append("unsaved"))
+                conn.execute("INSERT INTO meta (key, value) VALUES ('half', x'')")
+                raise RuntimeError("a bug after the first change")
+        except RuntimeError:
+            pass
+        assert not storage.conn.in_transaction
+        with storage.transaction() as conn:  # a new group
+            conn.execute("INSERT INTO meta (key, value) VALUES ('next', x'')")
+        await storage.settle()
+
+    try:
+        asyncio.run(scenario())
+        keys = [row[0] for row in storage.conn.execute("SELECT key FROM meta ORDER BY key")]
+        assert "lost" not in keys and "half" not in keys and "next" in keys
+        assert len(seen) == 1 and isinstance(seen[0], sqlite3.DatabaseError)
+        assert repaired == ["unsaved", "first"]
+    finally:
+        storage.close()

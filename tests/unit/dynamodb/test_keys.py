@@ -16,6 +16,7 @@ from headwater.dynamodb.keys import (
     check_key_attribute,
     decode_key_value,
     encode_key_value,
+    encoded_key_attribute,
     prefix_upper_bound,
 )
 from headwater.dynamodb.numbers import normalize_number
@@ -169,3 +170,16 @@ def test_key_size_limits_count_utf8_and_raw_bytes() -> None:
 
 def test_number_keys_have_no_size_limit() -> None:
     check_key_attribute("pk", {"N": "-" + "9" * 38 + "e-130"}, "N", True)
+
+
+@given(st.one_of(
+    st.text(min_size=1, max_size=50).map(lambda text: ("S", {"S": text})),
+    st.binary(min_size=1, max_size=50).map(lambda data: ("B", {"B": _b64(data)})),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(
+        lambda number: ("N", {"N": normalize_number(str(number))})),
+))
+def test_a_checked_key_attribute_encodes_as_encode_key_value(typed: tuple[str, Any]) -> None:
+    """PutItem's key: the check hands back the encoding it made, the same bytes."""
+    kind, av = typed
+    for is_hash in (True, False):
+        assert encoded_key_attribute("k", av, kind, is_hash) == encode_key_value(av)

@@ -15,9 +15,11 @@ from headwater.dynamodb.values import (
     MAX_DEPTH,
     SEVERAL,
     TOO_DEEP,
+    _check_ss_members,
     check_item,
     check_value,
     checked_item,
+    checked_value,
     value_type,
 )
 from headwater.wire.errors import SerializationException, ValidationException
@@ -171,3 +173,24 @@ def test_checked_item_sizes_as_item_size_does(item: dict[str, Any]) -> None:
     checked, size = checked_item(item)
     assert checked == check_item(item)
     assert size == item_size(checked)
+
+
+def _outcome(check: Any, value: object) -> object:
+    try:
+        return check(value)
+    except (SerializationException, ValidationException) as error:
+        return (type(error), error.message)
+
+
+@given(st.one_of(
+    st.lists(st.text(max_size=5), max_size=4),
+    st.lists(st.one_of(st.text(max_size=3), st.integers(), st.none(), st.booleans()),
+             max_size=4),
+    st.text(max_size=3), st.dictionaries(st.text(max_size=2), st.text(max_size=2)),
+))
+def test_string_sets_take_the_quick_check_only_when_its_answer_is_the_full_ones(
+        value: object) -> None:
+    """A list of distinct strings passes the quick check with the full check's size; any
+    other value (empty, duplicates, a non-string member, not a list) gets its answer."""
+    assert _outcome(lambda v: checked_value({"SS": v}), value) == _outcome(
+        lambda v: ({"SS": _check_ss_members(v)[0]}, _check_ss_members(v)[1]), value)

@@ -9,7 +9,7 @@ import pytest
 
 from headwater.wire.errors import SerializationException, ValidationException
 from headwater.wire.models import service_model
-from headwater.wire.validate import compile_input, render
+from headwater.wire.validate import compile_input, name_or_arn, render
 
 
 def validator(service: str, operation: str) -> Any:
@@ -65,3 +65,57 @@ def test_an_attribute_value_must_be_an_object(value: Any, message: str) -> None:
     with pytest.raises(SerializationException) as caught:
         validator("dynamodb", "PutItem")({"TableName": "abc", "Item": {"a": value}})
     assert caught.value.message == message
+
+
+@pytest.mark.parametrize(("length", "failure"), [
+    (0, "have length greater than or equal to 1"), (1, None), (1024, None),
+    (1025, "have length less than or equal to 1024"),
+])
+def test_map_keys_of_an_allowed_length_pass_inline_others_get_the_checks_message(
+        length: int, failure: str | None) -> None:
+    """A map checks a plain string key's length inline and calls the key's check only
+    outside it: the boundaries give the same answers and messages either way."""
+    name = "t" * length
+    request = {"RequestItems": {name: [{"PutRequest": {"Item": {}}}]}}
+    validate = validator("dynamodb", "BatchWriteItem")
+    if failure is None:
+        validate(request)
+        return
+    with pytest.raises(ValidationException) as caught:
+        validate(request)
+    assert caught.value.message == (
+        f"1 validation error detected: Value '{name}' at 'requestItems.key' failed to "
+        f"satisfy constraint: Member must {failure}")
+
+
+def test_a_map_key_that_is_not_a_string_takes_the_keys_check() -> None:
+    with pytest.raises(SerializationException):
+        validator("dynamodb", "PutItem")({"TableName": "abc", "Item": {1: {"S": "x"}}})
+
+
+def test_a_patterned_string_seen_valid_passes_again_and_an_invalid_one_is_always_reported(
+        ) -> None:
+    """Table names (pattern [a-zA-Z0-9_.-]+, 3-255 long) that passed are remembered; one
+    that failed is checked, and reported, every time."""
+    model = service_model("dynamodb")
+    overrides = {"TableNameOrArn": name_or_arn(model.shape_for("TableName"),
+                                               model.shape_for("TableArn"))}
+    validate = compile_input(model.operation_model("DescribeTable").input_shape,
+                             overrides=overrides)
+    for _ in range(3):
+        validate({"TableName": "orders"})
+        with pytest.raises(ValidationException) as caught:
+            validate({"TableName": "a;"})
+        assert "satisfy regular expression pattern" in caught.value.message
+        assert "have length greater than or equal to 3" in caught.value.message
+        with pytest.raises(SerializationException):
+            validate({"TableName": 5})
+
+
+def test_null_and_unknown_members_are_dropped_only_when_there_are_some() -> None:
+    request: dict[str, Any] = {"TableName": "orders"}
+    validator("dynamodb", "DescribeTable")(request)
+    assert request == {"TableName": "orders"}
+    request = {"TableName": "orders", "Extra": 1}
+    validator("dynamodb", "DescribeTable")(request)
+    assert request == {"TableName": "orders"}

@@ -11,6 +11,7 @@ from headwater.dynamodb.capacity import REPORTED, write_consumed
 from headwater.dynamodb.condition_check import check_return_values, enforce
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.expression_params import compile_request
+from headwater.dynamodb.item_size import MAX_ITEM_SIZE
 from headwater.dynamodb.values import checked_item
 
 # Per table id, whether its last PutItem that read the old row only for the stream record or
@@ -27,7 +28,8 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     # table is a ValidationException, not ResourceNotFoundException).
     return_values = check_return_values(request, ("NONE", "ALL_OLD"))
     item, size = checked_item(request["Item"])
-    items.check_limit(size)
+    if size > MAX_ITEM_SIZE:
+        items.check_limit(size)
     expressions = compile_request(request, ("ConditionExpression",))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key = items.key_from_item(table, item)
@@ -45,7 +47,11 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     old_raw: bytes | None = None
     old_size = 0
     new_raw: bytes | None = None
-    with runtime.storage.transaction() as conn:
+    # No savepoint: every error PutItem answers (a failed condition, an index key of the
+    # wrong type) is raised before its first change (the guessed INSERT is tried only
+    # without a condition or indexes), so only a bug or an I/O error can fail it after one,
+    # and that rolls back the whole group commit (Storage.transaction).
+    with runtime.storage.transaction(savepoint=False) as conn:
         if needs_row and not needs_item and _inserts.get(table.id, False):
             # The table's last such PutItem created its item: guess this one does too, and
             # store it only if the key is free, which also tells that there was no old item.
@@ -56,10 +62,12 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
                 old = orjson.loads(old_raw)
         if needs_row and not needs_item:
             _inserts[table.id] = old_raw is None
-        enforce(expressions.condition, old, request)
+        if expressions.condition is not None:
+            enforce(expressions.condition, old, request)
         items.write(runtime, conn, table, key, old, item, size=size, old_size=old_size,
                     old_raw=old_raw, new_raw=new_raw)
-        collection = item_collections.metrics(conn, table, key[0], item, request)
+        collection = (None if "ReturnItemCollectionMetrics" not in request
+                      else item_collections.metrics(conn, table, key[0], item, request))
     response: dict[str, Any] = {}
     if return_values == "ALL_OLD" and old is not None:
         response["Attributes"] = old
