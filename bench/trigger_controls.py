@@ -67,11 +67,16 @@ FILTERS = {
 }
 
 
-def delivered(http: urllib3.PoolManager, url: str, uuid: str) -> float:
+def counter(http: urllib3.PoolManager, url: str, uuid: str, name: str) -> float:
+    """A mapping's headwater_trigger_<name>_total counter at /metrics, summed over shards."""
     text = http.request("GET", f"{url}/metrics").data.decode()
-    pattern = re.compile(r'^headwater_trigger_records_delivered_total\{.*uuid="' + uuid
+    pattern = re.compile(r'^headwater_trigger_' + name + r'_total\{.*uuid="' + uuid
                          + r'".*\} (\S+)$', re.M)
     return sum(float(value) for value in pattern.findall(text))
+
+
+def delivered(http: urllib3.PoolManager, url: str, uuid: str) -> float:
+    return counter(http, url, uuid, "records_delivered")
 
 
 def tree_cpu(pid: int) -> tuple[float, int]:
@@ -92,8 +97,9 @@ def tree_cpu(pid: int) -> tuple[float, int]:
 
 
 def throughput(url: str, pid: int, factor: int, records: int, batch_size: int,
-               handler_ms: float) -> tuple[float, float, int]:
-    """(records/s, CPU us per record of server and workers, workers alive at the end)."""
+               handler_ms: float) -> tuple[float, float, int, int]:
+    """(records/s, CPU us per record of server and workers, workers alive at the end,
+    invocations the mapping made)."""
     ddb = boto3.client("dynamodb", endpoint_url=url, **CREDENTIALS)
     lam = boto3.client("lambda", endpoint_url=url, **CREDENTIALS)
     name = f"pf{factor}"
@@ -116,7 +122,8 @@ def throughput(url: str, pid: int, factor: int, records: int, batch_size: int,
         time.sleep(0.02)
     elapsed = time.monotonic() - started
     cpu1, workers = tree_cpu(pid)
-    return records / elapsed, (cpu1 - cpu0) / records * 1e6, workers
+    invocations = int(counter(http, url, uuid, "invocations"))
+    return records / elapsed, (cpu1 - cpu0) / records * 1e6, workers, invocations
 
 
 def sample_events(count: int) -> list[bytes]:
@@ -176,14 +183,15 @@ def main() -> None:
                 server = start_headwater("headwater", None,
                                          extra=["--stream-shards", str(shards)])
                 try:
-                    rate, cpu_us, workers = throughput(server.url(), server.pid(), factor,
-                                                       args.records, args.batch_size,
-                                                       handler_ms)
+                    rate, cpu_us, workers, calls = throughput(
+                        server.url(), server.pid(), factor, args.records, args.batch_size,
+                        handler_ms)
                 finally:
                     server.stop()
                 figures[factor] = rate
                 print(f"  ParallelizationFactor {factor:>2}: {rate:8.0f} records/s, "
-                      f"{cpu_us:6.1f} us CPU/record (server + workers), {workers} workers")
+                      f"{cpu_us:6.1f} us CPU/record (server + workers), {workers} workers, "
+                      f"{calls} invocations ({args.records / max(calls, 1):.1f} records each)")
             print(f"  speed-up: {figures[10] / figures[1]:.2f}x")
     print(f"filter evaluation cost, {args.filter_records} records:")
     filter_costs(args.filter_records)

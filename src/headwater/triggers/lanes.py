@@ -63,60 +63,146 @@ class Progress:
 
 
 class Lanes:
-    """Up to N lanes of one shard, each a task draining its queue one batch at a time, so a
-    lane's records (one partition key's changes among them) are delivered in order while the
-    other lanes go on; a failing or retrying batch blocks only its own lane."""
+    """N lanes of one shard by partition-key hash, and up to N batches in flight. A batch claims
+    the lanes it takes records from until it is settled (retries, bisect and partial responses
+    included), so each lane's records (one partition key's changes among them) are delivered
+    in order while other lanes go on, and a failing batch blocks exactly its own lanes.
+
+    A batch fills up to BatchSize from every unclaimed lane, oldest records first, and one
+    with fewer records goes only when no other batch is on its way to finishing (none is in
+    flight, or each waits to be retried): concurrency grows with the backlog (one batch for a
+    backlog of BatchSize, N for N times that) instead of cutting a small backlog into N small
+    batches, each an invocation of its own, and records never wait longer than they would
+    behind the one batch of ParallelizationFactor 1."""
 
     def __init__(self, count: int, batch_size: int, run: Runner,
-                 stopping: Callable[[], bool]) -> None:
+                 stopping: Callable[[], bool], low_water: int = 0) -> None:
         self.queues: list[deque[tuple[SourceRecord, bytes]]] = [deque() for _ in range(count)]
-        self.tasks: list[asyncio.Task[None] | None] = [None] * count
+        self.claimed = [False] * count
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.count = count
         self.batch_size = batch_size
-        self.changed = asyncio.Event()  # a lane finished a batch or ended
+        self.changed = asyncio.Event()  # a batch task ended, or the queues ran low
         self.failure: BaseException | None = None
+        self._stalled: set[asyncio.Task[Any]] = set()  # batches waiting to be retried
+        self._queued = 0
+        self._low_water = low_water  # below this many queued records, `changed` is set
         self._run = run
         self._stopping = stopping
 
     def queued(self) -> int:
-        return sum(len(queue) for queue in self.queues)
+        return self._queued
 
     def busy(self) -> bool:
-        return any(task is not None for task in self.tasks)
+        return bool(self.tasks)
 
     def add(self, lane: int, record: SourceRecord, event: bytes) -> None:
         self.queues[lane].append((record, event))
+        self._queued += 1
 
     def start(self) -> None:
-        for lane, queue in enumerate(self.queues):
-            if queue and self.tasks[lane] is None:
-                self.tasks[lane] = asyncio.create_task(self._drain(lane))
+        """Start batches while fewer than N are in flight and an unclaimed lane has records."""
+        while len(self.tasks) < self.count and not self._stopping():
+            claim = self._claim(self._may_cut(None))
+            if claim is None:
+                return
+            task = asyncio.create_task(self._deliver(*claim))
+            self.tasks.add(task)
 
-    async def _drain(self, lane: int) -> None:
-        queue = self.queues[lane]
+    def _may_cut(self, own: asyncio.Task[Any] | None) -> bool:
+        """Whether a batch may go with fewer than BatchSize records: when no batch but `own`
+        is on its way to finishing (it will take the records with its next batch)."""
+        others = len(self.tasks) - len(self._stalled)
+        if own is not None and own in self.tasks and own not in self._stalled:
+            others -= 1
+        return others <= 0
+
+    def _claim(self, may_cut: bool) -> tuple[list[int], list[tuple[SourceRecord, bytes]]] | None:
+        """The next batch: records of unclaimed lanes, the lane with the oldest record first,
+        up to BatchSize, in shard order; its lanes claimed. None: no unclaimed lane has any,
+        or fewer than BatchSize and `may_cut` is false."""
+        queues, claimed = self.queues, self.claimed
+        ready = [lane for lane in range(self.count) if queues[lane] and not claimed[lane]]
+        if not ready or (not may_cut
+                         and sum(len(queues[lane]) for lane in ready) < self.batch_size):
+            return None
+        if len(ready) > 1:
+            ready.sort(key=lambda lane: queues[lane][0][0].seq)
+        room = self.batch_size
+        lanes: list[int] = []
+        taken: list[tuple[SourceRecord, bytes]] = []
+        for lane in ready:
+            queue = queues[lane]
+            take = min(room, len(queue))
+            taken.extend(queue.popleft() for _ in range(take))
+            claimed[lane] = True
+            lanes.append(lane)
+            room -= take
+            if not room:
+                break
+        if len(lanes) > 1:
+            taken.sort(key=lambda entry: entry[0].seq)
+        self._queued -= len(taken)
+        if self._queued < self._low_water:
+            self.changed.set()
+        return lanes, taken
+
+    async def _deliver(self, lanes: list[int], taken: list[tuple[SourceRecord, bytes]]) -> None:
+        """Deliver a batch, release its lanes, and go on with the next batch while there is
+        one (a task per in-flight batch slot, not per batch)."""
+        task = asyncio.current_task()
         try:
-            while queue and not self._stopping():
-                taken = [queue.popleft() for _ in range(min(self.batch_size, len(queue)))]
+            while True:
                 await self._run([r for r, _ in taken], [e for _, e in taken])
-                self.changed.set()
+                self._release(lanes)
+                lanes = []
+                if self._stopping():
+                    return
+                claim = self._claim(self._may_cut(task))
+                if claim is None:
+                    return
+                lanes, taken = claim
+                self.start()  # released lanes may hold more than this task takes
         except asyncio.CancelledError:
             pass
         except Exception as error:  # the consumer logs it and starts again from its checkpoint
             self.failure = error
         finally:
-            self.tasks[lane] = None
+            self._release(lanes)
+            if task is not None:
+                self.tasks.discard(task)
             self.changed.set()
+
+    async def stalled(self, waiting: Awaitable[None]) -> None:
+        """The calling batch waits to be retried: meanwhile batches of the other lanes go
+        even with fewer than BatchSize records (its own lanes stay claimed)."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._stalled.add(task)
+        try:
+            self.start()
+            await waiting
+        finally:
+            self._stalled.discard(task)
+
+    def _release(self, lanes: list[int]) -> None:
+        for lane in lanes:
+            self.claimed[lane] = False
 
     def cancel(self, keep: set[asyncio.Task[Any]]) -> None:
         for task in self.tasks:
-            if task is not None and task not in keep:
+            if task not in keep:
                 task.cancel()
 
     async def close(self) -> None:
-        """Cancel every lane and wait for it; the queues are dropped (read again later)."""
-        tasks = [task for task in self.tasks if task is not None]
+        """Cancel every batch and wait for it; the queues are dropped (read again later)."""
+        tasks = list(self.tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         for queue in self.queues:
             queue.clear()
+        self._queued = 0
+        self._stalled.clear()
+        self.claimed = [False] * self.count
         self.failure = None

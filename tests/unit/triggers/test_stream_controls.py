@@ -387,3 +387,83 @@ def test_a_clock_advance_ends_the_batching_window() -> None:
         await h.stop()
 
     asyncio.run(main())
+
+
+def _lane(key: str) -> int:
+    return lane_of({"dynamodb": {"Keys": {"pk": {"S": key}}}}, "pk", 10)
+
+
+def test_a_batch_fills_from_several_lanes_and_keeps_each_key_in_order() -> None:
+    async def main() -> None:
+        h = Harness()
+        keys = [f"k{i}" for i in range(40)]
+        for n in range(3):
+            for key in keys:
+                h.put(key, n)
+        h.create(BatchSize=7, ParallelizationFactor=10)
+        seen: dict[str, list[int]] = {}
+        batches: list[list[str]] = []
+
+        async def invoke(*args: Any) -> Outcome:
+            await asyncio.sleep(0.001)
+            records = orjson.loads(args[3])["Records"]
+            batches.append([r["dynamodb"]["Keys"]["pk"]["S"] for r in records])
+            for r in records:
+                seen.setdefault(r["dynamodb"]["Keys"]["pk"]["S"], []).append(
+                    int(r["dynamodb"]["NewImage"]["n"]["N"]))
+            return Outcome()
+
+        h.runtime.triggers._invoker = invoke
+        h.task = asyncio.create_task(h.runtime.triggers.run())
+        await until(lambda: sum(map(len, seen.values())) == 120)
+        assert all(seen[key] == [0, 1, 2] for key in keys)
+        # Every batch is full (the 120 records were read at once): 18 of 7 and one of 1,
+        # where one batch per lane would have cut them into many more.
+        assert sorted(map(len, batches)) == [1] + [7] * 17
+        assert any(len({_lane(key) for key in batch}) > 1 for batch in batches)
+        await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_a_failing_batch_of_several_lanes_blocks_exactly_those_lanes() -> None:
+    async def main() -> None:
+        h = Harness()
+        poison = "poison"
+        others = [f"k{i}" for i in range(60)]
+        partner = next(k for k in others if _lane(k) != _lane(poison))
+        same = next(k for k in others if _lane(k) == _lane(poison))
+        free = [k for k in others if _lane(k) not in (_lane(poison), _lane(partner))][:20]
+        # The first batch (BatchSize 2) takes partner's lane, the oldest, then the oldest
+        # record of poison's lane: `same` waits behind it in that lane.
+        h.put(partner)
+        h.put(poison)
+        for key in free:
+            h.put(key)
+        h.put(same)
+        h.create(BatchSize=2, ParallelizationFactor=10)
+        healed = False
+
+        def script(n: int) -> Outcome:
+            return FAIL if poison in _keys(rec.calls[-1]) and not healed else Outcome()
+
+        rec = Recorder(script)
+        h.start(rec)
+        await until(lambda: {k for c in rec.calls for k in _keys(c)} >= set(free))
+        await asyncio.sleep(0.02)
+        failing = [c for c in rec.calls if poison in _keys(c)]
+        assert len(failing) > 2  # still retrying, the whole batch each time
+        assert all(_keys(c) == [partner, poison] for c in failing)
+        assert same not in {k for c in rec.calls for k in _keys(c)}
+        poison_seq = int(failing[0]["Records"][1]["dynamodb"]["SequenceNumber"])
+        uuid = next(iter(h.runtime.triggers.mappings))
+        assert store.checkpoints(h.runtime.storage.conn, uuid) == {} or \
+            _checkpoint(h) < poison_seq
+        healed = True
+        await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
+        last = max(i for i, c in enumerate(rec.calls) if poison in _keys(c))
+        assert [k for c in rec.calls[last + 1:] for k in _keys(c)] == [same]
+        await h.stop()
+
+    asyncio.run(main())
