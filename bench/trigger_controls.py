@@ -7,7 +7,9 @@
    `--records` records over many partition keys (BatchWriteItem), then a mapping with
    `--batch-size` and TRIM_HORIZON delivers them to a handler that sleeps 5 ms per batch; the
    figure is records / (last record delivered - CreateEventSourceMapping), read from the
-   mapping's delivered-records counter at /metrics. With one batch in flight per shard the
+   mapping's delivered-records counter at /metrics; with the CPU time of the server (and its
+   function workers) per record and the mapping's invocations (load-independent: records per
+   invocation shows how full the batches were). With one batch in flight per shard the
    sleep bounds a shard at batch-size / 5 ms; with factor N, up to N batches per shard run at
    once (aws-facts §4.1). The server runs in memory, once with 1 shard per stream and once
    with 4 (its default); `--shards`. Both sides share the machine: once the server and the
@@ -79,6 +81,12 @@ def delivered(http: urllib3.PoolManager, url: str, uuid: str) -> float:
     return counter(http, url, uuid, "records_delivered")
 
 
+def own_cpu(pid: int) -> float:
+    """CPU seconds of the server process alone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 def tree_cpu(pid: int) -> tuple[float, int]:
     """CPU seconds of the server and its live children (the function workers), and how many
     children there are."""
@@ -97,9 +105,9 @@ def tree_cpu(pid: int) -> tuple[float, int]:
 
 
 def throughput(url: str, pid: int, factor: int, records: int, batch_size: int,
-               handler_ms: float) -> tuple[float, float, int, int]:
-    """(records/s, CPU us per record of server and workers, workers alive at the end,
-    invocations the mapping made)."""
+               handler_ms: float) -> tuple[float, float, float, int, int]:
+    """(records/s, CPU us per record of server and workers, of the server alone, workers
+    alive at the end, invocations the mapping made)."""
     ddb = boto3.client("dynamodb", endpoint_url=url, **CREDENTIALS)
     lam = boto3.client("lambda", endpoint_url=url, **CREDENTIALS)
     name = f"pf{factor}"
@@ -112,6 +120,7 @@ def throughput(url: str, pid: int, factor: int, records: int, batch_size: int,
             for i in range(start, min(start + 25, records))]})
     http = urllib3.PoolManager()
     cpu0, _ = tree_cpu(pid)
+    server0 = own_cpu(pid)
     started = time.monotonic()
     uuid = lam.create_event_source_mapping(
         FunctionName=name, EventSourceArn=arn, StartingPosition="TRIM_HORIZON",
@@ -122,8 +131,10 @@ def throughput(url: str, pid: int, factor: int, records: int, batch_size: int,
         time.sleep(0.02)
     elapsed = time.monotonic() - started
     cpu1, workers = tree_cpu(pid)
+    server1 = own_cpu(pid)
     invocations = int(counter(http, url, uuid, "invocations"))
-    return records / elapsed, (cpu1 - cpu0) / records * 1e6, workers, invocations
+    return (records / elapsed, (cpu1 - cpu0) / records * 1e6,
+            (server1 - server0) / records * 1e6, workers, invocations)
 
 
 def sample_events(count: int) -> list[bytes]:
@@ -183,15 +194,16 @@ def main() -> None:
                 server = start_headwater("headwater", None,
                                          extra=["--stream-shards", str(shards)])
                 try:
-                    rate, cpu_us, workers, calls = throughput(
+                    rate, cpu_us, server_us, workers, calls = throughput(
                         server.url(), server.pid(), factor, args.records, args.batch_size,
                         handler_ms)
                 finally:
                     server.stop()
                 figures[factor] = rate
                 print(f"  ParallelizationFactor {factor:>2}: {rate:8.0f} records/s, "
-                      f"{cpu_us:6.1f} us CPU/record (server + workers), {workers} workers, "
-                      f"{calls} invocations ({args.records / max(calls, 1):.1f} records each)")
+                      f"{cpu_us:6.1f} us CPU/record (server + workers; server {server_us:.1f}), "
+                      f"{workers} workers, {calls} invocations "
+                      f"({args.records / max(calls, 1):.1f} records each)")
             print(f"  speed-up: {figures[10] / figures[1]:.2f}x")
     print(f"filter evaluation cost, {args.filter_records} records:")
     filter_costs(args.filter_records)
