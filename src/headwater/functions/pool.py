@@ -196,17 +196,19 @@ class EnvironmentPool:
     def register(self, env: Environment) -> None:
         self.environments.add(env)
 
-    def give_back(self, env: Environment) -> None:
+    def give_back(self, env: Environment) -> bool:
+        """Idle again: to an invocation waiting for one (True), or to the idle list."""
         if not env.alive or env.retired or (self._stopped is not None and self._stopped.is_set()):
             self._discard(env)
-            return
+            return False
         env.current = None
         env.last_used = self.clock.now()
         for waiter in self._waiting.get(env.key, []):
             if not waiter.done():
                 waiter.set_result(env)  # straight to an invocation waiting for it
-                return
+                return True
         self.idle.setdefault(env.key, []).append(env)
+        return False
 
     def forget(self, env: Environment) -> None:
         self._discard(env)

@@ -21,7 +21,7 @@ from headwater.triggers import store
 from headwater.triggers.delivery import Delivery
 from headwater.triggers.events import MAX_PAYLOAD, event_record, payload_size, split_batches
 from headwater.triggers.filter_patterns import compile_filters
-from headwater.triggers.lanes import Lanes, Progress, lane_of
+from headwater.triggers.lanes import Lanes, Progress, lane_of, lane_of_blob
 from headwater.triggers.metrics import Source
 from headwater.triggers.model import Mapping
 from headwater.triggers.role_checks import NO_ACCESS
@@ -140,7 +140,7 @@ class ShardConsumer(Delivery):
             self.progress.read = raw[-1].seq
             for record in raw:
                 event = event_record(record.blob, self._arn_json)
-                body = orjson.loads(event) if self._matcher or self._lanes > 1 else None
+                body = orjson.loads(event) if self._matcher else None
                 if self._matcher is not None and not self._matcher(body):
                     continue
                 kept.append(record)
@@ -232,7 +232,9 @@ class ShardConsumer(Delivery):
                 records, events, parsed = await self._fill_window(records, events, parsed,
                                                                   room)
             for record, event, body in zip(records, events, parsed, strict=True):
-                lanes.add(lane_of(body, self._hash_key, self._lanes), record, event)
+                lane = (lane_of(body, self._hash_key, self._lanes) if body is not None
+                        else lane_of_blob(event, self._hash_key, self._lanes))
+                lanes.add(lane, record, event)
             lanes.start()
             self._save_progress()  # past records no filter matched
             if read and lanes.queued() < capacity:

@@ -27,6 +27,38 @@ def lane_of(record: dict[str, Any], hash_key: str | None, lanes: int) -> int:
     return zlib.crc32(token) % lanes
 
 
+# Where a wire record's Keys object starts: right after ApproximateCreationDateTime, the first
+# member of `dynamodb` (streams/records.py; AWS's order too, aws-facts §1.6).
+_BEFORE_KEYS = b'"dynamodb":{"ApproximateCreationDateTime":'
+_KEYS = b',"Keys":{'
+
+
+def lane_of_blob(blob: bytes, hash_key: str | None, lanes: int) -> int:
+    """lane_of for a wire record still in JSON (bytes), decoding its Keys object alone: in a
+    stream's records it follows ApproximateCreationDateTime and ends at the first `}},"` (its
+    last value object's end and its own; no string can hold an unescaped quote). Whatever does
+    not fit that layout is decoded whole."""
+    if lanes <= 1:
+        return 0
+    anchor = blob.find(_BEFORE_KEYS)
+    if anchor >= 0 and hash_key is not None:
+        number = anchor + len(_BEFORE_KEYS)
+        start = blob.find(_KEYS, number, number + 40)
+        if start > number and blob.find(b'"', number, start) < 0:  # only the number between
+            start += len(_KEYS) - 1
+            end = blob.find(b'}},"', start)
+            if end > 0:
+                try:
+                    keys = orjson.loads(blob[start:end + 2])
+                except orjson.JSONDecodeError:
+                    keys = None
+                value = keys.get(hash_key) if isinstance(keys, dict) else None
+                if isinstance(value, dict) and len(value) == 1:
+                    token = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+                    return zlib.crc32(token) % lanes
+    return lane_of(orjson.loads(blob), hash_key, lanes)
+
+
 class Progress:
     """Which read records are still open; the checkpoint is the end of the finished prefix.
 
@@ -82,7 +114,7 @@ class Lanes:
         self.tasks: set[asyncio.Task[None]] = set()
         self.count = count
         self.batch_size = batch_size
-        self.changed = asyncio.Event()  # a batch task ended, or the queues ran low
+        self.changed = asyncio.Event()  # the queues ran low, a batch failed or none is left
         self.failure: BaseException | None = None
         self._stalled: set[asyncio.Task[Any]] = set()  # batches waiting to be retried
         self._queued = 0
@@ -171,7 +203,8 @@ class Lanes:
             self._release(lanes)
             if task is not None:
                 self.tasks.discard(task)
-            self.changed.set()
+            if self.failure is not None or not self.tasks:
+                self.changed.set()  # the consumer raises, or may find the shard finished
 
     async def stalled(self, waiting: Awaitable[None]) -> None:
         """The calling batch waits to be retried: meanwhile batches of the other lanes go
