@@ -52,7 +52,8 @@ class ShardConsumer(Delivery):
         self._hash_key = manager.source.hash_key(mapping.source_arn) if self._lanes > 1 else None
         self._read_ahead = mapping.batch_size * self._lanes * 2  # records queued in lanes
         self._lane_set = (Lanes(self._lanes, mapping.batch_size, self._deliver,
-                                lambda: self._stopping, low_water=self._read_ahead // 2)
+                                lambda: self._stopping, low_water=self._read_ahead // 2,
+                                fill=mapping.window == 0)
                           if self._lanes > 1 else None)
         self._arn_json = orjson.dumps(mapping.source_arn)
         self.window: Window | None = self._saved_window()

@@ -105,10 +105,11 @@ class Lanes:
     flight, or each waits to be retried): concurrency grows with the backlog (one batch for a
     backlog of BatchSize, N for N times that) instead of cutting a small backlog into N small
     batches, each an invocation of its own, and records never wait longer than they would
-    behind the one batch of ParallelizationFactor 1."""
+    behind the one batch of ParallelizationFactor 1. With a batching window (`fill` false)
+    the records already waited for a full batch: every batch may go short."""
 
     def __init__(self, count: int, batch_size: int, run: Runner,
-                 stopping: Callable[[], bool], low_water: int = 0) -> None:
+                 stopping: Callable[[], bool], low_water: int = 0, fill: bool = True) -> None:
         self.queues: list[deque[tuple[SourceRecord, bytes]]] = [deque() for _ in range(count)]
         self.claimed = [False] * count
         self.tasks: set[asyncio.Task[None]] = set()
@@ -119,6 +120,7 @@ class Lanes:
         self._stalled: set[asyncio.Task[Any]] = set()  # batches waiting to be retried
         self._queued = 0
         self._low_water = low_water  # below this many queued records, `changed` is set
+        self._fill = fill  # False: every batch may go short (records waited a batching window)
         self._run = run
         self._stopping = stopping
 
@@ -144,6 +146,8 @@ class Lanes:
     def _may_cut(self, own: asyncio.Task[Any] | None) -> bool:
         """Whether a batch may go with fewer than BatchSize records: when no batch but `own`
         is on its way to finishing (it will take the records with its next batch)."""
+        if not self._fill:
+            return True
         others = len(self.tasks) - len(self._stalled)
         if own is not None and own in self.tasks and own not in self._stalled:
             others -= 1

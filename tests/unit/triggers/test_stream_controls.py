@@ -467,3 +467,44 @@ def test_a_failing_batch_of_several_lanes_blocks_exactly_those_lanes() -> None:
         await h.stop()
 
     asyncio.run(main())
+
+
+def test_a_short_batch_waits_for_a_batch_in_flight_unless_a_batching_window_passed() -> None:
+    async def run(window: int) -> list[str]:
+        h = Harness()
+        slow = "slow"
+        other = next(f"k{i}" for i in range(50) if _lane(f"k{i}") != _lane(slow))
+        h.create(BatchSize=10, ParallelizationFactor=10, StartingPosition="LATEST",
+                 MaximumBatchingWindowInSeconds=window)
+        release = asyncio.Event()
+        invoked: list[str] = []
+
+        async def invoke(*args: Any) -> Outcome:
+            keys = [r["dynamodb"]["Keys"]["pk"]["S"] for r in orjson.loads(args[3])["Records"]]
+            invoked.extend(keys)
+            if slow in keys:
+                await release.wait()
+            return Outcome()
+
+        h.runtime.triggers._invoker = invoke
+        h.task = asyncio.create_task(h.runtime.triggers.run())
+        await asyncio.sleep(0.05)
+        h.put(slow)
+        await asyncio.sleep(0.05)  # the consumer waits in the window now
+        h.runtime.clock.advance(window + 1)
+        await until(lambda: invoked == [slow])
+        h.put(other)
+        await asyncio.sleep(0.05)
+        h.runtime.clock.advance(window + 1)
+        await asyncio.sleep(0.05)
+        seen = list(invoked)  # while the slow batch is still in flight
+        release.set()
+        await until(lambda: other in invoked)
+        await h.stop()
+        return seen
+
+    # No window: one record is no full batch; it waits for the batch in flight.
+    assert asyncio.run(run(0)) == ["slow"]
+    # A window passed: the records waited for a full batch already; the short one goes.
+    assert asyncio.run(run(2)) == ["slow", next(
+        f"k{i}" for i in range(50) if _lane(f"k{i}") != _lane("slow"))]
