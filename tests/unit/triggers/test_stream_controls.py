@@ -508,3 +508,48 @@ def test_a_short_batch_waits_for_a_batch_in_flight_unless_a_batching_window_pass
     # A window passed: the records waited for a full batch already; the short one goes.
     assert asyncio.run(run(2)) == ["slow", next(
         f"k{i}" for i in range(50) if _lane(f"k{i}") != _lane("slow"))]
+
+
+def test_a_partial_response_in_a_batch_of_several_lanes_keeps_them_claimed() -> None:
+    async def main() -> None:
+        h = Harness()
+        first = "a0"
+        second = next(f"k{i}" for i in range(50) if _lane(f"k{i}") != _lane(first))
+        free = [f"k{i}" for i in range(50)
+                if _lane(f"k{i}") not in (_lane(first), _lane(second))][:6]
+        # Batch 1 (BatchSize 3): first's lane (1 record), then second's lane (2 of 3).
+        h.put(first)
+        h.put(second, 0)
+        h.put(second, 1)
+        for key in free:
+            h.put(key)
+        h.put(second, 2)  # behind batch 1 in second's lane
+        h.create(BatchSize=3, ParallelizationFactor=10,
+                 FunctionResponseTypes=["ReportBatchItemFailures"])
+        failed_once = False
+
+        def script(n: int) -> Outcome:
+            nonlocal failed_once
+            records = rec.calls[-1]["Records"]
+            if [r["dynamodb"]["Keys"]["pk"]["S"] for r in records][:1] == [first] \
+                    and not failed_once:
+                failed_once = True  # the second record (second's version 0) failed
+                return answer({"batchItemFailures": [
+                    {"itemIdentifier": records[1]["dynamodb"]["SequenceNumber"]}]})
+            return answer({"batchItemFailures": []})
+
+        rec = Recorder(script)
+        h.start(rec)
+        uuid = next(iter(h.runtime.triggers.mappings))
+        await until(lambda: bool(store.checkpoints(h.runtime.storage.conn, uuid))
+                    and _checkpoint(h) == h.runtime.streams.sequence)
+        versions = [(r["dynamodb"]["Keys"]["pk"]["S"], int(r["dynamodb"]["NewImage"]["n"]["N"]))
+                    for c in rec.calls for r in c["Records"]]
+        assert _keys(rec.calls[0]) == [first, second, second]
+        retry = next(i for i, c in enumerate(rec.calls) if i and second in _keys(c))
+        assert _keys(rec.calls[retry]) == [second, second]  # from the reported item on
+        assert [v for k, v in versions if k == second] == [0, 1, 0, 1, 2]
+        assert versions.count((first, 0)) == 1  # checkpointed before the reported item
+        await h.stop()
+
+    asyncio.run(main())
