@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from headwater.triggers.events import MAX_PAYLOAD
 from headwater.triggers.stream_source import SourceRecord
 
 Runner = Callable[[list[SourceRecord], list[bytes]], Awaitable[None]]
@@ -31,6 +32,7 @@ def lane_of(record: dict[str, Any], hash_key: str | None, lanes: int) -> int:
 # member of `dynamodb` (streams/records.py; AWS's order too, aws-facts §1.6).
 _BEFORE_KEYS = b'"dynamodb":{"ApproximateCreationDateTime":'
 _KEYS = b',"Keys":{'
+_ENVELOPE = len(b'{"Records":[]}')
 
 
 def lane_of_blob(blob: bytes, hash_key: str | None, lanes: int) -> int:
@@ -111,6 +113,7 @@ class Lanes:
     def __init__(self, count: int, batch_size: int, run: Runner,
                  stopping: Callable[[], bool], low_water: int = 0, fill: bool = True) -> None:
         self.queues: list[deque[tuple[SourceRecord, bytes]]] = [deque() for _ in range(count)]
+        self.sizes = [0] * count  # each queue's events in bytes, with their separators
         self.claimed = [False] * count
         self.tasks: set[asyncio.Task[None]] = set()
         self.count = count
@@ -132,6 +135,7 @@ class Lanes:
 
     def add(self, lane: int, record: SourceRecord, event: bytes) -> None:
         self.queues[lane].append((record, event))
+        self.sizes[lane] += len(event) + 1
         self._queued += 1
 
     def start(self) -> None:
@@ -155,25 +159,34 @@ class Lanes:
 
     def _claim(self, may_cut: bool) -> tuple[list[int], list[tuple[SourceRecord, bytes]]] | None:
         """The next batch: records of unclaimed lanes, the lane with the oldest record first,
-        up to BatchSize, in shard order; its lanes claimed. None: no unclaimed lane has any,
-        or fewer than BatchSize and `may_cut` is false."""
-        queues, claimed = self.queues, self.claimed
+        up to BatchSize and the 6 MB payload, in shard order; its lanes claimed. None: no
+        unclaimed lane has any, or too few for a full batch and `may_cut` is false."""
+        queues, claimed, sizes = self.queues, self.claimed, self.sizes
         ready = [lane for lane in range(self.count) if queues[lane] and not claimed[lane]]
         if not ready or (not may_cut
-                         and sum(len(queues[lane]) for lane in ready) < self.batch_size):
+                         and sum(len(queues[lane]) for lane in ready) < self.batch_size
+                         and sum(sizes[lane] for lane in ready) + _ENVELOPE < MAX_PAYLOAD):
             return None
         if len(ready) > 1:
             ready.sort(key=lambda lane: queues[lane][0][0].seq)
-        room = self.batch_size
+        room, size = self.batch_size, _ENVELOPE
         lanes: list[int] = []
         taken: list[tuple[SourceRecord, bytes]] = []
         for lane in ready:
             queue = queues[lane]
-            take = min(room, len(queue))
-            taken.extend(queue.popleft() for _ in range(take))
+            if taken and size + len(queue[0][1]) + 1 > MAX_PAYLOAD:
+                break
+            while queue and room:
+                grown = size + len(queue[0][1]) + 1
+                if taken and grown > MAX_PAYLOAD:
+                    room = 0
+                    break
+                entry = queue.popleft()
+                taken.append(entry)
+                sizes[lane] -= len(entry[1]) + 1
+                size, room = grown, room - 1
             claimed[lane] = True
             lanes.append(lane)
-            room -= take
             if not room:
                 break
         if len(lanes) > 1:
@@ -239,6 +252,7 @@ class Lanes:
         await asyncio.gather(*tasks, return_exceptions=True)
         for queue in self.queues:
             queue.clear()
+        self.sizes = [0] * self.count
         self._queued = 0
         self._stalled.clear()
         self.claimed = [False] * self.count

@@ -553,3 +553,42 @@ def test_a_partial_response_in_a_batch_of_several_lanes_keeps_them_claimed() -> 
         await h.stop()
 
     asyncio.run(main())
+
+
+def test_a_batch_full_by_its_6_mb_payload_does_not_wait_for_batch_size() -> None:
+    async def main() -> None:
+        h = Harness()
+        big = "x" * 300_000
+        for n in range(3):
+            for key in range(20):
+                item = {"pk": {"S": f"key{key}"}, "n": {"N": str(n)}, "blob": {"S": big}}
+                with h.runtime.storage.transaction() as conn:
+                    h.runtime.streams.record_change(conn, "000000000000", "us-east-1",
+                                                    "orders", f"key{key}".encode(),
+                                                    {"pk": item["pk"]}, None, item)
+        h.create(BatchSize=100, ParallelizationFactor=10)
+        seen: dict[str, list[int]] = {}
+        sizes: list[int] = []
+        running = peak = 0
+
+        async def invoke(*args: Any) -> Outcome:
+            nonlocal running, peak
+            running += 1
+            peak = max(peak, running)
+            sizes.append(len(args[3]))
+            await asyncio.sleep(0.01)
+            for r in orjson.loads(args[3])["Records"]:
+                seen.setdefault(r["dynamodb"]["Keys"]["pk"]["S"], []).append(
+                    int(r["dynamodb"]["NewImage"]["n"]["N"]))
+            running -= 1
+            return Outcome()
+
+        h.runtime.triggers._invoker = invoke
+        h.task = asyncio.create_task(h.runtime.triggers.run())
+        await until(lambda: sum(map(len, seen.values())) == 60, timeout=20)
+        assert all(versions == [0, 1, 2] for versions in seen.values())
+        assert max(sizes) <= 6 * 1024 * 1024
+        assert peak > 1  # 60 records are no BatchSize of 100, but 6 MB batches run at once
+        await h.stop()
+
+    asyncio.run(main())
