@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/trigger_controls.py
     .venv/bin/python bench/trigger_controls.py --records 2000 --batch-size 1 --shards 1 4
+    .venv/bin/python bench/trigger_controls.py --repeat 3 --filter-records 1000
 
 1. Delivery throughput with ParallelizationFactor 1 versus 10. A table's stream is filled with
    `--records` records over many partition keys (BatchWriteItem), then a mapping with
    `--batch-size` and TRIM_HORIZON delivers them to a handler that sleeps 5 ms per batch; the
    figure is records / (last record delivered - CreateEventSourceMapping), read from the
-   mapping's delivered-records counter at /metrics. With one batch in flight per shard the
+   mapping's delivered-records counter at /metrics; with the CPU time of the server (and its
+   function workers) per record and the mapping's invocations (load-independent: records per
+   invocation shows how full the batches were). With one batch in flight per shard the
    sleep bounds a shard at batch-size / 5 ms; with factor N, up to N batches per shard run at
    once (aws-facts §4.1). The server runs in memory, once with 1 shard per stream and once
    with 4 (its default); `--shards`. Both sides share the machine: once the server and the
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -67,11 +71,22 @@ FILTERS = {
 }
 
 
-def delivered(http: urllib3.PoolManager, url: str, uuid: str) -> float:
+def counter(http: urllib3.PoolManager, url: str, uuid: str, name: str) -> float:
+    """A mapping's headwater_trigger_<name>_total counter at /metrics, summed over shards."""
     text = http.request("GET", f"{url}/metrics").data.decode()
-    pattern = re.compile(r'^headwater_trigger_records_delivered_total\{.*uuid="' + uuid
+    pattern = re.compile(r'^headwater_trigger_' + name + r'_total\{.*uuid="' + uuid
                          + r'".*\} (\S+)$', re.M)
     return sum(float(value) for value in pattern.findall(text))
+
+
+def delivered(http: urllib3.PoolManager, url: str, uuid: str) -> float:
+    return counter(http, url, uuid, "records_delivered")
+
+
+def own_cpu(pid: int) -> float:
+    """CPU seconds of the server process alone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def tree_cpu(pid: int) -> tuple[float, int]:
@@ -92,8 +107,9 @@ def tree_cpu(pid: int) -> tuple[float, int]:
 
 
 def throughput(url: str, pid: int, factor: int, records: int, batch_size: int,
-               handler_ms: float) -> tuple[float, float, int]:
-    """(records/s, CPU us per record of server and workers, workers alive at the end)."""
+               handler_ms: float) -> tuple[float, float, float, int, int]:
+    """(records/s, CPU us per record of server and workers, of the server alone, workers
+    alive at the end, invocations the mapping made)."""
     ddb = boto3.client("dynamodb", endpoint_url=url, **CREDENTIALS)
     lam = boto3.client("lambda", endpoint_url=url, **CREDENTIALS)
     name = f"pf{factor}"
@@ -106,6 +122,7 @@ def throughput(url: str, pid: int, factor: int, records: int, batch_size: int,
             for i in range(start, min(start + 25, records))]})
     http = urllib3.PoolManager()
     cpu0, _ = tree_cpu(pid)
+    server0 = own_cpu(pid)
     started = time.monotonic()
     uuid = lam.create_event_source_mapping(
         FunctionName=name, EventSourceArn=arn, StartingPosition="TRIM_HORIZON",
@@ -116,7 +133,10 @@ def throughput(url: str, pid: int, factor: int, records: int, batch_size: int,
         time.sleep(0.02)
     elapsed = time.monotonic() - started
     cpu1, workers = tree_cpu(pid)
-    return records / elapsed, (cpu1 - cpu0) / records * 1e6, workers
+    server1 = own_cpu(pid)
+    invocations = int(counter(http, url, uuid, "invocations"))
+    return (records / elapsed, (cpu1 - cpu0) / records * 1e6,
+            (server1 - server0) / records * 1e6, workers, invocations)
 
 
 def sample_events(count: int) -> list[bytes]:
@@ -162,6 +182,9 @@ def main() -> None:
     parser.add_argument("--handler-ms", type=float, nargs="*", default=[5.0, 0.0],
                         help="what the handler sleeps per batch, one run each (0: returns "
                         "at once)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per factor, alternating 1 and 10; the speed-up is the ratio "
+                        "of the median rates (a loaded machine swings single runs by 20%%)")
     parser.add_argument("--filter-records", type=int, default=50000)
     args = parser.parse_args()
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
@@ -170,21 +193,25 @@ def main() -> None:
             handler = f"sleeps {handler_ms:g} ms" if handler_ms else "returns at once"
             print(f"delivery throughput, {args.records} records, BatchSize {args.batch_size}, "
                   f"handler {handler}, {shards} shard(s) per stream:")
-            figures = {}
-            for factor in (1, 10):
-                # A server per factor: the second must not start with the first's workers.
-                server = start_headwater("headwater", None,
-                                         extra=["--stream-shards", str(shards)])
-                try:
-                    rate, cpu_us, workers = throughput(server.url(), server.pid(), factor,
-                                                       args.records, args.batch_size,
-                                                       handler_ms)
-                finally:
-                    server.stop()
-                figures[factor] = rate
-                print(f"  ParallelizationFactor {factor:>2}: {rate:8.0f} records/s, "
-                      f"{cpu_us:6.1f} us CPU/record (server + workers), {workers} workers")
-            print(f"  speed-up: {figures[10] / figures[1]:.2f}x")
+            figures: dict[int, list[float]] = {1: [], 10: []}
+            for _ in range(args.repeat):
+                for factor in (1, 10):
+                    # A server per run: the second must not start with the first's workers.
+                    server = start_headwater("headwater", None,
+                                             extra=["--stream-shards", str(shards)])
+                    try:
+                        rate, cpu_us, server_us, workers, calls = throughput(
+                            server.url(), server.pid(), factor, args.records,
+                            args.batch_size, handler_ms)
+                    finally:
+                        server.stop()
+                    figures[factor].append(rate)
+                    print(f"  ParallelizationFactor {factor:>2}: {rate:8.0f} records/s, "
+                          f"{cpu_us:6.1f} us CPU/record (server + workers; server "
+                          f"{server_us:.1f}), {workers} workers, {calls} invocations "
+                          f"({args.records / max(calls, 1):.1f} records each)")
+            speed_up = statistics.median(figures[10]) / statistics.median(figures[1])
+            print(f"  speed-up: {speed_up:.2f}x")
     print(f"filter evaluation cost, {args.filter_records} records:")
     filter_costs(args.filter_records)
 

@@ -194,7 +194,10 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
             lines.append(f"RequestId: {request_id} Error: Runtime exited with error: {reason}")
             lines.append(error_type)
             status = "error"
-        pool.give_back(env)
+        if pool.give_back(env):
+            # Another invocation took the environment: let it start before this one's
+            # bookkeeping (here and in the caller), so the worker is not idle meanwhile.
+            await asyncio.sleep(0)
     lines += _end(request_id, duration, config, env, init_ms, status, error_type)
     return dataclasses.replace(
         _finish(functions, resolved, env, lines, body, "Unhandled" if error_type else None,

@@ -74,7 +74,7 @@ class EnvironmentPool:
         # and the invocations waiting for one of its busy environments.
         self._run_seconds: dict[Any, float] = {}
         self._start_seconds: dict[Any, float] = {}
-        self._waiting: dict[Any, list[asyncio.Future[Environment]]] = {}
+        self._waiting: dict[Any, list[asyncio.Future[Environment | None]]] = {}
         self._starting: dict[Any, int] = {}
         self._cpu = SpareCpu()
 
@@ -145,21 +145,22 @@ class EnvironmentPool:
         return None
 
     async def _wait_given_back(self, key: Any, patience: float) -> Environment | None:
-        waiter: asyncio.Future[Environment] = asyncio.get_running_loop().create_future()
+        """An environment give_back hands over within `patience` seconds, or None. The caller
+        awaits the waiter itself (no shield or wait_for in between), so it runs in the loop's
+        next round: before the giver's bookkeeping when the giver yields once (invoker)."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Environment | None] = loop.create_future()
         self._waiting.setdefault(key, []).append(waiter)
+        timer = loop.call_later(patience, _expire, waiter)
         try:
-            return await asyncio.wait_for(asyncio.shield(waiter), patience)
-        except TimeoutError:
-            if waiter.done() and not waiter.cancelled():
-                return waiter.result()  # given back just as the wait ended
-            waiter.cancel()
-            return None
+            return await waiter
         except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                self.give_back(waiter.result())  # handed over, but nobody will use it
-            waiter.cancel()
+            handed = waiter.result() if waiter.done() and not waiter.cancelled() else None
+            if handed is not None:
+                self.give_back(handed)  # handed over, but nobody will use it
             raise
         finally:
+            timer.cancel()
             waiters = self._waiting.get(key)
             if waiters is not None and waiter in waiters:
                 waiters.remove(waiter)
@@ -196,17 +197,19 @@ class EnvironmentPool:
     def register(self, env: Environment) -> None:
         self.environments.add(env)
 
-    def give_back(self, env: Environment) -> None:
+    def give_back(self, env: Environment) -> bool:
+        """Idle again: to an invocation waiting for one (True), or to the idle list."""
         if not env.alive or env.retired or (self._stopped is not None and self._stopped.is_set()):
             self._discard(env)
-            return
+            return False
         env.current = None
         env.last_used = self.clock.now()
         for waiter in self._waiting.get(env.key, []):
             if not waiter.done():
                 waiter.set_result(env)  # straight to an invocation waiting for it
-                return
+                return True
         self.idle.setdefault(env.key, []).append(env)
+        return False
 
     def forget(self, env: Environment) -> None:
         self._discard(env)
@@ -256,6 +259,12 @@ class EnvironmentPool:
         self.idle.clear()
         with contextlib.suppress(Exception):
             await asyncio.gather(*(env.close() for env in envs), return_exceptions=True)
+
+
+def _expire(waiter: asyncio.Future[Environment | None]) -> None:
+    """A wait for a busy environment ran out of patience."""
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _average(previous: float | None, sample: float) -> float:

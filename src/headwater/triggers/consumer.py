@@ -21,7 +21,7 @@ from headwater.triggers import store
 from headwater.triggers.delivery import Delivery
 from headwater.triggers.events import MAX_PAYLOAD, event_record, payload_size, split_batches
 from headwater.triggers.filter_patterns import compile_filters
-from headwater.triggers.lanes import Lanes, Progress, lane_of
+from headwater.triggers.lanes import Lanes, Progress, lane_of, lane_of_blob
 from headwater.triggers.metrics import Source
 from headwater.triggers.model import Mapping
 from headwater.triggers.role_checks import NO_ACCESS
@@ -50,8 +50,11 @@ class ShardConsumer(Delivery):
         self._matcher = compile_filters(mapping.filters)
         self._lanes = 1 if mapping.tumbling_window else mapping.parallelization
         self._hash_key = manager.source.hash_key(mapping.source_arn) if self._lanes > 1 else None
+        self._read_ahead = mapping.batch_size * self._lanes * 2  # records queued in lanes
         self._lane_set = (Lanes(self._lanes, mapping.batch_size, self._deliver,
-                                lambda: self._stopping) if self._lanes > 1 else None)
+                                lambda: self._stopping, low_water=self._read_ahead // 2,
+                                fill=mapping.window == 0)
+                          if self._lanes > 1 else None)
         self._arn_json = orjson.dumps(mapping.source_arn)
         self.window: Window | None = self._saved_window()
         self._source = Source(mapping.account, mapping.region, mapping.function_name,
@@ -91,8 +94,7 @@ class ShardConsumer(Delivery):
             if self._lane_set is not None:  # in-flight batches finish and checkpoint
                 if not self._stopping:  # cancelled from outside: nothing may outlive us
                     self._lane_set.cancel(set())
-                tasks = [t for t in self._lane_set.tasks if t is not None]
-                await asyncio.gather(*tasks, return_exceptions=True)
+                await asyncio.gather(*self._lane_set.tasks, return_exceptions=True)
 
     async def _reset(self) -> None:
         """Forget what was read but not finished: read again from the checkpoint."""
@@ -108,6 +110,13 @@ class ShardConsumer(Delivery):
         return await waiting()
 
     async def _pause(self, seconds: float) -> None:
+        lanes = self._lane_set
+        if lanes is not None and asyncio.current_task() in lanes.tasks:
+            await lanes.stalled(self._sleep(seconds))  # a batch waits to be retried
+        else:
+            await self._sleep(seconds)
+
+    async def _sleep(self, seconds: float) -> None:
         await self.manager.clock.sleep(seconds)
         await asyncio.sleep(0)  # a zero delay must still let the rest of the server run
 
@@ -132,7 +141,7 @@ class ShardConsumer(Delivery):
             self.progress.read = raw[-1].seq
             for record in raw:
                 event = event_record(record.blob, self._arn_json)
-                body = orjson.loads(event) if self._matcher or self._lanes > 1 else None
+                body = orjson.loads(event) if self._matcher else None
                 if self._matcher is not None and not self._matcher(body):
                     continue
                 kept.append(record)
@@ -206,14 +215,16 @@ class ShardConsumer(Delivery):
             await self.deliver(batch)
 
     async def _step_lanes(self) -> bool:
-        """ParallelizationFactor > 1: keep every lane's queue topped up while lanes deliver
-        on their own tasks; True once the shard is finished."""
+        """ParallelizationFactor > 1: keep the lanes' queues topped up while up to N batches
+        are delivered on their own tasks; woken when a batch task ends, when the queues fall
+        under half the read-ahead, or when records arrive while there is room. True once the
+        shard is finished."""
         lanes = self._lane_set
         assert lanes is not None
         if lanes.failure is not None:
             raise RuntimeError("a lane failed") from lanes.failure
         source, arn = self.manager.source, self.mapping.source_arn
-        capacity = self.mapping.batch_size * self._lanes * 2
+        capacity = self._read_ahead
         room = capacity - lanes.queued()
         read = 0
         if room > 0:
@@ -222,7 +233,9 @@ class ShardConsumer(Delivery):
                 records, events, parsed = await self._fill_window(records, events, parsed,
                                                                   room)
             for record, event, body in zip(records, events, parsed, strict=True):
-                lanes.add(lane_of(body, self._hash_key, self._lanes), record, event)
+                lane = (lane_of(body, self._hash_key, self._lanes) if body is not None
+                        else lane_of_blob(event, self._hash_key, self._lanes))
+                lanes.add(lane, record, event)
             lanes.start()
             self._save_progress()  # past records no filter matched
             if read and lanes.queued() < capacity:

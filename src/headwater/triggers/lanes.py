@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from headwater.triggers.events import MAX_PAYLOAD
 from headwater.triggers.stream_source import SourceRecord
 
 Runner = Callable[[list[SourceRecord], list[bytes]], Awaitable[None]]
@@ -25,6 +26,39 @@ def lane_of(record: dict[str, Any], hash_key: str | None, lanes: int) -> int:
     value = keys.get(hash_key) if hash_key is not None else None
     token = orjson.dumps(value if value is not None else keys, option=orjson.OPT_SORT_KEYS)
     return zlib.crc32(token) % lanes
+
+
+# Where a wire record's Keys object starts: right after ApproximateCreationDateTime, the first
+# member of `dynamodb` (streams/records.py; AWS's order too, aws-facts §1.6).
+_BEFORE_KEYS = b'"dynamodb":{"ApproximateCreationDateTime":'
+_KEYS = b',"Keys":{'
+_ENVELOPE = len(b'{"Records":[]}')
+
+
+def lane_of_blob(blob: bytes, hash_key: str | None, lanes: int) -> int:
+    """lane_of for a wire record still in JSON (bytes), decoding its Keys object alone: in a
+    stream's records it follows ApproximateCreationDateTime and ends at the first `}},"` (its
+    last value object's end and its own; no string can hold an unescaped quote). Whatever does
+    not fit that layout is decoded whole."""
+    if lanes <= 1:
+        return 0
+    anchor = blob.find(_BEFORE_KEYS)
+    if anchor >= 0 and hash_key is not None:
+        number = anchor + len(_BEFORE_KEYS)
+        start = blob.find(_KEYS, number, number + 40)
+        if start > number and blob.find(b'"', number, start) < 0:  # only the number between
+            start += len(_KEYS) - 1
+            end = blob.find(b'}},"', start)
+            if end > 0:
+                try:
+                    keys = orjson.loads(blob[start:end + 2])
+                except orjson.JSONDecodeError:
+                    keys = None
+                value = keys.get(hash_key) if isinstance(keys, dict) else None
+                if isinstance(value, dict) and len(value) == 1:
+                    token = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+                    return zlib.crc32(token) % lanes
+    return lane_of(orjson.loads(blob), hash_key, lanes)
 
 
 class Progress:
@@ -63,60 +97,163 @@ class Progress:
 
 
 class Lanes:
-    """Up to N lanes of one shard, each a task draining its queue one batch at a time, so a
-    lane's records (one partition key's changes among them) are delivered in order while the
-    other lanes go on; a failing or retrying batch blocks only its own lane."""
+    """N lanes of one shard by partition-key hash, and up to N batches in flight. A batch claims
+    the lanes it takes records from until it is settled (retries, bisect and partial responses
+    included), so each lane's records (one partition key's changes among them) are delivered
+    in order while other lanes go on, and a failing batch blocks exactly its own lanes.
+
+    A batch fills up to BatchSize from every unclaimed lane, oldest records first, and one
+    with fewer records goes only when no other batch is on its way to finishing (none is in
+    flight, or each waits to be retried): concurrency grows with the backlog (one batch for a
+    backlog of BatchSize, N for N times that) instead of cutting a small backlog into N small
+    batches, each an invocation of its own, and records never wait longer than they would
+    behind the one batch of ParallelizationFactor 1. With a batching window (`fill` false)
+    the records already waited for a full batch: every batch may go short."""
 
     def __init__(self, count: int, batch_size: int, run: Runner,
-                 stopping: Callable[[], bool]) -> None:
+                 stopping: Callable[[], bool], low_water: int = 0, fill: bool = True) -> None:
         self.queues: list[deque[tuple[SourceRecord, bytes]]] = [deque() for _ in range(count)]
-        self.tasks: list[asyncio.Task[None] | None] = [None] * count
+        self.sizes = [0] * count  # each queue's events in bytes, with their separators
+        self.claimed = [False] * count
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.count = count
         self.batch_size = batch_size
-        self.changed = asyncio.Event()  # a lane finished a batch or ended
+        self.changed = asyncio.Event()  # the queues ran low, a batch failed or none is left
         self.failure: BaseException | None = None
+        self._stalled: set[asyncio.Task[Any]] = set()  # batches waiting to be retried
+        self._queued = 0
+        self._low_water = low_water  # below this many queued records, `changed` is set
+        self._fill = fill  # False: every batch may go short (records waited a batching window)
         self._run = run
         self._stopping = stopping
 
     def queued(self) -> int:
-        return sum(len(queue) for queue in self.queues)
+        return self._queued
 
     def busy(self) -> bool:
-        return any(task is not None for task in self.tasks)
+        return bool(self.tasks)
 
     def add(self, lane: int, record: SourceRecord, event: bytes) -> None:
         self.queues[lane].append((record, event))
+        self.sizes[lane] += len(event) + 1
+        self._queued += 1
 
     def start(self) -> None:
-        for lane, queue in enumerate(self.queues):
-            if queue and self.tasks[lane] is None:
-                self.tasks[lane] = asyncio.create_task(self._drain(lane))
+        """Start batches while fewer than N are in flight and an unclaimed lane has records."""
+        while len(self.tasks) < self.count and not self._stopping():
+            claim = self._claim(self._may_cut(None))
+            if claim is None:
+                return
+            task = asyncio.create_task(self._deliver(*claim))
+            self.tasks.add(task)
 
-    async def _drain(self, lane: int) -> None:
-        queue = self.queues[lane]
+    def _may_cut(self, own: asyncio.Task[Any] | None) -> bool:
+        """Whether a batch may go with fewer than BatchSize records: when no batch but `own`
+        is on its way to finishing (it will take the records with its next batch)."""
+        if not self._fill:
+            return True
+        others = len(self.tasks) - len(self._stalled)
+        if own is not None and own in self.tasks and own not in self._stalled:
+            others -= 1
+        return others <= 0
+
+    def _claim(self, may_cut: bool) -> tuple[list[int], list[tuple[SourceRecord, bytes]]] | None:
+        """The next batch: records of unclaimed lanes, the lane with the oldest record first,
+        up to BatchSize and the 6 MB payload, in shard order; its lanes claimed. None: no
+        unclaimed lane has any, or too few for a full batch and `may_cut` is false."""
+        queues, claimed, sizes = self.queues, self.claimed, self.sizes
+        ready = [lane for lane in range(self.count) if queues[lane] and not claimed[lane]]
+        if not ready or (not may_cut
+                         and sum(len(queues[lane]) for lane in ready) < self.batch_size
+                         and sum(sizes[lane] for lane in ready) + _ENVELOPE < MAX_PAYLOAD):
+            return None
+        if len(ready) > 1:
+            ready.sort(key=lambda lane: queues[lane][0][0].seq)
+        room, size = self.batch_size, _ENVELOPE
+        lanes: list[int] = []
+        taken: list[tuple[SourceRecord, bytes]] = []
+        for lane in ready:
+            queue = queues[lane]
+            if taken and size + len(queue[0][1]) + 1 > MAX_PAYLOAD:
+                break
+            while queue and room:
+                grown = size + len(queue[0][1]) + 1
+                if taken and grown > MAX_PAYLOAD:
+                    room = 0
+                    break
+                entry = queue.popleft()
+                taken.append(entry)
+                sizes[lane] -= len(entry[1]) + 1
+                size, room = grown, room - 1
+            claimed[lane] = True
+            lanes.append(lane)
+            if not room:
+                break
+        if len(lanes) > 1:
+            taken.sort(key=lambda entry: entry[0].seq)
+        self._queued -= len(taken)
+        if self._queued < self._low_water:
+            self.changed.set()
+        return lanes, taken
+
+    async def _deliver(self, lanes: list[int], taken: list[tuple[SourceRecord, bytes]]) -> None:
+        """Deliver a batch, release its lanes, and go on with the next batch while there is
+        one (a task per in-flight batch slot, not per batch)."""
+        task = asyncio.current_task()
         try:
-            while queue and not self._stopping():
-                taken = [queue.popleft() for _ in range(min(self.batch_size, len(queue)))]
+            while True:
                 await self._run([r for r, _ in taken], [e for _, e in taken])
-                self.changed.set()
+                self._release(lanes)
+                lanes = []
+                if self._stopping():
+                    return
+                claim = self._claim(self._may_cut(task))
+                if claim is None:
+                    return
+                lanes, taken = claim
+                self.start()  # released lanes may hold more than this task takes
         except asyncio.CancelledError:
             pass
         except Exception as error:  # the consumer logs it and starts again from its checkpoint
             self.failure = error
         finally:
-            self.tasks[lane] = None
-            self.changed.set()
+            self._release(lanes)
+            if task is not None:
+                self.tasks.discard(task)
+            if self.failure is not None or not self.tasks:
+                self.changed.set()  # the consumer raises, or may find the shard finished
+
+    async def stalled(self, waiting: Awaitable[None]) -> None:
+        """The calling batch waits to be retried: meanwhile batches of the other lanes go
+        even with fewer than BatchSize records (its own lanes stay claimed)."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._stalled.add(task)
+        try:
+            self.start()
+            await waiting
+        finally:
+            self._stalled.discard(task)
+
+    def _release(self, lanes: list[int]) -> None:
+        for lane in lanes:
+            self.claimed[lane] = False
 
     def cancel(self, keep: set[asyncio.Task[Any]]) -> None:
         for task in self.tasks:
-            if task is not None and task not in keep:
+            if task not in keep:
                 task.cancel()
 
     async def close(self) -> None:
-        """Cancel every lane and wait for it; the queues are dropped (read again later)."""
-        tasks = [task for task in self.tasks if task is not None]
+        """Cancel every batch and wait for it; the queues are dropped (read again later)."""
+        tasks = list(self.tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         for queue in self.queues:
             queue.clear()
+        self.sizes = [0] * self.count
+        self._queued = 0
+        self._stalled.clear()
+        self.claimed = [False] * self.count
         self.failure = None

@@ -129,3 +129,54 @@ def test_a_start_in_progress_does_not_hold_callers_past_max_wait(
         assert await asyncio.wait_for(pool.take_warm(KEY), 60) is None
 
     asyncio.run(scenario())
+
+
+def test_a_handed_over_environment_reaches_its_waiter_before_the_giver_goes_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the invoker relies on: after give_back says True, one yield lets the waiting
+    invocation start (on the worker) before the giver's bookkeeping."""
+    async def scenario() -> None:
+        pool = _pool(monkeypatch)
+        env = FakeEnv()
+        pool.register(env)  # type: ignore[arg-type]
+        pool.start_began(KEY)
+        pool.start_ended(KEY, 0.2)
+        pool.observe_run(KEY, 0.001)
+        order: list[str] = []
+
+        async def waiting() -> None:
+            assert await pool.take_warm(KEY) is env
+            order.append("waiter runs")
+
+        task = asyncio.ensure_future(waiting())
+        await asyncio.sleep(0.01)
+        assert pool.give_back(env) is True  # type: ignore[arg-type]
+        await asyncio.sleep(0)
+        order.append("giver goes on")
+        await task
+        assert order == ["waiter runs", "giver goes on"]
+        assert pool.give_back(env) is False  # type: ignore[arg-type]
+        assert pool.idle[KEY] == [env]
+
+    asyncio.run(scenario())
+
+
+def test_a_waiter_cancelled_after_the_hand_over_gives_the_environment_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    async def scenario() -> None:
+        pool = _pool(monkeypatch)
+        env = FakeEnv()
+        pool.register(env)  # type: ignore[arg-type]
+        pool.start_began(KEY)
+        pool.start_ended(KEY, 0.2)
+        pool.observe_run(KEY, 0.001)
+        waiting = asyncio.ensure_future(pool.take_warm(KEY))
+        await asyncio.sleep(0.01)
+        pool.give_back(env)  # type: ignore[arg-type]
+        waiting.cancel()  # before it ran: the environment must not be lost
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert pool.idle[KEY] == [env]
+        assert pool._waiting == {}
+
+    asyncio.run(scenario())

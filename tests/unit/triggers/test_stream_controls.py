@@ -387,3 +387,208 @@ def test_a_clock_advance_ends_the_batching_window() -> None:
         await h.stop()
 
     asyncio.run(main())
+
+
+def _lane(key: str) -> int:
+    return lane_of({"dynamodb": {"Keys": {"pk": {"S": key}}}}, "pk", 10)
+
+
+def test_a_batch_fills_from_several_lanes_and_keeps_each_key_in_order() -> None:
+    async def main() -> None:
+        h = Harness()
+        keys = [f"k{i}" for i in range(40)]
+        for n in range(3):
+            for key in keys:
+                h.put(key, n)
+        h.create(BatchSize=7, ParallelizationFactor=10)
+        seen: dict[str, list[int]] = {}
+        batches: list[list[str]] = []
+
+        async def invoke(*args: Any) -> Outcome:
+            await asyncio.sleep(0.001)
+            records = orjson.loads(args[3])["Records"]
+            batches.append([r["dynamodb"]["Keys"]["pk"]["S"] for r in records])
+            for r in records:
+                seen.setdefault(r["dynamodb"]["Keys"]["pk"]["S"], []).append(
+                    int(r["dynamodb"]["NewImage"]["n"]["N"]))
+            return Outcome()
+
+        h.runtime.triggers._invoker = invoke
+        h.task = asyncio.create_task(h.runtime.triggers.run())
+        await until(lambda: sum(map(len, seen.values())) == 120)
+        assert all(seen[key] == [0, 1, 2] for key in keys)
+        # Every batch is full (the 120 records were read at once): 18 of 7 and one of 1,
+        # where one batch per lane would have cut them into many more.
+        assert sorted(map(len, batches)) == [1] + [7] * 17
+        assert any(len({_lane(key) for key in batch}) > 1 for batch in batches)
+        await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_a_failing_batch_of_several_lanes_blocks_exactly_those_lanes() -> None:
+    async def main() -> None:
+        h = Harness()
+        poison = "poison"
+        others = [f"k{i}" for i in range(60)]
+        partner = next(k for k in others if _lane(k) != _lane(poison))
+        same = next(k for k in others if _lane(k) == _lane(poison))
+        free = [k for k in others if _lane(k) not in (_lane(poison), _lane(partner))][:20]
+        # The first batch (BatchSize 2) takes partner's lane, the oldest, then the oldest
+        # record of poison's lane: `same` waits behind it in that lane.
+        h.put(partner)
+        h.put(poison)
+        for key in free:
+            h.put(key)
+        h.put(same)
+        h.create(BatchSize=2, ParallelizationFactor=10)
+        healed = False
+
+        def script(n: int) -> Outcome:
+            return FAIL if poison in _keys(rec.calls[-1]) and not healed else Outcome()
+
+        rec = Recorder(script)
+        h.start(rec)
+        await until(lambda: {k for c in rec.calls for k in _keys(c)} >= set(free))
+        await asyncio.sleep(0.02)
+        failing = [c for c in rec.calls if poison in _keys(c)]
+        assert len(failing) > 2  # still retrying, the whole batch each time
+        assert all(_keys(c) == [partner, poison] for c in failing)
+        assert same not in {k for c in rec.calls for k in _keys(c)}
+        poison_seq = int(failing[0]["Records"][1]["dynamodb"]["SequenceNumber"])
+        uuid = next(iter(h.runtime.triggers.mappings))
+        assert store.checkpoints(h.runtime.storage.conn, uuid) == {} or \
+            _checkpoint(h) < poison_seq
+        healed = True
+        await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
+        last = max(i for i, c in enumerate(rec.calls) if poison in _keys(c))
+        assert [k for c in rec.calls[last + 1:] for k in _keys(c)] == [same]
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_a_short_batch_waits_for_a_batch_in_flight_unless_a_batching_window_passed() -> None:
+    async def run(window: int) -> list[str]:
+        h = Harness()
+        slow = "slow"
+        other = next(f"k{i}" for i in range(50) if _lane(f"k{i}") != _lane(slow))
+        h.create(BatchSize=10, ParallelizationFactor=10, StartingPosition="LATEST",
+                 MaximumBatchingWindowInSeconds=window)
+        release = asyncio.Event()
+        invoked: list[str] = []
+
+        async def invoke(*args: Any) -> Outcome:
+            keys = [r["dynamodb"]["Keys"]["pk"]["S"] for r in orjson.loads(args[3])["Records"]]
+            invoked.extend(keys)
+            if slow in keys:
+                await release.wait()
+            return Outcome()
+
+        h.runtime.triggers._invoker = invoke
+        h.task = asyncio.create_task(h.runtime.triggers.run())
+        await asyncio.sleep(0.05)
+        h.put(slow)
+        await asyncio.sleep(0.05)  # the consumer waits in the window now
+        h.runtime.clock.advance(window + 1)
+        await until(lambda: invoked == [slow])
+        h.put(other)
+        await asyncio.sleep(0.05)
+        h.runtime.clock.advance(window + 1)
+        await asyncio.sleep(0.05)
+        seen = list(invoked)  # while the slow batch is still in flight
+        release.set()
+        await until(lambda: other in invoked)
+        await h.stop()
+        return seen
+
+    # No window: one record is no full batch; it waits for the batch in flight.
+    assert asyncio.run(run(0)) == ["slow"]
+    # A window passed: the records waited for a full batch already; the short one goes.
+    assert asyncio.run(run(2)) == ["slow", next(
+        f"k{i}" for i in range(50) if _lane(f"k{i}") != _lane("slow"))]
+
+
+def test_a_partial_response_in_a_batch_of_several_lanes_keeps_them_claimed() -> None:
+    async def main() -> None:
+        h = Harness()
+        first = "a0"
+        second = next(f"k{i}" for i in range(50) if _lane(f"k{i}") != _lane(first))
+        free = [f"k{i}" for i in range(50)
+                if _lane(f"k{i}") not in (_lane(first), _lane(second))][:6]
+        # Batch 1 (BatchSize 3): first's lane (1 record), then second's lane (2 of 3).
+        h.put(first)
+        h.put(second, 0)
+        h.put(second, 1)
+        for key in free:
+            h.put(key)
+        h.put(second, 2)  # behind batch 1 in second's lane
+        h.create(BatchSize=3, ParallelizationFactor=10,
+                 FunctionResponseTypes=["ReportBatchItemFailures"])
+        failed_once = False
+
+        def script(n: int) -> Outcome:
+            nonlocal failed_once
+            records = rec.calls[-1]["Records"]
+            if [r["dynamodb"]["Keys"]["pk"]["S"] for r in records][:1] == [first] \
+                    and not failed_once:
+                failed_once = True  # the second record (second's version 0) failed
+                return answer({"batchItemFailures": [
+                    {"itemIdentifier": records[1]["dynamodb"]["SequenceNumber"]}]})
+            return answer({"batchItemFailures": []})
+
+        rec = Recorder(script)
+        h.start(rec)
+        uuid = next(iter(h.runtime.triggers.mappings))
+        await until(lambda: bool(store.checkpoints(h.runtime.storage.conn, uuid))
+                    and _checkpoint(h) == h.runtime.streams.sequence)
+        versions = [(r["dynamodb"]["Keys"]["pk"]["S"], int(r["dynamodb"]["NewImage"]["n"]["N"]))
+                    for c in rec.calls for r in c["Records"]]
+        assert _keys(rec.calls[0]) == [first, second, second]
+        retry = next(i for i, c in enumerate(rec.calls) if i and second in _keys(c))
+        assert _keys(rec.calls[retry]) == [second, second]  # from the reported item on
+        assert [v for k, v in versions if k == second] == [0, 1, 0, 1, 2]
+        assert versions.count((first, 0)) == 1  # checkpointed before the reported item
+        await h.stop()
+
+    asyncio.run(main())
+
+
+def test_a_batch_full_by_its_6_mb_payload_does_not_wait_for_batch_size() -> None:
+    async def main() -> None:
+        h = Harness()
+        big = "x" * 300_000
+        for n in range(3):
+            for key in range(20):
+                item = {"pk": {"S": f"key{key}"}, "n": {"N": str(n)}, "blob": {"S": big}}
+                with h.runtime.storage.transaction() as conn:
+                    h.runtime.streams.record_change(conn, "000000000000", "us-east-1",
+                                                    "orders", f"key{key}".encode(),
+                                                    {"pk": item["pk"]}, None, item)
+        h.create(BatchSize=100, ParallelizationFactor=10)
+        seen: dict[str, list[int]] = {}
+        sizes: list[int] = []
+        running = peak = 0
+
+        async def invoke(*args: Any) -> Outcome:
+            nonlocal running, peak
+            running += 1
+            peak = max(peak, running)
+            sizes.append(len(args[3]))
+            await asyncio.sleep(0.01)
+            for r in orjson.loads(args[3])["Records"]:
+                seen.setdefault(r["dynamodb"]["Keys"]["pk"]["S"], []).append(
+                    int(r["dynamodb"]["NewImage"]["n"]["N"]))
+            running -= 1
+            return Outcome()
+
+        h.runtime.triggers._invoker = invoke
+        h.task = asyncio.create_task(h.runtime.triggers.run())
+        await until(lambda: sum(map(len, seen.values())) == 60, timeout=20)
+        assert all(versions == [0, 1, 2] for versions in seen.values())
+        assert max(sizes) <= 6 * 1024 * 1024
+        assert peak > 1  # 60 records are no BatchSize of 100, but 6 MB batches run at once
+        await h.stop()
+
+    asyncio.run(main())
