@@ -3,8 +3,8 @@
     .venv/bin/python bench/instructions.py [--base DIR] [--op OPERATION] [--stream]
                                            [--requests 2000] [--connections 1]
 
-OPERATION: PutItem (the default), GetItem, UpdateItem, DeleteItem, BatchWriteItem or
-TransactWriteItems
+OPERATION: PutItem (the default), GetItem, UpdateItem, DeleteItem, BatchWriteItem,
+TransactWriteItems or ExecuteStatement
 (`requests_for` says what each request does).
 
 Starts two `headwater serve` (on disk) under `valgrind --tool=callgrind --instr-atstart=no`,
@@ -155,7 +155,7 @@ def requests_for(op: str, workload: Workload, puts: list[bytes], warm: int, coun
     """The measured requests: PutItem of new keys; GetItem and UpdateItem (one attribute SET,
     the ~1 KB item read and written again) of the keys the warm-up wrote, in turn; DeleteItem
     of the items written before; BatchWriteItem of four new ~1 KB items each,
-    TransactWriteItems of two."""
+    TransactWriteItems of two; ExecuteStatement a PartiQL UPDATE as UpdateItem's."""
     if op == "PutItem":
         return puts[warm:]
     if op == "GetItem":
@@ -166,6 +166,9 @@ def requests_for(op: str, workload: Workload, puts: list[bytes], warm: int, coun
                         b'"UpdateExpression":"SET n = :n",'
                         b'"ExpressionAttributeValues":{":n":{"N":"%d"}}}' % (n % warm, n))
                 for n in range(count)]
+    if op == "ExecuteStatement":
+        return [request("ExecuteStatement", b'{"Statement":"UPDATE \\"bench\\" SET n = %d '
+                        b'WHERE pk = \'p0-%d\'"}' % (n, n % warm)) for n in range(count)]
     if op == "DeleteItem":
         return [request("DeleteItem", b'{"TableName":"bench","Key":{"pk":{"S":"p0-%d"}}}' % n)
                 for n in range(count)]
@@ -184,7 +187,7 @@ def main() -> None:
     parser.add_argument("--base", type=Path, help="measure DIR/src instead of this tree")
     parser.add_argument("--op", default="PutItem", choices=[
         "PutItem", "GetItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
-        "TransactWriteItems"])
+        "TransactWriteItems", "ExecuteStatement"])
     parser.add_argument("--stream", action="store_true", help="a NEW_AND_OLD_IMAGES stream")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=1,

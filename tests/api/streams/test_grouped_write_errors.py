@@ -124,6 +124,10 @@ def _transact_bad(name: str, n: int, second: Body) -> tuple[str, Body]:
         {**second}]}
 
 
+def _partiql_ok(name: str, n: int) -> tuple[str, Body]:
+    return "ExecuteStatement", {"Statement": f"UPDATE \"{name}\" SET v = 1 WHERE pk = 'k{n}'"}
+
+
 CASES: dict[str, tuple[Callable[[str, int], tuple[str, Body]],
                        Callable[[str, int], tuple[str, Body]], str, str]] = {
     "update-condition": (
@@ -179,6 +183,24 @@ CASES: dict[str, tuple[Callable[[str, int], tuple[str, Body]],
         lambda name, n: _transact_bad(name, n, {"Update": {
             "TableName": name, "Key": _key(n), "UpdateExpression": "SET g = :g",
             "ExpressionAttributeValues": {":g": {"N": "7"}}}}),
+        "ValidationException", WRONG_INDEX_TYPE),
+    "partiql-duplicate": (
+        _partiql_ok,
+        lambda name, n: ("ExecuteStatement", {
+            "Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'k{n}', 'g': 'moved'}}"}),
+        "DuplicateItemException", "Duplicate primary key exists in table"),
+    "partiql-index-key": (
+        _partiql_ok,
+        lambda name, n: ("ExecuteStatement", {
+            "Statement": f"UPDATE \"{name}\" SET v = 9 SET g = 7 WHERE pk = 'k{n}'"}),
+        "ValidationException", WRONG_INDEX_TYPE),
+    # The transaction's first statement is valid and comes first: not written either.
+    "partiql-transaction-index-key": (
+        _partiql_ok,
+        lambda name, n: ("ExecuteTransaction", {"TransactStatements": [
+            {"Statement": f"INSERT INTO \"{name}\" VALUE "
+                          f"{{'pk': 'k{n + 100}', 'v': 9, 'g': 'moved'}}"},
+            {"Statement": f"UPDATE \"{name}\" SET g = 7 WHERE pk = 'k{n}'"}]}),
         "ValidationException", WRONG_INDEX_TYPE),
 }
 
