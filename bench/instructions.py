@@ -1,7 +1,11 @@
 """Instructions the server executes per request (callgrind), for a machine too noisy to time.
 
-    .venv/bin/python bench/instructions.py [--base DIR] [--op PutItem|GetItem] [--stream]
+    .venv/bin/python bench/instructions.py [--base DIR] [--op OPERATION] [--stream]
                                            [--requests 2000] [--connections 1]
+
+OPERATION: PutItem (the default), GetItem, UpdateItem, DeleteItem, BatchWriteItem,
+TransactWriteItems or ExecuteStatement
+(`requests_for` says what each request does).
 
 Starts two `headwater serve` (on disk) under `valgrind --tool=callgrind --instr-atstart=no`,
 creates a table in each, warms up, then switches instrumentation on with `callgrind_control`
@@ -36,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadgen import AUTHORIZATION, put_workload  # noqa: E402
+from loadgen import AUTHORIZATION, Workload, put_workload  # noqa: E402
 from peers import create_table  # noqa: E402
 
 HERE = Path(__file__).resolve().parent.parent
@@ -129,13 +133,12 @@ def measure(source: Path, op: str, stream: bool, count: int, connections: int = 
         workload = put_workload("bench", 1000)
         warm = 300
         puts = [request("PutItem", workload.body(0, n)) for n in range(warm + count)]
-        send_all(busy.address, puts[:warm])
-        send_all(idle.address, puts[:warm])
-        if op == "PutItem":
-            measured = puts[warm:]
-        else:
-            measured = [request("GetItem", b'{"TableName":"bench","Key":{"pk":{"S":"p0-%d"}}}'
-                                % (n % warm)) for n in range(count)]
+        # DeleteItem deletes `count` items: every one is written first.
+        stored = warm + count if op == "DeleteItem" else warm
+        send_all(busy.address, puts[:stored])
+        send_all(idle.address, puts[:stored])
+        measured = requests_for(op, workload, puts, warm, count)
+        if op == "GetItem":
             send_all(busy.address, measured[:50])
         idle.instrument(True)
         busy.instrument(True)
@@ -147,10 +150,44 @@ def measure(source: Path, op: str, stream: bool, count: int, connections: int = 
     return (counts[0] - counts[1]) / count
 
 
+def requests_for(op: str, workload: Workload, puts: list[bytes], warm: int, count: int
+                 ) -> list[bytes]:
+    """The measured requests: PutItem of new keys; GetItem and UpdateItem (one attribute SET,
+    the ~1 KB item read and written again) of the keys the warm-up wrote, in turn; DeleteItem
+    of the items written before; BatchWriteItem of four new ~1 KB items each,
+    TransactWriteItems of two; ExecuteStatement a PartiQL UPDATE as UpdateItem's."""
+    if op == "PutItem":
+        return puts[warm:]
+    if op == "GetItem":
+        return [request("GetItem", b'{"TableName":"bench","Key":{"pk":{"S":"p0-%d"}}}'
+                        % (n % warm)) for n in range(count)]
+    if op == "UpdateItem":
+        return [request("UpdateItem", b'{"TableName":"bench","Key":{"pk":{"S":"p0-%d"}},'
+                        b'"UpdateExpression":"SET n = :n",'
+                        b'"ExpressionAttributeValues":{":n":{"N":"%d"}}}' % (n % warm, n))
+                for n in range(count)]
+    if op == "ExecuteStatement":
+        return [request("ExecuteStatement", b'{"Statement":"UPDATE \\"bench\\" SET n = %d '
+                        b'WHERE pk = \'p0-%d\'"}' % (n, n % warm)) for n in range(count)]
+    if op == "DeleteItem":
+        return [request("DeleteItem", b'{"TableName":"bench","Key":{"pk":{"S":"p0-%d"}}}' % n)
+                for n in range(count)]
+    if op == "TransactWriteItems":
+        return [request("TransactWriteItems", b'{"TransactItems":[%s]}' % b",".join(
+                    b'{"Put":%s}' % workload.body(2, 2 * n + i) for i in range(2)))
+                for n in range(count)]
+    return [request("BatchWriteItem", b'{"RequestItems":{"bench":[%s]}}' % b",".join(
+                b'{"PutRequest":%s}' % workload.body(1, 4 * n + i)[len(b'{"TableName":"bench",'):]
+                .replace(b'"Item":', b'{"Item":', 1)
+                for i in range(4))) for n in range(count)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", type=Path, help="measure DIR/src instead of this tree")
-    parser.add_argument("--op", choices=["PutItem", "GetItem"], default="PutItem")
+    parser.add_argument("--op", default="PutItem", choices=[
+        "PutItem", "GetItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
+        "TransactWriteItems", "ExecuteStatement"])
     parser.add_argument("--stream", action="store_true", help="a NEW_AND_OLD_IMAGES stream")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=1,

@@ -33,6 +33,11 @@ class Table:
     # The UTF-8 bytes of the key attributes' names when no key is a number (None
     # otherwise): then a key's item_size is this plus its encoded parts' lengths.
     key_names_size: int | None = None
+    # Whether the table's last PutItem that read the old row only for the stream record or
+    # capacity found none (a load of new keys): then the next one tries a plain INSERT first,
+    # one statement instead of a read and a write; an overwrite goes back to reading first.
+    # Only a guess, owned by PutItem: either way the write and its record are the same.
+    inserts_likely: bool = False
 
     def __post_init__(self) -> None:
         self.refresh()

@@ -18,6 +18,7 @@ from headwater.dynamodb.errors import (
     ValidationException,
 )
 from headwater.dynamodb.expression_params import RequestExpressions, compile_request
+from headwater.dynamodb.indexes import check_index_keys
 from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import checked_item
@@ -162,6 +163,12 @@ def execute(runtime: DynamoDbServices, actions: list[Action], request: dict[str,
             decided.append((action, old, new))
         if len(decided) != len(actions):
             raise cancelled(reasons)
+        # Every written item's index keys (wrong type, empty, too large) before the first
+        # write: items.write checks them again as it writes, so the transaction answers the
+        # same ValidationException, the first in request order, having changed nothing.
+        for action, _old, new in decided:
+            if action.kind != "ConditionCheck" and new is not None and action.table.indexes:
+                check_index_keys(action.table.indexes, new)
         charges = []
         collections: dict[str, list[dict[str, Any]]] = {}
         for action, old, new in decided:

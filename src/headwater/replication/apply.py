@@ -62,6 +62,14 @@ def apply_batch(runtime: DynamoDbServices, source: Table, target: Table, rows: l
     """Apply `rows` (the source's local records, in sequence order) to `target` and move the
     pair's position past them."""
     records = [orjson.loads(blob) for _seq, _created, blob in rows]
+    # With its savepoint (Storage.transaction), unlike PutItem and the other request writes:
+    # a batch applies many changes one after another, and one can fail after others were
+    # written (items.write checks the target's index keys as it writes each change, and an
+    # index the group gained after the source wrote an item can refuse it). Without a
+    # savepoint that failure would roll back the whole group commit, and the worker retries
+    # the same batch from its durable position again and again: every retry would then fail
+    # the clients' writes grouped with it. The position commits with the batch either way,
+    # so nothing would be applied twice; what the savepoint keeps is the clients' writes.
     with runtime.storage.transaction() as conn:
         batch = _Batch(runtime, conn, source, target)
         applied = batch.apply(records, [row[1] for row in rows])

@@ -71,7 +71,11 @@ def _run(ctx: RequestContext, entry: dict[str, Any], statement: st.Statement,
         return response
     write = writes.prepare(table, statement)
     return_old = entry.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
-    with runtime.storage.transaction() as conn:
+    # No savepoint: one item's write per statement, with ExecuteStatement's proof (every
+    # error it answers is raised before its change; execute_statement.py). Each statement is
+    # a transaction of its own, so a failed one (answered in its Responses entry) leaves the
+    # statements before it.
+    with runtime.storage.transaction(savepoint=False) as conn:
         change = writes.decide(conn, write, return_old)
         size = writes.apply(runtime, conn, change)
     add_capacity(totals, table.name, write_units(size))

@@ -8,6 +8,7 @@ from headwater.dynamodb import item_collections, item_store, items
 from headwater.dynamodb.capacity import REPORTED, Charge, consumed, item_write
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import ValidationException
+from headwater.dynamodb.indexes import check_index_keys
 from headwater.dynamodb.table import Table
 from headwater.dynamodb.values import checked_item
 from headwater.wire.validate import render
@@ -47,10 +48,21 @@ def batch_write_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, 
         if (table.id, key) in seen:
             raise ValidationException(DUPLICATES)
         seen.add((table.id, key))
+    # A put's index keys of the wrong type, empty or too large: checked for every put before
+    # the first write (items.write checks them again, per item, as it writes), so the batch
+    # answers the same error, the first in request order, having changed nothing.
+    for _, table, _, new, _ in planned:
+        if new is not None and table.indexes:
+            check_index_keys(table.indexes, new)
     mode = request.get("ReturnConsumedCapacity")
     charges: dict[str, Charge] = {}
     collections: dict[str, list[dict[str, Any]]] = {}
-    with runtime.storage.transaction() as conn:
+    # No savepoint (Storage.transaction): every error BatchWriteItem answers is raised before
+    # its first change: the request's shape, item sizes, keys, tables and duplicates above,
+    # then the index keys of every put; inside the transaction the writes only read the old
+    # item, write, and read the collection metrics. A failure after a change (a bug, an I/O
+    # error) rolls back the whole group commit, none of its writes acknowledged.
+    with runtime.storage.transaction(savepoint=False) as conn:
         # Capacity and item collection metrics are keyed by the RequestItems key as sent,
         # name or ARN (ConsumedCapacity.TableName's model documentation).
         for name, table, key, new, size in planned:

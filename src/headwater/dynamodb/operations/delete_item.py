@@ -18,7 +18,12 @@ def delete_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     expressions = compile_request(request, ("ConditionExpression",))
     table = runtime.tables.get(ctx.account, ctx.region, request["TableName"])
     key_attributes, key = items.key_from_request(table, request["Key"])
-    with runtime.storage.transaction() as conn:
+    # No savepoint (Storage.transaction): the only error DeleteItem answers inside the
+    # transaction is a failed condition (enforce), raised after a read and before items.write
+    # changes a row (a delete checks no index keys); the collection metrics only read. A failure
+    # after a change (a bug, an I/O error) rolls back the whole group commit, none of its
+    # writes acknowledged.
+    with runtime.storage.transaction(savepoint=False) as conn:
         old, old_size = item_store.get_sized(conn, table.id, *key)
         enforce(expressions.condition, old, request)
         items.write(runtime, conn, table, key, old, None, old_size=old_size)

@@ -37,7 +37,14 @@ def execute_statement(ctx: RequestContext, request: dict[str, Any]) -> dict[str,
     else:
         write = writes.prepare(table, statement)
         return_old = request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
-        with runtime.storage.transaction() as conn:
+        # No savepoint (Storage.transaction): one item's write, and every error it answers
+        # comes before its change: the statement, table and key checks (writes.prepare)
+        # before the transaction, then a read and writes.decide's DuplicateItemException,
+        # ConditionalCheckFailedException or ValidationException (an update that does not
+        # apply, a result over 400 KB), then items.write checks the new item's index keys
+        # before any row changes. A failure after a change (a bug, an I/O error) rolls back
+        # the whole group commit, none of its writes acknowledged.
+        with runtime.storage.transaction(savepoint=False) as conn:
             change = writes.decide(conn, write, return_old)
             size = writes.apply(runtime, conn, change)
         response["Items"] = writes.returned(change)

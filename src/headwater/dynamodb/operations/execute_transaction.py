@@ -9,6 +9,7 @@ from typing import Any
 from headwater.dynamodb.capacity import read_units, write_units
 from headwater.dynamodb.context import RequestContext
 from headwater.dynamodb.errors import TransactionCanceledException, ValidationException
+from headwater.dynamodb.indexes import check_index_keys
 from headwater.dynamodb.item_size import item_size
 from headwater.dynamodb.partiql import (
     add_capacity,
@@ -41,7 +42,14 @@ def execute_transaction(ctx: RequestContext, request: dict[str, Any]) -> dict[st
     kind = check_one_kind(statements, API)
     tables = [table_of(ctx, s) for s in statements]
     totals: dict[str, float] = {}
-    with ctx.runtime.storage.transaction():  # the writes and the token commit together
+    # The writes and the token commit together, without a savepoint (Storage.transaction):
+    # every error ExecuteTransaction answers is raised before its first change. The token,
+    # statements and tables are checked before the transaction; inside it `_write` prepares
+    # and decides every statement (ValidationException, TransactionCanceledException) and
+    # checks every written item's index keys before its first write; the writes and the
+    # token's row raise no expected error. A failure after a change (a bug, an I/O error)
+    # rolls back the whole group commit, none of its writes acknowledged.
+    with ctx.runtime.storage.transaction(savepoint=False):
         if kind == st.READ:
             response = _read(ctx, statements, tables, totals)
         else:
@@ -90,6 +98,14 @@ def _write(ctx: RequestContext, entries: list[dict[str, Any]], statements: list[
             raise TransactionCanceledException(
                 "Transaction cancelled, please refer cancellation reasons for specific reasons "
                 f"[{codes}]", CancellationReasons=reasons)
+        # Every written item's index keys (wrong type, empty, too large) before the first
+        # write: items.write checks them again as it writes, so the transaction answers the
+        # same ValidationException, the first in statement order, having changed nothing.
+        for change in changes:
+            table = change.write.table
+            if (change.new is not None and table.indexes
+                    and not isinstance(change.write.statement, st.Exists)):
+                check_index_keys(table.indexes, change.new)
         for change in changes:
             size = writes.apply(runtime, conn, change)
             add_capacity(totals, change.write.table.name, 2 * write_units(size))

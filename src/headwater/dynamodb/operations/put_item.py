@@ -14,12 +14,6 @@ from headwater.dynamodb.expression_params import compile_request
 from headwater.dynamodb.item_size import MAX_ITEM_SIZE
 from headwater.dynamodb.values import checked_item
 
-# Per table id, whether its last PutItem that read the old row only for the stream record or
-# capacity found none (a load of new keys): then the next one tries a plain INSERT first, one
-# statement instead of a read and a write; an overwrite goes back to reading first. Only a
-# guess: either way the write and its record are the same.
-_inserts: dict[int, bool] = {}
-
 
 def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """PutItem: create or replace an item, optionally under a condition."""
@@ -52,16 +46,17 @@ def put_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     # without a condition or indexes), so only a bug or an I/O error can fail it after one,
     # and that rolls back the whole group commit (Storage.transaction).
     with runtime.storage.transaction(savepoint=False) as conn:
-        if needs_row and not needs_item and _inserts.get(table.id, False):
-            # The table's last such PutItem created its item: guess this one does too, and
-            # store it only if the key is free, which also tells that there was no old item.
+        if needs_row and not needs_item and table.inserts_likely:
+            # The table's last such PutItem created its item (Table.inserts_likely): guess
+            # this one does too, and store it only if the key is free, which also tells that
+            # there was no old item.
             new_raw = item_store.insert(conn, table.id, key[0], key[1], item, size)
         if needs_row and new_raw is None:
             old_raw, old_size = item_store.get_stored(conn, table.id, *key)
             if needs_item and old_raw is not None:
                 old = orjson.loads(old_raw)
         if needs_row and not needs_item:
-            _inserts[table.id] = old_raw is None
+            table.inserts_likely = old_raw is None
         if expressions.condition is not None:
             enforce(expressions.condition, old, request)
         items.write(runtime, conn, table, key, old, item, size=size, old_size=old_size,

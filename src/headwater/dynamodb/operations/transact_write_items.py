@@ -22,7 +22,16 @@ def transact_write_items(ctx: RequestContext, request: dict[str, Any]) -> dict[s
     entries = [transactions.check(entry) for entry in request["TransactItems"]]
     actions = [transactions.plan(ctx, entry) for entry in entries]
     transactions.check_distinct(actions)
-    with ctx.runtime.storage.transaction():  # the writes and the token commit together
+    # The writes and the token commit together, without a savepoint (Storage.transaction):
+    # every error TransactWriteItems answers is raised before its first change. A replayed
+    # token's mismatch, the request's size, shapes, keys, tables and distinct items come
+    # before the transaction; inside it `transactions.execute` reads every item and decides
+    # every action (TransactionCanceledException: a failed condition, an update that does not
+    # apply) and checks every written item's index keys before its first write; the writes,
+    # the collection metrics (reads) and the token's row raise no expected error. A failure
+    # after a change (a bug, an I/O error) rolls back the whole group commit, none of its
+    # writes acknowledged.
+    with ctx.runtime.storage.transaction(savepoint=False):
         charges, collections = transactions.execute(ctx.runtime, actions, request)
         response = _response(actions, charges, collections, request, ctx.charges)
         tokens.remember("TransactWriteItems", ctx.account, ctx.region, request, response)

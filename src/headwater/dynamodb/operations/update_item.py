@@ -26,7 +26,15 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     key_attributes, key = items.key_from_request(table, request["Key"])
     if expressions.update is not None:
         items.check_key_untouched(table, expressions.update.top_level_names)
-    with runtime.storage.transaction() as conn:
+    # No savepoint (Storage.transaction): every error UpdateItem answers is raised before its
+    # first change. The key, expressions and key-attribute checks come before the transaction;
+    # inside it the item is read, then a failed condition (enforce), an update that does not
+    # apply (a wrong operand type, an invalid document path) or a result over 400 KB
+    # (items.updated) and an index key of the wrong type (items.write checks the new item's
+    # index keys before it maintains an index or stores the item) all raise before items.write
+    # changes a row; the collection metrics only read. A failure after a change (a bug, an
+    # I/O error) rolls back the whole group commit, none of its writes acknowledged.
+    with runtime.storage.transaction(savepoint=False) as conn:
         old, old_size = item_store.get_sized(conn, table.id, *key)
         enforce(expressions.condition, old, request)
         new, size = items.updated(table, expressions.update, old, key_attributes)
