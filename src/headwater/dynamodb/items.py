@@ -14,7 +14,7 @@ from headwater.dynamodb import index_store, item_store, item_versions
 from headwater.dynamodb.errors import ValidationException
 from headwater.dynamodb.expressions import ast
 from headwater.dynamodb.expressions.updates import Update
-from headwater.dynamodb.indexes import check_index_keys, index_entry
+from headwater.dynamodb.indexes import Index, check_index_keys, index_entry, key_problem
 from headwater.dynamodb.item_size import MAX_ITEM_SIZE, item_size
 from headwater.dynamodb.keys import (
     check_key_attribute,
@@ -149,11 +149,14 @@ def write(
     record embeds both images' stored JSON as it is. `new_raw` says the caller has stored
     `new` already (item_store.insert, over no item), as this JSON."""
     if table.indexes:
-        if new is not None:
+        if new is not None and origin is None:
             check_index_keys(table.indexes, new)
         if old is None and old_raw is not None:
             old = orjson.loads(old_raw)
-        _maintain_indexes(conn, table, key, old, new)
+        # A replicated write cannot be refused: an item the source wrote before this replica
+        # gained an index whose key it violates stays out of that index, as UpdateTable's
+        # backfill leaves it (refusing it would stop the replica pair for good).
+        _maintain_indexes(conn, table, key, old, new, lenient=origin is not None)
     if new is None:
         if old is None and old_raw is None:
             return
@@ -210,12 +213,21 @@ def _stamp(runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, ke
 
 
 def _maintain_indexes(conn: sqlite3.Connection, table: Table, key: Key,
-                      old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+                      old: dict[str, Any] | None, new: dict[str, Any] | None,
+                      lenient: bool = False) -> None:
+    """Move the item's entries in each index from `old`'s to `new`'s. `lenient`: an item that
+    violates an index's key (type, empty, size) has no entry in it, not an error."""
     for index in table.indexes:
-        before = None if old is None else index_entry(index, table.key_names, old)
-        after = None if new is None else index_entry(index, table.key_names, new)
+        before = None if old is None else _entry(index, table.key_names, old, lenient)
+        after = None if new is None else _entry(index, table.key_names, new, lenient)
         if before is not None and (after is None or after[:2] != before[:2]):
             index_store.delete(conn, table.id, index.name, before[0], before[1], key)
         if after is not None:
             index_store.put(conn, table.id, index.name, after[0], after[1], key, after[2])
 
+
+def _entry(index: Index, table_keys: tuple[str, ...], item: dict[str, Any], lenient: bool
+           ) -> tuple[bytes, bytes, dict[str, Any]] | None:
+    if lenient and key_problem(index, item) is not None:
+        return None
+    return index_entry(index, table_keys, item)

@@ -56,3 +56,31 @@ def test_delay_on_the_project_clock(regional, global_table, replication, clock):
 ])
 def test_bad_control_bodies(replication, body, message):
     assert replication.post(body) == (400, {"message": message})
+
+
+def test_a_change_an_index_added_meanwhile_refuses_still_replicates(regional, global_table,
+                                                                     replication):
+    """An item written before the table gained an index whose key it violates (g is a number,
+    the index wants a string) is kept out of that index in every replica, as the backfill
+    keeps it out in the writing one; the replica pair goes on replicating after it."""
+    name = global_table()
+    east, west = regional[EAST], regional[WEST]
+    replication.set(paused=True)
+    try:
+        east.put_item(TableName=name, Item={"pk": {"S": "number"}, "g": {"N": "1"}})
+        east.update_table(
+            TableName=name, AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"}],
+            GlobalSecondaryIndexUpdates=[{"Create": {
+                "IndexName": "byG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"}}}])
+        wait_for(lambda: [i["IndexName"] for i in west.describe_table(TableName=name)["Table"]
+                          .get("GlobalSecondaryIndexes", [])] == ["byG"])
+    finally:
+        replication.set(paused=False)
+    east.put_item(TableName=name, Item={"pk": {"S": "string"}, "g": {"S": "s"}})
+    state = converged(regional, name, (EAST, WEST))
+    assert state["number"]["g"] == {"N": "1"} and state["string"]["g"] == {"S": "s"}
+    for ddb in (east, west):
+        indexed = ddb.scan(TableName=name, IndexName="byG")["Items"]
+        assert [item["pk"]["S"] for item in indexed] == ["string"]
+    wait_for(lambda: replication.drained(name))
