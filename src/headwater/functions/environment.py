@@ -68,6 +68,7 @@ class Environment:
         self.spec = spec
         self.id = uuid.uuid4().hex
         self.process: asyncio.subprocess.Process | None = None
+        self._peak_reader: worker_processes.PeakReader | None = None
         self.server: HttpServer | None = None
         self.peers: runtime_peers.PeerCheck | None = None
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -105,6 +106,7 @@ class Environment:
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
             start_new_session=True,
             preexec_fn=worker_processes.preexec(self.spec.identity, self.spec.before_exec))
+        self._peak_reader = worker_processes.PeakReader(self.process.pid)
         if runtime_peers.available():
             self.peers = runtime_peers.PeerCheck(self.process.pid, port)
         self._tasks = [asyncio.create_task(self._read_output()),
@@ -131,12 +133,12 @@ class Environment:
         return outcome
 
     def _over_memory(self) -> bool:
-        if not self.spec.memory_mb or self.process is None:
+        if not self.spec.memory_mb or self._peak_reader is None:
             return False
-        rss, hwm = worker_processes.rss_kb(self.process.pid)
-        self._peak_kb = max(self._peak_kb, rss, hwm)
+        peak = self._peak_reader.peak_kb()  # VmHWM: never below VmRSS
+        self._peak_kb = max(self._peak_kb, peak)
         self._peak_fresh = True  # read after the invocation: max_memory_mb needs no other
-        return max(rss, hwm) > self.spec.memory_mb * 1024
+        return peak > self.spec.memory_mb * 1024
 
     def _end_out_of_memory(self) -> None:
         self.out_of_memory = True
@@ -161,8 +163,8 @@ class Environment:
         return self._output.take().decode("utf-8", "replace")
 
     def max_memory_mb(self) -> int:
-        if self.process is not None and not self._peak_fresh:
-            self._peak_kb = max(self._peak_kb, worker_processes.rss_kb(self.process.pid)[1])
+        if self._peak_reader is not None and not self._peak_fresh:
+            self._peak_kb = max(self._peak_kb, self._peak_reader.peak_kb())
         return max(1, self._peak_kb // 1024) if self._peak_kb else 0
 
     def kill(self) -> None:
@@ -173,6 +175,8 @@ class Environment:
         if self.process is not None:
             # Also after the worker exited: its children may live on, in its session or not.
             worker_processes.kill_environment(self.spec.token, self.id, self.process.pid)
+        if self._peak_reader is not None:
+            self._peak_reader.close()
         if self.server is not None:
             await self.server.shutdown(0)
         for task in self._tasks:

@@ -160,7 +160,8 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
             body, error_type = failure or env.init_error or _exit_error(env, request_id)
             lines.append(f"START RequestId: {request_id} Version: {resolved.version}")
             pool.forget(env)
-            lines += _end(request_id, 0.0, config, env, init_ms, "error", error_type)
+            lines += _end(request_id, 0.0, config, env.max_memory_mb(), init_ms, "error",
+                          error_type)
             return dataclasses.replace(
                 _finish(functions, resolved, env, lines, body, "Unhandled", tail, request_id,
                         started_ms, len(lines)), duration_ms=0.0)
@@ -186,6 +187,7 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
         lines.append(f"{stamp}Z {request_id} Task timed out after {timeout:.2f} seconds")
         status = "timeout"
         pool.forget(env)
+        max_memory = env.max_memory_mb()
     else:
         body, error_type = outcome
         lines.extend(_log_lines(await env.output()))
@@ -194,11 +196,13 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
             lines.append(f"RequestId: {request_id} Error: Runtime exited with error: {reason}")
             lines.append(error_type)
             status = "error"
+        # Read before the environment goes to another invocation, which starts a new peak.
+        max_memory = env.max_memory_mb()
         if pool.give_back(env):
             # Another invocation took the environment: let it start before this one's
             # bookkeeping (here and in the caller), so the worker is not idle meanwhile.
             await asyncio.sleep(0)
-    lines += _end(request_id, duration, config, env, init_ms, status, error_type)
+    lines += _end(request_id, duration, config, max_memory, init_ms, status, error_type)
     return dataclasses.replace(
         _finish(functions, resolved, env, lines, body, "Unhandled" if error_type else None,
                 tail, request_id, started_ms, head), duration_ms=duration)
@@ -243,11 +247,11 @@ def _exit_error(env: Environment, request_id: str) -> tuple[bytes, str]:
     return orjson.dumps({"errorType": kind, "errorMessage": message}), kind
 
 
-def _end(request_id: str, duration: float, config: dict[str, object], env: Environment,
+def _end(request_id: str, duration: float, config: dict[str, object], max_memory_mb: int,
          init_ms: float | None, status: str | None, error_type: str | None) -> list[str]:
     report = (f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
               f"Billed Duration: {max(1, math.ceil(duration))} ms\t"
-              f"Memory Size: {config['MemorySize']} MB\tMax Memory Used: {env.max_memory_mb()} MB")
+              f"Memory Size: {config['MemorySize']} MB\tMax Memory Used: {max_memory_mb} MB")
     if init_ms is not None:
         report += f"\tInit Duration: {init_ms:.2f} ms"
     if status is not None:

@@ -31,7 +31,8 @@ IDLE_TIMEOUT = 300.0  # clock seconds an environment stays warm without work
 REAP_INTERVAL = 1.0
 ACCOUNT_LIMIT = 1000
 WORKER_MEMORY_MB = 128  # what one worker is assumed to need when sizing the default cap
-FDS_PER_WORKER = 4  # the server's ends: output pipe, Runtime API listener and connection(s)
+FDS_PER_WORKER = 5  # the server's ends: output pipe, Runtime API listener and connection(s),
+# and the status file its peak memory is read from (worker_processes.PeakReader)
 # How long an invocation may wait for a busy environment instead of starting one: the
 # function's measured cold start, within these bounds (the first, before any is measured).
 MIN_PATIENCE = 0.02

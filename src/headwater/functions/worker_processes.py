@@ -117,6 +117,42 @@ def reap_leftovers(token: str) -> int:
     return len(pids)
 
 
+class PeakReader:
+    """A process's VmHWM (its peak resident memory: the kernel reports it as at least the
+    current VmRSS) from a /proc/<pid>/status kept open and read again from its start, several
+    times cheaper than opening and splitting the file at every look."""
+
+    _MARK = b"VmHWM:"
+
+    def __init__(self, pid: int) -> None:
+        """Opens the status file now, while `pid` is surely the worker (not a reused pid)."""
+        self._fd: int | None = None
+        with contextlib.suppress(OSError):
+            self._fd = os.open(PROC / str(pid) / "status", os.O_RDONLY | os.O_CLOEXEC)
+
+    def peak_kb(self) -> int:
+        """VmHWM in KB; 0 when the process is gone (or its status cannot be read)."""
+        if self._fd is None:
+            return 0
+        try:
+            data = os.pread(self._fd, 8192, 0)
+        except OSError:
+            return 0
+        at = data.find(self._MARK)
+        if at < 0:
+            return 0
+        end = data.find(b"\n", at)
+        try:
+            return int(data[at + len(self._MARK):end].split()[0])
+        except (ValueError, IndexError):
+            return 0
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+
 def rss_kb(pid: int) -> tuple[int, int]:
     """(VmRSS, VmHWM) of a process in KB; (0, 0) when it is gone."""
     rss = hwm = 0
