@@ -150,11 +150,13 @@ def _substituter(node: Any) -> Callable[[dict[str, ast.AttributeValue]], Any] | 
             child if part is None else part(values)
             for child, part in zip(children, parts, strict=True))
     if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {f.name: part for f in dataclasses.fields(node)
-                   if (part := _substituter(getattr(node, f.name))) is not None}
-        if not changes:
+        # The tree's dataclasses take every field in __init__, in field order.
+        fields = [getattr(node, f.name) for f in dataclasses.fields(node)]
+        parts = [_substituter(value) for value in fields]
+        if all(part is None for part in parts):
             return None
-        original = node
-        return lambda values: dataclasses.replace(
-            original, **{name: part(values) for name, part in changes.items()})
+        build = type(node)
+        return lambda values: build(*[
+            value if part is None else part(values)
+            for value, part in zip(fields, parts, strict=True)])
     return None

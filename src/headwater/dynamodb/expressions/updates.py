@@ -227,6 +227,8 @@ def _in_index_order(actions: tuple[ast.UpdateAction, ...]) -> list[ast.UpdateAct
     AWS). Paths never overlap, so no other reordering can change the result.
     """
     ordered = list(actions)
+    if len(ordered) < 2:
+        return ordered
     lists: dict[tuple[str | int, ...], list[int]] = {}
     for position, action in enumerate(ordered):
         elements = ast.bound_elements(action.path)
