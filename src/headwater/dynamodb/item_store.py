@@ -28,6 +28,20 @@ def get_sized(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
     return (None, 0) if row is None else (orjson.loads(row[0]), int(row[1]))
 
 
+def get_sized_stored(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
+                     ) -> tuple[dict[str, Any] | None, bytes | None, int]:
+    """The item, its JSON as stored and its stored size ((None, None, 0) when there is none):
+    what an update needs of the old item (its value to update, its bytes for the stream
+    record's old image)."""
+    row = conn.execute(
+        "SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
+        (table_id, bytearray(hk), bytearray(rk))).fetchone()
+    if row is None:
+        return None, None, 0
+    raw: bytes = row[0]
+    return orjson.loads(raw), raw, int(row[1])
+
+
 def get_stored(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
                ) -> tuple[bytes | None, int]:
     """The item's JSON as stored, undecoded, and its stored size ((None, 0) when there is

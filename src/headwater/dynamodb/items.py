@@ -88,7 +88,8 @@ def check_updated(table: Table, new: dict[str, Any], touched: set[str]) -> int:
 
 
 def updated(table: Table, update: Update | None, old: dict[str, Any] | None,
-            key_attributes: dict[str, Any]) -> tuple[dict[str, Any] | None, int]:
+            key_attributes: dict[str, Any], old_size: int | None = None
+            ) -> tuple[dict[str, Any] | None, int]:
     """The item UpdateItem (or a transaction's Update) leaves, and its size; None when the item
     stays missing.
 
@@ -101,14 +102,24 @@ def updated(table: Table, update: Update | None, old: dict[str, Any] | None,
     The caller has already refused an update of a key attribute (`check_key_untouched` on
     `update.top_level_names`, before reading the item, as AWS does), so only the size is
     checked here.
+
+    `old_size` is the old item's stored size when the caller has it: an item's size is the
+    sum of its top-level attributes' (name and value), so the new size is then the old one
+    with the touched attributes' old sizes taken out and their new sizes put in, not a walk
+    of the whole item.
     """
     actions = () if update is None else update.node.actions
     if old is None and actions and all(
             isinstance(action, ast.RemoveAction | ast.DeleteAction) for action in actions):
         return None, 0
-    start = dict(key_attributes) if old is None else old
-    new = dict(start) if update is None else update.apply(start)[0]
-    return new, check_size(new, UPDATE_TOO_BIG)
+    if old is None or update is None or old_size is None:
+        start = dict(key_attributes) if old is None else old
+        new = dict(start) if update is None else update.apply(start)[0]
+        return new, check_size(new, UPDATE_TOO_BIG)
+    new, touched = update.apply(old)
+    size = (old_size - item_size({name: old[name] for name in touched if name in old})
+            + item_size({name: new[name] for name in touched if name in new}))
+    return new, check_limit(size, UPDATE_TOO_BIG)
 
 
 def check_key_untouched(table: Table, names: Iterable[str]) -> None:
@@ -182,7 +193,7 @@ def write(
             keys_bytes = (keys_size(keys) if names_size is None
                           else names_size + len(key[0]) + len(key[1]))
             streams.record_stored(conn, stream, key[0], keys, keys_bytes, new, new_raw,
-                                  size, old_raw, old_size or 0)
+                                  size, old_raw, old_size or 0, old=old)
             return
     if new is not None:
         keys = table.key_of(new)

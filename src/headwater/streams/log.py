@@ -311,16 +311,17 @@ class StreamLog:
     def record_stored(self, conn: sqlite3.Connection, stream: Stream, hash_key: bytes,
                       keys: dict[str, Any], keys_bytes: int, new: dict[str, Any],
                       new_raw: bytes, new_size: int, old_raw: bytes | None,
-                      old_size: int) -> bool:
+                      old_size: int, old: dict[str, Any] | None = None) -> bool:
         """record_change for a local write (no TTL delete, no replica's record) that stored
         `new` as `new_raw` over the item stored as `old_raw` (None: there was none), both
         sizes known, and the record's Keys sized (`keys_bytes`, records.keys_size): the
         same record, made with fewer steps (PutItem's). Returns whether a record was
-        appended (not when the stored bytes are the same item)."""
+        appended (not when the stored bytes are the same item). `old` is the old item
+        decoded when the writer has it (UpdateItem's), so it is not decoded again."""
         if old_raw is None:
             name = "INSERT"
         else:
-            changed = event_name(None, new, old_raw, new_raw)
+            changed = event_name(old, new, old_raw, new_raw)
             if changed is None:
                 return False
             name = changed

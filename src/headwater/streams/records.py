@@ -164,7 +164,8 @@ def same_item(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def _same_value(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    if a == b:
+    # An update's new item shares its untouched values with the old one: no walk for those.
+    if a is b or a == b:
         return True
     (type_a, value_a), = a.items()
     (type_b, value_b), = b.items()

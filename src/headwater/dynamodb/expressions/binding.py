@@ -7,10 +7,12 @@ Binding replaces `#name` and `:value` placeholders, records which ones were used
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from headwater.dynamodb.expressions import ast
-from headwater.dynamodb.expressions.parser import invalid
+from headwater.dynamodb.expressions.parser import invalid, parse
 
 
 class Binder:
@@ -79,3 +81,82 @@ class Binder:
             return element.name
         self.used_names.add(element.name)
         return self.names[element.name]
+
+
+# ---- a bound template per expression text and names: only the values bound per request
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Template:
+    node: Any  # names bound; ValueRef nodes left in place
+    used_names: frozenset[str]
+    value_names: frozenset[str]
+    substitute: Callable[[dict[str, ast.AttributeValue]], Any] | None  # None: no values
+
+
+class _NameBinder(Binder):
+    """Binds names only, leaving each `:value` as it is (noted in used_values)."""
+
+    def _bind(self, node: Any) -> Any:
+        if isinstance(node, ast.ValueRef):
+            self.used_values.add(node.name)
+            return node
+        return super()._bind(node)
+
+
+@functools.lru_cache(maxsize=4096)
+def _template(kind: str, text: str, names_key: tuple[tuple[str, str], ...]) -> _Template | None:
+    """The tree of `text` with these names bound, or None when a name is undefined (the
+    general Binder then reports it, in AWS's order among the value errors)."""
+    binder = _NameBinder(kind, dict(names_key), None)
+    node = binder._bind(parse(kind, text))
+    if binder.error is not None:
+        return None
+    return _Template(node, frozenset(binder.used_names), frozenset(binder.used_values),
+                     _substituter(node))
+
+
+def bind_cached(kind: str, text: str, names: dict[str, str] | None,
+                values: dict[str, ast.AttributeValue] | None
+                ) -> tuple[Any, frozenset[str], frozenset[str]] | None:
+    """The tree of `text` bound to `names` and `values` with the names' binding done once
+    per (text, names): (tree, used names, used values), or None when a name or a value is
+    undefined (the caller then binds with Binder, which raises AWS's error)."""
+    try:
+        template = _template(kind, text, tuple(names.items()) if names else ())
+    except TypeError:  # an unhashable name: never cached
+        return None
+    if template is None:
+        return None
+    if template.substitute is None:
+        return template.node, template.used_names, template.value_names
+    if values is None or not template.value_names <= values.keys():
+        return None
+    return template.substitute(values), template.used_names, template.value_names
+
+
+def _substituter(node: Any) -> Callable[[dict[str, ast.AttributeValue]], Any] | None:
+    """A function building `node` with each ValueRef replaced by a Literal of its value;
+    None when `node` holds no ValueRef (it is then used as it is)."""
+    if isinstance(node, ast.ValueRef):
+        name = node.name
+        return lambda values: ast.Literal(values[name])
+    if isinstance(node, tuple):
+        parts = [_substituter(child) for child in node]
+        if all(part is None for part in parts):
+            return None
+        children = node
+        return lambda values: tuple(
+            child if part is None else part(values)
+            for child, part in zip(children, parts, strict=True))
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        # The tree's dataclasses take every field in __init__, in field order.
+        fields = [getattr(node, f.name) for f in dataclasses.fields(node)]
+        parts = [_substituter(value) for value in fields]
+        if all(part is None for part in parts):
+            return None
+        build = type(node)
+        return lambda values: build(*[
+            value if part is None else part(values)
+            for value, part in zip(fields, parts, strict=True)])
+    return None

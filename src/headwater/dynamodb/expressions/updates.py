@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.dynamodb.expressions import ast, paths, values
-from headwater.dynamodb.expressions.binding import Binder
+from headwater.dynamodb.expressions.binding import Binder, bind_cached
 from headwater.dynamodb.expressions.parser import UPDATE_FUNCTIONS, invalid, parse
 from headwater.wire.errors import ValidationException
 
@@ -54,8 +54,13 @@ def compile_update(
     names: dict[str, str] | None,
     values_map: dict[str, ast.AttributeValue] | None,
 ) -> Update:
+    bound = bind_cached(KIND, expression, names, values_map)
+    if bound is not None:
+        node: ast.UpdateNode = bound[0]
+        check(node)
+        return Update(node, bound[1], bound[2])
     binder = Binder(KIND, names, values_map, names_first=True)
-    node: ast.UpdateNode = binder.bind(parse(KIND, expression))
+    node = binder.bind(parse(KIND, expression))
     check(node)
     return Update(node, frozenset(binder.used_names), frozenset(binder.used_values))
 
@@ -152,13 +157,19 @@ def _check_operand(operand: Any, errors: dict[str, str]) -> None:
 
 
 def apply(node: ast.UpdateNode, item: ast.Item) -> tuple[ast.Item, set[str]]:
+    """The updated item and the top-level attributes the update touched. `item` is never
+    changed: the result is a new top-level dict whose untouched attributes are `item`'s own
+    values (shared, not copied), and each M or L value on a written path is copied once
+    before its first write (copy on write, not a deep copy of the whole item)."""
     original = item
-    new = copy.deepcopy(item)
+    new = dict(item)
+    copied: dict[int, ast.AttributeValue] = {}
     touched: set[str] = set()
     removes: list[tuple[str | int, ...]] = []
     for action in _in_index_order(node.actions):
         elements = ast.bound_elements(action.path)
         touched.add(str(elements[0]))
+        _own_path(new, elements, copied)
         if isinstance(action, ast.SetAction):
             paths.set_value(new, elements, _value(action.value, original))
         elif isinstance(action, ast.RemoveAction):
@@ -173,6 +184,40 @@ def apply(node: ast.UpdateNode, item: ast.Item) -> tuple[ast.Item, set[str]]:
     return new, touched
 
 
+def _own_path(item: ast.Item, elements: tuple[str | int, ...],
+              copied: dict[int, ast.AttributeValue]) -> None:
+    """Replace each M or L value that holds a later element of `elements` (all but the last
+    element's own value) by a shallow copy, once per update (`copied` holds the copies made,
+    by id, which also keeps each alive so no id is reused): writes at `elements` then change
+    no container the original item shares. Stops at the first missing or mistyped step: the
+    write then fails in paths as before."""
+    container: dict[str, Any] | list[Any] = item
+    for position in range(len(elements) - 1):
+        element = elements[position]
+        if isinstance(container, list):
+            if not isinstance(element, int) or element >= len(container):
+                return
+            value = container[element]
+        else:
+            if not isinstance(element, str):
+                return
+            value = container.get(element)
+        tag = "L" if isinstance(elements[position + 1], int) else "M"
+        if not isinstance(value, dict) or tag not in value:
+            return
+        if id(value) not in copied:
+            members = value[tag]
+            value = {tag: list(members) if tag == "L" else dict(members)}
+            copied[id(value)] = value
+            if isinstance(container, list):
+                assert isinstance(element, int)
+                container[element] = value
+            else:
+                assert isinstance(element, str)
+                container[element] = value
+        container = value[tag]
+
+
 def _in_index_order(actions: tuple[ast.UpdateAction, ...]) -> list[ast.UpdateAction]:
     """The actions, with those writing to indexes of one list sorted by index among themselves.
 
@@ -182,6 +227,8 @@ def _in_index_order(actions: tuple[ast.UpdateAction, ...]) -> list[ast.UpdateAct
     AWS). Paths never overlap, so no other reordering can change the result.
     """
     ordered = list(actions)
+    if len(ordered) < 2:
+        return ordered
     lists: dict[tuple[str | int, ...], list[int]] = {}
     for position, action in enumerate(ordered):
         elements = ast.bound_elements(action.path)

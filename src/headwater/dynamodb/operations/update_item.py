@@ -35,10 +35,11 @@ def update_item(ctx: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     # changes a row; the collection metrics only read. A failure after a change (a bug, an
     # I/O error) rolls back the whole group commit, none of its writes acknowledged.
     with runtime.storage.transaction(savepoint=False) as conn:
-        old, old_size = item_store.get_sized(conn, table.id, *key)
+        old, old_raw, old_size = item_store.get_sized_stored(conn, table.id, *key)
         enforce(expressions.condition, old, request)
-        new, size = items.updated(table, expressions.update, old, key_attributes)
-        items.write(runtime, conn, table, key, old, new, size=size, old_size=old_size)
+        new, size = items.updated(table, expressions.update, old, key_attributes, old_size)
+        items.write(runtime, conn, table, key, old, new, size=size, old_size=old_size,
+                    old_raw=old_raw)
         collection = item_collections.metrics(conn, table, key[0], new or key_attributes,
                                               request)
     response: dict[str, Any] = {}
