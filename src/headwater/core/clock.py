@@ -49,7 +49,9 @@ class Clock:
         return self.now()
 
     async def sleep(self, seconds: float) -> None:
-        """Sleep `seconds` of clock time; an advance wakes the sleeper early when it passes."""
+        """Sleep `seconds` of clock time; an advance wakes the sleeper early when it passes.
+        The time is read when the coroutine first runs: in a task of its own, use
+        `sleep_until(now() + seconds)`, so an advance before that first step counts."""
         await self.sleep_until(self.now() + seconds)
 
     async def sleep_until(self, deadline: float) -> None:
@@ -69,7 +71,9 @@ class Clock:
         """Sleep `seconds` of clock time unless `stop` is set first; True when stopped."""
         if stop.is_set():
             return True
-        sleeper = asyncio.ensure_future(self.sleep(seconds))
+        # The deadline is taken now, not when the sleeper task first runs: an advance that
+        # lands in between (a clock request handled in the same loop iteration) must count.
+        sleeper = asyncio.ensure_future(self.sleep_until(self.now() + seconds))
         stopper = asyncio.ensure_future(stop.wait())
         try:
             await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)

@@ -87,7 +87,7 @@ class EventQueue:
             upcoming = store.next_event_time()
             delay = 1.0 if upcoming is None else min(max(upcoming - now, 0.05), 1.0)
             self._wake.clear()
-            sleeper = asyncio.ensure_future(clock.sleep(delay))
+            sleeper = asyncio.ensure_future(clock.sleep_until(clock.now() + delay))
             waker = asyncio.ensure_future(self._wake.wait())
             await asyncio.wait([sleeper, waker], return_when=asyncio.FIRST_COMPLETED)
             sleeper.cancel()

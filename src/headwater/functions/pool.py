@@ -240,7 +240,7 @@ class EnvironmentPool:
         self._stopped = asyncio.Event()
         clock = self.clock
         while not self._stopped.is_set():
-            sleeper = asyncio.ensure_future(clock.sleep(REAP_INTERVAL))
+            sleeper = asyncio.ensure_future(clock.sleep_until(clock.now() + REAP_INTERVAL))
             stopper = asyncio.ensure_future(self._stopped.wait())
             await asyncio.wait([sleeper, stopper], return_when=asyncio.FIRST_COMPLETED)
             for task in (sleeper, stopper):
