@@ -22,10 +22,8 @@ def get(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes) -> dict[s
 def get_sized(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
               ) -> tuple[dict[str, Any] | None, int]:
     """The item and its size as stored with it (0 when there is none): no walk to size it."""
-    row = conn.execute(
-        "SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
-        (table_id, bytearray(hk), bytearray(rk))).fetchone()
-    return (None, 0) if row is None else (orjson.loads(row[0]), int(row[1]))
+    raw, size = get_stored(conn, table_id, hk, rk)
+    return (None, 0) if raw is None else (orjson.loads(raw), size)
 
 
 def get_sized_stored(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes
@@ -33,13 +31,8 @@ def get_sized_stored(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: byt
     """The item, its JSON as stored and its stored size ((None, None, 0) when there is none):
     what an update needs of the old item (its value to update, its bytes for the stream
     record's old image)."""
-    row = conn.execute(
-        "SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
-        (table_id, bytearray(hk), bytearray(rk))).fetchone()
-    if row is None:
-        return None, None, 0
-    raw: bytes = row[0]
-    return orjson.loads(raw), raw, int(row[1])
+    raw, size = get_stored(conn, table_id, hk, rk)
+    return (None, None, 0) if raw is None else (orjson.loads(raw), raw, size)
 
 
 def get_stored(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes

@@ -285,14 +285,13 @@ class StreamLog:
         shard = self._shard_for(conn, stream, hash_key, now)
         self.sequence += 1
         seq = self.sequence
-        data = None
         if (replicated is None and not ttl_delete
                 and (new is None or new_raw is not None and new_size is not None)
                 and (old_raw is not None and old_size is not None or old is None)):
-            # The images there are all stored JSON: the record's bytes formatted at once.
-            data = self._stored_json(stream, name, keys, keys_size(keys), old_raw,
-                                     old_size or 0, new_raw, new_size or 0, now, seq)
-        if data is None:
+            # The images there are all stored JSON (or absent).
+            data = self._stored_images_json(stream, name, keys, keys_size(keys), old_raw,
+                                            old_size or 0, new_raw, new_size or 0, now, seq)
+        else:
             if replicated is None:
                 record = build_record(
                     name=name, region=region, view_type=stream.view_type, keys=keys,
@@ -329,28 +328,32 @@ class StreamLog:
         shard = self._shard_for(conn, stream, hash_key, now)
         self.sequence += 1
         seq = self.sequence
-        data = self._stored_json(stream, name, keys, keys_bytes, old_raw, old_size, new_raw,
-                                 new_size, now, seq)
-        if data is None:  # a clock time orjson writes otherwise: the general way
-            data = orjson.dumps(build_record(
-                name=name, region=stream.region, view_type=stream.view_type, keys=keys,
-                old=None if old_raw is None else orjson.Fragment(old_raw),
-                new=orjson.Fragment(new_raw), created=now, sequence=format_sequence(seq),
-                new_size=new_size, old_size=old_size))
+        data = self._stored_images_json(stream, name, keys, keys_bytes, old_raw, old_size,
+                                        new_raw, new_size, now, seq)
         self._append(conn, stream, shard, seq, now, data)
         return True
 
-    def _stored_json(self, stream: Stream, name: str, keys: dict[str, Any], keys_bytes: int,
-                     old_raw: bytes | None, old_size: int, new_raw: bytes | None,
-                     new_size: int, now: float, seq: int) -> bytes | None:
-        """records.stored_record_json for a record of this stream (None: build it)."""
+    def _stored_images_json(self, stream: Stream, name: str, keys: dict[str, Any],
+                            keys_bytes: int, old_raw: bytes | None, old_size: int,
+                            new_raw: bytes | None, new_size: int, now: float, seq: int
+                            ) -> bytes:
+        """The JSON of a record of this stream whose images are the items' stored JSON:
+        formatted at once (records.stored_record_json), or built around them when that
+        shape does not fit (a clock time orjson writes otherwise)."""
         region_json = self._region_json.get(stream.region)
         if region_json is None:
             region_json = self._region_json[stream.region] = orjson.dumps(stream.region)
-        return stored_record_json(
+        data = stored_record_json(
             name=name, region=region_json, view_type=stream.view_type, keys=keys,
             old_raw=old_raw, new_raw=new_raw, created=now, sequence=seq,
             keys_bytes=keys_bytes, new_size=new_size, old_size=old_size)
+        if data is not None:
+            return data
+        return orjson.dumps(build_record(
+            name=name, region=stream.region, view_type=stream.view_type, keys=keys,
+            old=None if old_raw is None else orjson.Fragment(old_raw),
+            new=None if new_raw is None else orjson.Fragment(new_raw), created=now,
+            sequence=format_sequence(seq), new_size=new_size, old_size=old_size))
 
     def _append(self, conn: sqlite3.Connection, stream: Stream, shard: Shard, seq: int,
                 now: float, data: bytes, origin: str | None = None) -> None:
