@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
-from trigger_harness import Harness, Recorder, until
+from trigger_harness import Harness, KeyRecorder, Recorder, until
 
 from headwater.triggers import store
 from headwater.triggers.invoking import Outcome
@@ -151,25 +151,12 @@ def test_lanes_keep_per_key_order_and_run_concurrently() -> None:
             for key in range(30):
                 h.put(f"key{key}", n)
         h.create(BatchSize=10, ParallelizationFactor=10)
-        seen: dict[str, list[int]] = {}
-        running = peak = 0
-
-        async def invoke(*args: Any) -> Outcome:
-            nonlocal running, peak
-            running += 1
-            peak = max(peak, running)
-            await asyncio.sleep(0.002)
-            for r in orjson.loads(args[3])["Records"]:
-                seen.setdefault(r["dynamodb"]["Keys"]["pk"]["S"], []).append(
-                    int(r["dynamodb"]["NewImage"]["n"]["N"]))
-            running -= 1
-            return Outcome()
-
+        invoke = KeyRecorder(0.002)
         h.runtime.triggers._invoker = invoke
         h.task = asyncio.create_task(h.runtime.triggers.run())
-        await until(lambda: sum(map(len, seen.values())) == 600, timeout=10)
-        assert all(values == list(range(20)) for values in seen.values())
-        assert peak > 1
+        await until(lambda: invoke.delivered() == 600, timeout=10)
+        assert all(values == list(range(20)) for values in invoke.seen.values())
+        assert invoke.peak > 1
         await until(lambda: _checkpoint(h) == h.runtime.streams.sequence)
         await h.stop()
 
@@ -401,22 +388,12 @@ def test_a_batch_fills_from_several_lanes_and_keeps_each_key_in_order() -> None:
             for key in keys:
                 h.put(key, n)
         h.create(BatchSize=7, ParallelizationFactor=10)
-        seen: dict[str, list[int]] = {}
-        batches: list[list[str]] = []
-
-        async def invoke(*args: Any) -> Outcome:
-            await asyncio.sleep(0.001)
-            records = orjson.loads(args[3])["Records"]
-            batches.append([r["dynamodb"]["Keys"]["pk"]["S"] for r in records])
-            for r in records:
-                seen.setdefault(r["dynamodb"]["Keys"]["pk"]["S"], []).append(
-                    int(r["dynamodb"]["NewImage"]["n"]["N"]))
-            return Outcome()
-
+        invoke = KeyRecorder(0.001)
         h.runtime.triggers._invoker = invoke
         h.task = asyncio.create_task(h.runtime.triggers.run())
-        await until(lambda: sum(map(len, seen.values())) == 120)
-        assert all(seen[key] == [0, 1, 2] for key in keys)
+        await until(lambda: invoke.delivered() == 120)
+        assert all(invoke.seen[key] == [0, 1, 2] for key in keys)
+        batches = invoke.batches
         # Every batch is full (the 120 records were read at once): 18 of 7 and one of 1,
         # where one batch per lane would have cut them into many more.
         assert sorted(map(len, batches)) == [1] + [7] * 17
@@ -567,28 +544,13 @@ def test_a_batch_full_by_its_6_mb_payload_does_not_wait_for_batch_size() -> None
                                                     "orders", f"key{key}".encode(),
                                                     {"pk": item["pk"]}, None, item)
         h.create(BatchSize=100, ParallelizationFactor=10)
-        seen: dict[str, list[int]] = {}
-        sizes: list[int] = []
-        running = peak = 0
-
-        async def invoke(*args: Any) -> Outcome:
-            nonlocal running, peak
-            running += 1
-            peak = max(peak, running)
-            sizes.append(len(args[3]))
-            await asyncio.sleep(0.01)
-            for r in orjson.loads(args[3])["Records"]:
-                seen.setdefault(r["dynamodb"]["Keys"]["pk"]["S"], []).append(
-                    int(r["dynamodb"]["NewImage"]["n"]["N"]))
-            running -= 1
-            return Outcome()
-
+        invoke = KeyRecorder(0.01)
         h.runtime.triggers._invoker = invoke
         h.task = asyncio.create_task(h.runtime.triggers.run())
-        await until(lambda: sum(map(len, seen.values())) == 60, timeout=20)
-        assert all(versions == [0, 1, 2] for versions in seen.values())
-        assert max(sizes) <= 6 * 1024 * 1024
-        assert peak > 1  # 60 records are no BatchSize of 100, but 6 MB batches run at once
+        await until(lambda: invoke.delivered() == 60, timeout=20)
+        assert all(versions == [0, 1, 2] for versions in invoke.seen.values())
+        assert max(invoke.sizes) <= 6 * 1024 * 1024
+        assert invoke.peak > 1  # 60 records are no BatchSize of 100, but 6 MB batches run at once
         await h.stop()
 
     asyncio.run(main())

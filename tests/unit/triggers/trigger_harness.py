@@ -36,6 +36,36 @@ class Recorder:
         return [[r["dynamodb"]["SequenceNumber"] for r in c["Records"]] for c in self.calls]
 
 
+class KeyRecorder:
+    """An invoker that takes `delay` seconds per batch and records, per partition key, the
+    `n` values delivered in order (`seen`), each batch's keys and payload size, and the
+    most batches in flight at once (`peak`)."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.seen: dict[str, list[int]] = {}
+        self.batches: list[list[str]] = []
+        self.sizes: list[int] = []
+        self.running = self.peak = 0
+
+    def delivered(self) -> int:
+        return sum(map(len, self.seen.values()))
+
+    async def __call__(self, account: str, region: str, function: str, payload: bytes,
+                       qualifier: str | None) -> Outcome:
+        self.running += 1
+        self.peak = max(self.peak, self.running)
+        self.sizes.append(len(payload))
+        await asyncio.sleep(self.delay)
+        records = orjson.loads(payload)["Records"]
+        self.batches.append([r["dynamodb"]["Keys"]["pk"]["S"] for r in records])
+        for r in records:
+            self.seen.setdefault(r["dynamodb"]["Keys"]["pk"]["S"], []).append(
+                int(r["dynamodb"]["NewImage"]["n"]["N"]))
+        self.running -= 1
+        return Outcome()
+
+
 class AnyFunction:
     """A function layer where every function exists (the scripted invoker runs them)."""
 
