@@ -137,8 +137,12 @@ def test_lambda_action_receives_the_alarm_event(lambda_server: Server, tmp_path:
                                StateReasonData='{"why": "testing"}')
     [line] = wait_for(lambda: out.exists() and out.read_text().splitlines(), 20)
     event = json.loads(line)
-    alarm = cloudwatch.describe_alarms(AlarmNames=["lam-alarm"])["MetricAlarms"][0]
-    stamp = alarm["StateUpdatedTimestamp"].strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"
+    # The time of the change to ALARM, from its history item: the alarm's current state may
+    # already be a later one (the evaluator finds no datapoints and moves it on).
+    [update] = [item for item in cloudwatch.describe_alarm_history(
+        AlarmName="lam-alarm", HistoryItemType="StateUpdate")["AlarmHistoryItems"]
+        if item["HistorySummary"] == "Alarm updated from INSUFFICIENT_DATA to ALARM"]
+    stamp = update["Timestamp"].strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"
     assert event == {
         "source": "aws.cloudwatch",
         "alarmArn": f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:lam-alarm",
