@@ -22,6 +22,7 @@ from headwater.core.resource_policies import ResourcePolicies
 from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import TableCatalog
 from headwater.dynamodb.idempotency import RequestTokens
+from headwater.dynamodb.item_versions import VersionMark
 from headwater.dynamodb.provisioned_metrics import ProvisionedSampler
 from headwater.dynamodb.ttl import TtlSweeper
 from headwater.functions.registry import Functions
@@ -70,6 +71,8 @@ class Runtime:
         self.streams = StreamLog(self.storage, self.clock, settings.shard_rollover,
                                  self.events)
         self.replica_links = ReplicaLinks(self.streams)
+        # Global tables' last-writer-wins versions: the database's latest (item_versions.py).
+        self.version_mark = VersionMark()
         self.stream_read_limits = ReadLimits(settings.stream_read_limits)
         self.cloudwatch = MetricStore(self.clock, settings.data_dir)
         self.cloudwatch.registry.register(LatestValues(self.cloudwatch))

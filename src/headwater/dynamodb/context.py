@@ -1,6 +1,7 @@
 """What DynamoDB's operations and its shared write path reach through their context: storage,
-the clock, the table catalog, the change log their writes append to, the idempotency tokens and
-the server settings. The composition root's runtime provides them (runtime.py)."""
+the clock, the table catalog, the change log their writes append to, the idempotency tokens,
+the server settings and global tables' version mark. The composition root's runtime provides
+them (runtime.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from headwater.core.storage import Storage
     from headwater.dynamodb.catalog import TableCatalog
     from headwater.dynamodb.idempotency import RequestTokens
+    from headwater.dynamodb.item_versions import VersionMark
     from headwater.dynamodb.table import Table
     from headwater.settings import Settings
     from headwater.streams.log import StreamLog
@@ -59,6 +61,9 @@ class DynamoDbServices(context.Served, Protocol):
 
     @property
     def replica_links(self) -> ReplicaLinks: ...
+
+    @property
+    def version_mark(self) -> VersionMark: ...
 
 
 RequestContext = context.RequestContext[DynamoDbServices]

@@ -11,9 +11,6 @@ import sqlite3
 from dataclasses import dataclass
 
 Key = tuple[bytes, bytes]
-# By id of a write connection: the connection and its database's high-water mark, the latest
-# version any item was given: no item holds a later one (stamp).
-_MARKS: dict[int, tuple[sqlite3.Connection, list[float]]] = {}
 CHUNK = 16  # keys a read of several items' versions asks for at once
 _GET_MANY = (
     "WITH k(n, h, r) AS (SELECT ?1, ?2, ?3" + "".join(
@@ -62,11 +59,45 @@ def get_many_with_items(conn: sqlite3.Connection, table_id: int, keys: list[Key]
     return held
 
 
-def put_many(conn: sqlite3.Connection, table_id: int,
+class VersionMark:
+    """A database's high-water mark: the latest version any of its items was given, so no
+    item holds a later one (`stamp`). Read from the database when first needed, then raised
+    as versions are given; one per database, owned by the composition root. A mark too high
+    (a version given in a transaction that rolled back) only costs a read."""
+
+    __slots__ = ("_high",)
+
+    def __init__(self) -> None:
+        self._high: float | None = None
+
+    def stamp(self, conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes,
+              now: float) -> float:
+        """A local write's last-writer-wins time: the clock's `now`, but always after the
+        version the item holds. While `now` is past the mark, as it is unless the wall clock
+        under the project clock stepped back, no version is read."""
+        high = self._high
+        if high is None:
+            row = conn.execute("SELECT max(written) FROM ddb_item_versions").fetchone()
+            high = -math.inf if row[0] is None else float(row[0])
+        if now <= high:
+            held = get(conn, table_id, hk, rk)
+            if held is not None and now <= held.written:
+                now = held.written + 1e-6
+        self._high = max(high, now)
+        return now
+
+    def raise_to(self, written: float) -> None:
+        """Keep the mark at or above a version just given (a mark not yet read is read whole
+        when first needed)."""
+        if self._high is not None and written > self._high:
+            self._high = written
+
+
+def put_many(conn: sqlite3.Connection, mark: VersionMark, table_id: int,
              rows: list[tuple[bytes, bytes, float, str, bool]]) -> None:
     """Set several items' versions: (hk, rk, written, region, deleted) each."""
     for _hk, _rk, written, _region, _deleted in rows:
-        _raise_mark(conn, written)
+        mark.raise_to(written)
     conn.executemany(
         "INSERT OR REPLACE INTO ddb_item_versions (table_id, hk, rk, written, region, deleted) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -74,52 +105,14 @@ def put_many(conn: sqlite3.Connection, table_id: int,
          for hk, rk, written, region, deleted in rows])
 
 
-def put(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, version: Version,
-        deleted: bool = False) -> None:
+def put(conn: sqlite3.Connection, mark: VersionMark, table_id: int, hk: bytes, rk: bytes,
+        version: Version, deleted: bool = False) -> None:
     """Set the item's version; `deleted` when the write deleted it (a tombstone)."""
-    _raise_mark(conn, version.written)
+    mark.raise_to(version.written)
     conn.execute(
         "INSERT OR REPLACE INTO ddb_item_versions (table_id, hk, rk, written, region, deleted) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (table_id, bytearray(hk), bytearray(rk), version.written, version.region, deleted))
-
-
-def stamp(conn: sqlite3.Connection, table_id: int, hk: bytes, rk: bytes, now: float) -> float:
-    """A local write's last-writer-wins time: the clock's `now`, but always after the version
-    the item holds. No version in the database is later than the database's high-water mark
-    (the latest version given to any item, read once), so while `now` is past it, as it is
-    unless the wall clock under the project clock stepped back, no version is read."""
-    high = _mark(conn)
-    if now <= high[0]:
-        held = get(conn, table_id, hk, rk)
-        if held is not None and now <= held.written:
-            now = held.written + 1e-6
-    if now > high[0]:
-        high[0] = now
-    return now
-
-
-def _mark(conn: sqlite3.Connection) -> list[float]:
-    """The connection's database's high-water mark (a one-element list, raised in place).
-    A mark too high only costs a read; one is kept for the last few connections used, each
-    with its connection, so a new connection never inherits another database's."""
-    entry = _MARKS.get(id(conn))
-    if entry is not None and entry[0] is conn:
-        return entry[1]
-    row = conn.execute("SELECT max(written) FROM ddb_item_versions").fetchone()
-    high = [-math.inf if row[0] is None else float(row[0])]
-    _MARKS[id(conn)] = (conn, high)
-    while len(_MARKS) > 8:
-        del _MARKS[next(iter(_MARKS))]
-    return high
-
-
-def _raise_mark(conn: sqlite3.Connection, written: float) -> None:
-    """Keep the mark at or above a version just given (a mark not yet read is read whole
-    when first needed)."""
-    entry = _MARKS.get(id(conn))
-    if entry is not None and entry[0] is conn and written > entry[1][0]:
-        entry[1][0] = written
 
 
 def copy_table(conn: sqlite3.Connection, source_id: int, target_id: int) -> None:

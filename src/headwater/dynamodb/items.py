@@ -211,7 +211,7 @@ def write(
         replicated=replicated, old_raw=old_raw, new_raw=new_raw,
     )
     if stamp is not None and recorded:
-        item_versions.put(conn, table.id, key[0], key[1],
+        item_versions.put(conn, runtime.version_mark, table.id, key[0], key[1],
                           item_versions.Version(stamp, table.region), new is None)
 
 
@@ -220,7 +220,7 @@ def _stamp(runtime: DynamoDbServices, conn: sqlite3.Connection, table: Table, ke
     """A local write's last-writer-wins time: the clock's, but always after the version the
     item holds, so a local write wins locally and everywhere even if the wall clock under the
     project clock stepped back (a write that replaced a version must outrank it)."""
-    return item_versions.stamp(conn, table.id, key[0], key[1], runtime.clock.now())
+    return runtime.version_mark.stamp(conn, table.id, key[0], key[1], runtime.clock.now())
 
 
 def _maintain_indexes(conn: sqlite3.Connection, table: Table, key: Key,

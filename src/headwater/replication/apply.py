@@ -130,7 +130,8 @@ class _Batch:
                 size = body["SizeBytes"] - item_size(body["Keys"]) - old_size
         items.write(self.runtime, self.conn, self.target, key, old, new, size=size,
                     origin=self.source.region, replicated=replicated)
-        item_versions.put(self.conn, self.target.id, key[0], key[1], version, new is None)
+        item_versions.put(self.conn, self.runtime.version_mark, self.target.id, key[0], key[1],
+                          version, new is None)
         self.held.pop(key, None)  # read again if the batch changes it once more
         return True
 
@@ -168,7 +169,7 @@ class _Batch:
             if encoded is not None])
         item_store.delete_many(conn, target.id, [
             key for key, (encoded, _size) in self.items.items() if encoded is None])
-        item_versions.put_many(conn, target.id, [
+        item_versions.put_many(conn, self.runtime.version_mark, target.id, [
             (hk, rk, *version) for (hk, rk), version in self.versions.items()])
         self.runtime.streams.record_reissued(conn, target.account, target.region, target.name,
                                             self.records, origin=self.source.region)
