@@ -135,6 +135,21 @@ def bind_cached(kind: str, text: str, names: dict[str, str] | None,
     return template.substitute(values), template.used_names, template.value_names
 
 
+def bind_text(kind: str, text: str, names: dict[str, str] | None,
+              values: dict[str, ast.AttributeValue] | None, names_first: bool = False
+              ) -> tuple[Any, frozenset[str], frozenset[str]]:
+    """`text` parsed and bound: (tree, used names, used values). From the template cached per
+    (text, names) when every name and value is defined, else by the general Binder, which
+    raises AWS's error for the first undefined one (`names_first`: names before values, as
+    UpdateExpression reports them)."""
+    bound = bind_cached(kind, text, names, values)
+    if bound is not None:
+        return bound
+    binder = Binder(kind, names, values, names_first=names_first)
+    node = binder.bind(parse(kind, text))
+    return node, frozenset(binder.used_names), frozenset(binder.used_values)
+
+
 def _substituter(node: Any) -> Callable[[dict[str, ast.AttributeValue]], Any] | None:
     """A function building `node` with each ValueRef replaced by a Literal of its value;
     None when `node` holds no ValueRef (it is then used as it is)."""

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.dynamodb.expressions import ast, paths, values
-from headwater.dynamodb.expressions.binding import Binder
-from headwater.dynamodb.expressions.parser import CONDITION_FUNCTIONS, invalid, parse
+from headwater.dynamodb.expressions.binding import bind_text
+from headwater.dynamodb.expressions.parser import CONDITION_FUNCTIONS, invalid
 from headwater.wire.errors import ValidationException
 
 MAX_IN_OPERANDS = 100
@@ -42,10 +42,9 @@ def compile_condition(
     values_map: dict[str, ast.AttributeValue] | None,
     kind: str = "ConditionExpression",
 ) -> Condition:
-    binder = Binder(kind, names, values_map)
-    node = binder.bind(parse(kind, expression))
+    node, used_names, used_values = bind_text(kind, expression, names, values_map)
     check(node, kind)
-    return Condition(node, kind, frozenset(binder.used_names), frozenset(binder.used_values))
+    return Condition(node, kind, used_names, used_values)
 
 
 # ---- checks that need bound values

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.dynamodb.expressions import ast, values
-from headwater.dynamodb.expressions.binding import Binder
+from headwater.dynamodb.expressions.binding import bind_text
 from headwater.dynamodb.expressions.conditions import check
-from headwater.dynamodb.expressions.parser import parse
 from headwater.wire.errors import ValidationException
 
 KIND = "KeyConditionExpression"
@@ -145,12 +144,11 @@ def compile_key_condition(
     names: dict[str, str] | None,
     values_map: dict[str, ast.AttributeValue] | None,
 ) -> KeyCondition:
-    binder = Binder(KIND, names, values_map)
-    node = binder.bind(parse(KIND, expression))
+    node, used_names, used_values = bind_text(KIND, expression, names, values_map)
     check(node, KIND)
     terms: list[KeyTerm] = []
     _collect(node, terms)
-    return KeyCondition(tuple(terms), frozenset(binder.used_names), frozenset(binder.used_values))
+    return KeyCondition(tuple(terms), used_names, used_values)
 
 
 def _collect(node: Any, terms: list[KeyTerm]) -> None:

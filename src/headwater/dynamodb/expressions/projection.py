@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.dynamodb.expressions import ast, paths
-from headwater.dynamodb.expressions.binding import Binder
-from headwater.dynamodb.expressions.parser import invalid, parse
+from headwater.dynamodb.expressions.binding import bind_text
+from headwater.dynamodb.expressions.parser import invalid
 
 KIND = "ProjectionExpression"
 
@@ -52,9 +52,9 @@ def _materialize(node: tuple[str, Any]) -> ast.AttributeValue:
 
 
 def compile_projection(expression: str, names: dict[str, str] | None) -> Projection:
-    binder = Binder(KIND, names, None)
-    node: ast.ProjectionNode = binder.bind(parse(KIND, expression))
+    node: ast.ProjectionNode
+    node, used_names, _values = bind_text(KIND, expression, names, None)
     clash = paths.first_clash([ast.bound_elements(p) for p in node.paths])
     if clash:
         raise invalid(KIND, clash)
-    return Projection(node, frozenset(binder.used_names))
+    return Projection(node, used_names)

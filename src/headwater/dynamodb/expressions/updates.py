@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.dynamodb.expressions import ast, paths, values
-from headwater.dynamodb.expressions.binding import Binder, bind_cached
-from headwater.dynamodb.expressions.parser import UPDATE_FUNCTIONS, invalid, parse
+from headwater.dynamodb.expressions.binding import bind_text
+from headwater.dynamodb.expressions.parser import UPDATE_FUNCTIONS, invalid
 from headwater.wire.errors import ValidationException
 
 KIND = "UpdateExpression"
@@ -54,15 +54,10 @@ def compile_update(
     names: dict[str, str] | None,
     values_map: dict[str, ast.AttributeValue] | None,
 ) -> Update:
-    bound = bind_cached(KIND, expression, names, values_map)
-    if bound is not None:
-        node: ast.UpdateNode = bound[0]
-        check(node)
-        return Update(node, bound[1], bound[2])
-    binder = Binder(KIND, names, values_map, names_first=True)
-    node = binder.bind(parse(KIND, expression))
+    node, used_names, used_values = bind_text(KIND, expression, names, values_map,
+                                              names_first=True)
     check(node)
-    return Update(node, frozenset(binder.used_names), frozenset(binder.used_values))
+    return Update(node, used_names, used_values)
 
 
 # ---- checks that need bound values

@@ -1,6 +1,6 @@
 """The bound template cached per (expression, names): the same tree and usage as binding
-the whole tree per request, and the general Binder's errors whenever a name or value is
-undefined."""
+the whole tree per request, for every kind of expression, and the general Binder's errors
+whenever a name or value is undefined."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 
 from headwater.dynamodb.expressions import compile_update
+from headwater.dynamodb.expressions.conditions import compile_condition
+from headwater.dynamodb.expressions.key_conditions import compile_key_condition
+from headwater.dynamodb.expressions.projection import compile_projection
 from headwater.dynamodb.expressions.binding import Binder, bind_cached
 from headwater.dynamodb.expressions.parser import parse
 from headwater.wire.errors import ValidationException
@@ -59,3 +62,49 @@ def test_undefined_names_and_values_fall_back_to_aws_errors(
     with pytest.raises(ValidationException) as raised:
         compile_update(text, names, values)
     assert raised.value.message == f"Invalid UpdateExpression: {message}"
+
+
+OTHER_KINDS: list[tuple[str, str, dict[str, str] | None, dict[str, Any] | None]] = [
+    ("ConditionExpression", "attribute_not_exists(pk)", None, None),
+    ("ConditionExpression", "#s = :v AND (size(#l) > :n OR NOT contains(#l, :v))",
+     {"#s": "status", "#l": "list"}, {":v": {"S": "a"}, ":n": {"N": "2"}}),
+    ("FilterExpression", "a IN (:x, :y) AND b BETWEEN :x AND :y OR attribute_type(c, :t)",
+     None, {":x": {"N": "1"}, ":y": {"N": "5"}, ":t": {"S": "N"}}),
+    ("KeyConditionExpression", "#p = :p AND begins_with(sk, :s)", {"#p": "pk"},
+     {":p": {"S": "k"}, ":s": {"S": "20"}}),
+    ("ProjectionExpression", "#a.b[1], c, #a.d", {"#a": "alpha"}, None),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "names", "values"), OTHER_KINDS)
+def test_cached_binding_equals_a_full_binding_for_every_kind(
+        kind: str, text: str, names: dict[str, str] | None,
+        values: dict[str, Any] | None) -> None:
+    binder = Binder(kind, names, values)
+    full = binder.bind(parse(kind, text))
+    for _ in range(2):  # the second from the cache
+        bound = bind_cached(kind, text, names, values)
+        assert bound == (full, frozenset(binder.used_names), frozenset(binder.used_values))
+
+
+@pytest.mark.parametrize(("compile_", "text", "names", "values", "message"), [
+    (lambda t, n, v: compile_condition(t, n, v), "#a = :v", None, {":v": {"N": "1"}},
+     "Invalid ConditionExpression: An expression attribute name used in the document path "
+     "is not defined; attribute name: #a"),
+    (lambda t, n, v: compile_condition(t, n, v, "FilterExpression"), "a = :v AND #b = :w",
+     {"#b": "b"}, {":w": {"N": "1"}},
+     "Invalid FilterExpression: An expression attribute value used in expression is not "
+     "defined; attribute value: :v"),
+    (compile_key_condition, "pk = :p", None, None,
+     "Invalid KeyConditionExpression: An expression attribute value used in expression is "
+     "not defined; attribute value: :p"),
+    (lambda t, n, v: compile_projection(t, n), "#x, y", {"#z": "z"}, None,
+     "Invalid ProjectionExpression: An expression attribute name used in the document path "
+     "is not defined; attribute name: #x"),
+])
+def test_every_kind_reports_undefined_names_and_values_as_aws_does(
+        compile_: Any, text: str, names: dict[str, str] | None,
+        values: dict[str, Any] | None, message: str) -> None:
+    with pytest.raises(ValidationException) as raised:
+        compile_(text, names, values)
+    assert raised.value.message == message
