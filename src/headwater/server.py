@@ -128,7 +128,7 @@ class HeadwaterApp:
         afresh. The clock keeps its time: it never moves back."""
         async with self._resetting:
             if self.serving is not None:
-                await self.serving.stop()  # they read the database about to be deleted
+                self.serving.retire()  # they read the database about to be deleted
             offset = self.runtime.clock.offset
             self.runtime.queues.release()
             await self.stop()

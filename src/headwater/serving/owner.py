@@ -64,6 +64,7 @@ class ServingProcesses:
         self.directory = tempfile.mkdtemp(prefix="headwater-serving-")
         self.socket = os.path.join(self.directory, "owner.sock")
         self.processes: list[Served] = []
+        self._retiring: set[asyncio.Task[None]] = set()
         self._server: HttpServer | None = None
         self._handler: Handler | None = None
 
@@ -91,12 +92,15 @@ class ServingProcesses:
 
     def _report(self, request: Request) -> Response:
         report = orjson.loads(request.body)
+        current = False
         for served in self.processes:
             if served.process.pid == report["pid"]:
                 served.answered = int(report["answered"])
                 served.forwarded = int(report["forwarded"])
                 served.reloads = int(report["reloads"])
-                served.reported = True
+                served.reported = current = True
+        if not current:  # retired by a reset: its reads were of the deleted state
+            return 200, [(b"content-type", JSON)], b"{}"
         try:
             metrics.merge(self.store(), report["tallies"])
         except Exception:
@@ -124,12 +128,30 @@ class ServingProcesses:
                 stdin=subprocess.PIPE, close_fds=True)
             self.processes.append(Served(process))
 
-    async def stop(self) -> None:
-        """Stop every serving process (SIGTERM by PID; SIGKILL past the grace)."""
+    def retire(self) -> None:
+        """Stop the serving processes without waiting for them (a reset: one of them may be
+        relaying the reset's own request). Told to stop, they take no new connection and close
+        each of theirs once its request in flight is answered; they are reaped meanwhile."""
         processes, self.processes = self.processes, []
         for served in processes:
             with contextlib.suppress(ProcessLookupError):
                 served.process.send_signal(signal.SIGTERM)
+        task = asyncio.get_running_loop().create_task(self._reap(processes))
+        self._retiring.add(task)
+        task.add_done_callback(self._retiring.discard)
+
+    async def stop(self) -> None:
+        """Stop every serving process (SIGTERM by PID; SIGKILL past the grace) and wait."""
+        processes, self.processes = self.processes, []
+        for served in processes:
+            with contextlib.suppress(ProcessLookupError):
+                served.process.send_signal(signal.SIGTERM)
+        await self._reap(processes)
+        if self._retiring:
+            await asyncio.gather(*self._retiring)
+
+    @staticmethod
+    async def _reap(processes: list[Served]) -> None:
         deadline = time.monotonic() + STOP_GRACE + 2
         for served in processes:
             process = served.process
@@ -140,10 +162,6 @@ class ServingProcesses:
                 process.wait()
             if process.stdin is not None:
                 process.stdin.close()
-
-    async def restart(self) -> None:
-        await self.stop()
-        self.start()
 
     def status(self) -> list[dict[str, Any]]:
         """Each serving process as /_headwater/health lists it."""

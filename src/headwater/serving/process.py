@@ -165,8 +165,14 @@ async def serve(config: dict[str, Any]) -> None:
                     min_rate=config["min_body_rate"], idle_timeout=config["idle_timeout"])
     server = HttpServer(handler.handle, lambda done: done(None), limits, head=handler.head,
                         too_large=handler.too_large)
-    await server.start(_listen(settings.host, settings.port))
     loop = asyncio.get_running_loop()
+    # Point reads of one loop iteration after its first share a read transaction (Storage.
+    # reader): every request they answer arrived before the iteration began, so after any
+    # write the owner had acknowledged to its client, and the shared snapshot, taken during
+    # the iteration, holds it.
+    root.storage.group_commits(loop)
+    root.check_once_per_turn(loop)
+    await server.start(_listen(settings.host, settings.port))
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)

@@ -16,7 +16,7 @@ from headwater.core.ids import request_id
 from headwater.core.principal import Principal
 from headwater.dynamodb.service import OPERATIONS
 from headwater.http.server import Response
-from headwater.serving.root import NotServedHere, ServingRoot, servable
+from headwater.serving.root import NotServedHere, ServingRoot
 from headwater.wire.json_protocol import JsonService, Operation
 
 PREFIX = "DynamoDB_20120810"
@@ -33,14 +33,15 @@ class Forward(NotServedHere):
 def _only_servable(name: str, operation: Operation) -> Operation:
     """The operation, refusing (Forward) a table that is missing or not servable here."""
     def guarded(ctx: RequestContext[Any], request: dict[str, Any]) -> Any:
-        tables = ctx.runtime.tables
+        root = ctx.runtime
+        tables = root.tables
         names = request.get("RequestItems") if name == "BatchGetItem" else (
             request.get("TableName"),)
         for table_name in names or ():
             if not isinstance(table_name, str):
                 raise Forward("")
             table = tables.find(ctx.account, ctx.region, table_name)
-            if table is None or not servable(table):
+            if table is None or not root.servable(table):
                 raise Forward("")
         return operation(ctx, request)
     return guarded

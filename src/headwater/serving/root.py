@@ -13,6 +13,7 @@ only after its commit."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import NoReturn
@@ -94,11 +95,28 @@ class ServingRoot:
         self._data_version: int | None = None
         self._generation: object = None
         self._tables: TableCatalog | None = None
+        self._servable: dict[int, bool] = {}  # by id() of the catalog's tables
         self.reloads = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._checked = False  # fresh() ran in this loop iteration
         self.fresh()
+
+    def check_once_per_turn(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Let `fresh` check once per loop iteration: every request answered in an iteration
+        arrived before it began (the poll that returned them), so after any write the owner
+        had acknowledged to its client, and a check during the iteration sees that commit."""
+        self._loop = loop
+
+    def _turn_ended(self) -> None:
+        self._checked = False
 
     def fresh(self) -> None:
         """Catch up with the owner's last commit: the catalog and the clock offset."""
+        if self._checked:
+            return
+        if self._loop is not None:
+            self._checked = True
+            self._loop.call_soon(self._turn_ended)
         conn = self.storage.conn
         version = conn.execute("PRAGMA data_version").fetchone()[0]
         if version == self._data_version and self._tables is not None:
@@ -110,6 +128,7 @@ class ServingRoot:
             generation = rows.get(GENERATION_KEY)
             if generation != self._generation or self._tables is None:
                 self._tables = TableCatalog(self.storage)
+                self._servable = {}
                 self._generation = generation
                 self.reloads += 1
         finally:
@@ -120,6 +139,13 @@ class ServingRoot:
             ahead = float(offset) - self.clock.offset
             if ahead > 0:
                 self.clock.advance(ahead)
+
+    def servable(self, table: Table) -> bool:
+        """`servable(table)`, worked out once per catalog load."""
+        known = self._servable.get(id(table))
+        if known is None:
+            known = self._servable[id(table)] = servable(table)
+        return known
 
     @property
     def tables(self) -> TableCatalog:
