@@ -72,6 +72,8 @@ class HttpProtocol(asyncio.Protocol):
         self._last = False  # read no more requests: answer the queued ones, then close
         self._tasks: set[asyncio.Task[None]] = set()
         self._stream: asyncio.Task[None] | None = None  # writing a StreamingResponse
+        # Relaying another server's answer: the task writing it, and the answer.
+        self._relaying: tuple[asyncio.Task[None], RelayedResponse] | None = None
         # The request being read: where it is (a new connection waits for its first head),
         # since when (for the timeouts), its head so far and its body.
         self._phase = HEAD
@@ -93,7 +95,8 @@ class HttpProtocol(asyncio.Protocol):
 
     @property
     def streaming(self) -> bool:
-        return self._stream is not None
+        relaying = self._relaying
+        return self._stream is not None or (relaying is not None and relaying[1].streaming())
 
     @property
     def quiet(self) -> bool:
@@ -124,6 +127,8 @@ class HttpProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_stream()
+        if self._relaying is not None:
+            self._relaying[0].cancel()
         self._forget()
         self.queue.clear()
         self.transport = None
@@ -391,6 +396,9 @@ class HttpProtocol(asyncio.Protocol):
         when both sides keep the connection, else close it."""
         chunks = relayed.chunks
         reusable = False
+        task = asyncio.current_task()
+        if task is not None:
+            self._relaying = (task, relayed)
         try:
             async for chunk in chunks:
                 if self.transport is None:
@@ -408,6 +416,7 @@ class HttpProtocol(asyncio.Protocol):
                     await aclose()
                 except Exception:
                     log.exception("closing the relay of %s %s", request.method, request.path)
+            self._relaying = None
         if self.transport is None:
             return
         self.busy = False
@@ -542,6 +551,8 @@ class HttpProtocol(asyncio.Protocol):
 
     def close(self) -> None:
         self._stop_stream()
+        if self._relaying is not None:
+            self._relaying[0].cancel()
         if self.transport is not None:
             self.transport.close()
             self.transport = None

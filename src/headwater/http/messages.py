@@ -46,6 +46,9 @@ class RelayedResponse:
 
     chunks: AsyncIterator[bytes]
     reusable: Callable[[], bool]
+    # Whether the answer is a stream (no length: it ends when the other server closes it),
+    # which a shutdown closes rather than waits for.
+    streaming: Callable[[], bool] = lambda: False
 
 
 # The response, or an awaitable of it when the request must wait (a long poll, an invoke), or

@@ -34,6 +34,7 @@ UNREACHABLE: Response = (502, [(b"content-type", b"application/json")],
 class _Answer:
     """What is known of an answer being relayed: whether the connection can be reused."""
     reusable: bool = False
+    streaming: bool = False
 
 
 class Forwarder:
@@ -44,7 +45,8 @@ class Forwarder:
 
     def relay(self, request: Request) -> RelayedResponse:
         answer = _Answer()
-        return RelayedResponse(self._relayed(request, answer), lambda: answer.reusable)
+        return RelayedResponse(self._relayed(request, answer), lambda: answer.reusable,
+                               lambda: answer.streaming)
 
     async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
         """An idle connection (True: reused) or a new one."""
@@ -85,6 +87,7 @@ class Forwarder:
         try:
             length, closing = _framing(head, request.method)
             if length is None:  # until the owner closes: a stream
+                answer.streaming = True
                 yield head
                 while chunk := await reader.read(READ):
                     yield chunk

@@ -74,8 +74,12 @@ class ServingHandler:
                 if (len(scope) >= 5 and scope[3] == "dynamodb"
                         and not scope[0].startswith(ISSUED_PREFIXES)):
                     started = time.perf_counter()
-                    answer = reads.answer(self.callers.claimed(scope), operation,
-                                          headers.get("host", ""), request.body)
+                    try:
+                        answer = reads.answer(self.callers.claimed(scope), operation,
+                                              headers.get("host", ""), request.body)
+                    except Exception:  # e.g. a database error checking the catalog
+                        log.debug("forwarded after a failure", exc_info=True)
+                        answer = None
                     if answer is None:
                         return self.forwarder.relay(request)
                     if isinstance(answer, tuple):

@@ -9,6 +9,7 @@ same whichever process a connection reached."""
 from __future__ import annotations
 
 import http.client
+import socket
 import subprocess
 import sys
 import time
@@ -227,6 +228,45 @@ def test_writes_streams_and_lambda_through_every_connection(owner: Server,
     for i, lam in enumerate(lambdas):
         answer = lam.invoke(FunctionName=name, Payload=orjson.dumps({"i": i}))
         assert orjson.loads(answer["Payload"].read()) == {"i": i}
+
+
+def test_the_console_event_feed_streams_through_every_connection(owner: Server,
+                                                                 clients: list[Any]) -> None:
+    host, port = owner.url.removeprefix("http://").split(":")
+    feeds = [socket.create_connection((host, int(port)), timeout=10) for _ in range(8)]
+    try:
+        for feed in feeds:
+            feed.sendall(b"GET /_headwater/console/events HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = b""
+            while b"connected" not in head:
+                head += feed.recv(4096)
+            assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+            assert b"content-type: text/event-stream" in head
+            assert b"content-length" not in head
+        connection = http.client.HTTPConnection(f"{host}:{port}")
+        connection.request("POST", "/_headwater/console/api/clock", b'{"advance": 1}')
+        assert connection.getresponse().status == 200
+        connection.close()
+        for feed in feeds:
+            seen = b""
+            while b"event: clock" not in seen:
+                chunk = feed.recv(4096)
+                assert chunk, seen
+                seen += chunk
+    finally:
+        for feed in feeds:
+            feed.close()
+
+
+def test_large_items_and_answers_through_every_connection(clients: list[Any]) -> None:
+    table = _table(clients[0])
+    big = "x" * 350_000
+    for i, ddb in enumerate(clients):
+        ddb.put_item(TableName=table, Item={"pk": {"S": f"k{i}"}, "big": {"S": big}})
+    for ddb in clients:
+        assert ddb.get_item(TableName=table, Key={"pk": {"S": "k3"}})["Item"]["big"]["S"] == big
+        found = ddb.scan(TableName=table)  # 1 MB pages: several items each
+        assert found["Count"] >= 2 and all(item["big"]["S"] == big for item in found["Items"])
 
 
 def _statistic(owner: Server, metric: str, dimensions: dict[str, str]) -> float:
