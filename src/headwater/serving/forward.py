@@ -111,12 +111,13 @@ class Forwarder:
             else:
                 writer.close()
 
-    async def answer_to_head(self, request: Request) -> Response:
-        """The owner's answer to a request's head alone, its body unsent (a body over the
-        limit: the owner refuses it from its head, as it would on TCP)."""
+    async def answer_to_head(self, request: Request, limit: int) -> Response:
+        """The owner's answer to the head of a request whose body is over `limit`, its body
+        unsent: the owner refuses it from its head, as it would on TCP. A chunked body is
+        declared one byte over the limit (the owner would have refused it there)."""
         reader, writer = await asyncio.open_unix_connection(self.path, limit=READ)
         try:
-            writer.write(_message(request, None))
+            writer.write(_message(request, None, limit + 1))
             head = await reader.readuntil(b"\r\n\r\n")
             length, _ = _framing(head, request.method)
             body = await reader.readexactly(length) if length else b""
@@ -135,9 +136,9 @@ class Forwarder:
         self._idle.clear()
 
 
-def _message(request: Request, body: bytes | None) -> bytes:
+def _message(request: Request, body: bytes | None, over: int = 0) -> bytes:
     """The request as sent to the owner; `body` None: the head alone, with the length the
-    client declared."""
+    client declared (else `over`)."""
     headers = request.headers
     target = request.target or request.path.encode("latin-1") + (
         b"?" + request.query.encode("latin-1") if request.query else b"")
@@ -146,8 +147,9 @@ def _message(request: Request, body: bytes | None) -> bytes:
     out.extend(b"%s: %s\r\n" % (name.encode("latin-1"), value.encode("latin-1"))
                for name, value in headers.items() if name not in DROPPED)
     if body is None:
-        out.append(b"content-length: %s\r\n\r\n" % headers.get(
-            "content-length", "0").encode("latin-1"))
+        length = headers.get("content-length")
+        declared = length if length is not None and length.isdigit() else str(over)
+        out.append(b"content-length: %s\r\n\r\n" % declared.encode("latin-1"))
         return b"".join(out)
     if body or "content-length" in headers or "transfer-encoding" in headers:
         out.append(b"content-length: %d\r\n" % len(body))

@@ -61,7 +61,7 @@ class ServingHandler:
 
     def too_large(self, request: Request, limit: int) -> Awaitable[Response]:
         """The owner's answer to the head of a request whose body is over its limit."""
-        return self.forwarder.answer_to_head(request)
+        return self.forwarder.answer_to_head(request, limit)
 
     def handle(self, request: Request) -> Response | Awaitable[Response | RelayedResponse] \
             | RelayedResponse:

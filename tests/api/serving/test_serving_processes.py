@@ -202,6 +202,39 @@ def test_errors_are_the_owners_on_every_connection(owner: Server, clients: list[
     assert {"content-type", "x-amzn-requestid", "x-amz-crc32", "content-length"} <= set(names)
 
 
+@pytest.mark.parametrize(("head", "status", "body"), [
+    (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.GetItem\r\n"
+     b"Content-Length: 999999999\r\n\r\n", 413, b""),
+    (b"POST /2015-03-31/functions/f/invocations HTTP/1.1\r\nHost: x\r\n"
+     b"Content-Length: 999999999\r\n\r\n", 413, b"Request must be smaller than 6291456"),
+    (b"POST /2015-03-31/functions/f/invocations HTTP/1.1\r\nHost: x\r\n"
+     b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % (6 << 20 | 1) + b"x" * (6 << 20 | 1),
+     413, b"Request must be smaller than 6291456"),
+])
+def test_a_body_over_the_limit_gets_the_owners_answer(owner: Server, clients: list[Any],
+                                                      head: bytes, status: int,
+                                                      body: bytes) -> None:
+    host, port = owner.url.removeprefix("http://").split(":")
+    answers = set()
+    for _ in range(CONNECTIONS):
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            raw.sendall(head)
+            received = b""
+            while b"\r\n\r\n" not in received:
+                received += raw.recv(65536)
+            top, _, rest = received.partition(b"\r\n\r\n")
+            length = int(top.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            while len(rest) < length:
+                rest += raw.recv(65536)
+            lines = top.split(b"\r\n")
+            answers.add((lines[0], tuple(sorted(line.split(b":")[0].lower() for line in lines[1:])),
+                         rest.split(b'"RequestId"')[0] if rest else rest))
+    assert len(answers) == 1, answers
+    (line, names, payload), = answers
+    assert line.startswith(b"HTTP/1.1 %d" % status) and body in payload
+    assert b"connection" in names
+
+
 def test_writes_streams_and_lambda_through_every_connection(owner: Server,
                                                             clients: list[Any]) -> None:
     table = _table(clients[0], StreamSpecification={"StreamEnabled": True,
