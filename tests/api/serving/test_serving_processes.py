@@ -137,6 +137,17 @@ def test_recreated_table_with_another_key_schema(clients: list[Any]) -> None:
         expect_error(reader.get_item, "ValidationException",
                      "The provided key element does not match the schema",
                      TableName=table, Key={"pk": {"S": "a"}})
+    # Again with the same key schema: a stale catalog would read the old table's (empty) rows.
+    ddb.delete_table(TableName=table)
+    ddb.create_table(TableName=table, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST")
+    for reader in clients:
+        assert "Item" not in reader.get_item(TableName=table, Key={"pk": {"S": "a"}})
+    ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "v": {"S": "third"}})
+    for reader in clients:
+        assert reader.get_item(TableName=table, Key={"pk": {"S": "a"}})["Item"]["v"] == {
+            "S": "third"}
 
 
 def test_query_on_an_index_added_by_update_table(clients: list[Any]) -> None:
