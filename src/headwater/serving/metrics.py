@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.cloudwatch.dynamodb_metrics import Charged, Tally, _key
+from headwater.cloudwatch.dynamodb_metrics import Charged, Tally, charge_key
 from headwater.cloudwatch.store import MetricStore
 from headwater.dynamodb.capacity import Charge
 
@@ -20,7 +20,7 @@ def encode(taken: dict[tuple[str, str, str, str | None, float], object]) -> list
             continue
         charges: list[Any] = []
         for charge in tally.charges:
-            plain = _key(*charge)
+            plain = charge_key(*charge)
             if isinstance(plain, Charged):
                 charges.append([plain.table, plain.own, plain.read,
                                 [list(index) for index in plain.global_indexes]])
