@@ -321,7 +321,7 @@ def _statistic(owner: Server, metric: str, dimensions: dict[str, str]) -> float:
         Dimensions=[{"Name": k, "Value": v} for k, v in dimensions.items()],
         StartTime=now - 3600, EndTime=now + 3600, Period=60,
         Statistics=["SampleCount", "Sum"])["Datapoints"]
-    return sum(point["SampleCount"] for point in points)
+    return float(sum(point["SampleCount"] for point in points))
 
 
 def test_metrics_count_served_reads(owner: Server, clients: list[Any]) -> None:
@@ -373,6 +373,38 @@ def test_stopping_the_owner_stops_them(owner: Server) -> None:
     for pid in pids:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(
             f"/proc/{pid}/status").read_text().lower()
+
+
+def test_with_credentials_everything_is_forwarded(tmp_path: Path) -> None:
+    """Under --credentials callers are verified by the owner: a serving process answers
+    nothing itself, and a read signed with a wrong secret is refused the same everywhere."""
+    (tmp_path / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIDTEST\naws_secret_access_key = secret\n")
+    running: Server | None = None
+    for running in serving("--data-dir", str(tmp_path / "data"), "--serve-processes", "1",
+                           "--credentials", str(tmp_path / "credentials")):
+        deadline = time.monotonic() + 30
+        while not all(p["ready"] for p in _health(running)["serving_processes"]):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        ddbs = [running.client("dynamodb") for _ in range(CONNECTIONS)]
+        table = _table(ddbs[0])
+        ddbs[0].put_item(TableName=table, Item={"pk": {"S": "a"}})
+        for ddb in ddbs:
+            assert ddb.get_item(TableName=table, Key={"pk": {"S": "a"}})["Item"] == {
+                "pk": {"S": "a"}}
+        for _ in range(CONNECTIONS):
+            wrong = running.client("dynamodb", aws_secret_access_key="wrong")
+            expect_error(wrong.get_item, "InvalidSignatureException", TableName=table,
+                         Key={"pk": {"S": "a"}})
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            processes = _health(running)["serving_processes"]
+            if processes[0]["forwarded"] > 0:
+                break
+            time.sleep(0.1)
+        assert processes[0]["answered"] == 0 and processes[0]["forwarded"] > 0, processes
+    assert running is not None
 
 
 def test_an_in_memory_server_refuses_them() -> None:
