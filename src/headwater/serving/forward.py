@@ -8,7 +8,8 @@ headers (names lower-cased, a repeated header joined with commas, as the owner's
 see it anyway) and body. Only the framing changes: the body is whole here, so a chunked body is
 sent with its Content-Length, and `Expect: 100-continue` was already answered by this process.
 
-Connections to the owner are kept and reused one request at a time (the owner never closes an
+Connections to the owner (asyncio Protocols: an answer that arrives whole costs one wake-up)
+are kept and reused one request at a time (the owner never closes an
 idle one: its Unix listener has no idle timeout); one the owner ended, or an answer cut short,
 is not reused."""
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import cast
 
 from headwater.http.messages import RelayedResponse, encode
 from headwater.http.server import Request, Response
@@ -37,10 +39,59 @@ class _Answer:
     streaming: bool = False
 
 
+class _Link(asyncio.Protocol):
+    """One connection to the owner: what it received so far, and a wake-up for the relay
+    waiting on it (one request at a time)."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.received = bytearray()
+        self.closed = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._paused = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+
+    def data_received(self, data: bytes) -> None:
+        self.received += data
+        if len(self.received) > 4 * READ and self.transport is not None and not self._paused:
+            self._paused = True  # the client reads slower than the owner answers
+            self.transport.pause_reading()
+        self._wake()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def more(self) -> None:
+        """Until more arrives or the owner closes the connection."""
+        if self.closed:
+            raise asyncio.IncompleteReadError(bytes(self.received), None)
+        if self._paused and self.transport is not None:
+            self._paused = False
+            self.transport.resume_reading()
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+
+    def close(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.close()
+
+
 class Forwarder:
     def __init__(self, path: str) -> None:
         self.path = path
-        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._idle: list[_Link] = []
         self.forwarded = 0
 
     def relay(self, request: Request) -> RelayedResponse:
@@ -48,68 +99,73 @@ class Forwarder:
         return RelayedResponse(self._relayed(request, answer), lambda: answer.reusable,
                                lambda: answer.streaming)
 
-    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
+    async def _link(self) -> tuple[_Link, bool]:
         """An idle connection (True: reused) or a new one."""
         while self._idle:
-            reader, writer = self._idle.pop()
-            if not reader.at_eof() and not writer.is_closing():
-                return reader, writer, True
-            writer.close()
-        reader, writer = await asyncio.open_unix_connection(self.path, limit=READ)
-        return reader, writer, False
+            link = self._idle.pop()
+            if not link.closed:
+                return link, True
+        _, link = await asyncio.get_running_loop().create_unix_connection(_Link, self.path)
+        return link, False
 
-    async def _exchange(self, message: bytes
-                        ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bytes]:
-        """Send `message`, return the connection and the answer's head (through its blank
-        line). A reused connection the owner had closed is retried once on a new one: the
-        owner read nothing of it."""
+    async def _exchange(self, message: bytes) -> tuple[_Link, int]:
+        """Send `message`; the connection, its answer's head ending at the returned offset of
+        what it received. A reused connection the owner had closed is retried once on a new
+        one: the owner read nothing of it."""
         for _ in range(2):
-            reader, writer, reused = await self._connection()
+            link, reused = await self._link()
+            assert link.transport is not None
+            link.transport.write(message)
             try:
-                writer.write(message)
-                head = await reader.readuntil(b"\r\n\r\n")
-                return reader, writer, head
-            except (ConnectionError, asyncio.IncompleteReadError) as error:
-                writer.close()
-                if not reused or (isinstance(error, asyncio.IncompleteReadError)
-                                  and error.partial):
+                while (end := link.received.find(b"\r\n\r\n")) < 0:
+                    await link.more()
+                return link, end + 4
+            except asyncio.IncompleteReadError:
+                link.close()
+                if not reused or link.received:
                     raise
         raise ConnectionError("the owner closed the connection")
 
     async def _relayed(self, request: Request, answer: _Answer) -> AsyncIterator[bytes]:
         self.forwarded += 1
         try:
-            reader, writer, head = await self._exchange(_message(request, request.body))
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            link, head_end = await self._exchange(_message(request, request.body))
+        except (OSError, asyncio.IncompleteReadError):
             yield encode(UNREACHABLE, keep_alive=False)
             return
         done = False
+        received = link.received
         try:
-            length, closing = _framing(head, request.method)
+            length, closing = _framing(bytes(received[:head_end]), request.method)
             if length is None:  # until the owner closes: a stream
                 answer.streaming = True
-                yield head
-                while chunk := await reader.read(READ):
-                    yield chunk
-                return
-            if length <= READ:
-                yield head + (await reader.readexactly(length) if length else b"")
-            else:
-                yield head
-                left = length
-                while left:
-                    chunk = await reader.read(min(left, READ))
-                    if not chunk:
-                        raise asyncio.IncompleteReadError(b"", left)
+                while True:
+                    if received:
+                        chunk = bytes(received)
+                        received.clear()
+                        yield chunk
+                    if link.closed:
+                        return
+                    await link.more()
+            left = head_end + length  # bytes of the answer not yielded yet
+            while len(received) < left:
+                if len(received) >= READ:  # a large answer goes as it comes
+                    chunk = bytes(received)
+                    received.clear()
                     left -= len(chunk)
                     yield chunk
-            done = not closing
+                else:
+                    await link.more()
+            chunk = bytes(received[:left])
+            del received[:left]
+            done = not closing and not received
             answer.reusable = done
+            yield chunk
         finally:
             if done and len(self._idle) < MAX_IDLE:
-                self._idle.append((reader, writer))
+                self._idle.append(link)
             else:
-                writer.close()
+                link.close()
 
     async def answer_to_head(self, request: Request, limit: int) -> Response:
         """The owner's answer to the head of a request whose body is over `limit`, its body
@@ -131,8 +187,8 @@ class Forwarder:
         return status, headers, body
 
     def close(self) -> None:
-        for _, writer in self._idle:
-            writer.close()
+        for link in self._idle:
+            link.close()
         self._idle.clear()
 
 
@@ -142,20 +198,19 @@ def _message(request: Request, body: bytes | None, over: int = 0) -> bytes:
     headers = request.headers
     target = request.target or request.path.encode("latin-1") + (
         b"?" + request.query.encode("latin-1") if request.query else b"")
-    out = [b"%s %s HTTP/%s\r\n" % (request.method.encode("latin-1"), target,
-                                  request.version.encode("latin-1"))]
-    out.extend(b"%s: %s\r\n" % (name.encode("latin-1"), value.encode("latin-1"))
-               for name, value in headers.items() if name not in DROPPED)
+    lines = "".join([f"{name}: {value}\r\n" for name, value in headers.items()
+                     if name not in DROPPED])
     if body is None:
         length = headers.get("content-length")
         declared = length if length is not None and length.isdigit() else str(over)
-        out.append(b"content-length: %s\r\n\r\n" % declared.encode("latin-1"))
-        return b"".join(out)
-    if body or "content-length" in headers or "transfer-encoding" in headers:
-        out.append(b"content-length: %d\r\n" % len(body))
-    out.append(b"\r\n")
-    out.append(body)
-    return b"".join(out)
+        lines += f"content-length: {declared}\r\n\r\n"
+        body = b""
+    elif body or "content-length" in headers or "transfer-encoding" in headers:
+        lines += f"content-length: {len(body)}\r\n\r\n"
+    else:
+        lines += "\r\n"
+    return b"".join((request.method.encode("latin-1"), b" ", target, b" HTTP/",
+                     request.version.encode("latin-1"), b"\r\n", lines.encode("latin-1"), body))
 
 
 def _framing(head: bytes, method: str) -> tuple[int | None, bool]:
@@ -163,15 +218,10 @@ def _framing(head: bytes, method: str) -> tuple[int | None, bool]:
     connection after it) of an answer's head. The owner frames every answer by its
     Content-Length but a streaming one."""
     status = int(head[9:12])
-    length: int | None = None
-    closing = False
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"connection" and value.strip().lower() == b"close":
-            closing = True
+    low = head.lower()
+    at = low.find(b"\r\ncontent-length:")
+    length = None if at < 0 else int(low[at + 17:low.index(b"\r\n", at + 17)])
+    closing = low.find(b"\r\nconnection: close\r\n") >= 0
     if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
         return 0, closing
     if length is None:
