@@ -347,6 +347,29 @@ def test_metrics_count_served_reads(owner: Server, clients: list[Any]) -> None:
     assert counts == (reads, reads / 2, reads / 2)
 
 
+def test_served_reads_are_dated_by_the_virtual_clock(owner: Server, clients: list[Any]) -> None:
+    table = _table(clients[0])
+    clients[0].put_item(TableName=table, Item={"pk": {"S": "a"}})
+    now = owner.advance(3 * 86400)  # the serving processes read the offset from meta
+    for ddb in clients:
+        ddb.get_item(TableName=table, Key={"pk": {"S": "a"}})
+    watch = owner.client("cloudwatch")
+    deadline = time.monotonic() + 10
+    count = 0.0
+    while time.monotonic() < deadline:
+        points = watch.get_metric_statistics(
+            Namespace="AWS/DynamoDB", MetricName="SuccessfulRequestLatency",
+            Dimensions=[{"Name": "TableName", "Value": table},
+                        {"Name": "Operation", "Value": "GetItem"}],
+            StartTime=now - 120, EndTime=now + 120, Period=60,
+            Statistics=["SampleCount"])["Datapoints"]
+        count = sum(point["SampleCount"] for point in points)
+        if count == CONNECTIONS:
+            break
+        time.sleep(0.2)
+    assert count == CONNECTIONS
+
+
 def test_reset_restarts_the_serving_processes(owner: Server, clients: list[Any]) -> None:
     table = _table(clients[0])
     before = {p["pid"] for p in _wait_ready(owner)}
