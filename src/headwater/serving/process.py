@@ -39,8 +39,11 @@ from headwater.wire.sigv4 import credential_scope
 log = logging.getLogger("headwater.serving")
 # Seconds between reports to the owner.
 REPORT_INTERVAL = 1.0
-# Keys IAM issues (AKIA users, ASIA role sessions) name an account only IAM knows: forwarded.
+# Keys IAM may have issued (AKIA users, ASIA role sessions) name an account only IAM knows: a
+# request signed with a key IAM issued is forwarded (below).
 ISSUED_PREFIXES = ("AKIA", "ASIA")
+# Access key ids seen not to be IAM's, kept at most (then forgotten and looked up again).
+KNOWN_KEYS = 1024
 REPORT_PATH = "/_headwater/serving"
 PR_SET_PDEATHSIG = 1
 
@@ -51,6 +54,28 @@ class ServingHandler:
         self.forwarder = forwarder
         self.reads = LocalReads(root) if local else None
         self.callers = Callers(root.settings, None, root.clock)
+        self._not_issued: set[str] = set()
+
+    def _unissued(self, key: str) -> bool:
+        """Whether `key` is not one IAM issued, so that it names its account the plain way
+        (a 12-digit key is that account, any other the default one; callers.py). An AKIA key
+        is looked up in the owner's IAM keys; one found never is again (IAM gives a new key a
+        random id, so a key seen unissued cannot become issued). Role session keys (ASIA) are
+        always taken for issued: function workers' sessions are not all in the database."""
+        if not key.startswith(ISSUED_PREFIXES):
+            return True
+        if key in self._not_issued:
+            return True
+        if key.startswith("ASIA"):
+            return False
+        found = self.root.storage.conn.execute(
+            "SELECT 1 FROM iam_access_keys WHERE access_key_id = ?", (key,)).fetchone()
+        if found is not None:
+            return False
+        if len(self._not_issued) >= KNOWN_KEYS:
+            self._not_issued.clear()
+        self._not_issued.add(key)
+        return True
 
     def head(self, request: Request) -> int:
         """The body limit the owner applies (body_limits.py)."""
@@ -71,10 +96,11 @@ class ServingHandler:
             operation = TARGETS.get(headers.get("x-amz-target", ""))
             if operation is not None and "origin" not in headers:
                 scope = credential_scope(headers.get("authorization"))
-                if (len(scope) >= 5 and scope[3] == "dynamodb"
-                        and not scope[0].startswith(ISSUED_PREFIXES)):
+                if len(scope) >= 5 and scope[3] == "dynamodb":
                     started = time.perf_counter()
                     try:
+                        if not self._unissued(scope[0]):
+                            return self.forwarder.relay(request)
                         answer = reads.answer(self.callers.claimed(scope), operation,
                                               headers.get("host", ""), request.body)
                     except Exception:  # e.g. a database error checking the catalog

@@ -173,6 +173,41 @@ def test_query_on_an_index_added_by_update_table(clients: list[Any]) -> None:
             f"p{i}" for i in range(5)]
 
 
+def test_keys_iam_issued_name_their_account(owner: Server, clients: list[Any]) -> None:
+    """A key IAM issued belongs to its user's account, which only the owner knows: such reads
+    are forwarded. Another AKIA key names the default account, as in the owner."""
+    iam = owner.client("iam", aws_access_key_id="111122223333")
+    user = f"serve-{uuid.uuid4().hex[:8]}"
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    issued = [owner.client("dynamodb", aws_access_key_id=key["AccessKeyId"],
+                           aws_secret_access_key=key["SecretAccessKey"])
+              for _ in range(CONNECTIONS)]
+    unissued = [owner.client("dynamodb", aws_access_key_id="AKIAIOSFODNN7EXAMPLE")
+                for _ in range(CONNECTIONS)]
+    table = _table(clients[0])  # the same name in the default account and in 111122223333
+    _create(issued[0], table)
+    clients[0].put_item(TableName=table, Item={"pk": {"S": "a"}, "account": {"S": "default"}})
+    issued[0].put_item(TableName=table, Item={"pk": {"S": "a"}, "account": {"S": "other"}})
+    for ddb in issued:
+        assert ddb.get_item(TableName=table, Key={"pk": {"S": "a"}})["Item"]["account"] == {
+            "S": "other"}
+    before = _answered(owner)
+    for ddb in unissued:
+        assert ddb.get_item(TableName=table, Key={"pk": {"S": "a"}})["Item"]["account"] == {
+            "S": "default"}
+    deadline = time.monotonic() + 10
+    while _answered(owner) == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _answered(owner) > before  # not forwarded for being AKIA alone
+
+
+def _create(ddb: Any, name: str) -> None:
+    ddb.create_table(TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST")
+
+
 def _raw_answers(owner: Server, target: str, body: bytes) -> set[tuple[int, bytes, tuple[str, ...]]]:
     """The same request on CONNECTIONS connections: (status, body, header names) of each."""
     host = owner.url.removeprefix("http://")
