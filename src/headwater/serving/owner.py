@@ -125,7 +125,9 @@ class ServingProcesses:
         for _ in range(settings.serve_processes):
             process = subprocess.Popen(
                 [sys.executable, "-m", "headwater.serving.process", config],
-                stdin=subprocess.PIPE, close_fds=True)
+                # stdout is the owner's (its first line is the URL tests and scripts read):
+                # a serving process writes nothing there; its logs go to stderr.
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, close_fds=True)
             self.processes.append(Served(process))
 
     def retire(self) -> None:
