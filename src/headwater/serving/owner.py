@@ -118,7 +118,7 @@ class ServingProcesses:
             "log_format": self.log_format, "socket": self.socket,
             # With verified callers, identities live in the owner: forward everything.
             "local": settings.credentials is None and not settings.enforce_iam,
-            "max_connections": settings.max_connections or 10_000,
+            "max_connections": settings.max_connections,
             "head_timeout": settings.head_timeout, "body_timeout": settings.body_timeout,
             "min_body_rate": settings.min_body_rate, "idle_timeout": settings.idle_timeout,
             "grace": STOP_GRACE}).decode()

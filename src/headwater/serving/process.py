@@ -28,7 +28,13 @@ from headwater import log_format, request_log
 from headwater.body_limits import body_limit, target_limit
 from headwater.callers import Callers
 from headwater.http.messages import RelayedResponse
-from headwater.http.server import HttpServer, Limits, Request, Response
+from headwater.http.server import (
+    HttpServer,
+    Limits,
+    Request,
+    Response,
+    default_max_connections,
+)
 from headwater.serving import metrics
 from headwater.serving.forward import Forwarder
 from headwater.serving.reads import TARGETS, LocalReads
@@ -190,7 +196,7 @@ async def serve(config: dict[str, Any]) -> None:
     root = ServingRoot(settings)
     forwarder = Forwarder(config["socket"])
     handler = ServingHandler(root, forwarder, config["local"])
-    limits = Limits(max_connections=config["max_connections"],
+    limits = Limits(max_connections=config["max_connections"] or default_max_connections(),
                     head_timeout=config["head_timeout"], body_timeout=config["body_timeout"],
                     min_rate=config["min_body_rate"], idle_timeout=config["idle_timeout"])
     server = HttpServer(handler.handle, lambda done: done(None), limits, head=handler.head,
