@@ -45,7 +45,7 @@ JSON = b"application/json"
 
 
 @dataclass(slots=True)
-class Served:
+class Child:
     """What the owner knows of one serving process."""
 
     process: subprocess.Popen[bytes]
@@ -63,7 +63,7 @@ class ServingProcesses:
         self.store = store  # the owner's metric store (the current one: a reset replaces it)
         self.directory = tempfile.mkdtemp(prefix="headwater-serving-")
         self.socket = os.path.join(self.directory, "owner.sock")
-        self.processes: list[Served] = []
+        self.processes: list[Child] = []
         self._retiring: set[asyncio.Task[None]] = set()
         self._server: HttpServer | None = None
         self._handler: Handler | None = None
@@ -128,7 +128,7 @@ class ServingProcesses:
                 # stdout is the owner's (its first line is the URL tests and scripts read):
                 # a serving process writes nothing there; its logs go to stderr.
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, close_fds=True)
-            self.processes.append(Served(process))
+            self.processes.append(Child(process))
 
     def retire(self) -> None:
         """Stop the serving processes without waiting for them (a reset: one of them may be
@@ -153,7 +153,7 @@ class ServingProcesses:
             await asyncio.gather(*self._retiring)
 
     @staticmethod
-    async def _reap(processes: list[Served]) -> None:
+    async def _reap(processes: list[Child]) -> None:
         deadline = time.monotonic() + STOP_GRACE + 2
         for served in processes:
             process = served.process
