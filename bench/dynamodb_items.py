@@ -30,6 +30,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlite_ceiling  # noqa: E402
@@ -46,6 +48,9 @@ from peers import (  # noqa: E402
 )
 
 ALL_PEERS = ("headwater-disk", "headwater-mem", "moto", "dynalite")
+# Also offered: headwater-disk-2p, on disk with one serving process (--serve-processes 1,
+# docs/multicore.md); its server CPU is the owner's and the serving process's.
+SERVING_PEER = "headwater-disk-2p"
 HEADLINE = "headwater-disk"
 TARGET_PUTS = 5000
 TARGET_RATIO = 20
@@ -67,6 +72,10 @@ def start(name: str, durability: str) -> Peer | None:
         return start_headwater(name, temp_data_dir(), durability)
     if name == "headwater-mem":
         return start_headwater(name, None)
+    if name == SERVING_PEER:
+        peer = start_headwater(name, temp_data_dir(), durability, ["--serve-processes", "1"])
+        wait_serving(peer)
+        return peer
     if name == "moto":
         try:
             import moto.server  # noqa: F401
@@ -81,7 +90,21 @@ def start(name: str, durability: str) -> Peer | None:
                   file=sys.stderr)
             return None
         return start_dynalite(script)
-    raise SystemExit(f"unknown peer {name!r}; choose from {', '.join(ALL_PEERS)}")
+    raise SystemExit(f"unknown peer {name!r}; choose from {', '.join((*ALL_PEERS, SERVING_PEER))}")
+
+
+def wait_serving(peer: Peer, timeout: float = 30.0) -> None:
+    """Until every serving process listens (it reported to the owner)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{peer.url()}/_headwater/health") as response:
+            serving = orjson.loads(response.read()).get("serving_processes") or []
+        if serving and all(process["ready"] for process in serving):
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"{peer.name}: serving processes not ready within {timeout} s")
 
 
 def bench_peer(peer: Peer, args: argparse.Namespace) -> list[Row]:
@@ -129,7 +152,7 @@ def print_ratios(rows: list[Row]) -> None:
     cpu = {(r.peer, r.operation): cpu_per_request(r) for r in rows}
     print()
     for operation in ("PutItem", "GetItem"):
-        for ours in ("headwater-disk", "headwater-mem"):
+        for ours in ("headwater-disk", "headwater-mem", SERVING_PEER):
             for peer in ("moto", "dynalite"):
                 if by.get((ours, operation)) and by.get((peer, operation)):
                     ratio = by[(ours, operation)] / by[(peer, operation)]
@@ -159,7 +182,7 @@ def print_ratios(rows: list[Row]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--peers", default=",".join(ALL_PEERS),
-                        help=f"comma-separated, from {', '.join(ALL_PEERS)}")
+                        help=f"comma-separated, from {', '.join((*ALL_PEERS, SERVING_PEER))}")
     parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
     parser.add_argument("--processes", type=int, default=2, help="client worker processes")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per phase")

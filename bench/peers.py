@@ -192,9 +192,28 @@ def create_table(address: tuple[str, int], table: str, stream: bool = False) -> 
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds a process (and its threads) has used so far, from /proc."""
+    """User + system CPU seconds a process (and its threads) and its live child processes
+    (`--serve-processes`' serving processes) have used so far, from /proc."""
+    return sum(_own_cpu(process) for process in (pid, *_children(pid)))
+
+
+def _own_cpu(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == pid:
+            found.append(int(entry.name))
+    return found

@@ -147,6 +147,11 @@ def _api_errors() -> Iterator[None]:
               type=click.FloatRange(min=0.5),
               help="Seconds (wall clock) after which a worker that stopped renewing loses "
               "its leases to the others.")
+@click.option("--serve-processes", type=click.IntRange(0, 64), default=0, show_default=True,
+              metavar="N", help="Start N more processes on the same port that answer DynamoDB "
+              "reads (GetItem, BatchGetItem, Query, Scan) from the database and hand every "
+              "other request to this one, to use more cores (docs/multicore.md). Needs a data "
+              "directory, not --in-memory.")
 def serve(
     host: str, port: int, data_dir: Path, in_memory: bool, durability: str,
     cache_size: int | None, mmap_size: int | None, log_level: str, log_format: str,
@@ -156,9 +161,13 @@ def serve(
     max_connections: int | None, header_timeout: float, body_timeout: float,
     min_body_rate: int, idle_timeout: float, stream_endpoint: str | None,
     stream_region: str | None, stream_credentials: str | None, lease_table: str,
-    lease_duration: float,
+    lease_duration: float, serve_processes: int,
 ) -> None:
     """Serve every API on one port."""
+    if serve_processes and in_memory:
+        click.echo("headwater: --serve-processes needs a data directory (--data-dir): an "
+                   "in-memory database cannot be shared with other processes", err=True)
+        sys.exit(2)
     keys = None
     if credentials is not None:
         from headwater.wire.credentials import Credentials, CredentialsError
@@ -181,10 +190,10 @@ def serve(
         body_timeout=body_timeout, min_body_rate=min_body_rate, idle_timeout=idle_timeout,
         stream_endpoint=stream_endpoint, stream_region=stream_region,
         stream_profile=stream_credentials, lease_table=lease_table,
-        lease_duration=lease_duration,
+        lease_duration=lease_duration, serve_processes=serve_processes,
     )
     log_format_module.configure(log_level, log_format)
-    _run(_serve(settings))
+    _run(_serve(settings, log_format))
 
 
 @main.command()
@@ -553,7 +562,7 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
     uvloop.run(main)
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: Settings, log_format: str = "text") -> None:
     from headwater.core.data_dir_lock import DataDirInUse, DataDirLock
 
     # First of all, so a second server on the same data directory ends at once.
@@ -575,6 +584,9 @@ async def _serve(settings: Settings) -> None:
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if settings.serve_processes:
+        # Serving processes listen on the same port (docs/multicore.md).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((settings.host, settings.port))
     except OSError as error:
@@ -594,6 +606,14 @@ async def _serve(settings: Settings) -> None:
     server = HttpServer(app.handle, app.when_settled, limits, head=app.head,
                         too_large=app.too_large)
     await server.start(sock)
+    serving = None
+    if settings.serve_processes:
+        from headwater.serving.owner import ServingProcesses
+
+        serving = ServingProcesses(settings, log_format, lambda: app.runtime.cloudwatch)
+        await serving.listen(app.handle, app.when_settled, app.head, app.too_large)
+        app.serving = serving
+        serving.start()
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -605,7 +625,11 @@ async def _serve(settings: Settings) -> None:
         loop.remove_signal_handler(sig)  # a second signal stops at once
     # End long polls first so a stop does not wait out a 20 s ReceiveMessage.
     app.runtime.queues.release()
+    if serving is not None:
+        await serving.stop()  # they finish their requests, forwarded ones included
     await server.shutdown(SHUTDOWN_GRACE)
+    if serving is not None:
+        await serving.close()
     await app.stop()
     if lock is not None:
         lock.release()

@@ -39,6 +39,7 @@ from headwater.s3.errors import AccessDenied as S3AccessDenied
 from headwater.s3.payloads import too_large as s3_too_large
 from headwater.s3.protocol import S3Service
 from headwater.services import json_services, lambda_service, query_services
+from headwater.serving.owner import ServingProcesses
 from headwater.wire.errors import AwsError
 from headwater.wire.json_protocol import JsonService
 from headwater.wire.query_protocol import (
@@ -81,6 +82,8 @@ SIGNED_NOT_S3 = unserved.SIGNING_NAMES - {"s3"}
 class HeadwaterApp:
     def __init__(self, runtime: Runtime) -> None:
         self._resetting = asyncio.Lock()
+        # --serve-processes: the serving processes beside this one (serving/owner.py).
+        self.serving: ServingProcesses | None = None
         self._build(runtime)
 
     def _build(self, runtime: Runtime) -> None:
@@ -124,6 +127,8 @@ class HeadwaterApp:
         account's state (the data directory but its lock, or the in-memory database), and start
         afresh. The clock keeps its time: it never moves back."""
         async with self._resetting:
+            if self.serving is not None:
+                self.serving.retire()  # they read the database about to be deleted
             offset = self.runtime.clock.offset
             self.runtime.queues.release()
             await self.stop()
@@ -134,6 +139,8 @@ class HeadwaterApp:
             if self.runtime.clock.offset < offset:
                 self.runtime.clock.advance(offset - self.runtime.clock.offset)
             self.start()
+            if self.serving is not None:
+                self.serving.start()
         log.warning("reset: every account's state was deleted")
         return _answer(200, b'{"reset":true}')
 
@@ -385,7 +392,10 @@ class HeadwaterApp:
                 return _answer(405, b'{"message":"Method Not Allowed"}')
             return self.reset()
         if path == "/_headwater/health":
-            return _answer(200, orjson.dumps({"status": "ok", "version": __version__}))
+            health: dict[str, object] = {"status": "ok", "version": __version__}
+            if self.serving is not None:
+                health["serving_processes"] = self.serving.status()
+            return _answer(200, orjson.dumps(health))
         if path == "/_headwater/clock":
             return self._clock(method, body)
         if path == "/_headwater/replication":

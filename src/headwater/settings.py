@@ -55,6 +55,9 @@ class Settings:
     stream_profile: str | None = None
     lease_table: str = "headwater-leases"
     lease_duration: float = 10.0
+    # --serve-processes N (docs/multicore.md): processes answering DynamoDB reads from the
+    # database beside this one, on the same port; 0: none, this process serves everything.
+    serve_processes: int = 0
 
     @property
     def address(self) -> str:

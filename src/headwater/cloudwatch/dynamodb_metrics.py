@@ -181,16 +181,16 @@ class Tally:
 
 
 def _counted_charges(charges: list[Any]) -> dict[Any, int]:
-    """The reported charges as keys (see `_key`) by how often each occurred: counted as they
+    """The reported charges as keys (see `charge_key`) by how often each occurred: counted as they
     are when all are hashable tuples (plain units, the usual case), else one by one."""
     try:
         counted = Counter(charges)
     except TypeError:  # a capacity.Charge (indexes) among them
-        counted = Counter(_key(*charge) for charge in charges)
+        counted = Counter(charge_key(*charge) for charge in charges)
         return counted
     keys: Counter[Any] = Counter()
     for charge, times in counted.items():
-        keys[_key(*charge)] += times
+        keys[charge_key(*charge)] += times
     return keys
 
 
@@ -204,7 +204,7 @@ class Charged:
     global_indexes: tuple[tuple[str, float], ...]
 
 
-def _key(table: str, units: Any, read: bool | None) -> Any:
+def charge_key(table: str, units: Any, read: bool | None) -> Any:
     """A reported charge (units, or a dynamodb capacity.Charge: `table` units and `indexes` by
     name as (is_global, units)) as a cheap hashable key: a tuple for a plain charge (the common
     case, made a Charged at the drain), else a Charged."""

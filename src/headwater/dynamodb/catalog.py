@@ -1,5 +1,6 @@
 """The table catalog: tables by account, region and name, persisted in `ddb_tables` and cached
-in memory (one process owns the database, so the cache is authoritative).
+in memory (one process writes the database, so its cache is authoritative; serving processes
+reload theirs when `catalog_generation` in `meta` moved, bumped by every change here).
 
 Every lookup by a request's TableName goes through `locate`, which also accepts the table's ARN:
 since 2024 DynamoDB takes `arn:aws:dynamodb:REGION:ACCOUNT:table/NAME` wherever it takes a
@@ -25,6 +26,11 @@ ARN_PREFIX = "arn:"
 # AWS's wording for an ARN that names no table (recorded for ListTagsOfResource: alternator
 # test/alternator/test_tag.py, test_tag_lsi_gsi); for TableName the wording is not recorded.
 INVALID_ARN = "Invalid TableArn: Invalid ResourceArn provided as input {}"
+# The `meta` row counting the catalog's changes, bumped in the transaction of each: a serving
+# process (serving/, docs/multicore.md) reloads its copy of the catalog when it moved.
+GENERATION_KEY = "catalog_generation"
+BUMP = ("INSERT INTO meta (key, value) VALUES (?, 1) "
+        "ON CONFLICT (key) DO UPDATE SET value = value + 1")
 
 
 def locate(account: str, region: str, name: str) -> TableKey:
@@ -78,6 +84,7 @@ class TableCatalog:
                 (account, region, name, _state(description, tags, {})),
             )
             table_id = cursor.lastrowid
+            conn.execute(BUMP, (GENERATION_KEY,))
         assert table_id is not None
         table = Table(table_id, account, region, name, description, tags, {})
         key = (account, region, name)
@@ -91,6 +98,7 @@ class TableCatalog:
             conn.execute("UPDATE ddb_tables SET description = ? WHERE id = ?",
                          (_state(table.description, table.tags, table.ttl, table.autoscaling),
                           table.id))
+            conn.execute(BUMP, (GENERATION_KEY,))
 
     def remove(self, table: Table) -> None:
         with self.storage.transaction() as conn:
@@ -98,6 +106,7 @@ class TableCatalog:
             conn.execute("DELETE FROM ddb_index_items WHERE table_id = ?", (table.id,))
             conn.execute("DELETE FROM ddb_item_versions WHERE table_id = ?", (table.id,))
             conn.execute("DELETE FROM ddb_tables WHERE id = ?", (table.id,))
+            conn.execute(BUMP, (GENERATION_KEY,))
             key = (table.account, table.region, table.name)
             self._tables.pop(key, None)
             self.storage.on_rollback(lambda: self._tables.setdefault(key, table))

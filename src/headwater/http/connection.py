@@ -21,6 +21,7 @@ from headwater.http.messages import (
     INTERNAL_ERROR,
     Handler,
     Head,
+    RelayedResponse,
     Request,
     Response,
     Settle,
@@ -71,6 +72,8 @@ class HttpProtocol(asyncio.Protocol):
         self._last = False  # read no more requests: answer the queued ones, then close
         self._tasks: set[asyncio.Task[None]] = set()
         self._stream: asyncio.Task[None] | None = None  # writing a StreamingResponse
+        # Relaying another server's answer: the task writing it, and the answer.
+        self._relaying: tuple[asyncio.Task[None], RelayedResponse] | None = None
         # The request being read: where it is (a new connection waits for its first head),
         # since when (for the timeouts), its head so far and its body.
         self._phase = HEAD
@@ -92,7 +95,8 @@ class HttpProtocol(asyncio.Protocol):
 
     @property
     def streaming(self) -> bool:
-        return self._stream is not None
+        relaying = self._relaying
+        return self._stream is not None or (relaying is not None and relaying[1].streaming())
 
     @property
     def quiet(self) -> bool:
@@ -123,6 +127,8 @@ class HttpProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_stream()
+        if self._relaying is not None:
+            self._relaying[0].cancel()
         self._forget()
         self.queue.clear()
         self.transport = None
@@ -222,7 +228,7 @@ class HttpProtocol(asyncio.Protocol):
         path, query = split
         method = self.parser.get_method().decode("latin-1")
         request = self._request = Request(method, path, query, self._headers, b"", self.address,
-                                              self.peer)
+                                          self.peer, url, self.parser.get_http_version())
         self._limit = self.limits.max_body
         if self.server.head is not None:
             try:
@@ -360,6 +366,10 @@ class HttpProtocol(asyncio.Protocol):
             result = INTERNAL_ERROR
         if isinstance(result, tuple):
             self._answer_when_settled(request, keep_alive, result)
+        elif isinstance(result, RelayedResponse):
+            task = self.server.loop.create_task(self._relay(request, keep_alive, result))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         elif isinstance(result, StreamingResponse):
             # The connection ends with this response; reading goes on, to see the client leave.
             self._stream = self.server.loop.create_task(self._write_stream(request, result))
@@ -369,13 +379,52 @@ class HttpProtocol(asyncio.Protocol):
             task.add_done_callback(self._tasks.discard)
 
     async def _await(self, request: Request, keep_alive: bool,
-                     pending: Awaitable[Response]) -> None:
+                     pending: Awaitable[Response | RelayedResponse]) -> None:
         try:
             response = await pending
         except Exception:
             log.exception("unhandled error serving %s %s", request.method, request.path)
             response = INTERNAL_ERROR
-        self._answer_when_settled(request, keep_alive, response)
+        if isinstance(response, RelayedResponse):
+            await self._relay(request, keep_alive, response)
+        else:
+            self._answer_when_settled(request, keep_alive, response)
+
+    async def _relay(self, request: Request, keep_alive: bool, relayed: RelayedResponse
+                     ) -> None:
+        """Write another server's answer as its bytes come, then go on with the next request
+        when both sides keep the connection, else close it."""
+        chunks = relayed.chunks
+        reusable = False
+        task = asyncio.current_task()
+        if task is not None:
+            self._relaying = (task, relayed)
+        try:
+            async for chunk in chunks:
+                if self.transport is None:
+                    return
+                self.transport.write(chunk)
+            reusable = relayed.reusable()
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("unhandled error relaying %s %s", request.method, request.path)
+        finally:
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                try:
+                    await aclose()
+                except Exception:
+                    log.exception("closing the relay of %s %s", request.method, request.path)
+            self._relaying = None
+        if self.transport is None:
+            return
+        self.busy = False
+        self.last_activity = time.monotonic()
+        if not (reusable and keep_alive) or self.server.closing:
+            self.close()
+        elif self.queue or self._failure is not None or self._last:
+            self._next()
 
     async def _write_stream(self, request: Request, response: StreamingResponse) -> None:
         chunks = response.chunks
@@ -451,7 +500,23 @@ class HttpProtocol(asyncio.Protocol):
         except Exception:
             log.exception("unhandled error refusing %s %s", request.method, request.path)
             answer = default_too_large(request, self._limit)
-        self._refuse(answer)
+        if isinstance(answer, tuple):
+            self._refuse(answer)
+            return
+        # Known later: drop the body meanwhile; the answer ends the connection.
+        self._refused = True
+        self._body = []
+        task = self.server.loop.create_task(self._refuse_later(request, answer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _refuse_later(self, request: Request, pending: Awaitable[Response]) -> None:
+        try:
+            answer = await pending
+        except Exception:
+            log.exception("unhandled error refusing %s %s", request.method, request.path)
+            answer = default_too_large(request, self._limit)
+        self._end(encode(answer, keep_alive=False), linger=True)
 
     def _refuse(self, response: Response) -> None:
         """Answer the request being read before its body, then end the connection (lingering:
@@ -486,6 +551,8 @@ class HttpProtocol(asyncio.Protocol):
 
     def close(self) -> None:
         self._stop_stream()
+        if self._relaying is not None:
+            self._relaying[0].cancel()
         if self.transport is not None:
             self.transport.close()
             self.transport = None

@@ -21,6 +21,10 @@ class Request:
     body: bytes
     server: tuple[str, int]  # the address the request arrived on
     peer: tuple[str, int] | None = None  # the client's address (the Lambda Runtime API checks it)
+    # The request target as sent (percent-encoding kept) and the HTTP version ("1.1", "1.0"):
+    # what a serving process needs to forward the request as received (serving/forward.py).
+    target: bytes = b""
+    version: str = "1.1"
 
 
 @dataclass(slots=True)
@@ -34,17 +38,32 @@ class StreamingResponse:
     chunks: AsyncIterator[bytes]
 
 
+@dataclass(slots=True)
+class RelayedResponse:
+    """A response another server answered, relayed as its bytes (framing included): written as
+    `chunks` yields them; once they end, `reusable()` tells whether the connection may serve
+    its next request (the answer was complete and did not close its connection)."""
+
+    chunks: AsyncIterator[bytes]
+    reusable: Callable[[], bool]
+    # Whether the answer is a stream (no length: it ends when the other server closes it),
+    # which a shutdown closes rather than waits for.
+    streaming: Callable[[], bool] = lambda: False
+
+
 # The response, or an awaitable of it when the request must wait (a long poll, an invoke), or
-# a streaming one.
-Handler = Callable[[Request], Response | Awaitable[Response] | StreamingResponse]
+# a streaming one, or one relayed from another server.
+Handler = Callable[[Request], Response | Awaitable[Response | RelayedResponse]
+                   | StreamingResponse | RelayedResponse]
 # Calls back (with None, or the error that lost them) once the writes made so far are durable.
 Settle = Callable[[Callable[[BaseException | None], None]], None]
 # Sizes a request from its head (body still unread, `body` empty): the most bytes its body may
 # have, or the answer to send at once (the body is then read and dropped, and the connection
 # closes), e.g. a refusal to authenticate.
 Head = Callable[[Request], int | Response]
-# The answer (a 413) to a request whose body is over its limit (its head, the limit in bytes).
-TooLarge = Callable[[Request, int], Response]
+# The answer (a 413) to a request whose body is over its limit (its head, the limit in bytes),
+# or an awaitable of it (a serving process asks the server it forwards to).
+TooLarge = Callable[[Request, int], Response | Awaitable[Response]]
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 INTERNAL_ERROR: Response = (500, [(b"content-type", b"application/json")],
                             b'{"__type":"InternalServerError","message":"Internal error"}')
