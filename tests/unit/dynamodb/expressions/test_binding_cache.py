@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from headwater.dynamodb.expressions import compile_update
+from headwater.dynamodb.expressions.binding import Binder, bind_cached
 from headwater.dynamodb.expressions.conditions import compile_condition
 from headwater.dynamodb.expressions.key_conditions import compile_key_condition
-from headwater.dynamodb.expressions.projection import compile_projection
-from headwater.dynamodb.expressions.binding import Binder, bind_cached
 from headwater.dynamodb.expressions.parser import parse
+from headwater.dynamodb.expressions.projection import compile_projection
 from headwater.wire.errors import ValidationException
 
 KIND = "UpdateExpression"
