@@ -125,14 +125,14 @@ def bench_peer(peer: Peer, args: argparse.Namespace) -> list[Row]:
 
 
 def print_table(rows: list[Row]) -> None:
-    header = (f"{'peer':<16}{'operation':<10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+    header = (f"{'peer':<19}{'operation':<10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
               f"{'requests':>10}{'errors':>8}{'reconn':>8}{'srv cpu':>9}{'cli cpu':>9}"
               f"{'srv us/req':>11}")
     print(header)
     print("-" * len(header))
     for row in rows:
         m = row.m
-        print(f"{row.peer:<16}{row.operation:<10}{m.requests_per_second:>10,.0f}"
+        print(f"{row.peer:<19}{row.operation:<10}{m.requests_per_second:>10,.0f}"
               f"{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}{m.requests:>10,}{m.errors:>8,}"
               f"{m.reconnects:>8,}{row.server_cpu:>9.2f}{m.client_cpu:>9.2f}"
               f"{cpu_per_request(row):>11.1f}")
