@@ -96,6 +96,10 @@ class Progress:
         self._open.clear()
 
 
+Route = Callable[[bytes, Any], int]  # an event (and its parsed body, or None) -> its lane
+Entry = tuple[SourceRecord, bytes]
+
+
 class Lanes:
     """N lanes of one shard by partition-key hash, and up to N batches in flight. A batch claims
     the lanes it takes records from until it is settled (retries, bisect and partial responses
@@ -108,11 +112,23 @@ class Lanes:
     backlog of BatchSize, N for N times that) instead of cutting a small backlog into N small
     batches, each an invocation of its own, and records never wait longer than they would
     behind the one batch of ParallelizationFactor 1. With a batching window (`fill` false)
-    the records already waited for a full batch: every batch may go short."""
+    the records already waited for a full batch: every batch may go short.
+
+    While the shard's invocations queue for an execution environment and none can be added
+    (`crowded`, set from each invocation's Outcome.queued), another batch would only wait too:
+    no batch starts beside one on its way to finishing, a task that finished its batch ends
+    while another is, and the one left takes the oldest records in shard order without
+    routing them to lanes (a batch of ParallelizationFactor 1, holding every lane). Records
+    are routed (`route`) only when a batch claims lanes: a batch in flight that holds every
+    lane has its own records routed then, and gives back only their lanes."""
 
     def __init__(self, count: int, batch_size: int, run: Runner,
-                 stopping: Callable[[], bool], low_water: int = 0, fill: bool = True) -> None:
-        self.queues: list[deque[tuple[SourceRecord, bytes]]] = [deque() for _ in range(count)]
+                 stopping: Callable[[], bool], route: Route, low_water: int = 0,
+                 fill: bool = True) -> None:
+        # Records not routed yet, each with its parsed event (or None): all newer than any
+        # routed record.
+        self.pending: deque[tuple[SourceRecord, bytes, Any]] = deque()
+        self.queues: list[deque[Entry]] = [deque() for _ in range(count)]
         self.sizes = [0] * count  # each queue's events in bytes, with their separators
         self.claimed = [False] * count
         self.tasks: set[asyncio.Task[None]] = set()
@@ -120,11 +136,17 @@ class Lanes:
         self.batch_size = batch_size
         self.changed = asyncio.Event()  # the queues ran low, a batch failed or none is left
         self.failure: BaseException | None = None
+        self.crowded = False  # the shard's last invocation queued for an environment
         self._stalled: set[asyncio.Task[Any]] = set()  # batches waiting to be retried
         self._queued = 0
+        self._pending_size = 0
+        # The batch in flight taken in shard order (its lanes list, filled when routed, and
+        # its records): it holds every lane.
+        self._whole: tuple[list[int], list[Entry]] | None = None
         self._low_water = low_water  # below this many queued records, `changed` is set
         self._fill = fill  # False: every batch may go short (records waited a batching window)
         self._run = run
+        self._route = route
         self._stopping = stopping
 
     def queued(self) -> int:
@@ -133,35 +155,47 @@ class Lanes:
     def busy(self) -> bool:
         return bool(self.tasks)
 
-    def add(self, lane: int, record: SourceRecord, event: bytes) -> None:
-        self.queues[lane].append((record, event))
-        self.sizes[lane] += len(event) + 1
+    def add(self, record: SourceRecord, event: bytes, body: Any = None) -> None:
+        self.pending.append((record, event, body))
+        self._pending_size += len(event) + 1
         self._queued += 1
 
     def start(self) -> None:
-        """Start batches while fewer than N are in flight and an unclaimed lane has records."""
+        """Start batches while fewer than N are in flight and an unclaimed lane has records;
+        while crowded, only when no batch is on its way to finishing."""
         while len(self.tasks) < self.count and not self._stopping():
+            if self.crowded and self._active(None):
+                return
             claim = self._claim(self._may_cut(None))
             if claim is None:
                 return
             task = asyncio.create_task(self._deliver(*claim))
             self.tasks.add(task)
 
-    def _may_cut(self, own: asyncio.Task[Any] | None) -> bool:
-        """Whether a batch may go with fewer than BatchSize records: when no batch but `own`
-        is on its way to finishing (it will take the records with its next batch)."""
-        if not self._fill:
-            return True
+    def _active(self, own: asyncio.Task[Any] | None) -> int:
+        """Batches in flight but `own` that are on their way to finishing (not stalled)."""
         others = len(self.tasks) - len(self._stalled)
         if own is not None and own in self.tasks and own not in self._stalled:
             others -= 1
-        return others <= 0
+        return others
 
-    def _claim(self, may_cut: bool) -> tuple[list[int], list[tuple[SourceRecord, bytes]]] | None:
+    def _may_cut(self, own: asyncio.Task[Any] | None) -> bool:
+        """Whether a batch may go with fewer than BatchSize records: when no batch but `own`
+        is on its way to finishing (it will take the records with its next batch)."""
+        return not self._fill or self._active(own) <= 0
+
+    def _claim(self, may_cut: bool) -> tuple[list[int], list[Entry]] | None:
         """The next batch: records of unclaimed lanes, the lane with the oldest record first,
         up to BatchSize and the 6 MB payload, in shard order; its lanes claimed. None: no
-        unclaimed lane has any, or too few for a full batch and `may_cut` is false."""
-        queues, claimed, sizes = self.queues, self.claimed, self.sizes
+        unclaimed lane has any, or too few for a full batch and `may_cut` is false. While
+        crowded with no lane claimed: the oldest records, holding every lane."""
+        if self._whole is not None:
+            self._route_whole()
+        claimed = self.claimed
+        if self.crowded and not any(claimed):
+            return self._claim_in_order(may_cut)
+        self._route_pending()
+        queues, sizes = self.queues, self.sizes
         ready = [lane for lane in range(self.count) if queues[lane] and not claimed[lane]]
         if not ready or (not may_cut
                          and sum(len(queues[lane]) for lane in ready) < self.batch_size
@@ -171,7 +205,7 @@ class Lanes:
             ready.sort(key=lambda lane: queues[lane][0][0].seq)
         room, size = self.batch_size, _ENVELOPE
         lanes: list[int] = []
-        taken: list[tuple[SourceRecord, bytes]] = []
+        taken: list[Entry] = []
         for lane in ready:
             queue = queues[lane]
             if taken and size + len(queue[0][1]) + 1 > MAX_PAYLOAD:
@@ -191,21 +225,74 @@ class Lanes:
                 break
         if len(lanes) > 1:
             taken.sort(key=lambda entry: entry[0].seq)
-        self._queued -= len(taken)
-        if self._queued < self._low_water:
-            self.changed.set()
+        self._took(len(taken))
         return lanes, taken
 
-    async def _deliver(self, lanes: list[int], taken: list[tuple[SourceRecord, bytes]]) -> None:
+    def _claim_in_order(self, may_cut: bool) -> tuple[list[int], list[Entry]] | None:
+        """The oldest records up to BatchSize and the 6 MB payload, not routed: the batch
+        holds every lane (`_whole`) until it is settled or another batch claims lanes."""
+        if any(self.queues):  # routed while batches ran beside each other: in order again
+            routed = sorted((entry for queue in self.queues for entry in queue),
+                            key=lambda entry: entry[0].seq)
+            for queue in self.queues:
+                queue.clear()
+            self.sizes = [0] * self.count
+            self.pending.extendleft((record, event, None) for record, event in reversed(routed))
+            self._pending_size += sum(len(event) + 1 for _, event in routed)
+        pending = self.pending
+        if not pending or (not may_cut and len(pending) < self.batch_size
+                           and self._pending_size + _ENVELOPE < MAX_PAYLOAD):
+            return None
+        room, size = self.batch_size, _ENVELOPE
+        taken: list[Entry] = []
+        while pending and room:
+            grown = size + len(pending[0][1]) + 1
+            if taken and grown > MAX_PAYLOAD:
+                break
+            record, event, _ = pending.popleft()
+            taken.append((record, event))
+            size, room = grown, room - 1
+        self._pending_size -= size - _ENVELOPE
+        lanes: list[int] = []
+        self._whole = (lanes, taken)
+        self._took(len(taken))
+        return lanes, taken
+
+    def _route_whole(self) -> None:
+        """The batch in flight that holds every lane keeps only its own records' lanes."""
+        assert self._whole is not None
+        lanes, taken = self._whole
+        self._whole = None
+        own = sorted({self._route(event, None) for _, event in taken})
+        for lane in own:
+            self.claimed[lane] = True
+        lanes.extend(own)
+
+    def _route_pending(self) -> None:
+        route, queues, sizes, pending = self._route, self.queues, self.sizes, self.pending
+        while pending:
+            record, event, body = pending.popleft()
+            lane = route(event, body)
+            queues[lane].append((record, event))
+            sizes[lane] += len(event) + 1
+        self._pending_size = 0
+
+    def _took(self, count: int) -> None:
+        self._queued -= count
+        if self._queued < self._low_water:
+            self.changed.set()
+
+    async def _deliver(self, lanes: list[int], taken: list[Entry]) -> None:
         """Deliver a batch, release its lanes, and go on with the next batch while there is
-        one (a task per in-flight batch slot, not per batch)."""
+        one (a task per in-flight batch slot, not per batch); while crowded, end instead if
+        another batch is on its way to finishing."""
         task = asyncio.current_task()
         try:
             while True:
                 await self._run([r for r, _ in taken], [e for _, e in taken])
                 self._release(lanes)
                 lanes = []
-                if self._stopping():
+                if self._stopping() or (self.crowded and self._active(task)):
                     return
                 claim = self._claim(self._may_cut(task))
                 if claim is None:
@@ -236,6 +323,8 @@ class Lanes:
             self._stalled.discard(task)
 
     def _release(self, lanes: list[int]) -> None:
+        if self._whole is not None and self._whole[0] is lanes:
+            self._whole = None
         for lane in lanes:
             self.claimed[lane] = False
 
@@ -250,10 +339,13 @@ class Lanes:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self.pending.clear()
         for queue in self.queues:
             queue.clear()
         self.sizes = [0] * self.count
-        self._queued = 0
+        self._queued = self._pending_size = 0
         self._stalled.clear()
+        self._whole = None
         self.claimed = [False] * self.count
         self.failure = None
+        self.crowded = False
