@@ -229,30 +229,37 @@ class Lanes:
         return lanes, taken
 
     def _claim_in_order(self, may_cut: bool) -> tuple[list[int], list[Entry]] | None:
-        """The oldest records up to BatchSize and the 6 MB payload, not routed: the batch
-        holds every lane (`_whole`) until it is settled or another batch claims lanes."""
-        if any(self.queues):  # routed while batches ran beside each other: in order again
-            routed = sorted((entry for queue in self.queues for entry in queue),
-                            key=lambda entry: entry[0].seq)
-            for queue in self.queues:
-                queue.clear()
-            self.sizes = [0] * self.count
-            self.pending.extendleft((record, event, None) for record, event in reversed(routed))
-            self._pending_size += sum(len(event) + 1 for _, event in routed)
-        pending = self.pending
-        if not pending or (not may_cut and len(pending) < self.batch_size
-                           and self._pending_size + _ENVELOPE < MAX_PAYLOAD):
+        """The oldest records up to BatchSize and the 6 MB payload: routed ones first (older
+        than any not routed yet), then the rest without routing them. The batch holds every
+        lane (`_whole`) until it is settled or another batch must claim lanes."""
+        queues, sizes, pending = self.queues, self.sizes, self.pending
+        if not self._queued or (not may_cut and self._queued < self.batch_size
+                                and sum(sizes) + self._pending_size + _ENVELOPE < MAX_PAYLOAD):
             return None
         room, size = self.batch_size, _ENVELOPE
         taken: list[Entry] = []
+        routed = [lane for lane in range(self.count) if queues[lane]]
+        while routed and room:  # left from batches that claimed lanes: the oldest head first
+            lane = min(routed, key=lambda lane: queues[lane][0][0].seq)
+            queue = queues[lane]
+            grown = size + len(queue[0][1]) + 1
+            if taken and grown > MAX_PAYLOAD:
+                room = 0
+                break
+            entry = queue.popleft()
+            taken.append(entry)
+            sizes[lane] -= len(entry[1]) + 1
+            size, room = grown, room - 1
+            if not queue:
+                routed.remove(lane)
         while pending and room:
             grown = size + len(pending[0][1]) + 1
             if taken and grown > MAX_PAYLOAD:
                 break
             record, event, _ = pending.popleft()
+            self._pending_size -= len(event) + 1
             taken.append((record, event))
             size, room = grown, room - 1
-        self._pending_size -= size - _ENVELOPE
         lanes: list[int] = []
         self._whole = (lanes, taken)
         self._took(len(taken))
