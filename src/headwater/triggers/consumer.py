@@ -245,8 +245,7 @@ class ShardConsumer(Delivery):
             if records and self.mapping.window > 0:
                 records, events, parsed = await self._fill_window(records, events, parsed,
                                                                   room)
-            for record, event, body in zip(records, events, parsed, strict=True):
-                lanes.add(record, event, body)
+            lanes.add(records, events, parsed)
             lanes.start()
             self._save_progress()  # past records no filter matched
             if read and lanes.queued() < capacity:

@@ -129,6 +129,9 @@ class Lanes:
         # routed record.
         self.pending: deque[tuple[SourceRecord, bytes, Any]] = deque()
         self.queues: list[deque[Entry]] = [deque() for _ in range(count)]
+        # Routed records put back in shard order with their lanes (for batches taken in order;
+        # back to their queues when a batch claims lanes): older than any in `pending`.
+        self._ordered: deque[tuple[SourceRecord, bytes, int]] = deque()
         self.sizes = [0] * count  # each queue's events in bytes, with their separators
         self.claimed = [False] * count
         self.tasks: set[asyncio.Task[None]] = set()
@@ -155,10 +158,11 @@ class Lanes:
     def busy(self) -> bool:
         return bool(self.tasks)
 
-    def add(self, record: SourceRecord, event: bytes, body: Any = None) -> None:
-        self.pending.append((record, event, body))
-        self._pending_size += len(event) + 1
-        self._queued += 1
+    def add(self, records: list[SourceRecord], events: list[bytes], parsed: list[Any]) -> None:
+        """Queue read records (with their events, parsed or None), not routed yet."""
+        self.pending.extend(zip(records, events, parsed, strict=True))
+        self._pending_size += sum(map(len, events)) + len(events)
+        self._queued += len(records)
 
     def start(self) -> None:
         """Start batches while fewer than N are in flight and an unclaimed lane has records;
@@ -232,26 +236,24 @@ class Lanes:
         """The oldest records up to BatchSize and the 6 MB payload: routed ones first (older
         than any not routed yet), then the rest without routing them. The batch holds every
         lane (`_whole`) until it is settled or another batch must claim lanes."""
-        queues, sizes, pending = self.queues, self.sizes, self.pending
+        pending, ordered = self.pending, self._ordered
         if not self._queued or (not may_cut and self._queued < self.batch_size
-                                and sum(sizes) + self._pending_size + _ENVELOPE < MAX_PAYLOAD):
+                                and sum(self.sizes) + self._pending_size + _ENVELOPE
+                                < MAX_PAYLOAD):
             return None
+        if len(pending) + len(ordered) < self._queued:
+            self._unroute()
         room, size = self.batch_size, _ENVELOPE
         taken: list[Entry] = []
-        routed = [lane for lane in range(self.count) if queues[lane]]
-        while routed and room:  # left from batches that claimed lanes: the oldest head first
-            lane = min(routed, key=lambda lane: queues[lane][0][0].seq)
-            queue = queues[lane]
-            grown = size + len(queue[0][1]) + 1
+        while ordered and room:
+            grown = size + len(ordered[0][1]) + 1
             if taken and grown > MAX_PAYLOAD:
                 room = 0
                 break
-            entry = queue.popleft()
-            taken.append(entry)
-            sizes[lane] -= len(entry[1]) + 1
+            record, event, lane = ordered.popleft()
+            self.sizes[lane] -= len(event) + 1
+            taken.append((record, event))
             size, room = grown, room - 1
-            if not queue:
-                routed.remove(lane)
         while pending and room:
             grown = size + len(pending[0][1]) + 1
             if taken and grown > MAX_PAYLOAD:
@@ -265,6 +267,17 @@ class Lanes:
         self._took(len(taken))
         return lanes, taken
 
+    def _unroute(self) -> None:
+        """The records in the lanes' queues into `_ordered`, in shard order, lanes kept."""
+        entries = [(record, event, lane) for lane, queue in enumerate(self.queues)
+                   for record, event in queue]
+        entries.extend(self._ordered)
+        entries.sort(key=lambda entry: entry[0].seq)
+        self._ordered.clear()
+        self._ordered.extend(entries)
+        for queue in self.queues:
+            queue.clear()
+
     def _route_whole(self) -> None:
         """The batch in flight that holds every lane keeps only its own records' lanes."""
         assert self._whole is not None
@@ -277,6 +290,10 @@ class Lanes:
 
     def _route_pending(self) -> None:
         route, queues, sizes, pending = self._route, self.queues, self.sizes, self.pending
+        ordered = self._ordered
+        while ordered:
+            record, event, lane = ordered.popleft()
+            queues[lane].append((record, event))  # sizes still count them
         while pending:
             record, event, body = pending.popleft()
             lane = route(event, body)
@@ -347,6 +364,7 @@ class Lanes:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self.pending.clear()
+        self._ordered.clear()
         for queue in self.queues:
             queue.clear()
         self.sizes = [0] * self.count
