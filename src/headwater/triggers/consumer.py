@@ -255,7 +255,7 @@ class ShardConsumer(Delivery):
             return True
         lanes.changed.clear()
         waits: list[asyncio.Future[bool]] = [asyncio.ensure_future(lanes.changed.wait())]
-        if room > 0:
+        if lanes.queued() < capacity:  # room left after this step's read
             waits.append(asyncio.ensure_future(source.wait_for_records(arn, self.shard_id,
                                                                        None, self.progress.read)))
         try:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from itertools import accumulate
 from typing import Any
 
 import orjson
@@ -98,6 +99,67 @@ class Progress:
 
 Route = Callable[[bytes, Any], int]  # an event (and its parsed body, or None) -> its lane
 Entry = tuple[SourceRecord, bytes]
+Claim = tuple[list[int], list[SourceRecord], list[bytes]]  # lanes, records, events
+
+
+class Pending:
+    """Read records not routed to a lane yet, in shard order: parallel lists from `head` on,
+    with the events' running byte count, so a batch in shard order is two slices."""
+
+    def __init__(self) -> None:
+        self.records: list[SourceRecord] = []
+        self.events: list[bytes] = []
+        self.parsed: list[Any] = []
+        self._sums = [0]  # _sums[i]: bytes of events[:i], separators not counted
+        self.head = 0
+
+    def __len__(self) -> int:
+        return len(self.records) - self.head
+
+    def size(self) -> int:
+        """Bytes of the events with one separator each."""
+        return self._sums[-1] - self._sums[self.head] + len(self)
+
+    def add(self, records: list[SourceRecord], events: list[bytes], parsed: list[Any]) -> None:
+        self.records += records
+        self.events += events
+        self.parsed += parsed
+        self._sums += accumulate(map(len, events), initial=self._sums[-1])
+        del self._sums[-len(events) - 1]  # the initial value, already there
+
+    def take(self, room: int, budget: int, first: bool
+             ) -> tuple[list[SourceRecord], list[bytes], int]:
+        """Up to `room` records whose events (a separator each) fit in `budget` bytes (the
+        first one always when `first`): their records, events and bytes."""
+        head, sums = self.head, self._sums
+        end = head + min(room, len(self))
+        while end > head and sums[end] - sums[head] + end - head > budget:
+            end -= 1
+        if end == head and first and len(self):
+            end = head + 1
+        size = sums[end] - sums[head] + end - head
+        records, events = self.records[head:end], self.events[head:end]
+        self.head = end
+        if end > 4096 and end * 2 > len(self.records):
+            self._compact()
+        return records, events, size
+
+    def drain(self) -> Iterator[tuple[SourceRecord, bytes, Any]]:
+        """Every record, event and parsed event, the list emptied."""
+        head = self.head
+        entries = zip(self.records[head:], self.events[head:], self.parsed[head:], strict=True)
+        self.clear()
+        return entries
+
+    def clear(self) -> None:
+        self.records, self.events, self.parsed = [], [], []
+        self._sums = [0]
+        self.head = 0
+
+    def _compact(self) -> None:
+        head = self.head
+        del self.records[:head], self.events[:head], self.parsed[:head], self._sums[:head]
+        self.head = 0
 
 
 class Lanes:
@@ -127,7 +189,7 @@ class Lanes:
                  fill: bool = True) -> None:
         # Records not routed yet, each with its parsed event (or None): all newer than any
         # routed record.
-        self.pending: deque[tuple[SourceRecord, bytes, Any]] = deque()
+        self.pending = Pending()
         self.queues: list[deque[Entry]] = [deque() for _ in range(count)]
         # Routed records put back in shard order with their lanes (for batches taken in order;
         # back to their queues when a batch claims lanes): older than any in `pending`.
@@ -142,10 +204,9 @@ class Lanes:
         self.crowded = False  # the shard's last invocation queued for an environment
         self._stalled: set[asyncio.Task[Any]] = set()  # batches waiting to be retried
         self._queued = 0
-        self._pending_size = 0
         # The batch in flight taken in shard order (its lanes list, filled when routed, and
-        # its records): it holds every lane.
-        self._whole: tuple[list[int], list[Entry]] | None = None
+        # its events): it holds every lane.
+        self._whole: tuple[list[int], list[bytes]] | None = None
         self._low_water = low_water  # below this many queued records, `changed` is set
         self._fill = fill  # False: every batch may go short (records waited a batching window)
         self._run = run
@@ -160,8 +221,7 @@ class Lanes:
 
     def add(self, records: list[SourceRecord], events: list[bytes], parsed: list[Any]) -> None:
         """Queue read records (with their events, parsed or None), not routed yet."""
-        self.pending.extend(zip(records, events, parsed, strict=True))
-        self._pending_size += sum(map(len, events)) + len(events)
+        self.pending.add(records, events, parsed)
         self._queued += len(records)
 
     def start(self) -> None:
@@ -188,7 +248,7 @@ class Lanes:
         is on its way to finishing (it will take the records with its next batch)."""
         return not self._fill or self._active(own) <= 0
 
-    def _claim(self, may_cut: bool) -> tuple[list[int], list[Entry]] | None:
+    def _claim(self, may_cut: bool) -> Claim | None:
         """The next batch: records of unclaimed lanes, the lane with the oldest record first,
         up to BatchSize and the 6 MB payload, in shard order; its lanes claimed. None: no
         unclaimed lane has any, or too few for a full batch and `may_cut` is false. While
@@ -230,42 +290,40 @@ class Lanes:
         if len(lanes) > 1:
             taken.sort(key=lambda entry: entry[0].seq)
         self._took(len(taken))
-        return lanes, taken
+        return lanes, [r for r, _ in taken], [e for _, e in taken]
 
-    def _claim_in_order(self, may_cut: bool) -> tuple[list[int], list[Entry]] | None:
+    def _claim_in_order(self, may_cut: bool) -> Claim | None:
         """The oldest records up to BatchSize and the 6 MB payload: routed ones first (older
         than any not routed yet), then the rest without routing them. The batch holds every
         lane (`_whole`) until it is settled or another batch must claim lanes."""
         pending, ordered = self.pending, self._ordered
         if not self._queued or (not may_cut and self._queued < self.batch_size
-                                and sum(self.sizes) + self._pending_size + _ENVELOPE
+                                and sum(self.sizes) + pending.size() + _ENVELOPE
                                 < MAX_PAYLOAD):
             return None
         if len(pending) + len(ordered) < self._queued:
             self._unroute()
         room, size = self.batch_size, _ENVELOPE
-        taken: list[Entry] = []
+        records: list[SourceRecord] = []
+        events: list[bytes] = []
         while ordered and room:
             grown = size + len(ordered[0][1]) + 1
-            if taken and grown > MAX_PAYLOAD:
+            if records and grown > MAX_PAYLOAD:
                 room = 0
                 break
             record, event, lane = ordered.popleft()
             self.sizes[lane] -= len(event) + 1
-            taken.append((record, event))
+            records.append(record)
+            events.append(event)
             size, room = grown, room - 1
-        while pending and room:
-            grown = size + len(pending[0][1]) + 1
-            if taken and grown > MAX_PAYLOAD:
-                break
-            record, event, _ = pending.popleft()
-            self._pending_size -= len(event) + 1
-            taken.append((record, event))
-            size, room = grown, room - 1
+        if room and pending:
+            more, more_events, _ = pending.take(room, MAX_PAYLOAD - size, not records)
+            records += more
+            events += more_events
         lanes: list[int] = []
-        self._whole = (lanes, taken)
-        self._took(len(taken))
-        return lanes, taken
+        self._whole = (lanes, events)
+        self._took(len(records))
+        return lanes, records, events
 
     def _unroute(self) -> None:
         """The records in the lanes' queues into `_ordered`, in shard order, lanes kept."""
@@ -281,9 +339,9 @@ class Lanes:
     def _route_whole(self) -> None:
         """The batch in flight that holds every lane keeps only its own records' lanes."""
         assert self._whole is not None
-        lanes, taken = self._whole
+        lanes, events = self._whole
         self._whole = None
-        own = sorted({self._route(event, None) for _, event in taken})
+        own = sorted({self._route(event, None) for event in events})
         for lane in own:
             self.claimed[lane] = True
         lanes.extend(own)
@@ -294,26 +352,25 @@ class Lanes:
         while ordered:
             record, event, lane = ordered.popleft()
             queues[lane].append((record, event))  # sizes still count them
-        while pending:
-            record, event, body = pending.popleft()
+        for record, event, body in pending.drain():
             lane = route(event, body)
             queues[lane].append((record, event))
             sizes[lane] += len(event) + 1
-        self._pending_size = 0
 
     def _took(self, count: int) -> None:
         self._queued -= count
         if self._queued < self._low_water:
             self.changed.set()
 
-    async def _deliver(self, lanes: list[int], taken: list[Entry]) -> None:
+    async def _deliver(self, lanes: list[int], records: list[SourceRecord],
+                       events: list[bytes]) -> None:
         """Deliver a batch, release its lanes, and go on with the next batch while there is
         one (a task per in-flight batch slot, not per batch); while crowded, end instead if
         another batch is on its way to finishing."""
         task = asyncio.current_task()
         try:
             while True:
-                await self._run([r for r, _ in taken], [e for _, e in taken])
+                await self._run(records, events)
                 self._release(lanes)
                 lanes = []
                 if self._stopping() or (self.crowded and self._active(task)):
@@ -321,7 +378,7 @@ class Lanes:
                 claim = self._claim(self._may_cut(task))
                 if claim is None:
                     return
-                lanes, taken = claim
+                lanes, records, events = claim
                 self.start()  # released lanes may hold more than this task takes
         except asyncio.CancelledError:
             pass
@@ -368,7 +425,7 @@ class Lanes:
         for queue in self.queues:
             queue.clear()
         self.sizes = [0] * self.count
-        self._queued = self._pending_size = 0
+        self._queued = 0
         self._stalled.clear()
         self._whole = None
         self.claimed = [False] * self.count
