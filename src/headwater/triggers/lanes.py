@@ -239,8 +239,8 @@ class Lanes:
     def _active(self, own: asyncio.Task[Any] | None) -> int:
         """Batches in flight but `own` that are on their way to finishing (not stalled)."""
         others = len(self.tasks) - len(self._stalled)
-        if own is not None and own in self.tasks and own not in self._stalled:
-            others -= 1
+        if own is not None and own not in self._stalled:
+            others -= 1  # `own` is a batch task: in `tasks` until it ends
         return others
 
     def _may_cut(self, own: asyncio.Task[Any] | None) -> bool:
@@ -379,7 +379,8 @@ class Lanes:
                 if claim is None:
                     return
                 lanes, records, events = claim
-                self.start()  # released lanes may hold more than this task takes
+                if not self.crowded:  # crowded: start() would start none beside this one
+                    self.start()  # released lanes may hold more than this task takes
         except asyncio.CancelledError:
             pass
         except Exception as error:  # the consumer logs it and starts again from its checkpoint
