@@ -169,9 +169,12 @@ class EnvironmentPool:
                     del self._waiting[key]
 
     def crowded(self) -> bool:
-        """Whether an invocation that waited for a busy environment could have had another:
-        False while a core is spare (a long enough wait starts one, take_warm)."""
-        return not self._cpu.spare()
+        """Whether invocations that wait for a busy environment wait for the server itself:
+        its event loop never waits (SpareCpu.loop_busy), so neither another environment nor
+        more invocations at once would go faster. Not the machine's idle share: a handler
+        that sleeps or waits on I/O gains from more environments on a loaded machine too
+        (the pool adds them when a core is spare, take_warm)."""
+        return self._cpu.loop_busy()
 
     def patience(self, key: Any) -> float:
         started = self._start_seconds.get(key)
@@ -302,11 +305,18 @@ class SpareCpu:
 
     def spare(self) -> bool:
         now = time.monotonic()
-        if self._loop_last is None or now - self._loop_last[0] >= self.LOOP_SAMPLE:
-            self._sample_loop(now)
+        busy = self.loop_busy(now)
         if now - self._at >= self.SAMPLE:
             self._sample_machine(now)
-        return self._spare and not self._loop_busy
+        return self._spare and not busy
+
+    def loop_busy(self, now: float | None = None) -> bool:
+        """Whether the event loop's thread ran or waited for a core more than LOOP_BUSY of
+        the time lately: the server, not its workers, is the bottleneck."""
+        now = time.monotonic() if now is None else now
+        if self._loop_last is None or now - self._loop_last[0] >= self.LOOP_SAMPLE:
+            self._sample_loop(now)
+        return self._loop_busy
 
     def _sample_machine(self, now: float) -> None:
         self._at = now

@@ -25,8 +25,8 @@ class Outcome:
     request_id: str = ""
     refused: AwsError | None = None  # throttled or not invocable: the function did not run
     duration_ms: float | None = None  # the handler's run time, init excluded (REPORT Duration)
-    # It waited for a busy execution environment while none could be added (functions/pool.py
-    # `crowded`): another batch in flight would only wait too.
+    # It waited for a busy execution environment while the server's loop never waited
+    # (functions/pool.py `crowded`): another batch in flight would only wait too.
     queued: bool = False
 
     @property

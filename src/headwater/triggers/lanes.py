@@ -176,8 +176,9 @@ class Lanes:
     behind the one batch of ParallelizationFactor 1. With a batching window (`fill` false)
     the records already waited for a full batch: every batch may go short.
 
-    While the shard's invocations queue for an execution environment and none can be added
-    (`crowded`, set from each invocation's Outcome.queued), another batch would only wait too:
+    While the shard's invocations queue for an execution environment because the server
+    itself is the bottleneck (`crowded`, set from each invocation's Outcome.queued: its loop
+    never waits, so neither another environment nor another batch goes faster):
     no batch starts beside one on its way to finishing, a task that finished its batch ends
     while another is, and the one left takes the oldest records in shard order without
     routing them to lanes (a batch of ParallelizationFactor 1, holding every lane). Records

@@ -1,6 +1,6 @@
 """SpareCpu: no core counts as spare for another worker while the server's event loop thread
 is running or waiting for a core nearly all the time (its schedstat), whatever the machine's
-idle share says; EnvironmentPool.crowded is its negation."""
+idle share says; EnvironmentPool.crowded is that busy loop alone, whatever the machine."""
 
 from __future__ import annotations
 
@@ -39,6 +39,24 @@ def test_a_loop_that_never_waits_leaves_no_core_spare(monkeypatch: pytest.Monkey
         time.sleep(cpu.LOOP_SAMPLE * 2)  # the loop waited: a worker more may help
         assert cpu.spare()
         assert not pool.crowded()
+    finally:
+        cpu.close()
+
+
+def test_a_busy_machine_with_a_waiting_loop_is_not_crowded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = EnvironmentPool(Clock())
+    cpu = pool._cpu
+
+    def machine_busy(now: float) -> None:
+        cpu._spare = False
+
+    monkeypatch.setattr(cpu, "_sample_machine", machine_busy)
+    try:
+        cpu.spare()
+        time.sleep(cpu.LOOP_SAMPLE * 2)
+        assert not cpu.spare()  # no idle core on the machine: no worker more
+        assert not pool.crowded()  # but the loop waits: a sleeping handler gains from more
     finally:
         cpu.close()
 
