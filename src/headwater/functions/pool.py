@@ -283,11 +283,11 @@ def _average(previous: float | None, sample: float) -> float:
 
 class SpareCpu:
     """Whether another worker could add throughput: the machine had at least half a core idle
-    lately (/proc/stat, sampled at most every SAMPLE seconds) and the server's own event loop
-    did not run (or wait for a core) more than LOOP_BUSY of the time (the loop thread's
-    /proc/thread-self/schedstat, in nanoseconds, so sampled every LOOP_SAMPLE seconds): a loop
-    that never waits is the bottleneck, and a worker more gives it more to do, not less. True
-    where the files cannot be read."""
+    lately (/proc/stat, sampled at most every SAMPLE seconds; True where it cannot be read).
+    And whether the server's own event loop is the bottleneck (`loop_busy`: its thread ran or
+    waited for a core more than LOOP_BUSY of the time, /proc/thread-self/schedstat in
+    nanoseconds, sampled every LOOP_SAMPLE seconds): then more concurrent invocations only
+    queue (EnvironmentPool.crowded)."""
 
     SAMPLE = 0.1
     LOOP_SAMPLE = 0.02
@@ -305,10 +305,9 @@ class SpareCpu:
 
     def spare(self) -> bool:
         now = time.monotonic()
-        busy = self.loop_busy(now)
         if now - self._at >= self.SAMPLE:
             self._sample_machine(now)
-        return self._spare and not busy
+        return self._spare
 
     def loop_busy(self, now: float | None = None) -> bool:
         """Whether the event loop's thread ran or waited for a core more than LOOP_BUSY of

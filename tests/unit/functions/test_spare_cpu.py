@@ -1,6 +1,7 @@
-"""SpareCpu: no core counts as spare for another worker while the server's event loop thread
-is running or waiting for a core nearly all the time (its schedstat), whatever the machine's
-idle share says; EnvironmentPool.crowded is that busy loop alone, whatever the machine."""
+"""SpareCpu.loop_busy and EnvironmentPool.crowded: the server's event loop thread ran or waited
+for a core nearly all the time (its schedstat), so invocations waiting for an environment wait
+for the server itself; independent of the machine's idle share, which alone decides whether
+a core is spare for another worker."""
 
 from __future__ import annotations
 
@@ -22,22 +23,15 @@ def _spin(seconds: float) -> None:
         pass
 
 
-def _machine_idle(monkeypatch: pytest.MonkeyPatch, cpu: SpareCpu) -> None:
-    # The machine's part reads as spare (no /proc/stat): only the loop decides.
-    monkeypatch.setattr(cpu, "STAT", Path("/nonexistent/stat"))
-
-
-def test_a_loop_that_never_waits_leaves_no_core_spare(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_loop_that_never_waits_is_crowded() -> None:
     pool = EnvironmentPool(Clock())
     cpu = pool._cpu
-    _machine_idle(monkeypatch, cpu)
     try:
-        assert cpu.spare()  # the first look has nothing to compare with
+        assert not pool.crowded()  # the first look has nothing to compare with
         _spin(cpu.LOOP_SAMPLE * 2)
-        assert not cpu.spare()
+        assert cpu.loop_busy()
         assert pool.crowded()
-        time.sleep(cpu.LOOP_SAMPLE * 2)  # the loop waited: a worker more may help
-        assert cpu.spare()
+        time.sleep(cpu.LOOP_SAMPLE * 2)  # the loop waited
         assert not pool.crowded()
     finally:
         cpu.close()
@@ -53,7 +47,7 @@ def test_a_busy_machine_with_a_waiting_loop_is_not_crowded(
 
     monkeypatch.setattr(cpu, "_sample_machine", machine_busy)
     try:
-        cpu.spare()
+        pool.crowded()
         time.sleep(cpu.LOOP_SAMPLE * 2)
         assert not cpu.spare()  # no idle core on the machine: no worker more
         assert not pool.crowded()  # but the loop waits: a sleeping handler gains from more
@@ -61,13 +55,24 @@ def test_a_busy_machine_with_a_waiting_loop_is_not_crowded(
         cpu.close()
 
 
+def test_a_busy_loop_leaves_the_machines_answer_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    cpu = SpareCpu()
+    monkeypatch.setattr(cpu, "STAT", Path("/nonexistent/stat"))  # reads as spare
+    try:
+        cpu.loop_busy()
+        _spin(cpu.LOOP_SAMPLE * 2)
+        assert cpu.loop_busy()
+        assert cpu.spare()
+    finally:
+        cpu.close()
+
+
 def test_within_a_sample_the_last_answer_stands(monkeypatch: pytest.MonkeyPatch) -> None:
     cpu = SpareCpu()
-    _machine_idle(monkeypatch, cpu)
     monkeypatch.setattr(cpu, "LOOP_SAMPLE", 60.0)
     try:
-        assert cpu.spare()
+        assert not cpu.loop_busy()
         _spin(0.05)
-        assert cpu.spare()  # not sampled again yet
+        assert not cpu.loop_busy()  # not sampled again yet
     finally:
         cpu.close()
