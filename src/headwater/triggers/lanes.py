@@ -106,6 +106,8 @@ class Pending:
     """Read records not routed to a lane yet, in shard order: parallel lists from `head` on,
     with the events' running byte count, so a batch in shard order is two slices."""
 
+    COMPACT = 4096  # taken records that the lists drop once they are half of them
+
     def __init__(self) -> None:
         self.records: list[SourceRecord] = []
         self.events: list[bytes] = []
@@ -140,7 +142,7 @@ class Pending:
         size = sums[end] - sums[head] + end - head
         records, events = self.records[head:end], self.events[head:end]
         self.head = end
-        if end > 4096 and end * 2 > len(self.records):
+        if end > self.COMPACT and end * 2 > len(self.records):
             self._compact()
         return records, events, size
 
