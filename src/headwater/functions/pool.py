@@ -291,7 +291,7 @@ class SpareCpu:
 
     SAMPLE = 0.1
     LOOP_SAMPLE = 0.02
-    LOOP_BUSY = 0.9
+    LOOP_BUSY = 0.75
     STAT = Path("/proc/stat")
     SCHEDSTAT = "/proc/thread-self/schedstat"
 
