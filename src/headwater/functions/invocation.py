@@ -34,3 +34,6 @@ class InvokeResult:
     # The handler's run time, as the REPORT line's Duration: a cold start's Init Duration is
     # not in it (AWS/Lambda Duration is this figure); None when it never ran.
     duration_ms: float | None = None
+    # It waited for a busy execution environment of its function while the server's loop
+    # never waited (pool.crowded): more concurrent invocations would only wait too.
+    queued: bool = False

@@ -137,7 +137,11 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
     config = resolved.config
     key = environment_key(resolved)
     started_ms = functions.clock.now_ms()
-    env = await pool.take_warm(key)
+    env = pool.take_idle(key)
+    queued = False
+    if env is None:
+        env = await pool.take_warm(key)
+        queued = env is not None and pool.crowded()
     lines: list[str] = []
     init_ms: float | None = None
     error_type: str | None
@@ -205,7 +209,7 @@ async def _run(functions: FunctionService, resolved: Resolved, payload: bytes, t
     lines += _end(request_id, duration, config, max_memory, init_ms, status, error_type)
     return dataclasses.replace(
         _finish(functions, resolved, env, lines, body, "Unhandled" if error_type else None,
-                tail, request_id, started_ms, head), duration_ms=duration)
+                tail, request_id, started_ms, head), duration_ms=duration, queued=queued)
 
 
 async def _node_sdk(functions: FunctionService, runtime: str, lines: list[str]) -> Path | None:

@@ -168,6 +168,14 @@ class EnvironmentPool:
                 if not waiters:
                     del self._waiting[key]
 
+    def crowded(self) -> bool:
+        """Whether invocations that wait for a busy environment wait for the server itself:
+        its event loop never waits (SpareCpu.loop_busy), so neither another environment nor
+        more invocations at once would go faster. Not the machine's idle share: a handler
+        that sleeps or waits on I/O gains from more environments on a loaded machine too
+        (the pool adds them when a core is spare, take_warm)."""
+        return self._cpu.loop_busy()
+
     def patience(self, key: Any) -> float:
         started = self._start_seconds.get(key)
         if started is None:
@@ -255,6 +263,7 @@ class EnvironmentPool:
     async def stop(self) -> None:
         if self._stopped is not None:
             self._stopped.set()
+        self._cpu.close()
         envs = list(self.environments)
         self.environments.clear()
         self.idle.clear()
@@ -273,29 +282,70 @@ def _average(previous: float | None, sample: float) -> float:
 
 
 class SpareCpu:
-    """Whether the machine had at least half a core idle lately (/proc/stat, sampled at most
-    every SAMPLE seconds); True where /proc/stat cannot be read."""
+    """Whether another worker could add throughput: the machine had at least half a core idle
+    lately (/proc/stat, sampled at most every SAMPLE seconds; True where it cannot be read).
+    And whether the server's own event loop is the bottleneck (`loop_busy`: its thread ran or
+    waited for a core more than LOOP_BUSY of the time, /proc/thread-self/schedstat in
+    nanoseconds, sampled every LOOP_SAMPLE seconds): then more concurrent invocations only
+    queue (EnvironmentPool.crowded)."""
 
     SAMPLE = 0.1
+    LOOP_SAMPLE = 0.02
+    LOOP_BUSY = 0.75
     STAT = Path("/proc/stat")
+    SCHEDSTAT = "/proc/thread-self/schedstat"
 
     def __init__(self) -> None:
         self._at = 0.0
         self._last: tuple[int, int] | None = None
         self._spare = True
+        self._loop_fd: int | None = None
+        self._loop_last: tuple[float, int] | None = None  # (monotonic, runnable ns)
+        self._loop_busy = False
 
     def spare(self) -> bool:
         now = time.monotonic()
-        if now - self._at < self.SAMPLE:
-            return self._spare
+        if now - self._at >= self.SAMPLE:
+            self._sample_machine(now)
+        return self._spare
+
+    def loop_busy(self, now: float | None = None) -> bool:
+        """Whether the event loop's thread ran or waited for a core more than LOOP_BUSY of
+        the time lately: the server, not its workers, is the bottleneck."""
+        now = time.monotonic() if now is None else now
+        if self._loop_last is None or now - self._loop_last[0] >= self.LOOP_SAMPLE:
+            self._sample_loop(now)
+        return self._loop_busy
+
+    def _sample_machine(self, now: float) -> None:
         self._at = now
         try:
             fields = [int(x) for x in self.STAT.read_text().split("\n", 1)[0].split()[1:]]
         except (OSError, ValueError):
-            return True
+            self._spare = True
+            return
         idle, total = fields[3] + (fields[4] if len(fields) > 4 else 0), sum(fields)
         if self._last is not None and total > self._last[1]:
             idle_share = (idle - self._last[0]) / (total - self._last[1])
             self._spare = idle_share * (os.cpu_count() or 1) >= 0.5
         self._last = (idle, total)
-        return self._spare
+
+    def _sample_loop(self, now: float) -> None:
+        """Whether this thread (the event loop's) was running or runnable more than LOOP_BUSY
+        of the time since the last sample."""
+        try:
+            if self._loop_fd is None:
+                self._loop_fd = os.open(self.SCHEDSTAT, os.O_RDONLY)  # this thread's, for good
+            running, waiting = os.pread(self._loop_fd, 128, 0).split()[:2]
+            runnable = int(running) + int(waiting)
+        except (OSError, ValueError):
+            self._loop_busy = False
+            return
+        last, self._loop_last = self._loop_last, (now, runnable)
+        if last is not None and now > last[0]:
+            self._loop_busy = (runnable - last[1]) / 1e9 / (now - last[0]) > self.LOOP_BUSY
+
+    def close(self) -> None:
+        if self._loop_fd is not None:
+            os.close(self._loop_fd)
+            self._loop_fd = None

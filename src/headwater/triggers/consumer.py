@@ -21,6 +21,7 @@ from headwater.triggers import store
 from headwater.triggers.delivery import Delivery
 from headwater.triggers.events import MAX_PAYLOAD, event_record, payload_size, split_batches
 from headwater.triggers.filter_patterns import compile_filters
+from headwater.triggers.invoking import Outcome
 from headwater.triggers.lanes import Lanes, Progress, lane_of, lane_of_blob
 from headwater.triggers.metrics import Source
 from headwater.triggers.model import Mapping
@@ -52,8 +53,8 @@ class ShardConsumer(Delivery):
         self._hash_key = manager.source.hash_key(mapping.source_arn) if self._lanes > 1 else None
         self._read_ahead = mapping.batch_size * self._lanes * 2  # records queued in lanes
         self._lane_set = (Lanes(self._lanes, mapping.batch_size, self._deliver,
-                                lambda: self._stopping, low_water=self._read_ahead // 2,
-                                fill=mapping.window == 0)
+                                lambda: self._stopping, self._lane_of,
+                                low_water=self._read_ahead // 2, fill=mapping.window == 0)
                           if self._lanes > 1 else None)
         self._arn_json = orjson.dumps(mapping.source_arn)
         self.window: Window | None = self._saved_window()
@@ -210,6 +211,18 @@ class ShardConsumer(Delivery):
 
     # -- lanes -----------------------------------------------------------------------------
 
+    def _lane_of(self, event: bytes, body: Any) -> int:
+        """An event's lane; from its parsed body when FilterCriteria parsed it."""
+        if body is not None:
+            return lane_of(body, self._hash_key, self._lanes)
+        return lane_of_blob(event, self._hash_key, self._lanes)
+
+    async def _invoke(self, payload: bytes) -> Outcome:
+        outcome = await super()._invoke(payload)
+        if self._lane_set is not None:
+            self._lane_set.crowded = outcome.queued  # another batch would only queue too
+        return outcome
+
     async def _deliver(self, records: list[SourceRecord], events: list[bytes]) -> None:
         for batch in split_batches(self.shard_id, records, events, self.mapping.batch_size):
             await self.deliver(batch)
@@ -232,10 +245,7 @@ class ShardConsumer(Delivery):
             if records and self.mapping.window > 0:
                 records, events, parsed = await self._fill_window(records, events, parsed,
                                                                   room)
-            for record, event, body in zip(records, events, parsed, strict=True):
-                lane = (lane_of(body, self._hash_key, self._lanes) if body is not None
-                        else lane_of_blob(event, self._hash_key, self._lanes))
-                lanes.add(lane, record, event)
+            lanes.add(records, events, parsed)
             lanes.start()
             self._save_progress()  # past records no filter matched
             if read and lanes.queued() < capacity:
@@ -245,7 +255,7 @@ class ShardConsumer(Delivery):
             return True
         lanes.changed.clear()
         waits: list[asyncio.Future[bool]] = [asyncio.ensure_future(lanes.changed.wait())]
-        if room > 0:
+        if lanes.queued() < capacity:  # room left after this step's read
             waits.append(asyncio.ensure_future(source.wait_for_records(arn, self.shard_id,
                                                                        None, self.progress.read)))
         try:

@@ -25,6 +25,9 @@ class Outcome:
     request_id: str = ""
     refused: AwsError | None = None  # throttled or not invocable: the function did not run
     duration_ms: float | None = None  # the handler's run time, init excluded (REPORT Duration)
+    # It waited for a busy execution environment while the server's loop never waited
+    # (functions/pool.py `crowded`): another batch in flight would only wait too.
+    queued: bool = False
 
     @property
     def throttled(self) -> bool:
@@ -62,6 +65,7 @@ def function_layer_invoker(functions: FunctionLayer, storage: Storage) -> Invoke
             executed_version=str(getattr(result, "executed_version", None) or "$LATEST"),
             request_id=str(getattr(result, "request_id", "") or ""),
             duration_ms=getattr(result, "duration_ms", None),
+            queued=bool(getattr(result, "queued", False)),
         )
 
     return invoke
