@@ -9,7 +9,7 @@ import asyncio
 import collections
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from typing import Protocol, cast
 from urllib.parse import unquote
 
@@ -394,28 +394,13 @@ class HttpProtocol(asyncio.Protocol):
                      ) -> None:
         """Write another server's answer as its bytes come, then go on with the next request
         when both sides keep the connection, else close it."""
-        chunks = relayed.chunks
-        reusable = False
         task = asyncio.current_task()
         if task is not None:
             self._relaying = (task, relayed)
         try:
-            async for chunk in chunks:
-                if self.transport is None:
-                    return
-                self.transport.write(chunk)
-            reusable = relayed.reusable()
-        except asyncio.CancelledError:
-            pass
-        except Exception:
-            log.exception("unhandled error relaying %s %s", request.method, request.path)
+            reusable = (await self._write_chunks(request, relayed.chunks, "relay")
+                        and relayed.reusable())
         finally:
-            aclose = getattr(chunks, "aclose", None)
-            if aclose is not None:
-                try:
-                    await aclose()
-                except Exception:
-                    log.exception("closing the relay of %s %s", request.method, request.path)
             self._relaying = None
         if self.transport is None:
             return
@@ -427,33 +412,46 @@ class HttpProtocol(asyncio.Protocol):
             self._next()
 
     async def _write_stream(self, request: Request, response: StreamingResponse) -> None:
-        chunks = response.chunks
         try:
-            head = encode((response.status, response.headers, b""), keep_alive=False,
-                           length=False)
+            await self._write_chunks(request, response.chunks, "stream",
+                                     (response.status, response.headers, b""),
+                                     body=request.method != "HEAD")
+        finally:
+            self._stream = None
+            self.busy = False
+            self.close()
+
+    async def _write_chunks(self, request: Request, chunks: AsyncIterator[bytes], what: str,
+                            head: Response | None = None, body: bool = True) -> bool:
+        """Write `head` (a response's head, no length: the connection ends with it), then
+        `chunks` as they come (none unless `body`); whether all of it was written (not when
+        the connection went, the writer was cancelled or a chunk failed). `chunks` is closed
+        in any case."""
+        try:
             if self.transport is None:
-                return
-            self.transport.write(head)
-            if request.method == "HEAD":
-                return
-            async for chunk in chunks:
-                if self.transport is None:
-                    return
-                self.transport.write(chunk)
+                return False
+            if head is not None:
+                self.transport.write(encode(head, keep_alive=False, length=False))
+            if body:
+                async for chunk in chunks:
+                    if self.transport is None:
+                        return False
+                    self.transport.write(chunk)
+            return True
         except asyncio.CancelledError:
-            pass
+            return False
         except Exception:
-            log.exception("unhandled error streaming %s %s", request.method, request.path)
+            log.exception("unhandled error in the %s of %s %s", what, request.method,
+                          request.path)
+            return False
         finally:
             aclose = getattr(chunks, "aclose", None)
             if aclose is not None:
                 try:
                     await aclose()
                 except Exception:
-                    log.exception("closing the stream of %s %s", request.method, request.path)
-            self._stream = None
-            self.busy = False
-            self.close()
+                    log.exception("closing the %s of %s %s", what, request.method,
+                                  request.path)
 
     def _stop_stream(self) -> None:
         if self._stream is not None:
