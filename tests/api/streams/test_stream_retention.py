@@ -42,7 +42,9 @@ def test_disabled_stream_expires_after_a_day(steady: Private) -> None:
         return error_of(lambda: streams.describe_stream(StreamArn=arn))[0] == (
             "ResourceNotFoundException")
 
-    wait_for(gone)
+    # The retention worker wakes at the advance; 30 s of polling, not 10, for a starved
+    # 2-core machine (a 10 s wait timed out twice under load 3-5, never reproduced alone).
+    wait_for(gone, timeout=30.0)
     assert arn not in {s["StreamArn"] for s in streams.list_streams()["Streams"]}
 
 
