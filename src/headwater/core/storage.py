@@ -69,11 +69,16 @@ DEFAULT_MMAP_MB = 64 * 1024
 
 class Storage:
     def __init__(self, data_dir: Path | None, durability: str = "normal",
-                 cache_mb: int | None = None, mmap_mb: int | None = None) -> None:
+                 cache_mb: int | None = None, mmap_mb: int | None = None, *,
+                 read_only: bool = False) -> None:
+        """`read_only`: a connection to the database another process owns (a serving
+        process's, docs/multicore.md) that never writes (`query_only`): no migration, no
+        checkpoints, the files' modes left as the owner set them."""
         if data_dir is None:
             target = ":memory:"
         else:
-            _owner_only(data_dir)
+            if not read_only:
+                _owner_only(data_dir)
             target = str(data_dir / DB_FILE)
         self.data_dir = data_dir
         self.conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
@@ -82,7 +87,9 @@ class Storage:
         # pages are partly new, so smaller pages mean fewer WAL bytes per write.
         # Run by the server lifespan (runtime.workers()); None in memory.
         self.checkpointer: Checkpointer | None = None
-        if data_dir is not None:
+        if read_only:
+            self.conn.execute("PRAGMA query_only=ON")
+        elif data_dir is not None:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA wal_autocheckpoint=0")
             self.checkpointer = Checkpointer(data_dir / DB_FILE)
@@ -103,7 +110,8 @@ class Storage:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reading = False  # a read transaction is open (`reader`)
         self._read_this_turn = False  # `reader` was used in this loop iteration
-        self.migrate()
+        if not read_only:
+            self.migrate()
 
     def migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]

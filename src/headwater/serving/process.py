@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from headwater import log_format, request_log
-from headwater.body_limits import body_limit, target_limit
+from headwater.body_limits import body_limit
 from headwater.callers import Callers
 from headwater.http.messages import RelayedResponse
 from headwater.http.server import (
@@ -35,6 +35,7 @@ from headwater.http.server import (
     Response,
     default_max_connections,
 )
+from headwater.iam import store as iam_store
 from headwater.serving import metrics
 from headwater.serving.forward import Forwarder
 from headwater.serving.reads import TARGETS, LocalReads
@@ -48,7 +49,7 @@ REPORT_INTERVAL = 1.0
 # Keys IAM may have issued (AKIA users, ASIA role sessions) name an account only IAM knows: a
 # request signed with a key IAM issued is forwarded (below).
 ISSUED_PREFIXES = ("AKIA", "ASIA")
-# Access key ids seen not to be IAM's, kept at most (then forgotten and looked up again).
+# AKIA access key ids looked up, kept at most (then forgotten and looked up again).
 KNOWN_KEYS = 1024
 REPORT_PATH = "/_headwater/serving"
 PR_SET_PDEATHSIG = 1
@@ -60,34 +61,29 @@ class ServingHandler:
         self.forwarder = forwarder
         self.reads = LocalReads(root) if local else None
         self.callers = Callers(root.settings, None, root.clock)
-        self._not_issued: set[str] = set()
+        self._unissued_keys: dict[str, bool] = {}  # AKIA keys looked up: whether unissued
 
     def _unissued(self, key: str) -> bool:
         """Whether `key` is not one IAM issued, so that it names its account the plain way
         (a 12-digit key is that account, any other the default one; callers.py). An AKIA key
-        is looked up in the owner's IAM keys; one found never is again (IAM gives a new key a
-        random id, so a key seen unissued cannot become issued). Role session keys (ASIA) are
-        always taken for issued: function workers' sessions are not all in the database."""
+        is looked up once in the owner's IAM keys (IAM gives a new key a random id, so a key
+        seen unissued cannot become issued; one seen issued is forwarded for good, which is
+        always right). Role session keys (ASIA) are always taken for issued: function
+        workers' sessions are not all in the database."""
         if not key.startswith(ISSUED_PREFIXES):
-            return True
-        if key in self._not_issued:
             return True
         if key.startswith("ASIA"):
             return False
-        found = self.root.storage.conn.execute(
-            "SELECT 1 FROM iam_access_keys WHERE access_key_id = ?", (key,)).fetchone()
-        if found is not None:
-            return False
-        if len(self._not_issued) >= KNOWN_KEYS:
-            self._not_issued.clear()
-        self._not_issued.add(key)
-        return True
+        unissued = self._unissued_keys.get(key)
+        if unissued is None:
+            unissued = iam_store.get_key(self.root.storage.conn, key) is None
+            if len(self._unissued_keys) >= KNOWN_KEYS:
+                self._unissued_keys.clear()
+            self._unissued_keys[key] = unissued
+        return unissued
 
     def head(self, request: Request) -> int:
         """The body limit the owner applies (body_limits.py)."""
-        target = request.headers.get("x-amz-target")
-        if target is not None:
-            return target_limit(target)
         return body_limit(request.method, request.path, request.headers, request.query)
 
     def too_large(self, request: Request, limit: int) -> Awaitable[Response]:

@@ -14,15 +14,13 @@ only after its commit."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from pathlib import Path
 from typing import NoReturn
 
 from headwater.cloudwatch.store import MetricStore
 from headwater.core.authority import Authority
 from headwater.core.clock import Clock
 from headwater.core.resource_policies import ResourcePolicies
-from headwater.core.storage import DB_FILE, DEFAULT_MMAP_MB, Storage, default_cache_mb
+from headwater.core.storage import Storage
 from headwater.dynamodb.catalog import GENERATION_KEY, TableCatalog
 from headwater.dynamodb.context import ReplicaLinks
 from headwater.dynamodb.idempotency import RequestTokens
@@ -42,31 +40,6 @@ class NotServedHere(AwsError):
 
 def _absent(what: str) -> NoReturn:
     raise NotServedHere(f"{what} lives in the owner process")
-
-
-class ReadOnlyStorage(Storage):
-    """A connection to the owner's database that never writes (`query_only`), with the
-    owner's cache and memory-map sizes; it runs no migration and checkpoints nothing."""
-
-    def __init__(self, data_dir: Path, cache_mb: int | None = None,
-                 mmap_mb: int | None = None) -> None:
-        self.data_dir = data_dir
-        self.conn = sqlite3.connect(str(data_dir / DB_FILE), isolation_level=None,
-                                    check_same_thread=False)
-        self.conn.execute("PRAGMA query_only=ON")
-        cache_kib = (default_cache_mb() if cache_mb is None else cache_mb) * 1024
-        self.conn.execute(f"PRAGMA cache_size=-{max(cache_kib, 1024)}")
-        mmap_bytes = (DEFAULT_MMAP_MB if mmap_mb is None else mmap_mb) * 1024 * 1024
-        self.conn.execute(f"PRAGMA mmap_size={mmap_bytes}")
-        self.conn.execute("PRAGMA temp_store=MEMORY")
-        self.checkpointer = None
-        self._depth = 0
-        self._after_commit = []
-        self._on_rollback = []
-        self._group = None
-        self._loop = None
-        self._reading = False
-        self._read_this_turn = False
 
 
 class ServedMetrics(MetricStore):
@@ -90,7 +63,8 @@ class ServingRoot:
         assert settings.data_dir is not None
         self.settings = settings
         self.clock = Clock()
-        self.storage = ReadOnlyStorage(settings.data_dir, settings.cache_mb, settings.mmap_mb)
+        self.storage = Storage(settings.data_dir, cache_mb=settings.cache_mb,
+                               mmap_mb=settings.mmap_mb, read_only=True)
         self.cloudwatch = ServedMetrics(self.clock)
         self._data_version: int | None = None
         self._generation: object = None
